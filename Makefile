@@ -1,0 +1,52 @@
+# 研修申报 — two commands: `make run` and `make test`. See README.md.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run setup test test-sqlite test-postgres system-deps worker check-deploy bench clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.installed
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+
+# Sets up everything and starts the web server and the background worker.
+run: setup
+	@echo "系统地址: http://$(HOST):$(PORT)/   (Ctrl-C 停止)"
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(PY) manage.py db_worker --no-reload >var/worker.log 2>&1 & \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: $(VENV)/.installed
+	$(PY) manage.py db_worker
+
+# Debian packages the tests need: Chromium for browser tests, CJK fonts.
+system-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+	    chromium fonts-noto-cjk fontconfig >/dev/null; \
+	fi
+
+# All tests (unit, integration, browser). DATABASE_URL selects PostgreSQL.
+test: $(VENV)/.installed system-deps
+	$(PY) -m pytest
+
+check-deploy: $(VENV)/.installed
+	DJANGO_ENV=production DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-secret-value-for-checking \
+	  DJANGO_ALLOWED_HOSTS=yanxiu.example.gov.cn $(PY) manage.py check --deploy --fail-level WARNING
+
+bench: $(VENV)/.installed
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache

@@ -1,0 +1,138 @@
+"""Creating and editing applications (not state changes: see workflow.py).
+
+Saves use an optimistic lock: the editor names the version it was loaded
+from, and a save from an older version is refused instead of overwriting
+someone else's work.
+"""
+
+import secrets
+
+from django.db import transaction
+from django.db.models import F
+
+from yanxiu.audit.log import record
+from yanxiu.calls.enums import Tier
+from yanxiu.organisations.enums import BaseStatus
+
+from ..enums import EDITABLE_STATES, ApplicationState
+from ..models import Application, Attachment, Lecturer, ScheduleSession, TopicClaim, WarningReason
+from .workflow import TransitionRefused
+
+
+class EditConflict(Exception):
+    """The application changed since the editor loaded it."""
+
+
+def create_application(*, call, tier, institution, actor):
+    """A new draft, with the host's details copied from the institution."""
+    if not call.is_open:
+        raise TransitionRefused(f"{call.year}年度申报未开放。")
+    if tier not in Tier.values:
+        raise TransitionRefused("申报级别不正确。")
+    rule = call.tier_rule(tier)
+    with transaction.atomic():
+        application = Application.objects.create(
+            call=call,
+            tier=tier,
+            institution=institution,
+            created_by=actor,
+            recruitment_scope=rule.recruitment_scope,
+            host_name=institution.name,
+            host_contact=institution.contact_person,
+            host_office_phone=institution.office_phone,
+            host_mobile=institution.mobile,
+            host_fax=institution.fax,
+            host_address=institution.address,
+            base_status=institution.base_status or BaseStatus.NONE,
+            base_batch=institution.base_batch,
+            venue_city=institution.city,
+        )
+        record(application, action="create", label="创建", actor=actor, to_state=ApplicationState.DRAFT)
+    return application
+
+
+def _claim_version(application, expected_version):
+    """Bump the version only if nobody saved since `expected_version` (atomic)."""
+    bumped = Application.objects.filter(
+        pk=application.pk, version=expected_version, state__in=EDITABLE_STATES
+    ).update(version=F("version") + 1)
+    if bumped:
+        return expected_version + 1
+    current = Application.objects.get(pk=application.pk)
+    if current.state not in EDITABLE_STATES:
+        raise TransitionRefused(f"申报当前状态为“{current.get_state_display()}”，不能修改。")
+    raise EditConflict(
+        "保存失败：这份申报在您打开之后已被他人（或您在另一个窗口）修改并保存。"
+        "为避免覆盖对方的内容，本次修改未保存。请复制您的修改，刷新页面后重新填写。"
+    )
+
+
+def save_draft(application, *, fields, sessions, lecturers, claims, actor, expected_version):
+    """Save everything the editor shows, all or nothing.
+
+    `fields` are Application attributes; `sessions`, `lecturers` are lists of
+    dicts replacing the current rows; `claims` maps TopicArea to explanation.
+    """
+    with transaction.atomic():
+        new_version = _claim_version(application, expected_version)
+        for name, value in fields.items():
+            setattr(application, name, value)
+        application.version = new_version
+        application.full_clean(exclude=["call", "institution", "created_by", "tier", "state"])
+        application.save()
+        application.sessions.all().delete()
+        ScheduleSession.objects.bulk_create(ScheduleSession(application=application, **row) for row in sessions)
+        application.lecturers.all().delete()
+        Lecturer.objects.bulk_create(Lecturer(application=application, **row) for row in lecturers)
+        application.topic_claims.all().delete()
+        TopicClaim.objects.bulk_create(
+            TopicClaim(application=application, area=area, explanation=text) for area, text in claims.items()
+        )
+    return application
+
+
+def set_warning_reason(application, *, code, reason, actor):
+    if not application.is_editable:
+        raise TransitionRefused("申报已提交，不能修改说明理由。")
+    reason = reason.strip()
+    if not reason:
+        WarningReason.objects.filter(application=application, code=code).delete()
+        return None
+    WarningReason.objects.update_or_create(
+        application=application, code=code, defaults={"reason": reason, "written_by": actor}
+    )
+    Application.objects.filter(pk=application.pk).update(version=F("version") + 1)
+    application.refresh_from_db(fields=["version"])
+    return reason
+
+
+def add_attachment(application, *, uploaded, ext, kind, actor):
+    if not application.is_editable:
+        raise TransitionRefused("申报已提交，不能再添加附件。")
+    attachment = Attachment(
+        application=application,
+        kind=kind,
+        original_name=uploaded.name[:200],
+        extension=ext,
+        stored_token=secrets.token_hex(16),
+        size=uploaded.size,
+        uploaded_by=actor,
+    )
+    attachment.file.save("upload", uploaded, save=False)
+    try:
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    record(application, action="attach", label="上传附件", actor=actor, reason=attachment.original_name)
+    return attachment
+
+
+def remove_attachment(attachment, *, actor):
+    application = attachment.application
+    if not application.is_editable:
+        raise TransitionRefused("申报已提交，不能删除附件。")
+    name = attachment.original_name
+    attachment.file.delete(save=False)
+    attachment.delete()
+    record(application, action="detach", label="删除附件", actor=actor, reason=name)

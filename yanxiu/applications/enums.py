@@ -1,0 +1,66 @@
+from django.db import models
+
+
+class ApplicationState(models.TextChoices):
+    """The life of an application up to the annual plan.
+
+    Later stages (selection, delivery) extend this list; see docs/architecture.md.
+    """
+
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已提交主管部门"
+    RETURNED = "returned", "退回修改"
+    AUTHORITY_APPROVED = "authority_approved", "主管部门审核通过"
+    AUTHORITY_DECLINED = "authority_declined", "主管部门不予推荐"
+
+
+EDITABLE_STATES = (ApplicationState.DRAFT, ApplicationState.RETURNED)
+
+
+class Funding(models.TextChoices):
+    FISCAL = "fiscal", "财政资助项目"
+    SELF_FUNDED = "self_funded", "自筹经费项目"
+
+
+class HalfDay(models.TextChoices):
+    MORNING = "am", "上午"
+    AFTERNOON = "pm", "下午"
+    EVENING = "eve", "晚上"
+
+
+class SessionFormat(models.TextChoices):
+    KEYNOTE = "keynote", "主题报告"
+    SEMINAR = "seminar", "专题研讨"
+    EXCHANGE = "exchange", "学术交流"
+    SITE_VISIT = "site_visit", "现场教学"
+    CASE_STUDY = "case_study", "案例分析"
+    OTHER = "other", "其他"
+
+
+class DeliveryMode(models.TextChoices):
+    OFFLINE = "offline", "线下"
+    ONLINE = "online", "线上"
+
+
+class LecturerTitle(models.TextChoices):
+    ACADEMICIAN = "academician", "院士"
+    MINISTERIAL = "ministerial", "省部级领导"
+    FULL_SENIOR = "full_senior", "正高级"
+    DEPUTY_SENIOR = "deputy_senior", "副高级"
+    OTHER = "other", "其他"
+
+
+HIGHLIGHTED_LECTURER_TITLES = (LecturerTitle.ACADEMICIAN, LecturerTitle.MINISTERIAL)
+
+
+class TraineeTitleLevel(models.TextChoices):
+    MIDDLE = "middle", "中级"
+    DEPUTY_SENIOR = "deputy_senior", "副高级"
+    FULL_SENIOR = "full_senior", "正高级"
+    OTHER = "other", "其他（初级或无职称）"
+
+
+class AttachmentKind(models.TextChoices):
+    SUPPORTING = "supporting", "证明材料"
+    STAMPED_FORM = "stamped_form", "盖章申报表扫描件"
+    OTHER = "other", "其他"

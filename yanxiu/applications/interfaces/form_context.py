@@ -1,0 +1,140 @@
+"""One description of the official form (附件1 / 附件2) for every output.
+
+The HTML preview, and the Word/PDF documents, are all rendered from
+`official_form(application)`, so they can never disagree.
+"""
+
+from dataclasses import dataclass, field
+
+from yanxiu.calls.enums import Tier
+from yanxiu.organisations.enums import BaseStatus
+
+from ..enums import Funding
+
+
+def date_text(d):
+    return f"{d.year}年{d.month}月{d.day}日" if d else ""
+
+
+def period_text(start, end):
+    if not start or not end:
+        return date_text(start) or date_text(end)
+    if start == end:
+        return date_text(start)
+    if start.year == end.year:
+        return f"{date_text(start)}—{end.month}月{end.day}日"
+    return f"{date_text(start)}—{date_text(end)}"
+
+
+@dataclass
+class Tick:
+    label: str
+    checked: bool
+    text: str = ""
+
+
+@dataclass
+class OfficialForm:
+    form_key: str  # att1 / att2
+    form_label: str
+    heading: list
+    show_applicant: bool
+    title: str
+    period: str
+    venue: str
+    domain_label: str
+    domain: str
+    department: str
+    funding: list = field(default_factory=list)
+    scope: list = field(default_factory=list)
+    purpose: str = ""
+    content: str = ""
+    lecturers: str = ""
+    trainees_label: str = "研修对象"
+    trainees: str = ""
+    host: dict = field(default_factory=dict)
+    base: list = field(default_factory=list)
+    base_batch: str = ""
+    show_opinion: bool = False
+    opinion: str = ""
+
+
+def schedule_text(application):
+    lines = []
+    if application.content_summary:
+        lines.append(application.content_summary)
+    for s in application.sessions.all():
+        speaker = f"（主讲：{s.speaker}）" if s.speaker else ""
+        online = "，线上" if s.mode == "online" else ""
+        lines.append(f"{s.date.month}月{s.date.day}日{s.get_half_day_display()}　{s.get_format_display()}：{s.topic}{speaker}{online}")
+    return "\n".join(lines)
+
+
+def lecturer_text(application):
+    lines = []
+    if application.lecturer_summary:
+        lines.append(application.lecturer_summary)
+    for lecturer in application.lecturers.all():
+        mark = "★" if lecturer.is_highlighted else ""
+        position = lecturer.position or lecturer.get_title_display()
+        topic = f"，授课内容：{lecturer.topic}" if lecturer.topic else ""
+        lines.append(f"{mark}{lecturer.name}，{lecturer.affiliation}{position}{topic}")
+    return "\n".join(lines)
+
+
+def trainee_text(application):
+    parts = [application.trainee_description] if application.trainee_description else []
+    facts = []
+    if application.planned_trainees:
+        facts.append(f"计划招收{application.planned_trainees}人")
+    if application.recruitment_scope:
+        facts.append(application.get_recruitment_scope_display())
+    if facts:
+        parts.append("，".join(facts) + "。")
+    return "\n".join(parts)
+
+
+def official_form(application):
+    call = application.call
+    rule = call.tier_rule(application.tier)
+    national = application.tier == Tier.NATIONAL
+    claims = {c.area.code: c.explanation for c in application.topic_claims.all()}
+    form = OfficialForm(
+        form_key="att1" if national else "att2",
+        form_label=rule.form_label,
+        heading=["专业技术人才知识更新工程", rule.form_title],
+        show_applicant=not national,
+        title=application.title,
+        period=period_text(application.start_date, application.end_date),
+        venue=" ".join(p for p in (application.venue_city, application.venue_place) if p),
+        domain_label="选题所属行业领域" if national else "选题所属专业技术领域",
+        domain=str(application.domain or ""),
+        department=str(application.competent_department or ""),
+        scope=[Tick(a.name, a.code in claims, claims.get(a.code, "")) for a in call.topic_areas.all()],
+        purpose=application.purpose,
+        content=schedule_text(application),
+        lecturers=lecturer_text(application),
+        trainees_label="研修对象" if national else "培训对象",
+        trainees=trainee_text(application),
+        host={
+            "单位名称": application.host_name,
+            "联系人": application.host_contact,
+            "办公电话": application.host_office_phone,
+            "手机": application.host_mobile,
+            "传真": application.host_fax,
+            "地址": application.host_address,
+        },
+        base=[
+            Tick("国家级继续教育基地", application.base_status == BaseStatus.NATIONAL),
+            Tick("省级继续教育基地", application.base_status == BaseStatus.PROVINCIAL),
+            Tick("否", application.base_status == BaseStatus.NONE),
+        ],
+        base_batch=str(application.base_batch or "") if application.base_status == BaseStatus.NATIONAL else "",
+        show_opinion=not national,
+    )
+    if national:
+        form.funding = [
+            Tick(Funding.FISCAL.label, application.funding == Funding.FISCAL),
+            Tick(Funding.SELF_FUNDED.label, application.funding == Funding.SELF_FUNDED, application.funding_source if application.funding == Funding.SELF_FUNDED else ""),
+        ]
+    return form

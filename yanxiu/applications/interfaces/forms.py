@@ -1,0 +1,175 @@
+"""Forms for the application editor, attachments and workflow actions."""
+
+from django import forms
+from django.forms import formset_factory
+
+from yanxiu.calls.enums import Tier
+from yanxiu.core.validators import validate_plain_text
+from yanxiu.reference.models import CompetentDepartment, ProfessionalDomain
+
+from ..enums import AttachmentKind, TraineeTitleLevel
+from ..models import Application, Lecturer, ScheduleSession
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_ERRORS = {"invalid": "请输入有效的日期（年-月-日）。"}
+
+SECTIONS = [
+    ("basic", "基本信息", ["title", "start_date", "end_date", "venue_city", "venue_place", "domain", "competent_department", "funding", "funding_source"]),
+    ("topic", "选题范围", []),
+    ("purpose", "研修目的和作用", ["purpose"]),
+    ("content", "研修内容和方式", ["content_summary"]),
+    ("lecturers", "授课专家情况", ["lecturer_summary"]),
+    ("trainees", "研修对象", ["trainee_description", "planned_trainees", "recruitment_scope", "trainee_title_levels"]),
+    ("host", "承办单位信息", ["host_name", "host_contact", "host_office_phone", "host_mobile", "host_fax", "host_address", "base_status", "base_batch"]),
+    ("declarations", "承诺事项", ["declares_independent_hosting", "declares_no_trainee_fees", "declares_mainly_offline"]),
+]
+
+
+class ApplicationForm(forms.ModelForm):
+    trainee_title_levels = forms.MultipleChoiceField(
+        label="学员职称要求", choices=TraineeTitleLevel.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    class Meta:
+        model = Application
+        fields = [name for _, _, names in SECTIONS for name in names]
+        widgets = {
+            "start_date": DATE_WIDGET,
+            "end_date": DATE_WIDGET,
+            "funding": forms.RadioSelect,
+            "base_status": forms.RadioSelect,
+            "recruitment_scope": forms.RadioSelect,
+            "purpose": forms.Textarea(attrs={"rows": 5}),
+            "content_summary": forms.Textarea(attrs={"rows": 3}),
+            "lecturer_summary": forms.Textarea(attrs={"rows": 3}),
+            "trainee_description": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            "start_date": DATE_ERRORS,
+            "end_date": DATE_ERRORS,
+            "planned_trainees": {
+                "invalid": "请输入整数人数。",
+                "min_value": "学员人数至少为1人。",
+                "max_value": "学员人数不能超过100000人，请检查是否多输入了数字。",
+            },
+            "base_batch": {"invalid": "请输入批次数字，如 10。"},
+        }
+
+    def __init__(self, *args, tier, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tier = tier
+        level = CompetentDepartment.Level.NATIONAL if tier == Tier.NATIONAL else CompetentDepartment.Level.PROVINCIAL
+        self.fields["competent_department"].queryset = CompetentDepartment.objects.active().filter(level=level)
+        self.fields["competent_department"].label = (
+            "选题所属行业主管部门（国家部委）" if tier == Tier.NATIONAL else "选题所属行业主管部门（省直部门）"
+        )
+        self.fields["domain"].queryset = ProfessionalDomain.objects.active()
+        self.fields["domain"].label = "选题所属行业领域" if tier == Tier.NATIONAL else "选题所属专业技术领域"
+        if tier != Tier.NATIONAL:
+            del self.fields["funding"]
+            del self.fields["funding_source"]
+        else:
+            self.fields["funding"].choices = [c for c in self.fields["funding"].choices if c[0]]
+        self.fields["base_status"].choices = [c for c in self.fields["base_status"].choices if c[0]]
+        self.fields["recruitment_scope"].choices = [c for c in self.fields["recruitment_scope"].choices if c[0]]
+        for field in self.fields.values():
+            field.required = False  # drafts may be incomplete: the checks say what is missing
+
+    def sections(self):
+        for key, label, names in SECTIONS:
+            yield key, label, [self[name] for name in names if name in self.fields]
+
+
+class SessionForm(forms.ModelForm):
+    class Meta:
+        model = ScheduleSession
+        fields = ["date", "half_day", "topic", "speaker", "format", "mode", "class_hours"]
+        widgets = {"date": DATE_WIDGET}
+        error_messages = {
+            "date": {**DATE_ERRORS, "required": "请填写日期。"},
+            "topic": {"required": "请填写研修内容。"},
+            "class_hours": {"max_value": "每个半天最多4学时。", "min_value": "学时至少0.5。"},
+        }
+
+
+class LecturerForm(forms.ModelForm):
+    class Meta:
+        model = Lecturer
+        fields = ["name", "title", "position", "affiliation", "topic"]
+        error_messages = {"name": {"required": "请填写专家姓名。"}, "affiliation": {"required": "请填写工作单位。"}}
+
+
+SessionFormSet = formset_factory(SessionForm, extra=0, can_delete=True, max_num=60, validate_max=True)
+LecturerFormSet = formset_factory(LecturerForm, extra=0, can_delete=True, max_num=60, validate_max=True)
+
+
+class TopicScopeForm(forms.Form):
+    """One tick box and one explanation per topic-scope area of the call."""
+
+    def __init__(self, *args, areas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.areas = list(areas)
+        for area in self.areas:
+            self.fields[f"topic_{area.code}"] = forms.BooleanField(label=area.name, required=False)
+            self.fields[f"topic_{area.code}_explanation"] = forms.CharField(
+                label=f"{area.name}：说明",
+                required=False,
+                max_length=1000,
+                validators=[validate_plain_text],
+                widget=forms.Textarea(attrs={"rows": 2, "placeholder": "说明项目如何符合这一选题范围"}),
+            )
+
+    def rows(self):
+        for area in self.areas:
+            yield area, self[f"topic_{area.code}"], self[f"topic_{area.code}_explanation"]
+
+    def claims(self):
+        data = self.cleaned_data
+        return {
+            area: data.get(f"topic_{area.code}_explanation", "").strip()
+            for area in self.areas
+            if data.get(f"topic_{area.code}")
+        }
+
+    @staticmethod
+    def initial_for(application):
+        initial = {}
+        for claim in application.topic_claims.select_related("area"):
+            initial[f"topic_{claim.area.code}"] = True
+            initial[f"topic_{claim.area.code}_explanation"] = claim.explanation
+        return initial
+
+
+def formset_rows(formset):
+    """The rows to keep: filled in and not marked for deletion."""
+    rows = []
+    for form in formset.forms:
+        if not form.has_changed() and not form.initial:
+            continue
+        data = dict(form.cleaned_data)
+        if not data or data.pop("DELETE", False):
+            continue
+        rows.append(data)
+    return rows
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label="选择文件", error_messages={"required": "请选择要上传的文件。"})
+    kind = forms.ChoiceField(label="类别", choices=AttachmentKind.choices, initial=AttachmentKind.SUPPORTING)
+
+
+class ActionForm(forms.Form):
+    reason = forms.CharField(
+        label="说明", required=False, max_length=2000, validators=[validate_plain_text], widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class WarningReasonForm(forms.Form):
+    code = forms.CharField(max_length=60)
+    reason = forms.CharField(
+        label="说明理由", required=False, max_length=1000, validators=[validate_plain_text], widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class NewApplicationForm(forms.Form):
+    tier = forms.ChoiceField(label="申报级别", choices=Tier.choices, widget=forms.RadioSelect)

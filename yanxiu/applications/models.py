@@ -1,0 +1,235 @@
+"""Applications (申报) for one call: the fields of 附件1 and 附件2 as data.
+
+Thin models: rules live in domain/checks.py, state changes in domain/workflow.py.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+
+from yanxiu.calls.enums import RecruitmentScope, Tier
+from yanxiu.core.validators import validate_landline, validate_mobile, validate_plain_text
+from yanxiu.organisations.enums import BaseStatus
+
+from .enums import (
+    HIGHLIGHTED_LECTURER_TITLES,
+    ApplicationState,
+    AttachmentKind,
+    DeliveryMode,
+    Funding,
+    HalfDay,
+    LecturerTitle,
+    SessionFormat,
+)
+
+# Limits on text length keep every field printable on the official form.
+TITLE_MAX = 60
+LONG_TEXT_MAX = 3000
+plain = [validate_plain_text]
+
+
+def long_text(label, **kwargs):
+    return models.TextField(label, blank=True, validators=[validate_plain_text, MaxLengthValidator(LONG_TEXT_MAX)], **kwargs)
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Scope to what the user's organisation may see; nothing for anyone else."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_province_officer:
+            return self
+        if user.is_authority_reviewer:
+            return self.filter(institution__authority_id=user.authority_id).exclude(state=ApplicationState.DRAFT)
+        if user.is_institution_staff:
+            return self.filter(institution_id=user.institution_id)
+        return self.none()
+
+    def for_list(self):
+        return self.select_related("call", "institution", "institution__authority", "domain")
+
+
+class Application(models.Model):
+    call = models.ForeignKey("calls.Call", on_delete=models.PROTECT, related_name="applications", verbose_name="年度通知")
+    tier = models.CharField("申报级别", max_length=20, choices=Tier.choices)
+    institution = models.ForeignKey(
+        "organisations.Institution", on_delete=models.PROTECT, related_name="applications", verbose_name="承办单位"
+    )
+    state = models.CharField("状态", max_length=30, choices=ApplicationState.choices, default=ApplicationState.DRAFT)
+    # Optimistic lock: every save must name the version it was edited from.
+    version = models.PositiveIntegerField("版本", default=1)
+
+    title = models.CharField("项目名称", max_length=TITLE_MAX, blank=True, validators=plain)
+    start_date = models.DateField("开始日期", null=True, blank=True)
+    end_date = models.DateField("结束日期", null=True, blank=True)
+    venue_city = models.CharField("办班城市", max_length=30, blank=True, validators=plain)
+    venue_place = models.CharField("办班地点", max_length=100, blank=True, validators=plain)
+    domain = models.ForeignKey(
+        "reference.ProfessionalDomain", on_delete=models.PROTECT, null=True, blank=True, verbose_name="专业技术领域"
+    )
+    competent_department = models.ForeignKey(
+        "reference.CompetentDepartment", on_delete=models.PROTECT, null=True, blank=True, verbose_name="行业主管部门"
+    )
+    funding = models.CharField("申报项目类别", max_length=20, choices=Funding.choices, blank=True)
+    funding_source = models.CharField("自筹经费来源", max_length=200, blank=True, validators=plain)
+
+    purpose = long_text("研修目的和作用")
+    content_summary = long_text("研修内容和方式（概述）")
+    lecturer_summary = long_text("授课专家情况（概述）")
+
+    trainee_description = long_text("研修对象")
+    planned_trainees = models.PositiveIntegerField(
+        "计划招收学员人数", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(100000)]
+    )
+    recruitment_scope = models.CharField("招收范围", max_length=20, choices=RecruitmentScope.choices, blank=True)
+    trainee_title_levels = models.JSONField("学员职称要求", default=list, blank=True)
+
+    host_name = models.CharField("承办单位名称", max_length=100, blank=True, validators=plain)
+    host_contact = models.CharField("联系人", max_length=50, blank=True, validators=plain)
+    host_office_phone = models.CharField("办公电话", max_length=30, blank=True, validators=[validate_landline])
+    host_mobile = models.CharField("手机", max_length=20, blank=True, validators=[validate_mobile])
+    host_fax = models.CharField("传真", max_length=30, blank=True, validators=[validate_landline])
+    host_address = models.CharField("地址", max_length=200, blank=True, validators=plain)
+    base_status = models.CharField("是否继续教育基地", max_length=20, choices=BaseStatus.choices, blank=True)
+    base_batch = models.PositiveIntegerField(
+        "国家级基地批次", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(99)]
+    )
+
+    declares_independent_hosting = models.BooleanField("独立承办，不与其他单位联办、不转移培训业务", default=False)
+    declares_no_trainee_fees = models.BooleanField("除往返交通费外，不向学员收取任何费用", default=False)
+    declares_mainly_offline = models.BooleanField("以线下研修为主", default=False)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="创建人"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("最后修改", auto_now=True)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = verbose_name_plural = "项目申报"
+        indexes = [models.Index(fields=["call", "tier", "state"]), models.Index(fields=["institution", "call"])]
+
+    def __str__(self):
+        return self.title or f"（未命名{self.get_tier_display()}申报）"
+
+    @property
+    def is_national(self):
+        return self.tier == Tier.NATIONAL
+
+    @property
+    def is_editable(self):
+        from .enums import EDITABLE_STATES
+
+        return self.state in EDITABLE_STATES
+
+    @property
+    def days(self):
+        """Days of the class, counting arrival and departure (both dates inclusive)."""
+        if self.start_date and self.end_date and self.end_date >= self.start_date:
+            return (self.end_date - self.start_date).days + 1
+        return None
+
+    @property
+    def tier_rule(self):
+        return self.call.tier_rule(self.tier)
+
+
+class ScheduleSession(models.Model):
+    """One half-day slot of the programme (研修内容和方式)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="sessions")
+    date = models.DateField("日期")
+    half_day = models.CharField("时段", max_length=10, choices=HalfDay.choices)
+    topic = models.CharField("内容", max_length=100, validators=plain)
+    speaker = models.CharField("主讲人", max_length=100, blank=True, validators=plain)
+    format = models.CharField("方式", max_length=20, choices=SessionFormat.choices)
+    mode = models.CharField("线上/线下", max_length=10, choices=DeliveryMode.choices, default=DeliveryMode.OFFLINE)
+    class_hours = models.DecimalField(
+        "学时", max_digits=3, decimal_places=1, default=3,
+        validators=[MinValueValidator(0.5), MaxValueValidator(4)],
+    )
+
+    class Meta:
+        ordering = ["date", "half_day", "id"]
+        verbose_name = verbose_name_plural = "日程安排"
+
+    def __str__(self):
+        return f"{self.date} {self.get_half_day_display()} {self.topic}"
+
+
+class Lecturer(models.Model):
+    """授课专家 on the form (not the expert reviewers of the selection)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="lecturers")
+    name = models.CharField("姓名", max_length=50, validators=plain)
+    title = models.CharField("职称/身份", max_length=20, choices=LecturerTitle.choices)
+    position = models.CharField("职务/职称全称", max_length=100, blank=True, validators=plain)
+    affiliation = models.CharField("工作单位", max_length=100, validators=plain)
+    topic = models.CharField("授课内容", max_length=100, blank=True, validators=plain)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = verbose_name_plural = "授课专家"
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_highlighted(self):
+        return self.title in HIGHLIGHTED_LECTURER_TITLES
+
+
+class TopicClaim(models.Model):
+    """An application ticks a topic-scope area and explains how it fits."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="topic_claims")
+    area = models.ForeignKey("calls.TopicArea", on_delete=models.PROTECT, verbose_name="选题范围")
+    explanation = models.TextField("说明", blank=True, validators=[validate_plain_text, MaxLengthValidator(1000)])
+
+    class Meta:
+        ordering = ["area__sort_order"]
+        constraints = [models.UniqueConstraint(fields=["application", "area"], name="unique_topic_claim")]
+
+
+class WarningReason(models.Model):
+    """The applicant's written reason for proceeding despite a warning check."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="warning_reasons")
+    code = models.CharField("规则代码", max_length=60)
+    reason = models.TextField("说明理由", validators=[validate_plain_text, MaxLengthValidator(1000)])
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["application", "code"], name="unique_warning_reason")]
+
+    def __str__(self):
+        return self.reason
+
+
+def attachment_path(instance, filename):
+    # The stored name is never the user's: it is only kept for display.
+    return f"attachments/{instance.application.call.year}/{instance.application_id}/{instance.stored_token}{instance.extension}"
+
+
+class Attachment(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField("类别", max_length=20, choices=AttachmentKind.choices, default=AttachmentKind.SUPPORTING)
+    file = models.FileField("文件", upload_to=attachment_path, max_length=300)
+    original_name = models.CharField("文件名", max_length=200)
+    extension = models.CharField(max_length=10)
+    stored_token = models.CharField(max_length=32)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        verbose_name = verbose_name_plural = "附件"
+
+    def __str__(self):
+        return self.original_name

@@ -1,0 +1,357 @@
+"""Thin views: load, check access, act through the domain layer, render."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from yanxiu.audit.models import AuditEntry
+from yanxiu.calls.enums import Tier
+from yanxiu.calls.models import Call
+from yanxiu.core import clock
+from yanxiu.core.uploads import validate_attachment
+
+from .domain import editing, workflow
+from .domain.checks import CheckReport
+from .domain.deadlines import days_left, effective_deadline
+from .enums import ApplicationState
+from .interfaces.form_context import official_form
+from .interfaces.forms import (
+    ActionForm,
+    ApplicationForm,
+    AttachmentForm,
+    LecturerFormSet,
+    SessionFormSet,
+    TopicScopeForm,
+    WarningReasonForm,
+    formset_rows,
+)
+from .models import Application, Attachment
+
+
+def _get_visible(request, pk):
+    """The application if the user's organisation may see it; 404 otherwise."""
+    queryset = Application.objects.visible_to(request.user).select_related(
+        "call", "institution", "institution__authority", "domain", "competent_department"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _get_editable(request, pk):
+    application = _get_visible(request, pk)
+    if not request.user.has_perm("applications.view_application", application):
+        raise Http404
+    if not request.user.is_institution_staff:
+        raise PermissionDenied("只有承办单位经办人可以修改申报。")
+    return application
+
+
+# --- lists -------------------------------------------------------------------
+
+
+@login_required
+def dashboard(request):
+    """The institution's applications and the deadlines of the open calls."""
+    user = request.user
+    if not user.is_institution_staff:
+        return redirect("applications:inbox")
+    now = clock.now()
+    calls = Call.objects.filter(is_open=True).prefetch_related("tier_rules")
+    deadlines = []
+    for call in calls:
+        for rule in call.tier_rules.all():
+            deadlines.append({"call": call, "rule": rule, "days_left": days_left(rule.deadline_end, now)})
+    applications = Application.objects.visible_to(user).for_list().order_by("-call__year", "-updated_at")
+    return render(
+        request,
+        "applications/dashboard.html",
+        {"applications": applications, "deadlines": deadlines, "institution": user.institution},
+    )
+
+
+@login_required
+def inbox(request):
+    """Authorities: their institutions' submitted applications. Province: everything submitted."""
+    user = request.user
+    if not (user.is_authority_reviewer or user.is_province_officer):
+        if user.is_institution_staff:
+            return redirect("applications:dashboard")
+        raise PermissionDenied("您的角色没有可查看的申报列表。")
+    applications = Application.objects.visible_to(user).for_list().exclude(state=ApplicationState.DRAFT)
+    state = request.GET.get("state", "")
+    if state in ApplicationState.values:
+        applications = applications.filter(state=state)
+    tier = request.GET.get("tier", "")
+    if tier in Tier.values:
+        applications = applications.filter(tier=tier)
+    applications = applications.order_by("-submitted_at")
+    return render(
+        request,
+        "applications/inbox.html",
+        {"applications": applications, "states": ApplicationState.choices, "tiers": Tier.choices, "state": state, "tier": tier},
+    )
+
+
+# --- creating and editing ----------------------------------------------------------
+
+
+@login_required
+@require_POST
+def create(request):
+    user = request.user
+    if not user.is_institution_staff:
+        raise PermissionDenied("只有承办单位经办人可以新建申报。")
+    call = get_object_or_404(Call, pk=request.POST.get("call"), is_open=True)
+    tier = request.POST.get("tier")
+    if tier not in Tier.values:
+        return HttpResponseBadRequest("申报级别不正确。")
+    try:
+        application = editing.create_application(call=call, tier=tier, institution=user.institution, actor=user)
+    except workflow.TransitionRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("applications:dashboard")
+    messages.success(request, f"已新建{application.get_tier_display()}项目申报草稿。")
+    return redirect("applications:edit", pk=application.pk)
+
+
+def _editor_forms(application, data=None):
+    areas = application.call.topic_areas.all()
+    if data is None:
+        return (
+            ApplicationForm(instance=application, tier=application.tier),
+            SessionFormSet(prefix="sessions", initial=list(application.sessions.values(
+                "date", "half_day", "topic", "speaker", "format", "mode", "class_hours"))),
+            LecturerFormSet(prefix="lecturers", initial=list(application.lecturers.values(
+                "name", "title", "position", "affiliation", "topic"))),
+            TopicScopeForm(initial=TopicScopeForm.initial_for(application), areas=areas),
+        )
+    return (
+        ApplicationForm(data, instance=application, tier=application.tier),
+        SessionFormSet(data, prefix="sessions"),
+        LecturerFormSet(data, prefix="lecturers"),
+        TopicScopeForm(data, areas=areas),
+    )
+
+
+def _formset_errors(formset, row_label):
+    """Row errors as sentences, for the summary under a table of rows."""
+    found = list(formset.non_form_errors())
+    for number, errors in enumerate(formset.errors if formset.is_bound else [], start=1):
+        for field, messages_ in errors.items():
+            label = formset.forms[0].fields[field].label if field in formset.forms[0].fields else ""
+            found.extend(f"第{number}{row_label}{label}：{m}" for m in messages_)
+    return found
+
+
+def _editor_context(request, application, forms, *, saved=None, save_error=""):
+    form, sessions, lecturers, topics = forms
+    report = CheckReport.for_application(application)
+    deadline = effective_deadline(application)
+    now = clock.now()
+    return {
+        "application": application,
+        "form": form,
+        "sessions": sessions,
+        "lecturers": lecturers,
+        "topics": topics,
+        "report": report,
+        "checks_by_field": report.by_field(),
+        "attachment_form": AttachmentForm(),
+        "deadline": deadline,
+        "deadline_passed": now > deadline,
+        "days_left": days_left(deadline, now),
+        "sessions_errors": _formset_errors(sessions, "行日程 "),
+        "lecturers_errors": _formset_errors(lecturers, "位专家 "),
+        "saved": saved,
+        "save_error": save_error,
+        "max_upload_mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
+    }
+
+
+@login_required
+def edit(request, pk):
+    application = _get_editable(request, pk)
+    if not application.is_editable:
+        messages.info(request, f"申报当前状态为“{application.get_state_display()}”，不能修改。")
+        return redirect("applications:detail", pk=pk)
+    is_autosave = request.headers.get("HX-Request") == "true"
+    if request.method != "POST":
+        return render(request, "applications/edit.html", _editor_context(request, application, _editor_forms(application)))
+
+    forms = _editor_forms(application, request.POST)
+    form, sessions, lecturers, topics = forms
+    saved, save_error, status = False, "", 200
+    if all(f.is_valid() for f in forms):
+        try:
+            expected_version = int(request.POST.get("version", "0"))
+        except ValueError:
+            expected_version = 0
+        fields = {name: value for name, value in form.cleaned_data.items()}
+        try:
+            editing.save_draft(
+                application,
+                fields=fields,
+                sessions=formset_rows(sessions),
+                lecturers=formset_rows(lecturers),
+                claims=topics.claims(),
+                actor=request.user,
+                expected_version=expected_version,
+            )
+            saved = True
+        except editing.EditConflict as conflict:
+            save_error, status = str(conflict), 409
+        except workflow.TransitionRefused as refusal:
+            save_error, status = str(refusal), 409
+        except ValidationError as invalid:
+            save_error, status = "；".join(invalid.messages), 400
+        application.refresh_from_db()
+    else:
+        save_error, status = "有填写不正确的内容（见标红处），本次修改未保存。", 400
+
+    if not is_autosave and saved:
+        messages.success(request, "已保存。")
+        return redirect("applications:edit", pk=pk)
+    context = _editor_context(request, application, forms, saved=saved, save_error=save_error)
+    template = "applications/_autosave_result.html" if is_autosave else "applications/edit.html"
+    return render(request, template, context, status=status if not is_autosave else 200)
+
+
+@login_required
+@require_POST
+def warning_reason(request, pk):
+    application = _get_editable(request, pk)
+    form = WarningReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "说明理由不能超过1000字，且只能是纯文本。")
+    else:
+        try:
+            editing.set_warning_reason(
+                application, code=form.cleaned_data["code"], reason=form.cleaned_data["reason"], actor=request.user
+            )
+            messages.success(request, "说明理由已保存。")
+        except workflow.TransitionRefused as refusal:
+            messages.error(request, str(refusal))
+    return redirect(reverse("applications:edit", args=[pk]) + "#checks")
+
+
+# --- attachments ----------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def upload_attachment(request, pk):
+    application = _get_editable(request, pk)
+    if getattr(request, "upload_too_large", False):
+        messages.error(request, f"文件过大：单个附件不能超过 {settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)} MB，未上传。")
+        return redirect(reverse("applications:edit", args=[pk]) + "#attachments")
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        return redirect(reverse("applications:edit", args=[pk]) + "#attachments")
+    uploaded = form.cleaned_data["file"]
+    try:
+        ext = validate_attachment(uploaded)
+        editing.add_attachment(application, uploaded=uploaded, ext=ext, kind=form.cleaned_data["kind"], actor=request.user)
+        messages.success(request, f"已上传“{uploaded.name}”。")
+    except ValidationError as invalid:
+        messages.error(request, "；".join(invalid.messages))
+    except workflow.TransitionRefused as refusal:
+        messages.error(request, str(refusal))
+    return redirect(reverse("applications:edit", args=[pk]) + "#attachments")
+
+
+@login_required
+@require_POST
+def delete_attachment(request, pk, attachment_pk):
+    application = _get_editable(request, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
+    try:
+        editing.remove_attachment(attachment, actor=request.user)
+        messages.success(request, "附件已删除。")
+    except workflow.TransitionRefused as refusal:
+        messages.error(request, str(refusal))
+    return redirect(reverse("applications:edit", args=[pk]) + "#attachments")
+
+
+@login_required
+def download_attachment(request, pk, attachment_pk):
+    application = _get_visible(request, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+
+
+# --- reading ------------------------------------------------------------------------
+
+
+@login_required
+def detail(request, pk):
+    application = _get_visible(request, pk)
+    user = request.user
+    actions = [
+        {"transition": t, "refusal": workflow.why_not(application, t.action, user)}
+        for t in workflow.available_actions(application, user)
+    ]
+    history = AuditEntry.objects.for_object(application)
+    last_return = history.filter(action="return").order_by("-created_at").first()
+    return render(
+        request,
+        "applications/detail.html",
+        {
+            "application": application,
+            "report": CheckReport.for_application(application),
+            "actions": actions,
+            "action_form": ActionForm(),
+            "last_return": last_return,
+            "official": official_form(application),
+            "attachments": application.attachments.all(),
+        },
+    )
+
+
+@login_required
+def checks(request, pk):
+    application = _get_visible(request, pk)
+    report = CheckReport.for_application(application)
+    return render(request, "applications/checks.html", {"application": application, "report": report})
+
+
+@login_required
+def preview(request, pk):
+    application = _get_visible(request, pk)
+    return render(request, "applications/preview.html", {"application": application, "official": official_form(application)})
+
+
+@login_required
+def history(request, pk):
+    application = _get_visible(request, pk)
+    entries = AuditEntry.objects.for_object(application)
+    labels = dict(ApplicationState.choices)
+    return render(request, "applications/history.html", {"application": application, "entries": entries, "state_labels": labels})
+
+
+# --- state changes --------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def act(request, pk, action):
+    application = _get_visible(request, pk)
+    if action not in workflow.TRANSITIONS:
+        raise Http404
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "说明不能超过2000字，且只能是纯文本。")
+        return redirect("applications:detail", pk=pk)
+    try:
+        workflow.perform(application, action, request.user, reason=form.cleaned_data["reason"])
+    except workflow.TransitionRefused as refusal:
+        messages.error(request, str(refusal))
+        if action == "submit" and application.is_editable:
+            return redirect(reverse("applications:edit", args=[pk]) + "#checks")
+        return redirect("applications:detail", pk=pk)
+    messages.success(request, f"已{workflow.TRANSITIONS[action].label}。")
+    return redirect("applications:detail", pk=pk)

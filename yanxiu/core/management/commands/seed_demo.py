@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from yanxiu.core.demo import DEMO_PASSWORD, accounts_table, seed
+
+
+class Command(BaseCommand):
+    help = "Load reference data, the 2026 call (and 2027, copied), demo institutions, users and applications."
+
+    def handle(self, **options):
+        seed()
+        self.stdout.write("\n演示账号（密码均为 %s）：" % DEMO_PASSWORD)
+        for role, username, organisation in accounts_table():
+            self.stdout.write(f"  {role:<10}  {username:<14}  {organisation}")
+        self.stdout.write("")

@@ -1,0 +1,90 @@
+"""Upload limits and content checks for attachments.
+
+The size limit is enforced while the body streams in, so a 200 MB upload is
+cut off after the limit instead of being written to disk whole.
+"""
+
+import zipfile
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+
+
+class SizeLimitUploadHandler(FileUploadHandler):
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        limit = settings.ATTACHMENT_MAX_BYTES + 1024 * 1024  # room for the other form fields
+        self.request.upload_too_large = content_length > limit
+        if self.request.upload_too_large:
+            raise StopUpload(connection_reset=False)
+        return None
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > settings.ATTACHMENT_MAX_BYTES:
+            self.request.upload_too_large = True
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+# Each allowed type: extensions, and a check on the first bytes of the file.
+def _is_pdf(head, f):
+    return head.startswith(b"%PDF-")
+
+
+def _is_png(head, f):
+    return head.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def _is_jpeg(head, f):
+    return head.startswith(b"\xff\xd8\xff")
+
+
+def _is_ole_doc(head, f):
+    return head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+
+def _is_docx(head, f):
+    if not head.startswith(b"PK\x03\x04"):
+        return False
+    f.seek(0)
+    try:
+        with zipfile.ZipFile(f) as archive:
+            names = set(archive.namelist())
+            return "word/document.xml" in names and "[Content_Types].xml" in names
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    finally:
+        f.seek(0)
+
+
+ATTACHMENT_TYPES = {
+    ".pdf": ("PDF", _is_pdf),
+    ".png": ("PNG 图片", _is_png),
+    ".jpg": ("JPEG 图片", _is_jpeg),
+    ".jpeg": ("JPEG 图片", _is_jpeg),
+    ".docx": ("Word 文档", _is_docx),
+    ".doc": ("Word 97-2003 文档", _is_ole_doc),
+}
+
+
+def validate_attachment(uploaded) -> str:
+    """Return the file's extension if name and content agree; else raise."""
+    name = uploaded.name or ""
+    ext = name[name.rfind(".") :].lower() if "." in name else ""
+    if ext not in ATTACHMENT_TYPES:
+        allowed = "、".join(sorted({label for label, _ in ATTACHMENT_TYPES.values()}))
+        raise ValidationError(f"不支持的文件类型“{ext or '无扩展名'}”。可上传：{allowed}。")
+    if uploaded.size == 0:
+        raise ValidationError("文件是空的，请重新选择。")
+    if uploaded.size > settings.ATTACHMENT_MAX_BYTES:
+        raise ValidationError(f"文件过大：单个附件不能超过 {settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)} MB。")
+    label, matches = ATTACHMENT_TYPES[ext]
+    uploaded.seek(0)
+    head = uploaded.read(16)
+    uploaded.seek(0)
+    if not matches(head, uploaded):
+        raise ValidationError(f"文件内容与扩展名不符：它不是有效的{label}。请上传真实的文件，不要只改扩展名。")
+    return ext

@@ -1,0 +1,60 @@
+"""Validators for Chinese identifiers and phone numbers, with Chinese messages."""
+
+import re
+
+from django.core.exceptions import ValidationError
+
+# GB 32100-2015: 18 characters from this alphabet (no I, O, S, V, Z).
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def uscc_check_character(first17: str) -> str:
+    total = sum(USCC_ALPHABET.index(ch) * w for ch, w in zip(first17, USCC_WEIGHTS))
+    return USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def validate_uscc(value: str) -> None:
+    code = (value or "").strip().upper()
+    if len(code) != 18:
+        raise ValidationError("统一社会信用代码应为18位。", code="uscc_length")
+    if any(ch not in USCC_ALPHABET for ch in code):
+        raise ValidationError(
+            "统一社会信用代码含有不允许的字符（只能是数字和除 I、O、S、V、Z 以外的大写字母）。",
+            code="uscc_chars",
+        )
+    if uscc_check_character(code[:17]) != code[17]:
+        raise ValidationError("统一社会信用代码校验位不正确，请核对。", code="uscc_check")
+
+
+# Landline: optional area code 0xx(x) with a hyphen, 7–8 digit number,
+# optional extension. Also accepts 400/800 service numbers.
+LANDLINE_RE = re.compile(r"^(0\d{2,3}-?)?[2-9]\d{6,7}(-\d{1,6})?$|^[48]00-?\d{3}-?\d{4}$")
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def normalise_phone(value: str) -> str:
+    return re.sub(r"[\s（）()]", "", value or "").replace("—", "-").replace("－", "-")
+
+
+def validate_landline(value: str) -> None:
+    if value and not LANDLINE_RE.match(normalise_phone(value)):
+        raise ValidationError("电话号码格式不正确，例如 0591-87612629。", code="landline")
+
+
+def validate_mobile(value: str) -> None:
+    if value and not MOBILE_RE.match(normalise_phone(value)):
+        raise ValidationError("手机号码格式不正确，应为以1开头的11位数字。", code="mobile")
+
+
+def validate_phone(value: str) -> None:
+    """A landline or a mobile number."""
+    number = normalise_phone(value)
+    if value and not (LANDLINE_RE.match(number) or MOBILE_RE.match(number)):
+        raise ValidationError("电话号码格式不正确，例如 0591-87612629 或 13800000000。", code="phone")
+
+
+def validate_plain_text(value: str) -> None:
+    """Refuse markup in text fields: the text is printed on official forms."""
+    if value and re.search(r"<\s*/?\s*[a-zA-Z!]", value):
+        raise ValidationError("请勿输入网页代码（如 <script>），只填写纯文本。", code="markup")

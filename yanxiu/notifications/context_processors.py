@@ -1,0 +1,5 @@
+def unread_messages(request):
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated:
+        return {}
+    return {"unread_message_count": user.messages.unread().count()}

@@ -1,0 +1,25 @@
+"""Notify users in the app and by e-mail.
+
+E-mail goes through the background worker after the database commits, so a
+slow mail server never holds up a request and a rolled-back change sends nothing.
+"""
+
+from django.conf import settings
+from django.db import transaction
+
+from yanxiu.core import clock
+
+from .models import Message
+from .tasks import send_notification_email
+
+
+def notify(recipients, subject, body, link=""):
+    recipients = [user for user in recipients if user.is_active]
+    now = clock.now()
+    Message.objects.bulk_create(
+        Message(recipient=user, subject=subject, body=body, link=link, created_at=now) for user in recipients
+    )
+    emails = sorted({user.email for user in recipients if user.email})
+    if emails:
+        full_body = f"{body}\n\n{settings.SITE_URL.rstrip('/')}{link}" if link else body
+        transaction.on_commit(lambda: send_notification_email.enqueue(emails, subject, full_body))

@@ -1,0 +1,21 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from yanxiu.core import clock
+
+
+@login_required
+def inbox(request):
+    messages = request.user.messages.all()[:200]
+    return render(request, "notifications/inbox.html", {"inbox": messages})
+
+
+@login_required
+@require_POST
+def mark_read(request, pk):
+    message = get_object_or_404(request.user.messages, pk=pk)
+    if message.read_at is None:
+        message.read_at = clock.now()
+        message.save(update_fields=["read_at"])
+    return redirect(message.link or "notifications:inbox")

@@ -1,0 +1,23 @@
+from django.db import models
+
+
+class AuthorityKind(models.TextChoices):
+    CITY = "city", "设区市人社局"
+    PINGTAN = "pingtan", "平潭综合实验区党群工作部"
+    PROVINCIAL_DEPT = "provincial_dept", "省直有关部门人事（教育）处"
+    BASE = "base", "继续教育基地（自行申报）"
+
+
+class InstitutionType(models.TextChoices):
+    UNIVERSITY = "university", "高校"
+    INSTITUTE = "institute", "科研院所"
+    HEALTH = "health", "医疗卫生机构"
+    ENTERPRISE = "enterprise", "企业"
+    SOCIAL = "social", "社会组织"
+    PUBLIC_OTHER = "public_other", "其他事业单位"
+
+
+class BaseStatus(models.TextChoices):
+    NATIONAL = "national", "国家级继续教育基地"
+    PROVINCIAL = "provincial", "省级继续教育基地"
+    NONE = "none", "否"

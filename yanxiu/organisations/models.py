@@ -1,0 +1,115 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from yanxiu.core.validators import validate_landline, validate_mobile, validate_uscc
+
+from .enums import AuthorityKind, BaseStatus, InstitutionType
+
+
+class Authority(models.Model):
+    """主管部门: reviews its institutions' applications and sends them up."""
+
+    code = models.CharField("代码", max_length=30, unique=True)
+    name = models.CharField("名称", max_length=100, unique=True)
+    kind = models.CharField("类别", max_length=20, choices=AuthorityKind.choices)
+    region_code = models.CharField("行政区划代码", max_length=6, blank=True)
+    note = models.CharField("备注", max_length=300, blank=True)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        ordering = ["kind", "code"]
+        verbose_name = verbose_name_plural = "主管部门"
+
+    def __str__(self):
+        return self.name
+
+
+class Institution(models.Model):
+    """承办单位 / 施训机构. A base that reports directly has its own Authority."""
+
+    name = models.CharField("单位名称", max_length=100, unique=True)
+    uscc = models.CharField("统一社会信用代码", max_length=18, unique=True, validators=[validate_uscc])
+    type = models.CharField("单位类型", max_length=20, choices=InstitutionType.choices)
+    authority = models.ForeignKey(
+        Authority, on_delete=models.PROTECT, related_name="institutions", verbose_name="主管部门"
+    )
+    city = models.CharField("所在设区市", max_length=20, blank=True)
+    base_status = models.CharField(
+        "是否继续教育基地", max_length=20, choices=BaseStatus.choices, default=BaseStatus.NONE
+    )
+    base_batch = models.PositiveIntegerField(
+        "国家级基地批次", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(99)]
+    )
+    can_issue_training_invoice = models.BooleanField("能开具培训费发票", default=False)
+    address = models.CharField("地址", max_length=200, blank=True)
+    office_phone = models.CharField("办公电话", max_length=30, blank=True, validators=[validate_landline])
+    mobile = models.CharField("手机", max_length=20, blank=True, validators=[validate_mobile])
+    fax = models.CharField("传真", max_length=30, blank=True, validators=[validate_landline])
+    contact_person = models.CharField("联系人", max_length=50, blank=True)
+    email = models.EmailField("电子邮箱", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = verbose_name_plural = "承办单位"
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_enterprise(self):
+        return self.type == InstitutionType.ENTERPRISE
+
+
+class ProgrammeRecord(models.Model):
+    """One past year's planned programme of an institution and whether it was completed.
+
+    Filled from the system's own delivery records from the first year on, and
+    entered by the province office for years before the system.
+    """
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="programme_records", verbose_name="承办单位"
+    )
+    year = models.PositiveIntegerField("年度")
+    title = models.CharField("项目名称", max_length=200)
+    tier = models.CharField("级别", max_length=20, blank=True)
+    completed = models.BooleanField("按计划完成", default=True)
+    note = models.CharField("说明", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-year", "title"]
+        verbose_name = verbose_name_plural = "往年项目完成情况"
+
+    def __str__(self):
+        return f"{self.year} {self.title}"
+
+
+class DeadlineExtension(models.Model):
+    """A late window the province office grants one institution or one authority."""
+
+    call = models.ForeignKey("calls.Call", on_delete=models.CASCADE, verbose_name="通知")
+    tier = models.CharField("级别", max_length=20, choices=[("national", "国家级"), ("provincial", "省级")])
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, null=True, blank=True, verbose_name="承办单位"
+    )
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, null=True, blank=True, verbose_name="主管部门")
+    until = models.DateTimeField("延期至")
+    reason = models.CharField("理由", max_length=300)
+    granted_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, verbose_name="批准人"
+    )
+    granted_at = models.DateTimeField("批准时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-until"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(institution__isnull=False, authority__isnull=True)
+                | models.Q(institution__isnull=True, authority__isnull=False),
+                name="extension_for_institution_xor_authority",
+            )
+        ]
+        verbose_name = verbose_name_plural = "延期申报"
+
+    def __str__(self):
+        return f"{self.institution or self.authority} 延期至 {self.until:%Y-%m-%d %H:%M}"
