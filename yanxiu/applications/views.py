@@ -245,10 +245,11 @@ def warning_reason(request, pk):
 @require_POST
 def upload_attachment(request, pk):
     application = _get_editable(request, pk)
+    files = request.FILES  # parse the body now: the size-limit handler flags an oversized file
     if getattr(request, "upload_too_large", False):
         messages.error(request, f"文件过大：单个附件不能超过 {settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)} MB，未上传。")
         return redirect(reverse("applications:edit", args=[pk]) + "#attachments")
-    form = AttachmentForm(request.POST, request.FILES)
+    form = AttachmentForm(request.POST, files)
     if not form.is_valid():
         messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
         return redirect(reverse("applications:edit", args=[pk]) + "#attachments")

@@ -12,12 +12,8 @@ from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 
 
 class SizeLimitUploadHandler(FileUploadHandler):
-    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
-        limit = settings.ATTACHMENT_MAX_BYTES + 1024 * 1024  # room for the other form fields
-        self.request.upload_too_large = content_length > limit
-        if self.request.upload_too_large:
-            raise StopUpload(connection_reset=False)
-        return None
+    """Stops storing a file once it passes the limit; the form fields before it
+    (the CSRF token among them) are still read, so the user gets a message."""
 
     def receive_data_chunk(self, raw_data, start):
         if start + len(raw_data) > settings.ATTACHMENT_MAX_BYTES:

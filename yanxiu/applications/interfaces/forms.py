@@ -75,6 +75,13 @@ class ApplicationForm(forms.ModelForm):
         for field in self.fields.values():
             field.required = False  # drafts may be incomplete: the checks say what is missing
 
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "结束日期早于开始日期，请检查办班时间。")
+        return cleaned
+
     def sections(self):
         for key, label, names in SECTIONS:
             yield key, label, [self[name] for name in names if name in self.fields]
@@ -154,7 +161,7 @@ def formset_rows(formset):
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(label="选择文件", error_messages={"required": "请选择要上传的文件。"})
+    file = forms.FileField(label="选择文件", error_messages={"required": "请选择要上传的文件。", "empty": "文件是空的，请重新选择。"})
     kind = forms.ChoiceField(label="类别", choices=AttachmentKind.choices, initial=AttachmentKind.SUPPORTING)
 
 

@@ -1,0 +1,86 @@
+"""Browser tests: Debian's Chromium driven through Playwright's sync API
+against pytest-django's live server (SQLite, fixed clock from tests/conftest.py).
+
+Playwright's sync API keeps an event loop in the test thread, which Django
+would take for async code: allow the ORM there explicitly.
+"""
+
+import os
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TIMEOUT_MS = 10_000  # an autosave is a 600 ms debounce plus one request
+
+expect.set_options(timeout=TIMEOUT_MS)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.browser_test_failed = report.failed
+    return report
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One Chromium for the whole run; never a downloaded browser."""
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"{CHROMIUM} is not installed (see `make system-deps`)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def seeded(transactional_db):
+    """The demo data: the 2026 call, reference data, institutions and users."""
+    from yanxiu.core import demo
+
+    demo.seed()
+    return demo
+
+
+@pytest.fixture
+def login(request, chromium, live_server, seeded, tmp_path):
+    """login("xmhy") -> a page in a fresh browser context, signed in as that user.
+
+    Each user gets their own context (own cookies), like two people at two
+    computers. When the test fails, every page is saved as a screenshot.
+    """
+    pages = {}
+
+    def sign_in(username):
+        context = chromium.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1400, "height": 1000})
+        context.set_default_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        pages[username] = page
+        page.goto("/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", seeded.DEMO_PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        expect(page.locator("header .who")).to_be_visible()
+        return page
+
+    yield sign_in
+    failed = getattr(request.node, "browser_test_failed", False)
+    for username, page in pages.items():
+        if failed and not page.is_closed():
+            path = tmp_path / f"{username}.png"
+            page.screenshot(path=path, full_page=True)
+            print(f"screenshot of {username}'s page: {path}")
+        page.context.close()

@@ -1,0 +1,2 @@
+class ReviewRefused(Exception):
+    """Raised with a Chinese message saying why the action is not possible."""

@@ -1,0 +1,162 @@
+"""What an expert does: submit (or revise) a review, declare a conflict.
+
+Each operation checks who acts, the state and the round's deadline (via
+clock.now()), then saves, writes the audit entry and notifies — in one
+transaction, with the assignment row locked.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+
+from yanxiu.accounts.models import Role, User
+from yanxiu.audit.log import record
+from yanxiu.core import clock
+from yanxiu.core.validators import validate_plain_text
+from yanxiu.notifications.service import notify
+
+from .. import rules as perms
+from ..enums import AssignmentState, Recommendation
+from ..models import Assignment, Review, Score
+from . import scoring
+from .assignment import fmt_deadline
+from .errors import ReviewRefused
+
+COMMENT_MAX = 2000
+REASON_MAX = 500
+
+
+def _province_officers():
+    return User.objects.filter(role=Role.PROVINCE_OFFICER, is_active=True)
+
+
+def why_not_review(assignment, actor, now=None):
+    """Why `actor` may not submit or revise a review for this assignment now, or None."""
+    if not perms.is_assigned_expert(actor, assignment):
+        return "您不是该申报的评审专家。"
+    if assignment.state == AssignmentState.CONFLICT:
+        return "您已对该申报申明回避，不能评分。"
+    if (now or clock.now()) > assignment.round.deadline_end:
+        return f"本轮评审已于{fmt_deadline(assignment.round)}截止，不能再提交或修改评审意见。"
+    return None
+
+
+def why_not_declare_conflict(assignment, actor, now=None):
+    if not perms.is_assigned_expert(actor, assignment):
+        return "您不是该申报的评审专家。"
+    if assignment.state == AssignmentState.CONFLICT:
+        return "您已对该申报申明回避。"
+    if assignment.state == AssignmentState.SUBMITTED:
+        return "您已提交评审意见；如需回避，请联系省人社厅经办人。"
+    if (now or clock.now()) > assignment.round.deadline_end:
+        return f"本轮评审已于{fmt_deadline(assignment.round)}截止。"
+    return None
+
+
+def _plain(text, label, limit, required=True):
+    text = (text or "").strip()
+    if required and not text:
+        raise ReviewRefused(f"请填写{label}。")
+    if len(text) > limit:
+        raise ReviewRefused(f"{label}不能超过{limit}字。")
+    try:
+        validate_plain_text(text)
+    except ValidationError as invalid:
+        raise ReviewRefused(f"{label}：{invalid.messages[0]}") from None
+    return text
+
+
+def clean_scores(criteria, scores):
+    """Each criterion's score as a Decimal within 0..max with at most one decimal; Chinese refusals."""
+    cleaned = {}
+    for criterion in criteria:
+        raw = scores.get(criterion.pk)
+        if raw is None or raw == "":
+            raise ReviewRefused(f"请为“{criterion.name}”评分。")
+        if isinstance(raw, float):
+            raw = str(raw)
+        try:
+            value = Decimal(str(raw).strip())
+        except InvalidOperation:
+            raise ReviewRefused(f"“{criterion.name}”的得分应为数字。") from None
+        if not value.is_finite() or value < 0 or value > criterion.max_score:
+            raise ReviewRefused(f"“{criterion.name}”的得分应在0至{criterion.max_score}分之间。")
+        if value != value.quantize(Decimal("0.1")):
+            raise ReviewRefused(f"“{criterion.name}”的得分最多保留一位小数。")
+        cleaned[criterion.pk] = value.quantize(Decimal("0.1"))
+    unknown = set(scores) - set(cleaned)
+    if unknown:
+        raise ReviewRefused("评分项与本轮评分标准不一致，请刷新页面后重新评分。")
+    return cleaned
+
+
+def submit_review(assignment, actor, *, scores, comment, recommendation):
+    """Submit, or revise before the deadline, the expert's review. `scores` maps criterion id → score."""
+    comment = _plain(comment, "评审意见", COMMENT_MAX)
+    if recommendation not in Recommendation.values:
+        raise ReviewRefused("请选择推荐意见（推荐 / 可考虑 / 不推荐）。")
+    now = clock.now()
+    with transaction.atomic():
+        current = Assignment.objects.select_for_update().select_related("round", "application", "expert").get(pk=assignment.pk)
+        refusal = why_not_review(current, actor, now)
+        if refusal:
+            raise ReviewRefused(refusal)
+        criteria = list(current.round.criteria.all())
+        values = clean_scores(criteria, scores)
+        total = scoring.review_total(
+            values, [scoring.Weighting(c.pk, c.weight, c.max_score) for c in criteria]
+        )
+        review = Review.objects.filter(assignment=current).first()
+        revising = review is not None
+        if revising:
+            review.comment, review.recommendation, review.revised_at = comment, recommendation, now
+            review.save(update_fields=["comment", "recommendation", "revised_at"])
+            review.scores.all().delete()
+        else:
+            review = Review.objects.create(assignment=current, comment=comment, recommendation=recommendation, submitted_at=now)
+        Score.objects.bulk_create(Score(review=review, criterion=c, value=values[c.pk]) for c in criteria)
+        previous = current.state
+        Assignment.objects.filter(pk=current.pk).update(state=AssignmentState.SUBMITTED)
+        assignment.state = AssignmentState.SUBMITTED
+        record(
+            current, action="revise_review" if revising else "submit_review",
+            label="修改评审意见" if revising else "提交评审意见", actor=actor,
+            from_state=previous, to_state=AssignmentState.SUBMITTED,
+            data={"total": str(total), "recommendation": recommendation,
+                  "scores": {c.name: str(values[c.pk]) for c in criteria}},
+        )
+        if not revising and not current.round.assignments.filter(state=AssignmentState.ASSIGNED).exists():
+            notify(
+                _province_officers(),
+                f"【专家评审】{current.round}：评审意见已全部提交",
+                f"{current.round}的全部评审任务均已提交评审意见（或申明回避），可以查看评审结果。",
+                reverse("reviews:results", args=[current.round_id]),
+            )
+    return review
+
+
+def declare_conflict(assignment, actor, *, reason):
+    reason = _plain(reason, "回避理由", REASON_MAX)
+    now = clock.now()
+    with transaction.atomic():
+        current = Assignment.objects.select_for_update().select_related("round", "application", "expert").get(pk=assignment.pk)
+        refusal = why_not_declare_conflict(current, actor, now)
+        if refusal:
+            raise ReviewRefused(refusal)
+        previous = current.state
+        Assignment.objects.filter(pk=current.pk).update(
+            state=AssignmentState.CONFLICT, conflict_reason=reason, conflict_declared_at=now
+        )
+        assignment.state, assignment.conflict_reason, assignment.conflict_declared_at = AssignmentState.CONFLICT, reason, now
+        record(current, action="declare_conflict", label="申明回避", actor=actor,
+               from_state=previous, to_state=AssignmentState.CONFLICT, reason=reason)
+        notify(
+            _province_officers(),
+            f"【专家评审】{current.expert}申明回避",
+            f"{current.round}：评审专家{current.expert}对“{current.application}”申明回避。\n回避理由：{reason}\n"
+            "请为该申报补充分配评审专家。",
+            reverse("reviews:round_assignments", args=[current.round_id]),
+        )
+    return assignment

@@ -1,0 +1,123 @@
+"""A round's results: per application the scores summary, per tier a ranking.
+
+Loads everything in a fixed number of queries, then applies the pure maths
+of scoring.py. Ranking key: trimmed mean, then mean (both exact), best first;
+equal keys share a rank. Applications without any submitted review are listed
+after the ranked ones, without a rank.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from yanxiu.applications.models import Application
+from yanxiu.calls.enums import Tier
+
+from ..enums import AssignmentState, Recommendation
+from ..models import Assignment
+from . import scoring
+from .pool import applications_in_round
+
+
+@dataclass
+class ReviewLine:
+    assignment: Assignment
+    review: object
+    scores: dict  # criterion id -> Decimal
+    total: object  # Decimal, two places
+    exact_total: object  # Fraction
+
+    @property
+    def expert(self):
+        return self.assignment.expert
+
+
+@dataclass
+class ApplicationResult:
+    application: Application
+    reviews_needed: int
+    lines: list = field(default_factory=list)
+    pending: list = field(default_factory=list)  # assignments not yet submitted
+    conflicts: list = field(default_factory=list)  # assignments declared as conflicts
+    summary: scoring.Summary | None = None
+    rank: int | None = None
+
+    @property
+    def recommendations(self):
+        counts = Counter(line.review.recommendation for line in self.lines)
+        return {value: counts.get(value, 0) for value in Recommendation.values}
+
+    @property
+    def submitted(self):
+        return len(self.lines)
+
+    @property
+    def complete(self):
+        return self.submitted >= self.reviews_needed
+
+    def criterion_means(self, criteria):
+        """Mean score per criterion over the submitted reviews, two places."""
+        if not self.lines:
+            return {c.pk: None for c in criteria}
+        return {c.pk: scoring.to_decimal(scoring.mean([line.scores[c.pk] for line in self.lines])) for c in criteria}
+
+
+@dataclass
+class RoundResults:
+    round: object
+    criteria: list
+    by_tier: dict  # tier -> [ApplicationResult], ranked
+
+    def tier_items(self):
+        labels = dict(Tier.choices)
+        return [(tier, labels[tier], self.by_tier[tier]) for tier in self.round.tiers]
+
+    @property
+    def all_results(self):
+        return [result for tier in self.round.tiers for result in self.by_tier[tier]]
+
+
+def round_results(review_round):
+    criteria = list(review_round.criteria.all())
+    weighting = [scoring.Weighting(c.pk, c.weight, c.max_score) for c in criteria]
+    applications = list(
+        Application.objects.filter(
+            Q(pk__in=applications_in_round(review_round).values("pk")) | Q(review_assignments__round=review_round)
+        )
+        .distinct()
+        .select_related("institution", "institution__authority", "domain")
+        .order_by("pk")
+    )
+    results = {a.pk: ApplicationResult(a, review_round.reviews_per_application) for a in applications}
+    assignments = (
+        Assignment.objects.filter(round=review_round)
+        .select_related("expert", "expert__expert_profile", "review")
+        .prefetch_related("review__scores")
+        .order_by("pk")
+    )
+    for assignment in assignments:
+        result = results[assignment.application_id]
+        if assignment.state == AssignmentState.CONFLICT:
+            result.conflicts.append(assignment)
+            continue
+        review = getattr(assignment, "review", None)
+        if review is None:
+            result.pending.append(assignment)
+            continue
+        scores = {s.criterion_id: s.value for s in review.scores.all()}
+        exact_total = scoring.exact_total(scores, weighting)
+        result.lines.append(ReviewLine(assignment, review, scores, scoring.to_decimal(exact_total), exact_total))
+
+    by_tier = {tier: [] for tier in review_round.tiers}
+    for result in results.values():
+        result.summary = scoring.summarise([line.exact_total for line in result.lines], review_round.disagreement_threshold)
+        if result.application.tier in by_tier:
+            by_tier[result.application.tier].append(result)
+    for tier, items in by_tier.items():
+        scored = sorted((r for r in items if r.lines), key=lambda r: (r.summary.sort_key, -r.application.pk), reverse=True)
+        unscored = [r for r in items if not r.lines]
+        for result, rank in zip(scored, scoring.competition_ranks([r.summary.sort_key for r in scored])):
+            result.rank = rank
+        by_tier[tier] = scored + unscored
+    return RoundResults(review_round, criteria, by_tier)

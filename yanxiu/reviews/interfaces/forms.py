@@ -1,0 +1,116 @@
+from django import forms
+from django.forms import formset_factory
+
+from yanxiu.calls.models import Call
+from yanxiu.organisations.models import Authority, Institution
+from yanxiu.reference.models import ProfessionalDomain
+
+from ..domain.rounds import CriterionRow
+from ..enums import Recommendation
+from ..models import ReviewRound
+
+
+class RoundForm(forms.ModelForm):
+    class Meta:
+        model = ReviewRound
+        fields = ["name", "scope", "deadline", "reviews_per_application", "anonymous", "disagreement_threshold"]
+        widgets = {"deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class NewRoundForm(RoundForm):
+    call = forms.ModelChoiceField(Call.objects.all(), label="年度通知", empty_label=None)
+
+    class Meta(RoundForm.Meta):
+        fields = ["call", *RoundForm.Meta.fields]
+
+
+class CriterionForm(forms.Form):
+    name = forms.CharField(label="评分项", max_length=50, required=False)
+    weight = forms.IntegerField(label="权重（%）", min_value=1, max_value=100, required=False)
+    max_score = forms.IntegerField(label="满分", min_value=1, max_value=100, required=False)
+    description = forms.CharField(label="评分说明", max_length=500, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("name") and (data.get("weight") is None or data.get("max_score") is None):
+            raise forms.ValidationError("请填写权重和满分。")
+        return data
+
+
+CriterionFormSet = formset_factory(CriterionForm, extra=2)
+
+
+def criterion_rows(formset):
+    return [
+        CriterionRow(f.cleaned_data["name"], f.cleaned_data["weight"], f.cleaned_data["max_score"],
+                     f.cleaned_data.get("description") or "")
+        for f in formset.forms
+        if f.cleaned_data.get("name")
+    ]
+
+
+class ReviewForm(forms.Form):
+    """One score field per criterion, then the recommendation and the comment."""
+
+    recommendation = forms.ChoiceField(label="推荐意见", choices=Recommendation.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label="评审意见", max_length=2000, widget=forms.Textarea(attrs={"rows": 6}))
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        score_fields = {
+            f"score_{c.pk}": forms.DecimalField(
+                label=f"{c.name}（满分{c.max_score}分，权重{c.weight}%）", min_value=0, max_value=c.max_score,
+                max_digits=5, decimal_places=1, help_text=c.description,
+                widget=forms.NumberInput(attrs={"step": "0.1", "min": 0, "max": c.max_score}),
+            )
+            for c in criteria
+        }
+        self.fields = {**score_fields, **self.fields}
+
+    @classmethod
+    def initial_for(cls, review):
+        if review is None:
+            return {}
+        initial = {"recommendation": review.recommendation, "comment": review.comment}
+        initial.update({f"score_{s.criterion_id}": s.value for s in review.scores.all()})
+        return initial
+
+    def score_fields(self):
+        return [self[f"score_{c.pk}"] for c in self.criteria]
+
+    def scores(self):
+        return {c.pk: self.cleaned_data[f"score_{c.pk}"] for c in self.criteria}
+
+
+class ConflictForm(forms.Form):
+    reason = forms.CharField(label="回避理由", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AssignForm(forms.Form):
+    application = forms.IntegerField(widget=forms.HiddenInput)
+    expert = forms.IntegerField(label="评审专家")
+
+
+class ExpertForm(forms.Form):
+    username = forms.RegexField(label="登录用户名", max_length=150, regex=r"^[\w.@+-]+$",
+                                error_messages={"invalid": "用户名只能包含字母、数字和 @ . + - _"})
+    display_name = forms.CharField(label="姓名", max_length=50)
+    email = forms.EmailField(label="电子邮箱", required=False)
+    phone = forms.CharField(label="电话", max_length=30, required=False)
+    affiliation = forms.CharField(label="工作单位", max_length=100)
+    title = forms.CharField(label="职称/职务", max_length=50, required=False)
+    institution = forms.ModelChoiceField(
+        Institution.objects.all(), label="所在承办单位（用于回避）", required=False,
+        help_text="专家所在单位也是承办单位时必须选择",
+    )
+    authority = forms.ModelChoiceField(
+        Authority.objects.filter(is_active=True), label="所属主管部门（用于回避）", required=False,
+        help_text="专家所在单位的主管部门，或专家本人任职的主管部门",
+    )
+    expertise = forms.CharField(label="专业领域", max_length=200, required=False)
+    domains = forms.ModelMultipleChoiceField(
+        ProfessionalDomain.objects.filter(is_active=True), label="熟悉的专业技术领域", required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )

@@ -1,0 +1,181 @@
+"""Expert review of applications: rounds, criteria, experts, assignments, reviews.
+
+Thin models: the rules live in domain/ (assignment.py, scoring.py, operations.py).
+"""
+
+from datetime import datetime, time
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from yanxiu.core.validators import validate_plain_text
+
+from .enums import AssignmentState, Recommendation, RoundScope
+
+
+class ReviewRound(models.Model):
+    """One round of expert review for a call (one tier or both)."""
+
+    call = models.ForeignKey("calls.Call", on_delete=models.PROTECT, related_name="review_rounds", verbose_name="年度通知")
+    name = models.CharField("名称", max_length=100, validators=[validate_plain_text])
+    scope = models.CharField("评审范围", max_length=20, choices=RoundScope.choices, default=RoundScope.BOTH)
+    deadline = models.DateField("评审截止日期", help_text="当日24时前")
+    reviews_per_application = models.PositiveSmallIntegerField(
+        "每项申报评审专家人数", default=3, validators=[MinValueValidator(1), MaxValueValidator(15)]
+    )
+    anonymous = models.BooleanField(
+        "匿名评审", default=False, help_text="评审专家看不到承办单位名称和联系方式"
+    )
+    disagreement_threshold = models.DecimalField(
+        "分歧提示阈值（总分极差）", max_digits=5, decimal_places=2, default=20,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="同一申报各专家总分的最高分与最低分之差达到此值时提示分歧较大",
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="创建人")
+    created_at = models.DateTimeField("创建时间")
+
+    class Meta:
+        ordering = ["-call__year", "-created_at", "-id"]
+        verbose_name = verbose_name_plural = "评审轮次"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(reviews_per_application__gte=1), name="round_needs_reviewers"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def tiers(self):
+        return RoundScope(self.scope).tiers
+
+    @property
+    def deadline_end(self) -> datetime:
+        """The deadline is the end of its day, local time."""
+        return timezone.make_aware(datetime.combine(self.deadline, time.max))
+
+
+class Criterion(models.Model):
+    """One scoring criterion of a round's rubric."""
+
+    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="criteria", verbose_name="评审轮次")
+    name = models.CharField("评分项", max_length=50, validators=[validate_plain_text])
+    description = models.TextField("评分说明", blank=True, validators=[validate_plain_text, MaxLengthValidator(500)])
+    weight = models.PositiveSmallIntegerField("权重（%）", validators=[MinValueValidator(1), MaxValueValidator(100)])
+    max_score = models.PositiveSmallIntegerField("满分", default=10, validators=[MinValueValidator(1), MaxValueValidator(100)])
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        ordering = ["round", "sort_order", "id"]
+        verbose_name = verbose_name_plural = "评分项"
+        constraints = [
+            models.UniqueConstraint(fields=["round", "name"], name="unique_criterion_name"),
+            models.CheckConstraint(condition=models.Q(max_score__gte=1), name="criterion_max_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.weight}%）"
+
+
+class ExpertProfile(models.Model):
+    """An expert reviewer: where they work decides what they may not review."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="expert_profile", verbose_name="用户"
+    )
+    affiliation = models.CharField("工作单位", max_length=100, validators=[validate_plain_text])
+    title = models.CharField("职称/职务", max_length=50, blank=True, validators=[validate_plain_text])
+    institution = models.ForeignKey(
+        "organisations.Institution", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="所在承办单位", help_text="专家本人所在单位若也是承办单位，须选择，以便回避",
+    )
+    authority = models.ForeignKey(
+        "organisations.Authority", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="所属主管部门", help_text="专家所在单位的主管部门，或专家本人任职的主管部门，以便回避",
+    )
+    expertise = models.CharField("专业领域", max_length=200, blank=True, validators=[validate_plain_text])
+    domains = models.ManyToManyField(
+        "reference.ProfessionalDomain", blank=True, related_name="+", verbose_name="熟悉的专业技术领域"
+    )
+
+    class Meta:
+        ordering = ["user__username"]
+        verbose_name = verbose_name_plural = "评审专家"
+
+    def __str__(self):
+        return f"{self.user}（{self.affiliation}）"
+
+    @property
+    def authority_ids(self):
+        """Every authority the expert belongs to: their own and their institution's."""
+        ids = {self.authority_id}
+        if self.institution_id:
+            ids.add(self.institution.authority_id)
+        return ids - {None}
+
+
+class Assignment(models.Model):
+    """One expert asked to review one application in one round."""
+
+    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="assignments", verbose_name="评审轮次")
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.CASCADE, related_name="review_assignments", verbose_name="申报"
+    )
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_assignments", verbose_name="评审专家"
+    )
+    state = models.CharField("状态", max_length=20, choices=AssignmentState.choices, default=AssignmentState.ASSIGNED)
+    is_automatic = models.BooleanField("自动分配", default=False)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="分配人"
+    )
+    assigned_at = models.DateTimeField("分配时间")
+    conflict_reason = models.TextField(
+        "回避理由", blank=True, validators=[validate_plain_text, MaxLengthValidator(500)]
+    )
+    conflict_declared_at = models.DateTimeField("申明回避时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["round", "application_id", "id"]
+        verbose_name = verbose_name_plural = "评审分配"
+        constraints = [
+            models.UniqueConstraint(fields=["round", "application", "expert"], name="unique_assignment"),
+        ]
+        indexes = [models.Index(fields=["expert", "state"]), models.Index(fields=["round", "state"])]
+
+    def __str__(self):
+        return f"{self.expert} → {self.application}"
+
+
+class Review(models.Model):
+    """What an expert handed in for an assignment: scores, comment, recommendation."""
+
+    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="review", verbose_name="评审分配")
+    comment = models.TextField("评审意见", validators=[validate_plain_text, MaxLengthValidator(2000)])
+    recommendation = models.CharField("推荐意见", max_length=20, choices=Recommendation.choices)
+    submitted_at = models.DateTimeField("提交时间")
+    revised_at = models.DateTimeField("最后修改", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "评审意见"
+
+    def __str__(self):
+        return f"{self.assignment}：{self.get_recommendation_display()}"
+
+
+class Score(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores", verbose_name="评审意见")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores", verbose_name="评分项")
+    value = models.DecimalField("得分", max_digits=5, decimal_places=1, validators=[MinValueValidator(0)])
+
+    class Meta:
+        ordering = ["criterion__sort_order", "criterion_id"]
+        verbose_name = verbose_name_plural = "分项得分"
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="unique_score"),
+            models.CheckConstraint(condition=models.Q(value__gte=0), name="score_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion.name}：{self.value}"

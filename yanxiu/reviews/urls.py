@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reviews"
+urlpatterns = [
+    # Experts
+    path("mine/", views.mine, name="mine"),
+    path("tasks/<int:pk>/", views.task, name="task"),
+    path("tasks/<int:pk>/conflict/", views.declare_conflict, name="declare_conflict"),
+    # Province office
+    path("", views.rounds, name="rounds"),
+    path("new/", views.round_create, name="round_create"),
+    path("experts/", views.experts, name="experts"),
+    path("experts/new/", views.expert_create, name="expert_create"),
+    path("<int:pk>/", views.round_settings, name="round_settings"),
+    path("<int:pk>/criteria/", views.round_criteria, name="round_criteria"),
+    path("<int:pk>/assignments/", views.round_assignments, name="round_assignments"),
+    path("<int:pk>/auto-assign/", views.auto_assign, name="auto_assign"),
+    path("<int:pk>/assign/", views.assign, name="assign"),
+    path("<int:pk>/assignments/<int:assignment_pk>/remove/", views.unassign, name="unassign"),
+    path("<int:pk>/results/", views.results, name="results"),
+    path("<int:pk>/export.xlsx", views.export, name="export"),
+]
