@@ -55,6 +55,10 @@ def validate_phone(value: str) -> None:
 
 
 def validate_plain_text(value: str) -> None:
-    """Refuse markup in text fields: the text is printed on official forms."""
-    if value and re.search(r"<\s*/?\s*[a-zA-Z!]", value):
+    """Refuse markup in text fields: the text is printed on official forms.
+
+    What a browser would parse as a tag ("<x", "</x", "<!") is refused;
+    "a < b" is ordinary text. Output is escaped in any case.
+    """
+    if value and re.search(r"</?[a-zA-Z!?]", value):
         raise ValidationError("请勿输入网页代码（如 <script>），只填写纯文本。", code="markup")

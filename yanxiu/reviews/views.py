@@ -1,0 +1,366 @@
+"""Thin views: load, check the role and scope, act through the domain layer, render.
+
+Experts reach only their own assignments (others: 404); every other page is
+the province office's (others: 403).
+"""
+
+from collections import Counter, defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from yanxiu.accounts.models import User
+from yanxiu.core import clock
+
+from . import rules as perms
+from .domain import assignment as assigning
+from .domain import operations, rounds as round_ops
+from .domain.errors import ReviewRefused
+from .domain.experts import create_expert
+from .domain.pool import applications_in_round
+from .domain.results import round_results
+from .enums import ACTIVE_ASSIGNMENT_STATES, AssignmentState
+from .interfaces.expert_view import form_for_expert
+from .interfaces.export import XLSX_MIME, build_workbook
+from .interfaces.forms import (
+    AssignForm,
+    ConflictForm,
+    CriterionFormSet,
+    ExpertForm,
+    NewRoundForm,
+    ReviewForm,
+    RoundForm,
+    criterion_rows,
+)
+from .models import Assignment, ExpertProfile, ReviewRound
+
+
+def _require_officer(request):
+    if not perms.is_province_officer(request.user):
+        raise PermissionDenied("只有省人社厅经办人可以管理专家评审。")
+
+
+def _require_expert(request):
+    if not perms.is_expert(request.user):
+        raise PermissionDenied("只有评审专家可以查看评审任务。")
+
+
+def _round(request, pk):
+    _require_officer(request)
+    return get_object_or_404(ReviewRound.objects.select_related("call"), pk=pk)
+
+
+def _own_assignment(request, pk):
+    """The expert's own assignment; 404 for anyone else's."""
+    _require_expert(request)
+    return get_object_or_404(
+        Assignment.objects.select_related(
+            "round", "round__call", "application", "application__call", "application__institution",
+            "application__institution__authority", "application__domain", "application__competent_department",
+        ),
+        pk=pk, expert=request.user,
+    )
+
+
+# --- experts ---------------------------------------------------------------------------------
+
+
+@login_required
+def mine(request):
+    _require_expert(request)
+    assignments = (
+        Assignment.objects.filter(expert=request.user)
+        .select_related("round", "round__call", "application", "application__institution", "application__domain")
+        .order_by("-round__deadline", "round_id", "state", "application_id")
+    )
+    now = clock.now()
+    rows = [{"assignment": a, "open": now <= a.round.deadline_end} for a in assignments]
+    return render(request, "reviews/mine.html", {
+        "rows": rows,
+        "has_profile": ExpertProfile.objects.filter(user=request.user).exists(),
+        "pending": sum(1 for r in rows if r["assignment"].state == AssignmentState.ASSIGNED),
+    })
+
+
+@login_required
+def task(request, pk):
+    assignment = _own_assignment(request, pk)
+    review_round = assignment.round
+    criteria = list(review_round.criteria.all())
+    review = getattr(assignment, "review", None) if assignment.state == AssignmentState.SUBMITTED else None
+    refusal = operations.why_not_review(assignment, request.user)
+    status = 200
+    if request.method == "POST":
+        form = ReviewForm(request.POST, criteria=criteria)
+        if refusal:
+            messages.error(request, refusal)
+            return redirect("reviews:task", pk=pk)
+        if form.is_valid():
+            try:
+                operations.submit_review(
+                    assignment, request.user, scores=form.scores(),
+                    comment=form.cleaned_data["comment"], recommendation=form.cleaned_data["recommendation"],
+                )
+                messages.success(request, "评审意见已提交。截止前仍可修改。")
+                return redirect("reviews:mine")
+            except ReviewRefused as refused:
+                messages.error(request, str(refused))
+        status = 400
+    else:
+        form = ReviewForm(initial=ReviewForm.initial_for(review), criteria=criteria)
+    return render(request, "reviews/task.html", {
+        "assignment": assignment,
+        "round": review_round,
+        "application": assignment.application,
+        "official": form_for_expert(assignment.application, review_round.anonymous),
+        "form": form,
+        "review": review,
+        "refusal": refusal,
+        "conflict_refusal": operations.why_not_declare_conflict(assignment, request.user),
+        "conflict_form": ConflictForm(),
+    }, status=status)
+
+
+@login_required
+@require_POST
+def declare_conflict(request, pk):
+    assignment = _own_assignment(request, pk)
+    form = ConflictForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写回避理由（不超过500字）。")
+        return redirect("reviews:task", pk=pk)
+    try:
+        operations.declare_conflict(assignment, request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, "已申明回避，省人社厅将另行安排评审专家。")
+        return redirect("reviews:mine")
+    except ReviewRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("reviews:task", pk=pk)
+
+
+# --- province office: rounds -------------------------------------------------------------------
+
+
+@login_required
+def rounds(request):
+    _require_officer(request)
+    items = ReviewRound.objects.select_related("call").annotate(
+        assigned=Count("assignments", filter=Q(assignments__state__in=ACTIVE_ASSIGNMENT_STATES)),
+        submitted=Count("assignments", filter=Q(assignments__state=AssignmentState.SUBMITTED)),
+        conflicts=Count("assignments", filter=Q(assignments__state=AssignmentState.CONFLICT)),
+    )
+    return render(request, "reviews/rounds.html", {"rounds": items, "now": clock.now()})
+
+
+@login_required
+def round_create(request):
+    _require_officer(request)
+    form = NewRoundForm(request.POST or None, initial={"name": "", "reviews_per_application": 3})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        call = data.pop("call")
+        try:
+            review_round = round_ops.create_round(call=call, actor=request.user, **data)
+        except ReviewRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, "评审轮次已创建，评分标准已按通知的遴选原则预设，可按需调整。")
+            return redirect("reviews:round_settings", pk=review_round.pk)
+    return render(request, "reviews/round_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _criteria_formset(review_round, data=None):
+    if data is not None:
+        return CriterionFormSet(data, prefix="criteria")
+    initial = [
+        {"name": c.name, "weight": c.weight, "max_score": c.max_score, "description": c.description}
+        for c in review_round.criteria.all()
+    ]
+    return CriterionFormSet(prefix="criteria", initial=initial)
+
+
+def _settings_page(request, review_round, form, formset, status=200):
+    return render(request, "reviews/round_settings.html", {
+        "round": review_round, "form": form, "formset": formset,
+        "rubric_refusal": round_ops.why_not_change_rubric(review_round), "tab": "settings",
+    }, status=status)
+
+
+@login_required
+def round_settings(request, pk):
+    review_round = _round(request, pk)
+    form = RoundForm(request.POST or None, instance=ReviewRound.objects.get(pk=pk))
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                round_ops.update_round(review_round, actor=request.user,
+                                       **{name: form.cleaned_data[name] for name in RoundForm.Meta.fields})
+                messages.success(request, "已保存。")
+                return redirect("reviews:round_settings", pk=pk)
+            except ReviewRefused as refused:
+                messages.error(request, str(refused))
+        return _settings_page(request, review_round, form, _criteria_formset(review_round), status=400)
+    return _settings_page(request, review_round, form, _criteria_formset(review_round))
+
+
+@login_required
+@require_POST
+def round_criteria(request, pk):
+    review_round = _round(request, pk)
+    formset = _criteria_formset(review_round, request.POST)
+    if formset.is_valid():
+        try:
+            round_ops.set_criteria(review_round, criterion_rows(formset), actor=request.user)
+            messages.success(request, "评分标准已保存。")
+            return redirect("reviews:round_settings", pk=pk)
+        except ReviewRefused as refused:
+            messages.error(request, str(refused))
+    else:
+        messages.error(request, "评分标准填写有误，请检查标红处。")
+    return _settings_page(request, review_round, RoundForm(instance=review_round), formset, status=400)
+
+
+# --- province office: assignments ---------------------------------------------------------------
+
+
+@login_required
+def round_assignments(request, pk):
+    review_round = _round(request, pk)
+    applications = list(
+        applications_in_round(review_round)
+        .select_related("institution", "institution__authority", "domain")
+        .order_by("tier", "institution__name", "pk")
+    )
+    assignments = list(
+        Assignment.objects.filter(round=review_round).select_related("expert", "expert__expert_profile").order_by("pk")
+    )
+    profiles = list(assigning.available_experts())
+    declared = assigning.declared_pairs([a.pk for a in applications])
+    by_application = defaultdict(list)
+    for a in assignments:
+        by_application[a.application_id].append(a)
+    load = Counter(a.expert_id for a in assignments if a.state in ACTIVE_ASSIGNMENT_STATES)
+    rows = []
+    for application in applications:
+        mine = by_application.get(application.pk, [])
+        taken = {a.expert_id for a in mine}
+        active = sum(1 for a in mine if a.state in ACTIVE_ASSIGNMENT_STATES)
+        rows.append({
+            "application": application,
+            "assignments": mine,
+            "active": active,
+            "missing": max(review_round.reviews_per_application - active, 0),
+            "eligible": [
+                p for p in profiles
+                if p.user_id not in taken and not assigning.conflicts(p, application, declared)
+            ],
+        })
+    return render(request, "reviews/round_assignments.html", {
+        "round": review_round, "rows": rows, "tab": "assignments",
+        "experts": [(p, load[p.user_id]) for p in profiles],
+        "closed": assigning.why_not_open(review_round, clock.now()),
+        "assign_form": AssignForm(),
+    })
+
+
+@login_required
+@require_POST
+def auto_assign(request, pk):
+    review_round = _round(request, pk)
+    try:
+        result = assigning.auto_assign(review_round, actor=request.user)
+        (messages.warning if result.shortfalls else messages.success)(request, result.message)
+    except ReviewRefused as refused:
+        messages.error(request, str(refused))
+    return redirect("reviews:round_assignments", pk=pk)
+
+
+@login_required
+@require_POST
+def assign(request, pk):
+    review_round = _round(request, pk)
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择评审专家。")
+        return redirect("reviews:round_assignments", pk=pk)
+    application = get_object_or_404(applications_in_round(review_round).select_related("institution"),
+                                     pk=form.cleaned_data["application"])
+    expert = get_object_or_404(User, pk=form.cleaned_data["expert"])
+    try:
+        assigning.assign(review_round, application, expert, actor=request.user)
+        messages.success(request, f"已将“{application}”分配给{expert}评审。")
+    except ReviewRefused as refused:
+        messages.error(request, str(refused))
+    return redirect("reviews:round_assignments", pk=pk)
+
+
+@login_required
+@require_POST
+def unassign(request, pk, assignment_pk):
+    review_round = _round(request, pk)
+    assignment = get_object_or_404(Assignment.objects.select_related("round"), pk=assignment_pk, round=review_round)
+    try:
+        assigning.unassign(assignment, actor=request.user)
+        messages.success(request, "已移除该评审任务。")
+    except ReviewRefused as refused:
+        messages.error(request, str(refused))
+    return redirect("reviews:round_assignments", pk=pk)
+
+
+# --- province office: results ---------------------------------------------------------------------
+
+
+@login_required
+def results(request, pk):
+    review_round = _round(request, pk)
+    data = round_results(review_round)
+    return render(request, "reviews/results.html", {"round": review_round, "results": data, "tab": "results"})
+
+
+@login_required
+def export(request, pk):
+    review_round = _round(request, pk)
+    content = build_workbook(round_results(review_round))
+    response = HttpResponse(content, content_type=XLSX_MIME)
+    filename = f"review-round-{review_round.pk}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- province office: expert accounts --------------------------------------------------------------
+
+
+@login_required
+def experts(request):
+    _require_officer(request)
+    profiles = (
+        ExpertProfile.objects.select_related("user", "institution", "authority")
+        .prefetch_related("domains")
+        .annotate(
+            open_tasks=Count("user__review_assignments", filter=Q(user__review_assignments__state=AssignmentState.ASSIGNED)),
+            done_tasks=Count("user__review_assignments", filter=Q(user__review_assignments__state=AssignmentState.SUBMITTED)),
+        )
+        .order_by("user__username")
+    )
+    return render(request, "reviews/experts.html", {"profiles": profiles})
+
+
+@login_required
+def expert_create(request):
+    _require_officer(request)
+    form = ExpertForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            user, password = create_expert(actor=request.user, **data)
+        except ReviewRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, f"已添加评审专家{user}，登录用户名：{user.username}，初始密码：{password}（仅显示一次，请转告专家并提醒其修改）。")
+            return redirect("reviews:experts")
+    return render(request, "reviews/expert_form.html", {"form": form}, status=400 if form.errors else 200)
