@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from yanxiu.core import clock
@@ -18,4 +19,6 @@ def mark_read(request, pk):
     if message.read_at is None:
         message.read_at = clock.now()
         message.save(update_fields=["read_at"])
-    return redirect(message.link or "notifications:inbox")
+    if message.link and url_has_allowed_host_and_scheme(message.link, allowed_hosts={request.get_host()}):
+        return redirect(message.link)
+    return redirect("notifications:inbox")

@@ -1,0 +1,38 @@
+import pytest
+from django.urls import reverse
+
+from tests import factories
+from yanxiu.audit.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def test_staff_edit_their_own_institution_only(client):
+    host = factories.staff()
+    client.force_login(host)
+    page = client.get(reverse("organisations:profile"))
+    assert page.status_code == 200 and host.institution.uscc in page.content.decode()
+    data = {"type": "enterprise", "city": "厦门市", "address": "厦门市新地址", "contact_person": "新联系人",
+            "office_phone": "0592-2000000", "mobile": "13811112222", "fax": "", "email": "",
+            "base_status": "none", "base_batch": "", "can_issue_training_invoice": "on"}
+    response = client.post(reverse("organisations:profile"), data)
+    assert response.status_code == 302
+    host.institution.refresh_from_db()
+    assert (host.institution.city, host.institution.type, host.institution.can_issue_training_invoice) == (
+        "厦门市", "enterprise", True)
+    assert AuditEntry.objects.for_object(host.institution).get().action == "update_profile"
+
+
+def test_bad_phone_and_missing_batch_are_refused(client):
+    host = factories.staff()
+    client.force_login(host)
+    data = {"type": "university", "mobile": "123", "base_status": "national", "base_batch": ""}
+    text = client.post(reverse("organisations:profile"), data).content.decode()
+    assert "手机号码格式不正确" in text and "国家级继续教育基地请填写批次" in text
+    host.institution.refresh_from_db()
+    assert host.institution.mobile == "13900000000"
+
+
+def test_other_roles_have_no_profile_page(client):
+    client.force_login(factories.reviewer(factories.authority()))
+    assert client.get(reverse("organisations:profile")).status_code == 403
