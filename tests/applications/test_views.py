@@ -315,6 +315,22 @@ def test_dashboard_shows_days_left_to_each_deadline(host_client):
     assert "还有 <strong>41</strong> 天" in text
 
 
+def test_closed_tiers_offer_no_new_application_unless_extended(host_client, clock):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from yanxiu.organisations.models import DeadlineExtension
+
+    clock("2026-01-20T09:00:00+08:00")
+    text = host_client.get(reverse("applications:dashboard")).content.decode()
+    assert 'data-testid="new-2026-national"' not in text and 'data-testid="new-2026-provincial"' in text
+    DeadlineExtension.objects.create(call=factories.call_2026(), tier="national", institution=host_client.host.institution,
+                                     until=timezone.make_aware(datetime(2026, 1, 25, 18)), reason="延期")
+    text = host_client.get(reverse("applications:dashboard")).content.decode()
+    assert 'data-testid="new-2026-national"' in text and "本单位已获准延期至2026年1月25日 18:00" in text
+
+
 def test_date_helpers():
     from yanxiu.applications.interfaces.form_context import period_text
 

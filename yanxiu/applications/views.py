@@ -17,7 +17,7 @@ from yanxiu.core.uploads import validate_attachment
 
 from .domain import editing, workflow
 from .domain.checks import CheckReport
-from .domain.deadlines import days_left, effective_deadline
+from .domain.deadlines import days_left, deadline_for, effective_deadline
 from .enums import ApplicationState
 from .interfaces.form_context import official_form
 from .interfaces.forms import (
@@ -64,7 +64,9 @@ def dashboard(request):
     deadlines = []
     for call in calls:
         for rule in call.tier_rules.all():
-            deadlines.append({"call": call, "rule": rule, "days_left": days_left(rule.deadline_end, now)})
+            end = deadline_for(call, rule.tier, user.institution)
+            deadlines.append({"call": call, "rule": rule, "end": end, "extended": end != rule.deadline_end,
+                              "days_left": days_left(end, now), "open": now <= end})
     applications = Application.objects.visible_to(user).for_list().order_by("-call__year", "-updated_at")
     return render(
         request,

@@ -2,22 +2,25 @@
 window the province office granted the institution or its authority."""
 
 from django.db.models import Max, Q
+from django.utils import timezone
 
 from yanxiu.organisations.models import DeadlineExtension
 
 
-def effective_deadline(application):
-    rule = application.call.tier_rule(application.tier)
+def deadline_for(call, tier, institution):
+    rule = call.tier_rule(tier)
     extended = DeadlineExtension.objects.filter(
-        Q(institution_id=application.institution_id) | Q(authority_id=application.institution.authority_id),
-        call_id=application.call_id,
-        tier=application.tier,
+        Q(institution_id=institution.pk) | Q(authority_id=institution.authority_id),
+        call_id=call.pk,
+        tier=tier,
     ).aggregate(until=Max("until"))["until"]
     return max(rule.deadline_end, extended) if extended else rule.deadline_end
 
 
+def effective_deadline(application):
+    return deadline_for(application.call, application.tier, application.institution)
+
+
 def days_left(deadline_end, now):
     """Whole days from today to the deadline day; negative once it has passed."""
-    from django.utils import timezone
-
     return (timezone.localdate(deadline_end) - timezone.localdate(now)).days
