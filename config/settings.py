@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "yanxiu.calls",
     "yanxiu.organisations",
     "yanxiu.applications",
+    "yanxiu.batches",
     "yanxiu.audit",
     "yanxiu.notifications",
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("applications/", include("yanxiu.applications.urls")),
+    path("batches/", include("yanxiu.batches.urls")),
     path("institution/", include("yanxiu.organisations.urls")),
     path("messages/", include("yanxiu.notifications.urls")),
     path("admin/", admin.site.urls),

@@ -12,6 +12,7 @@ class ApplicationState(models.TextChoices):
     RETURNED = "returned", "退回修改"
     AUTHORITY_APPROVED = "authority_approved", "主管部门审核通过"
     AUTHORITY_DECLINED = "authority_declined", "主管部门不予推荐"
+    FORWARDED = "forwarded", "已报送省人社厅"
 
 
 EDITABLE_STATES = (ApplicationState.DRAFT, ApplicationState.RETURNED)

@@ -99,6 +99,17 @@ class Application(models.Model):
     declares_no_trainee_fees = models.BooleanField("除往返交通费外，不向学员收取任何费用", default=False)
     declares_mainly_offline = models.BooleanField("以线下研修为主", default=False)
 
+    # Set by the workflow: what the checks said at submission, the authority's
+    # opinion (附件2's opinion row) and rank, and the batch sent to the province.
+    check_summary = models.JSONField("提交时的提醒", default=list, blank=True)
+    authority_opinion = models.TextField("主管部门审核意见", blank=True)
+    authority_opinion_at = models.DateTimeField("审核时间", null=True, blank=True)
+    authority_rank = models.PositiveIntegerField("主管部门排序", null=True, blank=True)
+    batch = models.ForeignKey(
+        "batches.Batch", on_delete=models.SET_NULL, null=True, blank=True, related_name="applications",
+        verbose_name="报送批次",
+    )
+
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="创建人"
     )

@@ -18,6 +18,14 @@ def is_reviewing_authority(user, application):
 
 
 @rules.predicate
+def is_not_in_a_sent_batch(user, application):
+    return application.batch_id is None or application.batch.is_editable
+
+
+is_reviewing_authority_and_not_batched = is_reviewing_authority & is_not_in_a_sent_batch
+
+
+@rules.predicate
 def is_province_officer(user, application=None):
     return bool(user.is_authenticated and user.is_province_officer)
 

@@ -18,6 +18,7 @@ from yanxiu.core.uploads import validate_attachment
 from .domain import editing, workflow
 from .domain.checks import CheckReport
 from .domain.deadlines import days_left, deadline_for, effective_deadline
+from .domain.snapshot import diff, snapshot
 from .enums import ApplicationState
 from .interfaces.form_context import official_form
 from .interfaces.forms import (
@@ -299,7 +300,10 @@ def detail(request, pk):
         for t in workflow.available_actions(application, user)
     ]
     history = AuditEntry.objects.for_object(application)
-    last_return = history.filter(action="return").order_by("-created_at").first()
+    last_return = history.filter(action="return").order_by("-created_at", "-id").first()
+    changes = None
+    if last_return and application.state != ApplicationState.RETURNED and "snapshot" in last_return.data:
+        changes = diff(last_return.data["snapshot"], snapshot(application))
     return render(
         request,
         "applications/detail.html",
@@ -309,6 +313,8 @@ def detail(request, pk):
             "actions": actions,
             "action_form": ActionForm(),
             "last_return": last_return,
+            "changes": changes,
+            "missed_records": [r for r in application.institution.programme_records.all() if not r.completed],
             "official": official_form(application),
             "attachments": application.attachments.all(),
         },

@@ -58,6 +58,9 @@ class TierRule(models.Model):
     trainees_wording = models.CharField("学员数量要求原文", max_length=100)
     trainees_is_strict = models.BooleanField("学员数量为硬性要求", default=True)
     recruitment_scope = models.CharField("招收范围", max_length=20, choices=RecruitmentScope.choices)
+    authority_quota = models.PositiveIntegerField(
+        "每个主管部门限报数量", null=True, blank=True, help_text="留空表示不限"
+    )
 
     class Meta:
         ordering = ["call", "tier"]

@@ -66,12 +66,16 @@ ATTACHMENT_TYPES = {
 }
 
 
-def validate_attachment(uploaded) -> str:
+SCAN_TYPES = (".pdf", ".png", ".jpg", ".jpeg")
+
+
+def validate_attachment(uploaded, allowed_extensions=None) -> str:
     """Return the file's extension if name and content agree; else raise."""
     name = uploaded.name or ""
     ext = name[name.rfind(".") :].lower() if "." in name else ""
-    if ext not in ATTACHMENT_TYPES:
-        allowed = "、".join(sorted({label for label, _ in ATTACHMENT_TYPES.values()}))
+    permitted = allowed_extensions or tuple(ATTACHMENT_TYPES)
+    if ext not in permitted:
+        allowed = "、".join(sorted({ATTACHMENT_TYPES[e][0] for e in permitted}))
         raise ValidationError(f"不支持的文件类型“{ext or '无扩展名'}”。可上传：{allowed}。")
     if uploaded.size == 0:
         raise ValidationError("文件是空的，请重新选择。")

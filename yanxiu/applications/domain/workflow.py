@@ -1,30 +1,22 @@
 """The one door for every state change of an application.
 
-`perform(application, action, actor, reason=...)` looks the action up in
-TRANSITIONS, checks who may act, the current state, the rules and the
-deadline, then saves, writes the audit entry and notifies — in that order,
-in one transaction. Nothing else changes `Application.state`.
+`perform(application, action, actor, reason=...)` runs the transition named
+`action` from TRANSITIONS through the shared state machine (core/workflow.py):
+who may act, the state, the rules and the deadline are checked, then the row
+is saved, the audit entry written and the people concerned notified.
+Nothing else changes `Application.state`.
 """
 
-from dataclasses import dataclass, field
-from typing import Callable
-
-from django.db import transaction
 from django.urls import reverse
 
 from yanxiu.accounts.models import Role, User
-from yanxiu.audit.log import record
-from yanxiu.core import clock
-from yanxiu.notifications.service import notify
+from yanxiu.core.workflow import Transition, TransitionRefused, Workflow, fmt_date  # noqa: F401  (re-exported)
 
 from .. import rules as perms
 from ..enums import ApplicationState as S
 from ..models import Application
-from .checks import CheckReport, fmt_date
-
-
-class TransitionRefused(Exception):
-    """Raised with a Chinese message saying why the action is not possible."""
+from .checks import CheckReport
+from .snapshot import snapshot
 
 
 def _host_staff(application):
@@ -48,116 +40,92 @@ def _rules_pass(application, now):
         raise TransitionRefused(f"以下提醒需要填写说明理由后才能提交：{first.message}")
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    sources: tuple
-    target: str
-    may: Callable
-    who: str  # shown when refused
-    reason_required: bool = False
-    guards: tuple = ()
-    recipients: Callable | None = None
-    stamps_submission: bool = False
-    extra_messages: dict = field(default_factory=dict)
+def _on_submit(application, actor, now, reason):
+    # Keep what the checks said at submission, for the reviewers' lists.
+    report = CheckReport.for_application(application, now)
+    return {
+        "submitted_at": now,
+        "check_summary": [dict(r.as_dict(), reason=str(report.reasons.get(r.code, ""))) for r in report.warnings],
+    }
 
 
-TRANSITIONS = {
-    t.action: t
-    for t in [
-        Transition(
-            "submit", "提交主管部门", (S.DRAFT, S.RETURNED), S.SUBMITTED,
-            perms.is_host_staff, "只有承办单位经办人可以提交本单位的申报",
-            guards=(_rules_pass,), recipients=_authority_reviewers, stamps_submission=True,
-        ),
-        Transition(
-            "withdraw", "撤回", (S.SUBMITTED,), S.DRAFT,
-            perms.is_host_staff, "只有承办单位经办人可以撤回本单位的申报",
-            recipients=_authority_reviewers,
-        ),
-        Transition(
-            "return", "退回修改", (S.SUBMITTED,), S.RETURNED,
-            perms.is_reviewing_authority, "只有该单位的主管部门可以退回",
-            reason_required=True, recipients=_host_staff,
-        ),
-        Transition(
-            "approve", "审核通过", (S.SUBMITTED,), S.AUTHORITY_APPROVED,
-            perms.is_reviewing_authority, "只有该单位的主管部门可以审核",
-            reason_required=True, recipients=_host_staff,
-        ),
-        Transition(
-            "decline", "不予推荐", (S.SUBMITTED,), S.AUTHORITY_DECLINED,
-            perms.is_reviewing_authority, "只有该单位的主管部门可以审核",
-            reason_required=True, recipients=_host_staff,
-        ),
-    ]
-}
+def _on_approve(application, actor, now, reason):
+    return {"authority_opinion": reason, "authority_opinion_at": now}
 
-REASON_LABELS = {"return": "退回意见", "approve": "审核意见", "decline": "不予推荐理由", "withdraw": "撤回说明"}
+
+def _on_reopen(application, actor, now, reason):
+    return {"authority_opinion": "", "authority_opinion_at": None, "authority_rank": None}
+
+
+def _in_a_sending_batch(application, now):
+    if application.batch_id is None or application.batch.state != "submitted":
+        raise TransitionRefused("申报须随主管部门的批次一起报送省人社厅。")
+
+
+def _snapshot_data(application):
+    return {"snapshot": snapshot(application)}
+
+
+TRANSITIONS_LIST = [
+    Transition(
+        "submit", "提交主管部门", (S.DRAFT, S.RETURNED), S.SUBMITTED,
+        perms.is_host_staff, "只有承办单位经办人可以提交本单位的申报",
+        guards=(_rules_pass,), recipients=_authority_reviewers, effects=_on_submit,
+    ),
+    Transition(
+        "withdraw", "撤回", (S.SUBMITTED,), S.DRAFT,
+        perms.is_host_staff, "只有承办单位经办人可以撤回本单位的申报",
+        reason_label="撤回说明", recipients=_authority_reviewers,
+    ),
+    Transition(
+        "return", "退回修改", (S.SUBMITTED,), S.RETURNED,
+        perms.is_reviewing_authority, "只有该单位的主管部门可以退回",
+        reason_required=True, reason_label="退回意见", recipients=_host_staff, audit_data=_snapshot_data,
+    ),
+    Transition(
+        "approve", "审核通过", (S.SUBMITTED,), S.AUTHORITY_APPROVED,
+        perms.is_reviewing_authority, "只有该单位的主管部门可以审核",
+        reason_required=True, reason_label="审核意见", recipients=_host_staff, effects=_on_approve,
+    ),
+    Transition(
+        "decline", "不予推荐", (S.SUBMITTED,), S.AUTHORITY_DECLINED,
+        perms.is_reviewing_authority, "只有该单位的主管部门可以审核",
+        reason_required=True, reason_label="不予推荐理由", recipients=_host_staff,
+    ),
+    Transition(
+        "reopen", "撤销审核结论", (S.AUTHORITY_APPROVED, S.AUTHORITY_DECLINED), S.SUBMITTED,
+        perms.is_reviewing_authority_and_not_batched, "只有该单位的主管部门可以撤销，且申报不在已报送的批次中",
+        reason_required=True, reason_label="撤销理由", recipients=_host_staff, effects=_on_reopen,
+    ),
+    # Done through the authority's batch (yanxiu.batches), never on their own.
+    Transition(
+        "forward", "报送省人社厅", (S.AUTHORITY_APPROVED,), S.FORWARDED,
+        perms.is_reviewing_authority, "只有该单位的主管部门可以报送",
+        guards=(_in_a_sending_batch,), recipients=_host_staff, manual=False,
+    ),
+    Transition(
+        "recall", "省人社厅退回批次", (S.FORWARDED,), S.AUTHORITY_APPROVED,
+        perms.is_province_officer, "只有省人社厅可以退回批次",
+        reason_required=True, reason_label="退回理由", manual=False,
+    ),
+]
+
+APPLICATION_WORKFLOW = Workflow(
+    Application,
+    TRANSITIONS_LIST,
+    describe=lambda a: f"{a}（{a.institution.name}，{a.get_tier_display()}）",
+    link=lambda a: reverse("applications:detail", args=[a.pk]),
+)
+TRANSITIONS = APPLICATION_WORKFLOW.transitions
 
 
 def why_not(application, action, actor, now=None):
-    """The reason `actor` may not perform `action` now, or None if they may."""
-    transition = TRANSITIONS[action]
-    if not transition.may(actor, application):
-        return transition.who + "。"
-    if application.state not in transition.sources:
-        return f"当前状态为“{application.get_state_display()}”，不能{transition.label}。"
-    for guard in transition.guards:
-        try:
-            guard(application, now or clock.now())
-        except TransitionRefused as refusal:
-            return str(refusal)
-    return None
+    return APPLICATION_WORKFLOW.why_not(application, action, actor, now)
 
 
 def available_actions(application, actor):
-    """Actions the user could take in principle (their role and the state fit)."""
-    return [
-        t for t in TRANSITIONS.values() if t.may(actor, application) and application.state in t.sources
-    ]
+    return APPLICATION_WORKFLOW.available(application, actor)
 
 
 def perform(application, action, actor, *, reason=""):
-    transition = TRANSITIONS[action]
-    now = clock.now()
-    reason = (reason or "").strip()
-    if transition.reason_required and not reason:
-        raise TransitionRefused(f"请填写{REASON_LABELS.get(action, '说明')}。")
-    if len(reason) > 2000:
-        raise TransitionRefused("说明不能超过2000字。")
-    with transaction.atomic():
-        # Lock the row (a no-op on SQLite, which serialises writers) and re-read
-        # the state, so two reviewers acting at once cannot both succeed.
-        current = Application.objects.select_for_update().select_related("call", "institution").get(pk=application.pk)
-        refusal = why_not(current, action, actor, now)
-        if refusal:
-            raise TransitionRefused(refusal)
-        previous = current.state
-        changes = {"state": transition.target, "version": current.version + 1}
-        if transition.stamps_submission:
-            changes["submitted_at"] = now
-        updated = Application.objects.filter(pk=current.pk, state=previous).update(**changes)
-        if not updated:
-            raise TransitionRefused("该申报刚被他人处理，请刷新页面后查看最新状态。")
-        for name, value in changes.items():
-            setattr(application, name, value)
-        record(
-            application, action=action, label=transition.label, actor=actor,
-            from_state=previous, to_state=transition.target, reason=reason,
-        )
-        if transition.recipients:
-            _notify(application, transition, actor, reason, now)
-    return application
-
-
-def _notify(application, transition, actor, reason, now):
-    subject = f"【研修申报】{application}：{transition.label}"
-    body = (
-        f"{actor.organisation_name} {actor} 于{fmt_date(now.date())}对申报“{application}”"
-        f"（{application.institution.name}，{application.get_tier_display()}）执行了“{transition.label}”。"
-    )
-    if reason:
-        body += f"\n{REASON_LABELS.get(transition.action, '说明')}：{reason}"
-    notify(transition.recipients(application), subject, body, reverse("applications:detail", args=[application.pk]))
+    return APPLICATION_WORKFLOW.perform(application, action, actor, reason=reason)

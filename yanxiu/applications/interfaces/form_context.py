@@ -57,6 +57,7 @@ class OfficialForm:
     base_batch: str = ""
     show_opinion: bool = False
     opinion: str = ""
+    opinion_date: str = ""
 
 
 def schedule_text(application):
@@ -131,6 +132,8 @@ def official_form(application):
         ],
         base_batch=str(application.base_batch or "") if application.base_status == BaseStatus.NATIONAL else "",
         show_opinion=not national,
+        opinion=application.authority_opinion if not national else "",
+        opinion_date=date_text(application.authority_opinion_at.date()) if application.authority_opinion_at and not national else "",
     )
     if national:
         form.funding = [

@@ -1,0 +1,213 @@
+"""Everything an authority does with its approved applications, and the batch's
+one door for state changes (BATCH_WORKFLOW)."""
+
+import secrets
+
+from django.db import transaction
+from django.urls import reverse
+
+from yanxiu.accounts.models import Role, User
+from yanxiu.applications.domain import workflow as application_workflow
+from yanxiu.applications.domain.deadlines import authority_deadline
+from yanxiu.applications.enums import ApplicationState
+from yanxiu.applications.models import Application
+from yanxiu.audit.log import record
+from yanxiu.calls.enums import Tier
+from yanxiu.core.workflow import Transition, TransitionRefused, Workflow, fmt_date
+
+from .. import rules as perms
+from ..models import Batch, BatchScan, BatchState
+
+
+def _require_reviewer(actor):
+    if not actor.is_authority_reviewer:
+        raise TransitionRefused("只有主管部门审核人可以编制报送批次。")
+
+
+def approved_pool(call, tier, authority):
+    """Approved applications of the authority not yet sent up, in the authority's order."""
+    return (
+        Application.objects.filter(
+            call=call, tier=tier, institution__authority=authority, state=ApplicationState.AUTHORITY_APPROVED
+        )
+        .select_related("institution", "domain", "batch")
+        .order_by("authority_rank", "submitted_at", "pk")
+    )
+
+
+def quota_left(call, tier, authority, batch=None):
+    """How many more applications the authority may send for the tier; None = no quota."""
+    quota = call.tier_rule(tier).authority_quota
+    if quota is None:
+        return None
+    sent = Application.objects.filter(
+        call=call, tier=tier, institution__authority=authority, state=ApplicationState.FORWARDED
+    )
+    if batch is not None:
+        sent = sent.exclude(batch=batch)
+    return quota - sent.count()
+
+
+def create_batch(*, call, tier, actor):
+    _require_reviewer(actor)
+    if tier not in Tier.values:
+        raise TransitionRefused("级别不正确。")
+    if Batch.objects.filter(call=call, tier=tier, authority_id=actor.authority_id, state__in=[
+        BatchState.DRAFT, BatchState.RETURNED
+    ]).exists():
+        raise TransitionRefused("已有一个编制中的同级别批次，请先完成或报送它。")
+    with transaction.atomic():
+        batch = Batch.objects.create(call=call, tier=tier, authority_id=actor.authority_id, created_by=actor)
+        record(batch, action="create", label="创建批次", actor=actor, to_state=BatchState.DRAFT)
+    return batch
+
+
+def set_members(batch, applications, *, actor):
+    """The batch holds exactly `applications` (all approved, of its authority, call and tier)."""
+    if not perms.is_batch_authority(actor, batch):
+        raise TransitionRefused("只有本主管部门可以修改批次。")
+    if not batch.is_editable:
+        raise TransitionRefused(f"批次当前状态为“{batch.get_state_display()}”，不能修改。")
+    chosen = list(applications)
+    for application in chosen:
+        if (application.call_id, application.tier, application.institution.authority_id) != (
+            batch.call_id, batch.tier, batch.authority_id
+        ):
+            raise TransitionRefused(f"“{application}”不属于本批次的年度、级别或主管部门。")
+        if application.state != ApplicationState.AUTHORITY_APPROVED:
+            raise TransitionRefused(f"“{application}”尚未审核通过，不能加入批次。")
+        if application.batch_id not in (None, batch.pk):
+            raise TransitionRefused(f"“{application}”已在另一个批次中。")
+    left = quota_left(batch.call, batch.tier, batch.authority, batch)
+    if left is not None and len(chosen) > left:
+        raise TransitionRefused(f"超出限报数量：本年度{batch.get_tier_display()}项目还可报送{max(left, 0)}项，已选{len(chosen)}项。")
+    with transaction.atomic():
+        ids = [a.pk for a in chosen]
+        Application.objects.filter(batch=batch).exclude(pk__in=ids).update(batch=None)
+        Application.objects.filter(pk__in=ids).update(batch=batch)
+        BatchScan.objects.filter(batch=batch, application__isnull=False).exclude(application_id__in=ids).delete()
+        record(batch, action="members", label="调整批次项目", actor=actor, data={"applications": ids})
+
+
+def save_ranking(*, call, tier, actor, ordered_ids):
+    """The authority's order of preference for its approved applications (1 = first)."""
+    _require_reviewer(actor)
+    pool = {a.pk: a for a in approved_pool(call, tier, actor.authority)}
+    if sorted(ordered_ids) != sorted(pool):
+        raise TransitionRefused("排序须包含全部已审核通过、尚未报送的申报，且每项只出现一次。")
+    with transaction.atomic():
+        for rank, pk in enumerate(ordered_ids, start=1):
+            Application.objects.filter(pk=pk).update(authority_rank=rank)
+        record(actor.authority, action="rank", label="调整推荐排序", actor=actor,
+               data={"call": call.year, "tier": tier, "order": list(ordered_ids)})
+
+
+def upload_scan(batch, *, application, uploaded, ext, actor):
+    if not perms.is_batch_authority(actor, batch):
+        raise TransitionRefused("只有本主管部门可以上传盖章扫描件。")
+    if not batch.is_editable:
+        raise TransitionRefused("批次已报送，不能再修改扫描件。")
+    if application is not None and application.batch_id != batch.pk:
+        raise TransitionRefused("该申报不在本批次中。")
+    with transaction.atomic():
+        for old in BatchScan.objects.filter(batch=batch, application=application):
+            old.file.delete(save=False)
+            old.delete()
+        scan = BatchScan(batch=batch, application=application, original_name=uploaded.name[:200], extension=ext,
+                         stored_token=secrets.token_hex(16), size=uploaded.size, uploaded_by=actor)
+        scan.file.save("scan", uploaded, save=False)
+        scan.save()
+        what = f"“{application}”的盖章申报表" if application else "盖章汇总表"
+        record(batch, action="scan", label="上传盖章扫描件", actor=actor, reason=f"{what}：{scan.original_name}")
+    return scan
+
+
+def missing_scans(batch):
+    """What still has to be scanned before the batch can go: the summary, and each provincial form."""
+    scanned = set(batch.scans.values_list("application_id", flat=True))
+    missing = [] if None in scanned else ["盖章的汇总表（附件3）"]
+    if batch.tier == Tier.PROVINCIAL:
+        missing += [f"“{a}”的盖章申报表（附件2）" for a in batch.applications.all() if a.pk not in scanned]
+    return missing
+
+
+# --- the batch's door -------------------------------------------------------------------
+
+
+def _not_empty(batch, now):
+    if not batch.applications.exists():
+        raise TransitionRefused("批次中还没有项目。")
+
+
+def _all_approved(batch, now):
+    pending = batch.applications.exclude(state=ApplicationState.AUTHORITY_APPROVED)
+    if pending.exists():
+        raise TransitionRefused(f"“{pending.first()}”当前不是审核通过状态，请移出批次。")
+
+
+def _within_quota(batch, now):
+    left = quota_left(batch.call, batch.tier, batch.authority, batch)
+    count = batch.applications.count()
+    if left is not None and count > left:
+        raise TransitionRefused(f"超出限报数量：还可报送{max(left, 0)}项，本批次{count}项。")
+
+
+def _scans_complete(batch, now):
+    missing = missing_scans(batch)
+    if missing:
+        raise TransitionRefused("请先上传" + "、".join(missing[:3]) + ("等" if len(missing) > 3 else "") + "。")
+
+
+def _before_deadline(batch, now):
+    end = authority_deadline(batch.call, batch.tier, batch.authority)
+    if now > end:
+        raise TransitionRefused(
+            f"{batch.get_tier_display()}项目报送已于{fmt_date(end.date())}截止。如确有特殊情况，请联系省人社厅申请延期。"
+        )
+
+
+def _forward_applications(batch, actor, reason):
+    for application in batch.applications.select_related("institution", "batch"):
+        application_workflow.perform(application, "forward", actor)
+
+
+def _recall_applications(batch, actor, reason):
+    for application in batch.applications.filter(state=ApplicationState.FORWARDED).select_related("institution", "batch"):
+        application_workflow.perform(application, "recall", actor, reason=reason)
+
+
+def _province_officers(batch):
+    return User.objects.filter(role=Role.PROVINCE_OFFICER, is_active=True)
+
+
+def _authority_reviewers(batch):
+    return User.objects.filter(role=Role.AUTHORITY_REVIEWER, authority_id=batch.authority_id, is_active=True)
+
+
+def _on_submit(batch, actor, now, reason):
+    return {"submitted_at": now}
+
+
+BATCH_WORKFLOW = Workflow(
+    Batch,
+    [
+        Transition(
+            "submit", "报送省人社厅", (BatchState.DRAFT, BatchState.RETURNED), BatchState.SUBMITTED,
+            perms.is_batch_authority, "只有本主管部门可以报送本批次",
+            guards=(_not_empty, _all_approved, _within_quota, _scans_complete, _before_deadline),
+            recipients=_province_officers, effects=_on_submit, after=_forward_applications,
+        ),
+        Transition(
+            "return", "退回批次", (BatchState.SUBMITTED,), BatchState.RETURNED,
+            perms.is_province_officer, "只有省人社厅可以退回批次",
+            reason_required=True, reason_label="退回理由", recipients=_authority_reviewers,
+            after=_recall_applications,
+        ),
+        Transition(
+            "accept", "接收批次", (BatchState.SUBMITTED,), BatchState.ACCEPTED,
+            perms.is_province_officer, "只有省人社厅可以接收批次", recipients=_authority_reviewers,
+        ),
+    ],
+    describe=str,
+    link=lambda b: reverse("batches:detail", args=[b.pk]),
+)

@@ -1,0 +1,153 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from yanxiu.applications.models import Application
+from yanxiu.audit.models import AuditEntry
+from yanxiu.calls.enums import Tier
+from yanxiu.calls.models import Call
+from yanxiu.core.uploads import SCAN_TYPES, validate_attachment
+from yanxiu.core.workflow import TransitionRefused
+
+from .domain import operations
+from .domain.operations import BATCH_WORKFLOW
+from .models import Batch, BatchScan
+
+
+def _batch(request, pk):
+    queryset = Batch.objects.visible_to(request.user).select_related("call", "authority")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _reviewer_only(request):
+    if not request.user.is_authority_reviewer:
+        raise PermissionDenied("只有主管部门审核人可以进行此操作。")
+
+
+@login_required
+def batch_list(request):
+    user = request.user
+    if not (user.is_authority_reviewer or user.is_province_officer):
+        raise PermissionDenied("您的角色没有报送批次。")
+    batches = Batch.objects.visible_to(user).select_related("call", "authority").order_by("-created_at")
+    calls = Call.objects.filter(is_open=True).prefetch_related("tier_rules") if user.is_authority_reviewer else []
+    return render(request, "batches/list.html", {"batches": batches, "calls": calls, "tiers": Tier.choices})
+
+
+@login_required
+@require_POST
+def create(request):
+    _reviewer_only(request)
+    call = get_object_or_404(Call, pk=request.POST.get("call"))
+    try:
+        batch = operations.create_batch(call=call, tier=request.POST.get("tier"), actor=request.user)
+    except TransitionRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("batches:list")
+    return redirect("batches:detail", pk=batch.pk)
+
+
+@login_required
+def detail(request, pk):
+    batch = _batch(request, pk)
+    user = request.user
+    members = list(batch.applications.select_related("institution", "domain").order_by("authority_rank", "pk"))
+    pool = []
+    if user.is_authority_reviewer and batch.is_editable:
+        pool = [a for a in operations.approved_pool(batch.call, batch.tier, batch.authority) if a.batch_id is None]
+    scans = {scan.application_id: scan for scan in batch.scans.all()}
+    actions = [{"transition": t, "refusal": BATCH_WORKFLOW.why_not(batch, t.action, user)}
+               for t in BATCH_WORKFLOW.available(batch, user)]
+    return render(request, "batches/detail.html", {
+        "batch": batch, "members": members, "pool": pool, "scans": scans, "actions": actions,
+        "missing": operations.missing_scans(batch),
+        "quota_left": operations.quota_left(batch.call, batch.tier, batch.authority, batch),
+        "history": AuditEntry.objects.for_object(batch),
+        "is_owner": user.is_authority_reviewer and batch.authority_id == user.authority_id,
+    })
+
+
+@login_required
+@require_POST
+def members(request, pk):
+    batch = _batch(request, pk)
+    ids = [int(i) for i in request.POST.getlist("application") if i.isdigit()]
+    chosen = Application.objects.visible_to(request.user).filter(pk__in=ids).select_related("institution")
+    try:
+        if len(chosen) != len(set(ids)):
+            raise TransitionRefused("所选申报中有不属于本主管部门的项目。")
+        operations.set_members(batch, chosen, actor=request.user)
+        messages.success(request, "批次项目已更新。")
+    except TransitionRefused as refusal:
+        messages.error(request, str(refusal))
+    return redirect("batches:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def upload(request, pk):
+    batch = _batch(request, pk)
+    files = request.FILES
+    if getattr(request, "upload_too_large", False):
+        messages.error(request, "文件过大，未上传。")
+        return redirect("batches:detail", pk=pk)
+    uploaded = files.get("file")
+    application = None
+    if request.POST.get("application"):
+        application = get_object_or_404(batch.applications.all(), pk=request.POST["application"])
+    try:
+        if uploaded is None:
+            raise ValidationError("请选择要上传的文件。")
+        ext = validate_attachment(uploaded, SCAN_TYPES)
+        operations.upload_scan(batch, application=application, uploaded=uploaded, ext=ext, actor=request.user)
+        messages.success(request, f"已上传“{uploaded.name}”。")
+    except ValidationError as invalid:
+        messages.error(request, "；".join(invalid.messages))
+    except TransitionRefused as refusal:
+        messages.error(request, str(refusal))
+    return redirect("batches:detail", pk=pk)
+
+
+@login_required
+def download_scan(request, pk, scan_pk):
+    batch = _batch(request, pk)
+    scan = get_object_or_404(BatchScan, pk=scan_pk, batch=batch)
+    return FileResponse(scan.file.open("rb"), as_attachment=True, filename=scan.original_name)
+
+
+@login_required
+@require_POST
+def act(request, pk, action):
+    batch = _batch(request, pk)
+    if action not in BATCH_WORKFLOW.transitions:
+        raise Http404
+    try:
+        BATCH_WORKFLOW.perform(batch, action, request.user, reason=request.POST.get("reason", "")[:2000])
+        messages.success(request, f"已{BATCH_WORKFLOW.transitions[action].label}。")
+    except TransitionRefused as refusal:
+        messages.error(request, str(refusal))
+    return redirect("batches:detail", pk=pk)
+
+
+@login_required
+def ranking(request, call_pk, tier):
+    _reviewer_only(request)
+    call = get_object_or_404(Call, pk=call_pk)
+    if tier not in Tier.values:
+        raise Http404
+    pool = list(operations.approved_pool(call, tier, request.user.authority))
+    if request.method == "POST":
+        try:
+            order = sorted(pool, key=lambda a: (int(request.POST.get(f"rank-{a.pk}") or 10**6), a.pk))
+            operations.save_ranking(call=call, tier=tier, actor=request.user, ordered_ids=[a.pk for a in order])
+            messages.success(request, "排序已保存。")
+            return redirect("batches:ranking", call_pk=call.pk, tier=tier)
+        except (TransitionRefused, ValueError) as problem:
+            messages.error(request, str(problem) if isinstance(problem, TransitionRefused) else "排序须填写数字。")
+    return render(request, "batches/ranking.html", {
+        "call": call, "tier": tier, "tier_label": Tier(tier).label, "pool": pool,
+        "quota": call.tier_rule(tier).authority_quota,
+    })

@@ -1,0 +1,114 @@
+"""A small state machine used by every workflow object (applications, batches…).
+
+`Workflow.perform(obj, action, actor, reason=...)` is the one door for a
+state change: it checks who may act, the current state and the guards (rules,
+deadlines), then in one transaction updates the row conditionally on the
+previous state, applies the transition's effects, writes the audit entry and
+queues notifications. `why_not()` says in Chinese why an action is not possible.
+"""
+
+from dataclasses import dataclass
+from typing import Callable
+
+from django.db import transaction
+
+from yanxiu.audit.log import record
+from yanxiu.core import clock
+from yanxiu.notifications.service import notify
+
+
+class TransitionRefused(Exception):
+    """Raised with a Chinese message saying why the action is not possible."""
+
+
+def fmt_date(d):
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str
+    sources: tuple
+    target: str
+    may: Callable  # predicate(user, obj)
+    who: str  # shown when `may` refuses
+    reason_required: bool = False
+    reason_label: str = "说明"
+    guards: tuple = ()  # callables (obj, now) raising TransitionRefused
+    recipients: Callable | None = None  # obj -> users to notify
+    effects: Callable | None = None  # (obj, actor, now, reason) -> dict of field changes
+    audit_data: Callable | None = None  # (obj) -> dict stored with the audit entry
+    after: Callable | None = None  # (obj, actor, reason) run in the same transaction, after the audit entry
+    manual: bool = True  # offered as a button on the object's page (False: done through another object)
+
+
+class Workflow:
+    def __init__(self, model, transitions, *, describe, link):
+        self.model = model
+        self.transitions = {t.action: t for t in transitions}
+        self.describe = describe  # obj -> text naming the object in notifications
+        self.link = link  # obj -> URL of the object's page
+
+    def why_not(self, obj, action, actor, now=None):
+        transition = self.transitions[action]
+        if not transition.may(actor, obj):
+            return transition.who + "。"
+        if obj.state not in transition.sources:
+            return f"当前状态为“{obj.get_state_display()}”，不能{transition.label}。"
+        for guard in transition.guards:
+            try:
+                guard(obj, now or clock.now())
+            except TransitionRefused as refusal:
+                return str(refusal)
+        return None
+
+    def available(self, obj, actor):
+        """Actions the user could take in principle (their role and the state fit)."""
+        return [
+            t for t in self.transitions.values() if t.manual and t.may(actor, obj) and obj.state in t.sources
+        ]
+
+    def perform(self, obj, action, actor, *, reason=""):
+        transition = self.transitions[action]
+        now = clock.now()
+        reason = (reason or "").strip()
+        if transition.reason_required and not reason:
+            raise TransitionRefused(f"请填写{transition.reason_label}。")
+        if len(reason) > 2000:
+            raise TransitionRefused("说明不能超过2000字。")
+        with transaction.atomic():
+            # Lock and re-read (select_for_update is a no-op on SQLite, which
+            # serialises writers), so two people acting at once cannot both succeed.
+            current = self.model.objects.select_for_update().get(pk=obj.pk)
+            refusal = self.why_not(current, action, actor, now)
+            if refusal:
+                raise TransitionRefused(refusal)
+            previous = current.state
+            changes = {"state": transition.target}
+            if hasattr(current, "version"):
+                changes["version"] = current.version + 1
+            if transition.effects:
+                changes.update(transition.effects(current, actor, now, reason))
+            if not self.model.objects.filter(pk=current.pk, state=previous).update(**changes):
+                raise TransitionRefused("刚被他人处理，请刷新页面后查看最新状态。")
+            for name, value in changes.items():
+                setattr(obj, name, value)
+            record(
+                obj, action=action, label=transition.label, actor=actor, from_state=previous,
+                to_state=transition.target, reason=reason,
+                data=transition.audit_data(current) if transition.audit_data else None,
+            )
+            if transition.recipients:
+                self._notify(obj, transition, actor, reason, now)
+            if transition.after:
+                transition.after(obj, actor, reason)
+        return obj
+
+    def _notify(self, obj, transition, actor, reason, now):
+        name = self.describe(obj)
+        subject = f"【研修申报】{name}：{transition.label}"
+        body = f"{actor.organisation_name} {actor} 于{fmt_date(now.date())}对“{name}”执行了“{transition.label}”。"
+        if reason:
+            body += f"\n{transition.reason_label}：{reason}"
+        notify(transition.recipients(obj), subject, body, self.link(obj))
