@@ -15,7 +15,9 @@ def test_check_deploy_is_clean_in_production():
         "DJANGO_SECRET_KEY": "a-long-random-production-secret-key-for-the-check-0123456789-abcdefghij",
         "DJANGO_ALLOWED_HOSTS": "yanxiu.example.gov.cn",
     }
-    env.pop("DJANGO_DEBUG", None)
+    # Only what production sets: the browser tests' async flag must not leak in.
+    for name in ("DJANGO_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"):
+        env.pop(name, None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
