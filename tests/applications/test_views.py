@@ -109,7 +109,7 @@ def test_authorities_see_only_their_institutions_and_never_drafts(client):
     reviewer = factories.reviewer(fuzhou_host.institution.authority)
     client.force_login(reviewer)
     page = client.get(reverse("applications:inbox"))
-    assert [a.pk for a in page.context["applications"]] == [fuzhou_app.pk]
+    assert [a.pk for a, _ in page.context["rows"]] == [fuzhou_app.pk]
     assert client.get(reverse("applications:detail", args=[xiamen_app.pk])).status_code == 404
     assert client.get(reverse("applications:detail", args=[fuzhou_draft.pk])).status_code == 404
     assert client.get(reverse("applications:detail", args=[fuzhou_app.pk])).status_code == 200
@@ -296,7 +296,7 @@ def test_the_inbox_costs_the_same_queries_for_1_and_20_applications(client):
     for _ in range(19):
         submitted()
     assert count_queries(client, reverse("applications:inbox")) == one
-    assert len(client.get(reverse("applications:inbox")).context["applications"]) == 20
+    assert len(client.get(reverse("applications:inbox")).context["rows"]) == 20
 
 
 def test_every_page_of_an_application_renders_for_its_host(host_client):
@@ -336,3 +336,47 @@ def test_date_helpers():
 
     assert period_text(date(2026, 6, 15), date(2026, 6, 20)) == "2026年6月15日—6月20日"
     assert period_text(date(2026, 12, 30), date(2027, 1, 2)) == "2026年12月30日—2027年1月2日"
+
+
+def test_the_province_intake_filters_and_flags(client):
+    from yanxiu.applications.domain import editing
+    from yanxiu.organisations.enums import InstitutionType
+    from yanxiu.organisations.models import ProgrammeRecord
+
+    def submitted(authority_code="350100-RS", tier="provincial", inst=None, **fields):
+        host = factories.staff(inst or factories.institution(authority_code))
+        application = factories.complete(tier, actor=host, **fields)
+        editing.set_warning_reason(application, code="institution.previous_completion", reason="已整改", actor=host)
+        workflow.perform(application, "submit", host)
+        return application
+
+    plain = submitted(title="海洋装备智能制造高级研修班")
+    twin = submitted("350200-RS", title="海洋装备智能制造研修班")  # the same title but for filler words
+    missed = factories.institution("350500-RS")
+    ProgrammeRecord.objects.create(institution=missed, year=2025, title="去年项目", completed=False)
+    late = submitted(inst=missed, title="文物数字化研修班")
+    enterprise = factories.institution("350500-RS", type=InstitutionType.ENTERPRISE, can_issue_training_invoice=False)
+    Institution = type(enterprise)
+    Institution.objects.filter(pk=enterprise.pk).update(can_issue_training_invoice=True)
+    company = submitted(inst=Institution.objects.get(pk=enterprise.pk), title="工业互联网研修班")
+    Institution.objects.filter(pk=enterprise.pk).update(can_issue_training_invoice=False)
+    national = submitted(tier="national", inst=plain.institution, title="量子信息高级研修班")
+
+    client.force_login(factories.province_officer())
+    rows = dict(client.get(reverse("applications:inbox")).context["rows"])
+    assert {a.pk for a in rows} == {plain.pk, twin.pk, late.pk, company.pk, national.pk}
+    flags = {a.pk: f for a, f in rows.items()}
+    assert flags[plain.pk].similar_title and flags[twin.pk].similar_title
+    assert not flags[national.pk].similar_title
+    assert flags[late.pk].missed_last_year and not flags[plain.pk].missed_last_year
+    assert flags[company.pk].enterprise_without_invoice
+    assert not flags[plain.pk].same_institution_twice  # national and provincial are separate tiers
+
+    def pks(**params):
+        return {a.pk for a, _ in client.get(reverse("applications:inbox"), params).context["rows"]}
+
+    assert pks(authority=factories.authority("350200-RS").pk) == {twin.pk}
+    assert pks(tier="national") == {national.pk}
+    assert pks(topic="digital") == {plain.pk, twin.pk, late.pk, company.pk, national.pk}
+    assert pks(topic="strategy") == set()
+    assert pks(flagged="on") == {plain.pk, twin.pk, late.pk, company.pk}

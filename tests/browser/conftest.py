@@ -10,7 +10,7 @@ import os
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -39,7 +39,7 @@ def pytest_runtest_makereport(item, call):
 def chromium():
     """One Chromium for the whole run; never a downloaded browser."""
     if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"{CHROMIUM} is not installed (see `make system-deps`)")
+        pytest.fail(f"{CHROMIUM} is not installed: run `make system-deps` (Debian package chromium)")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser

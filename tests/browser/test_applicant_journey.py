@@ -325,7 +325,7 @@ def test_authority_returns_with_comment_and_institution_resubmits(login):
     assert application.state == ApplicationState.SUBMITTED
     assert application.planned_trainees == 60
     assert application.sessions.count() == 6 and application.lecturers.count() == 2  # untouched rows kept
-    assert [(action, to_state, reason) for action, to_state, reason in audit_trail(pk)][-3:] == [
+    assert audit_trail(pk)[-3:] == [
         ("submit", "submitted", ""),
         ("return", "returned", COMMENT),
         ("submit", "submitted", ""),
@@ -337,3 +337,33 @@ def test_authority_returns_with_comment_and_institution_resubmits(login):
     expect(reviewer.get_by_test_id("action-return")).to_be_enabled()
     reviewer.get_by_role("link", name="预览申报表").click()
     expect(reviewer.locator("body")).to_contain_text("计划招收60人")
+
+
+# --- never losing an edit ------------------------------------------------------------
+
+
+def test_the_last_edit_is_saved_before_submitting_and_typed_reasons_survive_autosave(login):
+    page = login("zzzz")
+    application = Application.objects.get(title="工业互联网与智能工厂建设高级研修班")
+    pk = application.pk
+    page.goto(f"/applications/{pk}/edit/")
+    expect(page.locator("#checks li[data-code='trainees.minimum']")).to_be_visible()
+
+    # A warning's reason typed but not yet saved survives an autosave of another field.
+    autosave(page, pk, lambda: page.check('[name="trainee_title_levels"][value="other"]'), planned_trainees="28")
+    reason = page.locator("#checks textarea[data-code='trainees.title_levels']")
+    reason.fill("部分学员为一线骨干，尚未评定职称")
+    autosave(page, pk, lambda: page.fill('[name="planned_trainees"]', "35"), planned_trainees="35")
+    expect(reason).to_have_value("部分学员为一线骨干，尚未评定职称")
+    page.locator("#checks li[data-code='trainees.title_levels']").get_by_role("button", name="保存理由").click()
+    expect(page.locator(".messages")).to_contain_text("说明理由已保存。")
+    expect(page.get_by_test_id("submit")).to_be_enabled()
+
+    # An edit followed at once by "submit" (before the debounce fires) is saved first.
+    page.fill('[name="title"]', "工业互联网与智能工厂建设高级研修班（第二期）")
+    page.get_by_test_id("submit").click()
+    expect(page.get_by_test_id("state")).to_have_text("已提交主管部门")
+    application.refresh_from_db()
+    assert (application.title, application.planned_trainees, application.state) == (
+        "工业互联网与智能工厂建设高级研修班（第二期）", 35, ApplicationState.SUBMITTED)
+    assert application.warning_reasons.get().reason == "部分学员为一线骨干，尚未评定职称"

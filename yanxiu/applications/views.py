@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -15,7 +16,7 @@ from yanxiu.calls.models import Call
 from yanxiu.core import clock
 from yanxiu.core.uploads import validate_attachment
 
-from .domain import editing, workflow
+from .domain import editing, queries, workflow
 from .domain.checks import CheckReport
 from .domain.deadlines import days_left, deadline_for, effective_deadline
 from .domain.snapshot import diff, snapshot
@@ -25,6 +26,7 @@ from .interfaces.forms import (
     ActionForm,
     ApplicationForm,
     AttachmentForm,
+    InboxFilterForm,
     LecturerFormSet,
     SessionFormSet,
     TopicScopeForm,
@@ -78,25 +80,28 @@ def dashboard(request):
 
 @login_required
 def inbox(request):
-    """Authorities: their institutions' submitted applications. Province: everything submitted."""
+    """Authorities: their institutions' submitted applications. Province: the intake of all of them."""
     user = request.user
     if not (user.is_authority_reviewer or user.is_province_officer):
         if user.is_institution_staff:
             return redirect("applications:dashboard")
         raise PermissionDenied("您的角色没有可查看的申报列表。")
-    applications = Application.objects.visible_to(user).for_list().exclude(state=ApplicationState.DRAFT)
-    state = request.GET.get("state", "")
-    if state in ApplicationState.values:
-        applications = applications.filter(state=state)
-    tier = request.GET.get("tier", "")
-    if tier in Tier.values:
-        applications = applications.filter(tier=tier)
-    applications = applications.order_by("-submitted_at")
-    return render(
-        request,
-        "applications/inbox.html",
-        {"applications": applications, "states": ApplicationState.choices, "tiers": Tier.choices, "state": state, "tier": tier},
-    )
+    filters = InboxFilterForm(request.GET or None, province=user.is_province_officer)
+    applications = Application.objects.visible_to(user).exclude(state=ApplicationState.DRAFT)
+    if filters.is_valid():
+        applications = filters.apply(applications)
+    applications = queries.with_flag_data(applications).order_by("-call__year", "tier", "institution__authority__code", "authority_rank", "pk")
+    page = Paginator(applications, 100).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    index = queries.duplicate_index({a.call_id for a in rows})
+    flagged = [(a, queries.flag(a, index)) for a in rows]
+    if filters.is_valid() and filters.cleaned_data.get("flagged"):
+        flagged = [(a, f) for a, f in flagged if f.any()]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "applications/inbox.html", {
+        "rows": flagged, "page": page, "filters": filters, "query": query.urlencode(),
+    })
 
 
 # --- creating and editing ----------------------------------------------------------
@@ -164,6 +169,7 @@ def _editor_context(request, application, forms, *, saved=None, save_error=""):
         "report": report,
         "checks_by_field": report.by_field(),
         "attachment_form": AttachmentForm(),
+        "in_editor": True,
         "deadline": deadline,
         "deadline_passed": now > deadline,
         "days_left": days_left(deadline, now),

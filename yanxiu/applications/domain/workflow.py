@@ -49,6 +49,10 @@ def _on_submit(application, actor, now, reason):
     }
 
 
+def _on_withdraw(application, actor, now, reason):
+    return {"submitted_at": None, "check_summary": []}
+
+
 def _on_approve(application, actor, now, reason):
     return {"authority_opinion": reason, "authority_opinion_at": now}
 
@@ -75,7 +79,7 @@ TRANSITIONS_LIST = [
     Transition(
         "withdraw", "撤回", (S.SUBMITTED,), S.DRAFT,
         perms.is_host_staff, "只有承办单位经办人可以撤回本单位的申报",
-        reason_label="撤回说明", recipients=_authority_reviewers,
+        reason_label="撤回说明", recipients=_authority_reviewers, effects=_on_withdraw,
     ),
     Transition(
         "return", "退回修改", (S.SUBMITTED,), S.RETURNED,

@@ -180,3 +180,45 @@ class WarningReasonForm(forms.Form):
 
 class NewApplicationForm(forms.Form):
     tier = forms.ChoiceField(label="申报级别", choices=Tier.choices, widget=forms.RadioSelect)
+
+
+class InboxFilterForm(forms.Form):
+    call = forms.ModelChoiceField(label="年度", queryset=None, required=False, empty_label="全部年度")
+    authority = forms.ModelChoiceField(label="主管部门", queryset=None, required=False, empty_label="全部主管部门")
+    tier = forms.ChoiceField(label="级别", choices=[("", "全部级别")] + Tier.choices, required=False)
+    state = forms.ChoiceField(label="状态", required=False)
+    domain = forms.ModelChoiceField(label="专业技术领域", queryset=None, required=False, empty_label="全部领域")
+    topic = forms.ChoiceField(label="选题范围", required=False)
+    flagged = forms.BooleanField(label="只看有标记的", required=False)
+
+    def __init__(self, *args, province=False, **kwargs):
+        from yanxiu.calls.enums import TopicAreaCode
+        from yanxiu.calls.models import Call
+        from yanxiu.organisations.models import Authority
+
+        from ..enums import ApplicationState
+
+        super().__init__(*args, **kwargs)
+        self.fields["call"].queryset = Call.objects.all()
+        self.fields["authority"].queryset = Authority.objects.filter(is_active=True)
+        self.fields["domain"].queryset = ProfessionalDomain.objects.all()
+        self.fields["state"].choices = [("", "全部状态")] + [c for c in ApplicationState.choices if c[0] != "draft"]
+        self.fields["topic"].choices = [("", "全部选题范围")] + TopicAreaCode.choices
+        if not province:
+            del self.fields["authority"]
+
+    def apply(self, queryset):
+        data = self.cleaned_data
+        if data.get("call"):
+            queryset = queryset.filter(call=data["call"])
+        if data.get("authority"):
+            queryset = queryset.filter(institution__authority=data["authority"])
+        if data.get("tier"):
+            queryset = queryset.filter(tier=data["tier"])
+        if data.get("state"):
+            queryset = queryset.filter(state=data["state"])
+        if data.get("domain"):
+            queryset = queryset.filter(domain=data["domain"])
+        if data.get("topic"):
+            queryset = queryset.filter(topic_claims__area__code=data["topic"])
+        return queryset
