@@ -12,6 +12,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("applications/", include("yanxiu.applications.urls")),
     path("batches/", include("yanxiu.batches.urls")),
+    path("selection/", include("yanxiu.selection.urls")),
     path("institution/", include("yanxiu.organisations.urls")),
     path("messages/", include("yanxiu.notifications.urls")),
     path("admin/", admin.site.urls),

@@ -13,9 +13,20 @@ class ApplicationState(models.TextChoices):
     AUTHORITY_APPROVED = "authority_approved", "主管部门审核通过"
     AUTHORITY_DECLINED = "authority_declined", "主管部门不予推荐"
     FORWARDED = "forwarded", "已报送省人社厅"
+    NATIONAL_CANDIDATE = "national_candidate", "推荐申报国家级"
+    MINISTRY_SELECTED = "ministry_selected", "入选国家级计划"
+    PROVINCIAL_DEMONSTRATION = "provincial_demonstration", "入选省级示范项目"
+    PROVINCIAL_ORDINARY = "provincial_ordinary", "入选省级普通项目"
+    NOT_SELECTED = "not_selected", "未入选"
 
 
 EDITABLE_STATES = (ApplicationState.DRAFT, ApplicationState.RETURNED)
+# Programmes in the annual plan (they will run).
+PLANNED_STATES = (
+    ApplicationState.MINISTRY_SELECTED,
+    ApplicationState.PROVINCIAL_DEMONSTRATION,
+    ApplicationState.PROVINCIAL_ORDINARY,
+)
 
 
 class Funding(models.TextChoices):

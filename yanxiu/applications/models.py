@@ -105,6 +105,9 @@ class Application(models.Model):
     authority_opinion = models.TextField("主管部门审核意见", blank=True)
     authority_opinion_at = models.DateTimeField("审核时间", null=True, blank=True)
     authority_rank = models.PositiveIntegerField("主管部门排序", null=True, blank=True)
+    fallback_from_national = models.BooleanField(
+        "国家级未入选转入省级", default=False, help_text="人社部未入选的国家级申报，自动转入省级，无需重复申报"
+    )
     batch = models.ForeignKey(
         "batches.Batch", on_delete=models.SET_NULL, null=True, blank=True, related_name="applications",
         verbose_name="报送批次",

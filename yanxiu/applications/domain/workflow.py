@@ -66,6 +66,34 @@ def _in_a_sending_batch(application, now):
         raise TransitionRefused("申报须随主管部门的批次一起报送省人社厅。")
 
 
+def _host_and_authority(application):
+    return _host_staff(application) | _authority_reviewers(application)
+
+
+def _is_national(application, now):
+    if application.tier != "national":
+        raise TransitionRefused("只有国家级申报可以推荐申报国家级。")
+
+
+def _provincial_department_for(application):
+    from yanxiu.reference.models import CompetentDepartment
+
+    name = application.domain.provincial_department if application.domain_id else ""
+    return CompetentDepartment.objects.filter(level=CompetentDepartment.Level.PROVINCIAL, name=name).first()
+
+
+def _fallback_to_provincial(application, actor, now, reason):
+    """附件4 第1条: a national application not selected becomes provincial without
+    reapplying; its 附件2 is written from its 附件1 data."""
+    if application.tier != "national":
+        return {}
+    changes = {"tier": "provincial", "fallback_from_national": True, "recruitment_scope": "province"}
+    department = _provincial_department_for(application)
+    if department is not None:
+        changes["competent_department"] = department
+    return changes
+
+
 def _snapshot_data(application):
     return {"snapshot": snapshot(application)}
 
@@ -111,6 +139,37 @@ TRANSITIONS_LIST = [
         "recall", "省人社厅退回批次", (S.FORWARDED,), S.AUTHORITY_APPROVED,
         perms.is_province_officer, "只有省人社厅可以退回批次",
         reason_required=True, reason_label="退回理由", manual=False,
+    ),
+    # The province's decisions, published together (yanxiu.selection), and the ministry's answer.
+    Transition(
+        "decide_national_candidate", "推荐申报国家级", (S.FORWARDED,), S.NATIONAL_CANDIDATE,
+        perms.is_province_officer, "只有省人社厅可以作出遴选决定",
+        guards=(_is_national,), recipients=_host_and_authority, manual=False,
+    ),
+    Transition(
+        "decide_demonstration", "入选省级示范项目", (S.FORWARDED,), S.PROVINCIAL_DEMONSTRATION,
+        perms.is_province_officer, "只有省人社厅可以作出遴选决定",
+        recipients=_host_and_authority, effects=_fallback_to_provincial, manual=False,
+    ),
+    Transition(
+        "decide_ordinary", "入选省级普通项目", (S.FORWARDED,), S.PROVINCIAL_ORDINARY,
+        perms.is_province_officer, "只有省人社厅可以作出遴选决定",
+        recipients=_host_and_authority, effects=_fallback_to_provincial, manual=False,
+    ),
+    Transition(
+        "decide_not_selected", "未入选", (S.FORWARDED,), S.NOT_SELECTED,
+        perms.is_province_officer, "只有省人社厅可以作出遴选决定",
+        recipients=_host_and_authority, manual=False,
+    ),
+    Transition(
+        "ministry_select", "人社部入选国家级", (S.NATIONAL_CANDIDATE,), S.MINISTRY_SELECTED,
+        perms.is_province_officer, "只有省人社厅可以登记人社部的结果",
+        recipients=_host_and_authority, manual=False,
+    ),
+    Transition(
+        "ministry_reject", "人社部未入选，转入省级", (S.NATIONAL_CANDIDATE,), S.FORWARDED,
+        perms.is_province_officer, "只有省人社厅可以登记人社部的结果",
+        recipients=_host_and_authority, effects=_fallback_to_provincial, manual=False,
     ),
 ]
 

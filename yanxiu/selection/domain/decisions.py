@@ -1,0 +1,86 @@
+"""The province office's selection: stage decisions (拟入选), review them
+together, publish them at once; record the ministry's answer on national
+candidates (a rejected candidate falls back to the provincial pool)."""
+
+from django.db import transaction
+
+from yanxiu.applications.domain import workflow
+from yanxiu.applications.enums import ApplicationState
+from yanxiu.applications.models import Application
+from yanxiu.audit.log import record
+from yanxiu.core import clock
+from yanxiu.core.workflow import TransitionRefused
+
+from ..models import Decision, Outcome
+
+ACTION_FOR_OUTCOME = {
+    Outcome.NATIONAL_CANDIDATE: "decide_national_candidate",
+    Outcome.PROVINCIAL_DEMONSTRATION: "decide_demonstration",
+    Outcome.PROVINCIAL_ORDINARY: "decide_ordinary",
+    Outcome.NOT_SELECTED: "decide_not_selected",
+}
+
+
+def _require_officer(actor):
+    if not actor.is_province_officer:
+        raise TransitionRefused("只有省人社厅经办人可以进行遴选。")
+
+
+def pool(call):
+    """Applications sent up by the authorities and still waiting for a decision."""
+    return (
+        Application.objects.filter(call=call, state=ApplicationState.FORWARDED)
+        .select_related("institution", "institution__authority", "domain")
+        .order_by("-fallback_from_national", "tier", "institution__authority__code", "authority_rank", "pk")
+    )
+
+
+def staged(call):
+    return Decision.objects.filter(application__call=call, published_at__isnull=True).select_related(
+        "application", "application__institution"
+    )
+
+
+def stage(application, outcome, *, actor, note=""):
+    _require_officer(actor)
+    if outcome not in Outcome.values:
+        raise TransitionRefused("遴选结果不正确。")
+    if application.state != ApplicationState.FORWARDED:
+        raise TransitionRefused(f"“{application}”当前状态为“{application.get_state_display()}”，不在待遴选范围内。")
+    if outcome == Outcome.NATIONAL_CANDIDATE and application.tier != "national":
+        raise TransitionRefused("只有国家级申报（附件1）可以推荐申报国家级。")
+    decision, _ = Decision.objects.update_or_create(
+        application=application, published_at__isnull=True,
+        defaults={"outcome": outcome, "note": note[:300], "staged_by": actor, "staged_at": clock.now()},
+    )
+    return decision
+
+
+def unstage(decision, *, actor):
+    _require_officer(actor)
+    if not decision.is_staged:
+        raise TransitionRefused("已发布的遴选结果不能撤销。")
+    decision.delete()
+
+
+def publish(call, *, actor):
+    """Publish every staged decision of the call at once; each notifies its host and authority."""
+    _require_officer(actor)
+    now = clock.now()
+    with transaction.atomic():
+        decisions = list(staged(call).select_for_update())
+        if not decisions:
+            raise TransitionRefused("没有待发布的遴选结果。")
+        for decision in decisions:
+            workflow.perform(decision.application, ACTION_FOR_OUTCOME[decision.outcome], actor, reason=decision.note)
+            decision.published_at = now
+            decision.save(update_fields=["published_at"])
+        record(call, action="publish_decisions", label="发布遴选结果", actor=actor,
+               data={"decisions": [d.pk for d in decisions]})
+    return decisions
+
+
+def record_ministry_answer(application, *, selected, actor, note=""):
+    _require_officer(actor)
+    action = "ministry_select" if selected else "ministry_reject"
+    return workflow.perform(application, action, actor, reason=note)

@@ -1,0 +1,56 @@
+"""Reminders before each deadline, sent by a command a scheduler runs daily."""
+
+from django.db import IntegrityError, transaction
+
+from yanxiu.accounts.models import Role, User
+from yanxiu.applications.domain.deadlines import days_left
+from yanxiu.applications.enums import ApplicationState
+from yanxiu.applications.models import Application
+from yanxiu.calls.models import Call
+from yanxiu.core import clock
+from yanxiu.core.workflow import fmt_date
+from yanxiu.notifications.service import notify
+
+from ..models import ReminderSent
+
+REMIND_DAYS_BEFORE = (7, 3, 1)
+
+
+def _once(key, now):
+    """True the first time `key` is seen; the unique key makes it safe to run twice."""
+    try:
+        with transaction.atomic():
+            ReminderSent.objects.create(key=key, sent_at=now)
+        return True
+    except IntegrityError:
+        return False
+
+
+def send_deadline_reminders(days_before=REMIND_DAYS_BEFORE):
+    now = clock.now()
+    sent = 0
+    for call in Call.objects.filter(is_open=True).prefetch_related("tier_rules"):
+        for rule in call.tier_rules.all():
+            left = days_left(rule.deadline_end, now)
+            if left not in days_before:
+                continue
+            label = f"{call.year}年{rule.get_tier_display()}项目申报将于{fmt_date(rule.deadline)}截止（还有{left}天）"
+            unfinished = Application.objects.filter(
+                call=call, tier=rule.tier, state__in=[ApplicationState.DRAFT, ApplicationState.RETURNED]
+            ).values_list("institution_id", flat=True).distinct()
+            for institution_id in unfinished:
+                if _once(f"{call.year}:{rule.tier}:{left}:institution:{institution_id}", now):
+                    users = User.objects.filter(institution_id=institution_id, role=Role.INSTITUTION_STAFF, is_active=True)
+                    notify(users, f"【研修申报】提醒：{label}", f"{label}。本单位还有未提交的申报，请尽快完成并提交主管部门。",
+                           "/applications/")
+                    sent += 1
+            waiting = Application.objects.filter(
+                call=call, tier=rule.tier, state__in=[ApplicationState.SUBMITTED, ApplicationState.AUTHORITY_APPROVED]
+            ).values_list("institution__authority_id", flat=True).distinct()
+            for authority_id in waiting:
+                if _once(f"{call.year}:{rule.tier}:{left}:authority:{authority_id}", now):
+                    users = User.objects.filter(authority_id=authority_id, role=Role.AUTHORITY_REVIEWER, is_active=True)
+                    notify(users, f"【研修申报】提醒：{label}",
+                           f"{label}。还有待审核或尚未报送的申报，请及时审核并编制批次报送省人社厅。", "/applications/inbox/")
+                    sent += 1
+    return sent

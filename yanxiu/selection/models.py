@@ -1,0 +1,50 @@
+"""The province's decisions (staged, then published together), the ministry's
+answer on national candidates, and the annual plan."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Outcome(models.TextChoices):
+    NATIONAL_CANDIDATE = "national_candidate", "推荐申报国家级"
+    PROVINCIAL_DEMONSTRATION = "provincial_demonstration", "省级示范项目"
+    PROVINCIAL_ORDINARY = "provincial_ordinary", "省级普通项目"
+    NOT_SELECTED = "not_selected", "不予入选"
+
+
+class Decision(models.Model):
+    """One staged (拟入选) or published decision on an application.
+
+    A fallback from national to provincial gets a second decision: the latest
+    one counts, earlier ones stay as history.
+    """
+
+    application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="decisions")
+    outcome = models.CharField("遴选结果", max_length=30, choices=Outcome.choices)
+    note = models.CharField("说明", max_length=300, blank=True)
+    staged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    staged_at = models.DateTimeField("拟定时间")
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-staged_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"], condition=models.Q(published_at__isnull=True), name="one_staged_decision"
+            )
+        ]
+        verbose_name = verbose_name_plural = "遴选结果"
+
+    def __str__(self):
+        return f"{self.application}：{self.get_outcome_display()}"
+
+    @property
+    def is_staged(self):
+        return self.published_at is None
+
+
+class ReminderSent(models.Model):
+    """A reminder already sent, so the daily command never sends it twice."""
+
+    key = models.CharField(max_length=200, unique=True)
+    sent_at = models.DateTimeField()

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "selection"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("extensions/", views.extensions, name="extensions"),
+    path("<int:call_pk>/", views.pool, name="pool"),
+    path("<int:call_pk>/stage/<int:pk>/", views.stage, name="stage"),
+    path("<int:call_pk>/publish/", views.publish, name="publish"),
+    path("<int:call_pk>/ministry/", views.ministry, name="ministry"),
+    path("<int:call_pk>/ministry/<int:pk>/", views.ministry_answer, name="ministry_answer"),
+    path("<int:call_pk>/plan/", views.annual_plan, name="plan"),
+    path("<int:call_pk>/plan.<str:fmt>", views.plan_download, name="plan_download"),
+]

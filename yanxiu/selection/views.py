@@ -1,0 +1,136 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from yanxiu.applications.enums import ApplicationState
+from yanxiu.applications.models import Application
+from yanxiu.audit.log import record
+from yanxiu.calls.models import Call
+from yanxiu.core.workflow import TransitionRefused
+from yanxiu.organisations.models import DeadlineExtension
+
+from .domain import decisions
+from .forms import ExtensionForm
+from .interfaces import plan as plan_outputs
+from .models import Decision, Outcome
+
+
+def officer_only(view):
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_province_officer:
+            raise PermissionDenied("只有省人社厅经办人可以进行遴选。")
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    return login_required(wrapped)
+
+
+@officer_only
+def index(request):
+    return render(request, "selection/index.html", {"calls": Call.objects.all()})
+
+
+@officer_only
+def pool(request, call_pk):
+    call = get_object_or_404(Call, pk=call_pk)
+    waiting = list(decisions.pool(call))
+    staged = {d.application_id: d for d in decisions.staged(call)}
+    return render(request, "selection/pool.html", {
+        "call": call, "rows": [(a, staged.get(a.pk)) for a in waiting], "staged_count": len(staged),
+        "outcomes": Outcome.choices,
+    })
+
+
+@officer_only
+@require_POST
+def stage(request, call_pk, pk):
+    application = get_object_or_404(Application, pk=pk, call_id=call_pk)
+    outcome = request.POST.get("outcome", "")
+    try:
+        if outcome:
+            decisions.stage(application, outcome, actor=request.user, note=request.POST.get("note", ""))
+        else:
+            decision = Decision.objects.filter(application=application, published_at__isnull=True).first()
+            if decision:
+                decisions.unstage(decision, actor=request.user)
+    except TransitionRefused as refusal:
+        messages.error(request, str(refusal))
+    return redirect("selection:pool", call_pk=call_pk)
+
+
+@officer_only
+@require_POST
+def publish(request, call_pk):
+    call = get_object_or_404(Call, pk=call_pk)
+    try:
+        published = decisions.publish(call, actor=request.user)
+        messages.success(request, f"已发布{len(published)}项遴选结果，并已通知相关单位。")
+    except TransitionRefused as refusal:
+        messages.error(request, str(refusal))
+    return redirect("selection:pool", call_pk=call_pk)
+
+
+@officer_only
+def ministry(request, call_pk):
+    call = get_object_or_404(Call, pk=call_pk)
+    candidates = Application.objects.filter(call=call, state__in=[
+        ApplicationState.NATIONAL_CANDIDATE, ApplicationState.MINISTRY_SELECTED]).select_related("institution")
+    fallen_back = Application.objects.filter(call=call, fallback_from_national=True).select_related("institution")
+    return render(request, "selection/ministry.html", {"call": call, "candidates": candidates, "fallen_back": fallen_back})
+
+
+@officer_only
+@require_POST
+def ministry_answer(request, call_pk, pk):
+    application = get_object_or_404(Application, pk=pk, call_id=call_pk)
+    selected = request.POST.get("selected") == "yes"
+    try:
+        decisions.record_ministry_answer(application, selected=selected, actor=request.user,
+                                         note=request.POST.get("note", ""))
+        messages.success(request, "已登记人社部结果。" if selected else "已登记：人社部未入选，项目已自动转入省级待遴选。")
+    except TransitionRefused as refusal:
+        messages.error(request, str(refusal))
+    return redirect("selection:ministry", call_pk=call_pk)
+
+
+@officer_only
+def annual_plan(request, call_pk):
+    call = get_object_or_404(Call, pk=call_pk)
+    return render(request, "selection/plan.html", {"call": call, "sections": plan_outputs.plan(call),
+                                                   "columns": plan_outputs.COLUMNS})
+
+
+@officer_only
+def plan_download(request, call_pk, fmt):
+    call = get_object_or_404(Call, pk=call_pk)
+    name = plan_outputs.title(call)
+    if fmt == "xlsx":
+        content = plan_outputs.plan_xlsx(call)
+        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif fmt == "docx":
+        content = plan_outputs.plan_docx(call)
+        mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    else:
+        raise PermissionDenied("不支持的格式。")
+    response = HttpResponse(content, content_type=mime)
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}.{fmt}"
+    return response
+
+
+@officer_only
+def extensions(request):
+    form = ExtensionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        extension = form.save(commit=False)
+        extension.granted_by = request.user
+        extension.save()
+        record(extension, action="grant_extension", label="批准延期", actor=request.user, reason=extension.reason)
+        messages.success(request, f"已批准：{extension}。")
+        return redirect("selection:extensions")
+    items = DeadlineExtension.objects.select_related("call", "institution", "authority", "granted_by")
+    return render(request, "selection/extensions.html", {"form": form, "extensions": items})
