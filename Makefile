@@ -29,12 +29,13 @@ run: setup
 worker: $(VENV)/.installed
 	$(PY) manage.py db_worker
 
-# Debian packages the tests need: Chromium for browser tests, CJK fonts.
+# Debian packages the tests need: Chromium for browser tests, CJK fonts,
+# LibreOffice (Writer, Calc) and poppler-utils for PDF conversion and its tests.
 system-deps:
-	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
-	    chromium fonts-noto-cjk fontconfig >/dev/null; \
+	    chromium fonts-noto-cjk fontconfig libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils >/dev/null; \
 	fi
 
 # All tests (unit, integration, browser). DATABASE_URL selects PostgreSQL.

@@ -2,6 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from yanxiu.core.validators import (
+    normalise_spaces,
     uscc_check_character,
     validate_landline,
     validate_mobile,
@@ -59,3 +60,8 @@ def test_markup_is_refused(text):
 @pytest.mark.parametrize("text", ["学员≥50人", "a < b", "1<2 且 3>2", "《研修》"])
 def test_ordinary_text_with_angle_brackets_is_fine(text):
     validate_plain_text(text)
+
+
+def test_unicode_spaces_become_plain_spaces():
+    assert normalise_spaces("福州\xa0市\u3000鼓楼区\u2003") == "福州 市 鼓楼区 "
+    assert normalise_spaces(40) == 40

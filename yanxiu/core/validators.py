@@ -1,6 +1,7 @@
 """Validators for Chinese identifiers and phone numbers, with Chinese messages."""
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 
@@ -62,3 +63,14 @@ def validate_plain_text(value: str) -> None:
     """
     if value and re.search(r"</?[a-zA-Z!?]", value):
         raise ValidationError("请勿输入网页代码（如 <script>），只填写纯文本。", code="markup")
+
+
+def normalise_spaces(value):
+    """Unicode space separators (no-break space, ideographic space…) as plain spaces.
+
+    Text pasted from Word often carries them; stored as plain spaces, a form
+    written to Word and read back gives the same text.
+    """
+    if not isinstance(value, str):
+        return value
+    return "".join(" " if unicodedata.category(ch) == "Zs" else ch for ch in value)

@@ -12,6 +12,7 @@ from django.db.models import F
 
 from yanxiu.audit.log import record
 from yanxiu.calls.enums import Tier
+from yanxiu.core.validators import normalise_spaces
 from yanxiu.organisations.enums import BaseStatus
 
 from ..enums import EDITABLE_STATES, ApplicationState
@@ -73,6 +74,10 @@ def save_draft(application, *, fields, sessions, lecturers, claims, actor, expec
     `fields` are Application attributes; `sessions`, `lecturers` are lists of
     dicts replacing the current rows; `claims` maps TopicArea to explanation.
     """
+    fields = {name: normalise_spaces(value) for name, value in fields.items()}
+    sessions = [{k: normalise_spaces(v) for k, v in row.items()} for row in sessions]
+    lecturers = [{k: normalise_spaces(v) for k, v in row.items()} for row in lecturers]
+    claims = {area: normalise_spaces(text) for area, text in claims.items()}
     with transaction.atomic():
         new_version = _claim_version(application, expected_version)
         for name, value in fields.items():

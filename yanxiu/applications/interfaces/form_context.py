@@ -67,7 +67,7 @@ def schedule_text(application):
     for s in application.sessions.all():
         speaker = f"（主讲：{s.speaker}）" if s.speaker else ""
         online = "，线上" if s.mode == "online" else ""
-        lines.append(f"{s.date.month}月{s.date.day}日{s.get_half_day_display()}　{s.get_format_display()}：{s.topic}{speaker}{online}")
+        lines.append(f"{s.date.month}月{s.date.day}日{s.get_half_day_display()} {s.get_format_display()}：{s.topic}{speaker}{online}")
     return "\n".join(lines)
 
 

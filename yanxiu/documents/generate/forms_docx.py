@@ -1,0 +1,173 @@
+"""附件1 / 附件2 as .docx, rendered from `official_form(application)`.
+
+The blank official form is the layout; each value goes into its cell inside a
+content control tagged `yx:<field>` (see layout.py), tick boxes are check-box
+content controls showing ☑ or □. The applicant rows of 附件1 are the province
+office's and stay empty (附件4 第2条).
+"""
+
+import copy
+
+from yanxiu.applications.interfaces.form_context import official_form
+from yanxiu.calls.enums import TopicAreaCode
+
+from .. import layout
+from .ooxml import (
+    IdSource,
+    checkbox_control,
+    core_properties,
+    first_rpr,
+    fix_table_layout,
+    package,
+    paragraph,
+    set_paragraph_text,
+    skeleton,
+    text_control,
+    text_runs,
+    w,
+)
+
+TOPIC_CODES = {label: value for value, label in TopicAreaCode.choices}
+
+
+def scope_code(tick, index):
+    return TOPIC_CODES.get(tick.label, f"area{index + 1}")
+
+
+def _cell(rows, slot):
+    return rows[slot.row].findall(w("tc"))[slot.cell]
+
+
+def _clear(tc):
+    """Remove the cell's paragraphs; return (run properties, paragraph properties)."""
+    rpr = first_rpr(tc)
+    paragraphs = tc.findall(w("p"))
+    ppr = paragraphs[0].find(w("pPr")) if paragraphs else None
+    ppr = copy.deepcopy(ppr) if ppr is not None else None
+    for p in paragraphs:
+        tc.remove(p)
+    return rpr, ppr
+
+
+def _tag(field):
+    return layout.TAG_PREFIX + field
+
+
+def _alias(field):
+    return layout.FIELD_LABELS.get(field, field)
+
+
+def _fill_text(tc, field, value, ids, hint=""):
+    rpr, ppr = _clear(tc)
+    if not value and hint:
+        tc.append(paragraph(text_runs(hint, rpr), ppr))
+    tc.append(paragraph([text_control(_tag(field), _alias(field), value, rpr, ids)], ppr))
+
+
+def _tick_paragraph(field, tick, before_text, rpr, ppr, ids, tail=()):
+    children = [checkbox_control(_tag(field), _alias(field), tick.checked, rpr, ids)]
+    children += text_runs(before_text, rpr)
+    children += list(tail)
+    return paragraph(children, ppr)
+
+
+def _fill_funding(tc, form, ids):
+    rpr, ppr = _clear(tc)
+    fiscal, self_funded = form.funding
+    tc.append(_tick_paragraph("funding.fiscal", fiscal, fiscal.label, rpr, ppr, ids))
+    tc.append(paragraph([], ppr))
+    source = text_control(_tag("funding.source"), _alias("funding.source"), self_funded.text, rpr, ids)
+    tc.append(_tick_paragraph("funding.self_funded", self_funded, f"{self_funded.label}（自筹经费来源：", rpr, ppr, ids, [source]))
+    tc.append(paragraph(text_runs("）", rpr), ppr))
+
+
+def _fill_scope(tc, form, ids):
+    rpr, ppr = _clear(tc)
+    for index, tick in enumerate(form.scope):
+        code = scope_code(tick, index)
+        explanation = text_control(_tag(f"scope.{code}.text"), f"{tick.label}说明", tick.text, rpr, ids)
+        tc.append(_tick_paragraph(f"scope.{code}", tick, f"{tick.label}：", rpr, ppr, ids, [explanation]))
+        # The blank leaves two empty lines under each area (one under the last).
+        for _ in range(2 if index < len(form.scope) - 1 else 1):
+            tc.append(paragraph([], ppr))
+
+
+def _fill_base(tc, form, ids):
+    rpr, ppr = _clear(tc)
+    national, provincial, none = form.base
+    batch = text_control(_tag("base.batch"), _alias("base.batch"), form.base_batch, rpr, ids)
+    tc.append(_tick_paragraph("base.national", national, "是第", rpr, ppr, ids, [batch]))
+    tc.append(paragraph(text_runs(f"批{national.label}", rpr), ppr))
+    tc.append(_tick_paragraph("base.provincial", provincial, f"是{provincial.label}", rpr, ppr, ids))
+    tc.append(_tick_paragraph("base.none", none, none.label, rpr, ppr, ids))
+
+
+def _fill_opinion(tc, text, ids):
+    if not text:
+        return  # the authority writes and stamps it on paper
+    rpr = first_rpr(tc)
+    first = tc.find(w("p"))
+    first.addprevious(paragraph([text_control(_tag("opinion"), _alias("opinion"), text, rpr, ids)]))
+
+
+def render_official_form(form, uscc=""):
+    """The .docx bytes of one OfficialForm (`uscc`: the institution's, kept in the
+    document properties so the importer can match the institution)."""
+    _, template = skeleton(form.form_key)
+    document = copy.deepcopy(template)
+    body = document.find(w("body"))
+    ids = IdSource()
+
+    paragraphs = body.findall(w("p"))
+    set_paragraph_text(paragraphs[0], form.form_label)
+    for p, line in zip(paragraphs[1:3], form.heading):
+        set_paragraph_text(p, line)
+    if form.show_applicant:
+        # 附件2: the institution is the applicant (附件4 第3条).
+        applicant = paragraphs[3]
+        rpr = first_rpr(applicant)
+        for run in applicant.findall(w("r")):
+            applicant.remove(run)
+        for node in text_runs("申报单位：", rpr):
+            applicant.append(node)
+        applicant.append(text_control(_tag("applicant"), _alias("applicant"), form.host.get("单位名称", ""), rpr, ids))
+        for node in text_runs("（盖章）", rpr):
+            applicant.append(node)
+
+    table = body.find(w("tbl"))
+    fix_table_layout(table)
+    rows = table.findall(w("tr"))
+    key = form.form_key
+    values = {
+        "title": form.title,
+        "period": form.period,
+        "venue": form.venue,
+        "domain": form.domain,
+        "department": form.department,
+        "purpose": form.purpose,
+        "content": form.content,
+        "lecturers": form.lecturers,
+        "trainees": form.trainees,
+    }
+    for label, field in layout.HOST_KEYS.items():
+        values[field] = form.host.get(label, "") or ""
+    for field, slot in layout.TEXT_SLOTS[key].items():
+        _fill_text(_cell(rows, slot), field, values[field] or "", ids, slot.hint)
+    if key in layout.FUNDING_SLOT:
+        _fill_funding(_cell(rows, layout.FUNDING_SLOT[key]), form, ids)
+    _fill_scope(_cell(rows, layout.SCOPE_SLOT[key]), form, ids)
+    _fill_base(_cell(rows, layout.BASE_SLOT[key]), form, ids)
+    if key in layout.OPINION_SLOT:
+        _fill_opinion(_cell(rows, layout.OPINION_SLOT[key]), form.opinion, ids)
+    core = core_properties(form.title or form.form_label, f"uscc:{uscc}" if uscc else "")
+    return package(key, document, {"docProps/core.xml": core})
+
+
+def render_application_docx(application):
+    return render_official_form(official_form(application), uscc=application.institution.uscc)
+
+
+def form_filename(application, extension="docx"):
+    label = application.call.tier_rule(application.tier).form_label
+    title = (application.title or "未命名").replace("/", "／").replace("\\", "＼")[:40]
+    return f"{label}-{title}-{application.pk}.{extension}"

@@ -1,0 +1,291 @@
+"""Small WordprocessingML helpers: runs, content controls, the package skeleton.
+
+Documents are built with lxml on the blank official forms (see layout.py)
+rather than through python-docx: it is several times faster and gives full
+control over content controls (w:sdt) and font declarations.
+"""
+
+import copy
+import io
+import re
+import zipfile
+from functools import lru_cache
+from pathlib import Path
+
+from lxml import etree
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+BLANKS_DIR = Path(__file__).resolve().parent.parent / "blanks"
+
+BODY_FONT = "仿宋_GB2312"
+TITLE_FONT = "方正小标宋简体"
+LABEL_FONT = "黑体"
+
+# Declared in word/fontTable.xml so Word/WPS substitute a close face when the
+# official one is missing (altName, GB2312 charset, family and panose); on
+# Linux, LibreOffice uses fontconfig aliases (see docs/documents.md).
+FONT_DECLARATIONS = [
+    # name, altName, panose, family, pitch
+    (BODY_FONT, "仿宋", "02010609030101010101", "modern", "fixed"),
+    (TITLE_FONT, "宋体", "02000000000000000000", "auto", "variable"),
+    (LABEL_FONT, "SimHei", "02010609060101010101", "modern", "fixed"),
+    ("仿宋", "FangSong", "02010609060101010101", "modern", "fixed"),
+    ("宋体", "SimSun", "02010600030101010101", "auto", "variable"),
+]
+
+
+def w(tag):
+    return f"{{{W}}}{tag}"
+
+
+def w14(tag):
+    return f"{{{W14}}}{tag}"
+
+
+def el(tag, attrib=None, children=()):
+    node = etree.Element(tag)
+    for key, value in (attrib or {}).items():
+        node.set(key, str(value))
+    for child in children:
+        node.append(child)
+    return node
+
+
+def body_rpr(font=BODY_FONT, size=24):
+    """Run properties with the East Asian font set, so Word and WPS use it."""
+    return el(
+        w("rPr"),
+        children=[
+            el(w("rFonts"), {w("ascii"): font, w("hAnsi"): font, w("eastAsia"): font, w("hint"): "eastAsia"}),
+            el(w("b"), {w("val"): "0"}),
+            el(w("sz"), {w("val"): size}),
+            el(w("szCs"), {w("val"): size}),
+        ],
+    )
+
+
+# Characters XML 1.0 cannot hold (control characters other than tab and newline).
+INVALID_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean_xml_text(text):
+    return INVALID_XML_RE.sub("", (text or "").replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def text_runs(text, rpr):
+    """Runs for `text`; a newline becomes w:br and a tab w:tab (one paragraph)."""
+    text = clean_xml_text(text)
+    runs = []
+    for number, line in enumerate(text.split("\n")):
+        run = el(w("r"), children=[copy.deepcopy(rpr)])
+        if number:
+            run.append(el(w("br")))
+        parts = line.split("\t")
+        for index, part in enumerate(parts):
+            if index:
+                run.append(el(w("tab")))
+            if part:
+                t = el(w("t"))
+                t.text = part
+                t.set(XML_SPACE, "preserve")
+                run.append(t)
+        runs.append(run)
+    return runs
+
+
+class IdSource:
+    """Content-control ids, unique within one document."""
+
+    def __init__(self):
+        self.value = 1000
+
+    def next(self):
+        self.value += 1
+        return self.value
+
+
+def text_control(tag, alias, text, rpr, ids):
+    """An inline plain-text content control tagged `tag`, holding `text`."""
+    properties = el(
+        w("sdtPr"),
+        children=[
+            copy.deepcopy(rpr),
+            el(w("alias"), {w("val"): alias}),
+            el(w("tag"), {w("val"): tag}),
+            el(w("id"), {w("val"): ids.next()}),
+            el(w("text"), {w("multiLine"): "1"}),
+        ],
+    )
+    runs = text_runs(text, rpr) if text else [el(w("r"), children=[copy.deepcopy(rpr)])]
+    return el(w("sdt"), children=[properties, el(w("sdtContent"), children=runs)])
+
+
+CHECKED = "☑"
+UNCHECKED = "□"
+
+
+def checkbox_control(tag, alias, checked, rpr, ids):
+    """A Word 2010 check-box content control showing ☑ or □."""
+    properties = el(
+        w("sdtPr"),
+        children=[
+            copy.deepcopy(rpr),
+            el(w("alias"), {w("val"): alias}),
+            el(w("tag"), {w("val"): tag}),
+            el(w("id"), {w("val"): ids.next()}),
+            el(
+                w14("checkbox"),
+                children=[
+                    el(w14("checked"), {w14("val"): "1" if checked else "0"}),
+                    el(w14("checkedState"), {w14("val"): "2611", w14("font"): BODY_FONT}),
+                    el(w14("uncheckedState"), {w14("val"): "25A1", w14("font"): BODY_FONT}),
+                ],
+            ),
+        ],
+    )
+    runs = text_runs(CHECKED if checked else UNCHECKED, rpr)
+    return el(w("sdt"), children=[properties, el(w("sdtContent"), children=runs)])
+
+
+def paragraph(children=(), ppr=None):
+    node = el(w("p"))
+    if ppr is not None:
+        node.append(copy.deepcopy(ppr))
+    for child in children:
+        node.append(child)
+    return node
+
+
+def first_rpr(node):
+    found = node.find(f".//{w('rPr')}")
+    return copy.deepcopy(found) if found is not None else body_rpr()
+
+
+def set_paragraph_text(p, text):
+    """Replace the text of a template paragraph, keeping its formatting."""
+    rpr = first_rpr(p)
+    for run in p.findall(w("r")):
+        p.remove(run)
+    for run in text_runs(text, rpr):
+        p.append(run)
+
+
+# --- the package -----------------------------------------------------------------
+
+
+def _patch_font_table(xml):
+    root = etree.fromstring(xml)
+    existing = {f.get(w("name")) for f in root.findall(w("font"))}
+    for name, alt, panose, family, pitch in FONT_DECLARATIONS:
+        if name in existing:
+            continue
+        root.append(
+            el(
+                w("font"),
+                {w("name"): name},
+                [
+                    el(w("altName"), {w("val"): alt}),
+                    el(w("panose1"), {w("val"): panose}),
+                    el(w("charset"), {w("val"): "86"}),
+                    el(w("family"), {w("val"): family}),
+                    el(w("pitch"), {w("val"): pitch}),
+                ],
+            )
+        )
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _patch_styles(xml):
+    """Normal style in 仿宋_GB2312 小四, Chinese language for line breaking."""
+    root = etree.fromstring(xml)
+    for lang in root.iter(w("lang")):
+        lang.set(w("eastAsia"), "zh-CN")
+    for style in root.findall(w("style")):
+        if style.get(w("styleId")) == "Normal":
+            old = style.find(w("rPr"))
+            if old is not None:
+                style.remove(old)
+            style.append(body_rpr())
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+@lru_cache(maxsize=None)
+def skeleton(form_key):
+    """(other parts of the blank package, parsed document.xml) for a form."""
+    parts = {}
+    with zipfile.ZipFile(BLANKS_DIR / f"{form_key}.docx") as archive:
+        for info in archive.infolist():
+            data = archive.read(info.filename)
+            if info.filename == "word/fontTable.xml":
+                data = _patch_font_table(data)
+            elif info.filename == "word/styles.xml":
+                data = _patch_styles(data)
+            elif info.filename == "docProps/thumbnail.jpeg":
+                continue  # a thumbnail of the blank would misrepresent a filled form
+            parts[info.filename] = data
+    document = etree.fromstring(parts.pop("word/document.xml"))
+    # Drop the thumbnail's relationship and content type with it.
+    rels = parts.get("_rels/.rels")
+    if rels is not None:
+        root = etree.fromstring(rels)
+        for rel in list(root):
+            if rel.get("Target", "").endswith("thumbnail.jpeg"):
+                root.remove(rel)
+        parts["_rels/.rels"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return parts, document
+
+
+def fix_table_layout(tbl):
+    """Fixed layout, explicit width and borders: LibreOffice keeps the widths."""
+    tbl_pr = tbl.find(w("tblPr"))
+    widths = [int(c.get(w("w"))) for c in tbl.find(w("tblGrid")).findall(w("gridCol"))]
+    for name in ("tblW", "tblBorders", "tblLayout"):
+        old = tbl_pr.find(w(name))
+        if old is not None:
+            tbl_pr.remove(old)
+    borders = el(
+        w("tblBorders"),
+        children=[
+            el(w(side), {w("val"): "single", w("sz"): 4, w("space"): 0, w("color"): "000000"})
+            for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+        ],
+    )
+    style = tbl_pr.find(w("tblStyle"))
+    position = list(tbl_pr).index(style) + 1 if style is not None else 0
+    tbl_pr.insert(position, el(w("tblW"), {w("w"): sum(widths), w("type"): "dxa"}))
+    tbl_pr.insert(position + 1, borders)
+    tbl_pr.insert(position + 2, el(w("tblLayout"), {w("type"): "fixed"}))
+
+
+CORE_TEMPLATE = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+    'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+    "<dc:title>{title}</dc:title><dc:creator>研修申报系统</dc:creator><dc:identifier>{identifier}</dc:identifier>"
+    "</cp:coreProperties>"
+)
+
+
+def core_properties(title, identifier):
+    """docProps/core.xml; the identifier carries the institution's USCC."""
+    from xml.sax.saxutils import escape
+
+    return CORE_TEMPLATE.format(title=escape(clean_xml_text(title)), identifier=escape(identifier)).encode("utf-8")
+
+
+def package(form_key, document, overrides=None):
+    """The .docx bytes: the blank's parts with a new document.xml."""
+    parts, _ = skeleton(form_key)
+    parts = {**parts, **(overrides or {})}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        archive.writestr("[Content_Types].xml", parts["[Content_Types].xml"])
+        archive.writestr("word/document.xml", etree.tostring(document, xml_declaration=True, encoding="UTF-8", standalone=True))
+        for name, data in parts.items():
+            if name != "[Content_Types].xml":
+                archive.writestr(name, data)
+    return buffer.getvalue()

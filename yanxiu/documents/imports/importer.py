@@ -1,0 +1,301 @@
+"""Import one file into a draft application (or a summary sheet), all or nothing.
+
+Every file is read, recognised and parsed first; only then is the database
+touched, inside one transaction per file. A refusal or an error rolls that
+file back and the run goes on with the next. `dry_run` does everything,
+checks included, and rolls back.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from yanxiu.applications.domain import editing, workflow
+from yanxiu.applications.domain.checks import run_checks
+from yanxiu.applications.models import Application
+from yanxiu.audit.log import record as audit
+from yanxiu.calls.models import Call
+from yanxiu.organisations.models import Authority, Institution
+from yanxiu.reference.models import CompetentDepartment, ProfessionalDomain
+
+from ..interfaces.export import FUNDING_VALUES, application_json, record_json
+from ..layout import FIELD_LABELS
+from ..models import SummarySheet
+from .parse_forms import Problem, compact, parse_application_form, parse_summary, recognise, split_trainees
+from .reader import read_document
+from .safety import Refused, open_docx
+from .sources import Source
+
+FORM_NAMES = {"att1": "附件1 国家级申报表", "att2": "附件2 省级申报表", "att3": "附件3 汇总表"}
+
+
+@dataclass
+class FileResult:
+    file: str
+    form: str = None
+    status: str = "refused"  # imported / checked (dry run) / refused
+    application: dict = None
+    problems: list = field(default_factory=list)
+    fields: list = field(default_factory=list)  # Chinese labels of the fields read
+    application_id: int = None
+    summary_id: int = None
+
+    def as_json(self):
+        return {
+            "file": self.file,
+            "form": self.form,
+            "application": self.application,
+            "problems": [p.as_dict() for p in self.problems],
+        }
+
+    @property
+    def errors(self):
+        return [p for p in self.problems if p.severity == "error"]
+
+
+class _Rollback(Exception):
+    """Raised inside the transaction to undo a dry run or a refused file."""
+
+
+def import_source(source: Source, *, actor, dry_run=False):
+    result = FileResult(file=source.name)
+    if source.refused is not None:
+        result.problems.append(Problem(source.refused.code, "error", source.refused.message))
+        return result
+    try:
+        doc = read_document(open_docx(source.data))
+    except Refused as refused:
+        result.problems.append(Problem(refused.code, "error", refused.message))
+        return result
+    form = recognise(doc)
+    if form is None:
+        result.problems.append(Problem("import.unknown_form", "error", "无法识别表格：不是附件1、附件2或附件3。"))
+        return result
+    result.form = form
+    try:
+        if form == "att3":
+            _import_summary(result, parse_summary(doc), source, actor, dry_run)
+        else:
+            _import_application(result, parse_application_form(doc, form), source, actor, dry_run)
+    except Refused as refused:
+        result.status = "refused"
+        result.application_id = result.summary_id = None
+        result.problems.append(Problem(refused.code, "error", refused.message))
+    return result
+
+
+def import_sources(sources, *, actor, dry_run=False):
+    for source in sources:
+        yield import_source(source, actor=actor, dry_run=dry_run)
+
+
+# --- matching -------------------------------------------------------------------------
+
+
+def find_call(year):
+    calls = Call.objects.prefetch_related("tier_rules", "topic_areas")
+    call = calls.filter(year=year).first() if year else None
+    return call or calls.filter(is_open=True).order_by("-year").first()
+
+
+def find_institution(name, uscc):
+    if uscc:
+        found = Institution.objects.filter(uscc=uscc).first()
+        if found:
+            return found
+    if name:
+        found = Institution.objects.filter(name=name.strip()).first()
+        if found:
+            return found
+        key = compact(name)
+        for candidate in Institution.objects.filter(name__contains=key[:4]).only("id", "name"):
+            if compact(candidate.name) == key:
+                return Institution.objects.get(pk=candidate.pk)
+    return None
+
+
+def may_import_for(actor, institution):
+    if actor.is_province_officer:
+        return True
+    if actor.is_authority_reviewer:
+        return institution.authority_id == actor.authority_id
+    if actor.is_institution_staff:
+        return institution.pk == actor.institution_id
+    return False
+
+
+def _by_name(model, name, **preferred):
+    if not name:
+        return None
+    queryset = model.objects.filter(name=name.strip())
+    return queryset.filter(**preferred).first() or queryset.first()
+
+
+def _split_venue(venue):
+    venue = (venue or "").strip()
+    if not venue:
+        return "", ""
+    parts = venue.split(None, 1)
+    if len(parts) == 2:
+        return parts[0], parts[1]
+    if venue.endswith(("市", "县", "区")) and len(venue) <= 10:
+        return venue, ""
+    return "", venue
+
+
+# --- 附件1 / 附件2 -------------------------------------------------------------------------
+
+
+def model_fields(parsed):
+    """Application field values from a parsed record (before validation)."""
+    rec = parsed.record
+    description, planned, scope = split_trainees(rec["trainees"], parsed.tagged)
+    city, place = _split_venue(rec["venue"])
+    return {
+        "title": rec["title"],
+        "start_date": rec["start"],
+        "end_date": rec["end"],
+        "venue_city": city,
+        "venue_place": place,
+        "funding": FUNDING_VALUES.get(rec["funding"], ""),
+        "funding_source": rec["funding_source"],
+        "purpose": rec["purpose"],
+        "content_summary": rec["content"],
+        "lecturer_summary": rec["lecturers"],
+        "trainee_description": description,
+        "planned_trainees": planned,
+        "recruitment_scope": scope,
+        "host_name": rec["host"],
+        "host_contact": rec["contact"],
+        "host_office_phone": rec["office_phone"],
+        "host_mobile": rec["mobile"],
+        "host_fax": rec["fax"],
+        "host_address": rec["address"],
+        "base_status": rec["base"],
+        "base_batch": rec["base_batch"],
+    }
+
+
+def _validated(fields, parsed):
+    """Drop (and report) each value the model would refuse; keep the rest."""
+    clean = {}
+    for name, value in fields.items():
+        model_field = Application._meta.get_field(name)
+        try:
+            clean[name] = model_field.clean(value, None) if value not in (None, "") else value
+        except ValidationError as invalid:
+            label = model_field.verbose_name
+            parsed.problem(f"import.invalid.{name}", f"“{label}”的内容“{value}”未导入：{'；'.join(invalid.messages)}", "error")
+            clean[name] = None if model_field.null else ""
+    return clean
+
+
+def _fields_read(record):
+    read = []
+    for key, label in (
+        ("title", "项目名称"), ("start", "办班时间"), ("venue", "办班地点"), ("domain", FIELD_LABELS["domain"]),
+        ("department", "行业主管部门"), ("funding", "申报项目类别"), ("scope", "选题范围"), ("purpose", "研修目的和作用"),
+        ("content", "研修内容和方式"), ("lecturers", "授课专家情况"), ("trainees", "研修对象"), ("host", "承办单位名称"),
+        ("contact", "联系人"), ("office_phone", "办公电话"), ("mobile", "手机"), ("fax", "传真"), ("address", "地址"),
+        ("base", "是否继续教育基地"),
+    ):
+        if record.get(key):
+            read.append(label)
+    return read
+
+
+def _import_application(result, parsed, source, actor, dry_run):
+    rec = parsed.record
+    result.fields = _fields_read(rec)
+    call = find_call(parsed.year)
+    institution = find_institution(rec["host"], parsed.uscc)
+    result.problems.extend(parsed.problems)
+    result.application = record_json(rec, call=call.year if call else None)
+    if call is None:
+        raise Refused("import.no_call", "系统中没有对应年度的申报通知，无法导入。")
+    if institution is None:
+        raise Refused(
+            "import.unknown_institution",
+            f"系统中没有承办单位“{rec['host']}”（按统一社会信用代码或单位名称匹配），请先登记该单位。",
+        )
+    if not may_import_for(actor, institution):
+        raise Refused("import.not_allowed", f"您无权为“{institution.name}”导入申报。")
+    if any(p.severity == "error" and p.code.startswith("import.missing") for p in parsed.problems):
+        raise Refused("import.incomplete", "申报表缺少项目名称或承办单位，未导入。")
+
+    fields = _validated(model_fields(parsed), parsed)
+    national = rec["form"] == "att1"
+    level = CompetentDepartment.Level.NATIONAL if national else CompetentDepartment.Level.PROVINCIAL
+    fields["domain"] = _by_name(ProfessionalDomain, rec["domain"])
+    fields["competent_department"] = _by_name(CompetentDepartment, rec["department"], level=level)
+    if rec["domain"] and fields["domain"] is None:
+        parsed.problem("import.unknown_domain", f"“{rec['domain']}”不在专业技术领域目录中，未导入该项。")
+    if rec["department"] and fields["competent_department"] is None:
+        parsed.problem("import.unknown_department", f"“{rec['department']}”不在行业主管部门目录中，未导入该项。")
+    areas = {a.code: a for a in call.topic_areas.all()}
+    claims = {areas[code]: rec["scope_text"].get(code, "") for code in rec["scope"] if code in areas}
+    result.problems = list(parsed.problems)
+
+    try:
+        with transaction.atomic():
+            application = editing.create_application(call=call, tier=rec["tier"], institution=institution, actor=actor)
+            editing.save_draft(
+                application, fields=fields, sessions=[], lecturers=[], claims=claims,
+                actor=actor, expected_version=application.version,
+            )
+            audit(application, action="import", label="从Word申报表导入", actor=actor, reason=source.name[:300])
+            application = Application.objects.select_related("call", "institution", "domain", "competent_department").get(pk=application.pk)
+            exported = application_json(application)
+            checks = run_checks(application)
+            if dry_run:
+                exported["id"] = None
+                raise _Rollback
+    except _Rollback:
+        pass
+    except (workflow.TransitionRefused, ValidationError) as refusal:
+        messages = refusal.messages if isinstance(refusal, ValidationError) else [str(refusal)]
+        raise Refused("import.refused", "；".join(messages)) from refusal
+    result.application = exported
+    result.problems.extend(Problem(c.code, c.severity.value, c.message) for c in checks)
+    result.status = "checked" if dry_run else "imported"
+    result.application_id = None if dry_run else application.pk
+
+
+# --- 附件3 ------------------------------------------------------------------------------------
+
+
+def _import_summary(result, parsed, source, actor, dry_run):
+    rec = parsed.record
+    result.problems.extend(parsed.problems)
+    result.fields = ["主管部门", "填表日期", f"{len(rec['rows'])}个项目"]
+    call = find_call(parsed.year)
+    matches = []
+    for row in rec["rows"]:
+        queryset = Application.objects.visible_to(actor).filter(title=row["title"])
+        if call:
+            queryset = queryset.filter(call=call)
+        application = queryset.filter(host_name=row["host"]).first() or queryset.first()
+        matches.append(application.pk if application else None)
+        if application is None:
+            result.problems.append(
+                Problem("import.summary_unmatched", "warning", f"汇总表中的“{row['title']}”在系统中没有对应的申报。")
+            )
+    result.application = record_json(rec, call=call.year if call else None)
+    result.application["applications"] = matches
+    if parsed.problems and any(p.severity == "error" for p in parsed.problems):
+        raise Refused("import.summary_invalid", "汇总表内容不完整，未导入。")
+    authority = Authority.objects.filter(name=rec["authority"]).first() if rec["authority"] else None
+    try:
+        with transaction.atomic():
+            sheet = SummarySheet.objects.create(
+                call=call, authority=authority, authority_name=rec["authority"], filled_on=rec["date"],
+                source_name=source.name[:300], rows=result.application["rows"], imported_by=actor,
+            )
+            sheet.applications.set([pk for pk in matches if pk])
+            if dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    result.status = "checked" if dry_run else "imported"
+    result.summary_id = None if dry_run else sheet.pk

@@ -1,0 +1,56 @@
+"""What the documents app stores: imported summary sheets and bulk exports."""
+
+from django.conf import settings
+from django.db import models
+
+
+class SummarySheet(models.Model):
+    """An imported 附件3 (汇总表), linked to the applications it lists."""
+
+    call = models.ForeignKey("calls.Call", on_delete=models.PROTECT, null=True, blank=True, verbose_name="年度通知")
+    authority = models.ForeignKey(
+        "organisations.Authority", on_delete=models.PROTECT, null=True, blank=True, verbose_name="主管部门"
+    )
+    authority_name = models.CharField("主管部门或申报单位（表上所填）", max_length=200, blank=True)
+    filled_on = models.DateField("填表日期", null=True, blank=True)
+    source_name = models.CharField("来源文件", max_length=300)
+    rows = models.JSONField("汇总行", default=list)
+    applications = models.ManyToManyField("applications.Application", blank=True, related_name="summary_sheets")
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    imported_at = models.DateTimeField("导入时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name = verbose_name_plural = "汇总表（导入）"
+
+    def __str__(self):
+        return f"{self.authority_name or '汇总表'}（{self.source_name}）"
+
+
+class ExportJob(models.Model):
+    """A zip of every form of a batch or of the province, built in the background."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "生成中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    call = models.ForeignKey("calls.Call", on_delete=models.CASCADE, verbose_name="年度通知")
+    description = models.CharField("范围", max_length=200)
+    state = models.CharField("状态", max_length=20, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField("文件总数", default=0)
+    done = models.PositiveIntegerField("已完成", default=0)
+    file = models.FileField("压缩包", upload_to="exports/", blank=True, max_length=300)
+    error = models.TextField("错误", blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = verbose_name_plural = "批量导出"
+
+    @property
+    def percent(self):
+        return 100 if self.state == self.State.DONE else (self.done * 100 // self.total if self.total else 0)

@@ -1,0 +1,150 @@
+"""Thin views: downloads of the official forms, the summary sheet, bulk
+exports (a background job) and the upload page for importing Word forms."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from yanxiu.applications.models import Application
+from yanxiu.calls.models import Call
+
+from .generate import pdf
+from .generate.forms_docx import form_filename, render_application_docx
+from .generate.summary import render_summary_docx, render_summary_xlsx
+from .imports import report
+from .imports.importer import import_sources
+from .imports.sources import expand_bytes
+from .interfaces.summary import applications_for_summary, signer_for, summary_sheet
+from .models import ExportJob
+from .tasks import build_export
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_UPLOAD_FILES = 50
+
+
+def _download(data, filename, content_type):
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
+    return response
+
+
+def _quote(name):
+    from urllib.parse import quote
+
+    return quote(name)
+
+
+def _pdf_or_message(request, make_docx, filename, back_url):
+    try:
+        data = pdf.convert_to_pdf(make_docx())
+    except (pdf.ConverterMissing, pdf.ConversionFailed) as problem:
+        return render(request, "documents/pdf_unavailable.html", {"message": str(problem), "back_url": back_url}, status=503)
+    return _download(data, filename, "application/pdf")
+
+
+def _visible_application(request, pk):
+    queryset = Application.objects.visible_to(request.user).select_related(
+        "call", "institution", "institution__authority", "domain", "competent_department"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+@login_required
+def application_form(request, pk, fmt):
+    application = _visible_application(request, pk)
+    if fmt == "docx":
+        return _download(render_application_docx(application), form_filename(application), DOCX)
+    if fmt == "pdf":
+        return _pdf_or_message(
+            request, lambda: render_application_docx(application), form_filename(application, "pdf"),
+            reverse("documents:application_form", args=[pk, "docx"]),
+        )
+    raise Http404
+
+
+def _summary_call(request):
+    year = request.GET.get("year", "")
+    calls = Call.objects.prefetch_related("tier_rules")
+    call = calls.filter(year=year).first() if year.isdigit() else calls.filter(is_open=True).order_by("-year").first()
+    if call is None:
+        raise Http404("没有申报通知。")
+    return call
+
+
+@login_required
+def summary(request, fmt="html"):
+    user = request.user
+    if not (user.is_province_officer or user.is_authority_reviewer or user.is_institution_staff):
+        raise PermissionDenied("您的角色不能查看汇总表。")
+    call = _summary_call(request)
+    applications = list(applications_for_summary(user, call))
+    sheet = summary_sheet(applications, year=call.year, signer=signer_for(user))
+    name = f"附件3-汇总表-{call.year}"
+    if fmt == "xlsx":
+        return _download(render_summary_xlsx(sheet), f"{name}.xlsx", XLSX)
+    if fmt == "docx":
+        return _download(render_summary_docx(sheet), f"{name}.docx", DOCX)
+    if fmt == "pdf":
+        return _pdf_or_message(request, lambda: render_summary_docx(sheet), f"{name}.pdf", reverse("documents:summary") + f"?year={call.year}")
+    jobs = ExportJob.objects.filter(requested_by=user)[:5]
+    return render(request, "documents/summary.html", {"sheet": sheet, "call": call, "jobs": jobs})
+
+
+# --- bulk export (background job) ----------------------------------------------------------
+
+
+@login_required
+@require_POST
+def export_start(request):
+    user = request.user
+    if not (user.is_province_officer or user.is_authority_reviewer):
+        raise PermissionDenied("只有主管部门和省人社厅可以批量导出。")
+    call = _summary_call(request)
+    scope = "全省" if user.is_province_officer else user.authority.name
+    job = ExportJob.objects.create(requested_by=user, call=call, description=f"{call.year}年 {scope} 全部申报表")
+    transaction.on_commit(lambda: build_export.enqueue(job.pk))
+    return redirect("documents:export_status", pk=job.pk)
+
+
+def _own_job(request, pk):
+    return get_object_or_404(ExportJob, pk=pk, requested_by=request.user)
+
+
+@login_required
+def export_status(request, pk):
+    job = _own_job(request, pk)
+    template = "documents/_export_progress.html" if request.headers.get("HX-Request") == "true" else "documents/export.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+def export_download(request, pk):
+    job = _own_job(request, pk)
+    if job.state != ExportJob.State.DONE or not job.file:
+        raise Http404("导出尚未完成。")
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=f"申报表-{job.call.year}-{job.pk}.zip")
+
+
+# --- upload page --------------------------------------------------------------------------------
+
+
+@login_required
+def upload(request):
+    user = request.user
+    if not (user.is_province_officer or user.is_authority_reviewer):
+        raise PermissionDenied("只有省人社厅和主管部门可以导入 Word 申报表。")
+    context = {"max_files": MAX_UPLOAD_FILES}
+    if request.method == "POST":
+        files = request.FILES.getlist("files")[:MAX_UPLOAD_FILES]
+        dry_run = request.POST.get("dry_run") == "1"
+        sources = (s for f in files for s in expand_bytes(f.name, f.read()))
+        results = list(import_sources(sources, actor=user, dry_run=dry_run))
+        context.update({"results": results, "dry_run": dry_run, "lines": list(report.rows(results))})
+        if request.POST.get("report") == "xlsx":
+            return _download(report.xlsx(results), "导入报告.xlsx", XLSX)
+    return render(request, "documents/upload.html", context)
