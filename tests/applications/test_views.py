@@ -113,6 +113,16 @@ def test_authorities_see_only_their_institutions_and_never_drafts(client):
     assert client.get(reverse("applications:detail", args=[xiamen_app.pk])).status_code == 404
     assert client.get(reverse("applications:detail", args=[fuzhou_draft.pk])).status_code == 404
     assert client.get(reverse("applications:detail", args=[fuzhou_app.pk])).status_code == 200
+    # drafts the authority imported itself (from Word forms) are the exception
+    from yanxiu.applications.domain import editing
+
+    imported = editing.create_application(call=fuzhou_app.call, tier="provincial", institution=fuzhou_host.institution,
+                                          actor=reviewer)
+    assert client.get(reverse("applications:detail", args=[imported.pk])).status_code == 200
+    other_reviewer = factories.reviewer(factories.authority("350200-RS"))
+    client.force_login(other_reviewer)
+    assert client.get(reverse("applications:detail", args=[imported.pk])).status_code == 404
+    client.force_login(reviewer)
     # a reviewer cannot edit even its own institutions' applications
     assert client.get(reverse("applications:edit", args=[fuzhou_app.pk])).status_code == 403
 

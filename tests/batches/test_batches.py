@@ -234,3 +234,20 @@ def test_a_resubmitted_application_shows_what_changed_since_the_return(client):
     client.force_login(reviewer)
     page = client.get(reverse("applications:detail", args=[application.pk]))
     assert page.context["changes"] == [("计划招收学员人数", "40", "45")]
+
+
+def test_the_batch_summary_lists_its_applications_in_rank_order(client):
+    import io
+
+    from openpyxl import load_workbook
+
+    batch, apps, reviewer = ready_batch(2)
+    Application.objects.filter(pk=apps[0].pk).update(authority_rank=2)
+    Application.objects.filter(pk=apps[1].pk).update(authority_rank=1)
+    client.force_login(reviewer)
+    response = client.get(reverse("batches:summary_file", args=[batch.pk, "xlsx"]))
+    rows = [[c for c in row if c not in (None, "")] for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)]
+    hosts = [row[2] for row in rows if row and isinstance(row[0], (int, str)) and str(row[0]).isdigit()]
+    assert hosts == [apps[1].institution.name, apps[0].institution.name]
+    client.force_login(factories.reviewer(factories.authority("350200-RS")))
+    assert client.get(reverse("batches:summary_file", args=[batch.pk, "docx"])).status_code == 404

@@ -40,7 +40,11 @@ class ApplicationQuerySet(models.QuerySet):
         if user.is_province_officer:
             return self
         if user.is_authority_reviewer:
-            return self.filter(institution__authority_id=user.authority_id).exclude(state=ApplicationState.DRAFT)
+            # An institution's drafts are its own, except drafts the authority
+            # itself imported from Word forms on the institution's behalf.
+            return self.filter(institution__authority_id=user.authority_id).exclude(
+                models.Q(state=ApplicationState.DRAFT) & ~models.Q(created_by__authority_id=user.authority_id)
+            )
         if user.is_institution_staff:
             return self.filter(institution_id=user.institution_id)
         return self.none()

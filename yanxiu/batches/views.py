@@ -151,3 +151,26 @@ def ranking(request, call_pk, tier):
         "call": call, "tier": tier, "tier_label": Tier(tier).label, "pool": pool,
         "quota": call.tier_rule(tier).authority_quota,
     })
+
+
+@login_required
+def summary_file(request, pk, fmt):
+    """The batch's 附件3 summary, to print, stamp and scan (from the same renderers as every summary)."""
+    from yanxiu.documents import views as documents_views
+    from yanxiu.documents.generate.summary import render_summary_docx, render_summary_xlsx
+    from yanxiu.documents.interfaces.summary import summary_sheet
+
+    batch = _batch(request, pk)
+    members = batch.applications.select_related("domain", "institution").order_by("authority_rank", "pk")
+    sheet = summary_sheet(members, year=batch.call.year, signer=batch.authority.name)
+    name = f"附件3-汇总表-{batch.authority.name}-{batch.call.year}年{batch.get_tier_display()}第{batch.pk}批"
+    if fmt == "xlsx":
+        return documents_views._download(render_summary_xlsx(sheet), f"{name}.xlsx", documents_views.XLSX)
+    if fmt == "docx":
+        return documents_views._download(render_summary_docx(sheet), f"{name}.docx", documents_views.DOCX)
+    if fmt == "pdf":
+        from django.urls import reverse
+
+        return documents_views._pdf_or_message(
+            request, lambda: render_summary_docx(sheet), f"{name}.pdf", reverse("batches:detail", args=[pk]))
+    raise Http404

@@ -12,6 +12,8 @@ from django.test.utils import override_settings
 from yanxiu.accounts.models import Role, User
 from yanxiu.applications.domain import editing, workflow
 from yanxiu.applications.enums import DeliveryMode, Funding, HalfDay, LecturerTitle, SessionFormat
+from yanxiu.batches.domain import operations
+from yanxiu.batches.domain.operations import BATCH_WORKFLOW
 from yanxiu.calls.domain.calls import copy_call, load_call_file
 from yanxiu.calls.models import Call
 from yanxiu.core.validators import uscc_check_character
@@ -49,6 +51,15 @@ AUTHORITY_USERS = [("350100-RS", "fz_rsj", "福州市人社局 审核员"), ("35
                    ("SZ-NYNCT", "nyt", "省农业农村厅人事处 审核员"), ("350200-RS", "xm_rsj", "厦门市人社局 审核员"),
                    ("350600-RS", "zz_rsj", "漳州市人社局 审核员"), ("350700-RS", "np_rsj", "南平市人社局 审核员"),
                    ("SZ-WJW", "wjw", "省卫健委人事处 审核员")]
+
+
+def _demo_scan(name):
+    """A one-page PDF standing in for a stamped paper form in the demo."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    body = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+    return SimpleUploadedFile(name, body, content_type="application/pdf")
 
 
 def _user(username, role, name, institution=None, authority=None, **extra):
@@ -146,6 +157,14 @@ def seed():
         workflow.perform(a, "submit", staff["zhongye"])
         workflow.perform(a, "approve", reviewers["nyt"], reason="同意推荐。")
 
+        # The agriculture department sends its national application up in a batch.
+        batch = operations.create_batch(call=call_2026, tier="national", actor=reviewers["nyt"])
+        a.refresh_from_db()
+        operations.set_members(batch, [a], actor=reviewers["nyt"])
+        operations.upload_scan(batch, application=None, uploaded=_demo_scan("附件3汇总表-盖章.pdf"), ext=".pdf",
+                               actor=reviewers["nyt"])
+        BATCH_WORKFLOW.perform(batch, "submit", reviewers["nyt"])
+
         b = editing.create_application(call=call_2026, tier="national", institution=staff["xmhy"].institution, actor=staff["xmhy"])
         fill(b, staff["xmhy"], title="深远海海洋装备智能化高级研修班", start=date(2026, 9, 7), days=5, trainees=55,
              domain="工程技术（海洋）", department="工业和信息化部", scope=["industry"], funding=Funding.SELF_FUNDED,
@@ -163,6 +182,8 @@ def seed():
         fill(d, staff["fzxx"], title="人工智能赋能传统制造业数字化转型高级研修班", start=date(2026, 10, 20), days=4, trainees=45,
              domain="工程技术（电子信息）", department="福建省工业和信息化厅", scope=["digital", "industry"])
         workflow.perform(d, "submit", staff["fzxx"])
+        workflow.perform(d, "approve", reviewers["fz_rsj"], reason="同意推荐，请省人社厅审定。")
+
 
     # 2027: open now, for trying every step.
     with override_settings(YANXIU_FIXED_NOW="2026-11-20T10:00:00+08:00"):

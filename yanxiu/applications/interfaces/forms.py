@@ -200,6 +200,7 @@ class InboxFilterForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["call"].queryset = Call.objects.all()
+        self.fields["call"].label_from_instance = lambda call: f"{call.year}年"
         self.fields["authority"].queryset = Authority.objects.filter(is_active=True)
         self.fields["domain"].queryset = ProfessionalDomain.objects.all()
         self.fields["state"].choices = [("", "全部状态")] + [c for c in ApplicationState.choices if c[0] != "draft"]
