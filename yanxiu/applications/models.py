@@ -22,10 +22,20 @@ from .enums import (
     SessionFormat,
 )
 
+import re
+
 # Limits on text length keep every field printable on the official form.
 TITLE_MAX = 60
 LONG_TEXT_MAX = 3000
 plain = [validate_plain_text]
+
+
+TITLE_FILLER = re.compile(r"(高级研修班|高级研修项目|研修班|高研班|专题|培训班|[\s\W_]+)")
+
+
+def title_key(title):
+    """Titles that differ only in filler words and punctuation count as the same (duplicate flag)."""
+    return TITLE_FILLER.sub("", title or "").lower()[:60]
 
 
 def long_text(label, **kwargs):
@@ -64,6 +74,7 @@ class Application(models.Model):
     version = models.PositiveIntegerField("版本", default=1)
 
     title = models.CharField("项目名称", max_length=TITLE_MAX, blank=True, validators=plain)
+    title_key = models.CharField(max_length=60, blank=True, editable=False)
     start_date = models.DateField("开始日期", null=True, blank=True)
     end_date = models.DateField("结束日期", null=True, blank=True)
     venue_city = models.CharField("办班城市", max_length=30, blank=True, validators=plain)
@@ -129,10 +140,20 @@ class Application(models.Model):
     class Meta:
         ordering = ["-updated_at"]
         verbose_name = verbose_name_plural = "项目申报"
-        indexes = [models.Index(fields=["call", "tier", "state"]), models.Index(fields=["institution", "call"])]
+        indexes = [
+            models.Index(fields=["call", "tier", "state"]),
+            models.Index(fields=["institution", "call"]),
+            models.Index(fields=["call", "title_key"]),
+        ]
 
     def __str__(self):
         return self.title or f"（未命名{self.get_tier_display()}申报）"
+
+    def save(self, *args, **kwargs):
+        self.title_key = title_key(self.title)
+        if kwargs.get("update_fields") is not None and "title" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "title_key"}
+        super().save(*args, **kwargs)
 
     @property
     def is_national(self):

@@ -93,8 +93,7 @@ def inbox(request):
     applications = queries.with_flag_data(applications).order_by("-call__year", "tier", "institution__authority__code", "authority_rank", "pk")
     page = Paginator(applications, 100).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    index = queries.duplicate_index({a.call_id for a in rows})
-    flagged = [(a, queries.flag(a, index)) for a in rows]
+    flagged = [(a, queries.flag(a)) for a in rows]
     if filters.is_valid() and filters.cleaned_data.get("flagged"):
         flagged = [(a, f) for a, f in flagged if f.any()]
     query = request.GET.copy()

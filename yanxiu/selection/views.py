@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -36,11 +37,13 @@ def index(request):
 @officer_only
 def pool(request, call_pk):
     call = get_object_or_404(Call, pk=call_pk)
-    waiting = list(decisions.pool(call))
-    staged = {d.application_id: d for d in decisions.staged(call)}
+    page = Paginator(decisions.pool(call), 100).get_page(request.GET.get("page"))
+    waiting = list(page.object_list)
+    staged = {d.application_id: d for d in Decision.objects.filter(
+        application__in=[a.pk for a in waiting], published_at__isnull=True)}
     return render(request, "selection/pool.html", {
-        "call": call, "rows": [(a, staged.get(a.pk)) for a in waiting], "staged_count": len(staged),
-        "outcomes": Outcome.choices,
+        "call": call, "rows": [(a, staged.get(a.pk)) for a in waiting], "page": page,
+        "staged_count": decisions.staged(call).count(), "outcomes": Outcome.choices,
     })
 
 

@@ -1,0 +1,131 @@
+"""Benchmark of the province's list pages (issue: 审核与遴选). Run: .venv/bin/python bench/lists.py [N]
+
+With N applications (default 5,000) in a throw-away database (SQLite, or the
+PostgreSQL of BENCH_DATABASE_URL), prints for each page:
+  - requests per second, served through Django's full stack (middleware,
+    session, auth) in this process, and the same for a bare view returning
+    "ok" behind the same stack: their ratio shows what the page itself costs;
+  - the number of SQL queries with 50 and with N applications (must be equal).
+"""
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["YANXIU_VAR_DIR"] = tempfile.mkdtemp(prefix="yanxiu-bench-")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+os.environ["DATABASE_URL"] = os.environ.get(
+    "BENCH_DATABASE_URL", f"sqlite:///{os.environ['YANXIU_VAR_DIR']}/bench.sqlite3"
+)
+os.environ["YANXIU_FIXED_NOW"] = "2026-03-01T10:00:00+08:00"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+from django.urls import include, path  # noqa: E402
+
+
+def bare(request):
+    return HttpResponse("ok")
+
+
+urlpatterns = [path("bench/bare/", bare), path("", include("config.urls"))]
+
+
+def make_applications(count, start=0):
+    """Forwarded applications, written in bulk (the domain functions are measured elsewhere)."""
+    from datetime import date, timedelta
+
+    from yanxiu.accounts.models import User
+    from yanxiu.applications.models import Application, title_key
+    from yanxiu.calls.models import Call
+    from yanxiu.core.validators import uscc_check_character
+    from yanxiu.organisations.models import Authority, Institution
+    from yanxiu.reference.models import ProfessionalDomain
+
+    call = Call.objects.get(year=2026)
+    authorities = list(Authority.objects.filter(kind="city"))
+    domains = list(ProfessionalDomain.objects.all())
+    creator = User.objects.get(username="bench-officer")
+    institutions = []
+    for n in range(start, start + count):
+        body = f"91350100MA{n:07d}"
+        institutions.append(Institution(name=f"基准单位{n}", uscc=body + uscc_check_character(body), type="university",
+                                        authority=authorities[n % len(authorities)], city="福州市"))
+    Institution.objects.bulk_create(institutions, batch_size=1000)
+    institutions = Institution.objects.filter(name__startswith="基准单位").order_by("pk")[start:start + count]
+    Application.objects.bulk_create([
+        Application(call=call, tier="provincial" if n % 3 else "national", institution=institution, state="forwarded",
+                    title=f"基准高级研修班{start + n}", title_key=title_key(f"基准高级研修班{start + n}"), start_date=date(2026, 6, 1) + timedelta(days=n % 100),
+                    end_date=date(2026, 6, 4) + timedelta(days=n % 100), domain=domains[n % len(domains)],
+                    planned_trainees=40, created_by=creator,
+                    check_summary=[{"code": "x", "severity": "warning", "message": "示例提醒", "reason": "理由"}] if n % 7 == 0 else [])
+        for n, institution in enumerate(institutions)
+    ], batch_size=1000)
+
+
+def requests_per_second(client, url, seconds=3.0):
+    client.get(url)  # warm up
+    done, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        done += 1
+    return done / (time.perf_counter() - started)
+
+
+def query_count(client, url):
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+PAGES = {
+    "province intake list (申报受理)": "/applications/inbox/",
+    "selection pool (遴选)": "/selection/{call}/",
+}
+
+
+def main():
+    from yanxiu.accounts.models import Role, User
+    from yanxiu.calls.models import Call
+    from yanxiu.reference.importers import load_defaults
+    from yanxiu.calls.domain.calls import load_call_file
+
+    total = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
+    call_command("migrate", verbosity=0)
+    load_defaults()
+    load_call_file()
+    officer = User.objects.create_user("bench-officer", password="x", role=Role.PROVINCE_OFFICER)
+    call = Call.objects.get(year=2026)
+    with override_settings(ROOT_URLCONF=__name__, DEBUG=False, ALLOWED_HOSTS=["testserver"]):
+        client = Client()
+        client.force_login(officer)
+        make_applications(50)
+        small = {name: query_count(client, url.format(call=call.pk)) for name, url in PAGES.items()}
+        make_applications(total - 50, start=50)
+        print(f"{total} applications, database: {connection.vendor}")
+        bare_rps = requests_per_second(client, "/bench/bare/")
+        print(f"  bare view: {bare_rps:.0f} requests/s")
+        for name, url in PAGES.items():
+            url = url.format(call=call.pk)
+            rps = requests_per_second(client, url)
+            large = query_count(client, url)
+            print(f"  {name}: {rps:.1f} requests/s = {rps / bare_rps:.3f} × bare view; "
+                  f"queries: {small[name]} with 50 rows, {large} with {total} rows"
+                  f"{'' if small[name] == large else '  ← GROWS'}")
+
+
+if __name__ == "__main__":
+    main()
