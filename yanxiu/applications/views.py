@@ -61,7 +61,7 @@ def dashboard(request):
     """The institution's applications and the deadlines of the open calls."""
     user = request.user
     if not user.is_institution_staff:
-        return redirect("applications:inbox")
+        return redirect("home")  # each role's own start page
     now = clock.now()
     calls = Call.objects.filter(is_open=True).prefetch_related("tier_rules")
     deadlines = []

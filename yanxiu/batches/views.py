@@ -22,6 +22,14 @@ def _batch(request, pk):
     return get_object_or_404(queryset, pk=pk)
 
 
+def _owned_batch(request, pk):
+    """The batch, for changes: only its own authority may change it."""
+    batch = _batch(request, pk)
+    if not (request.user.is_authority_reviewer and batch.authority_id == request.user.authority_id):
+        raise PermissionDenied("只有本主管部门可以修改批次。")
+    return batch
+
+
 def _reviewer_only(request):
     if not request.user.is_authority_reviewer:
         raise PermissionDenied("只有主管部门审核人可以进行此操作。")
@@ -73,7 +81,7 @@ def detail(request, pk):
 @login_required
 @require_POST
 def members(request, pk):
-    batch = _batch(request, pk)
+    batch = _owned_batch(request, pk)
     ids = [int(i) for i in request.POST.getlist("application") if i.isdigit()]
     chosen = Application.objects.visible_to(request.user).filter(pk__in=ids).select_related("institution")
     try:
@@ -89,7 +97,7 @@ def members(request, pk):
 @login_required
 @require_POST
 def upload(request, pk):
-    batch = _batch(request, pk)
+    batch = _owned_batch(request, pk)
     files = request.FILES
     if getattr(request, "upload_too_large", False):
         messages.error(request, "文件过大，未上传。")
