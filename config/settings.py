@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "yanxiu.reference",
     "yanxiu.calls",
     "yanxiu.organisations",
+    "yanxiu.reviews",
     "yanxiu.documents",
     "yanxiu.selection",
     "yanxiu.applications",

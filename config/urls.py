@@ -14,6 +14,7 @@ urlpatterns = [
     path("batches/", include("yanxiu.batches.urls")),
     path("selection/", include("yanxiu.selection.urls")),
     path("documents/", include("yanxiu.documents.urls")),
+    path("reviews/", include("yanxiu.reviews.urls")),
     path("institution/", include("yanxiu.organisations.urls")),
     path("messages/", include("yanxiu.notifications.urls")),
     path("admin/", admin.site.urls),

@@ -214,3 +214,20 @@ def test_the_office_grants_an_extension(client, officer):
     early = dict(data, until="2026-01-15T18:00")
     assert "应晚于原截止时间" in client.post(reverse("selection:extensions"), early).content.decode()
     assert DeadlineExtension.objects.count() == 1
+
+
+def test_the_pool_shows_each_applications_review_result(client, officer):
+    from decimal import Decimal
+
+    from tests.reviews import factories as review_factories
+
+    application = forwarded("provincial")
+    client.force_login(officer)
+    page = client.get(reverse("selection:pool", args=[application.call_id])).content.decode()
+    assert "未进入评审" in page
+    review_round = review_factories.review_round(officer, reviews_per_application=1)
+    task = review_factories.assign(review_round, application, review_factories.expert())
+    review_factories.submit(task, values=(8, 8, 8, 8, 8))
+    rows = client.get(reverse("selection:pool", args=[application.call_id])).context["rows"]
+    result = {a.pk: r for a, _, r in rows}[application.pk]
+    assert (result.rank, result.submitted, result.summary.trimmed_mean) == (1, 1, Decimal("80.00"))

@@ -66,4 +66,6 @@ class User(AbstractUser):
             return self.authority.name
         if self.is_province_officer:
             return "省人社厅职业能力建设处"
+        if self.role == Role.EXPERT:
+            return "评审专家"
         return ""

@@ -185,6 +185,10 @@ def seed():
         workflow.perform(d, "approve", reviewers["fz_rsj"], reason="同意推荐，请省人社厅审定。")
 
 
+    from yanxiu.reviews.demo import seed_reviews
+
+    seed_reviews()
+
     # 2027: open now, for trying every step.
     with override_settings(YANXIU_FIXED_NOW="2026-11-20T10:00:00+08:00"):
         e = editing.create_application(call=call_2027, tier="provincial", institution=staff["zzzz"].institution, actor=staff["zzzz"])

@@ -9,4 +9,6 @@ def home(request):
         return redirect("applications:dashboard")
     if user.is_authority_reviewer or user.is_province_officer:
         return redirect("applications:inbox")
+    if user.role == "expert":
+        return redirect("reviews:mine")
     return render(request, "core/home.html")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("new/", views.round_create, name="round_create"),
     path("experts/", views.experts, name="experts"),
     path("experts/new/", views.expert_create, name="expert_create"),
+    path("experts/<int:pk>/", views.expert_edit, name="expert_edit"),
     path("<int:pk>/", views.round_settings, name="round_settings"),
     path("<int:pk>/criteria/", views.round_criteria, name="round_criteria"),
     path("<int:pk>/assignments/", views.round_assignments, name="round_assignments"),

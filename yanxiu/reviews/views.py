@@ -21,7 +21,7 @@ from . import rules as perms
 from .domain import assignment as assigning
 from .domain import operations, rounds as round_ops
 from .domain.errors import ReviewRefused
-from .domain.experts import create_expert
+from .domain.experts import create_expert, update_expert
 from .domain.pool import applications_in_round
 from .domain.results import round_results
 from .enums import ACTIVE_ASSIGNMENT_STATES, AssignmentState
@@ -31,6 +31,7 @@ from .interfaces.forms import (
     AssignForm,
     ConflictForm,
     CriterionFormSet,
+    ExpertEditForm,
     ExpertForm,
     NewRoundForm,
     ReviewForm,
@@ -364,3 +365,20 @@ def expert_create(request):
             messages.success(request, f"已添加评审专家{user}，登录用户名：{user.username}，初始密码：{password}（仅显示一次，请转告专家并提醒其修改）。")
             return redirect("reviews:experts")
     return render(request, "reviews/expert_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def expert_edit(request, pk):
+    _require_officer(request)
+    profile = get_object_or_404(ExpertProfile.objects.select_related("user"), pk=pk)
+    form = ExpertEditForm(request.POST or None, profile=profile)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_expert(profile, actor=request.user, **form.cleaned_data)
+        except ReviewRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, f"已保存评审专家{profile.user}的信息。")
+            return redirect("reviews:experts")
+    return render(request, "reviews/expert_form.html", {"form": form, "profile": profile},
+                  status=400 if form.errors else 200)

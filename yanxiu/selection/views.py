@@ -19,6 +19,18 @@ from .interfaces import plan as plan_outputs
 from .models import Decision, Outcome
 
 
+def review_scores(call):
+    """Each application's result in the call's latest review round for its tier (rank, trimmed mean, flags)."""
+    from yanxiu.reviews.domain.results import round_results
+    from yanxiu.reviews.models import ReviewRound
+
+    found = {}
+    for review_round in ReviewRound.objects.filter(call=call).order_by("created_at", "pk"):
+        for result in round_results(review_round).all_results:
+            found[result.application.pk] = result  # later rounds override earlier ones
+    return found
+
+
 def officer_only(view):
     def wrapped(request, *args, **kwargs):
         if not request.user.is_province_officer:
@@ -41,8 +53,9 @@ def pool(request, call_pk):
     waiting = list(page.object_list)
     staged = {d.application_id: d for d in Decision.objects.filter(
         application__in=[a.pk for a in waiting], published_at__isnull=True)}
+    scores = review_scores(call)
     return render(request, "selection/pool.html", {
-        "call": call, "rows": [(a, staged.get(a.pk)) for a in waiting], "page": page,
+        "call": call, "rows": [(a, staged.get(a.pk), scores.get(a.pk)) for a in waiting], "page": page,
         "staged_count": decisions.staged(call).count(), "outcomes": Outcome.choices,
     })
 

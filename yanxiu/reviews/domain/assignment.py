@@ -107,7 +107,7 @@ def why_not_assign(review_round, application, expert, now=None):
     if refusal:
         return refusal
     if not applications_in_round(review_round).filter(pk=application.pk).exists():
-        return "该申报不在本轮评审范围内（须为本轮年度和级别、且主管部门审核通过的申报）。"
+        return "该申报不在本轮评审范围内（须为本轮年度和级别、且已由主管部门报送省人社厅的申报）。"
     profile = ExpertProfile.objects.filter(user=expert).select_related("institution").first()
     if profile is None or not expert.is_active or expert.role != Role.EXPERT:
         return f"{expert}不是可用的评审专家（须为启用的专家账号并已填写专家信息）。"

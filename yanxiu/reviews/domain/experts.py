@@ -44,3 +44,31 @@ def create_expert(*, actor, username, display_name, email="", phone="", domains=
         record(profile, action="create_expert", label="添加评审专家", actor=actor,
                data={"username": username, "affiliation": profile.affiliation})
     return user, password
+
+
+def update_expert(profile, *, actor, display_name, email="", phone="", is_active=True, domains=(), **profile_fields):
+    """Correct an expert's details; deactivating keeps their reviews but gives them no new tasks."""
+    if not perms.is_province_officer(actor):
+        raise ReviewRefused("只有省人社厅经办人可以修改评审专家信息。")
+    user = profile.user
+    with transaction.atomic():
+        before = {"affiliation": profile.affiliation, "institution": profile.institution_id,
+                  "authority": profile.authority_id, "is_active": user.is_active}
+        user.display_name, user.email, user.phone, user.is_active = display_name, email, phone, is_active
+        for name, value in profile_fields.items():
+            if name in PROFILE_FIELDS:
+                setattr(profile, name, value)
+        try:
+            user.full_clean()
+            profile.full_clean()
+        except ValidationError as invalid:
+            raise ReviewRefused("；".join(invalid.messages)) from None
+        user.save(update_fields=["display_name", "email", "phone", "is_active"])
+        profile.save()
+        profile.domains.set(domains)
+        record(profile, action="update_expert", label="修改评审专家信息", actor=actor, data={
+            "before": before,
+            "after": {"affiliation": profile.affiliation, "institution": profile.institution_id,
+                      "authority": profile.authority_id, "is_active": user.is_active},
+        })
+    return profile

@@ -99,7 +99,7 @@ def submit_review(assignment, actor, *, scores, comment, recommendation):
         raise ReviewRefused("请选择推荐意见（推荐 / 可考虑 / 不推荐）。")
     now = clock.now()
     with transaction.atomic():
-        current = Assignment.objects.select_for_update().select_related("round", "application", "expert").get(pk=assignment.pk)
+        current = Assignment.objects.select_for_update(of=("self",)).select_related("round", "application", "expert").get(pk=assignment.pk)
         refusal = why_not_review(current, actor, now)
         if refusal:
             raise ReviewRefused(refusal)
@@ -141,7 +141,7 @@ def declare_conflict(assignment, actor, *, reason):
     reason = _plain(reason, "回避理由", REASON_MAX)
     now = clock.now()
     with transaction.atomic():
-        current = Assignment.objects.select_for_update().select_related("round", "application", "expert").get(pk=assignment.pk)
+        current = Assignment.objects.select_for_update(of=("self",)).select_related("round", "application", "expert").get(pk=assignment.pk)
         refusal = why_not_declare_conflict(current, actor, now)
         if refusal:
             raise ReviewRefused(refusal)

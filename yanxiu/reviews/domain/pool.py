@@ -1,7 +1,11 @@
 """Which applications enter a review round.
 
-Kept in this one function on purpose: a later piece of work replaces
-"approved by the authority" with "in a batch the authority sent up".
+Those the authorities have sent to the province in a batch (FORWARDED) for
+the round's call and tiers — the same set the province's selection decides
+on. An application the authority has approved but not yet sent can still be
+reopened by the authority, so it does not enter. A batch the province
+returns takes its applications out again; reviews already made stay in the
+round's results (see results.py). Kept in this one function on purpose.
 """
 
 from yanxiu.applications.enums import ApplicationState
@@ -12,5 +16,5 @@ def applications_in_round(review_round):
     return Application.objects.filter(
         call_id=review_round.call_id,
         tier__in=review_round.tiers,
-        state=ApplicationState.AUTHORITY_APPROVED,
+        state=ApplicationState.FORWARDED,
     )

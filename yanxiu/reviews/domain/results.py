@@ -83,9 +83,9 @@ def round_results(review_round):
     weighting = [scoring.Weighting(c.pk, c.weight, c.max_score) for c in criteria]
     applications = list(
         Application.objects.filter(
-            Q(pk__in=applications_in_round(review_round).values("pk")) | Q(review_assignments__round=review_round)
+            Q(pk__in=applications_in_round(review_round).values("pk"))
+            | Q(pk__in=Assignment.objects.filter(round=review_round).values("application_id"))
         )
-        .distinct()
         .select_related("institution", "institution__authority", "domain")
         .order_by("pk")
     )

@@ -40,7 +40,7 @@ class _Sheet:
             if value is None:
                 self.ws.write_blank(self.row, col, None)
             elif isinstance(value, bool):
-                self.ws.write_string(self.row, col, "是" if value else "")
+                self.ws.write_string(self.row, col, "是" if value else "否")
             elif isinstance(value, (int,)) and not isinstance(value, bool):
                 self.ws.write_number(self.row, col, value)
             elif hasattr(value, "as_tuple"):  # Decimal

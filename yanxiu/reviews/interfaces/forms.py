@@ -114,3 +114,18 @@ class ExpertForm(forms.Form):
         ProfessionalDomain.objects.filter(is_active=True), label="熟悉的专业技术领域", required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
+
+
+class ExpertEditForm(ExpertForm):
+    is_active = forms.BooleanField(label="启用（停用后不再分配新的评审任务）", required=False)
+
+    def __init__(self, *args, profile, **kwargs):
+        user = profile.user
+        kwargs.setdefault("initial", {
+            "display_name": user.display_name, "email": user.email, "phone": user.phone, "is_active": user.is_active,
+            "affiliation": profile.affiliation, "title": profile.title, "institution": profile.institution_id,
+            "authority": profile.authority_id, "expertise": profile.expertise,
+            "domains": [d.pk for d in profile.domains.all()],
+        })
+        super().__init__(*args, **kwargs)
+        del self.fields["username"]

@@ -1,0 +1,210 @@
+"""The pages, through the test client: what each role sees and does."""
+
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from tests import factories as f
+from tests.reviews import factories as rf
+from yanxiu.audit.models import AuditEntry
+from yanxiu.reviews.domain.errors import ReviewRefused
+from yanxiu.reviews.models import Assignment, Criterion, ExpertProfile, ReviewRound
+
+pytestmark = pytest.mark.django_db
+
+
+def page(response):
+    return response.content.decode()
+
+
+@pytest.fixture
+def task():
+    application = rf.forwarded()
+    return rf.assign(rf.review_round(), application, rf.expert())
+
+
+def test_expert_sees_the_official_form_with_the_host(client, task):
+    client.force_login(task.expert)
+    html = page(client.get(reverse("reviews:task", args=[task.pk])))
+    assert 'data-testid="official-form"' in html
+    assert f"承办单位：{task.application.institution.name}" in html
+
+
+def test_anonymous_round_hides_host_name_and_contacts(client):
+    application = rf.forwarded()
+    application.host_name, application.host_contact, application.host_mobile = "保密学院", "赵联系", "13912345678"
+    application.host_office_phone, application.host_address = "0591-88889999", "福州市保密路9号"
+    application.save()
+    review_round = rf.review_round(anonymous=True)
+    task = rf.assign(review_round, application, rf.expert())
+    client.force_login(task.expert)
+    html = page(client.get(reverse("reviews:task", args=[task.pk])))
+    for secret in ("保密学院", "赵联系", "13912345678", "0591-88889999", "福州市保密路9号", application.institution.name):
+        assert secret not in html
+    assert html.count("（匿名评审，已隐藏）") >= 6
+    mine = page(client.get(reverse("reviews:mine")))
+    assert application.institution.name not in mine
+    # Not anonymous: the same expert sees everything.
+    review_round.anonymous = False
+    review_round.save()
+    html = page(client.get(reverse("reviews:task", args=[task.pk])))
+    assert "保密学院" in html and "13912345678" in html
+
+
+def test_expert_submits_the_score_form(client, task):
+    client.force_login(task.expert)
+    data = {f"score_{c.pk}": v for c, v in zip(task.round.criteria.all(), ["9", "8", "7", "6", "5"])}
+    data.update(recommendation="consider", comment="可以考虑。")
+    response = client.post(reverse("reviews:task", args=[task.pk]), data)
+    assert response.status_code == 302 and response["Location"] == reverse("reviews:mine")
+    task.refresh_from_db()
+    assert task.state == "submitted"
+    assert [s.value for s in task.review.scores.all()] == [Decimal("9.0"), Decimal("8.0"), Decimal("7.0"), Decimal("6.0"), Decimal("5.0")]
+    # The form shows the saved values for revision.
+    form = client.get(reverse("reviews:task", args=[task.pk])).context["form"]
+    assert form.initial["recommendation"] == "consider"
+
+
+def test_invalid_score_is_shown_not_saved(client, task):
+    client.force_login(task.expert)
+    data = {f"score_{c.pk}": "11" for c in task.round.criteria.all()}
+    data.update(recommendation="recommend", comment="好。")
+    response = client.post(reverse("reviews:task", args=[task.pk]), data)
+    assert response.status_code == 400
+    first = task.round.criteria.first()
+    assert response.context["form"].errors[f"score_{first.pk}"] == ["确保该值小于或等于10。"]
+    assert not Assignment.objects.filter(pk=task.pk, state="submitted").exists()
+
+
+def test_after_the_deadline_the_form_is_closed(client, task, clock):
+    clock("2026-04-01T09:00:00+08:00")
+    client.force_login(task.expert)
+    response = client.get(reverse("reviews:task", args=[task.pk]))
+    assert response.context["refusal"] == "本轮评审已于2026年3月31日24时截止，不能再提交或修改评审意见。"
+    data = {f"score_{c.pk}": "8" for c in task.round.criteria.all()}
+    data.update(recommendation="recommend", comment="迟到。")
+    client.post(reverse("reviews:task", args=[task.pk]), data)
+    task.refresh_from_db()
+    assert task.state == "assigned"
+
+
+def test_expert_declares_a_conflict(client, task):
+    client.force_login(task.expert)
+    response = client.post(reverse("reviews:declare_conflict", args=[task.pk]), {"reason": "曾任该单位顾问。"})
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert (task.state, task.conflict_reason) == ("conflict", "曾任该单位顾问。")
+
+
+def test_officer_creates_a_round_with_default_criteria(client):
+    officer = f.province_officer()
+    client.force_login(officer)
+    response = client.post(reverse("reviews:round_create"), {
+        "call": f.call_2026().pk, "name": "2026年省级评审", "scope": "provincial", "deadline": "2026-03-20",
+        "reviews_per_application": "5", "anonymous": "on", "disagreement_threshold": "15",
+    })
+    review_round = ReviewRound.objects.get()
+    assert response["Location"] == reverse("reviews:round_settings", args=[review_round.pk])
+    assert (review_round.scope, review_round.reviews_per_application, review_round.anonymous,
+            review_round.disagreement_threshold) == ("provincial", 5, True, Decimal("15.00"))
+    assert Criterion.objects.filter(round=review_round).count() == 5
+
+
+def test_officer_edits_the_rubric(client):
+    review_round = rf.review_round()
+    client.force_login(review_round.created_by)
+    response = client.post(reverse("reviews:round_criteria", args=[review_round.pk]), {
+        "criteria-TOTAL_FORMS": "3", "criteria-INITIAL_FORMS": "0",
+        "criteria-0-name": "选题", "criteria-0-weight": "70", "criteria-0-max_score": "10",
+        "criteria-1-name": "师资", "criteria-1-weight": "20", "criteria-1-max_score": "10",
+        "criteria-2-name": "", "criteria-2-weight": "", "criteria-2-max_score": "",
+    })
+    assert response.status_code == 400
+    assert [str(m) for m in response.context["messages"]] == ["各评分项权重之和应为100，现为90。"]
+    assert review_round.criteria.count() == 5
+
+
+def test_officer_auto_assigns_and_adds_by_hand(client):
+    review_round = rf.review_round(reviews_per_application=1)
+    application = rf.forwarded()
+    first, second = rf.expert(), rf.expert()
+    client.force_login(review_round.created_by)
+    client.post(reverse("reviews:auto_assign", args=[review_round.pk]))
+    assert list(Assignment.objects.values_list("expert_id", flat=True)) == [first.pk]
+    page_ = client.get(reverse("reviews:round_assignments", args=[review_round.pk]))
+    row = page_.context["rows"][0]
+    assert (row["active"], row["missing"], [p.user_id for p in row["eligible"]]) == (1, 0, [second.pk])
+    response = client.post(reverse("reviews:assign", args=[review_round.pk]),
+                           {"application": application.pk, "expert": second.pk}, follow=True)
+    assert [str(m) for m in response.context["messages"]][-1].startswith("该申报已有1位评审专家")
+
+
+def test_results_page_flags_disagreement(client):
+    review_round = rf.review_round(reviews_per_application=2, disagreement_threshold=30)
+    application = rf.forwarded()
+    rf.submit(rf.assign(review_round, application, rf.expert()), values=(10,) * 5)
+    rf.submit(rf.assign(review_round, application, rf.expert()), values=(6,) * 5)
+    client.force_login(review_round.created_by)
+    response = client.get(reverse("reviews:results", args=[review_round.pk]))
+    html = page(response)
+    assert html.count('data-testid="disagreement"') == 1
+    result = response.context["results"].by_tier["provincial"][0]
+    assert (result.summary.mean, result.summary.spread, result.rank) == (Decimal("80.00"), Decimal("40.00"), 1)
+
+
+def test_export_is_an_xlsx_download(client):
+    review_round = rf.review_round()
+    rf.submit(rf.assign(review_round, rf.forwarded(), rf.expert()))
+    client.force_login(review_round.created_by)
+    response = client.get(reverse("reviews:export", args=[review_round.pk]))
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert response["Content-Disposition"] == f'attachment; filename="review-round-{review_round.pk}.xlsx"'
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book["评审明细"].max_row == 2
+
+
+def test_officer_adds_an_expert_account(client):
+    officer = f.province_officer()
+    inst = f.institution()
+    client.force_login(officer)
+    response = client.post(reverse("reviews:expert_create"), {
+        "username": "zj_new", "display_name": "新专家", "affiliation": inst.name, "institution": inst.pk,
+        "expertise": "人工智能",
+    }, follow=True)
+    profile = ExpertProfile.objects.get(user__username="zj_new")
+    assert (profile.user.role, profile.institution, profile.authority_ids) == ("expert", inst, {inst.authority_id})
+    message = [str(m) for m in response.context["messages"]][0]
+    password = message.split("初始密码：")[1].split("（")[0]
+    assert profile.user.check_password(password)
+
+
+def test_nav_include_links_each_role_to_its_pages():
+    assert render_to_string("reviews/_nav.html", {"user": rf.expert()}).strip() == '<a href="/reviews/mine/">评审任务</a>'
+    assert render_to_string("reviews/_nav.html", {"user": f.province_officer()}).strip() == '<a href="/reviews/">专家评审</a>'
+    assert render_to_string("reviews/_nav.html", {"user": f.staff()}).strip() == ""
+
+
+def test_officer_corrects_an_expert_and_deactivates_them(client):
+    officer = f.province_officer()
+    expert = rf.expert()
+    inst = f.institution("350200-RS")
+    client.force_login(officer)
+    response = client.post(reverse("reviews:expert_edit", args=[expert.expert_profile.pk]), {
+        "display_name": "陈专家", "affiliation": inst.name, "institution": inst.pk, "expertise": "海洋",
+    })
+    assert response["Location"] == reverse("reviews:experts")
+    expert.refresh_from_db()
+    profile = expert.expert_profile
+    assert (expert.display_name, expert.is_active, profile.institution, profile.authority_ids) == (
+        "陈专家", False, inst, {inst.authority_id})
+    entry = AuditEntry.objects.for_object(profile).get()
+    assert (entry.action, entry.data["before"]["is_active"], entry.data["after"]["is_active"]) == ("update_expert", True, False)
+    # Deactivated experts get no new tasks.
+    review_round = rf.review_round(officer=officer)
+    with pytest.raises(ReviewRefused) as refused:
+        rf.assign(review_round, rf.forwarded(), expert)
+    assert str(refused.value) == f"{expert}不是可用的评审专家（须为启用的专家账号并已填写专家信息）。"
