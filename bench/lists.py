@@ -75,6 +75,34 @@ def make_applications(count, start=0):
     ], batch_size=1000)
 
 
+def make_reviews(review_round, per_application=3, experts=20):
+    """Every application of the round reviewed by `per_application` experts, in bulk."""
+    from datetime import datetime, timezone
+    from decimal import Decimal
+
+    from yanxiu.accounts.models import Role, User
+    from yanxiu.applications.models import Application
+    from yanxiu.reviews.models import Assignment, Review, Score
+
+    now = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    pool = [User.objects.filter(username=f"bench-expert{n}").first()
+            or User.objects.create_user(f"bench-expert{n}", password="x", role=Role.EXPERT) for n in range(experts)]
+    Assignment.objects.filter(round=review_round).delete()
+    applications = list(Application.objects.filter(call=review_round.call, state="forwarded").values_list("pk", flat=True))
+    Assignment.objects.bulk_create([
+        Assignment(round=review_round, application_id=pk, expert=pool[(i + k) % experts], assigned_by=review_round.created_by,
+                   assigned_at=now, is_automatic=True)
+        for i, pk in enumerate(applications) for k in range(per_application)
+    ], batch_size=2000)
+    assignments = list(Assignment.objects.filter(round=review_round).values_list("pk", flat=True))
+    Review.objects.bulk_create([Review(assignment_id=pk, comment="基准评审意见", recommendation="recommend", submitted_at=now)
+                                for pk in assignments], batch_size=2000)
+    criteria = list(review_round.criteria.all())
+    reviews = Review.objects.filter(assignment__round=review_round).values_list("pk", flat=True)
+    Score.objects.bulk_create([Score(review_id=pk, criterion=c, value=Decimal(5 + (pk + c.pk) % 5))
+                               for pk in reviews for c in criteria], batch_size=5000)
+
+
 def requests_per_second(client, url, seconds=3.0):
     client.get(url)  # warm up
     done, started = 0, time.perf_counter()
@@ -94,6 +122,7 @@ def query_count(client, url):
 PAGES = {
     "province intake list (申报受理)": "/applications/inbox/",
     "selection pool (遴选)": "/selection/{call}/",
+    "review ranking (专家评审结果与排名)": "/reviews/{round}/results/",
 }
 
 
@@ -109,17 +138,25 @@ def main():
     load_call_file()
     officer = User.objects.create_user("bench-officer", password="x", role=Role.PROVINCE_OFFICER)
     call = Call.objects.get(year=2026)
+    from datetime import date
+
+    from yanxiu.reviews.domain.rounds import create_round
+
+    review_round = create_round(call=call, actor=officer, name="基准评审", scope="both", deadline=date(2026, 3, 31),
+                                reviews_per_application=3, anonymous=False, disagreement_threshold=20)
     with override_settings(ROOT_URLCONF=__name__, DEBUG=False, ALLOWED_HOSTS=["testserver"]):
         client = Client()
         client.force_login(officer)
         make_applications(50)
-        small = {name: query_count(client, url.format(call=call.pk)) for name, url in PAGES.items()}
+        make_reviews(review_round)
+        small = {name: query_count(client, url.format(call=call.pk, round=review_round.pk)) for name, url in PAGES.items()}
         make_applications(total - 50, start=50)
+        make_reviews(review_round)
         print(f"{total} applications, database: {connection.vendor}")
         bare_rps = requests_per_second(client, "/bench/bare/")
         print(f"  bare view: {bare_rps:.0f} requests/s")
         for name, url in PAGES.items():
-            url = url.format(call=call.pk)
+            url = url.format(call=call.pk, round=review_round.pk)
             rps = requests_per_second(client, url)
             large = query_count(client, url)
             print(f"  {name}: {rps:.1f} requests/s = {rps / bare_rps:.3f} × bare view; "

@@ -114,3 +114,20 @@ def test_reviewed_applications_stay_in_the_results_after_leaving_the_pool():
     Application.objects.filter(pk=application.pk).update(state="submitted")
     ranked = round_results(review_round).by_tier["provincial"]
     assert [(r.application.pk, r.rank, r.summary.mean) for r in ranked] == [(application.pk, 1, Decimal("80.00"))]
+
+
+def test_the_lean_ranking_and_a_page_of_details_agree_with_the_full_results():
+    from tests.reviews import factories as rf
+    from yanxiu.reviews.domain.results import round_ranking, round_results
+
+    review_round = rf.review_round(reviews_per_application=1)
+    applications = [rf.forwarded("provincial", authority_code=code) for code in ("350100-RS", "350200-RS", "350300-RS", "350400-RS")]
+    for application, value in zip(applications, (6, 9, 9, 7)):
+        task = rf.assign(review_round, application, rf.expert(affiliation="外省大学"))
+        rf.submit(task, values=(value,) * 5)
+    full = [(r.application.pk, r.rank, r.summary.trimmed_mean) for r in round_results(review_round).by_tier["provincial"]]
+    lean = [(s.application_id, s.rank, s.summary.trimmed_mean) for s in round_ranking(review_round)["provincial"]]
+    assert lean == full
+    assert [rank for _, rank, _ in full] == [1, 1, 3, 4]  # two at 90 share first place
+    page = round_results(review_round, only=[applications[0].pk, applications[3].pk]).by_tier["provincial"]
+    assert [(r.application.pk, r.rank) for r in page] == [(applications[3].pk, 3), (applications[0].pk, 4)]

@@ -9,12 +9,14 @@ from collections import Counter, defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from yanxiu.accounts.models import User
+from yanxiu.calls.enums import Tier
 from yanxiu.core import clock
 
 from . import rules as perms
@@ -23,7 +25,7 @@ from .domain import operations, rounds as round_ops
 from .domain.errors import ReviewRefused
 from .domain.experts import create_expert, update_expert
 from .domain.pool import applications_in_round
-from .domain.results import round_results
+from .domain.results import round_ranking, round_results
 from .enums import ACTIVE_ASSIGNMENT_STATES, AssignmentState
 from .interfaces.expert_view import form_for_expert
 from .interfaces.export import XLSX_MIME, build_workbook
@@ -316,11 +318,26 @@ def unassign(request, pk, assignment_pk):
 # --- province office: results ---------------------------------------------------------------------
 
 
+RESULTS_PER_PAGE = 100
+
+
 @login_required
 def results(request, pk):
+    """One tier's ranking, a page at a time; ranks are over the whole round."""
     review_round = _round(request, pk)
-    data = round_results(review_round)
-    return render(request, "reviews/results.html", {"round": review_round, "results": data, "tab": "results"})
+    ranking = round_ranking(review_round)
+    if request.GET.get("tier") in ranking:
+        tier = request.GET["tier"]
+    else:  # the first tier that has applications
+        tier = next((t for t in review_round.tiers if ranking[t]), review_round.tiers[0])
+    page = Paginator(ranking[tier], RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    data = round_results(review_round, only=[standing.application_id for standing in page.object_list])
+    labels = dict(Tier.choices)
+    return render(request, "reviews/results.html", {
+        "round": review_round, "results": data, "tab": "results", "tier": tier, "tier_label": labels[tier],
+        "items": data.by_tier[tier], "page": page,
+        "tiers": [(t, labels[t], len(ranking[t])) for t in review_round.tiers],
+    })
 
 
 @login_required

@@ -21,13 +21,14 @@ from .models import Decision, Outcome
 
 def review_scores(call):
     """Each application's result in the call's latest review round for its tier (rank, trimmed mean, flags)."""
-    from yanxiu.reviews.domain.results import round_results
+    from yanxiu.reviews.domain.results import round_ranking
     from yanxiu.reviews.models import ReviewRound
 
     found = {}
     for review_round in ReviewRound.objects.filter(call=call).order_by("created_at", "pk"):
-        for result in round_results(review_round).all_results:
-            found[result.application.pk] = result  # later rounds override earlier ones
+        for standings in round_ranking(review_round).values():
+            for standing in standings:
+                found[standing.application_id] = standing  # later rounds override earlier ones
     return found
 
 

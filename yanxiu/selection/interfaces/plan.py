@@ -32,7 +32,9 @@ class PlanSection:
 
 
 def _row(number, application):
-    funding = application.get_funding_display() if application.funding else (
+    # The national form's funding answer (附件1) describes national funding: a national
+    # application that fell back to the provincial tier is funded as a provincial programme.
+    funding = application.get_funding_display() if application.funding and application.tier == "national" else (
         "省级示范项目经费" if application.state == S.PROVINCIAL_DEMONSTRATION else "单位自筹")
     return [
         str(number), application.title, application.institution.name, application.institution.authority.name,
