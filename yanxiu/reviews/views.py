@@ -331,7 +331,7 @@ def results(request, pk):
     else:  # the first tier that has applications
         tier = next((t for t in review_round.tiers if ranking[t]), review_round.tiers[0])
     page = Paginator(ranking[tier], RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-    data = round_results(review_round, only=[standing.application_id for standing in page.object_list])
+    data = round_results(review_round, only=[standing.application_id for standing in page.object_list], ranking=ranking)
     labels = dict(Tier.choices)
     return render(request, "reviews/results.html", {
         "round": review_round, "results": data, "tab": "results", "tier": tier, "tier_label": labels[tier],

@@ -127,7 +127,7 @@ def round_ranking(review_round):
     return by_tier
 
 
-def round_results(review_round, only=None):
+def round_results(review_round, only=None, ranking=None):
     """Every detail of the round's results; `only` (application ids) limits the
     detail to those applications, e.g. one page of the ranking (their ranks then
     come from round_ranking, which sees the whole round)."""
@@ -174,7 +174,7 @@ def round_results(review_round, only=None):
             result.rank = rank
         by_tier[tier] = scored + unscored
     if only is not None:  # ranks and order among the whole round, not the page
-        whole = [standing for items in round_ranking(review_round).values() for standing in items]
+        whole = [standing for items in (ranking or round_ranking(review_round)).values() for standing in items]
         place = {standing.application_id: (n, standing.rank) for n, standing in enumerate(whole)}
         for items in by_tier.values():
             for result in items:

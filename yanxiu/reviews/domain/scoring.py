@@ -18,6 +18,7 @@ Everything is computed exactly (fractions) and rounded half-up to two
 decimals only for display, so rankings never depend on rounding.
 """
 
+import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -62,8 +63,25 @@ def exact_total(scores, criteria):
     missing = [c.key for c in criteria if c.key not in scores]
     if missing:
         raise ValueError(f"criteria not scored: {missing}")
-    weighted = sum(Fraction(c.weight) * exact(scores[c.key]) / c.max_score for c in criteria)
-    return 100 * weighted / weight_sum
+    # Integer arithmetic over a common denominator, one Fraction at the end: the
+    # same exact value as summing Fractions, several times faster (a round of
+    # thousands of reviews is totalled on every results page).
+    parts = []
+    for c in criteria:
+        numerator, denominator = _ratio(scores[c.key])
+        parts.append((c.weight * numerator, denominator * c.max_score))
+    common = math.lcm(*(d for _, d in parts))
+    weighted = sum(n * (common // d) for n, d in parts)
+    return Fraction(100 * weighted, common * weight_sum)
+
+
+def _ratio(value):
+    if isinstance(value, int):
+        return value, 1
+    if isinstance(value, Decimal):
+        return value.as_integer_ratio()
+    value = exact(value)
+    return value.numerator, value.denominator
 
 
 def review_total(scores, criteria):
