@@ -231,3 +231,18 @@ def test_the_pool_shows_each_applications_review_result(client, officer):
     rows = client.get(reverse("selection:pool", args=[application.call_id])).context["rows"]
     result = {a.pk: r for a, _, r in rows}[application.pk]
     assert (result.rank, result.submitted, result.summary.trimmed_mean) == (1, 1, Decimal("80.00"))
+
+
+def test_the_ministrys_answer_keeps_its_note_and_the_institution_sees_the_fallback(client, officer):
+    from yanxiu.audit.models import AuditEntry
+
+    national = forwarded("national")
+    decisions.stage(national, Outcome.NATIONAL_CANDIDATE, actor=officer)
+    decisions.publish(national.call, actor=officer)
+    client.force_login(officer)
+    client.post(reverse("selection:ministry_answer", args=[national.call_id, national.pk]),
+                {"selected": "no", "note": "人社厅函〔2026〕12号"})
+    assert AuditEntry.objects.for_object(national).last().reason == "人社厅函〔2026〕12号"
+    client.force_login(national.created_by)
+    page = client.get(reverse("applications:detail", args=[national.pk])).content.decode()
+    assert "已按通知自动转入省级项目" in page

@@ -47,9 +47,12 @@ def with_flag_data(queryset):
 def flag(application):
     institution = application.institution
     previous_year = application.call.previous_year_for_completion or application.call.year - 1
+    # A national application that fell back to the provincial tier came in a national
+    # batch, which needs no stamped 附件2, and is never resubmitted (附件4 第1条).
     needs_scan = (
         application.tier == "provincial"
         and application.state == ApplicationState.FORWARDED
+        and not application.fallback_from_national
         and not application.stamped_scans.all()
     )
     return Flags(
