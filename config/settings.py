@@ -50,13 +50,14 @@ INSTALLED_APPS = [
     "yanxiu.reference",
     "yanxiu.calls",
     "yanxiu.organisations",
-    "yanxiu.reviews",
     "yanxiu.documents",
     "yanxiu.selection",
     "yanxiu.applications",
     "yanxiu.batches",
     "yanxiu.audit",
     "yanxiu.notifications",
+    "yanxiu.reviews",
+    "yanxiu.delivery",
 ]
 
 MIDDLEWARE = [

@@ -14,9 +14,11 @@ urlpatterns = [
     path("batches/", include("yanxiu.batches.urls")),
     path("selection/", include("yanxiu.selection.urls")),
     path("documents/", include("yanxiu.documents.urls")),
-    path("reviews/", include("yanxiu.reviews.urls")),
     path("institution/", include("yanxiu.organisations.urls")),
     path("messages/", include("yanxiu.notifications.urls")),
+    path("reviews/", include("yanxiu.reviews.urls")),
+    path("delivery/", include("yanxiu.delivery.urls")),
+    path("p/", include("yanxiu.delivery.public_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -79,6 +79,7 @@ ACCESS = {
     "organisations:profile": ("get", HOSTS),
     "notifications:inbox": ("get", EVERYONE),
     "notifications:read": ("post", {"host"}),
+    "documents:export_batch": ("post", SEES_B),
 }
 
 
@@ -87,7 +88,7 @@ def named_urls(patterns=None, namespace=""):
         if isinstance(pattern, URLResolver):
             # the admin has its own staff checks; expert review has its own matrix
             # over every URL and role in tests/reviews/test_permissions.py
-            if pattern.namespace in ("admin", "reviews"):
+            if pattern.namespace in ("admin", "reviews", "delivery", "delivery_public"):
                 continue
             inner = namespace + (pattern.namespace + ":" if pattern.namespace else "")
             yield from named_urls(pattern.url_patterns, inner)
@@ -130,6 +131,7 @@ def world(settings):
         "documents:application_form": {"pk": a.pk, "fmt": "docx"}, "documents:summary_file": {"fmt": "xlsx"},
         "documents:export_status": {"pk": job.pk}, "documents:export_download": {"pk": job.pk},
         "notifications:read": {"pk": message.pk},
+        "documents:export_batch": {"batch_pk": batch.pk},
     }
     return users, a, batch, kwargs
 
@@ -165,3 +167,91 @@ def test_nobody_reaches_what_is_not_theirs(client, world):
             status = send(url).status_code
             assert status in (403, 404), (name, key, status)
     assert state_of(a, batch) == before
+
+
+# --- delivery: one programme, every URL --------------------------------------------------------
+
+
+def delivery_urls():
+    return [name for name in named_urls_all() if name.split(":")[0] in ("delivery", "delivery_public")]
+
+
+def named_urls_all(patterns=None, namespace=""):
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace + (pattern.namespace + ":" if pattern.namespace else "")
+            yield from named_urls_all(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield namespace + pattern.name
+
+
+PUBLIC = {"delivery_public:list", "delivery_public:programme", "delivery_public:thanks", "delivery_public:survey",
+          "delivery_public:verify"}
+OFFICE_ONLY = {"delivery:changes", "delivery:decide_change", "delivery:cost_standards", "delivery:cost_standard"}
+LISTS = {"delivery:list"}
+
+
+def test_nobody_reaches_another_institutions_programme(client):
+    from yanxiu.accounts.models import User
+    from yanxiu.core import demo
+    from yanxiu.delivery.models import Certificate, CertificateJob, ProgrammeFile
+    from yanxiu.reference.models import TrainingCostStandard
+    from tests.delivery.helpers import add_trainees, host_of, planned
+
+    demo.seed()
+    programme = planned("provincial", authority_code="350100-RS")
+    trainee = add_trainees(programme, 1)[0]
+    file = ProgrammeFile(programme=programme, kind="report", original_name="报告.pdf", extension=".pdf", size=8,
+                         uploaded_at=programme.application.created_at,
+                         uploaded_by=host_of(programme))
+    file.file.save("r.pdf", SimpleUploadedFile("r.pdf", b"%PDF-1.4"), save=True)
+    job = CertificateJob.objects.create(programme=programme, requested_by=host_of(programme),
+                                        created_at=programme.application.created_at)
+    change = programme.changes.create(changes={"venue": ["甲", "乙"]}, reason="场地调整", requested_by=host_of(programme),
+                                      requested_at=programme.application.created_at)
+    certificate = Certificate.objects.filter(trainee__programme=programme).first()
+    kwargs = {
+        "delivery:decide_change": {"change_pk": change.pk},
+        "delivery:cost_standard": {"standard_pk": TrainingCostStandard.objects.first().pk},
+        "delivery:budget": {"application_pk": programme.application_id},
+        "delivery:action": {"pk": programme.pk, "name": "submit_closing"},
+        "delivery:reveal_id": {"pk": programme.pk, "trainee_pk": trainee.pk},
+        "delivery:sign_in": {"pk": programme.pk, "fmt": "docx"},
+        "delivery:file": {"pk": programme.pk, "file_pk": file.pk},
+        "delivery:certificate_job": {"pk": programme.pk, "job_pk": job.pk},
+        "delivery_public:programme": {"pk": programme.pk},
+        "delivery_public:survey": {"token": programme.survey_token},
+        "delivery_public:verify": {"token": certificate.token if certificate else "no-such-token"},
+    }
+    outsiders = [User.objects.get(username=name) for name in ("zzzz", "xm_rsj", "expert1")]
+    title = programme.application.title
+    names = delivery_urls()
+    assert len(names) >= 30
+    for name in names:
+        url = reverse(name, kwargs=kwargs.get(name, {"pk": programme.pk} if "<int:pk>" in _route(name) else None))
+        client.logout()
+        response = client.get(url)
+        if name in PUBLIC:
+            assert response.status_code in (200, 302, 404), (name, response.status_code)
+            continue
+        assert response.status_code == 302 and response.url.startswith("/login/"), (name, "anonymous")
+        for user in outsiders:
+            client.force_login(user)
+            for method in ("get", "post"):
+                response = getattr(client, method)(url)
+                if name in LISTS:  # their own (empty) list: the programme must not show
+                    assert response.status_code in (200, 302, 403), (name, user.username)
+                    assert title not in response.content.decode(), (name, user.username)
+                else:
+                    assert response.status_code in (403, 404, 405), (name, user.username, method, response.status_code)
+    assert trainee.__class__.objects.get(pk=trainee.pk).state == trainee.state
+
+
+def _route(name):
+    namespace, _, short = name.partition(":")
+    for pattern in get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver) and pattern.namespace == namespace:
+            for inner in pattern.url_patterns:
+                if getattr(inner, "name", None) == short:
+                    return str(inner.pattern)
+    return ""

@@ -152,3 +152,44 @@ def test_one_form_is_fast(national):
     for _ in range(10):
         render_application_docx(national)
     assert (time.perf_counter() - started) / 10 < 0.05
+
+
+def test_rows_are_embedded_as_a_custom_xml_part(national):
+    from yanxiu.documents import embedded
+
+    archive = zipfile.ZipFile(io.BytesIO(render_application_docx(national)))
+    names = archive.namelist()
+    # The blank's own item1 (its bibliography store) stays; the rows are item2.
+    assert [n for n in names if n.startswith("customXml/")] == [
+        "customXml/item1.xml", "customXml/_rels/item1.xml.rels", "customXml/itemProps1.xml",
+        "customXml/itemProps2.xml", "customXml/_rels/item2.xml.rels", "customXml/item2.xml",
+    ]
+    rels = etree.fromstring(archive.read("word/_rels/document.xml.rels"))
+    targets = [r.get("Target") for r in rels if r.get("Type").endswith("/customXml")]
+    assert targets == ["../customXml/item1.xml", "../customXml/item2.xml"]
+    types = etree.fromstring(archive.read("[Content_Types].xml"))
+    overrides = {o.get("PartName"): o.get("ContentType") for o in types}
+    assert overrides["/customXml/itemProps2.xml"] == "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
+    props = etree.fromstring(archive.read("customXml/itemProps2.xml"))
+    assert props.get("{http://schemas.openxmlformats.org/officeDocument/2006/customXml}itemID") == embedded.ITEM_ID
+    part = etree.fromstring(archive.read("customXml/item2.xml"))
+    rows = embedded.from_xml(part)
+    assert rows == embedded.rows_of(national)
+    assert (len(rows.sessions), len(rows.lecturers)) == (8, 2)
+    assert rows.sessions[0] == {
+        "date": "2026-08-04", "half_day": "am", "topic": "专题1：生物育种与种业振前沿与实践", "speaker": "张教授",
+        "format": "keynote", "mode": "offline", "class_hours": "3.0",
+    }
+    assert rows.lecturers[1] == {
+        "name": "李院士", "title": "academician", "position": "中国工程院院士", "affiliation": "中国农业大学", "topic": "战略报告",
+    }
+    # What the rows print is what the form prints.
+    form = official_form(national)
+    sessions = embedded.clean_sessions(rows.sessions)
+    lecturers = embedded.clean_lecturers(rows.lecturers)
+    assert embedded.printed_schedule(rows.content_summary, sessions) == form.content
+    assert embedded.printed_lecturers(rows.lecturer_summary, lecturers) == form.lecturers
+    # python-docx (as Word would) opens the package.
+    import docx
+
+    assert docx.Document(io.BytesIO(render_application_docx(national))).tables

@@ -2,8 +2,10 @@
 
 import io
 import json
+import secrets
 import zipfile
 from datetime import date, timedelta
+from decimal import Decimal
 from email.message import EmailMessage
 
 import pytest
@@ -11,7 +13,9 @@ from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from yanxiu.applications.domain import editing
+from yanxiu.applications.enums import DeliveryMode, HalfDay, LecturerTitle, SessionFormat
 from yanxiu.applications.models import Application
+from yanxiu.documents.generate import pdf
 from yanxiu.documents.generate.forms_docx import render_application_docx
 from yanxiu.documents.imports.dates import DateUnreadable, parse_period
 from yanxiu.documents.imports.importer import import_source
@@ -25,6 +29,21 @@ from .helpers import NS, W, document_xml, expectation, handfill, replace_documen
 
 def run(name, data, actor, dry_run=True):
     return import_source(Source(name, data), actor=actor, dry_run=dry_run)
+
+
+SESSION_KEYS = ("date", "half_day", "topic", "speaker", "format", "mode", "class_hours")
+LECTURER_KEYS = ("name", "title", "position", "affiliation", "topic")
+
+
+def rows(application):
+    """(content_summary, sessions, lecturer_summary, lecturers) as plain values."""
+    application = Application.objects.get(pk=application.pk)
+    return (
+        application.content_summary,
+        [{key: getattr(s, key) for key in SESSION_KEYS} for s in application.sessions.all()],
+        application.lecturer_summary,
+        [{key: getattr(lt, key) for key in LECTURER_KEYS} for lt in application.lecturers.all()],
+    )
 
 
 # --- the shared hand-filled examples ------------------------------------------------------
@@ -70,11 +89,159 @@ def test_import_creates_a_draft_with_checks(province):
 
 
 def test_round_trip_of_the_demo_applications(demo, province):
-    for original in Application.objects.select_related("call", "institution").exclude(title=""):
+    originals = list(Application.objects.select_related("call", "institution").exclude(title=""))
+    assert len(originals) == 5
+    for original in originals:
         result = run(f"{original.pk}.docx", render_application_docx(original), province, dry_run=False)
         assert result.status == "imported", result.problems
         assert form_part(result.application) == form_part(application_json(original))
         assert result.application["institution"] == {"name": original.institution.name, "uscc": original.institution.uscc}
+        imported = Application.objects.get(pk=result.application_id)
+        assert rows(imported) == rows(original)
+        assert len(rows(imported)[1]) >= 4 and len(rows(imported)[3]) == 2
+        codes = [p.code for p in result.problems]
+        assert [c for c in codes if c.startswith("import.") or c in ("schedule.empty", "lecturers.empty")] == []
+
+
+def _edit_tagged(data, tag, old, new):
+    """The form with `old` replaced by `new` in one tagged field, as a person would in Word."""
+    root = document_xml(data)
+    changed = 0
+    for sdt in root.iter(f"{{{W}}}sdt"):
+        if sdt.find("w:sdtPr/w:tag", NS).get(f"{{{W}}}val") == tag:
+            for t in sdt.findall(".//w:t", NS):
+                changed += old in t.text
+                t.text = t.text.replace(old, new)
+    assert changed
+    return replace_document(data, root)
+
+
+def test_edited_schedule_text_keeps_the_text_and_warns(national, province):
+    original = rows(national)
+    data = _edit_tagged(render_application_docx(national), "yx:content", "（主讲：张教授）", "（主讲：王教授）")
+    result = run("edited.docx", data, province, dry_run=False)
+    assert result.status == "imported"
+    edited = [p.as_dict() for p in result.problems if p.code.startswith("import.")]
+    assert edited == [{
+        "code": "import.schedule_edited",
+        "severity": "warning",
+        "message": "“研修内容和方式”的文字在系统生成后被修改过，无法恢复逐条日程安排，仅导入了文字；请在系统中核对。",
+    }]
+    imported = Application.objects.get(pk=result.application_id)
+    summary, sessions, lecturer_summary, lecturers = rows(imported)
+    assert summary == application_json(national)["content"].replace("（主讲：张教授）", "（主讲：王教授）")
+    assert sessions == []
+    assert (lecturer_summary, lecturers) == (original[2], original[3])  # untouched: restored
+    assert result.application["content"] == summary
+    codes = [p.code for p in result.problems]
+    assert "schedule.empty" in codes and "lecturers.empty" not in codes
+
+
+def test_edited_lecturer_text_keeps_the_text_and_warns(provincial, province):
+    original = rows(provincial)
+    data = _edit_tagged(render_application_docx(provincial), "yx:lecturers", "★", "")
+    result = run("edited.docx", data, province, dry_run=False)
+    assert [(p.code, p.severity) for p in result.problems if p.code.startswith("import.")] == [("import.lecturers_edited", "warning")]
+    imported = Application.objects.get(pk=result.application_id)
+    assert rows(imported)[:2] == original[:2]
+    assert rows(imported)[3] == []
+    assert rows(imported)[2] == application_json(provincial)["lecturers"].replace("★", "")
+
+
+def test_hand_filled_form_without_embedded_rows_is_text_only(province, demo):
+    data = handfill("att2", {(0, 1): "测试研修班", (8, 2): "泉州文博数字研究中心", (5, 1): "5月12日上午 主题报告：数字化保护"})
+    result = run("hand.docx", data, province, dry_run=False)
+    assert [p.code for p in result.problems if p.code.startswith("import.")] == []
+    imported = Application.objects.get(pk=result.application_id)
+    assert rows(imported) == ("5月12日上午 主题报告：数字化保护", [], "", [])
+
+
+def _with_rows_part(data, content):
+    """The form with its embedded rows part replaced by `content`."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            body = source.read(info.filename)
+            if info.filename.startswith("customXml/item") and b"urn:yanxiu:form-rows:1" in body:
+                body = content(body)
+            archive.writestr(info.filename, body)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "change,code,message",
+    [
+        (lambda body: body.replace(b"?>", b'?><!DOCTYPE r [<!ENTITY x "boom">]>', 1), "import.rows_unreadable",
+         "表内嵌的日程安排和授课专家数据含有不允许的 XML 声明（DOCTYPE/ENTITY），已忽略，仅导入了文字。"),
+        (lambda body: body.replace(b'version="1"', b'version="9"'), "import.rows_unreadable",
+         "表内嵌的日程安排和授课专家数据格式不正确，已忽略，仅导入了文字。"),
+        (lambda body: body.replace(b"<yx:half_day>am</yx:half_day>", b"<yx:half_day>midnight</yx:half_day>", 1), "import.rows_invalid",
+         "表内嵌的逐条日程安排不符合填写要求，未恢复，“研修内容和方式”仅导入了文字。"),
+        (lambda body: body.replace(b"<yx:summary>", b"<yx:summary>" + secrets.token_hex(600_000).encode(), 1), "import.rows_unreadable",
+         "表内嵌的日程安排和授课专家数据过大，已忽略，仅导入了文字。"),
+        (lambda body: body.replace(b"</yx:rows>", b"</yx:rowz>"), "import.rows_unreadable",
+         "表内嵌的日程安排和授课专家数据已损坏，已忽略，仅导入了文字。"),
+    ],
+    ids=["doctype", "version", "invalid-choice", "oversized", "bad-xml"],
+)
+def test_unsafe_or_invalid_embedded_rows_fall_back_to_text(national, province, change, code, message):
+    result = run("forged.docx", _with_rows_part(render_application_docx(national), change), province, dry_run=False)
+    assert result.status == "imported"
+    assert [p.as_dict() for p in result.problems if p.code.startswith("import.")] == [{"code": code, "severity": "warning", "message": message}]
+    imported = Application.objects.get(pk=result.application_id)
+    assert rows(imported)[1] == []
+    assert form_part(result.application) == form_part(application_json(national))
+
+
+@pytest.mark.skipif(not pdf.is_available(), reason="LibreOffice is not installed")
+def test_embedded_rows_survive_a_libreoffice_save(national, province):
+    """LibreOffice keeps the custom XML part as it is. LibreOffice 7.4, though,
+    saves the inline content controls with their text repeated and without
+    their tags, so the printed schedule no longer matches the rows: the import
+    then keeps the (garbled) text and says so instead of restoring the rows."""
+    from yanxiu.documents import embedded
+    from yanxiu.documents.imports.reader import read_document
+    from yanxiu.documents.imports.safety import open_docx
+
+    converted = pdf.convert(render_application_docx(national), ".docx", "docx")
+    doc = read_document(open_docx(converted))
+    assert embedded.from_xml(doc.embedded) == embedded.rows_of(national)
+    result = run("libreoffice.docx", converted, province, dry_run=False)
+    if doc.tags:  # a LibreOffice that saves content controls faithfully
+        assert [p.code for p in result.problems if p.code.startswith("import.")] == []
+        assert rows(Application.objects.get(pk=result.application_id)) == rows(national)
+    else:
+        assert result.status == "imported"
+        codes = [p.code for p in result.problems]
+        assert "import.schedule_edited" in codes and "import.lecturers_edited" in codes
+        assert rows(Application.objects.get(pk=result.application_id))[1::2] == ([], [])
+
+
+def test_submission_date_is_printed_on_att2_and_read_back(provincial, province):
+    from django.utils import timezone
+
+    assert timezone.localdate(provincial.submitted_at) == date(2026, 2, 10)
+    data = render_application_docx(provincial)
+    texts = ["".join(t.text or "" for t in p.iter(f"{{{W}}}t")) for p in document_xml(data).find("w:body", NS).findall("w:p", NS)]
+    assert texts[4] == "申报时间：2026年2月10日"
+    result = run("submitted.docx", data, province)
+    assert result.application["submitted"] == "2026-02-10"
+    assert form_part(result.application) == form_part(application_json(provincial))
+
+
+def test_submission_date_is_the_local_date(provincial, province):
+    from datetime import datetime, timezone as tz
+
+    provincial.submitted_at = datetime(2026, 2, 9, 17, 30, tzinfo=tz.utc)  # 2026-02-10 01:30 in Fuzhou
+    data = render_application_docx(provincial)
+    texts = ["".join(t.text or "" for t in p.iter(f"{{{W}}}t")) for p in document_xml(data).find("w:body", NS).findall("w:p", NS)]
+    assert texts[4] == "申报时间：2026年2月10日"
+    provincial.submitted_at = None
+    data = render_application_docx(provincial)
+    texts = ["".join(t.text or "" for t in p.iter(f"{{{W}}}t")) for p in document_xml(data).find("w:body", NS).findall("w:p", NS)]
+    assert texts[4] == "申报时间：  年  月  日"
+    assert run("blank-date.docx", data, province).application["submitted"] is None
 
 
 def test_round_trip_after_a_person_edits_the_tagged_form(national, province):
@@ -159,7 +326,23 @@ def applications(draw):
     areas = list(call.topic_areas.all())
     chosen = draw(st.lists(st.sampled_from(areas), unique=True, max_size=3))
     claims = {area: draw(PARA) for area in chosen}
-    editing.save_draft(application, fields=fields, sessions=[], lecturers=[], claims=claims, actor=actor, expected_version=application.version)
+    sessions = draw(st.lists(st.fixed_dictionaries({
+        "date": st.integers(0, 9).map(lambda n: start + timedelta(days=n)),
+        "half_day": st.sampled_from(HalfDay.values),
+        "topic": LINE,
+        "speaker": st.one_of(st.just(""), LINE),
+        "format": st.sampled_from(SessionFormat.values),
+        "mode": st.sampled_from(DeliveryMode.values),
+        "class_hours": st.sampled_from([Decimal(n) / 2 for n in range(1, 9)]),
+    }), max_size=6))
+    lecturers = draw(st.lists(st.fixed_dictionaries({
+        "name": LINE,
+        "title": st.sampled_from(LecturerTitle.values),
+        "position": st.one_of(st.just(""), LINE),
+        "affiliation": LINE,
+        "topic": st.one_of(st.just(""), LINE),
+    }), max_size=4))
+    editing.save_draft(application, fields=fields, sessions=sessions, lecturers=lecturers, claims=claims, actor=actor, expected_version=application.version)
     return Application.objects.select_related("call", "institution", "domain", "competent_department").get(pk=application.pk)
 
 
@@ -168,9 +351,11 @@ def applications(draw):
 @given(data=st.data())
 def test_round_trip_property(demo, province, data):
     original = data.draw(applications())
-    result = run("generated.docx", render_application_docx(original), province)
-    assert result.status == "checked", [p.message for p in result.problems]
+    result = run("generated.docx", render_application_docx(original), province, dry_run=False)
+    assert result.status == "imported", [p.message for p in result.problems]
     assert form_part(result.application) == form_part(application_json(original))
+    assert rows(Application.objects.get(pk=result.application_id)) == rows(original)
+    assert [p.code for p in result.problems if p.code.startswith("import.rows") or p.code.endswith("_edited")] == []
 
 
 # --- tolerant reading of hand-filled forms ---------------------------------------------------------

@@ -95,3 +95,35 @@ def test_application_page_links_the_downloads(client, national):
     page = client.get(reverse("applications:detail", args=[national.pk])).content.decode()
     assert f'href="/documents/applications/{national.pk}/form.docx"' in page
     assert f'href="/documents/applications/{national.pk}/form.pdf"' in page
+
+
+def test_batch_export_zips_the_batch_forms(client, demo, django_capture_on_commit_callbacks):
+    from yanxiu.batches.models import Batch
+
+    batch = Batch.objects.get()
+    member = batch.applications.get()
+    login(client, "nyt")
+    page = client.get(reverse("batches:detail", args=[batch.pk])).content.decode()
+    assert f'action="{reverse("documents:export_batch", args=[batch.pk])}"' in page
+    assert client.get(reverse("documents:export_batch", args=[batch.pk])).status_code == 405
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("documents:export_batch", args=[batch.pk]))
+    job = ExportJob.objects.get()
+    assert response.url == reverse("documents:export_status", args=[job.pk])
+    assert (job.batch, job.call, job.state, job.total, job.description) == (batch, batch.call, "done", 3, f"{batch} 全部申报表")
+    download = client.get(reverse("documents:export_download", args=[job.pk]))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
+    assert archive.namelist() == [
+        f"{member.institution.authority.name}/附件1-{member.title}-{member.pk}.docx",
+        "附件3-汇总表-2026.xlsx",
+        "附件3-汇总表-2026.docx",
+    ]
+
+
+@pytest.mark.parametrize("username", ["fz_rsj", "zhongye"])
+def test_batch_export_is_only_for_those_who_see_the_batch(client, demo, username):
+    from yanxiu.batches.models import Batch
+
+    login(client, username)
+    assert client.post(reverse("documents:export_batch", args=[Batch.objects.get().pk])).status_code == 404
+    assert ExportJob.objects.count() == 0

@@ -90,6 +90,7 @@ HOST_KEYS = {
 # Chinese names of the fields, for content-control titles and import reports.
 FIELD_LABELS = {
     "applicant": "申报单位",
+    "submitted": "申报时间",
     "title": "项目名称",
     "period": "办班时间",
     "venue": "办班地点",

@@ -38,6 +38,9 @@ class ExportJob(models.Model):
 
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     call = models.ForeignKey("calls.Call", on_delete=models.CASCADE, verbose_name="年度通知")
+    batch = models.ForeignKey(
+        "batches.Batch", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name="报送批次"
+    )  # only this batch's forms; empty: every form of the call the requester sees
     description = models.CharField("范围", max_length=200)
     state = models.CharField("状态", max_length=20, choices=State.choices, default=State.QUEUED)
     total = models.PositiveIntegerField("文件总数", default=0)

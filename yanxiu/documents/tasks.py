@@ -1,4 +1,4 @@
-"""Background jobs: the bulk zip of every form of a call (or one authority)."""
+"""Background jobs: the bulk zip of every form of a call (or one authority, or one batch)."""
 
 import io
 import zipfile
@@ -18,19 +18,26 @@ from .models import ExportJob
 
 def export_queryset(job):
     user = User.objects.get(pk=job.requested_by_id)
+    applications = Application.objects.visible_to(user).filter(call_id=job.call_id)
+    if job.batch_id:
+        # A batch's forms, in the authority's order (as on its 附件3).
+        applications = applications.filter(batch_id=job.batch_id)
+        order = ("authority_rank", "pk")
+    else:
+        applications = applications.filter(state__in=SUMMARY_STATES)
+        order = ("institution__authority__code", "tier", "pk")
     return (
-        Application.objects.visible_to(user)
-        .filter(call_id=job.call_id, state__in=SUMMARY_STATES)
+        applications
         .select_related("call", "institution", "institution__authority", "domain", "competent_department")
         .prefetch_related("call__tier_rules", "call__topic_areas", "topic_claims__area", "sessions", "lecturers")
-        .order_by("institution__authority__code", "tier", "pk")
+        .order_by(*order)
     )
 
 
 @task()
 def build_export(job_id):
     """Idempotent: a rerun rebuilds the zip from scratch."""
-    job = ExportJob.objects.select_related("call").get(pk=job_id)
+    job = ExportJob.objects.select_related("call", "batch__authority").get(pk=job_id)
     applications = list(export_queryset(job))
     ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.RUNNING, total=len(applications) + 2, done=0)
     try:
@@ -43,7 +50,8 @@ def build_export(job_id):
                 archive.writestr(f"{folder}/{rule.form_label}-{title}-{application.pk}.docx", render_application_docx(application))
                 if number % 10 == 0:
                     ExportJob.objects.filter(pk=job.pk).update(done=number)
-            sheet = summary_sheet(applications, year=job.call.year, signer="")
+            signer = job.batch.authority.name if job.batch_id else ""
+            sheet = summary_sheet(applications, year=job.call.year, signer=signer)
             archive.writestr(f"附件3-汇总表-{job.call.year}.xlsx", render_summary_xlsx(sheet))
             archive.writestr(f"附件3-汇总表-{job.call.year}.docx", render_summary_docx(sheet))
         job.refresh_from_db()

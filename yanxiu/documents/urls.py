@@ -8,6 +8,7 @@ urlpatterns = [
     path("summary/", views.summary, name="summary"),
     path("summary/summary.<str:fmt>", views.summary, name="summary_file"),
     path("exports/", views.export_start, name="export_start"),
+    path("exports/batch/<int:batch_pk>/", views.export_batch, name="export_batch"),
     path("exports/<int:pk>/", views.export_status, name="export_status"),
     path("exports/<int:pk>/download/", views.export_download, name="export_download"),
     path("import/", views.upload, name="upload"),

@@ -111,6 +111,18 @@ def export_start(request):
     return redirect("documents:export_status", pk=job.pk)
 
 
+@login_required
+@require_POST
+def export_batch(request, batch_pk):
+    """The zip of one batch's forms and its 附件3, for anyone who may see the batch."""
+    from yanxiu.batches.models import Batch
+
+    batch = get_object_or_404(Batch.objects.visible_to(request.user).select_related("call", "authority"), pk=batch_pk)
+    job = ExportJob.objects.create(requested_by=request.user, call=batch.call, batch=batch, description=f"{batch} 全部申报表")
+    transaction.on_commit(lambda: build_export.enqueue(job.pk))
+    return redirect("documents:export_status", pk=job.pk)
+
+
 def _own_job(request, pk):
     return get_object_or_404(ExportJob, pk=pk, requested_by=request.user)
 

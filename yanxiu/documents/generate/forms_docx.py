@@ -8,14 +8,17 @@ office's and stay empty (附件4 第2条).
 
 import copy
 
-from yanxiu.applications.interfaces.form_context import official_form
+from django.utils import timezone
+
+from yanxiu.applications.interfaces.form_context import date_text, official_form
 from yanxiu.calls.enums import TopicAreaCode
 
-from .. import layout
+from .. import embedded, layout
 from .ooxml import (
     IdSource,
     checkbox_control,
     core_properties,
+    custom_xml_slot,
     first_rpr,
     fix_table_layout,
     package,
@@ -110,9 +113,24 @@ def _fill_opinion(tc, text, ids):
     first.addprevious(paragraph([text_control(_tag("opinion"), _alias("opinion"), text, rpr, ids)]))
 
 
-def render_official_form(form, uscc=""):
-    """The .docx bytes of one OfficialForm (`uscc`: the institution's, kept in the
-    document properties so the importer can match the institution)."""
+def _fill_submitted(p, text, ids):
+    """附件2's 申报时间 line, filled with the submission date."""
+    rpr = first_rpr(p)
+    for run in p.findall(w("r")):
+        p.remove(run)
+    for node in text_runs("申报时间：", rpr):
+        p.append(node)
+    p.append(text_control(_tag("submitted"), _alias("submitted"), text, rpr, ids))
+
+
+def render_official_form(form, uscc="", embedded_rows=None, submitted=None):
+    """The .docx bytes of one OfficialForm.
+
+    `uscc`: the institution's, kept in the document properties so the importer
+    can match the institution. `embedded_rows`: the application's EmbeddedRows (schedule
+    and lecturers), embedded as a custom XML part so an import restores them.
+    `submitted`: the submission date, printed on 附件2's 申报时间 line.
+    """
     _, template = skeleton(form.form_key)
     document = copy.deepcopy(template)
     body = document.find(w("body"))
@@ -133,6 +151,8 @@ def render_official_form(form, uscc=""):
         applicant.append(text_control(_tag("applicant"), _alias("applicant"), form.host.get("单位名称", ""), rpr, ids))
         for node in text_runs("（盖章）", rpr):
             applicant.append(node)
+        if submitted:
+            _fill_submitted(paragraphs[4], date_text(submitted), ids)
 
     table = body.find(w("tbl"))
     fix_table_layout(table)
@@ -159,12 +179,26 @@ def render_official_form(form, uscc=""):
     _fill_base(_cell(rows, layout.BASE_SLOT[key]), form, ids)
     if key in layout.OPINION_SLOT:
         _fill_opinion(_cell(rows, layout.OPINION_SLOT[key]), form.opinion, ids)
-    core = core_properties(form.title or form.form_label, f"uscc:{uscc}" if uscc else "")
-    return package(key, document, {"docProps/core.xml": core})
+    overrides = {"docProps/core.xml": core_properties(form.title or form.form_label, f"uscc:{uscc}" if uscc else "")}
+    if embedded_rows is not None:
+        item, parts = custom_xml_slot(key, embedded.ITEM_ID, embedded.NS)
+        overrides.update(parts)
+        overrides[item] = embedded.to_xml(embedded_rows)
+    return package(key, document, overrides)
+
+
+def submission_date(application):
+    """The local date the application was submitted, or None."""
+    return timezone.localdate(application.submitted_at) if application.submitted_at else None
 
 
 def render_application_docx(application):
-    return render_official_form(official_form(application), uscc=application.institution.uscc)
+    return render_official_form(
+        official_form(application),
+        uscc=application.institution.uscc,
+        embedded_rows=embedded.rows_of(application),
+        submitted=submission_date(application),
+    )
 
 
 def form_filename(application, extension="docx"):

@@ -277,6 +277,57 @@ def core_properties(title, identifier):
     return CORE_TEMPLATE.format(title=escape(clean_xml_text(title)), identifier=escape(identifier)).encode("utf-8")
 
 
+PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
+REL_CUSTOM_XML = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml"
+REL_CUSTOM_XML_PROPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXmlProps"
+CUSTOM_XML_PROPS_TYPE = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
+DATASTORE = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
+
+
+def _xml_bytes(root):
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+@lru_cache(maxsize=None)
+def custom_xml_slot(form_key, item_id, schema_uri):
+    """(name of a new custom XML item, the other parts it needs) for a form.
+
+    The other parts are the item properties, the item's relationship to them,
+    and the blank's document relationships and content types with the new
+    item added; pass them with the item's bytes to `package()`.
+    """
+    parts, _ = skeleton(form_key)
+    number = 1
+    while f"customXml/item{number}.xml" in parts:
+        number += 1
+    item = f"customXml/item{number}.xml"
+    props = f"customXml/itemProps{number}.xml"
+
+    store = etree.Element(f"{{{DATASTORE}}}datastoreItem", nsmap={"ds": DATASTORE})
+    store.set(f"{{{DATASTORE}}}itemID", item_id)
+    refs = etree.SubElement(store, f"{{{DATASTORE}}}schemaRefs")
+    etree.SubElement(refs, f"{{{DATASTORE}}}schemaRef").set(f"{{{DATASTORE}}}uri", schema_uri)
+
+    item_rels = etree.Element(f"{{{PACKAGE_RELS}}}Relationships", nsmap={None: PACKAGE_RELS})
+    etree.SubElement(item_rels, f"{{{PACKAGE_RELS}}}Relationship", Id="rId1", Type=REL_CUSTOM_XML_PROPS, Target=f"itemProps{number}.xml")
+
+    document_rels = etree.fromstring(parts["word/_rels/document.xml.rels"])
+    taken = {rel.get("Id") for rel in document_rels}
+    rel_id = next(f"rIdYx{n}" for n in range(1, 1000) if f"rIdYx{n}" not in taken)
+    etree.SubElement(document_rels, f"{{{PACKAGE_RELS}}}Relationship", Id=rel_id, Type=REL_CUSTOM_XML, Target=f"../{item}")
+
+    types = etree.fromstring(parts["[Content_Types].xml"])
+    etree.SubElement(types, f"{{{CONTENT_TYPES}}}Override", PartName=f"/{props}", ContentType=CUSTOM_XML_PROPS_TYPE)
+
+    return item, {
+        props: _xml_bytes(store),
+        f"customXml/_rels/item{number}.xml.rels": _xml_bytes(item_rels),
+        "word/_rels/document.xml.rels": _xml_bytes(document_rels),
+        "[Content_Types].xml": _xml_bytes(types),
+    }
+
+
 def package(form_key, document, overrides=None):
     """The .docx bytes: the blank's parts with a new document.xml."""
     parts, _ = skeleton(form_key)

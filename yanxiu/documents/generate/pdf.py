@@ -45,6 +45,11 @@ def is_available():
 
 def convert_to_pdf(data: bytes, suffix: str = ".docx", timeout: int = 120) -> bytes:
     """Convert a .docx or .xlsx (bytes) to PDF (bytes)."""
+    return convert(data, suffix, "pdf", timeout)
+
+
+def convert(data: bytes, suffix: str = ".docx", target_format: str = "pdf", timeout: int = 120) -> bytes:
+    """Convert a document (bytes) with LibreOffice to `target_format` ("pdf", "docx", …)."""
     soffice = soffice_path()
     if soffice is None:
         raise ConverterMissing(MISSING_MESSAGE)
@@ -63,16 +68,16 @@ def convert_to_pdf(data: bytes, suffix: str = ".docx", timeout: int = 120) -> by
             "--norestore",
             "--nolockcheck",
             "--convert-to",
-            "pdf",
+            target_format,
             "--outdir",
-            str(work),
+            str(work / "out"),
             str(source),
         ]
         try:
             completed = subprocess.run(command, env=env, capture_output=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired as exc:
             raise ConversionFailed("PDF 转换超时，请稍后重试或下载 Word 版本。") from exc
-        target = work / "document.pdf"
+        target = work / "out" / f"document.{target_format}"
         if completed.returncode != 0 or not target.exists():
             detail = (completed.stderr or completed.stdout).decode("utf-8", "replace")[-300:]
             raise ConversionFailed(f"PDF 转换失败，请下载 Word 版本。（{detail.strip()}）")

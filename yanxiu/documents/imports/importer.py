@@ -19,7 +19,7 @@ from yanxiu.calls.models import Call
 from yanxiu.organisations.models import Authority, Institution
 from yanxiu.reference.models import CompetentDepartment, ProfessionalDomain
 
-from ..interfaces.export import FUNDING_VALUES, application_json, record_json
+from ..interfaces.export import FUNDING_VALUES, application_json, iso, record_json
 from ..layout import FIELD_LABELS
 from ..models import SummarySheet
 from .parse_forms import Problem, compact, parse_application_form, parse_summary, recognise, split_trainees
@@ -161,8 +161,8 @@ def model_fields(parsed):
         "funding": FUNDING_VALUES.get(rec["funding"], ""),
         "funding_source": rec["funding_source"],
         "purpose": rec["purpose"],
-        "content_summary": rec["content"],
-        "lecturer_summary": rec["lecturers"],
+        "content_summary": parsed.schedule.summary if parsed.schedule else rec["content"],
+        "lecturer_summary": parsed.lecturer_rows.summary if parsed.lecturer_rows else rec["lecturers"],
         "trainee_description": description,
         "planned_trainees": planned,
         "recruitment_scope": scope,
@@ -191,7 +191,8 @@ def _validated(fields, parsed):
     return clean
 
 
-def _fields_read(record):
+def _fields_read(parsed):
+    record = parsed.record
     read = []
     for key, label in (
         ("title", "项目名称"), ("start", "办班时间"), ("venue", "办班地点"), ("domain", FIELD_LABELS["domain"]),
@@ -202,16 +203,22 @@ def _fields_read(record):
     ):
         if record.get(key):
             read.append(label)
+    if parsed.schedule and parsed.schedule.rows:
+        read.append(f"日程安排{len(parsed.schedule.rows)}条")
+    if parsed.lecturer_rows and parsed.lecturer_rows.rows:
+        read.append(f"授课专家{len(parsed.lecturer_rows.rows)}人")
+    if parsed.submitted:
+        read.append("申报时间")
     return read
 
 
 def _import_application(result, parsed, source, actor, dry_run):
     rec = parsed.record
-    result.fields = _fields_read(rec)
+    result.fields = _fields_read(parsed)
     call = find_call(parsed.year)
     institution = find_institution(rec["host"], parsed.uscc)
     result.problems.extend(parsed.problems)
-    result.application = record_json(rec, call=call.year if call else None)
+    result.application = record_json(rec, call=call.year if call else None, submitted=iso(parsed.submitted))
     if call is None:
         raise Refused("import.no_call", "系统中没有对应年度的申报通知，无法导入。")
     if institution is None:
@@ -241,12 +248,15 @@ def _import_application(result, parsed, source, actor, dry_run):
         with transaction.atomic():
             application = editing.create_application(call=call, tier=rec["tier"], institution=institution, actor=actor)
             editing.save_draft(
-                application, fields=fields, sessions=[], lecturers=[], claims=claims,
+                application, fields=fields, claims=claims,
+                sessions=parsed.schedule.rows if parsed.schedule else [],
+                lecturers=parsed.lecturer_rows.rows if parsed.lecturer_rows else [],
                 actor=actor, expected_version=application.version,
             )
             audit(application, action="import", label="从Word申报表导入", actor=actor, reason=source.name[:300])
             application = Application.objects.select_related("call", "institution", "domain", "competent_department").get(pk=application.pk)
             exported = application_json(application)
+            exported["submitted"] = iso(parsed.submitted)  # the form's 申报时间 (a draft is not submitted)
             checks = run_checks(application)
             if dry_run:
                 exported["id"] = None

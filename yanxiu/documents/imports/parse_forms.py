@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 
 from yanxiu.calls.enums import RecruitmentScope, TopicAreaCode
 
-from .. import layout
+from yanxiu.core.validators import normalise_spaces
+
+from .. import embedded, layout
 from .dates import DateUnreadable, parse_period
 from .ticks import mark_state
 
@@ -74,9 +76,19 @@ class Parsed:
     tagged: bool = False
     year: int = None
     uscc: str = ""
+    # Restored from the rows a generated form embeds (None: text only).
+    schedule: "Restored" = None
+    lecturer_rows: "Restored" = None
+    submitted: object = None  # 附件2's 申报时间, a date
 
     def problem(self, code, message, severity="warning"):
         self.problems.append(Problem(code, severity, message))
+
+
+@dataclass
+class Restored:
+    summary: str  # content_summary / lecturer_summary
+    rows: list  # ScheduleSession / Lecturer values, in order
 
 
 # --- recognising the form ---------------------------------------------------------
@@ -362,6 +374,74 @@ def opinion_text(text):
     return clean_text("\n".join(lines))
 
 
+ROW_PARTS = (
+    # record key, label, summary attribute, rows attribute, clean, printed text, Parsed attribute, code, what
+    ("content", "研修内容和方式", "content_summary", "sessions", embedded.clean_sessions, embedded.printed_schedule,
+     "schedule", "import.schedule_edited", "逐条日程安排"),
+    ("lecturers", "授课专家情况", "lecturer_summary", "lecturers", embedded.clean_lecturers, embedded.printed_lecturers,
+     "lecturer_rows", "import.lecturers_edited", "授课专家名单"),
+)
+
+
+UNREADABLE_REASONS = {
+    "import.malicious": "含有不允许的 XML 声明（DOCTYPE/ENTITY）",
+    "import.zip_bomb": "过大",
+    "import.corrupt": "已损坏",
+}
+
+
+def same_text(a, b):
+    return normalise_spaces(clean_text(a)) == normalise_spaces(clean_text(b))
+
+
+def restore_rows(doc, parsed):
+    """Restore the schedule and lecturer rows a generated form embeds.
+
+    Each list comes back only while the field's text on the form is still the
+    text these rows print; otherwise the text is kept and the report says so.
+    """
+    if doc.embedded_refused is not None:
+        reason = UNREADABLE_REASONS.get(doc.embedded_refused.code, "无法解析")
+        parsed.problem("import.rows_unreadable", f"表内嵌的日程安排和授课专家数据{reason}，已忽略，仅导入了文字。")
+        return
+    if doc.embedded is None:
+        return  # a hand-filled form
+    try:
+        rows = embedded.from_xml(doc.embedded)
+    except embedded.Unreadable:
+        parsed.problem("import.rows_unreadable", "表内嵌的日程安排和授课专家数据格式不正确，已忽略，仅导入了文字。")
+        return
+    for key, label, summary_name, rows_name, clean, printed, target, code, what in ROW_PARTS:
+        summary = getattr(rows, summary_name)
+        try:
+            values = clean(getattr(rows, rows_name))
+        except embedded.ValidationError:
+            parsed.problem("import.rows_invalid", f"表内嵌的{what}不符合填写要求，未恢复，“{label}”仅导入了文字。")
+            continue
+        if same_text(parsed.record[key], printed(summary, values)):
+            setattr(parsed, target, Restored(summary, values))
+        else:
+            parsed.problem(code, f"“{label}”的文字在系统生成后被修改过，无法恢复{what}，仅导入了文字；请在系统中核对。")
+
+
+SUBMITTED_RE = re.compile(r"申报时间[：:](\d{4})年(\d{1,2})月(\d{1,2})日")
+
+
+def read_submitted(doc):
+    """附件2's 申报时间 (“申报时间：2026年2月10日”), or None while the line is blank."""
+    from datetime import date
+
+    text = _tag(doc, "submitted")
+    text = f"申报时间：{text}" if text is not None else "\n".join(doc.paragraphs[:8])
+    match = SUBMITTED_RE.search(compact(text))
+    if not match:
+        return None
+    try:
+        return date(*(int(g) for g in match.groups()))
+    except ValueError:
+        return None
+
+
 def parse_application_form(doc, form, default_year=None):
     parsed = Parsed(form=form, tagged=doc.tagged)
     heading = compact("".join(doc.paragraphs[:8]))
@@ -414,6 +494,10 @@ def parse_application_form(doc, form, default_year=None):
     record["base"], record["base_batch"] = _read_base(doc, raw.get("base"), parsed)
     opinion = _tag(doc, "opinion")
     record["opinion"] = clean_text(opinion) if opinion is not None else opinion_text(raw.get("opinion", ""))
+
+    restore_rows(doc, parsed)
+    if form == "att2":
+        parsed.submitted = read_submitted(doc)
 
     if form == "att1" and any(compact(raw.get(f"applicant.{n}", "")) for n in SECTION_FIELDS.values()):
         parsed.problem("import.applicant_rows", "附件1的“申报单位信息”由省人社厅填写，承办单位无需填写；已忽略其中内容。")

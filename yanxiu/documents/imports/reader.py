@@ -34,6 +34,8 @@ class DocxText:
     tags: dict = field(default_factory=dict)  # "yx:title" -> text
     checked: dict = field(default_factory=dict)  # "yx:scope.digital" -> bool (w14:checked)
     identifier: str = ""  # docProps dc:identifier
+    embedded: object = None  # the parsed rows part of a generated form (embedded.py), or None
+    embedded_refused: object = None  # a Refused: the rows part was there but could not be read
 
     @property
     def tagged(self):
@@ -136,7 +138,11 @@ def _table_rows(tbl):
 def read_document(opened):
     root = opened.document
     body = root.find(w("body"))
-    result = DocxText(identifier=opened.identifier)
+    result = DocxText(
+        identifier=opened.identifier,
+        embedded=getattr(opened, "embedded", None),
+        embedded_refused=getattr(opened, "embedded_refused", None),
+    )
     if body is None:
         return result
     for child in body.iterchildren():

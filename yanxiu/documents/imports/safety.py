@@ -5,6 +5,7 @@ importer records it for the file and goes on with the others.
 """
 
 import io
+import re
 import zipfile
 
 from django.conf import settings
@@ -107,9 +108,40 @@ def parse_xml(data: bytes):
 
 
 class OpenedDocx:
-    def __init__(self, document, identifier):
+    def __init__(self, document, identifier, embedded=None, embedded_refused=None):
         self.document = document  # parsed word/document.xml
         self.identifier = identifier  # docProps/core.xml dc:identifier ("uscc:…" if the system made it)
+        self.embedded = embedded  # the parsed rows part the system embeds (see embedded.py), or None
+        self.embedded_refused = embedded_refused  # a Refused for a rows part that could not be read
+
+
+CUSTOM_ITEM_RE = re.compile(r"^customXml/item\d+\.xml$")
+MAX_CUSTOM_ITEMS = 50
+
+
+def read_embedded_rows(archive, names):
+    """(parsed rows part or None, Refused or None): never refuses the form itself.
+
+    Only custom XML items are looked at (a few, each read with a hard size
+    limit), and only the one carrying the system's namespace is parsed, with
+    the same DOCTYPE/ENTITY refusal as every other part.
+    """
+    from ..embedded import MAX_PART_BYTES, is_rows_part
+
+    items = sorted(name for name in names if CUSTOM_ITEM_RE.match(name))[:MAX_CUSTOM_ITEMS]
+    for name in items:
+        try:
+            with archive.open(name) as member:
+                head = member.read(1024)
+        except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+            continue  # someone else's part, unreadable: not ours to judge
+        if not is_rows_part(head):
+            continue
+        try:
+            return parse_xml(read_member(archive, name, limit=MAX_PART_BYTES)), None
+        except Refused as refused:
+            return None, refused  # reported by the parser as a warning
+    return None, None
 
 
 def open_docx(data: bytes):
@@ -131,4 +163,5 @@ def open_docx(data: bytes):
             identifier = (found.text or "").strip() if found is not None else ""
         except Refused:
             identifier = ""  # the properties are optional: never refuse a form for them
-    return OpenedDocx(document, identifier)
+    embedded, embedded_refused = read_embedded_rows(archive, names)
+    return OpenedDocx(document, identifier, embedded, embedded_refused)

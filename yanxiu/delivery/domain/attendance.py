@@ -1,0 +1,88 @@
+"""Attendance per half-day and the credit hours it earns.
+
+A half-day counts once the host has recorded attendance for it. A trainee's
+credit hours are half the call's per-day hours for every half-day present;
+a certificate needs at least the call's minimum share of the recorded
+half-days (DeliverySettings.min_attendance_percent).
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import ROUND_DOWN, Decimal
+
+from django.db import transaction
+from django.db.models import Count, Q
+
+from yanxiu.core import clock
+from yanxiu.core.workflow import TransitionRefused, fmt_date
+
+from ..enums import EnrolmentState, HalfDay
+from ..models import Attendance, Trainee
+from .programmes import require_host, settings_for
+
+
+def class_days(programme):
+    return [programme.start_date + timedelta(days=n) for n in range(programme.days)]
+
+
+def half_days(programme):
+    return [(d, h) for d in class_days(programme) for h in HalfDay.values]
+
+
+@transaction.atomic
+def record_attendance(programme, day, half_day, present_ids, actor):
+    """Record one half-day for every approved trainee: present if listed."""
+    require_host(actor, programme)
+    if (day, half_day) not in half_days(programme):
+        raise TransitionRefused(f"{fmt_date(day)}不在研修班的日期内。")
+    if day > clock.today():
+        raise TransitionRefused("不能提前记录考勤。")
+    trainees = list(Trainee.objects.filter(programme=programme, state=EnrolmentState.APPROVED))
+    present_ids = {int(i) for i in present_ids}
+    now = clock.now()
+    Attendance.objects.filter(trainee__programme=programme, date=day, half_day=half_day).delete()
+    Attendance.objects.bulk_create(
+        Attendance(trainee=t, date=day, half_day=half_day, present=t.pk in present_ids, recorded_by=actor,
+                   recorded_at=now) for t in trainees
+    )
+    return sum(1 for t in trainees if t.pk in present_ids)
+
+
+def credit_hours(present_half_days, hours_per_day):
+    """Half a day's hours for every half-day present, rounded down to a half hour (never more than attended)."""
+    hours = Decimal(hours_per_day) * Decimal(present_half_days) / 2
+    return (hours * 2).quantize(Decimal("1"), rounding=ROUND_DOWN) / 2
+
+
+@dataclass
+class AttendanceSummary:
+    trainee: object
+    present: int
+    recorded: int
+    credit_hours: Decimal
+    eligible: bool
+
+    @property
+    def percent(self):
+        return self.present * 100 // self.recorded if self.recorded else 0
+
+
+def summaries(programme, trainees=None):
+    """One AttendanceSummary per approved trainee, in two queries."""
+    settings = settings_for(programme.call)
+    recorded = (Attendance.objects.filter(trainee__programme=programme).values("date", "half_day").distinct().count())
+    queryset = trainees if trainees is not None else Trainee.objects.filter(
+        programme=programme, state=EnrolmentState.APPROVED)
+    rows = queryset.annotate(present_count=Count("attendance", filter=Q(attendance__present=True))).order_by("pk")
+    result = []
+    for t in rows:
+        enough = recorded > 0 and t.present_count * 100 >= settings.min_attendance_percent * recorded
+        result.append(AttendanceSummary(t, t.present_count, recorded,
+                                        credit_hours(t.present_count, settings.credit_hours_per_day), enough))
+    return result
+
+
+def sheet(programme, day, half_day):
+    """{trainee pk: present} for one half-day (empty if not recorded yet)."""
+    return dict(Attendance.objects.filter(trainee__programme=programme, date=day, half_day=half_day)
+                .values_list("trainee_id", "present"))

@@ -1,0 +1,123 @@
+"""Budget and final accounts, checked against the chosen cost standard.
+
+The rules (中央和国家机关培训费管理办法, 福建省省直机关培训费管理办法, and the notice 三（二）):
+- the costs other than teachers (accommodation, meals, venue, materials,
+  transport, other) may not exceed the daily quota × trainees × days, days
+  counted with arrival and departure; beyond 30 days the excess days count at 70%;
+- lecture fees: at most the cap per class hour of the lecturer's title;
+- at most 4 class hours per half-day;
+- nothing charged to trainees except their own travel;
+- fiscal programmes (national fiscal, provincial demonstration) are checked;
+  self-funded ones follow their own financial rules (shown, not enforced);
+- a standard whose figures are unknown cannot check anything: the province
+  office enters them first.
+Each rule is one function with a stable code, like applications/domain/checks.py.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import transaction
+
+from yanxiu.applications.domain.checks import error, warning
+from yanxiu.applications.enums import ApplicationState
+from yanxiu.core import clock
+from yanxiu.core.workflow import TransitionRefused
+
+from ..enums import AccountsKind
+from ..models import Accounts, LectureLine
+
+MAX_HOURS_PER_HALF_DAY = Decimal(4)
+FULL_RATE_DAYS = 30
+LONG_COURSE_RATE = Decimal("0.7")
+
+
+def yuan(value):
+    return f"{Decimal(value):,.2f}元"
+
+
+def is_fiscal(application):
+    return application.funding == "fiscal" or application.state == ApplicationState.PROVINCIAL_DEMONSTRATION
+
+
+def quota_days(days):
+    """Days for the quota: full rate up to 30, 70% beyond."""
+    days = Decimal(days)
+    if days <= FULL_RATE_DAYS:
+        return days
+    return FULL_RATE_DAYS + (days - FULL_RATE_DAYS) * LONG_COURSE_RATE
+
+
+def quota_limit(standard, trainees, days):
+    return standard.total_per_person_day * trainees * quota_days(days)
+
+
+def check_accounts(accounts, lectures=None):
+    lectures = list(accounts.lectures.select_related("fee_standard")) if lectures is None else lectures
+    results = []
+    if accounts.charged_to_trainees > 0:
+        results.append(error("money.trainee_charges",
+                             f"向学员收取了{yuan(accounts.charged_to_trainees)}：除往返交通费由学员承担外，不得向学员收取任何费用。",
+                             "charged_to_trainees", "通知三（二）"))
+    per_half_day = defaultdict(Decimal)
+    for line in lectures:
+        per_half_day[(line.date, line.half_day)] += line.class_hours
+        cap = line.fee_standard.max_fee_per_class_hour * line.class_hours
+        if line.fee > cap:
+            results.append(error("money.lecture_fee",
+                                 f"{line.lecturer}（{line.fee_standard.title_level}）讲课{line.class_hours}学时，讲课费"
+                                 f"{yuan(line.fee)}超过上限{yuan(cap)}（每学时{yuan(line.fee_standard.max_fee_per_class_hour)}）。",
+                                 "lectures", "培训费管理办法"))
+    for (day, half), hours in sorted(per_half_day.items()):
+        if hours > MAX_HOURS_PER_HALF_DAY:
+            label = "上午" if half == "am" else "下午"
+            results.append(error("money.hours_per_half_day",
+                                 f"{day.month}月{day.day}日{label}安排了{hours}学时，每半天最多4学时。",
+                                 "lectures", "培训费管理办法"))
+    lecture_total = sum((line.fee for line in lectures), Decimal(0))
+    if lecture_total > accounts.teachers:
+        results.append(error("money.teachers_total", f"讲课费合计{yuan(lecture_total)}，超过师资费{yuan(accounts.teachers)}。",
+                             "teachers"))
+    if not is_fiscal(accounts.application):
+        results.append(warning("money.self_funded", "自筹经费项目：经费按本单位财务管理要求执行，系统只列出限额供参考。",
+                               "", "通知三（二）"))
+        return results
+    standard = accounts.cost_standard
+    if standard is None:
+        results.append(error("money.no_standard", "财政资助项目须选择适用的培训费标准。", "cost_standard"))
+        return results
+    if standard.total_per_person_day is None:
+        results.append(error("money.standard_unknown",
+                             f"“{standard}”的综合定额尚未录入，无法核对。请省人社厅录入标准数值。", "cost_standard"))
+        return results
+    if accounts.trainees <= 0 or accounts.days <= 0:
+        results.append(error("money.no_trainee_days", "请填写学员人数和天数（含报到返程）。", "trainees"))
+        return results
+    limit = quota_limit(standard, accounts.trainees, accounts.days)
+    spent = sum((getattr(accounts, item) for item in Accounts.QUOTA_ITEMS), Decimal(0))
+    if spent > limit:
+        results.append(error("money.daily_quota",
+                             f"住宿、伙食、场地、资料、交通和其他费用合计{yuan(spent)}，超过综合定额"
+                             f"{yuan(standard.total_per_person_day)}/人天×{accounts.trainees}人×{quota_days(accounts.days)}天"
+                             f"={yuan(limit)}。", "accommodation", str(standard.standard)))
+    return results
+
+
+@transaction.atomic
+def save_accounts(application, kind, actor, *, fields, lectures):
+    """Replace the accounts of one kind with `fields` and `lectures` (list of dicts)."""
+    if not (actor.is_institution_staff and application.institution_id == actor.institution_id):
+        raise TransitionRefused("只有承办单位经办人可以填写本单位的经费。")
+    if kind == AccountsKind.BUDGET and not application.is_editable:
+        raise TransitionRefused("经费预算随申报填写：申报提交后不能再修改。")
+    if kind == AccountsKind.FINAL:
+        programme = getattr(application, "programme", None)
+        if programme is None or programme.state != "preparing":
+            raise TransitionRefused("经费决算只能在结业材料提交前填写。")
+    accounts, _ = Accounts.objects.update_or_create(
+        application=application, kind=kind,
+        defaults={**fields, "updated_by": actor, "updated_at": clock.now()},
+    )
+    accounts.lectures.all().delete()
+    LectureLine.objects.bulk_create(LectureLine(accounts=accounts, **line) for line in lectures)
+    return accounts

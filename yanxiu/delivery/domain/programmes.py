@@ -1,0 +1,281 @@
+"""The run record of a planned programme and the one door for its state.
+
+A Programme is created for every application in the annual plan
+(`ensure_programmes`). The host confirms the final arrangements; a change of
+the planned dates or venue becomes a ProgrammeChange that the province office
+approves or refuses (history kept). Closing, confirmation and "not completed"
+go through PROGRAMME_WORKFLOW (core/workflow.py): role, state and guards are
+checked, the row saved, the audit entry written and people notified. The
+completion result is written to organisations.ProgrammeRecord, which next
+year's rule `institution.previous_completion` reads.
+"""
+
+from datetime import date, timedelta
+
+import rules
+from django.db import transaction
+from django.urls import reverse
+
+from yanxiu.accounts.models import Role, User
+from yanxiu.applications.enums import PLANNED_STATES
+from yanxiu.applications.models import Application
+from yanxiu.audit.log import record
+from yanxiu.core import clock
+from yanxiu.core.workflow import Transition, TransitionRefused, Workflow, fmt_date
+from yanxiu.notifications.service import notify
+from yanxiu.organisations.models import ProgrammeRecord
+
+from ..enums import ChangeState, EnrolmentState, ProgrammeState as S
+from ..models import DeliverySettings, Programme, ProgrammeChange
+
+CONTROLLED_FIELDS = {"start_date": "开班日期", "end_date": "结束日期", "venue": "办班地点"}
+
+
+# --- who ---------------------------------------------------------------------------
+
+
+@rules.predicate
+def is_host(user, programme):
+    return bool(user.is_authenticated and user.is_institution_staff
+                and programme.application.institution_id == user.institution_id)
+
+
+@rules.predicate
+def is_officer(user, programme=None):
+    return bool(user.is_authenticated and user.is_province_officer)
+
+
+def require_host(user, programme):
+    if not is_host(user, programme):
+        raise TransitionRefused("只有承办单位经办人可以办理本单位的项目。")
+
+
+def require_officer(user):
+    if not is_officer(user):
+        raise TransitionRefused("只有省人社厅经办人可以办理。")
+
+
+def host_staff(programme):
+    return User.objects.filter(institution_id=programme.application.institution_id, role=Role.INSTITUTION_STAFF,
+                               is_active=True)
+
+
+def officers(programme=None):
+    return User.objects.filter(role=Role.PROVINCE_OFFICER, is_active=True)
+
+
+def settings_for(call):
+    found = getattr(call, "_delivery_settings_cache", None)
+    if found is None:
+        found, _ = DeliverySettings.objects.get_or_create(call=call)
+        call._delivery_settings_cache = found
+    return found
+
+
+def closing_deadline(programme):
+    return programme.end_date + timedelta(days=settings_for(programme.call).closing_days)
+
+
+# --- creating the run records from the plan ---------------------------------------
+
+
+def ensure_programmes(call=None):
+    """A Programme for every planned application that has none yet (idempotent)."""
+    waiting = Application.objects.filter(state__in=PLANNED_STATES, programme__isnull=True).select_related("call")
+    if call is not None:
+        waiting = waiting.filter(call=call)
+    created = []
+    for application in waiting:
+        rule = application.call.tier_rule(application.tier)
+        created.append(Programme(
+            application=application,
+            start_date=application.start_date or application.call.completion_date,
+            end_date=application.end_date or application.start_date or application.call.completion_date,
+            venue=" ".join(p for p in (application.venue_city, application.venue_place) if p)[:200],
+            capacity=application.planned_trainees or rule.min_trainees,
+        ))
+    with transaction.atomic():
+        Programme.objects.bulk_create(created, ignore_conflicts=True)
+    return len(created)
+
+
+# --- before the class ----------------------------------------------------------------
+
+
+def _open(programme):
+    if programme.state != S.PREPARING:
+        raise TransitionRefused(f"项目当前状态为“{programme.get_state_display()}”，不能修改开班安排。")
+
+
+@transaction.atomic
+def confirm_arrangements(programme, actor, *, start_date, end_date, venue, schedule, experts, capacity, reason=""):
+    """Schedule, experts and capacity change at once; changed dates or venue are
+    sent to the province office for approval. Returns the ProgrammeChange or None."""
+    require_host(actor, programme)
+    _open(programme)
+    if end_date < start_date:
+        raise TransitionRefused("结束日期不能早于开班日期。")
+    if end_date > programme.call.completion_date:
+        raise TransitionRefused(f"应在{fmt_date(programme.call.completion_date)}之前完成办班（通知二（一））。")
+    approved = programme.trainees.filter(state=EnrolmentState.APPROVED).count()
+    if capacity < approved:
+        raise TransitionRefused(f"招收名额不能少于已录取的{approved}人。")
+    programme.schedule, programme.experts, programme.capacity = schedule, experts, capacity
+    first = programme.arrangements_confirmed_at is None
+    if first:
+        programme.arrangements_confirmed_at = clock.now()
+    programme.save(update_fields=["schedule", "experts", "capacity", "arrangements_confirmed_at"])
+    wanted = {"start_date": start_date, "end_date": end_date, "venue": venue}
+    diff = {f: [str(getattr(programme, f)), str(v)] for f, v in wanted.items() if getattr(programme, f) != v}
+    record(programme, action="confirm_arrangements", label="确认开班安排", actor=actor,
+           data={"capacity": capacity, "changes_requested": diff})
+    if not diff:
+        return None
+    if not (reason or "").strip():
+        raise TransitionRefused("开班时间或地点与计划不同，须填写变更理由，报省人社厅审批。")
+    if programme.changes.filter(state=ChangeState.PENDING).exists():
+        raise TransitionRefused("已有一项变更正在等待省人社厅审批，请等审批后再提出新的变更。")
+    change = ProgrammeChange.objects.create(
+        programme=programme, changes=diff, reason=reason.strip()[:1000], requested_by=actor, requested_at=clock.now()
+    )
+    summary = "；".join(f"{CONTROLLED_FIELDS[f]}：{old} → {new}" for f, (old, new) in diff.items())
+    notify(officers(), f"【研修申报】{programme}：申请变更开班安排",
+           f"{programme.institution.name}申请变更：{summary}。理由：{change.reason}", reverse("delivery:changes"))
+    return change
+
+
+@transaction.atomic
+def decide_change(change, actor, *, approve, note=""):
+    require_officer(actor)
+    change = ProgrammeChange.objects.select_for_update().select_related("programme").get(pk=change.pk)
+    if change.state != ChangeState.PENDING:
+        raise TransitionRefused("该变更已审批。")
+    if not approve and not note.strip():
+        raise TransitionRefused("不予批准时请填写审批意见。")
+    programme = change.programme
+    if approve:
+        _open(programme)
+        for field, (old, new) in change.changes.items():
+            setattr(programme, field, date.fromisoformat(new) if field.endswith("_date") else new)
+        if programme.end_date > programme.call.completion_date:
+            raise TransitionRefused(f"变更后的结束日期晚于办班完成截止日期{fmt_date(programme.call.completion_date)}。")
+        programme.save(update_fields=list(change.changes))
+    change.state = ChangeState.APPROVED if approve else ChangeState.REJECTED
+    change.decided_by, change.decided_at, change.decision_note = actor, clock.now(), note.strip()[:500]
+    change.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    label = "批准开班安排变更" if approve else "不予批准开班安排变更"
+    record(programme, action="decide_change", label=label, actor=actor, reason=note, data={"change": change.pk,
+                                                                                             "changes": change.changes})
+    notify(host_staff(programme), f"【研修申报】{programme}：{label}", note or label,
+           reverse("delivery:programme", args=[programme.pk]))
+    return change
+
+
+def publish_enrolment(programme, actor, *, notice, deadline, open_):
+    require_host(actor, programme)
+    _open(programme)
+    if open_ and programme.arrangements_confirmed_at is None:
+        raise TransitionRefused("请先确认开班安排，再发布招生通知。")
+    if open_ and not notice.strip():
+        raise TransitionRefused("请填写招生通知。")
+    if open_ and deadline and deadline > programme.start_date:
+        raise TransitionRefused("报名截止日期不能晚于开班日期。")
+    programme.enrolment_notice, programme.enrolment_deadline, programme.enrolment_open = notice.strip(), deadline, open_
+    programme.save(update_fields=["enrolment_notice", "enrolment_deadline", "enrolment_open"])
+    record(programme, action="publish_enrolment" if open_ else "close_enrolment",
+           label="发布招生通知" if open_ else "关闭报名", actor=actor)
+    return programme
+
+
+# --- closing and completion: the workflow --------------------------------------------
+
+
+def _class_is_over(programme, now):
+    if programme.end_date >= now.date():
+        raise TransitionRefused(f"研修班于{fmt_date(programme.end_date)}结束后才能提交结业材料。")
+
+
+def _closing_complete(programme, now):
+    from .closing import closing_problems
+
+    problems = closing_problems(programme)
+    if problems:
+        raise TransitionRefused("结业材料不完整：" + "；".join(problems) + "。")
+
+
+def write_record(programme, completed, note=""):
+    """Upsert the institution's ProgrammeRecord for this programme's year."""
+    application = programme.application
+    values = dict(institution=application.institution, year=application.call.year, title=application.title[:200],
+                  tier=application.tier, completed=completed, note=note[:300])
+    if programme.record_id:
+        ProgrammeRecord.objects.filter(pk=programme.record_id).update(**values)
+    else:
+        programme.record = ProgrammeRecord.objects.create(**values)
+        Programme.objects.filter(pk=programme.pk).update(record=programme.record)
+
+
+def _record_completed(programme, actor, reason):
+    write_record(programme, True, reason)
+
+
+def _record_not_completed(programme, actor, reason):
+    write_record(programme, False, reason)
+
+
+def _decided(programme, actor, now, reason):
+    return {"decided_at": now, "decision_note": reason}
+
+
+PROGRAMME_WORKFLOW = Workflow(
+    Programme,
+    [
+        Transition("submit_closing", "提交结业材料", (S.PREPARING,), S.CLOSING_SUBMITTED,
+                   is_host, "只有承办单位经办人可以提交结业材料",
+                   guards=(_class_is_over, _closing_complete), recipients=officers,
+                   effects=lambda p, a, now, r: {"closing_submitted_at": now}),
+        Transition("return_closing", "退回结业材料", (S.CLOSING_SUBMITTED,), S.PREPARING,
+                   is_officer, "只有省人社厅经办人可以退回", reason_required=True, reason_label="退回意见",
+                   recipients=host_staff),
+        Transition("confirm_completion", "确认按计划完成", (S.CLOSING_SUBMITTED,), S.COMPLETED,
+                   is_officer, "只有省人社厅经办人可以确认完成情况", recipients=host_staff,
+                   effects=_decided, after=_record_completed),
+        Transition("mark_not_completed", "认定未按计划完成", (S.PREPARING, S.CLOSING_SUBMITTED), S.NOT_COMPLETED,
+                   is_officer, "只有省人社厅经办人可以认定完成情况", reason_required=True, reason_label="认定理由",
+                   recipients=host_staff, effects=_decided, after=_record_not_completed),
+    ],
+    describe=lambda p: f"{p}（{p.institution.name}）",
+    link=lambda p: reverse("delivery:programme", args=[p.pk]),
+)
+
+
+def perform(programme, action, actor, *, reason=""):
+    return PROGRAMME_WORKFLOW.perform(programme, action, actor, reason=reason)
+
+
+# --- flagged automatically -----------------------------------------------------------
+
+
+def flag_overdue(today=None):
+    """Programmes still running after the call's completion date: flagged once,
+    recorded as not completed (the office may still confirm completion later),
+    the office and the host notified. Returns the flagged programmes."""
+    today = today or clock.today()
+    candidates = (Programme.objects.filter(state=S.PREPARING, overdue_flagged_at__isnull=True,
+                                           application__call__completion_date__lt=today)
+                  .select_related("application", "application__call", "application__institution"))
+    flagged = []
+    for programme in candidates:
+        deadline = programme.call.completion_date
+        note = f"截至{fmt_date(deadline)}未完成办班和结业（系统自动标记）"
+        with transaction.atomic():
+            if not Programme.objects.filter(pk=programme.pk, overdue_flagged_at__isnull=True).update(
+                    overdue_flagged_at=clock.now()):
+                continue
+            write_record(programme, False, note)
+            record(programme, action="flag_overdue", label="逾期未完成（自动标记）", reason=note)
+            notify(list(officers()) + list(host_staff(programme)), f"【研修申报】{programme}：逾期未完成",
+                   f"“{programme}”（{programme.institution.name}）{note}。",
+                   reverse("delivery:programme", args=[programme.pk]))
+        flagged.append(programme)
+    return flagged

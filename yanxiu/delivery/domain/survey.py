@@ -1,0 +1,67 @@
+"""The satisfaction survey: one programme link (or QR code); a trainee
+identifies with the mobile number and the last four characters of the ID
+number, and answers once."""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Avg, Count
+
+from yanxiu.core import clock
+
+from ..enums import EnrolmentState
+from ..models import SurveyResponse, Trainee  # noqa: F401  (SurveyResponse re-exported)
+from .ids import normalise
+
+
+class SurveyRefused(Exception):
+    pass
+
+
+def find_trainee(programme, mobile, id_last4):
+    trainee = Trainee.objects.filter(programme=programme, state=EnrolmentState.APPROVED,
+                                     mobile=(mobile or "").strip()).first()
+    if trainee is None or trainee.id_number[-4:] != normalise(id_last4):
+        raise SurveyRefused("未找到该学员：请核对手机号和身份证号后四位（须为本班录取学员）。")
+    return trainee
+
+
+def answer(programme, *, mobile, id_last4, scores, comment=""):
+    trainee = find_trainee(programme, mobile, id_last4)
+    for key, _ in SurveyResponse.QUESTIONS:
+        if scores.get(key) not in (1, 2, 3, 4, 5):
+            raise SurveyRefused("请为每一项选择1至5分。")
+    try:
+        with transaction.atomic():
+            return SurveyResponse.objects.create(trainee=trainee, comment=(comment or "")[:500],
+                                                 answered_at=clock.now(), **{k: scores[k] for k, _ in SurveyResponse.QUESTIONS})
+    except IntegrityError:
+        raise SurveyRefused("您已提交过满意度测评，感谢参与。") from None
+
+
+@dataclass
+class SurveyStats:
+    responses: int
+    trainees: int
+    averages: list  # (label, average or None)
+    satisfied_percent: int  # overall score 4 or 5
+    comments: list
+
+    @property
+    def response_percent(self):
+        return self.responses * 100 // self.trainees if self.trainees else 0
+
+
+def statistics(programme):
+    responses = SurveyResponse.objects.filter(trainee__programme=programme)
+    aggregates = responses.aggregate(n=Count("pk"), **{k: Avg(k) for k, _ in SurveyResponse.QUESTIONS})
+    satisfied = responses.filter(overall__gte=4).count()
+    n = aggregates["n"]
+    return SurveyStats(
+        responses=n,
+        trainees=programme.trainees.filter(state=EnrolmentState.APPROVED).count(),
+        averages=[(label, round(aggregates[k], 2) if aggregates[k] is not None else None)
+                  for k, label in SurveyResponse.QUESTIONS],
+        satisfied_percent=satisfied * 100 // n if n else 0,
+        comments=list(responses.exclude(comment="").values_list("comment", flat=True)[:200]),
+    )

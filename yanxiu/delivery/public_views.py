@@ -1,0 +1,98 @@
+"""Pages without login: open programmes with the enrolment form, the
+satisfaction survey and certificate verification. CSRF stays on; posts are
+limited per client address; a hidden field catches form-filling robots."""
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.shortcuts import get_object_or_404, redirect, render
+
+from yanxiu.applications.enums import PLANNED_STATES
+from yanxiu.core import clock
+
+from . import forms
+from .domain import enrolment, survey
+from .domain.enrolment import EnrolmentRefused
+from .enums import ProgrammeState
+from .models import Certificate, Programme
+
+POSTS_PER_HOUR = 30
+
+
+def _client(request):
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def _too_many(request, bucket):
+    key = f"delivery-public:{bucket}:{_client(request)}:{clock.now():%Y%m%d%H}"
+    cache.add(key, 0, 3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        count = 1
+    return count > POSTS_PER_HOUR
+
+
+def _open_programmes():
+    return (Programme.objects.filter(enrolment_open=True, state=ProgrammeState.PREPARING,
+                                     application__state__in=PLANNED_STATES, start_date__gte=clock.today())
+            .select_related("application", "application__call", "application__institution")
+            .order_by("start_date", "pk"))
+
+
+def programme_list(request):
+    today = clock.today()
+    rows = [p for p in _open_programmes() if p.enrolment_deadline is None or p.enrolment_deadline >= today]
+    return render(request, "delivery/public/list.html", {"programmes": rows})
+
+
+def programme_page(request, pk):
+    programme = get_object_or_404(_open_programmes(), pk=pk)
+    fujian_only = not enrolment.is_nationwide(programme)
+    form = forms.EnrolmentForm(request.POST or None, fujian_only=fujian_only)
+    if request.method == "POST":
+        if _too_many(request, "enrol"):
+            messages.error(request, "提交过于频繁，请稍后再试。")
+            return render(request, "delivery/public/programme.html", {"programme": programme, "form": form}, status=429)
+        if form.is_valid():
+            if form.cleaned_data.get("website"):
+                return redirect("delivery_public:thanks")  # a robot: say nothing
+            try:
+                enrolment.enrol(programme, form.cleaned_data)
+                return redirect("delivery_public:thanks")
+            except EnrolmentRefused as refusal:
+                for field, message in refusal.errors.items():
+                    form.add_error(None if field == "__all__" else field, message)
+    return render(request, "delivery/public/programme.html", {
+        "programme": programme, "form": form, "open": enrolment.enrolment_is_open(programme),
+    })
+
+
+def thanks(request):
+    return render(request, "delivery/public/thanks.html")
+
+
+def survey_page(request, token):
+    programme = get_object_or_404(Programme.objects.select_related("application", "application__institution"),
+                                  survey_token=token)
+    form = forms.SurveyForm(request.POST or None)
+    done = False
+    if request.method == "POST":
+        if _too_many(request, "survey"):
+            form.add_error(None, "提交过于频繁，请稍后再试。")
+        elif form.is_valid():
+            data = form.cleaned_data
+            try:
+                survey.answer(programme, mobile=data["mobile"], id_last4=data["id_last4"], comment=data["comment"],
+                              scores={k: data[k] for k, _ in survey.SurveyResponse.QUESTIONS})
+                done = True
+            except survey.SurveyRefused as refusal:
+                form.add_error(None, str(refusal))
+    return render(request, "delivery/public/survey.html", {"programme": programme, "form": form, "done": done})
+
+
+def verify(request, token):
+    certificate = Certificate.objects.filter(token=token).select_related(
+        "trainee", "trainee__programme", "trainee__programme__application",
+        "trainee__programme__application__institution", "trainee__programme__application__call").first()
+    return render(request, "delivery/public/verify.html", {"certificate": certificate},
+                  status=200 if certificate else 404)

@@ -1,0 +1,463 @@
+"""Thin views for hosts, authorities (read only) and the province office.
+Every programme is loaded through Programme.objects.visible_to(user)."""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from yanxiu.applications.models import Application
+from yanxiu.audit.models import AuditEntry
+from yanxiu.calls.models import Call
+from yanxiu.core.workflow import TransitionRefused
+from yanxiu.documents.generate import pdf
+from yanxiu.reference.models import TrainingCostStandard
+
+from . import forms
+from .domain import attendance, certificates, closing, enrolment, money, personal_data, programmes, survey
+from .enums import AccountsKind, ChangeState, EnrolmentState, JobState
+from .interfaces import docs, qr, roster
+from .models import Accounts, Certificate, CertificateJob, PersonalDataAccess, Programme, ProgrammeChange, Trainee
+from .tasks import build_certificates
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _download(data, filename, content_type):
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def _programme(request, pk):
+    queryset = Programme.objects.visible_to(request.user).select_related(
+        "application", "application__call", "application__institution", "application__institution__authority")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _host_programme(request, pk):
+    programme = _programme(request, pk)
+    if not programmes.is_host(request.user, programme):
+        raise PermissionDenied("只有承办单位经办人可以办理。")
+    return programme
+
+
+def _host_or_officer(request, pk):
+    programme = _programme(request, pk)
+    if not personal_data.may_see_whole(request.user, programme):
+        raise PermissionDenied("只有承办单位和省人社厅可以查看学员名单。")
+    return programme
+
+
+def _refused(request, refusal):
+    messages.error(request, str(refusal))
+
+
+@login_required
+def programme_list(request):
+    programmes.ensure_programmes()
+    calls = list(Call.objects.order_by("-year"))
+    year = request.GET.get("year", "")
+    queryset = Programme.objects.visible_to(request.user).for_list().order_by("start_date", "pk")
+    if year.isdigit():
+        queryset = queryset.filter(application__call__year=int(year))
+    pending_changes = (ProgrammeChange.objects.filter(state=ChangeState.PENDING).count()
+                       if request.user.is_province_officer else 0)
+    return render(request, "delivery/list.html", {"programmes": queryset, "calls": calls, "year": year,
+                                                  "pending_changes": pending_changes})
+
+
+@login_required
+def programme_detail(request, pk):
+    programme = _programme(request, pk)
+    host = programmes.is_host(request.user, programme)
+    arrangements = forms.ArrangementsForm(initial={
+        "start_date": programme.start_date, "end_date": programme.end_date, "venue": programme.venue,
+        "capacity": programme.capacity, "schedule": programme.schedule, "experts": programme.experts})
+    notice = forms.EnrolmentNoticeForm(initial={"notice": programme.enrolment_notice,
+                                                "deadline": programme.enrolment_deadline,
+                                                "open": programme.enrolment_open})
+    return render(request, "delivery/detail.html", {
+        "programme": programme, "host": host, "arrangements": arrangements, "notice": notice,
+        "changes": programme.changes.select_related("requested_by", "decided_by"),
+        "counts": enrolment.counts(programme),
+        "actions": programmes.PROGRAMME_WORKFLOW.available(programme, request.user),
+        "closing_deadline": programmes.closing_deadline(programme),
+        "history": AuditEntry.objects.for_object(programme).order_by("-created_at", "-id")[:30],
+        "public_url": request.build_absolute_uri(reverse("delivery_public:programme", args=[programme.pk])),
+    })
+
+
+@login_required
+@require_POST
+def arrangements(request, pk):
+    programme = _host_programme(request, pk)
+    form = forms.ArrangementsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "开班安排填写有误：" + "；".join(f"{form.fields[f].label}：{e[0]}" for f, e in form.errors.items()))
+        return redirect("delivery:programme", pk=pk)
+    try:
+        change = programmes.confirm_arrangements(programme, request.user, **form.cleaned_data)
+        messages.success(request, "已提交变更申请，待省人社厅审批。" if change else "开班安排已确认。")
+    except TransitionRefused as refusal:
+        _refused(request, refusal)
+    return redirect("delivery:programme", pk=pk)
+
+
+@login_required
+@require_POST
+def enrolment_notice(request, pk):
+    programme = _host_programme(request, pk)
+    form = forms.EnrolmentNoticeForm(request.POST)
+    if form.is_valid():
+        try:
+            programmes.publish_enrolment(programme, request.user, notice=form.cleaned_data["notice"],
+                                         deadline=form.cleaned_data["deadline"], open_=form.cleaned_data["open"])
+            messages.success(request, "招生通知已发布，公开页面可以报名。" if form.cleaned_data["open"] else "已关闭报名。")
+        except TransitionRefused as refusal:
+            _refused(request, refusal)
+    else:
+        messages.error(request, "招生通知填写有误。")
+    return redirect("delivery:programme", pk=pk)
+
+
+@login_required
+@require_POST
+def action(request, pk, name):
+    programme = _programme(request, pk)
+    if name not in programmes.PROGRAMME_WORKFLOW.transitions:
+        raise Http404
+    try:
+        programmes.perform(programme, name, request.user, reason=request.POST.get("reason", ""))
+        messages.success(request, f"已{programmes.PROGRAMME_WORKFLOW.transitions[name].label}。")
+    except TransitionRefused as refusal:
+        _refused(request, refusal)
+    return redirect("delivery:programme", pk=pk)
+
+
+@login_required
+def changes(request):
+    if not request.user.is_province_officer:
+        raise PermissionDenied("只有省人社厅经办人可以审批开班安排变更。")
+    items = ProgrammeChange.objects.select_related(
+        "programme", "programme__application", "programme__application__institution", "requested_by", "decided_by")
+    return render(request, "delivery/changes.html", {"changes": items, "labels": programmes.CONTROLLED_FIELDS})
+
+
+@login_required
+@require_POST
+def decide_change(request, change_pk):
+    if not request.user.is_province_officer:
+        raise PermissionDenied("只有省人社厅经办人可以审批开班安排变更。")
+    change = get_object_or_404(ProgrammeChange, pk=change_pk)
+    try:
+        programmes.decide_change(change, request.user, approve=request.POST.get("approve") == "yes",
+                                 note=request.POST.get("note", ""))
+        messages.success(request, "已审批。")
+    except TransitionRefused as refusal:
+        _refused(request, refusal)
+    return redirect("delivery:changes")
+
+
+# --- trainees ------------------------------------------------------------------------
+
+
+@login_required
+def trainees(request, pk):
+    programme = _host_or_officer(request, pk)
+    host = programmes.is_host(request.user, programme)
+    if request.method == "POST":
+        if not host:
+            raise PermissionDenied("只有承办单位经办人可以审核报名。")
+        chosen = Trainee.objects.filter(programme=programme, pk__in=request.POST.getlist("trainee"))
+        try:
+            done = enrolment.review(programme, chosen, request.user, approve=request.POST.get("decision") == "approve",
+                                    note=request.POST.get("note", ""))
+            messages.success(request, f"已处理{len(done)}条报名。")
+        except TransitionRefused as refusal:
+            _refused(request, refusal)
+        return redirect("delivery:trainees", pk=pk)
+    report = enrolment.review_warnings(programme)
+    rows = [(t, report.flags.get(t.pk, [])) for t in programme.trainees.all()]
+    return render(request, "delivery/trainees.html", {
+        "programme": programme, "host": host, "rows": rows, "results": report.results,
+        "counts": enrolment.counts(programme), "import_report": request.session.pop(f"import-{pk}", None),
+    })
+
+
+@login_required
+def reveal_id(request, pk, trainee_pk):
+    programme = _host_or_officer(request, pk)
+    trainee = get_object_or_404(Trainee, pk=trainee_pk, programme=programme)
+    whole = personal_data.reveal(request.user, programme, [trainee], "查看身份证号")
+    return HttpResponse(f'<span class="id-number" data-testid="id-{trainee.pk}">{whole[trainee.pk]}</span>')
+
+
+@login_required
+def roster_template(request, pk):
+    _host_programme(request, pk)
+    return _download(roster.template(), "学员名册导入模板.xlsx", XLSX)
+
+
+@login_required
+@require_POST
+def roster_import(request, pk):
+    programme = _host_programme(request, pk)
+    upload = request.FILES.get("file")
+    if getattr(request, "upload_too_large", False) or upload is None:
+        messages.error(request, "请选择不超过大小限制的名册文件（.xlsx）。")
+        return redirect("delivery:trainees", pk=pk)
+    report = roster.import_roster(programme, upload.read(), request.user)
+    if report.ok:
+        messages.success(request, f"已导入{report.imported}名学员（待审核）。")
+    else:
+        messages.error(request, "名册未导入：请按报告修改后重新上传，整个文件都没有导入。")
+        request.session[f"import-{pk}"] = {"file_errors": report.file_errors, "rows": report.rows,
+                                           "row_errors": report.row_errors[:500],
+                                           "more": max(len(report.row_errors) - 500, 0)}
+    return redirect("delivery:trainees", pk=pk)
+
+
+@login_required
+def roster_export(request, pk):
+    programme = _host_or_officer(request, pk)
+    rows = list(programme.trainees.all())
+    whole = personal_data.reveal(request.user, programme, rows, "导出学员名册")
+    return _download(roster.export_roster(programme, rows, whole), f"{programme}-学员名册.xlsx", XLSX)
+
+
+# --- attendance and sign-in sheets ---------------------------------------------------
+
+
+@login_required
+def attendance_view(request, pk):
+    programme = _host_or_officer(request, pk)
+    host = programmes.is_host(request.user, programme)
+    form = forms.AttendanceForm(request.POST or request.GET or None)
+    day = half = None
+    if form.is_bound and form.is_valid():
+        day, half = form.cleaned_data["date"], form.cleaned_data["half_day"]
+    if request.method == "POST" and day:
+        if not host:
+            raise PermissionDenied("只有承办单位经办人可以记录考勤。")
+        try:
+            present = attendance.record_attendance(programme, day, half, request.POST.getlist("present"), request.user)
+            messages.success(request, f"已记录{day.month}月{day.day}日{dict(forms.HalfDay.choices)[half]}考勤：出勤{present}人。")
+        except TransitionRefused as refusal:
+            _refused(request, refusal)
+        return redirect(f"{reverse('delivery:attendance', args=[pk])}?date={day:%Y-%m-%d}&half_day={half}")
+    approved = list(programme.trainees.filter(state=EnrolmentState.APPROVED))
+    current = attendance.sheet(programme, day, half) if day else {}
+    return render(request, "delivery/attendance.html", {
+        "programme": programme, "host": host, "form": form, "day": day, "half": half,
+        "rows": [(t, current.get(t.pk)) for t in approved], "slots": attendance.half_days(programme),
+        "summaries": attendance.summaries(programme),
+    })
+
+
+@login_required
+def sign_in_sheets(request, pk, fmt):
+    programme = _host_or_officer(request, pk)
+    approved = list(programme.trainees.filter(state=EnrolmentState.APPROVED))
+    data = docs.sign_in_sheets(programme, approved, attendance.class_days(programme))
+    if fmt == "docx":
+        return _download(data, f"{programme}-签到表.docx", DOCX)
+    if fmt == "pdf":
+        try:
+            return _download(pdf.convert_to_pdf(data), f"{programme}-签到表.pdf", "application/pdf")
+        except (pdf.ConverterMissing, pdf.ConversionFailed) as problem:
+            messages.error(request, str(problem))
+            return redirect("delivery:attendance", pk=pk)
+    raise Http404
+
+
+# --- money ----------------------------------------------------------------------------
+
+
+def _accounts_page(request, application, kind, back_url, editable):
+    accounts = Accounts.objects.filter(application=application, kind=kind).first()
+    lectures = list(accounts.lectures.select_related("fee_standard")) if accounts else []
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied("当前不能修改。")
+        form = forms.AccountsForm(request.POST, instance=accounts)
+        formset = forms.LectureFormSet(request.POST, prefix="lecture")
+        if form.is_valid() and formset.is_valid():
+            fields = {f: form.cleaned_data[f] for f in form.Meta.fields}
+            lines = [f.cleaned_data for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+            try:
+                saved = money.save_accounts(application, kind, request.user, fields=fields, lectures=lines)
+                errors = [r for r in money.check_accounts(saved) if r.is_error]
+                if errors:
+                    messages.warning(request, f"已保存，但有{len(errors)}项未通过核对。")
+                else:
+                    messages.success(request, "已保存，核对通过。")
+                return redirect(request.path)
+            except TransitionRefused as refusal:
+                _refused(request, refusal)
+    else:
+        initial = {}
+        if accounts is None:
+            programme = getattr(application, "programme", None)
+            initial = {"trainees": application.planned_trainees or 0, "days": application.days or 0}
+            if programme is not None:
+                initial["days"] = programme.days
+        form = forms.AccountsForm(instance=accounts, initial=initial)
+        formset = forms.LectureFormSet(prefix="lecture", initial=[
+            {"date": l.date, "half_day": l.half_day, "lecturer": l.lecturer, "fee_standard": l.fee_standard_id,
+             "class_hours": l.class_hours, "fee": l.fee} for l in lectures])
+    results = money.check_accounts(accounts, lectures) if accounts else []
+    limit = None
+    if accounts and accounts.cost_standard and accounts.cost_standard.total_per_person_day is not None:
+        limit = money.quota_limit(accounts.cost_standard, accounts.trainees, accounts.days)
+    return render(request, "delivery/accounts.html", {
+        "application": application, "kind": AccountsKind(kind), "form": form, "formset": formset,
+        "accounts": accounts, "results": results, "editable": editable, "back_url": back_url, "limit": limit,
+        "fiscal": money.is_fiscal(application),
+    })
+
+
+@login_required
+def budget(request, application_pk):
+    application = get_object_or_404(Application.objects.visible_to(request.user).select_related("call", "institution"),
+                                    pk=application_pk)
+    editable = (request.user.is_institution_staff and application.institution_id == request.user.institution_id
+                and application.is_editable)
+    return _accounts_page(request, application, AccountsKind.BUDGET,
+                          reverse("applications:detail", args=[application.pk]), editable)
+
+
+@login_required
+def final_accounts(request, pk):
+    programme = _programme(request, pk)
+    editable = programmes.is_host(request.user, programme) and programme.state == "preparing"
+    return _accounts_page(request, programme.application, AccountsKind.FINAL,
+                          reverse("delivery:programme", args=[pk]), editable)
+
+
+@login_required
+def cost_standards(request, standard_pk=None):
+    if not request.user.is_province_officer:
+        raise PermissionDenied("只有省人社厅经办人可以录入培训费标准。")
+    standard = get_object_or_404(TrainingCostStandard, pk=standard_pk) if standard_pk else None
+    form = forms.CostStandardForm(request.POST or None, instance=standard) if standard else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        saved = form.save()
+        from yanxiu.audit.log import record
+
+        record(saved, action="enter_cost_standard", label="录入培训费标准", actor=request.user,
+               data={"total_per_person_day": str(saved.total_per_person_day)})
+        messages.success(request, f"已保存“{saved}”。")
+        return redirect("delivery:cost_standards")
+    return render(request, "delivery/standards.html", {"standards": TrainingCostStandard.objects.all(),
+                                                       "standard": standard, "form": form})
+
+
+# --- closing ---------------------------------------------------------------------------
+
+
+@login_required
+def closing_view(request, pk):
+    programme = _programme(request, pk)
+    host = programmes.is_host(request.user, programme)
+    form = forms.UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not host:
+            raise PermissionDenied("只有承办单位经办人可以上传结业材料。")
+        if getattr(request, "upload_too_large", False):
+            messages.error(request, "文件过大。")
+        elif form.is_valid():
+            try:
+                closing.upload(programme, form.cleaned_data["kind"], form.cleaned_data["file"], request.user)
+                messages.success(request, "已上传。")
+            except TransitionRefused as refusal:
+                _refused(request, refusal)
+            except Exception as problem:  # ValidationError from the content check
+                if not hasattr(problem, "messages"):
+                    raise
+                messages.error(request, "；".join(problem.messages))
+        else:
+            messages.error(request, "请选择材料类别和文件。")
+        return redirect("delivery:closing", pk=pk)
+    return render(request, "delivery/closing.html", {
+        "programme": programme, "host": host, "form": form, "files": programme.files.all(),
+        "problems": closing.closing_problems(programme), "deadline": programmes.closing_deadline(programme),
+        "submit": programmes.PROGRAMME_WORKFLOW.transitions["submit_closing"],
+        "why_not": programmes.PROGRAMME_WORKFLOW.why_not(programme, "submit_closing", request.user),
+    })
+
+
+@login_required
+def programme_file(request, pk, file_pk):
+    programme = _programme(request, pk)
+    item = get_object_or_404(programme.files, pk=file_pk)
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)
+
+
+# --- survey -----------------------------------------------------------------------------
+
+
+@login_required
+def survey_view(request, pk):
+    programme = _programme(request, pk)
+    url = request.build_absolute_uri(reverse("delivery_public:survey", args=[programme.survey_token]))
+    return render(request, "delivery/survey.html", {"programme": programme, "url": url, "qr": qr.svg(url),
+                                                    "stats": survey.statistics(programme)})
+
+
+# --- certificates ---------------------------------------------------------------------
+
+
+@login_required
+def certificates_view(request, pk):
+    programme = _programme(request, pk)
+    host = programmes.is_host(request.user, programme)
+    if request.method == "POST":
+        if not host:
+            raise PermissionDenied("只有承办单位经办人可以颁发结业证书。")
+        job = CertificateJob.objects.create(programme=programme, requested_by=request.user,
+                                            created_at=programmes.clock.now())
+        from django.db import transaction
+
+        transaction.on_commit(lambda: build_certificates.enqueue(job.pk))
+        messages.success(request, "已开始生成结业证书。")
+        return redirect("delivery:certificates", pk=pk)
+    issued = Certificate.objects.filter(trainee__programme=programme).select_related("trainee")
+    return render(request, "delivery/certificates.html", {
+        "programme": programme, "host": host, "certificates": issued, "jobs": programme.certificate_jobs.all()[:5],
+        "summaries": attendance.summaries(programme),
+        "settings": programmes.settings_for(programme.call),
+    })
+
+
+@login_required
+def certificate_job(request, pk, job_pk):
+    programme = _programme(request, pk)
+    job = get_object_or_404(CertificateJob, pk=job_pk, programme=programme)
+    if request.GET.get("download"):
+        if job.state != JobState.DONE:
+            raise Http404
+        return FileResponse(job.file.open("rb"), as_attachment=True, filename=f"{programme}-结业证书.pdf")
+    return render(request, "delivery/_job.html", {"programme": programme, "job": job})
+
+
+@login_required
+def credit_hours_export(request, pk):
+    programme = _host_or_officer(request, pk)
+    issued = list(Certificate.objects.filter(trainee__programme=programme).select_related("trainee"))
+    whole = personal_data.reveal(request.user, programme, [c.trainee for c in issued], "导出学时登记表")
+    return _download(roster.export_credit_hours(programme, issued, whole), f"{programme}-学时登记.xlsx", XLSX)
+
+
+@login_required
+def access_log(request, pk):
+    programme = _host_or_officer(request, pk)
+    entries = PersonalDataAccess.objects.filter(programme=programme).select_related("actor")[:200]
+    return render(request, "delivery/access_log.html", {"programme": programme, "entries": entries})
+
