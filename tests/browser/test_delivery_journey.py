@@ -77,7 +77,7 @@ def test_from_enrolment_to_confirmed_completion(login, chromium, live_server, cl
     trainee_page.check("#id_consent")
     trainee_page.get_by_test_id("enrol").click()
     expect(trainee_page.get_by_test_id("thanks")).to_have_text("报名已提交")
-    trainee = Trainee.objects.get()
+    trainee = Trainee.objects.get(programme=programme)
 
     # The host sees the number masked, reveals it (logged), and approves.
     host.goto(f"/delivery/{programme.pk}/trainees/")

@@ -339,8 +339,10 @@ def test_national_application_from_submission_to_the_provincial_plan(login, cloc
 
     # 11. The annual plan lists it under the provincial demonstration programmes.
     office.locator(".tabs").get_by_role("link", name="年度计划").click()
+    # the demo's own programmes (an ordinary one in Fuzhou) are in the plan too
+    ordinary = Application.objects.filter(call__year=2026, state=ApplicationState.PROVINCIAL_ORDINARY).count()
     expect(office.locator("h2")).to_have_text([
-        "一、推荐申报国家级高级研修项目（0项）", "二、省级高级研修示范项目（1项）", "三、省级高级研修普通项目（0项）"])
+        "一、推荐申报国家级高级研修项目（0项）", "二、省级高级研修示范项目（1项）", f"三、省级高级研修普通项目（{ordinary}项）"])
     demonstration = office.locator("h2", has_text="二、省级高级研修示范项目").locator("+ table")
     plan_row = demonstration.locator("tr", has_text=TITLE)
     expect(plan_row.locator("td")).to_have_text([

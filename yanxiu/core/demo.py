@@ -183,7 +183,21 @@ def seed():
              domain="工程技术（电子信息）", department="福建省工业和信息化厅", scope=["digital", "industry"])
         workflow.perform(d, "submit", staff["fzxx"])
         workflow.perform(d, "approve", reviewers["fz_rsj"], reason="同意推荐，请省人社厅审定。")
+        provincial_batch = operations.create_batch(call=call_2026, tier="provincial", actor=reviewers["fz_rsj"])
+        d.refresh_from_db()
+        operations.set_members(provincial_batch, [d], actor=reviewers["fz_rsj"])
+        operations.upload_scan(provincial_batch, application=None, uploaded=_demo_scan("附件3汇总表-盖章.pdf"), ext=".pdf",
+                               actor=reviewers["fz_rsj"])
+        d.refresh_from_db()
+        operations.upload_scan(provincial_batch, application=d, uploaded=_demo_scan("附件2申报表-盖章.pdf"), ext=".pdf",
+                               actor=reviewers["fz_rsj"])
+        BATCH_WORKFLOW.perform(provincial_batch, "submit", reviewers["fz_rsj"])
 
+
+    # The office selects the Fuzhou programme; it ran in October and waits to be closed.
+    from yanxiu.delivery.demo import seed_delivery
+
+    seed_delivery(d, User.objects.get(username="province"), staff["fzxx"])
 
     from yanxiu.reviews.demo import seed_reviews
 
