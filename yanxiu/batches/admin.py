@@ -1,20 +1,13 @@
 from django.contrib import admin
 
+from yanxiu.core.admin import ReadOnlyAdmin
+
 from .models import Batch
 
 
 @admin.register(Batch)
-class BatchAdmin(admin.ModelAdmin):
+class BatchAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Read-only: batches change only through the authority's and province's pages."""
 
     list_display = ["__str__", "call", "tier", "authority", "state", "submitted_at"]
     list_filter = ["call", "tier", "state"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

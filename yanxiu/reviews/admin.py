@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from yanxiu.core.admin import ReadOnlyAdmin
+
 from .models import Assignment, ExpertProfile, ReviewRound
 
 
@@ -25,17 +27,8 @@ class ReviewRoundAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Read-only: assignments change through the domain functions."""
 
     list_display = ["round", "application", "expert", "state", "is_automatic", "assigned_at"]
     list_filter = ["round", "state"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
