@@ -181,6 +181,20 @@ YANXIU_FIXED_NOW = os.environ.get("YANXIU_FIXED_NOW", "")
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
+# The cache holds the public enrolment page's rate limit, so every web
+# process must share it: files on the server by default in production.
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "CACHE_BACKEND",
+            "django.core.cache.backends.filebased.FileBasedCache"
+            if PRODUCTION
+            else "django.core.cache.backends.locmem.LocMemCache",
+        ),
+        "LOCATION": os.environ.get("CACHE_LOCATION", str(VAR_DIR / "cache") if PRODUCTION else "yanxiu"),
+    }
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
