@@ -357,6 +357,9 @@ def test_national_application_from_submission_to_the_provincial_plan(login, cloc
     expect_notified(reviewer, "入选省级示范项目")
     assert [action for action, _, _ in audit_trail(pk)] == [
         "create", "submit", "return", "submit", "approve", "forward",
+        # the review steps, without the experts' names: auto-assigned 3, one swapped by hand, 3 reviews
+        "review_assigned", "review_unassigned", "review_assigned",
+        "review_submitted", "review_submitted", "review_submitted",
         "decide_national_candidate", "ministry_reject", "decide_demonstration",
     ]
     assert audit_trail(pk)[2] == ("return", "returned", RETURN_COMMENT)

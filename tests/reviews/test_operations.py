@@ -137,3 +137,19 @@ def test_declare_conflict_refusals(task, clock):
     with pytest.raises(ReviewRefused) as refused:
         operations.declare_conflict(other, other.expert, reason="截止后。")
     assert str(refused.value) == "本轮评审已于2026年3月31日24时截止。"
+
+
+def test_review_steps_are_in_the_applications_history_without_naming_experts():
+    from tests.reviews import factories as rf
+    from yanxiu.audit.models import AuditEntry
+
+    review_round = rf.review_round(reviews_per_application=1)
+    application = rf.forwarded("provincial")
+    expert = rf.expert(affiliation="外省大学", display_name="保密专家")
+    rf.submit(rf.assign(review_round, application, expert))
+    entries = list(AuditEntry.objects.for_object(application).filter(action__startswith="review_"))
+    assert [(e.action_label, e.actor, e.reason) for e in entries] == [
+        ("专家评审：分配评审专家", None, review_round.name),
+        ("专家评审：收到一份评审意见", None, review_round.name),
+    ]
+    assert all("保密专家" not in str(e.data) + e.reason for e in entries)

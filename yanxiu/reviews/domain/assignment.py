@@ -28,6 +28,7 @@ from .. import rules as perms
 from ..enums import ACTIVE_ASSIGNMENT_STATES, AssignmentState
 from ..models import Assignment, ExpertProfile, ReviewRound
 from .errors import ReviewRefused
+from .history import log_on_applications
 from .pool import applications_in_round
 
 
@@ -161,6 +162,7 @@ def assign(review_round, application, expert, *, actor):
         )
         record(assignment, action="assign", label="分配评审任务", actor=actor, to_state=assignment.state,
                data={"round": review_round.pk, "application": application.pk, "expert": expert.pk})
+        log_on_applications({application.pk: 1}, "review_assigned", review_round)
         _notify_new_tasks(review_round, {expert.pk: 1})
     return assignment
 
@@ -184,6 +186,7 @@ def unassign(assignment, *, actor):
         data = {"application": current.application_id, "expert": current.expert_id, "assignment": current.pk}
         current.delete()
         record(review_round, action="unassign", label="移除评审任务", actor=actor, data=data)
+        log_on_applications({current.application_id: 1}, "review_unassigned", review_round)
         notify(
             [current.expert],
             "【专家评审】一项评审任务已取消",
@@ -250,6 +253,7 @@ def auto_assign(review_round, *, actor):
             if len(candidates) < need:
                 result.shortfalls.append((application, need - len(candidates)))
         Assignment.objects.bulk_create(result.created)
+        log_on_applications(Counter(a.application_id for a in result.created), "review_assigned", review_round)
         record(review_round, action="auto_assign", label="自动分配评审任务", actor=actor, data={
             "created": [[a.application_id, a.expert_id] for a in result.created],
             "shortfalls": [[a.pk, missing] for a, missing in result.shortfalls],

@@ -22,6 +22,7 @@ from ..enums import AssignmentState, Recommendation
 from ..models import Assignment, Review, Score
 from . import scoring
 from .assignment import fmt_deadline
+from .history import log_on_applications
 from .errors import ReviewRefused
 
 COMMENT_MAX = 2000
@@ -127,6 +128,8 @@ def submit_review(assignment, actor, *, scores, comment, recommendation):
             data={"total": str(total), "recommendation": recommendation,
                   "scores": {c.name: str(values[c.pk]) for c in criteria}},
         )
+        if not revising:
+            log_on_applications({current.application_id: 1}, "review_submitted", current.round)
         if not revising and not current.round.assignments.filter(state=AssignmentState.ASSIGNED).exists():
             notify(
                 _province_officers(),
@@ -152,6 +155,7 @@ def declare_conflict(assignment, actor, *, reason):
         assignment.state, assignment.conflict_reason, assignment.conflict_declared_at = AssignmentState.CONFLICT, reason, now
         record(current, action="declare_conflict", label="申明回避", actor=actor,
                from_state=previous, to_state=AssignmentState.CONFLICT, reason=reason)
+        log_on_applications({current.application_id: 1}, "review_conflict", current.round)
         notify(
             _province_officers(),
             f"【专家评审】{current.expert}申明回避",

@@ -1,0 +1,31 @@
+"""Review steps in the application's own history, without naming the experts.
+
+The institution reads its application's history; the details (who, which
+scores) stay in the round's and the assignment's audit entries.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+
+from yanxiu.audit.models import AuditEntry
+from yanxiu.core import clock
+
+STEPS = {
+    "review_assigned": "专家评审：分配评审专家",
+    "review_unassigned": "专家评审：调整评审专家",
+    "review_submitted": "专家评审：收到一份评审意见",
+    "review_conflict": "专家评审：一位专家申明回避",
+}
+
+
+def log_on_applications(counts, action, review_round):
+    """`counts`: {application id: how many}; one entry per application, no actor shown."""
+    from yanxiu.applications.models import Application
+
+    content_type = ContentType.objects.get_for_model(Application)
+    now = clock.now()
+    AuditEntry.objects.bulk_create(
+        AuditEntry(content_type=content_type, object_id=application_id, action=action, action_label=STEPS[action],
+                   reason=f"{review_round.name}：{count}位专家" if count > 1 else review_round.name,
+                   data={"round": review_round.pk, "count": count}, created_at=now)
+        for application_id, count in counts.items()
+    )
