@@ -246,3 +246,28 @@ def test_the_ministrys_answer_keeps_its_note_and_the_institution_sees_the_fallba
     client.force_login(national.created_by)
     page = client.get(reverse("applications:detail", args=[national.pk])).content.decode()
     assert "已按通知自动转入省级项目" in page
+
+
+def test_experts_and_hosts_are_reminded_before_their_deadlines(clock):
+    from datetime import timedelta
+
+    from tests.delivery.helpers import planned
+    from tests.reviews import factories as rf
+    from yanxiu.delivery.domain.programmes import closing_deadline
+
+    programme = planned("provincial", authority_code="350200-RS")  # made while the call is open
+    review_round = rf.review_round(reviews_per_application=1)  # deadline in tests/reviews/factories.DEADLINE
+    application = rf.forwarded("provincial")
+    expert = rf.expert(affiliation="外省大学")
+    rf.assign(review_round, application, expert)
+    day_before = review_round.deadline - timedelta(days=1)
+    clock(f"{day_before.isoformat()}T08:00:00+08:00")
+    assert send_deadline_reminders() >= 1
+    assert Message.objects.filter(recipient=expert, subject__contains="还有1天").count() == 1
+    assert send_deadline_reminders() == 0
+
+    due = closing_deadline(programme)
+    clock(f"{(due - timedelta(days=3)).isoformat()}T08:00:00+08:00")
+    send_deadline_reminders()
+    host = programme.application.created_by
+    assert Message.objects.filter(recipient=host, subject__contains="结业材料").count() == 1

@@ -27,6 +27,51 @@ def _once(key, now):
 
 
 def send_deadline_reminders(days_before=REMIND_DAYS_BEFORE):
+    """Every reminder due today: submissions, expert reviews, closing documents."""
+    return _submission_reminders(days_before) + _review_reminders(days_before) + _closing_reminders(days_before)
+
+
+def _review_reminders(days_before):
+    """Experts with tasks not yet handed in, before the round's deadline."""
+    from yanxiu.reviews.enums import AssignmentState
+    from yanxiu.reviews.models import Assignment, ReviewRound
+
+    now, sent = clock.now(), 0
+    for review_round in ReviewRound.objects.all():
+        left = days_left(review_round.deadline_end, now)
+        if left not in days_before:
+            continue
+        pending = (Assignment.objects.filter(round=review_round, state=AssignmentState.ASSIGNED)
+                   .values_list("expert_id", flat=True).distinct())
+        for expert_id in pending:
+            if _once(f"review:{review_round.pk}:{left}:{expert_id}", now):
+                notify(User.objects.filter(pk=expert_id, is_active=True),
+                       f"【专家评审】提醒：{review_round.name}将于{fmt_date(review_round.deadline)}截止（还有{left}天）",
+                       "您还有未提交的评审任务，请在截止前完成评分。", "/reviews/mine/")
+                sent += 1
+    return sent
+
+
+def _closing_reminders(days_before):
+    """Hosts whose class is over and whose closing documents are due."""
+    from yanxiu.delivery.domain.programmes import closing_deadline, host_staff
+    from yanxiu.delivery.enums import ProgrammeState
+    from yanxiu.delivery.models import Programme
+
+    now, sent = clock.now(), 0
+    for programme in Programme.objects.filter(state=ProgrammeState.PREPARING, end_date__lt=clock.today()).select_related(
+            "application", "application__call"):
+        due = closing_deadline(programme)
+        left = (due - clock.today()).days
+        if left in days_before and _once(f"closing:{programme.pk}:{left}", now):
+            notify(host_staff(programme), f"【项目实施】提醒：“{programme.application}”的结业材料将于{fmt_date(due)}截止提交",
+                   f"请在{fmt_date(due)}前提交总结报告、学员名册、经费决算、照片和满意度测评（还有{left}天）。",
+                   f"/delivery/{programme.pk}/closing/")
+            sent += 1
+    return sent
+
+
+def _submission_reminders(days_before):
     now = clock.now()
     sent = 0
     for call in Call.objects.filter(is_open=True).prefetch_related("tier_rules"):
