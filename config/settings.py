@@ -181,6 +181,10 @@ YANXIU_FIXED_NOW = os.environ.get("YANXIU_FIXED_NOW", "")
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
+# Behind nginx, the header carrying the visitor's address (nginx:
+# `proxy_set_header X-Real-IP $remote_addr;` → HTTP_X_REAL_IP); empty: REMOTE_ADDR.
+YANXIU_CLIENT_IP_HEADER = os.environ.get("YANXIU_CLIENT_IP_HEADER", "HTTP_X_REAL_IP" if PRODUCTION else "")
+
 # The cache holds the public enrolment page's rate limit, so every web
 # process must share it: files on the server by default in production.
 CACHES = {

@@ -76,3 +76,16 @@ def test_public_posts_are_rate_limited(client, settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rl"}}
     statuses = [client.post(f"/p/programmes/{programme.pk}/", {}).status_code for _ in range(public_views.POSTS_PER_HOUR + 1)]
     assert statuses[-2:] == [200, 429]
+
+
+def test_behind_a_proxy_each_visitor_has_their_own_limit(client, settings):
+    from yanxiu.delivery import public_views
+
+    settings.YANXIU_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rl-proxy"}}
+    programme = open_enrolment(planned())
+    url = f"/p/programmes/{programme.pk}/"
+    for _ in range(public_views.POSTS_PER_HOUR):
+        client.post(url, {}, HTTP_X_REAL_IP="10.0.0.1", REMOTE_ADDR="127.0.0.1")
+    assert client.post(url, {}, HTTP_X_REAL_IP="10.0.0.1", REMOTE_ADDR="127.0.0.1").status_code == 429
+    assert client.post(url, {}, HTTP_X_REAL_IP="10.0.0.2", REMOTE_ADDR="127.0.0.1").status_code == 200

@@ -2,6 +2,7 @@
 satisfaction survey and certificate verification. CSRF stays on; posts are
 limited per client address; a hidden field catches form-filling robots."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +20,11 @@ POSTS_PER_HOUR = 30
 
 
 def _client(request):
+    """The visitor's address. Behind a reverse proxy every request comes from the
+    proxy, so production names the header the proxy sets (YANXIU_CLIENT_IP_HEADER)."""
+    header = getattr(settings, "YANXIU_CLIENT_IP_HEADER", "")
+    if header and request.META.get(header):
+        return request.META[header].split(",")[0].strip()
     return request.META.get("REMOTE_ADDR", "unknown")
 
 
