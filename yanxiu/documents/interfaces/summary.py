@@ -9,16 +9,17 @@ from yanxiu.applications.enums import ApplicationState
 
 from ..layout import SUMMARY_COLUMNS
 
-# What an authority (or the province) sends up: applications still in play.
-# (FORWARDED, 已报送省人社厅, where the workflow has it.)
-SUMMARY_STATES = tuple(
-    state
-    for state in (
-        ApplicationState.SUBMITTED,
-        ApplicationState.AUTHORITY_APPROVED,
-        getattr(ApplicationState, "FORWARDED", None),
-    )
-    if state is not None
+# What an authority has put forward: submitted and every later stage, up to the
+# province's decision (a selected programme stays on the list that sent it up).
+SUMMARY_STATES = (
+    ApplicationState.SUBMITTED,
+    ApplicationState.AUTHORITY_APPROVED,
+    ApplicationState.FORWARDED,
+    ApplicationState.NATIONAL_CANDIDATE,
+    ApplicationState.MINISTRY_SELECTED,
+    ApplicationState.PROVINCIAL_DEMONSTRATION,
+    ApplicationState.PROVINCIAL_ORDINARY,
+    ApplicationState.NOT_SELECTED,
 )
 
 
