@@ -186,7 +186,7 @@ def named_urls_all(patterns=None, namespace=""):
 
 
 PUBLIC = {"delivery_public:list", "delivery_public:programme", "delivery_public:thanks", "delivery_public:survey",
-          "delivery_public:verify"}
+          "delivery_public:verify", "delivery_public:certificate_file"}
 OFFICE_ONLY = {"delivery:changes", "delivery:decide_change", "delivery:cost_standards", "delivery:cost_standard"}
 LISTS = {"delivery:list"}
 
@@ -222,6 +222,7 @@ def test_nobody_reaches_another_institutions_programme(client):
         "delivery_public:programme": {"pk": programme.pk},
         "delivery_public:survey": {"token": programme.survey_token},
         "delivery_public:verify": {"token": certificate.token if certificate else "no-such-token"},
+        "delivery_public:certificate_file": {"token": "no-such-token", "fmt": "pdf"},
     }
     outsiders = [User.objects.get(username=name) for name in ("zzzz", "xm_rsj", "expert1")]
     title = programme.application.title

@@ -60,6 +60,21 @@ def test_the_background_job_builds_the_pdf_and_the_verification_page_answers(att
     assert client.get("/p/verify/not-a-token/").status_code == 404
 
 
+def test_a_trainee_downloads_their_own_certificate_from_the_verification_link(attended, client):
+    programme, trainees = attended
+    certificates.issue(programme, host_of(programme))
+    certificate = Certificate.objects.get(trainee=trainees[0])
+    response = client.get(f"/p/verify/{certificate.token}/certificate.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    text = subprocess.run(["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True).stdout.decode()
+    text = "".join(text.split())  # pdftotext spaces out digits next to Chinese characters
+    assert certificate.serial in text and trainees[0].name in text and trainees[1].name not in text
+    assert trainees[0].id_number not in text
+    assert client.get(f"/p/verify/{certificate.token}/certificate.docx").content[:2] == b"PK"
+    assert client.get("/p/verify/not-a-token/certificate.pdf").status_code == 404
+    assert client.get(f"/p/verify/{certificate.token}/certificate.exe").status_code == 404
+
+
 def test_the_credit_hours_record_exports_whole_numbers_and_logs_it(attended, client):
     programme, trainees = attended
     certificates.issue(programme, host_of(programme))

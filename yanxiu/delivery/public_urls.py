@@ -9,4 +9,5 @@ urlpatterns = [
     path("programmes/thanks/", public_views.thanks, name="thanks"),
     path("survey/<str:token>/", public_views.survey_page, name="survey"),
     path("verify/<str:token>/", public_views.verify, name="verify"),
+    path("verify/<str:token>/certificate.<str:fmt>", public_views.certificate_file, name="certificate_file"),
 ]

@@ -102,3 +102,34 @@ def verify(request, token):
         "trainee__programme__application__institution", "trainee__programme__application__call").first()
     return render(request, "delivery/public/verify.html", {"certificate": certificate},
                   status=200 if certificate else 404)
+
+
+def certificate_file(request, token, fmt):
+    """A trainee's own certificate, from the link or QR code on it (same page as the bulk PDF)."""
+    from urllib.parse import quote
+
+    from django.http import Http404, HttpResponse
+
+    from yanxiu.documents.generate.pdf import ConversionFailed, ConverterMissing, convert_to_pdf
+
+    from .interfaces.docs import certificate_pages
+
+    certificate = Certificate.objects.filter(token=token).select_related(
+        "trainee", "trainee__programme", "trainee__programme__application",
+        "trainee__programme__application__institution", "trainee__programme__application__call").first()
+    if certificate is None or fmt not in ("pdf", "docx"):
+        raise Http404("未找到该证书。")
+    if _too_many(request, "certificate"):
+        return render(request, "delivery/public/verify.html",
+                      {"certificate": certificate, "error": "下载过于频繁，请稍后再试。"}, status=429)
+    docx = certificate_pages([certificate])
+    content, mime = docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    if fmt == "pdf":
+        try:
+            content, mime = convert_to_pdf(docx), "application/pdf"
+        except (ConverterMissing, ConversionFailed):
+            return render(request, "delivery/public/verify.html",
+                          {"certificate": certificate, "error": "暂时无法生成 PDF，请下载 Word 版。"}, status=503)
+    response = HttpResponse(content, content_type=mime)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'结业证书-{certificate.serial}.{fmt}')}"
+    return response
