@@ -9,6 +9,7 @@ from yanxiu.applications.models import Application
 from yanxiu.audit.models import AuditEntry
 from yanxiu.calls.enums import Tier
 from yanxiu.calls.models import Call
+from yanxiu.core.downloads import DOCX, XLSX, attachment
 from yanxiu.core.uploads import SCAN_TYPES, validate_attachment
 from yanxiu.core.workflow import TransitionRefused
 
@@ -173,9 +174,9 @@ def summary_file(request, pk, fmt):
     sheet = summary_sheet(members, year=batch.call.year, signer=batch.authority.name)
     name = f"附件3-汇总表-{batch.authority.name}-{batch.call.year}年{batch.get_tier_display()}第{batch.pk}批"
     if fmt == "xlsx":
-        return documents_views._download(render_summary_xlsx(sheet), f"{name}.xlsx", documents_views.XLSX)
+        return attachment(render_summary_xlsx(sheet), f"{name}.xlsx", XLSX)
     if fmt == "docx":
-        return documents_views._download(render_summary_docx(sheet), f"{name}.docx", documents_views.DOCX)
+        return attachment(render_summary_docx(sheet), f"{name}.docx", DOCX)
     if fmt == "pdf":
         from django.urls import reverse
 

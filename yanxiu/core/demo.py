@@ -118,7 +118,7 @@ def seed():
         return call_2026, call_2027
 
     # A continuing-education base reporting directly acts as its own authority.
-    base_authority = Authority.objects.create(
+    Authority.objects.create(
         code="BASE-FJCZ", name="福建船政继续教育基地", kind=AuthorityKind.BASE, note="国家级继续教育基地，直接申报"
     )
     institutions = INSTITUTIONS + [("福建船政继续教育基地", "12350000MB0000008", InstitutionType.PUBLIC_OTHER, "BASE-FJCZ", "福州市",

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from yanxiu.applications.enums import PLANNED_STATES
 from yanxiu.core import clock
+from yanxiu.core.downloads import DOCX, PDF, attachment
 
 from . import forms
 from .domain import enrolment, survey
@@ -106,9 +107,7 @@ def verify(request, token):
 
 def certificate_file(request, token, fmt):
     """A trainee's own certificate, from the link or QR code on it (same page as the bulk PDF)."""
-    from urllib.parse import quote
-
-    from django.http import Http404, HttpResponse
+    from django.http import Http404
 
     from yanxiu.documents.generate.pdf import ConversionFailed, ConverterMissing, convert_to_pdf
 
@@ -123,13 +122,11 @@ def certificate_file(request, token, fmt):
         return render(request, "delivery/public/verify.html",
                       {"certificate": certificate, "error": "下载过于频繁，请稍后再试。"}, status=429)
     docx = certificate_pages([certificate])
-    content, mime = docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    if fmt == "pdf":
-        try:
-            content, mime = convert_to_pdf(docx), "application/pdf"
-        except (ConverterMissing, ConversionFailed):
-            return render(request, "delivery/public/verify.html",
-                          {"certificate": certificate, "error": "暂时无法生成 PDF，请下载 Word 版。"}, status=503)
-    response = HttpResponse(content, content_type=mime)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'结业证书-{certificate.serial}.{fmt}')}"
-    return response
+    filename = f"结业证书-{certificate.serial}.{fmt}"
+    if fmt == "docx":
+        return attachment(docx, filename, DOCX)
+    try:
+        return attachment(convert_to_pdf(docx), filename, PDF)
+    except (ConverterMissing, ConversionFailed):
+        return render(request, "delivery/public/verify.html",
+                      {"certificate": certificate, "error": "暂时无法生成 PDF，请下载 Word 版。"}, status=503)

@@ -1,7 +1,6 @@
 """Thin views for hosts, authorities (read only) and the province office.
 Every programme is loaded through Programme.objects.visible_to(user)."""
 
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,25 +13,18 @@ from django.views.decorators.http import require_POST
 from yanxiu.applications.models import Application
 from yanxiu.audit.models import AuditEntry
 from yanxiu.calls.models import Call
+from yanxiu.core.downloads import DOCX, PDF, XLSX, attachment
 from yanxiu.core.workflow import TransitionRefused
 from yanxiu.documents.generate import pdf
 from yanxiu.reference.models import TrainingCostStandard
 
 from . import forms
-from .domain import attendance, certificates, closing, enrolment, money, personal_data, programmes, survey
+from .domain import attendance, closing, enrolment, money, personal_data, programmes, survey
 from .enums import AccountsKind, ChangeState, EnrolmentState, JobState
 from .interfaces import docs, qr, roster
 from .models import Accounts, Certificate, CertificateJob, PersonalDataAccess, Programme, ProgrammeChange, Trainee
 from .tasks import build_certificates
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _download(data, filename, content_type):
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 def _programme(request, pk):
@@ -202,7 +194,7 @@ def reveal_id(request, pk, trainee_pk):
 @login_required
 def roster_template(request, pk):
     _host_programme(request, pk)
-    return _download(roster.template(), "学员名册导入模板.xlsx", XLSX)
+    return attachment(roster.template(), "学员名册导入模板.xlsx", XLSX)
 
 
 @login_required
@@ -229,7 +221,7 @@ def roster_export(request, pk):
     programme = _host_or_officer(request, pk)
     rows = list(programme.trainees.all())
     whole = personal_data.reveal(request.user, programme, rows, "导出学员名册")
-    return _download(roster.export_roster(programme, rows, whole), f"{programme}-学员名册.xlsx", XLSX)
+    return attachment(roster.export_roster(programme, rows, whole), f"{programme}-学员名册.xlsx", XLSX)
 
 
 # --- attendance and sign-in sheets ---------------------------------------------------
@@ -267,10 +259,10 @@ def sign_in_sheets(request, pk, fmt):
     approved = list(programme.trainees.filter(state=EnrolmentState.APPROVED))
     data = docs.sign_in_sheets(programme, approved, attendance.class_days(programme))
     if fmt == "docx":
-        return _download(data, f"{programme}-签到表.docx", DOCX)
+        return attachment(data, f"{programme}-签到表.docx", DOCX)
     if fmt == "pdf":
         try:
-            return _download(pdf.convert_to_pdf(data), f"{programme}-签到表.pdf", "application/pdf")
+            return attachment(pdf.convert_to_pdf(data), f"{programme}-签到表.pdf", PDF)
         except (pdf.ConverterMissing, pdf.ConversionFailed) as problem:
             messages.error(request, str(problem))
             return redirect("delivery:attendance", pk=pk)
@@ -452,7 +444,7 @@ def credit_hours_export(request, pk):
     programme = _host_or_officer(request, pk)
     issued = list(Certificate.objects.filter(trainee__programme=programme).select_related("trainee"))
     whole = personal_data.reveal(request.user, programme, [c.trainee for c in issued], "导出学时登记表")
-    return _download(roster.export_credit_hours(programme, issued, whole), f"{programme}-学时登记.xlsx", XLSX)
+    return attachment(roster.export_credit_hours(programme, issued, whole), f"{programme}-学时登记.xlsx", XLSX)
 
 
 @login_required

@@ -4,13 +4,14 @@ exports (a background job) and the upload page for importing Word forms."""
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from yanxiu.applications.models import Application
 from yanxiu.calls.models import Call
+from yanxiu.core.downloads import DOCX, PDF, XLSX, attachment
 
 from .generate import pdf
 from .generate.forms_docx import form_filename, render_application_docx
@@ -22,21 +23,7 @@ from .interfaces.summary import applications_for_summary, signer_for, summary_sh
 from .models import ExportJob
 from .tasks import build_export
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_FILES = 50
-
-
-def _download(data, filename, content_type):
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
-    return response
-
-
-def _quote(name):
-    from urllib.parse import quote
-
-    return quote(name)
 
 
 def _pdf_or_message(request, make_docx, filename, back_url):
@@ -44,7 +31,7 @@ def _pdf_or_message(request, make_docx, filename, back_url):
         data = pdf.convert_to_pdf(make_docx())
     except (pdf.ConverterMissing, pdf.ConversionFailed) as problem:
         return render(request, "documents/pdf_unavailable.html", {"message": str(problem), "back_url": back_url}, status=503)
-    return _download(data, filename, "application/pdf")
+    return attachment(data, filename, PDF)
 
 
 def _visible_application(request, pk):
@@ -58,7 +45,7 @@ def _visible_application(request, pk):
 def application_form(request, pk, fmt):
     application = _visible_application(request, pk)
     if fmt == "docx":
-        return _download(render_application_docx(application), form_filename(application), DOCX)
+        return attachment(render_application_docx(application), form_filename(application), DOCX)
     if fmt == "pdf":
         return _pdf_or_message(
             request, lambda: render_application_docx(application), form_filename(application, "pdf"),
@@ -86,9 +73,9 @@ def summary(request, fmt="html"):
     sheet = summary_sheet(applications, year=call.year, signer=signer_for(user))
     name = f"附件3-汇总表-{call.year}"
     if fmt == "xlsx":
-        return _download(render_summary_xlsx(sheet), f"{name}.xlsx", XLSX)
+        return attachment(render_summary_xlsx(sheet), f"{name}.xlsx", XLSX)
     if fmt == "docx":
-        return _download(render_summary_docx(sheet), f"{name}.docx", DOCX)
+        return attachment(render_summary_docx(sheet), f"{name}.docx", DOCX)
     if fmt == "pdf":
         return _pdf_or_message(request, lambda: render_summary_docx(sheet), f"{name}.pdf", reverse("documents:summary") + f"?year={call.year}")
     jobs = ExportJob.objects.filter(requested_by=user)[:5]
@@ -158,5 +145,5 @@ def upload(request):
         results = list(import_sources(sources, actor=user, dry_run=dry_run))
         context.update({"results": results, "dry_run": dry_run, "lines": list(report.rows(results))})
         if request.POST.get("report") == "xlsx":
-            return _download(report.xlsx(results), "导入报告.xlsx", XLSX)
+            return attachment(report.xlsx(results), "导入报告.xlsx", XLSX)
     return render(request, "documents/upload.html", context)

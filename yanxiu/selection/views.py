@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -10,6 +9,7 @@ from yanxiu.applications.enums import ApplicationState
 from yanxiu.applications.models import Application
 from yanxiu.audit.log import record
 from yanxiu.calls.models import Call
+from yanxiu.core.downloads import DOCX, XLSX, attachment
 from yanxiu.core.workflow import TransitionRefused
 from yanxiu.organisations.models import DeadlineExtension
 
@@ -125,18 +125,10 @@ def plan_download(request, call_pk, fmt):
     call = get_object_or_404(Call, pk=call_pk)
     name = plan_outputs.title(call)
     if fmt == "xlsx":
-        content = plan_outputs.plan_xlsx(call)
-        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    elif fmt == "docx":
-        content = plan_outputs.plan_docx(call)
-        mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    else:
-        raise PermissionDenied("不支持的格式。")
-    response = HttpResponse(content, content_type=mime)
-    from urllib.parse import quote
-
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}.{fmt}"
-    return response
+        return attachment(plan_outputs.plan_xlsx(call), f"{name}.xlsx", XLSX)
+    if fmt == "docx":
+        return attachment(plan_outputs.plan_docx(call), f"{name}.docx", DOCX)
+    raise PermissionDenied("不支持的格式。")
 
 
 @officer_only

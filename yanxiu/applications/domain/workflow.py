@@ -10,7 +10,7 @@ Nothing else changes `Application.state`.
 from django.urls import reverse
 
 from yanxiu.accounts.models import Role, User
-from yanxiu.core.workflow import Transition, TransitionRefused, Workflow, fmt_date  # noqa: F401  (re-exported)
+from yanxiu.core.workflow import Transition, TransitionRefused, Workflow  # noqa: F401  (TransitionRefused re-exported)
 
 from .. import rules as perms
 from ..enums import ApplicationState as S
