@@ -54,8 +54,10 @@ def bench_one_form():
     full = timed(lambda: render_application_docx(application), 200)
     form = official_form(application)
     pure = timed(lambda: render_official_form(form, application.institution.uscc), 200)
-    print(f"1. 附件1 .docx, one form: median {statistics.median(full) * 1000:.1f} ms "
-          f"(from the database, p95 {sorted(full)[189] * 1000:.1f} ms); rendering alone {statistics.median(pure) * 1000:.1f} ms  [target < 50 ms]")
+    print(
+        f"1. 附件1 .docx, one form: median {statistics.median(full) * 1000:.1f} ms "
+        f"(from the database, p95 {sorted(full)[189] * 1000:.1f} ms); rendering alone {statistics.median(pure) * 1000:.1f} ms  [target < 50 ms]"
+    )
 
 
 def bench_summary_xlsx(rows=10_000):
@@ -65,8 +67,20 @@ def bench_summary_xlsx(rows=10_000):
     from yanxiu.documents.interfaces.summary import SummaryRow, SummarySheetData, summary_title
 
     sheet = SummarySheetData(
-        label="附件3", title=summary_title(2026), signer="福建省人力资源和社会保障厅",
-        rows=[SummaryRow(i, f"人工智能赋能传统制造业数字化转型高级研修班{i}", f"福州信息工程学院{i % 97}", "林数", "0591-83000002", "工程技术（电子信息）") for i in range(1, rows + 1)],
+        label="附件3",
+        title=summary_title(2026),
+        signer="福建省人力资源和社会保障厅",
+        rows=[
+            SummaryRow(
+                i,
+                f"人工智能赋能传统制造业数字化转型高级研修班{i}",
+                f"福州信息工程学院{i % 97}",
+                "林数",
+                "0591-83000002",
+                "工程技术（电子信息）",
+            )
+            for i in range(1, rows + 1)
+        ],
     )
 
     def direct():
@@ -82,8 +96,10 @@ def bench_summary_xlsx(rows=10_000):
 
     ours = min(timed(lambda: render_summary_xlsx(sheet), 3))
     baseline = min(timed(direct, 3))
-    print(f"2. 附件3 .xlsx, {rows:,} rows: {ours:.2f} s; the same cells written directly with xlsxwriter {baseline:.2f} s; "
-          f"ratio {ours / baseline:.2f}  [target < 2]")
+    print(
+        f"2. 附件3 .xlsx, {rows:,} rows: {ours:.2f} s; the same cells written directly with xlsxwriter {baseline:.2f} s; "
+        f"ratio {ours / baseline:.2f}  [target < 2]"
+    )
 
 
 def bench_import(count=1000):
@@ -131,9 +147,11 @@ def bench_import(count=1000):
     parsing = min(timed(parse_only, 2))
     dry = min(timed(lambda: import_all(True), 1))
     real = min(timed(lambda: import_all(False), 1))
-    print(f"3. importing {count:,} forms: python-docx open+walk {baseline:.2f} s; read+parse {parsing:.2f} s "
-          f"(ratio {parsing / baseline:.2f}); full import into drafts with rule checks {real:.2f} s (ratio {real / baseline:.2f}); "
-          f"--dry-run {dry:.2f} s (ratio {dry / baseline:.2f})  [target < 2]")
+    print(
+        f"3. importing {count:,} forms: python-docx open+walk {baseline:.2f} s; read+parse {parsing:.2f} s "
+        f"(ratio {parsing / baseline:.2f}); full import into drafts with rule checks {real:.2f} s (ratio {real / baseline:.2f}); "
+        f"--dry-run {dry:.2f} s (ratio {dry / baseline:.2f})  [target < 2]"
+    )
 
 
 def main():

@@ -28,6 +28,8 @@ import django  # noqa: E402
 
 django.setup()
 
+from datetime import UTC
+
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.http import HttpResponse  # noqa: E402
@@ -61,46 +63,89 @@ def make_applications(count, start=0):
     institutions = []
     for n in range(start, start + count):
         body = f"91350100MA{n:07d}"
-        institutions.append(Institution(name=f"基准单位{n}", uscc=body + uscc_check_character(body), type="university",
-                                        authority=authorities[n % len(authorities)], city="福州市"))
+        institutions.append(
+            Institution(
+                name=f"基准单位{n}",
+                uscc=body + uscc_check_character(body),
+                type="university",
+                authority=authorities[n % len(authorities)],
+                city="福州市",
+            )
+        )
     Institution.objects.bulk_create(institutions, batch_size=1000)
-    institutions = Institution.objects.filter(name__startswith="基准单位").order_by("pk")[start:start + count]
-    Application.objects.bulk_create([
-        Application(call=call, tier="provincial" if n % 3 else "national", institution=institution, state="forwarded",
-                    title=f"基准高级研修班{start + n}", title_key=title_key(f"基准高级研修班{start + n}"), start_date=date(2026, 6, 1) + timedelta(days=n % 100),
-                    end_date=date(2026, 6, 4) + timedelta(days=n % 100), domain=domains[n % len(domains)],
-                    planned_trainees=40, created_by=creator,
-                    check_summary=[{"code": "x", "severity": "warning", "message": "示例提醒", "reason": "理由"}] if n % 7 == 0 else [])
-        for n, institution in enumerate(institutions)
-    ], batch_size=1000)
+    institutions = Institution.objects.filter(name__startswith="基准单位").order_by("pk")[start : start + count]
+    Application.objects.bulk_create(
+        [
+            Application(
+                call=call,
+                tier="provincial" if n % 3 else "national",
+                institution=institution,
+                state="forwarded",
+                title=f"基准高级研修班{start + n}",
+                title_key=title_key(f"基准高级研修班{start + n}"),
+                start_date=date(2026, 6, 1) + timedelta(days=n % 100),
+                end_date=date(2026, 6, 4) + timedelta(days=n % 100),
+                domain=domains[n % len(domains)],
+                planned_trainees=40,
+                created_by=creator,
+                check_summary=[{"code": "x", "severity": "warning", "message": "示例提醒", "reason": "理由"}]
+                if n % 7 == 0
+                else [],
+            )
+            for n, institution in enumerate(institutions)
+        ],
+        batch_size=1000,
+    )
 
 
 def make_reviews(review_round, per_application=3, experts=20):
     """Every application of the round reviewed by `per_application` experts, in bulk."""
-    from datetime import datetime, timezone
+    from datetime import datetime
     from decimal import Decimal
 
     from yanxiu.accounts.models import Role, User
     from yanxiu.applications.models import Application
     from yanxiu.reviews.models import Assignment, Review, Score
 
-    now = datetime(2026, 3, 1, tzinfo=timezone.utc)
-    pool = [User.objects.filter(username=f"bench-expert{n}").first()
-            or User.objects.create_user(f"bench-expert{n}", password="x", role=Role.EXPERT) for n in range(experts)]
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    pool = [
+        User.objects.filter(username=f"bench-expert{n}").first()
+        or User.objects.create_user(f"bench-expert{n}", password="x", role=Role.EXPERT)
+        for n in range(experts)
+    ]
     Assignment.objects.filter(round=review_round).delete()
-    applications = list(Application.objects.filter(call=review_round.call, state="forwarded").values_list("pk", flat=True))
-    Assignment.objects.bulk_create([
-        Assignment(round=review_round, application_id=pk, expert=pool[(i + k) % experts], assigned_by=review_round.created_by,
-                   assigned_at=now, is_automatic=True)
-        for i, pk in enumerate(applications) for k in range(per_application)
-    ], batch_size=2000)
+    applications = list(
+        Application.objects.filter(call=review_round.call, state="forwarded").values_list("pk", flat=True)
+    )
+    Assignment.objects.bulk_create(
+        [
+            Assignment(
+                round=review_round,
+                application_id=pk,
+                expert=pool[(i + k) % experts],
+                assigned_by=review_round.created_by,
+                assigned_at=now,
+                is_automatic=True,
+            )
+            for i, pk in enumerate(applications)
+            for k in range(per_application)
+        ],
+        batch_size=2000,
+    )
     assignments = list(Assignment.objects.filter(round=review_round).values_list("pk", flat=True))
-    Review.objects.bulk_create([Review(assignment_id=pk, comment="基准评审意见", recommendation="recommend", submitted_at=now)
-                                for pk in assignments], batch_size=2000)
+    Review.objects.bulk_create(
+        [
+            Review(assignment_id=pk, comment="基准评审意见", recommendation="recommend", submitted_at=now)
+            for pk in assignments
+        ],
+        batch_size=2000,
+    )
     criteria = list(review_round.criteria.all())
     reviews = Review.objects.filter(assignment__round=review_round).values_list("pk", flat=True)
-    Score.objects.bulk_create([Score(review_id=pk, criterion=c, value=Decimal(5 + (pk + c.pk) % 5))
-                               for pk in reviews for c in criteria], batch_size=5000)
+    Score.objects.bulk_create(
+        [Score(review_id=pk, criterion=c, value=Decimal(5 + (pk + c.pk) % 5)) for pk in reviews for c in criteria],
+        batch_size=5000,
+    )
 
 
 def requests_per_second(client, url, seconds=3.0):
@@ -128,9 +173,9 @@ PAGES = {
 
 def main():
     from yanxiu.accounts.models import Role, User
+    from yanxiu.calls.domain.calls import load_call_file
     from yanxiu.calls.models import Call
     from yanxiu.reference.importers import load_defaults
-    from yanxiu.calls.domain.calls import load_call_file
 
     total = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
     call_command("migrate", verbosity=0)
@@ -142,14 +187,24 @@ def main():
 
     from yanxiu.reviews.domain.rounds import create_round
 
-    review_round = create_round(call=call, actor=officer, name="基准评审", scope="both", deadline=date(2026, 3, 31),
-                                reviews_per_application=3, anonymous=False, disagreement_threshold=20)
+    review_round = create_round(
+        call=call,
+        actor=officer,
+        name="基准评审",
+        scope="both",
+        deadline=date(2026, 3, 31),
+        reviews_per_application=3,
+        anonymous=False,
+        disagreement_threshold=20,
+    )
     with override_settings(ROOT_URLCONF=__name__, DEBUG=False, ALLOWED_HOSTS=["testserver"]):
         client = Client()
         client.force_login(officer)
         make_applications(50)
         make_reviews(review_round)
-        small = {name: query_count(client, url.format(call=call.pk, round=review_round.pk)) for name, url in PAGES.items()}
+        small = {
+            name: query_count(client, url.format(call=call.pk, round=review_round.pk)) for name, url in PAGES.items()
+        }
         make_applications(total - 50, start=50)
         make_reviews(review_round)
         print(f"{total} applications, database: {connection.vendor}")
@@ -159,9 +214,11 @@ def main():
             url = url.format(call=call.pk, round=review_round.pk)
             rps = requests_per_second(client, url)
             large = query_count(client, url)
-            print(f"  {name}: {rps:.1f} requests/s = {rps / bare_rps:.3f} × bare view; "
-                  f"queries: {small[name]} with 50 rows, {large} with {total} rows"
-                  f"{'' if small[name] == large else '  ← GROWS'}")
+            print(
+                f"  {name}: {rps:.1f} requests/s = {rps / bare_rps:.3f} × bare view; "
+                f"queries: {small[name]} with 50 rows, {large} with {total} rows"
+                f"{'' if small[name] == large else '  ← GROWS'}"
+            )
 
 
 if __name__ == "__main__":

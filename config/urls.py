@@ -21,4 +21,3 @@ urlpatterns = [
     path("p/", include("yanxiu.delivery.public_urls")),
     path("admin/", admin.site.urls),
 ]
-

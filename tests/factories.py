@@ -83,16 +83,32 @@ def sessions_for(start, days, online=0, hours=3):
     rows = []
     for offset in range(days):
         for half in (HalfDay.MORNING, HalfDay.AFTERNOON):
-            rows.append(dict(
-                date=start + timedelta(days=offset), half_day=half, topic=f"专题{len(rows) + 1}", speaker="王教授",
-                format=SessionFormat.KEYNOTE, mode=DeliveryMode.ONLINE if len(rows) < online else DeliveryMode.OFFLINE,
-                class_hours=hours,
-            ))
+            rows.append(
+                dict(
+                    date=start + timedelta(days=offset),
+                    half_day=half,
+                    topic=f"专题{len(rows) + 1}",
+                    speaker="王教授",
+                    format=SessionFormat.KEYNOTE,
+                    mode=DeliveryMode.ONLINE if len(rows) < online else DeliveryMode.OFFLINE,
+                    class_hours=hours,
+                )
+            )
     return rows
 
 
-def complete(tier="provincial", actor=None, *, start=date(2026, 9, 1), days=None, trainees=None, online=0,
-             scope=("digital",), sessions=None, **fields):
+def complete(
+    tier="provincial",
+    actor=None,
+    *,
+    start=date(2026, 9, 1),
+    days=None,
+    trainees=None,
+    online=0,
+    scope=("digital",),
+    sessions=None,
+    **fields,
+):
     """A draft that passes every check (unless the overrides break one)."""
     application = draft(tier, actor)
     national = tier == "national"
@@ -105,7 +121,8 @@ def complete(tier="provincial", actor=None, *, start=date(2026, 9, 1), days=None
         venue_place="福州市会议中心",
         domain=ProfessionalDomain.objects.get(name="工程技术（电子信息）"),
         competent_department=CompetentDepartment.objects.get(
-            name="工业和信息化部" if national else "福建省工业和信息化厅"),
+            name="工业和信息化部" if national else "福建省工业和信息化厅"
+        ),
         purpose="提升专业技术人才在人工智能领域的创新能力。",
         trainee_description="具有中级以上职称的专业技术人员。",
         planned_trainees=trainees or (60 if national else 40),
@@ -123,7 +140,9 @@ def complete(tier="provincial", actor=None, *, start=date(2026, 9, 1), days=None
         application,
         fields=values,
         sessions=sessions if sessions is not None else sessions_for(values["start_date"], 2, online=online),
-        lecturers=[dict(name="王教授", title=LecturerTitle.FULL_SENIOR, position="教授", affiliation="福州大学", topic="AI")],
+        lecturers=[
+            dict(name="王教授", title=LecturerTitle.FULL_SENIOR, position="教授", affiliation="福州大学", topic="AI")
+        ],
         claims={areas[code]: "项目聚焦人工智能与制造业数字化转型。" for code in scope},
         actor=application.created_by,
         expected_version=application.version,

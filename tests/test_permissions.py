@@ -105,31 +105,43 @@ def world(settings):
     users = {key: User.objects.get(username=name) for key, name in USERS.items()}
     a = Application.objects.get(title="深远海海洋装备智能化高级研修班")
     batch = Batch.objects.get(authority__code="SZ-NYNCT")
-    attachment = Attachment(application=a, original_name="证明.pdf", extension=".pdf", stored_token="t", size=8,
-                            uploaded_by=users["host"])
+    attachment = Attachment(
+        application=a, original_name="证明.pdf", extension=".pdf", stored_token="t", size=8, uploaded_by=users["host"]
+    )
     attachment.file.save("x.pdf", SimpleUploadedFile("x.pdf", b"%PDF-1.4"), save=True)
     job = ExportJob.objects.create(requested_by=users["province"], call=a.call, description="全省", state="done")
     job.file.save("x.zip", SimpleUploadedFile("x.zip", b"PK\x05\x06" + b"\x00" * 18), save=True)
     message = Message.objects.create(recipient=users["host"], subject="s", body="b", created_at=a.created_at)
     call = Call.objects.get(year=2026)
     kwargs = {
-        "applications:detail": {"pk": a.pk}, "applications:edit": {"pk": a.pk}, "applications:checks": {"pk": a.pk},
-        "applications:preview": {"pk": a.pk}, "applications:history": {"pk": a.pk},
-        "applications:warning_reason": {"pk": a.pk}, "applications:upload_attachment": {"pk": a.pk},
+        "applications:detail": {"pk": a.pk},
+        "applications:edit": {"pk": a.pk},
+        "applications:checks": {"pk": a.pk},
+        "applications:preview": {"pk": a.pk},
+        "applications:history": {"pk": a.pk},
+        "applications:warning_reason": {"pk": a.pk},
+        "applications:upload_attachment": {"pk": a.pk},
         "applications:download_attachment": {"pk": a.pk, "attachment_pk": attachment.pk},
         "applications:delete_attachment": {"pk": a.pk, "attachment_pk": attachment.pk},
         "applications:act": {"pk": a.pk, "action": "withdraw"},
         "batches:ranking": {"call_pk": call.pk, "tier": "provincial"},
-        "batches:detail": {"pk": batch.pk}, "batches:summary_file": {"pk": batch.pk, "fmt": "xlsx"},
-        "batches:members": {"pk": batch.pk}, "batches:upload": {"pk": batch.pk},
+        "batches:detail": {"pk": batch.pk},
+        "batches:summary_file": {"pk": batch.pk, "fmt": "xlsx"},
+        "batches:members": {"pk": batch.pk},
+        "batches:upload": {"pk": batch.pk},
         "batches:download_scan": {"pk": batch.pk, "scan_pk": batch.scans.get().pk},
         "batches:act": {"pk": batch.pk, "action": "return"},
-        "selection:pool": {"call_pk": call.pk}, "selection:stage": {"call_pk": call.pk, "pk": a.pk},
-        "selection:publish": {"call_pk": call.pk}, "selection:ministry": {"call_pk": call.pk},
-        "selection:ministry_answer": {"call_pk": call.pk, "pk": a.pk}, "selection:plan": {"call_pk": call.pk},
+        "selection:pool": {"call_pk": call.pk},
+        "selection:stage": {"call_pk": call.pk, "pk": a.pk},
+        "selection:publish": {"call_pk": call.pk},
+        "selection:ministry": {"call_pk": call.pk},
+        "selection:ministry_answer": {"call_pk": call.pk, "pk": a.pk},
+        "selection:plan": {"call_pk": call.pk},
         "selection:plan_download": {"call_pk": call.pk, "fmt": "xlsx"},
-        "documents:application_form": {"pk": a.pk, "fmt": "docx"}, "documents:summary_file": {"fmt": "xlsx"},
-        "documents:export_status": {"pk": job.pk}, "documents:export_download": {"pk": job.pk},
+        "documents:application_form": {"pk": a.pk, "fmt": "docx"},
+        "documents:summary_file": {"fmt": "xlsx"},
+        "documents:export_status": {"pk": job.pk},
+        "documents:export_download": {"pk": job.pk},
         "notifications:read": {"pk": message.pk},
         "documents:export_batch": {"batch_pk": batch.pk},
     }
@@ -138,8 +150,14 @@ def world(settings):
 
 def state_of(a, batch):
     a = Application.objects.get(pk=a.pk)
-    return (a.state, a.version, a.attachments.count(), Batch.objects.get(pk=batch.pk).state,
-            Batch.objects.get(pk=batch.pk).applications.count(), Message.objects.filter(read_at__isnull=False).count())
+    return (
+        a.state,
+        a.version,
+        a.attachments.count(),
+        Batch.objects.get(pk=batch.pk).state,
+        Batch.objects.get(pk=batch.pk).applications.count(),
+        Message.objects.filter(read_at__isnull=False).count(),
+    )
 
 
 def test_every_url_is_classified():
@@ -185,30 +203,47 @@ def named_urls_all(patterns=None, namespace=""):
             yield namespace + pattern.name
 
 
-PUBLIC = {"delivery_public:list", "delivery_public:programme", "delivery_public:thanks", "delivery_public:survey",
-          "delivery_public:verify", "delivery_public:certificate_file"}
+PUBLIC = {
+    "delivery_public:list",
+    "delivery_public:programme",
+    "delivery_public:thanks",
+    "delivery_public:survey",
+    "delivery_public:verify",
+    "delivery_public:certificate_file",
+}
 OFFICE_ONLY = {"delivery:changes", "delivery:decide_change", "delivery:cost_standards", "delivery:cost_standard"}
 LISTS = {"delivery:list"}
 
 
 def test_nobody_reaches_another_institutions_programme(client):
+    from tests.delivery.helpers import add_trainees, host_of, planned
     from yanxiu.accounts.models import User
     from yanxiu.core import demo
     from yanxiu.delivery.models import Certificate, CertificateJob, ProgrammeFile
     from yanxiu.reference.models import TrainingCostStandard
-    from tests.delivery.helpers import add_trainees, host_of, planned
 
     demo.seed()
     programme = planned("provincial", authority_code="350100-RS")
     trainee = add_trainees(programme, 1)[0]
-    file = ProgrammeFile(programme=programme, kind="report", original_name="报告.pdf", extension=".pdf", size=8,
-                         uploaded_at=programme.application.created_at,
-                         uploaded_by=host_of(programme))
+    file = ProgrammeFile(
+        programme=programme,
+        kind="report",
+        original_name="报告.pdf",
+        extension=".pdf",
+        size=8,
+        uploaded_at=programme.application.created_at,
+        uploaded_by=host_of(programme),
+    )
     file.file.save("r.pdf", SimpleUploadedFile("r.pdf", b"%PDF-1.4"), save=True)
-    job = CertificateJob.objects.create(programme=programme, requested_by=host_of(programme),
-                                        created_at=programme.application.created_at)
-    change = programme.changes.create(changes={"venue": ["甲", "乙"]}, reason="场地调整", requested_by=host_of(programme),
-                                      requested_at=programme.application.created_at)
+    job = CertificateJob.objects.create(
+        programme=programme, requested_by=host_of(programme), created_at=programme.application.created_at
+    )
+    change = programme.changes.create(
+        changes={"venue": ["甲", "乙"]},
+        reason="场地调整",
+        requested_by=host_of(programme),
+        requested_at=programme.application.created_at,
+    )
     certificate = Certificate.objects.filter(trainee__programme=programme).first()
     kwargs = {
         "delivery:decide_change": {"change_pk": change.pk},

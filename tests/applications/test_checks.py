@@ -63,7 +63,9 @@ def test_national_usually_lasts_5_to_7_days(days, expected):
     assert codes(application).get("duration.tier") == expected
 
 
-@pytest.mark.parametrize("days, expected", [(2, Severity.WARNING), (3, None), (4, None), (5, None), (6, Severity.WARNING)])
+@pytest.mark.parametrize(
+    "days, expected", [(2, Severity.WARNING), (3, None), (4, None), (5, None), (6, Severity.WARNING)]
+)
 def test_provincial_lasts_about_4_days(days, expected):
     application = factories.complete("provincial", days=days)
     assert codes(application).get("duration.tier") == expected
@@ -74,7 +76,9 @@ def test_days_count_arrival_and_departure():
     assert (application.start_date, application.end_date, application.days) == (date(2026, 9, 22), date(2026, 9, 25), 4)
 
 
-@pytest.mark.parametrize("end, expected", [(date(2026, 11, 29), None), (date(2026, 11, 30), None), (date(2026, 12, 1), Severity.ERROR)])
+@pytest.mark.parametrize(
+    "end, expected", [(date(2026, 11, 29), None), (date(2026, 11, 30), None), (date(2026, 12, 1), Severity.ERROR)]
+)
 def test_finished_by_the_completion_date(end, expected):
     application = factories.complete("provincial", start=end - timedelta(days=3))
     assert application.end_date == end
@@ -146,8 +150,13 @@ def test_declarations():
 
 def test_national_funding_is_a_single_choice_and_self_funding_needs_a_source():
     assert codes(factories.complete("national", funding=""))["funding.choice"] == Severity.ERROR
-    assert codes(factories.complete("national", funding="self_funded", funding_source=""))["funding.source"] == Severity.ERROR
-    assert "funding.source" not in codes(factories.complete("national", funding="self_funded", funding_source="单位自筹"))
+    assert (
+        codes(factories.complete("national", funding="self_funded", funding_source=""))["funding.source"]
+        == Severity.ERROR
+    )
+    assert "funding.source" not in codes(
+        factories.complete("national", funding="self_funded", funding_source="单位自筹")
+    )
     # provincial forms have no funding row
     assert "funding.choice" not in codes(factories.complete("provincial", funding=""))
 
@@ -157,7 +166,10 @@ def test_competent_department_level_follows_the_form():
 
     factories.call_2026()
     provincial_dept = CompetentDepartment.objects.get(name="福建省工业和信息化厅")
-    assert codes(factories.complete("national", competent_department=provincial_dept))["department.level"] == Severity.ERROR
+    assert (
+        codes(factories.complete("national", competent_department=provincial_dept))["department.level"]
+        == Severity.ERROR
+    )
 
 
 def test_national_base_needs_its_batch():
@@ -186,8 +198,12 @@ def test_last_years_incomplete_programme_is_a_warning_needing_a_reason():
     assert codes(application)["institution.previous_completion"] == Severity.WARNING
     report = CheckReport.for_application(application)
     assert not report.can_submit
-    WarningReason.objects.create(application=application, code="institution.previous_completion",
-                                 reason="已整改", written_by=application.created_by)
+    WarningReason.objects.create(
+        application=application,
+        code="institution.previous_completion",
+        reason="已整改",
+        written_by=application.created_by,
+    )
     assert CheckReport.for_application(application).can_submit
 
 
@@ -195,12 +211,15 @@ def at(text):
     return timezone.make_aware(datetime.fromisoformat(text))
 
 
-@pytest.mark.parametrize("tier, moment, expected", [
-    ("national", "2026-01-16T23:59:59", None),
-    ("national", "2026-01-17T00:00:00", Severity.ERROR),
-    ("provincial", "2026-02-20T23:59:00", None),
-    ("provincial", "2026-02-21T00:00:01", Severity.ERROR),
-])
+@pytest.mark.parametrize(
+    "tier, moment, expected",
+    [
+        ("national", "2026-01-16T23:59:59", None),
+        ("national", "2026-01-17T00:00:00", Severity.ERROR),
+        ("provincial", "2026-02-20T23:59:00", None),
+        ("provincial", "2026-02-21T00:00:01", Severity.ERROR),
+    ],
+)
 def test_the_tier_deadline_is_the_end_of_its_day(tier, moment, expected):
     application = factories.complete(tier)
     assert codes(application, now=at(moment)).get("deadline.passed") == expected
@@ -210,14 +229,24 @@ def test_an_extension_for_the_institution_or_its_authority_reopens_the_deadline(
     application = factories.complete("national")
     late = at("2026-01-20T10:00:00")
     assert codes(application, now=late)["deadline.passed"] == Severity.ERROR
-    DeadlineExtension.objects.create(call=application.call, tier="national", institution=application.institution,
-                                     until=at("2026-01-20T18:00:00"), reason="系统故障")
+    DeadlineExtension.objects.create(
+        call=application.call,
+        tier="national",
+        institution=application.institution,
+        until=at("2026-01-20T18:00:00"),
+        reason="系统故障",
+    )
     assert "deadline.passed" not in codes(application, now=late)
     assert codes(application, now=at("2026-01-20T18:00:01"))["deadline.passed"] == Severity.ERROR
 
     other = factories.complete("national")
-    DeadlineExtension.objects.create(call=other.call, tier="national", authority=other.institution.authority,
-                                     until=at("2026-01-25T00:00:00"), reason="全市统一延期")
+    DeadlineExtension.objects.create(
+        call=other.call,
+        tier="national",
+        authority=other.institution.authority,
+        until=at("2026-01-25T00:00:00"),
+        reason="全市统一延期",
+    )
     assert "deadline.passed" not in codes(other, now=late)
     # an extension of the other tier does not count
     assert codes(factories.complete("provincial"), now=at("2026-02-22T00:00:00"))["deadline.passed"] == Severity.ERROR

@@ -49,20 +49,45 @@ def editor_post(application, **changes):
         "declares_mainly_offline": "on" if application.declares_mainly_offline else "",
     }
     sessions = list(application.sessions.all())
-    data.update({"sessions-TOTAL_FORMS": len(sessions), "sessions-INITIAL_FORMS": len(sessions),
-                 "sessions-MIN_NUM_FORMS": 0, "sessions-MAX_NUM_FORMS": 1000})
+    data.update(
+        {
+            "sessions-TOTAL_FORMS": len(sessions),
+            "sessions-INITIAL_FORMS": len(sessions),
+            "sessions-MIN_NUM_FORMS": 0,
+            "sessions-MAX_NUM_FORMS": 1000,
+        }
+    )
     for i, s in enumerate(sessions):
-        data.update({f"sessions-{i}-date": s.date.isoformat(), f"sessions-{i}-half_day": s.half_day,
-                     f"sessions-{i}-topic": s.topic, f"sessions-{i}-speaker": s.speaker,
-                     f"sessions-{i}-format": s.format, f"sessions-{i}-mode": s.mode,
-                     f"sessions-{i}-class_hours": str(s.class_hours)})
+        data.update(
+            {
+                f"sessions-{i}-date": s.date.isoformat(),
+                f"sessions-{i}-half_day": s.half_day,
+                f"sessions-{i}-topic": s.topic,
+                f"sessions-{i}-speaker": s.speaker,
+                f"sessions-{i}-format": s.format,
+                f"sessions-{i}-mode": s.mode,
+                f"sessions-{i}-class_hours": str(s.class_hours),
+            }
+        )
     lecturers = list(application.lecturers.all())
-    data.update({"lecturers-TOTAL_FORMS": len(lecturers), "lecturers-INITIAL_FORMS": len(lecturers),
-                 "lecturers-MIN_NUM_FORMS": 0, "lecturers-MAX_NUM_FORMS": 1000})
+    data.update(
+        {
+            "lecturers-TOTAL_FORMS": len(lecturers),
+            "lecturers-INITIAL_FORMS": len(lecturers),
+            "lecturers-MIN_NUM_FORMS": 0,
+            "lecturers-MAX_NUM_FORMS": 1000,
+        }
+    )
     for i, lecturer in enumerate(lecturers):
-        data.update({f"lecturers-{i}-name": lecturer.name, f"lecturers-{i}-title": lecturer.title,
-                     f"lecturers-{i}-position": lecturer.position, f"lecturers-{i}-affiliation": lecturer.affiliation,
-                     f"lecturers-{i}-topic": lecturer.topic})
+        data.update(
+            {
+                f"lecturers-{i}-name": lecturer.name,
+                f"lecturers-{i}-title": lecturer.title,
+                f"lecturers-{i}-position": lecturer.position,
+                f"lecturers-{i}-affiliation": lecturer.affiliation,
+                f"lecturers-{i}-topic": lecturer.topic,
+            }
+        )
     for claim in application.topic_claims.select_related("area"):
         data[f"topic_{claim.area.code}"] = "on"
         data[f"topic_{claim.area.code}_explanation"] = claim.explanation
@@ -81,8 +106,15 @@ def host_client(client):
 
 def snapshot(application):
     fresh = Application.objects.get(pk=application.pk)
-    return (fresh.version, fresh.title, fresh.start_date, fresh.end_date, fresh.planned_trainees, fresh.purpose,
-            fresh.sessions.count())
+    return (
+        fresh.version,
+        fresh.title,
+        fresh.start_date,
+        fresh.end_date,
+        fresh.planned_trainees,
+        fresh.purpose,
+        fresh.sessions.count(),
+    )
 
 
 # --- scoping ----------------------------------------------------------------------
@@ -94,7 +126,10 @@ def test_another_institutions_application_is_404_everywhere(host_client):
         assert host_client.get(reverse(f"applications:{name}", args=[other.pk])).status_code == 404
     for action in ("submit", "withdraw", "return"):
         assert host_client.post(reverse("applications:act", args=[other.pk, action])).status_code == 404
-    assert host_client.post(reverse("applications:edit", args=[other.pk]), editor_post(other, title="改")).status_code == 404
+    assert (
+        host_client.post(reverse("applications:edit", args=[other.pk]), editor_post(other, title="改")).status_code
+        == 404
+    )
     assert Application.objects.get(pk=other.pk).state == S.DRAFT
 
 
@@ -116,8 +151,9 @@ def test_authorities_see_only_their_institutions_and_never_drafts(client):
     # drafts the authority imported itself (from Word forms) are the exception
     from yanxiu.applications.domain import editing
 
-    imported = editing.create_application(call=fuzhou_app.call, tier="provincial", institution=fuzhou_host.institution,
-                                          actor=reviewer)
+    imported = editing.create_application(
+        call=fuzhou_app.call, tier="provincial", institution=fuzhou_host.institution, actor=reviewer
+    )
     assert client.get(reverse("applications:detail", args=[imported.pk])).status_code == 200
     other_reviewer = factories.reviewer(factories.authority("350200-RS"))
     client.force_login(other_reviewer)
@@ -135,8 +171,15 @@ def test_anonymous_users_are_sent_to_log_in(client):
 
 def test_attachments_of_others_cannot_be_downloaded(host_client):
     other = factories.complete("provincial")
-    attachment = Attachment.objects.create(application=other, original_name="a.pdf", extension=".pdf", stored_token="x",
-                                           size=1, uploaded_by=other.created_by, file="attachments/x.pdf")
+    attachment = Attachment.objects.create(
+        application=other,
+        original_name="a.pdf",
+        extension=".pdf",
+        stored_token="x",
+        size=1,
+        uploaded_by=other.created_by,
+        file="attachments/x.pdf",
+    )
     url = reverse("applications:download_attachment", args=[other.pk, attachment.pk])
     assert host_client.get(url).status_code == 404
 
@@ -149,12 +192,26 @@ def test_creating_and_saving_through_the_editor(host_client):
     application = Application.objects.get(institution=host_client.host.institution)
     assert response.url == reverse("applications:edit", args=[application.pk])
     assert (application.tier, application.host_name, application.recruitment_scope) == (
-        "national", host_client.host.institution.name, "nationwide")
-    data = editor_post(application, title="海洋装备高级研修班", planned_trainees="55",
-                       **{"sessions-TOTAL_FORMS": 1, "sessions-0-date": "2026-08-04", "sessions-0-half_day": "am",
-                          "sessions-0-topic": "开班报告", "sessions-0-format": "keynote", "sessions-0-mode": "offline",
-                          "sessions-0-class_hours": "3", "topic_industry": "on",
-                          "topic_industry_explanation": "对接海洋装备产业需求"})
+        "national",
+        host_client.host.institution.name,
+        "nationwide",
+    )
+    data = editor_post(
+        application,
+        title="海洋装备高级研修班",
+        planned_trainees="55",
+        **{
+            "sessions-TOTAL_FORMS": 1,
+            "sessions-0-date": "2026-08-04",
+            "sessions-0-half_day": "am",
+            "sessions-0-topic": "开班报告",
+            "sessions-0-format": "keynote",
+            "sessions-0-mode": "offline",
+            "sessions-0-class_hours": "3",
+            "topic_industry": "on",
+            "topic_industry_explanation": "对接海洋装备产业需求",
+        },
+    )
     response = host_client.post(reverse("applications:edit", args=[application.pk]), data, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert "已自动保存" in response.content.decode()
@@ -163,15 +220,20 @@ def test_creating_and_saving_through_the_editor(host_client):
     assert list(application.sessions.values_list("topic", flat=True)) == ["开班报告"]
     assert application.topic_claims.get().explanation == "对接海洋装备产业需求"
     # autosave again: rows are replaced, not duplicated
-    host_client.post(reverse("applications:edit", args=[application.pk]), editor_post(application), HTTP_HX_REQUEST="true")
+    host_client.post(
+        reverse("applications:edit", args=[application.pk]), editor_post(application), HTTP_HX_REQUEST="true"
+    )
     assert application.sessions.count() == 1
 
 
 def test_a_stale_editor_save_is_refused_with_a_message(host_client):
     application = factories.complete("provincial", actor=host_client.host)
     stale = editor_post(application, title="第二个窗口")
-    host_client.post(reverse("applications:edit", args=[application.pk]), editor_post(application, title="第一个窗口"),
-                     HTTP_HX_REQUEST="true")
+    host_client.post(
+        reverse("applications:edit", args=[application.pk]),
+        editor_post(application, title="第一个窗口"),
+        HTTP_HX_REQUEST="true",
+    )
     response = host_client.post(reverse("applications:edit", args=[application.pk]), stale, HTTP_HX_REQUEST="true")
     assert "已被他人" in response.content.decode()
     assert Application.objects.get(pk=application.pk).title == "第一个窗口"
@@ -232,8 +294,11 @@ def test_the_deadline_passing_mid_edit_keeps_the_draft_but_refuses_submission(ho
 
 
 def upload(client, application, name, content):
-    return client.post(reverse("applications:upload_attachment", args=[application.pk]),
-                       {"file": SimpleUploadedFile(name, content), "kind": "supporting"}, follow=True)
+    return client.post(
+        reverse("applications:upload_attachment", args=[application.pk]),
+        {"file": SimpleUploadedFile(name, content), "kind": "supporting"},
+        follow=True,
+    )
 
 
 def test_a_real_pdf_is_accepted_and_only_the_owner_downloads_it(host_client):
@@ -246,12 +311,15 @@ def test_a_real_pdf_is_accepted_and_only_the_owner_downloads_it(host_client):
     assert b"".join(download.streaming_content).startswith(b"%PDF-1.4")
 
 
-@pytest.mark.parametrize("name, content, message", [
-    ("setup.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 100, "文件内容与扩展名不符"),
-    ("form.docx", b"MZ\x90\x00" + b"\x00" * 100, "文件内容与扩展名不符"),
-    ("virus.exe", b"MZ\x90\x00", "不支持的文件类型"),
-    ("empty.pdf", b"", "文件是空的"),
-])
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("setup.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 100, "文件内容与扩展名不符"),
+        ("form.docx", b"MZ\x90\x00" + b"\x00" * 100, "文件内容与扩展名不符"),
+        ("virus.exe", b"MZ\x90\x00", "不支持的文件类型"),
+        ("empty.pdf", b"", "文件是空的"),
+    ],
+)
 def test_files_that_are_not_what_they_claim_are_refused(host_client, name, content, message):
     application = factories.complete("provincial", actor=host_client.host)
     response = upload(host_client, application, name, content)
@@ -335,8 +403,13 @@ def test_closed_tiers_offer_no_new_application_unless_extended(host_client, cloc
     clock("2026-01-20T09:00:00+08:00")
     text = host_client.get(reverse("applications:dashboard")).content.decode()
     assert 'data-testid="new-2026-national"' not in text and 'data-testid="new-2026-provincial"' in text
-    DeadlineExtension.objects.create(call=factories.call_2026(), tier="national", institution=host_client.host.institution,
-                                     until=timezone.make_aware(datetime(2026, 1, 25, 18)), reason="延期")
+    DeadlineExtension.objects.create(
+        call=factories.call_2026(),
+        tier="national",
+        institution=host_client.host.institution,
+        until=timezone.make_aware(datetime(2026, 1, 25, 18)),
+        reason="延期",
+    )
     text = host_client.get(reverse("applications:dashboard")).content.decode()
     assert 'data-testid="new-2026-national"' in text and "本单位已获准延期至2026年1月25日 18:00" in text
 

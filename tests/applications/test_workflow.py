@@ -46,11 +46,9 @@ def test_a_rolled_back_change_sends_no_mail(setup, django_capture_on_commit_call
 
     host, _, application = setup
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError):
-            with transaction.atomic():
-                workflow.perform(application, "submit", host)
-                raise RuntimeError("later step failed")
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        workflow.perform(application, "submit", host)
+        raise RuntimeError("later step failed")
     assert mail.outbox == []
     assert Application.objects.get(pk=application.pk).state == S.DRAFT
 
@@ -76,8 +74,13 @@ def test_submit_after_the_deadline_is_refused_unless_extended(setup, clock):
 
     from yanxiu.organisations.models import DeadlineExtension
 
-    DeadlineExtension.objects.create(call=application.call, tier="provincial", institution=host.institution,
-                                     until=timezone.make_aware(datetime(2026, 2, 22, 18)), reason="材料补正")
+    DeadlineExtension.objects.create(
+        call=application.call,
+        tier="provincial",
+        institution=host.institution,
+        until=timezone.make_aware(datetime(2026, 2, 22, 18)),
+        reason="材料补正",
+    )
     workflow.perform(application, "submit", host)
     assert Application.objects.get(pk=application.pk).state == S.SUBMITTED
 
@@ -105,11 +108,17 @@ def test_return_needs_a_comment_and_the_institution_can_fix_and_resubmit(setup, 
     assert application.state == S.RETURNED and application.is_editable
     assert last_entry(application).reason == "请补充专家信息"
     assert mail.outbox[0].to == [host.email] and "请补充专家信息" in mail.outbox[0].body
-    editing.save_draft(application, fields={"title": "修改后的项目名称"}, sessions=list(application.sessions.values(
-        "date", "half_day", "topic", "speaker", "format", "mode", "class_hours")),
+    editing.save_draft(
+        application,
+        fields={"title": "修改后的项目名称"},
+        sessions=list(
+            application.sessions.values("date", "half_day", "topic", "speaker", "format", "mode", "class_hours")
+        ),
         lecturers=list(application.lecturers.values("name", "title", "position", "affiliation", "topic")),
-        claims={c.area: c.explanation for c in application.topic_claims.all()}, actor=host,
-        expected_version=application.version)
+        claims={c.area: c.explanation for c in application.topic_claims.all()},
+        actor=host,
+        expected_version=application.version,
+    )
     workflow.perform(application, "submit", host)
     application.refresh_from_db()
     assert (application.state, application.title) == (S.SUBMITTED, "修改后的项目名称")
@@ -150,7 +159,9 @@ def test_a_save_from_an_older_version_is_refused_and_changes_nothing(setup):
     keep = dict(sessions=[], lecturers=[], claims={}, actor=host)
     editing.save_draft(first_window, fields={"title": "窗口一的标题"}, expected_version=first_window.version, **keep)
     with pytest.raises(editing.EditConflict, match="已被他人"):
-        editing.save_draft(second_window, fields={"title": "窗口二的标题"}, expected_version=second_window.version, **keep)
+        editing.save_draft(
+            second_window, fields={"title": "窗口二的标题"}, expected_version=second_window.version, **keep
+        )
     assert Application.objects.get(pk=application.pk).title == "窗口一的标题"
 
 
@@ -158,8 +169,15 @@ def test_a_submitted_application_cannot_be_saved(setup):
     host, _, application = setup
     workflow.perform(application, "submit", host)
     with pytest.raises(workflow.TransitionRefused, match="不能修改"):
-        editing.save_draft(application, fields={"title": "偷偷修改"}, sessions=[], lecturers=[], claims={},
-                           actor=host, expected_version=application.version)
+        editing.save_draft(
+            application,
+            fields={"title": "偷偷修改"},
+            sessions=[],
+            lecturers=[],
+            claims={},
+            actor=host,
+            expected_version=application.version,
+        )
     assert Application.objects.get(pk=application.pk).title == "人工智能赋能制造业高级研修班"
 
 
@@ -167,8 +185,15 @@ def test_a_failing_save_leaves_everything_as_it_was(setup):
     host, _, application = setup
     before = (application.version, application.sessions.count(), application.title)
     with pytest.raises(Exception):
-        editing.save_draft(application, fields={"title": "新标题", "host_mobile": "12345"}, sessions=[], lecturers=[],
-                           claims={}, actor=host, expected_version=application.version)
+        editing.save_draft(
+            application,
+            fields={"title": "新标题", "host_mobile": "12345"},
+            sessions=[],
+            lecturers=[],
+            claims={},
+            actor=host,
+            expected_version=application.version,
+        )
     fresh = Application.objects.get(pk=application.pk)
     assert (fresh.version, fresh.sessions.count(), fresh.title) == before
 
@@ -179,6 +204,8 @@ def test_warning_reasons_unlock_submission(setup):
     application.save()
     with pytest.raises(workflow.TransitionRefused, match="说明理由"):
         workflow.perform(application, "submit", host)
-    editing.set_warning_reason(application, code="declaration.no_trainee_fees", reason="收取资料费50元，已报批", actor=host)
+    editing.set_warning_reason(
+        application, code="declaration.no_trainee_fees", reason="收取资料费50元，已报批", actor=host
+    )
     workflow.perform(application, "submit", host)
     assert Application.objects.get(pk=application.pk).state == S.SUBMITTED

@@ -140,8 +140,13 @@ def test_the_batch_deadline_is_the_tiers_unless_the_authority_has_an_extension(c
     batch, _, reviewer = ready_batch(1)
     clock("2026-02-21T09:00:00+08:00")
     assert "已于2026年2月20日截止" in BATCH_WORKFLOW.why_not(batch, "submit", reviewer)
-    DeadlineExtension.objects.create(call=batch.call, tier="provincial", authority=batch.authority,
-                                     until=timezone.make_aware(datetime(2026, 2, 23)), reason="延期")
+    DeadlineExtension.objects.create(
+        call=batch.call,
+        tier="provincial",
+        authority=batch.authority,
+        until=timezone.make_aware(datetime(2026, 2, 23)),
+        reason="延期",
+    )
     BATCH_WORKFLOW.perform(batch, "submit", reviewer)
     assert batch.state == BatchState.SUBMITTED
 
@@ -176,7 +181,10 @@ def test_ranking_orders_the_pool():
     second, _ = approved()
     reviewer2 = factories.reviewer(first.institution.authority)
     operations.save_ranking(call=first.call, tier="provincial", actor=reviewer2, ordered_ids=[second.pk, first.pk])
-    assert [a.pk for a in operations.approved_pool(first.call, "provincial", first.institution.authority)] == [second.pk, first.pk]
+    assert [a.pk for a in operations.approved_pool(first.call, "provincial", first.institution.authority)] == [
+        second.pk,
+        first.pk,
+    ]
     with pytest.raises(TransitionRefused, match="全部已审核通过"):
         operations.save_ranking(call=first.call, tier="provincial", actor=reviewer, ordered_ids=[first.pk])
 
@@ -207,7 +215,9 @@ def test_the_authority_builds_and_submits_a_batch_through_its_pages(client):
     client.post(reverse("batches:members", args=[batch.pk]), {"application": [application.pk]})
     client.post(reverse("batches:upload", args=[batch.pk]), {"file": scan("汇总表.pdf")})
     client.post(reverse("batches:upload", args=[batch.pk]), {"file": scan("申报表.pdf"), "application": application.pk})
-    response = client.post(reverse("batches:upload", args=[batch.pk]), {"file": SimpleUploadedFile("x.docx", b"PK")}, follow=True)
+    response = client.post(
+        reverse("batches:upload", args=[batch.pk]), {"file": SimpleUploadedFile("x.docx", b"PK")}, follow=True
+    )
     assert "不支持的文件类型" in response.content.decode()
     client.post(reverse("batches:act", args=[batch.pk, "submit"]))
     batch.refresh_from_db()
@@ -225,11 +235,16 @@ def test_a_resubmitted_application_shows_what_changed_since_the_return(client):
     workflow.perform(application, "return", reviewer, reason="请增加学员")
     application.refresh_from_db()
     editing.save_draft(
-        application, fields={"planned_trainees": 45},
-        sessions=list(application.sessions.values("date", "half_day", "topic", "speaker", "format", "mode", "class_hours")),
+        application,
+        fields={"planned_trainees": 45},
+        sessions=list(
+            application.sessions.values("date", "half_day", "topic", "speaker", "format", "mode", "class_hours")
+        ),
         lecturers=list(application.lecturers.values("name", "title", "position", "affiliation", "topic")),
-        claims={c.area: c.explanation for c in application.topic_claims.all()}, actor=host,
-        expected_version=application.version)
+        claims={c.area: c.explanation for c in application.topic_claims.all()},
+        actor=host,
+        expected_version=application.version,
+    )
     workflow.perform(application, "submit", host)
     client.force_login(reviewer)
     page = client.get(reverse("applications:detail", args=[application.pk]))
@@ -246,7 +261,10 @@ def test_the_batch_summary_lists_its_applications_in_rank_order(client):
     Application.objects.filter(pk=apps[1].pk).update(authority_rank=1)
     client.force_login(reviewer)
     response = client.get(reverse("batches:summary_file", args=[batch.pk, "xlsx"]))
-    rows = [[c for c in row if c not in (None, "")] for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)]
+    rows = [
+        [c for c in row if c not in (None, "")]
+        for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+    ]
     hosts = [row[2] for row in rows if row and isinstance(row[0], (int, str)) and str(row[0]).isdigit()]
     assert hosts == [apps[1].institution.name, apps[0].institution.name]
     client.force_login(factories.reviewer(factories.authority("350200-RS")))

@@ -65,7 +65,9 @@ def login(request, chromium, live_server, seeded, tmp_path):
     pages = {}
 
     def sign_in(username):
-        context = chromium.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1400, "height": 1000})
+        context = chromium.new_context(
+            base_url=live_server.url, locale="zh-CN", viewport={"width": 1400, "height": 1000}
+        )
         context.set_default_timeout(TIMEOUT_MS)
         page = context.new_page()
         pages[username] = page

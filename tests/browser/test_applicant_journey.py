@@ -166,12 +166,20 @@ def test_national_application_fill_fix_submit_withdraw(login):
     # Filled in, but the class ends after the completion date (30 Nov) and
     # plans fewer than 50 trainees.
     autosave(
-        page, pk,
+        page,
+        pk,
         lambda: (
             fill_application(
-                page, title="海洋牧场智能装备运维高级研修班", start="2026-11-26", end="2026-12-01",
-                place="厦门国际会议中心", domain="工程技术（海洋）", department="工业和信息化部",
-                topic="industry", trainees=45, session_date="2026-11-27",
+                page,
+                title="海洋牧场智能装备运维高级研修班",
+                start="2026-11-26",
+                end="2026-12-01",
+                place="厦门国际会议中心",
+                domain="工程技术（海洋）",
+                department="工业和信息化部",
+                topic="industry",
+                trainees=45,
+                session_date="2026-11-27",
             ),
             page.check('[name="funding"][value="fiscal"]'),
             page.fill('[name="lecturers-0-topic"]', "深远海装备智能运维"),
@@ -179,13 +187,20 @@ def test_national_application_fill_fix_submit_withdraw(login):
         **{"lecturers-0-topic": "深远海装备智能运维", "end_date": "2026-12-01"},
     )
     assert check_codes(page) == {"error": {"dates.completion"}, "warning": {"trainees.minimum"}}
-    expect(page.locator('#msgs-end_date [data-code="dates.completion"]')).to_contain_text("应在2026年11月30日之前完成办班")
-    expect(page.locator('#msgs-planned_trainees .warning[data-code="trainees.minimum"]')).to_contain_text("一般不少于50人")
+    expect(page.locator('#msgs-end_date [data-code="dates.completion"]')).to_contain_text(
+        "应在2026年11月30日之前完成办班"
+    )
+    expect(page.locator('#msgs-planned_trainees .warning[data-code="trainees.minimum"]')).to_contain_text(
+        "一般不少于50人"
+    )
     expect(page.get_by_test_id("submit")).to_be_disabled()
     application = Application.objects.get(pk=pk)
     assert application.state == ApplicationState.DRAFT
     assert (application.title, str(application.end_date), application.planned_trainees) == (
-        "海洋牧场智能装备运维高级研修班", "2026-12-01", 45)
+        "海洋牧场智能装备运维高级研修班",
+        "2026-12-01",
+        45,
+    )
     assert application.funding == "fiscal"
     assert application.trainee_title_levels == ["middle", "deputy_senior"]
     assert application.sessions.count() == 2 and application.lecturers.count() == 1
@@ -193,12 +208,14 @@ def test_national_application_fill_fix_submit_withdraw(login):
 
     # Fix the error: move the class a few days earlier.
     autosave(
-        page, pk,
+        page,
+        pk,
         lambda: (page.fill('[name="start_date"]', "2026-11-23"), page.fill('[name="end_date"]', "2026-11-28")),
-        start_date="2026-11-23", end_date="2026-11-28",
+        start_date="2026-11-23",
+        end_date="2026-11-28",
     )
     assert check_codes(page) == {"error": set(), "warning": {"trainees.minimum"}}
-    expect(page.locator('#msgs-end_date [data-code]')).to_have_count(0)
+    expect(page.locator("#msgs-end_date [data-code]")).to_have_count(0)
     # A warning still needs a written reason before submission.
     expect(page.get_by_test_id("submit")).to_be_disabled()
 
@@ -207,7 +224,8 @@ def test_national_application_fill_fix_submit_withdraw(login):
     warning.get_by_role("button", name="保存理由").click()
     expect(page.locator(".messages")).to_contain_text("说明理由已保存。")
     expect(page.locator('#checks li[data-code="trainees.minimum"] textarea')).to_have_value(
-        "面向海洋装备细分领域，全国相关高级人才有限，计划招收45人。")
+        "面向海洋装备细分领域，全国相关高级人才有限，计划招收45人。"
+    )
 
     submit_and_expect_state(page, pk)
     application = Application.objects.get(pk=pk)
@@ -239,12 +257,20 @@ def test_provincial_application_fill_fix_submit_withdraw(login):
 
     # Provincial classes need at least 30 trainees: 25 is an error, not a warning.
     autosave(
-        page, pk,
+        page,
+        pk,
         lambda: (
             fill_application(
-                page, title="海洋渔业装备数字化高级研修班", start="2026-10-13", end="2026-10-16",
-                place="厦门海洋装备研究院报告厅", domain="工程技术（海洋）", department="福建省海洋与渔业局",
-                topic="digital", trainees=25, session_date="2026-10-14",
+                page,
+                title="海洋渔业装备数字化高级研修班",
+                start="2026-10-13",
+                end="2026-10-16",
+                place="厦门海洋装备研究院报告厅",
+                domain="工程技术（海洋）",
+                department="福建省海洋与渔业局",
+                topic="digital",
+                trainees=25,
+                session_date="2026-10-14",
             ),
             page.fill('[name="lecturers-0-topic"]', "渔业装备数字化"),
         ),
@@ -257,7 +283,7 @@ def test_provincial_application_fill_fix_submit_withdraw(login):
 
     autosave(page, pk, lambda: page.fill('[name="planned_trainees"]', "35"), planned_trainees="35")
     assert check_codes(page) == {"error": set(), "warning": set()}
-    expect(page.locator('#msgs-planned_trainees [data-code]')).to_have_count(0)
+    expect(page.locator("#msgs-planned_trainees [data-code]")).to_have_count(0)
 
     submit_and_expect_state(page, pk)
     application = Application.objects.get(pk=pk)
@@ -365,5 +391,8 @@ def test_the_last_edit_is_saved_before_submitting_and_typed_reasons_survive_auto
     expect(page.get_by_test_id("state")).to_have_text("已提交主管部门")
     application.refresh_from_db()
     assert (application.title, application.planned_trainees, application.state) == (
-        "工业互联网与智能工厂建设高级研修班（第二期）", 35, ApplicationState.SUBMITTED)
+        "工业互联网与智能工厂建设高级研修班（第二期）",
+        35,
+        ApplicationState.SUBMITTED,
+    )
     assert application.warning_reasons.get().reason == "部分学员为一线骨干，尚未评定职称"

@@ -22,7 +22,6 @@ from yanxiu.delivery.models import Programme, Trainee
 from yanxiu.selection.domain import decisions
 from yanxiu.selection.models import Outcome
 
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TITLE = "生物育种与种业振兴关键技术高级研修班"
@@ -107,7 +106,9 @@ def test_from_enrolment_to_confirmed_completion(login, chromium, live_server, cl
     expect(host.get_by_test_id("accounts-ok")).to_have_text("核对通过。")
     host.goto(f"/delivery/{programme.pk}/closing/")
     host.select_option("#id_kind", "closure_report")
-    host.set_input_files("#id_file", {"name": "总结报告.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 report"})
+    host.set_input_files(
+        "#id_file", {"name": "总结报告.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 report"}
+    )
     host.get_by_test_id("upload").click()
     host.select_option("#id_kind", "photo")
     host.set_input_files("#id_file", {"name": "开班.png", "mimeType": "image/png", "buffer": PNG})
@@ -158,9 +159,11 @@ def test_not_completed_flags_the_institution_next_year(login, clock):
 
     clock("2026-11-20T10:00:00+08:00")
     staff = User.objects.get(username="zhongye")
-    application = editing.create_application(call=Call.objects.get(year=2027), tier="provincial",
-                                             institution=staff.institution, actor=staff)
+    application = editing.create_application(
+        call=Call.objects.get(year=2027), tier="provincial", institution=staff.institution, actor=staff
+    )
     host = login("zhongye")
     host.goto(f"/applications/{application.pk}/edit/")
     expect(host.locator('#checks li[data-code="institution.previous_completion"]')).to_contain_text(
-        re.compile("本单位2026年有1个高级研修项目未按计划完成（生物育种与种业振兴关键技术高级研修班）"))
+        re.compile("本单位2026年有1个高级研修项目未按计划完成（生物育种与种业振兴关键技术高级研修班）")
+    )

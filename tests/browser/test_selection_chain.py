@@ -48,12 +48,20 @@ TITLE = "海洋牧场智能装备运维高级研修班"
 RETURN_COMMENT = "请将计划招收学员人数增加到60人，扩大面向全国的招生规模。"
 OPINION = "同意推荐申报国家级高级研修项目。"
 SCAN_NAME = "附件3汇总表-厦门市人社局-盖章.pdf"
-PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-       b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 # username, display name, five criterion scores (each out of 10), recommendation, comment
 EXPERT_REVIEWS = [
-    ("zj_huang", "黄晓敏", ["9", "9", "8", "8", "9"], "recommend", "选题紧扣海洋强国战略，智能运维内容前沿，建议推荐。"),
+    (
+        "zj_huang",
+        "黄晓敏",
+        ["9", "9", "8", "8", "9"],
+        "recommend",
+        "选题紧扣海洋强国战略，智能运维内容前沿，建议推荐。",
+    ),
     ("zj_zheng", "郑文华", ["8", "8", "8", "7", "8"], "consider", "内容较充实，现场教学安排可进一步细化。"),
     ("zj_lin", "林海峰", ["9", "8", "9", "8", "8"], "recommend", "师资权威，海洋装备领域特色鲜明。"),
 ]
@@ -92,7 +100,8 @@ def open_selection_pool(page, call):
     """The office's way to the 2026 pool: 遴选与计划 → the call's 遴选 link."""
     page.get_by_role("link", name="遴选与计划").click()
     page.locator("table.list tr", has=page.locator("td", has_text=re.compile(rf"^{call.year}$"))).get_by_role(
-        "link", name="遴选", exact=True).click()
+        "link", name="遴选", exact=True
+    ).click()
     expect(page).to_have_url(re.compile(rf"/selection/{call.pk}/$"))
 
 
@@ -125,11 +134,19 @@ def test_national_application_from_submission_to_the_provincial_plan(login, cloc
     host = login("xmhy")
     pk = create_application(host, "national")
     autosave(
-        host, pk,
+        host,
+        pk,
         lambda: (
             fill_application(
-                host, title=TITLE, start="2026-11-23", end="2026-11-28", place="厦门国际会议中心",
-                domain="工程技术（海洋）", department="工业和信息化部", topic="industry", trainees=50,
+                host,
+                title=TITLE,
+                start="2026-11-23",
+                end="2026-11-28",
+                place="厦门国际会议中心",
+                domain="工程技术（海洋）",
+                department="工业和信息化部",
+                topic="industry",
+                trainees=50,
                 session_date="2026-11-24",
             ),
             host.check('[name="funding"][value="fiscal"]'),
@@ -140,7 +157,11 @@ def test_national_application_from_submission_to_the_provincial_plan(login, cloc
     assert check_codes(host) == {"error": set(), "warning": set()}
     submit_and_expect_state(host, pk)
     application = Application.objects.get(pk=pk)
-    assert (application.state, application.tier, application.planned_trainees) == (ApplicationState.SUBMITTED, "national", 50)
+    assert (application.state, application.tier, application.planned_trainees) == (
+        ApplicationState.SUBMITTED,
+        "national",
+        50,
+    )
 
     # 2. 厦门市人社局 returns it with a comment.
     reviewer = login("xm_rsj")
@@ -172,7 +193,8 @@ def test_national_application_from_submission_to_the_provincial_plan(login, cloc
     reviewer.reload()
     expect(reviewer.get_by_test_id("state")).to_have_text("已提交主管部门")
     expect(reviewer.get_by_test_id("changes").locator("tr").nth(1).locator("td")).to_have_text(
-        ["计划招收学员人数", "50", "60"])
+        ["计划招收学员人数", "50", "60"]
+    )
     expect(reviewer.get_by_test_id("changes").locator("tr")).to_have_count(2)  # the header and that one change
     reviewer.fill("#reason-approve", OPINION)
     reviewer.get_by_test_id("action-approve").click()
@@ -201,7 +223,9 @@ def test_national_application_from_submission_to_the_provincial_plan(login, cloc
     summary_card.locator('input[type="file"][name="file"]').set_input_files(scan)
     reviewer.get_by_test_id("upload-summary").click()
     expect_message(reviewer, f"已上传“{SCAN_NAME}”。")
-    expect(reviewer.locator(".card", has_text="盖章汇总表（附件3）扫描件").get_by_role("link", name=SCAN_NAME)).to_be_visible()
+    expect(
+        reviewer.locator(".card", has_text="盖章汇总表（附件3）扫描件").get_by_role("link", name=SCAN_NAME)
+    ).to_be_visible()
     expect(reviewer.get_by_test_id("batch-submit")).to_be_enabled()
     reviewer.get_by_test_id("batch-submit").click()
     expect_message(reviewer, "已报送省人社厅。")
@@ -233,7 +257,10 @@ def test_national_application_from_submission_to_the_provincial_plan(login, cloc
     # The least-loaded experts get it; nobody from 厦门 or its authority is eligible anyway.
     assigned = Assignment.objects.filter(round=review_round, application_id=pk)
     assert sorted(assigned.values_list("expert__username", "is_automatic")) == [
-        ("zj_huang", True), ("zj_xu", True), ("zj_zheng", True)]
+        ("zj_huang", True),
+        ("zj_xu", True),
+        ("zj_zheng", True),
+    ]
 
     # The office swaps 许志远 for 林海峰, the round's marine-engineering expert.
     row.locator("div", has_text="许志远").get_by_role("button", name="移除").click()
@@ -244,15 +271,19 @@ def test_national_application_from_submission_to_the_provincial_plan(login, cloc
     expect_message(office, f"已将“{TITLE}”分配给林海峰评审。")
     expect(row).to_contain_text("已满")
     assert sorted(assigned.values_list("expert__username", "is_automatic", "state")) == [
-        ("zj_huang", True, AssignmentState.ASSIGNED), ("zj_lin", False, AssignmentState.ASSIGNED),
-        ("zj_zheng", True, AssignmentState.ASSIGNED)]
+        ("zj_huang", True, AssignmentState.ASSIGNED),
+        ("zj_lin", False, AssignmentState.ASSIGNED),
+        ("zj_zheng", True, AssignmentState.ASSIGNED),
+    ]
 
     # 7. Each expert is told, scores it and hands in.
     for username, name, scores, recommendation, comment in EXPERT_REVIEWS:
         expert = login(username)
         expect(expert).to_have_url(re.compile(r"/reviews/mine/$"))
         expect(expert.locator("header nav .badge")).to_be_visible()
-        assert Message.objects.filter(recipient__username=username, subject__startswith="【专家评审】您有1项新的评审任务").exists()
+        assert Message.objects.filter(
+            recipient__username=username, subject__startswith="【专家评审】您有1项新的评审任务"
+        ).exists()
         task_row = expert.get_by_test_id("my-assignments").locator("tr", has_text=TITLE)
         expect(task_row).to_contain_text("待评审")
         task_row.get_by_role("link", name="评分").click()
@@ -271,8 +302,7 @@ def test_national_application_from_submission_to_the_provincial_plan(login, cloc
         assignment = assigned.get(expert__username=username)
         assert assignment.state == AssignmentState.SUBMITTED
         assert (assignment.review.recommendation, assignment.review.comment) == (recommendation, comment)
-        assert [str(s.value) for s in assignment.review.scores.all()] == [
-            f"{v}.0" for v in scores]
+        assert [str(s.value) for s in assignment.review.scores.all()] == [f"{v}.0" for v in scores]
 
     result = next(r for r in round_results(review_round).all_results if r.application.pk == pk)
     assert (result.submitted, result.rank, str(result.summary.trimmed_mean)) == (3, 1, TRIMMED_MEAN)
@@ -286,7 +316,9 @@ def test_national_application_from_submission_to_the_provincial_plan(login, cloc
     stage_and_publish(office, pk, Outcome.NATIONAL_CANDIDATE)
     application.refresh_from_db()
     assert (application.state, application.tier) == (ApplicationState.NATIONAL_CANDIDATE, "national")
-    assert list(Decision.objects.filter(application_id=pk).values_list("outcome", flat=True)) == [Outcome.NATIONAL_CANDIDATE]
+    assert list(Decision.objects.filter(application_id=pk).values_list("outcome", flat=True)) == [
+        Outcome.NATIONAL_CANDIDATE
+    ]
 
     expect_notified(host, "推荐申报国家级")
     expect_state(host, pk, "推荐申报国家级")
@@ -301,10 +333,15 @@ def test_national_application_from_submission_to_the_provincial_plan(login, cloc
     expect_message(office, "已登记：人社部未入选，项目已自动转入省级待遴选。")
     expect(office.get_by_test_id(f"ministry-no-{pk}")).to_have_count(0)
     expect(office.locator("h2", has_text="已转入省级的国家级申报").locator("+ ul")).to_contain_text(
-        f"{TITLE}（厦门海洋装备研究院）：已报送省人社厅")
+        f"{TITLE}（厦门海洋装备研究院）：已报送省人社厅"
+    )
     application.refresh_from_db()
     assert (application.state, application.tier, application.fallback_from_national, application.recruitment_scope) == (
-        ApplicationState.FORWARDED, "provincial", True, "province")
+        ApplicationState.FORWARDED,
+        "provincial",
+        True,
+        "province",
+    )
     assert application.competent_department.name == "福建省海洋与渔业局"
 
     # It needs no stamped 附件2: nobody resubmits a fallback, so the office's list flags nothing missing.
@@ -326,11 +363,15 @@ def test_national_application_from_submission_to_the_provincial_plan(login, cloc
     expect(row).to_contain_text(f"截尾均分 {TRIMMED_MEAN}（3/3份）")  # the experts' scores are kept
     # A provincial application can no longer be recommended to the ministry.
     expect(office.get_by_test_id(f"outcome-{pk}").locator("option")).to_have_text(
-        ["（未拟定）", "省级示范项目", "省级普通项目", "不予入选"])
+        ["（未拟定）", "省级示范项目", "省级普通项目", "不予入选"]
+    )
     stage_and_publish(office, pk, Outcome.PROVINCIAL_DEMONSTRATION)
     application.refresh_from_db()
     assert (application.state, application.tier, application.fallback_from_national) == (
-        ApplicationState.PROVINCIAL_DEMONSTRATION, "provincial", True)
+        ApplicationState.PROVINCIAL_DEMONSTRATION,
+        "provincial",
+        True,
+    )
     # Both decisions stay: the latest counts, the first is history.
     assert [(d.outcome, d.published_at) for d in Decision.objects.filter(application_id=pk).order_by("staged_at")] == [
         (Outcome.NATIONAL_CANDIDATE, datetime.fromisoformat("2026-03-10T10:00:00+08:00")),
@@ -341,13 +382,27 @@ def test_national_application_from_submission_to_the_provincial_plan(login, cloc
     office.locator(".tabs").get_by_role("link", name="年度计划").click()
     # the demo's own programmes (an ordinary one in Fuzhou) are in the plan too
     ordinary = Application.objects.filter(call__year=2026, state=ApplicationState.PROVINCIAL_ORDINARY).count()
-    expect(office.locator("h2")).to_have_text([
-        "一、推荐申报国家级高级研修项目（0项）", "二、省级高级研修示范项目（1项）", f"三、省级高级研修普通项目（{ordinary}项）"])
+    expect(office.locator("h2")).to_have_text(
+        [
+            "一、推荐申报国家级高级研修项目（0项）",
+            "二、省级高级研修示范项目（1项）",
+            f"三、省级高级研修普通项目（{ordinary}项）",
+        ]
+    )
     demonstration = office.locator("h2", has_text="二、省级高级研修示范项目").locator("+ table")
     plan_row = demonstration.locator("tr", has_text=TITLE)
-    expect(plan_row.locator("td")).to_have_text([
-        "1", TITLE, "厦门海洋装备研究院", "厦门市人力资源和社会保障局", "2026年11月23日—11月28日",
-        "厦门市 厦门国际会议中心", "60", "省级示范项目经费"])
+    expect(plan_row.locator("td")).to_have_text(
+        [
+            "1",
+            TITLE,
+            "厦门海洋装备研究院",
+            "厦门市人力资源和社会保障局",
+            "2026年11月23日—11月28日",
+            "厦门市 厦门国际会议中心",
+            "60",
+            "省级示范项目经费",
+        ]
+    )
     expect(office.locator("h2", has_text="一、推荐申报国家级").locator("+ table")).not_to_contain_text(TITLE)
 
     # What the institution and its authority finally see.
@@ -356,13 +411,26 @@ def test_national_application_from_submission_to_the_provincial_plan(login, cloc
     expect(host.locator(".card", has_text="承办单位：")).to_contain_text("2026年 · 省级")
     expect_notified(reviewer, "入选省级示范项目")
     assert [action for action, _, _ in audit_trail(pk)] == [
-        "create", "submit", "return", "submit", "approve", "forward",
+        "create",
+        "submit",
+        "return",
+        "submit",
+        "approve",
+        "forward",
         # the review steps, without the experts' names: auto-assigned 3, one swapped by hand, 3 reviews
-        "review_assigned", "review_unassigned", "review_assigned",
-        "review_submitted", "review_submitted", "review_submitted",
-        "decide_national_candidate", "ministry_reject", "decide_demonstration",
+        "review_assigned",
+        "review_unassigned",
+        "review_assigned",
+        "review_submitted",
+        "review_submitted",
+        "review_submitted",
+        "decide_national_candidate",
+        "ministry_reject",
+        "decide_demonstration",
     ]
     assert audit_trail(pk)[2] == ("return", "returned", RETURN_COMMENT)
     final_subject = f"【研修申报】{TITLE}（厦门海洋装备研究院，省级）：入选省级示范项目"
     assert Message.objects.filter(recipient__username="xmhy").latest("pk").subject == final_subject
-    assert [m.to for m in mail.outbox if m.subject == final_subject] == [["xm_rsj@example.invalid", "xmhy@example.invalid"]]
+    assert [m.to for m in mail.outbox if m.subject == final_subject] == [
+        ["xm_rsj@example.invalid", "xmhy@example.invalid"]
+    ]

@@ -12,8 +12,17 @@ def test_the_2026_call_holds_what_the_notice_fixes():
     call = load_call_file()
     national, provincial = call.tier_rule("national"), call.tier_rule("provincial")
     assert (call.year, call.completion_date, call.document_date) == (2026, date(2026, 11, 30), date(2026, 1, 5))
-    assert (national.deadline, national.min_days, national.max_days, national.min_trainees) == (date(2026, 1, 16), 5, 7, 50)
-    assert (provincial.deadline, provincial.min_trainees, provincial.trainees_is_strict) == (date(2026, 2, 20), 30, True)
+    assert (national.deadline, national.min_days, national.max_days, national.min_trainees) == (
+        date(2026, 1, 16),
+        5,
+        7,
+        50,
+    )
+    assert (provincial.deadline, provincial.min_trainees, provincial.trainees_is_strict) == (
+        date(2026, 2, 20),
+        30,
+        True,
+    )
     assert national.recruitment_scope == RecruitmentScope.NATIONWIDE
     assert provincial.recruitment_scope == RecruitmentScope.PROVINCE
     assert [a.code for a in call.topic_areas.all()] == ["strategy", "industry", "digital"]
@@ -31,7 +40,10 @@ def test_copying_to_next_year_moves_every_date():
     source = load_call_file()
     call = copy_call(source, 2027)
     assert (call.completion_date, call.document_date, call.previous_year_for_completion) == (
-        date(2027, 11, 30), date(2027, 1, 5), 2026)
+        date(2027, 11, 30),
+        date(2027, 1, 5),
+        2026,
+    )
     assert call.tier_rule("national").deadline == date(2027, 1, 16)
     assert call.tier_rule("provincial").deadline == date(2027, 2, 20)
     assert call.tier_rule("provincial").form_title == "2027年省级高级研修项目申报表"

@@ -15,6 +15,11 @@ def test_workflow_objects_are_read_only_in_the_admin(client):
     assert client.get(reverse("admin:applications_application_changelist")).status_code == 200
     page = client.get(reverse("admin:applications_application_change", args=[application.pk])).content.decode()
     assert 'name="title"' not in page  # shown, not editable
-    assert client.post(reverse("admin:applications_application_delete", args=[application.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        client.post(
+            reverse("admin:applications_application_delete", args=[application.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
     assert client.get(reverse("admin:batches_batch_add")).status_code == 403
     assert client.get(reverse("admin:audit_auditentry_add")).status_code == 403

@@ -20,17 +20,22 @@ def test_valid_uscc(code):
     assert uscc_check_character(code[:17]) == code[17]
 
 
-@pytest.mark.parametrize("code, message", [
-    ("91350100M000100Y4", "应为18位"),
-    ("91350100M000100Y44", "校验位不正确"),
-    ("91350100M000100I43", "不允许的字符"),
-])
+@pytest.mark.parametrize(
+    "code, message",
+    [
+        ("91350100M000100Y4", "应为18位"),
+        ("91350100M000100Y44", "校验位不正确"),
+        ("91350100M000100I43", "不允许的字符"),
+    ],
+)
 def test_invalid_uscc(code, message):
     with pytest.raises(ValidationError, match=message):
         validate_uscc(code)
 
 
-@pytest.mark.parametrize("number", ["0591-87612629", "059187612629", "0592-2290001", "87612629", "0591-87612629-123", "400-810-8888"])
+@pytest.mark.parametrize(
+    "number", ["0591-87612629", "059187612629", "0592-2290001", "87612629", "0591-87612629-123", "400-810-8888"]
+)
 def test_valid_landlines(number):
     validate_landline(number)
 
@@ -41,8 +46,16 @@ def test_invalid_landlines(number):
         validate_landline(number)
 
 
-@pytest.mark.parametrize("number, ok", [("13800000000", True), ("138 0000 0000", True), ("12800000000", False),
-                                        ("1380000000", False), ("138000000000", False)])
+@pytest.mark.parametrize(
+    "number, ok",
+    [
+        ("13800000000", True),
+        ("138 0000 0000", True),
+        ("12800000000", False),
+        ("1380000000", False),
+        ("138000000000", False),
+    ],
+)
 def test_mobiles(number, ok):
     if ok:
         validate_mobile(number)

@@ -22,7 +22,8 @@ def planned(tier="provincial", outcome=Outcome.PROVINCIAL_ORDINARY, authority_co
         decisions.record_ministry_answer(Application.objects.get(pk=application.pk), selected=True, actor=officer)
     programmes.ensure_programmes()
     return Programme.objects.select_related("application", "application__call", "application__institution").get(
-        application_id=application.pk)
+        application_id=application.pk
+    )
 
 
 def host_of(programme):
@@ -36,9 +37,19 @@ def id_number(n, province="35", male=True):
 
 
 def trainee_data(n, **overrides):
-    data = dict(name=f"学员{n}", id_number=id_number(n), gender="male", employer=f"福州某单位{n}", position="工程师",
-                title_level="middle", professional_field="电子信息", mobile=f"139{n:08d}", province="35",
-                is_grassroots=True, sector="non_public")
+    data = dict(
+        name=f"学员{n}",
+        id_number=id_number(n),
+        gender="male",
+        employer=f"福州某单位{n}",
+        position="工程师",
+        title_level="middle",
+        professional_field="电子信息",
+        mobile=f"139{n:08d}",
+        province="35",
+        is_grassroots=True,
+        sector="non_public",
+    )
     data.update(overrides)
     return data
 
@@ -52,15 +63,26 @@ def add_trainees(programme, count, start=1, **overrides):
     for n in range(start, start + count):
         values, errors = validate_trainee(programme, trainee_data(n, **overrides))
         assert errors == {}
-        made.append(Trainee.objects.create(programme=programme, id_masked=mask(values["id_number"]),
-                                           enrolled_at=clock.now(), **values))
+        made.append(
+            Trainee.objects.create(
+                programme=programme, id_masked=mask(values["id_number"]), enrolled_at=clock.now(), **values
+            )
+        )
     return made
 
 
 def open_enrolment(programme, actor=None):
     actor = actor or host_of(programme)
-    programmes.confirm_arrangements(programme, actor, start_date=programme.start_date, end_date=programme.end_date,
-                                    venue=programme.venue, schedule="第一天报到", experts="王教授", capacity=programme.capacity)
+    programmes.confirm_arrangements(
+        programme,
+        actor,
+        start_date=programme.start_date,
+        end_date=programme.end_date,
+        venue=programme.venue,
+        schedule="第一天报到",
+        experts="王教授",
+        capacity=programme.capacity,
+    )
     programmes.publish_enrolment(programme, actor, notice="欢迎报名。", deadline=date(2026, 8, 20), open_=True)
     programme.refresh_from_db()
     return programme

@@ -13,10 +13,17 @@ from .helpers import add_trainees, host_of, planned
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("present, per_day, hours", [
-    (0, 8, Decimal("0")), (1, 8, Decimal("4")), (7, 8, Decimal("28")), (8, 8, Decimal("32")),
-    (3, 7, Decimal("10.5")), (3, Decimal("7.5"), Decimal("11")),  # 11.25 rounds down to the half hour
-])
+@pytest.mark.parametrize(
+    "present, per_day, hours",
+    [
+        (0, 8, Decimal("0")),
+        (1, 8, Decimal("4")),
+        (7, 8, Decimal("28")),
+        (8, 8, Decimal("32")),
+        (3, 7, Decimal("10.5")),
+        (3, Decimal("7.5"), Decimal("11")),  # 11.25 rounds down to the half hour
+    ],
+)
 def test_credit_hours_are_half_a_days_hours_per_half_day(present, per_day, hours):
     assert attendance.credit_hours(present, per_day) == hours
 
@@ -36,11 +43,18 @@ def test_attendance_decides_hours_and_certificates(clock):
     settings = programmes.settings_for(programme.call)
     assert (settings.credit_hours_per_day, settings.min_attendance_percent) == (Decimal(8), 80)
     summary = {s.trainee.pk: s for s in attendance.summaries(programme)}
-    assert (summary[first.pk].present, summary[first.pk].recorded, summary[first.pk].credit_hours,
-            summary[first.pk].eligible) == (5, 5, Decimal("20"), True)
+    assert (
+        summary[first.pk].present,
+        summary[first.pk].recorded,
+        summary[first.pk].credit_hours,
+        summary[first.pk].eligible,
+    ) == (5, 5, Decimal("20"), True)
     # second: three mornings of five recorded half-days = 60% < 80%
     assert (summary[second.pk].present, summary[second.pk].credit_hours, summary[second.pk].eligible) == (
-        3, Decimal("12"), False)
+        3,
+        Decimal("12"),
+        False,
+    )
 
 
 def test_attendance_cannot_be_recorded_outside_the_class_or_in_advance(clock):

@@ -34,12 +34,15 @@ def test_certificates_go_to_those_who_attended_enough(attended):
     issued = certificates.issue(programme, host_of(programme))
     prefix = f"FJZSGX2026{programme.pk:04d}"
     assert [(c.trainee_id, c.serial, c.credit_hours) for c in issued] == [
-        (trainees[0].pk, prefix + "001", Decimal("32")), (trainees[1].pk, prefix + "002", Decimal("32"))]
+        (trainees[0].pk, prefix + "001", Decimal("32")),
+        (trainees[1].pk, prefix + "002", Decimal("32")),
+    ]
     assert certificates.issue(programme, host_of(programme)) == []  # idempotent
 
 
-def test_the_background_job_builds_the_pdf_and_the_verification_page_answers(attended, client,
-                                                                            django_capture_on_commit_callbacks):
+def test_the_background_job_builds_the_pdf_and_the_verification_page_answers(
+    attended, client, django_capture_on_commit_callbacks
+):
     programme, trainees = attended
     client.force_login(host_of(programme))
     with django_capture_on_commit_callbacks(execute=True):
@@ -66,7 +69,9 @@ def test_a_trainee_downloads_their_own_certificate_from_the_verification_link(at
     certificate = Certificate.objects.get(trainee=trainees[0])
     response = client.get(f"/p/verify/{certificate.token}/certificate.pdf")
     assert response["Content-Type"] == "application/pdf"
-    text = subprocess.run(["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True).stdout.decode()
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
+    ).stdout.decode()
     text = "".join(text.split())  # pdftotext spaces out digits next to Chinese characters
     assert certificate.serial in text and trainees[0].name in text and trainees[1].name not in text
     assert trainees[0].id_number not in text

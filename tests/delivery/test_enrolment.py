@@ -27,11 +27,14 @@ def test_a_national_programme_takes_trainees_from_all_of_china():
 
 def test_title_gender_and_check_digit_are_validated():
     programme = planned()
-    _, errors = validate_trainee(programme, trainee_data(1, title_level="初级", gender="female",
-                                                         mobile="12345", id_number="350102198001010110"))
-    assert errors == {"id_number": "身份证号校验位不正确，请核对。",
-                      "title_level": "请选择职称等级（中级、副高级、正高级或其他）。",
-                      "mobile": "手机号码格式不正确，应为以1开头的11位数字。"}
+    _, errors = validate_trainee(
+        programme, trainee_data(1, title_level="初级", gender="female", mobile="12345", id_number="350102198001010110")
+    )
+    assert errors == {
+        "id_number": "身份证号校验位不正确，请核对。",
+        "title_level": "请选择职称等级（中级、副高级、正高级或其他）。",
+        "mobile": "手机号码格式不正确，应为以1开头的11位数字。",
+    }
     _, errors = validate_trainee(programme, trainee_data(1, gender="female"))
     assert errors == {"gender": "性别与身份证号不一致。"}
 
@@ -73,14 +76,20 @@ def test_the_host_is_warned_about_titles_grassroots_non_public_and_duplicates():
     programme = planned()
     host = host_of(programme)
     add_trainees(programme, 2, title_level="other", is_grassroots=False, sector="public")
-    twin = add_trainees(programme, 1, start=3, mobile="13900000001", is_grassroots=False, sector="public")[0]  # same mobile as trainee 1
+    twin = add_trainees(programme, 1, start=3, mobile="13900000001", is_grassroots=False, sector="public")[
+        0
+    ]  # same mobile as trainee 1
     review(programme, list(programme.trainees.all()), host, approve=True)
     other = planned(authority_code="350200-RS")
     add_trainees(other, 1, start=3)  # trainee 3 also enrolled in another programme of the call
     report = review_warnings(programme)
     assert [r.code for r in report.results] == [
-        "enrolment.min_trainees", "enrolment.titles", "enrolment.grassroots", "enrolment.non_public",
-        "enrolment.duplicates"]
+        "enrolment.min_trainees",
+        "enrolment.titles",
+        "enrolment.grassroots",
+        "enrolment.non_public",
+        "enrolment.duplicates",
+    ]
     assert report.results[0].message == "已录取3人，少于省级项目要求的30人（不少于30人）。"
     assert report.results[2].message == "基层一线学员占0%，低于30%（应向基层一线专业技术骨干倾斜）。"
     assert report.results[3].message == "非公有制领域学员占0%，低于10%（鼓励非公有制领域人员参加）。"

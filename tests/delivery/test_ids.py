@@ -12,12 +12,15 @@ def test_the_check_character_follows_gb_11643():
     assert validate_id_number(" 11010519491231002x ") == SAMPLE
 
 
-@pytest.mark.parametrize("value, message", [
-    ("11010519491231002", "身份证号应为18位。"),
-    ("1101051949123100AX", "身份证号前17位应为数字，最后一位为数字或X。"),
-    ("110105194902300021", "身份证号中的出生日期不正确。"),
-    ("110105194912310021", "身份证号校验位不正确，请核对。"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("11010519491231002", "身份证号应为18位。"),
+        ("1101051949123100AX", "身份证号前17位应为数字，最后一位为数字或X。"),
+        ("110105194902300021", "身份证号中的出生日期不正确。"),
+        ("110105194912310021", "身份证号校验位不正确，请核对。"),
+    ],
+)
 def test_bad_numbers_are_refused_with_a_reason(value, message):
     with pytest.raises(ValidationError) as refusal:
         validate_id_number(value)

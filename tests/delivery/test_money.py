@@ -23,12 +23,25 @@ def class_one():
 
 
 def fiscal_accounts(standard, **items):
-    values = dict(trainees=50, days=5, teachers=Decimal(0), accommodation=Decimal(0), meals=Decimal(0),
-                  venue=Decimal(0), materials=Decimal(0), transport=Decimal(0), other=Decimal(0),
-                  charged_to_trainees=Decimal(0))
+    values = dict(
+        trainees=50,
+        days=5,
+        teachers=Decimal(0),
+        accommodation=Decimal(0),
+        meals=Decimal(0),
+        venue=Decimal(0),
+        materials=Decimal(0),
+        transport=Decimal(0),
+        other=Decimal(0),
+        charged_to_trainees=Decimal(0),
+    )
     values.update(items)
-    return Accounts(application=Application(funding="fiscal", state="ministry_selected"), kind="final",
-                    cost_standard=standard, **values)
+    return Accounts(
+        application=Application(funding="fiscal", state="ministry_selected"),
+        kind="final",
+        cost_standard=standard,
+        **values,
+    )
 
 
 def codes(results):
@@ -37,13 +50,18 @@ def codes(results):
 
 def test_the_daily_quota_is_reached_exactly_and_not_passed(class_one):
     # 760 元/人天 × 50 人 × 5 天 = 190,000 元
-    at_limit = fiscal_accounts(class_one, accommodation=Decimal("100000"), meals=Decimal("50000"), venue=Decimal("40000"))
+    at_limit = fiscal_accounts(
+        class_one, accommodation=Decimal("100000"), meals=Decimal("50000"), venue=Decimal("40000")
+    )
     assert check_accounts(at_limit, []) == []
-    over = fiscal_accounts(class_one, accommodation=Decimal("100000"), meals=Decimal("50000"), venue=Decimal("40000.01"))
+    over = fiscal_accounts(
+        class_one, accommodation=Decimal("100000"), meals=Decimal("50000"), venue=Decimal("40000.01")
+    )
     results = check_accounts(over, [])
     assert codes(results) == ["money.daily_quota"]
-    assert results[0].message == ("住宿、伙食、场地、资料、交通和其他费用合计190,000.01元，超过综合定额760.00元/人天×50人×5天"
-                                  "=190,000.00元。")
+    assert results[0].message == (
+        "住宿、伙食、场地、资料、交通和其他费用合计190,000.01元，超过综合定额760.00元/人天×50人×5天=190,000.00元。"
+    )
 
 
 def test_days_beyond_thirty_count_at_seventy_percent():
@@ -53,20 +71,33 @@ def test_days_beyond_thirty_count_at_seventy_percent():
 
 def test_lecture_fee_caps_per_class_hour_by_title(class_one):
     full = LectureFeeStandard.objects.get(title_level="正高级职称")
-    lines = [LectureLine(date=date(2026, 9, 2), half_day="am", lecturer="王教授", fee_standard=full,
-                         class_hours=Decimal(3), fee=Decimal("3000"))]
+    lines = [
+        LectureLine(
+            date=date(2026, 9, 2),
+            half_day="am",
+            lecturer="王教授",
+            fee_standard=full,
+            class_hours=Decimal(3),
+            fee=Decimal("3000"),
+        )
+    ]
     accounts = fiscal_accounts(class_one, teachers=Decimal("5000"))
     assert check_accounts(accounts, lines) == []
     lines[0].fee = Decimal("3000.01")
     results = check_accounts(accounts, lines)
     assert codes(results) == ["money.lecture_fee"]
-    assert results[0].message == "王教授（正高级职称）讲课3学时，讲课费3,000.01元超过上限3,000.00元（每学时1,000.00元）。"
+    assert (
+        results[0].message == "王教授（正高级职称）讲课3学时，讲课费3,000.01元超过上限3,000.00元（每学时1,000.00元）。"
+    )
 
 
 def test_at_most_four_class_hours_per_half_day(class_one):
     deputy = LectureFeeStandard.objects.get(title_level="副高级职称")
     line = dict(date=date(2026, 9, 2), half_day="pm", fee_standard=deputy, fee=Decimal("500"))
-    four = [LectureLine(lecturer="甲", class_hours=Decimal(2), **line), LectureLine(lecturer="乙", class_hours=Decimal(2), **line)]
+    four = [
+        LectureLine(lecturer="甲", class_hours=Decimal(2), **line),
+        LectureLine(lecturer="乙", class_hours=Decimal(2), **line),
+    ]
     accounts = fiscal_accounts(class_one, teachers=Decimal("1000"))
     assert check_accounts(accounts, four) == []
     four[1].class_hours = Decimal("2.5")

@@ -32,9 +32,12 @@ def test_host_and_office_see_the_whole_number_and_it_is_logged(client, programme
     user = host_of(programme) if who == "host" else factories.province_officer()
     client.force_login(user)
     response = client.get(f"/delivery/{programme.pk}/trainees/{trainee.pk}/id/")
-    assert response.content.decode() == f'<span class="id-number" data-testid="id-{trainee.pk}">{trainee.id_number}</span>'
+    assert (
+        response.content.decode() == f'<span class="id-number" data-testid="id-{trainee.pk}">{trainee.id_number}</span>'
+    )
     assert list(PersonalDataAccess.objects.values_list("actor", "purpose", "trainee_ids")) == [
-        (user.pk, "查看身份证号", [trainee.pk])]
+        (user.pk, "查看身份证号", [trainee.pk])
+    ]
 
 
 @pytest.mark.parametrize("who", ["authority", "other_host"])

@@ -26,15 +26,25 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 20
 def test_every_planned_application_gets_one_run_record():
     programme = planned()
     assert (programme.start_date, programme.end_date, programme.venue, programme.capacity) == (
-        date(2026, 9, 1), date(2026, 9, 4), "福州市 福州市会议中心", 40)
+        date(2026, 9, 1),
+        date(2026, 9, 4),
+        "福州市 福州市会议中心",
+        40,
+    )
     assert programmes.ensure_programmes() == 0
 
 
 def test_changing_dates_needs_the_offices_approval_with_history():
     programme = planned()
     host, officer = host_of(programme), factories.province_officer()
-    args = dict(start_date=date(2026, 9, 8), end_date=date(2026, 9, 11), venue=programme.venue, schedule="", experts="",
-                capacity=40)
+    args = dict(
+        start_date=date(2026, 9, 8),
+        end_date=date(2026, 9, 11),
+        venue=programme.venue,
+        schedule="",
+        experts="",
+        capacity=40,
+    )
     with pytest.raises(TransitionRefused, match="须填写变更理由"):
         programmes.confirm_arrangements(programme, host, **args)
     change = programmes.confirm_arrangements(programme, host, reason="专家时间冲突", **args)
@@ -51,9 +61,17 @@ def test_changing_dates_needs_the_offices_approval_with_history():
 def test_the_class_must_end_by_the_calls_completion_date():
     programme = planned()
     with pytest.raises(TransitionRefused, match="应在2026年11月30日之前完成办班"):
-        programmes.confirm_arrangements(programme, host_of(programme), start_date=date(2026, 11, 28),
-                                        end_date=date(2026, 12, 1), venue="x", schedule="", experts="", capacity=40,
-                                        reason="推迟")
+        programmes.confirm_arrangements(
+            programme,
+            host_of(programme),
+            start_date=date(2026, 11, 28),
+            end_date=date(2026, 12, 1),
+            venue="x",
+            schedule="",
+            experts="",
+            capacity=40,
+            reason="推迟",
+        )
 
 
 def ready_to_close(programme, clock):
@@ -64,8 +82,13 @@ def ready_to_close(programme, clock):
     clock("2026-09-06T09:00:00+08:00")
     for day, half in attendance.half_days(programme):
         attendance.record_attendance(programme, day, half, [t.pk for t in trainees], host)
-    money.save_accounts(programme.application, "final", host, fields=dict(
-        trainees=3, days=4, teachers=Decimal(3000), accommodation=Decimal(1000)), lectures=[])
+    money.save_accounts(
+        programme.application,
+        "final",
+        host,
+        fields=dict(trainees=3, days=4, teachers=Decimal(3000), accommodation=Decimal(1000)),
+        lectures=[],
+    )
     closing.upload(programme, "closure_report", SimpleUploadedFile("总结.pdf", b"%PDF-1.4 report"), host)
     closing.upload(programme, "photo", SimpleUploadedFile("a.png", PNG), host)
     return host
@@ -77,7 +100,10 @@ def test_closing_needs_every_document(clock):
     clock("2026-09-06T09:00:00+08:00")
     with pytest.raises(TransitionRefused) as refusal:
         programmes.perform(programme, "submit_closing", host)
-    assert str(refusal.value) == "结业材料不完整：未上传总结报告；未上传办班照片；没有录取的学员；未记录考勤；未填写经费决算。"
+    assert (
+        str(refusal.value)
+        == "结业材料不完整：未上传总结报告；未上传办班照片；没有录取的学员；未记录考勤；未填写经费决算。"
+    )
 
 
 def test_confirmed_completion_is_recorded_for_next_year(clock):
@@ -97,7 +123,11 @@ def test_overdue_programmes_are_flagged_and_next_years_call_flags_the_institutio
     programme.refresh_from_db()
     assert programme.overdue_flagged_at is not None
     record = ProgrammeRecord.objects.get(institution=programme.institution)
-    assert (record.year, record.completed, record.note) == (2026, False, "截至2026年11月30日未完成办班和结业（系统自动标记）")
+    assert (record.year, record.completed, record.note) == (
+        2026,
+        False,
+        "截至2026年11月30日未完成办班和结业（系统自动标记）",
+    )
     assert programmes.flag_overdue() == []  # flagged once
     officer = factories.province_officer()
     programmes.perform(programme, "mark_not_completed", officer, reason="未开班")
@@ -106,7 +136,10 @@ def test_overdue_programmes_are_flagged_and_next_years_call_flags_the_institutio
     call_2027 = copy_call(programme.call, 2027)
     host = host_of(programme)
     clock("2027-01-05T10:00:00+08:00")
-    application = editing.create_application(call=call_2027, tier="provincial", institution=host.institution, actor=host)
+    application = editing.create_application(
+        call=call_2027, tier="provincial", institution=host.institution, actor=host
+    )
     found = [r for r in run_checks(application) if r.code == "institution.previous_completion"]
     assert [r.message for r in found] == [
-        "本单位2026年有1个高级研修项目未按计划完成（人工智能赋能制造业高级研修班），原则上不予推荐。如继续申报，请说明情况。"]
+        "本单位2026年有1个高级研修项目未按计划完成（人工智能赋能制造业高级研修班），原则上不予推荐。如继续申报，请说明情况。"
+    ]

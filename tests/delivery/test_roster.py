@@ -26,8 +26,19 @@ def workbook(rows, header=roster.COLUMNS):
 
 
 def row(n, **overrides):
-    values = dict(name=f"学员{n}", id_number=id_number(n), gender="男", employer="某单位", position="工程师",
-                  title="中级", field="电子信息", mobile=f"139{n:08d}", province="福建省", grassroots="是", sector="非公有制单位")
+    values = dict(
+        name=f"学员{n}",
+        id_number=id_number(n),
+        gender="男",
+        employer="某单位",
+        position="工程师",
+        title="中级",
+        field="电子信息",
+        mobile=f"139{n:08d}",
+        province="福建省",
+        grassroots="是",
+        sector="非公有制单位",
+    )
     values.update(overrides)
     return list(values.values())
 
@@ -43,12 +54,15 @@ def test_a_good_roster_is_imported_as_pending_enrolments():
     assert (report.ok, report.imported) == (True, 2)
     assert list(Trainee.objects.values_list("name", "state", "source", "id_masked")) == [
         ("学员1", "pending", "import", "3501**********" + id_number(1)[-4:]),
-        ("学员2", "pending", "import", "3501**********" + id_number(2)[-4:])]
+        ("学员2", "pending", "import", "3501**********" + id_number(2)[-4:]),
+    ]
 
 
 def test_wrong_columns_import_nothing():
     programme = planned()
-    report = roster.import_roster(programme, workbook([row(1)], header=roster.COLUMNS[:-1] + ["备注"]), host_of(programme))
+    report = roster.import_roster(
+        programme, workbook([row(1)], header=roster.COLUMNS[:-1] + ["备注"]), host_of(programme)
+    )
     assert report.file_errors == ["表头与模板不一致（缺少列：单位性质）。请下载模板，按模板的列填写。"]
     assert Trainee.objects.count() == 0
 
@@ -69,8 +83,10 @@ def test_ten_thousand_rows_are_refused_whole_with_a_report():
     rows = [row(n, id_number=id_number(n % 100), mobile=f"139{n:08d}") for n in range(1, 10001)]
     report = roster.import_roster(programme, workbook(rows), host_of(programme))
     assert report.rows == 10000
-    assert report.file_errors == ["共10000行，超过每次最多导入2000行的限制。请分批导入。",
-                                  "导入后名单将有10000人，远超招收名额40人，请核对文件。"]
+    assert report.file_errors == [
+        "共10000行，超过每次最多导入2000行的限制。请分批导入。",
+        "导入后名单将有10000人，远超招收名额40人，请核对文件。",
+    ]
     assert len(report.row_errors) == 9900  # every repeat of one of the 100 numbers
     assert report.row_errors[0] == (102, ["身份证号与第2行重复。"])
     assert Trainee.objects.count() == 0

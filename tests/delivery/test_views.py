@@ -74,7 +74,9 @@ def test_public_posts_are_rate_limited(client, settings):
 
     programme = open_enrolment(planned())
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rl"}}
-    statuses = [client.post(f"/p/programmes/{programme.pk}/", {}).status_code for _ in range(public_views.POSTS_PER_HOUR + 1)]
+    statuses = [
+        client.post(f"/p/programmes/{programme.pk}/", {}).status_code for _ in range(public_views.POSTS_PER_HOUR + 1)
+    ]
     assert statuses[-2:] == [200, 429]
 
 

@@ -6,19 +6,23 @@ from yanxiu.accounts.models import User
 
 from .helpers import application
 
+
 @pytest.fixture
 def demo(db):
     from yanxiu.core.demo import seed
 
     return seed()
 
+
 @pytest.fixture
 def province(demo):
     return User.objects.get(username="province")
 
+
 @pytest.fixture
 def national(demo):
     return application("生物育种与种业振兴关键技术高级研修班")
+
 
 @pytest.fixture
 def provincial(demo):

@@ -25,7 +25,12 @@ def structure(root):
         for tc in tr.findall("w:tc", NS):
             span = tc.find("w:tcPr/w:gridSpan", NS)
             merge = tc.find("w:tcPr/w:vMerge", NS)
-            cells.append((span.get(f"{{{W}}}val") if span is not None else "1", None if merge is None else merge.get(f"{{{W}}}val", "continue")))
+            cells.append(
+                (
+                    span.get(f"{{{W}}}val") if span is not None else "1",
+                    None if merge is None else merge.get(f"{{{W}}}val", "continue"),
+                )
+            )
         rows.append(cells)
     return grid, rows
 
@@ -49,7 +54,12 @@ def test_labels_and_order_are_the_blank_forms(request, fixture, key):
     application = request.getfixturevalue(fixture)
     generated, blank = read(render_application_docx(application)), read((BLANKS / f"{key}.docx").read_bytes())
     value_cells = {(s.row, s.cell) for s in layout.TEXT_SLOTS[key].values()}
-    value_cells |= {(s.row, s.cell) for d in (layout.FUNDING_SLOT, layout.SCOPE_SLOT, layout.BASE_SLOT, layout.OPINION_SLOT) for k, s in d.items() if k == key}
+    value_cells |= {
+        (s.row, s.cell)
+        for d in (layout.FUNDING_SLOT, layout.SCOPE_SLOT, layout.BASE_SLOT, layout.OPINION_SLOT)
+        for k, s in d.items()
+        if k == key
+    }
     for r, (row_generated, row_blank) in enumerate(zip(generated.tables[0], blank.tables[0])):
         for c, (a, b) in enumerate(zip(row_generated, row_blank)):
             if (r, c) not in value_cells:
@@ -77,12 +87,34 @@ def test_every_field_tagged_with_the_preview_text(national):
     assert doc.tags["yx:base.batch"] == "10"
     assert doc.checked["yx:scope.strategy"] is True and doc.checked["yx:scope.digital"] is False
     assert set(doc.tags) == {
-        "yx:title", "yx:period", "yx:venue", "yx:domain", "yx:department", "yx:purpose", "yx:content",
-        "yx:lecturers", "yx:trainees", "yx:host.name", "yx:host.contact", "yx:host.office_phone",
-        "yx:host.mobile", "yx:host.fax", "yx:host.address", "yx:funding.fiscal", "yx:funding.self_funded",
-        "yx:funding.source", "yx:scope.strategy", "yx:scope.strategy.text", "yx:scope.industry",
-        "yx:scope.industry.text", "yx:scope.digital", "yx:scope.digital.text", "yx:base.national",
-        "yx:base.batch", "yx:base.provincial", "yx:base.none",
+        "yx:title",
+        "yx:period",
+        "yx:venue",
+        "yx:domain",
+        "yx:department",
+        "yx:purpose",
+        "yx:content",
+        "yx:lecturers",
+        "yx:trainees",
+        "yx:host.name",
+        "yx:host.contact",
+        "yx:host.office_phone",
+        "yx:host.mobile",
+        "yx:host.fax",
+        "yx:host.address",
+        "yx:funding.fiscal",
+        "yx:funding.self_funded",
+        "yx:funding.source",
+        "yx:scope.strategy",
+        "yx:scope.strategy.text",
+        "yx:scope.industry",
+        "yx:scope.industry.text",
+        "yx:scope.digital",
+        "yx:scope.digital.text",
+        "yx:base.national",
+        "yx:base.batch",
+        "yx:base.provincial",
+        "yx:base.none",
     }
 
 
@@ -120,7 +152,11 @@ def test_fonts_page_and_layout(national):
         font_table = etree.fromstring(archive.read("word/fontTable.xml"))
         styles = etree.fromstring(archive.read("word/styles.xml"))
         assert "docProps/thumbnail.jpeg" not in archive.namelist()
-    alternatives = {f.get(f"{{{W}}}name"): f.find("w:altName", NS).get(f"{{{W}}}val") for f in font_table.findall("w:font", NS) if f.find("w:altName", NS) is not None}
+    alternatives = {
+        f.get(f"{{{W}}}name"): f.find("w:altName", NS).get(f"{{{W}}}val")
+        for f in font_table.findall("w:font", NS)
+        if f.find("w:altName", NS) is not None
+    }
     assert alternatives["仿宋_GB2312"] == "仿宋" and alternatives["方正小标宋简体"] == "宋体"
     normal = styles.find("w:style[@w:styleId='Normal']/w:rPr/w:rFonts", NS)
     assert normal.get(f"{{{W}}}eastAsia") == "仿宋_GB2312"
@@ -161,15 +197,22 @@ def test_rows_are_embedded_as_a_custom_xml_part(national):
     names = archive.namelist()
     # The blank's own item1 (its bibliography store) stays; the rows are item2.
     assert [n for n in names if n.startswith("customXml/")] == [
-        "customXml/item1.xml", "customXml/_rels/item1.xml.rels", "customXml/itemProps1.xml",
-        "customXml/itemProps2.xml", "customXml/_rels/item2.xml.rels", "customXml/item2.xml",
+        "customXml/item1.xml",
+        "customXml/_rels/item1.xml.rels",
+        "customXml/itemProps1.xml",
+        "customXml/itemProps2.xml",
+        "customXml/_rels/item2.xml.rels",
+        "customXml/item2.xml",
     ]
     rels = etree.fromstring(archive.read("word/_rels/document.xml.rels"))
     targets = [r.get("Target") for r in rels if r.get("Type").endswith("/customXml")]
     assert targets == ["../customXml/item1.xml", "../customXml/item2.xml"]
     types = etree.fromstring(archive.read("[Content_Types].xml"))
     overrides = {o.get("PartName"): o.get("ContentType") for o in types}
-    assert overrides["/customXml/itemProps2.xml"] == "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
+    assert (
+        overrides["/customXml/itemProps2.xml"]
+        == "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
+    )
     props = etree.fromstring(archive.read("customXml/itemProps2.xml"))
     assert props.get("{http://schemas.openxmlformats.org/officeDocument/2006/customXml}itemID") == embedded.ITEM_ID
     part = etree.fromstring(archive.read("customXml/item2.xml"))
@@ -177,11 +220,20 @@ def test_rows_are_embedded_as_a_custom_xml_part(national):
     assert rows == embedded.rows_of(national)
     assert (len(rows.sessions), len(rows.lecturers)) == (8, 2)
     assert rows.sessions[0] == {
-        "date": "2026-08-04", "half_day": "am", "topic": "专题1：生物育种与种业振前沿与实践", "speaker": "张教授",
-        "format": "keynote", "mode": "offline", "class_hours": "3.0",
+        "date": "2026-08-04",
+        "half_day": "am",
+        "topic": "专题1：生物育种与种业振前沿与实践",
+        "speaker": "张教授",
+        "format": "keynote",
+        "mode": "offline",
+        "class_hours": "3.0",
     }
     assert rows.lecturers[1] == {
-        "name": "李院士", "title": "academician", "position": "中国工程院院士", "affiliation": "中国农业大学", "topic": "战略报告",
+        "name": "李院士",
+        "title": "academician",
+        "position": "中国工程院院士",
+        "affiliation": "中国农业大学",
+        "topic": "战略报告",
     }
     # What the rows print is what the form prints.
     form = official_form(national)

@@ -4,13 +4,15 @@ import io
 import json
 import secrets
 import zipfile
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from decimal import Decimal
 from email.message import EmailMessage
 
 import pytest
 from django.core.management import call_command
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from yanxiu.applications.domain import editing
 from yanxiu.applications.enums import DeliveryMode, HalfDay, LecturerTitle, SessionFormat
@@ -55,7 +57,9 @@ def test_examples_import_to_their_expectation(province, name):
     result = run(name, shared_example(f"{name}.docx").read_bytes(), province)
     assert result.form == expected["form"]
     assert result.status == "checked"
-    assert {key: result.application[key] for key in expected if key != "form"} == {k: v for k, v in expected.items() if k != "form"}
+    assert {key: result.application[key] for key in expected if key != "form"} == {
+        k: v for k, v in expected.items() if k != "form"
+    }
     assert [p.code for p in result.problems if p.code.startswith("import.")] == []
 
 
@@ -95,7 +99,10 @@ def test_round_trip_of_the_demo_applications(demo, province):
         result = run(f"{original.pk}.docx", render_application_docx(original), province, dry_run=False)
         assert result.status == "imported", result.problems
         assert form_part(result.application) == form_part(application_json(original))
-        assert result.application["institution"] == {"name": original.institution.name, "uscc": original.institution.uscc}
+        assert result.application["institution"] == {
+            "name": original.institution.name,
+            "uscc": original.institution.uscc,
+        }
         imported = Application.objects.get(pk=result.application_id)
         assert rows(imported) == rows(original)
         assert len(rows(imported)[1]) >= 4 and len(rows(imported)[3]) == 2
@@ -122,11 +129,13 @@ def test_edited_schedule_text_keeps_the_text_and_warns(national, province):
     result = run("edited.docx", data, province, dry_run=False)
     assert result.status == "imported"
     edited = [p.as_dict() for p in result.problems if p.code.startswith("import.")]
-    assert edited == [{
-        "code": "import.schedule_edited",
-        "severity": "warning",
-        "message": "“研修内容和方式”的文字在系统生成后被修改过，无法恢复逐条日程安排，仅导入了文字；请在系统中核对。",
-    }]
+    assert edited == [
+        {
+            "code": "import.schedule_edited",
+            "severity": "warning",
+            "message": "“研修内容和方式”的文字在系统生成后被修改过，无法恢复逐条日程安排，仅导入了文字；请在系统中核对。",
+        }
+    ]
     imported = Application.objects.get(pk=result.application_id)
     summary, sessions, lecturer_summary, lecturers = rows(imported)
     assert summary == application_json(national)["content"].replace("（主讲：张教授）", "（主讲：王教授）")
@@ -141,7 +150,9 @@ def test_edited_lecturer_text_keeps_the_text_and_warns(provincial, province):
     original = rows(provincial)
     data = _edit_tagged(render_application_docx(provincial), "yx:lecturers", "★", "")
     result = run("edited.docx", data, province, dry_run=False)
-    assert [(p.code, p.severity) for p in result.problems if p.code.startswith("import.")] == [("import.lecturers_edited", "warning")]
+    assert [(p.code, p.severity) for p in result.problems if p.code.startswith("import.")] == [
+        ("import.lecturers_edited", "warning")
+    ]
     imported = Application.objects.get(pk=result.application_id)
     assert rows(imported)[:2] == original[:2]
     assert rows(imported)[3] == []
@@ -149,7 +160,9 @@ def test_edited_lecturer_text_keeps_the_text_and_warns(provincial, province):
 
 
 def test_hand_filled_form_without_embedded_rows_is_text_only(province, demo):
-    data = handfill("att2", {(0, 1): "测试研修班", (8, 2): "泉州文博数字研究中心", (5, 1): "5月12日上午 主题报告：数字化保护"})
+    data = handfill(
+        "att2", {(0, 1): "测试研修班", (8, 2): "泉州文博数字研究中心", (5, 1): "5月12日上午 主题报告：数字化保护"}
+    )
     result = run("hand.docx", data, province, dry_run=False)
     assert [p.code for p in result.problems if p.code.startswith("import.")] == []
     imported = Application.objects.get(pk=result.application_id)
@@ -172,23 +185,40 @@ def _with_rows_part(data, content):
 @pytest.mark.parametrize(
     "change,code,message",
     [
-        (lambda body: body.replace(b"?>", b'?><!DOCTYPE r [<!ENTITY x "boom">]>', 1), "import.rows_unreadable",
-         "表内嵌的日程安排和授课专家数据含有不允许的 XML 声明（DOCTYPE/ENTITY），已忽略，仅导入了文字。"),
-        (lambda body: body.replace(b'version="1"', b'version="9"'), "import.rows_unreadable",
-         "表内嵌的日程安排和授课专家数据格式不正确，已忽略，仅导入了文字。"),
-        (lambda body: body.replace(b"<yx:half_day>am</yx:half_day>", b"<yx:half_day>midnight</yx:half_day>", 1), "import.rows_invalid",
-         "表内嵌的逐条日程安排不符合填写要求，未恢复，“研修内容和方式”仅导入了文字。"),
-        (lambda body: body.replace(b"<yx:summary>", b"<yx:summary>" + secrets.token_hex(600_000).encode(), 1), "import.rows_unreadable",
-         "表内嵌的日程安排和授课专家数据过大，已忽略，仅导入了文字。"),
-        (lambda body: body.replace(b"</yx:rows>", b"</yx:rowz>"), "import.rows_unreadable",
-         "表内嵌的日程安排和授课专家数据已损坏，已忽略，仅导入了文字。"),
+        (
+            lambda body: body.replace(b"?>", b'?><!DOCTYPE r [<!ENTITY x "boom">]>', 1),
+            "import.rows_unreadable",
+            "表内嵌的日程安排和授课专家数据含有不允许的 XML 声明（DOCTYPE/ENTITY），已忽略，仅导入了文字。",
+        ),
+        (
+            lambda body: body.replace(b'version="1"', b'version="9"'),
+            "import.rows_unreadable",
+            "表内嵌的日程安排和授课专家数据格式不正确，已忽略，仅导入了文字。",
+        ),
+        (
+            lambda body: body.replace(b"<yx:half_day>am</yx:half_day>", b"<yx:half_day>midnight</yx:half_day>", 1),
+            "import.rows_invalid",
+            "表内嵌的逐条日程安排不符合填写要求，未恢复，“研修内容和方式”仅导入了文字。",
+        ),
+        (
+            lambda body: body.replace(b"<yx:summary>", b"<yx:summary>" + secrets.token_hex(600_000).encode(), 1),
+            "import.rows_unreadable",
+            "表内嵌的日程安排和授课专家数据过大，已忽略，仅导入了文字。",
+        ),
+        (
+            lambda body: body.replace(b"</yx:rows>", b"</yx:rowz>"),
+            "import.rows_unreadable",
+            "表内嵌的日程安排和授课专家数据已损坏，已忽略，仅导入了文字。",
+        ),
     ],
     ids=["doctype", "version", "invalid-choice", "oversized", "bad-xml"],
 )
 def test_unsafe_or_invalid_embedded_rows_fall_back_to_text(national, province, change, code, message):
     result = run("forged.docx", _with_rows_part(render_application_docx(national), change), province, dry_run=False)
     assert result.status == "imported"
-    assert [p.as_dict() for p in result.problems if p.code.startswith("import.")] == [{"code": code, "severity": "warning", "message": message}]
+    assert [p.as_dict() for p in result.problems if p.code.startswith("import.")] == [
+        {"code": code, "severity": "warning", "message": message}
+    ]
     imported = Application.objects.get(pk=result.application_id)
     assert rows(imported)[1] == []
     assert form_part(result.application) == form_part(application_json(national))
@@ -223,7 +253,10 @@ def test_submission_date_is_printed_on_att2_and_read_back(provincial, province):
 
     assert timezone.localdate(provincial.submitted_at) == date(2026, 2, 10)
     data = render_application_docx(provincial)
-    texts = ["".join(t.text or "" for t in p.iter(f"{{{W}}}t")) for p in document_xml(data).find("w:body", NS).findall("w:p", NS)]
+    texts = [
+        "".join(t.text or "" for t in p.iter(f"{{{W}}}t"))
+        for p in document_xml(data).find("w:body", NS).findall("w:p", NS)
+    ]
     assert texts[4] == "申报时间：2026年2月10日"
     result = run("submitted.docx", data, province)
     assert result.application["submitted"] == "2026-02-10"
@@ -231,15 +264,21 @@ def test_submission_date_is_printed_on_att2_and_read_back(provincial, province):
 
 
 def test_submission_date_is_the_local_date(provincial, province):
-    from datetime import datetime, timezone as tz
+    from datetime import datetime
 
-    provincial.submitted_at = datetime(2026, 2, 9, 17, 30, tzinfo=tz.utc)  # 2026-02-10 01:30 in Fuzhou
+    provincial.submitted_at = datetime(2026, 2, 9, 17, 30, tzinfo=UTC)  # 2026-02-10 01:30 in Fuzhou
     data = render_application_docx(provincial)
-    texts = ["".join(t.text or "" for t in p.iter(f"{{{W}}}t")) for p in document_xml(data).find("w:body", NS).findall("w:p", NS)]
+    texts = [
+        "".join(t.text or "" for t in p.iter(f"{{{W}}}t"))
+        for p in document_xml(data).find("w:body", NS).findall("w:p", NS)
+    ]
     assert texts[4] == "申报时间：2026年2月10日"
     provincial.submitted_at = None
     data = render_application_docx(provincial)
-    texts = ["".join(t.text or "" for t in p.iter(f"{{{W}}}t")) for p in document_xml(data).find("w:body", NS).findall("w:p", NS)]
+    texts = [
+        "".join(t.text or "" for t in p.iter(f"{{{W}}}t"))
+        for p in document_xml(data).find("w:body", NS).findall("w:p", NS)
+    ]
     assert texts[4] == "申报时间：  年  月  日"
     assert run("blank-date.docx", data, province).application["submitted"] is None
 
@@ -269,14 +308,20 @@ def _t(text):
     return node
 
 
-LINE = st.text(
-    alphabet=st.one_of(
-        st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5),
-        st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Co", "Cn", "Zl", "Zp"), exclude_characters="<"),
-    ),
-    min_size=1,
-    max_size=30,
-).map(str.strip).filter(bool)
+LINE = (
+    st.text(
+        alphabet=st.one_of(
+            st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5),
+            st.characters(
+                codec="utf-8", exclude_categories=("Cc", "Cs", "Co", "Cn", "Zl", "Zp"), exclude_characters="<"
+            ),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
 PARA = st.lists(LINE, min_size=0, max_size=4).map("\n".join)
 LANDLINES = st.sampled_from(["", "0591-87612629", "0592-2000003", "059187716637"])
 MOBILES = st.sampled_from(["", "13900000001", "18659000000"])
@@ -326,28 +371,54 @@ def applications(draw):
     areas = list(call.topic_areas.all())
     chosen = draw(st.lists(st.sampled_from(areas), unique=True, max_size=3))
     claims = {area: draw(PARA) for area in chosen}
-    sessions = draw(st.lists(st.fixed_dictionaries({
-        "date": st.integers(0, 9).map(lambda n: start + timedelta(days=n)),
-        "half_day": st.sampled_from(HalfDay.values),
-        "topic": LINE,
-        "speaker": st.one_of(st.just(""), LINE),
-        "format": st.sampled_from(SessionFormat.values),
-        "mode": st.sampled_from(DeliveryMode.values),
-        "class_hours": st.sampled_from([Decimal(n) / 2 for n in range(1, 9)]),
-    }), max_size=6))
-    lecturers = draw(st.lists(st.fixed_dictionaries({
-        "name": LINE,
-        "title": st.sampled_from(LecturerTitle.values),
-        "position": st.one_of(st.just(""), LINE),
-        "affiliation": LINE,
-        "topic": st.one_of(st.just(""), LINE),
-    }), max_size=4))
-    editing.save_draft(application, fields=fields, sessions=sessions, lecturers=lecturers, claims=claims, actor=actor, expected_version=application.version)
-    return Application.objects.select_related("call", "institution", "domain", "competent_department").get(pk=application.pk)
+    sessions = draw(
+        st.lists(
+            st.fixed_dictionaries(
+                {
+                    "date": st.integers(0, 9).map(lambda n: start + timedelta(days=n)),
+                    "half_day": st.sampled_from(HalfDay.values),
+                    "topic": LINE,
+                    "speaker": st.one_of(st.just(""), LINE),
+                    "format": st.sampled_from(SessionFormat.values),
+                    "mode": st.sampled_from(DeliveryMode.values),
+                    "class_hours": st.sampled_from([Decimal(n) / 2 for n in range(1, 9)]),
+                }
+            ),
+            max_size=6,
+        )
+    )
+    lecturers = draw(
+        st.lists(
+            st.fixed_dictionaries(
+                {
+                    "name": LINE,
+                    "title": st.sampled_from(LecturerTitle.values),
+                    "position": st.one_of(st.just(""), LINE),
+                    "affiliation": LINE,
+                    "topic": st.one_of(st.just(""), LINE),
+                }
+            ),
+            max_size=4,
+        )
+    )
+    editing.save_draft(
+        application,
+        fields=fields,
+        sessions=sessions,
+        lecturers=lecturers,
+        claims=claims,
+        actor=actor,
+        expected_version=application.version,
+    )
+    return Application.objects.select_related("call", "institution", "domain", "competent_department").get(
+        pk=application.pk
+    )
 
 
 @pytest.mark.django_db
-@hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@hsettings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(data=st.data())
 def test_round_trip_property(demo, province, data):
     original = data.draw(applications())
@@ -363,21 +434,40 @@ def test_round_trip_property(demo, province, data):
 
 @pytest.mark.parametrize("mark", ["☑", "■", "√", "✓", "✔", "●", "☒"])
 def test_tick_variants(province, mark, demo):
-    data = handfill("att2", {(0, 1): "测试研修班", (8, 2): "泉州文博数字研究中心", (3, 1): f"□服务重大战略：\n\n\n{mark}对接产业需求：海洋装备\n\n\n□突出数字技术："})
+    data = handfill(
+        "att2",
+        {
+            (0, 1): "测试研修班",
+            (8, 2): "泉州文博数字研究中心",
+            (3, 1): f"□服务重大战略：\n\n\n{mark}对接产业需求：海洋装备\n\n\n□突出数字技术：",
+        },
+    )
     result = run("ticks.docx", data, province)
     assert (result.application["scope"], result.application["scope_text"]) == (["industry"], {"industry": "海洋装备"})
 
 
 @pytest.mark.parametrize("spec", [[("þ", "Wingdings")], [("R", "Wingdings 2")]])
 def test_wingdings_ticks(province, spec, demo):
-    cell = [[("□", None), ("财政资助项目", None)], "", spec + [("自筹经费项目（自筹经费来源：单位自有资金", None)], "）"]
+    cell = [
+        [("□", None), ("财政资助项目", None)],
+        "",
+        spec + [("自筹经费项目（自筹经费来源：单位自有资金", None)],
+        "）",
+    ]
     data = handfill("att1", {(0, 1): "测试研修班", (12, 2): "福建现代种业研究院", (3, 1): cell})
     result = run("wingdings.docx", data, province)
     assert (result.application["funding"], result.application["funding_source"]) == ("self", "单位自有资金")
 
 
 def test_wingdings_symbol_element(province, demo):
-    data = handfill("att1", {(0, 1): "测试研修班", (12, 2): "福建现代种业研究院", (15, 2): "□是第\n批国家级继续教育基地\n□是省级继续教育基地\nX否"})
+    data = handfill(
+        "att1",
+        {
+            (0, 1): "测试研修班",
+            (12, 2): "福建现代种业研究院",
+            (15, 2): "□是第\n批国家级继续教育基地\n□是省级继续教育基地\nX否",
+        },
+    )
     root = document_xml(data)
     for t in root.iter(f"{{{W}}}t"):
         if t.text == "X否":
@@ -511,17 +601,40 @@ def test_command_json_over_folders_zip_and_eml(tmp_path, national, provincial, c
     (tmp_path / "mail.eml").write_bytes(message.as_bytes())
     report = tmp_path / "report.xlsx"
     before = Application.objects.count()
-    call_command("import_forms", str(tmp_path / "folder"), str(tmp_path / "batch.zip"), str(tmp_path / "mail.eml"),
-                 "--json", "--dry-run", "--report", str(report))
+    call_command(
+        "import_forms",
+        str(tmp_path / "folder"),
+        str(tmp_path / "batch.zip"),
+        str(tmp_path / "mail.eml"),
+        "--json",
+        "--dry-run",
+        "--report",
+        str(report),
+    )
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert [(line["file"].split("/")[-1], line["form"]) for line in lines] == [("a.docx", "att1"), ("broken.docx", None), ("b.docx", "att2"), ("c.docx", "att1")]
+    assert [(line["file"].split("/")[-1], line["form"]) for line in lines] == [
+        ("a.docx", "att1"),
+        ("broken.docx", None),
+        ("b.docx", "att2"),
+        ("c.docx", "att1"),
+    ]
     assert lines[0]["application"]["start"] == "2026-08-03" and lines[0]["application"]["id"] is None
-    assert lines[1]["problems"] == [{"code": "import.executable", "severity": "error", "message": "这是一个可执行程序，不是 Word 文档，已拒绝。"}]
+    assert lines[1]["problems"] == [
+        {"code": "import.executable", "severity": "error", "message": "这是一个可执行程序，不是 Word 文档，已拒绝。"}
+    ]
     assert Application.objects.count() == before
     import openpyxl
 
     sheet = openpyxl.load_workbook(report).active
-    assert [c.value for c in sheet[1]] == ["文件", "识别为", "结果", "申报编号", "读到的栏目", "未能读取 / 问题", "规则检查"]
+    assert [c.value for c in sheet[1]] == [
+        "文件",
+        "识别为",
+        "结果",
+        "申报编号",
+        "读到的栏目",
+        "未能读取 / 问题",
+        "规则检查",
+    ]
     assert sheet.max_row == 5
 
 
@@ -532,4 +645,6 @@ def test_expand_refuses_nested_bomb_zip_without_stopping():
         archive.writestr("bomb.zip", inner)
         archive.writestr("note.txt", "ignored")
     sources = list(expand_bytes("outer.zip", out.getvalue()))
-    assert [(s.name, s.refused.code if s.refused else None) for s in sources] == [("outer.zip/bomb.zip", "import.zip_bomb")]
+    assert [(s.name, s.refused.code if s.refused else None) for s in sources] == [
+        ("outer.zip/bomb.zip", "import.zip_bomb")
+    ]

@@ -15,10 +15,13 @@ from yanxiu.documents.imports.importer import import_source
 from yanxiu.documents.imports.sources import Source
 from yanxiu.documents.interfaces.summary import SummaryRow, SummarySheetData, summary_sheet, summary_title
 
+
 @pytest.fixture(autouse=True)
 def _libreoffice_installed():
     # `make test` installs them (make system-deps); a missing converter is a failure, not a skip.
-    assert pdf.is_available() and shutil.which("pdftotext"), "LibreOffice / pdftotext not installed: run make system-deps"
+    assert pdf.is_available() and shutil.which("pdftotext"), (
+        "LibreOffice / pdftotext not installed: run make system-deps"
+    )
 
 
 def needs_libreoffice(test):
@@ -46,12 +49,17 @@ def test_summary_xlsx_layout():
 
 
 def test_summary_of_an_authority_round_trips_through_import(demo, province):
-    applications = Application.objects.filter(state__in=["submitted", "authority_approved"]).select_related("domain").order_by("pk")
+    applications = (
+        Application.objects.filter(state__in=["submitted", "authority_approved"])
+        .select_related("domain")
+        .order_by("pk")
+    )
     sheet = summary_sheet(list(applications), year=2026, signer="福建省人力资源和社会保障厅")
     result = import_source(Source("sum.docx", render_summary_docx(sheet)), actor=province, dry_run=True)
     assert result.form == "att3"
     assert result.application["rows"] == [
-        {"title": r.title, "host": r.host, "contact": r.contact, "phone": r.phone, "domain": r.domain} for r in sheet.rows
+        {"title": r.title, "host": r.host, "contact": r.contact, "phone": r.phone, "domain": r.domain}
+        for r in sheet.rows
     ]
     assert result.application["authority"] == "福建省人力资源和社会保障厅"
     assert result.application["applications"] == [a.pk for a in applications]
@@ -67,8 +75,18 @@ def test_form_pdf_text_matches_the_application(national):
     data = pdf.convert_to_pdf(render_application_docx(national))
     assert data.startswith(b"%PDF-")
     text = "".join(_pdftotext(data).split())
-    for expected in ("附件1", "2026年高级研修项目申报表", "生物育种与种业振兴关键技术高级研修班", "2026年8月3日—8月8日",
-                     "农业农村部", "☑财政资助项目", "□自筹经费项目", "☑是第10", "福建现代种业", "13900000001"):
+    for expected in (
+        "附件1",
+        "2026年高级研修项目申报表",
+        "生物育种与种业振兴关键技术高级研修班",
+        "2026年8月3日—8月8日",
+        "农业农村部",
+        "☑财政资助项目",
+        "□自筹经费项目",
+        "☑是第10",
+        "福建现代种业",
+        "13900000001",
+    ):
         assert expected in text, expected
 
 
@@ -79,7 +97,11 @@ def test_provincial_form_and_summary_open_in_libreoffice(provincial):
     summary = sheet_of(2)
     text = "".join(_pdftotext(pdf.convert_to_pdf(render_summary_docx(summary))).split())
     assert "序号研修选题承办单位联系人联系电话" in text and "研修班2单位2" in text
-    if shutil.which("soffice") and subprocess.run(["sh", "-c", "ls /usr/lib/libreoffice/program/libsclo.so"], capture_output=True).returncode == 0:
+    if (
+        shutil.which("soffice")
+        and subprocess.run(["sh", "-c", "ls /usr/lib/libreoffice/program/libsclo.so"], capture_output=True).returncode
+        == 0
+    ):
         text = "".join(_pdftotext(pdf.convert_to_pdf(render_summary_xlsx(summary), suffix=".xlsx")).split())
         assert "福建省专业技术人才知识更新工程2026年高级研修项目汇总表" in text and "研修班1单位1" in text
 

@@ -110,7 +110,13 @@ def test_batch_export_zips_the_batch_forms(client, demo, django_capture_on_commi
         response = client.post(reverse("documents:export_batch", args=[batch.pk]))
     job = ExportJob.objects.get()
     assert response.url == reverse("documents:export_status", args=[job.pk])
-    assert (job.batch, job.call, job.state, job.total, job.description) == (batch, batch.call, "done", 3, f"{batch} 全部申报表")
+    assert (job.batch, job.call, job.state, job.total, job.description) == (
+        batch,
+        batch.call,
+        "done",
+        3,
+        f"{batch} 全部申报表",
+    )
     download = client.get(reverse("documents:export_download", args=[job.pk]))
     archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
     assert archive.namelist() == [
@@ -125,5 +131,10 @@ def test_batch_export_is_only_for_those_who_see_the_batch(client, demo, username
     from yanxiu.batches.models import Batch
 
     login(client, username)
-    assert client.post(reverse("documents:export_batch", args=[Batch.objects.get(authority__code="SZ-NYNCT").pk])).status_code == 404
+    assert (
+        client.post(
+            reverse("documents:export_batch", args=[Batch.objects.get(authority__code="SZ-NYNCT").pk])
+        ).status_code
+        == 404
+    )
     assert ExportJob.objects.count() == 0

@@ -12,14 +12,27 @@ def test_staff_edit_their_own_institution_only(client):
     client.force_login(host)
     page = client.get(reverse("organisations:profile"))
     assert page.status_code == 200 and host.institution.uscc in page.content.decode()
-    data = {"type": "enterprise", "city": "厦门市", "address": "厦门市新地址", "contact_person": "新联系人",
-            "office_phone": "0592-2000000", "mobile": "13811112222", "fax": "", "email": "",
-            "base_status": "none", "base_batch": "", "can_issue_training_invoice": "on"}
+    data = {
+        "type": "enterprise",
+        "city": "厦门市",
+        "address": "厦门市新地址",
+        "contact_person": "新联系人",
+        "office_phone": "0592-2000000",
+        "mobile": "13811112222",
+        "fax": "",
+        "email": "",
+        "base_status": "none",
+        "base_batch": "",
+        "can_issue_training_invoice": "on",
+    }
     response = client.post(reverse("organisations:profile"), data)
     assert response.status_code == 302
     host.institution.refresh_from_db()
     assert (host.institution.city, host.institution.type, host.institution.can_issue_training_invoice) == (
-        "厦门市", "enterprise", True)
+        "厦门市",
+        "enterprise",
+        True,
+    )
     assert AuditEntry.objects.for_object(host.institution).get().action == "update_profile"
 
 

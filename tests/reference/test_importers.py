@@ -34,11 +34,19 @@ def xlsx(rows):
 
 def test_the_official_domain_catalogue_replaces_the_provisional_one_from_xlsx():
     load_defaults()
-    catalogue = xlsx([["domain", "provincial_department"], ["工程技术（电子信息）", "福建省工业和信息化厅"],
-                      ["数字技术", "福建省数据管理局"]])
+    catalogue = xlsx(
+        [
+            ["domain", "provincial_department"],
+            ["工程技术（电子信息）", "福建省工业和信息化厅"],
+            ["数字技术", "福建省数据管理局"],
+        ]
+    )
     result = import_file("domains", catalogue, filename="official.xlsx", replace=True)
     assert (result.created, result.updated, result.deactivated) == (1, 1, 36)
-    assert list(ProfessionalDomain.objects.active().values_list("name", flat=True)) == ["工程技术（电子信息）", "数字技术"]
+    assert list(ProfessionalDomain.objects.active().values_list("name", flat=True)) == [
+        "工程技术（电子信息）",
+        "数字技术",
+    ]
     assert not ProfessionalDomain.objects.get(name="数字技术").provisional
     assert CompetentDepartment.objects.get(name="福建省数据管理局").level == "provincial"
 

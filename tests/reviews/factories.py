@@ -49,14 +49,22 @@ def forwarded(tier="provincial", authority_code="350100-RS", inst=None):
 
 def expert(affiliation="福州大学", institution=None, authority=None, domains=(), **user_fields):
     user = f.user(Role.EXPERT, **user_fields)
-    profile = ExpertProfile.objects.create(user=user, affiliation=affiliation, institution=institution, authority=authority)
+    profile = ExpertProfile.objects.create(
+        user=user, affiliation=affiliation, institution=institution, authority=authority
+    )
     profile.domains.set(domains)
     return user
 
 
 def review_round(officer=None, call=None, **fields):
-    values = dict(name="2026年专家评审", scope="both", deadline=DEADLINE, reviews_per_application=3,
-                  anonymous=False, disagreement_threshold=20)
+    values = dict(
+        name="2026年专家评审",
+        scope="both",
+        deadline=DEADLINE,
+        reviews_per_application=3,
+        anonymous=False,
+        disagreement_threshold=20,
+    )
     values.update(fields)
     return rounds.create_round(call=call or f.call_2026(), actor=officer or f.province_officer(), **values)
 
@@ -67,7 +75,11 @@ def scores_for(review_round, values):
 
 def submit(task, values=(8, 8, 8, 8, 8), recommendation=Recommendation.RECOMMEND, comment="选题好，建议入选。"):
     return operations.submit_review(
-        task, task.expert, scores=scores_for(task.round, values), comment=comment, recommendation=recommendation,
+        task,
+        task.expert,
+        scores=scores_for(task.round, values),
+        comment=comment,
+        recommendation=recommendation,
     )
 
 

@@ -50,6 +50,7 @@ def test_declared_conflict_counts_in_every_round():
     first = rf.review_round()
     task = rf.assign(first, application, expert)
     from yanxiu.reviews.domain.operations import declare_conflict
+
     declare_conflict(task, expert, reason="曾与承办单位合作开展项目。")
     second = rf.review_round(officer=first.created_by, name="补充评审")
     with pytest.raises(ReviewRefused) as refused:
@@ -64,7 +65,11 @@ def test_manual_assign_writes_audit_and_notifies_the_expert():
     application, expert = rf.forwarded(), rf.expert()
     review_round = rf.review_round()
     task = rf.assign(review_round, application, expert)
-    assert (task.state, task.is_automatic, task.assigned_by) == (AssignmentState.ASSIGNED, False, review_round.created_by)
+    assert (task.state, task.is_automatic, task.assigned_by) == (
+        AssignmentState.ASSIGNED,
+        False,
+        review_round.created_by,
+    )
     entry = AuditEntry.objects.for_object(task).get()
     assert (entry.action, entry.actor) == ("assign", review_round.created_by)
     message = Message.objects.get(recipient=expert)
@@ -72,10 +77,13 @@ def test_manual_assign_writes_audit_and_notifies_the_expert():
     assert message.link == "/reviews/mine/"
 
 
-@pytest.mark.parametrize("case, expected", [
-    ("same_institution", "{expert}与该申报的承办单位为同一单位，应当回避。"),
-    ("same_authority", "{expert}与该申报的承办单位属同一主管部门，应当回避。"),
-])
+@pytest.mark.parametrize(
+    "case, expected",
+    [
+        ("same_institution", "{expert}与该申报的承办单位为同一单位，应当回避。"),
+        ("same_authority", "{expert}与该申报的承办单位属同一主管部门，应当回避。"),
+    ],
+)
 def test_manual_assign_refuses_conflicts(case, expected):
     application = rf.forwarded()
     if case == "same_institution":
@@ -97,8 +105,9 @@ def test_manual_assign_refusals():
     assert str(refused.value) == f"{expert}已在评审该申报。"
     with pytest.raises(ReviewRefused) as refused:
         rf.assign(review_round, application, other)
-    assert str(refused.value) == ("该申报已有1位评审专家，达到本轮每项申报的评审人数；"
-                                  "如需增加，请先修改本轮的“每项申报评审专家人数”。")
+    assert str(refused.value) == (
+        "该申报已有1位评审专家，达到本轮每项申报的评审人数；如需增加，请先修改本轮的“每项申报评审专家人数”。"
+    )
     not_expert = f.staff()
     with pytest.raises(ReviewRefused) as refused:
         rf.assign(review_round, rf.forwarded(), not_expert)
@@ -117,7 +126,9 @@ def test_only_applications_sent_to_the_province_for_the_rounds_tier_enter():
     for application in (draft, approved_not_sent, provincial):
         with pytest.raises(ReviewRefused) as refused:
             rf.assign(review_round, application, expert)
-        assert str(refused.value) == "该申报不在本轮评审范围内（须为本轮年度和级别、且已由主管部门报送省人社厅的申报）。"
+        assert (
+            str(refused.value) == "该申报不在本轮评审范围内（须为本轮年度和级别、且已由主管部门报送省人社厅的申报）。"
+        )
     assert rf.assign(review_round, rf.forwarded("national"), expert).state == AssignmentState.ASSIGNED
 
 
@@ -175,8 +186,12 @@ def test_auto_assign_never_breaks_conflict_rules():
     neutral = rf.expert(institution=f.institution("350500-RS"))
     result = assigning.auto_assign(review_round, actor=review_round.created_by)
     pairs = set(Assignment.objects.values_list("application_id", "expert_id"))
-    assert pairs == {(fuzhou.pk, xiamen_expert.pk), (fuzhou.pk, neutral.pk),
-                     (xiamen.pk, fuzhou_expert.pk), (xiamen.pk, neutral.pk)}
+    assert pairs == {
+        (fuzhou.pk, xiamen_expert.pk),
+        (fuzhou.pk, neutral.pk),
+        (xiamen.pk, fuzhou_expert.pk),
+        (xiamen.pk, neutral.pk),
+    }
     assert len(result.created) == 4
 
 
@@ -191,6 +206,7 @@ def test_auto_assign_reports_shortfalls_and_fills_up_later():
     assert result.message == "已自动分配1项评审任务。另有1项申报因可回避专家不足，仍缺2位评审专家，请增加专家后再分配。"
     # A conflict declaration frees the slot; re-running fills it from new experts only.
     from yanxiu.reviews.domain.operations import declare_conflict
+
     declare_conflict(Assignment.objects.get(expert=first), first, reason="系该单位项目顾问。")
     second, third = rf.expert(), rf.expert()
     result = assigning.auto_assign(review_round, actor=review_round.created_by)

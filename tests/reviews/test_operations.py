@@ -29,8 +29,11 @@ def test_submit_review_saves_scores_state_and_audit(task):
     assert task.state == AssignmentState.SUBMITTED
     assert (review.comment, review.recommendation) == ("内容充实。", "consider")
     assert list(review.scores.values_list("criterion__name", "value")) == [
-        ("聚焦国家重大战略", Decimal("9.0")), ("服务高质量发展", Decimal("8.0")), ("突出重点领域", Decimal("7.0")),
-        ("兼顾地方特色", Decimal("6.0")), ("往年组织实施情况", Decimal("5.0")),
+        ("聚焦国家重大战略", Decimal("9.0")),
+        ("服务高质量发展", Decimal("8.0")),
+        ("突出重点领域", Decimal("7.0")),
+        ("兼顾地方特色", Decimal("6.0")),
+        ("往年组织实施情况", Decimal("5.0")),
     ]
     entry = AuditEntry.objects.for_object(task).get(action="submit_review")
     assert (entry.from_state, entry.to_state, entry.actor_id) == ("assigned", "submitted", task.expert_id)
@@ -40,7 +43,9 @@ def test_submit_review_saves_scores_state_and_audit(task):
 def test_revising_replaces_scores_and_is_logged(task, clock):
     rf.submit(task, values=(9, 8, 7, 6, 5))
     clock("2026-03-01T09:00:00+08:00")
-    review = rf.submit(task, values=(10, 10, 10, 10, Decimal("9.5")), recommendation="recommend", comment="修改后意见。")
+    review = rf.submit(
+        task, values=(10, 10, 10, 10, Decimal("9.5")), recommendation="recommend", comment="修改后意见。"
+    )
     assert Score.objects.filter(review=review).count() == 5
     assert review.revised_at == datetime.fromisoformat("2026-03-01T09:00:00+08:00")
     assert [e.action for e in AuditEntry.objects.for_object(task)] == ["assign", "submit_review", "revise_review"]
@@ -60,19 +65,23 @@ def test_deadline_is_the_end_of_the_day(task, clock):
 def test_only_the_assigned_expert_may_submit(task):
     for intruder in (rf.expert(), f.province_officer(), f.staff(task.application.institution)):
         with pytest.raises(ReviewRefused) as refused:
-            operations.submit_review(task, intruder, scores=rf.scores_for(task.round, (8,) * 5),
-                                     comment="越权。", recommendation="recommend")
+            operations.submit_review(
+                task, intruder, scores=rf.scores_for(task.round, (8,) * 5), comment="越权。", recommendation="recommend"
+            )
         assert str(refused.value) == "您不是该申报的评审专家。"
     assert not Assignment.objects.get(pk=task.pk).state == AssignmentState.SUBMITTED
 
 
-@pytest.mark.parametrize("values, message", [
-    ((11, 8, 8, 8, 8), "“聚焦国家重大战略”的得分应在0至10分之间。"),
-    ((8, -1, 8, 8, 8), "“服务高质量发展”的得分应在0至10分之间。"),
-    ((8, 8, "8.25", 8, 8), "“突出重点领域”的得分最多保留一位小数。"),
-    ((8, 8, 8, "好", 8), "“兼顾地方特色”的得分应为数字。"),
-    ((8, 8, 8, 8), "请为“往年组织实施情况”评分。"),
-])
+@pytest.mark.parametrize(
+    "values, message",
+    [
+        ((11, 8, 8, 8, 8), "“聚焦国家重大战略”的得分应在0至10分之间。"),
+        ((8, -1, 8, 8, 8), "“服务高质量发展”的得分应在0至10分之间。"),
+        ((8, 8, "8.25", 8, 8), "“突出重点领域”的得分最多保留一位小数。"),
+        ((8, 8, 8, "好", 8), "“兼顾地方特色”的得分应为数字。"),
+        ((8, 8, 8, 8), "请为“往年组织实施情况”评分。"),
+    ],
+)
 def test_scores_must_fit_the_rubric(task, values, message):
     with pytest.raises(ReviewRefused) as refused:
         rf.submit(task, values=values)

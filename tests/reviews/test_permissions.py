@@ -35,8 +35,14 @@ def world():
         "other_expert": other_expert,
         "province_officer": review_round.created_by,
     }
-    return {"round": review_round, "task": task, "other_task": other_task, "removable": removable,
-            "application": application, "users": users}
+    return {
+        "round": review_round,
+        "task": task,
+        "other_task": other_task,
+        "removable": removable,
+        "application": application,
+        "users": users,
+    }
 
 
 def review_post(world):
@@ -56,28 +62,73 @@ CASES = {
     "declare_conflict": ("post", lambda w: {"pk": w["task"].pk}, lambda w: {"reason": "利害关系。"}, EXPERT_OWN),
     "rounds": ("get", lambda w: {}, None, OFFICER_ONLY),
     "round_create": ("get", lambda w: {}, None, OFFICER_ONLY),
-    "round_create:post": ("post", lambda w: {}, lambda w: {
-        "call": w["round"].call_id, "name": "补充评审", "scope": "both", "deadline": "2026-04-30",
-        "reviews_per_application": 2, "disagreement_threshold": "20"}, OFFICER_ONLY),
+    "round_create:post": (
+        "post",
+        lambda w: {},
+        lambda w: {
+            "call": w["round"].call_id,
+            "name": "补充评审",
+            "scope": "both",
+            "deadline": "2026-04-30",
+            "reviews_per_application": 2,
+            "disagreement_threshold": "20",
+        },
+        OFFICER_ONLY,
+    ),
     "experts": ("get", lambda w: {}, None, OFFICER_ONLY),
     "expert_create": ("get", lambda w: {}, None, OFFICER_ONLY),
-    "expert_create:post": ("post", lambda w: {}, lambda w: {
-        "username": "new_expert", "display_name": "新专家", "affiliation": "福建师范大学"}, OFFICER_ONLY),
+    "expert_create:post": (
+        "post",
+        lambda w: {},
+        lambda w: {"username": "new_expert", "display_name": "新专家", "affiliation": "福建师范大学"},
+        OFFICER_ONLY,
+    ),
     "expert_edit": ("get", lambda w: {"pk": w["users"]["own_expert"].expert_profile.pk}, None, OFFICER_ONLY),
-    "expert_edit:post": ("post", lambda w: {"pk": w["users"]["own_expert"].expert_profile.pk}, lambda w: {
-        "display_name": "改名", "affiliation": "福建师范大学", "is_active": "on"}, OFFICER_ONLY),
+    "expert_edit:post": (
+        "post",
+        lambda w: {"pk": w["users"]["own_expert"].expert_profile.pk},
+        lambda w: {"display_name": "改名", "affiliation": "福建师范大学", "is_active": "on"},
+        OFFICER_ONLY,
+    ),
     "round_settings": ("get", lambda w: {"pk": w["round"].pk}, None, OFFICER_ONLY),
-    "round_settings:post": ("post", lambda w: {"pk": w["round"].pk}, lambda w: {
-        "name": "改名", "scope": "both", "deadline": "2026-03-31", "reviews_per_application": 3,
-        "disagreement_threshold": "20"}, OFFICER_ONLY),
-    "round_criteria": ("post", lambda w: {"pk": w["round"].pk}, lambda w: {
-        "criteria-TOTAL_FORMS": "1", "criteria-INITIAL_FORMS": "0",
-        "criteria-0-name": "综合", "criteria-0-weight": "100", "criteria-0-max_score": "10"}, OFFICER_ONLY),
+    "round_settings:post": (
+        "post",
+        lambda w: {"pk": w["round"].pk},
+        lambda w: {
+            "name": "改名",
+            "scope": "both",
+            "deadline": "2026-03-31",
+            "reviews_per_application": 3,
+            "disagreement_threshold": "20",
+        },
+        OFFICER_ONLY,
+    ),
+    "round_criteria": (
+        "post",
+        lambda w: {"pk": w["round"].pk},
+        lambda w: {
+            "criteria-TOTAL_FORMS": "1",
+            "criteria-INITIAL_FORMS": "0",
+            "criteria-0-name": "综合",
+            "criteria-0-weight": "100",
+            "criteria-0-max_score": "10",
+        },
+        OFFICER_ONLY,
+    ),
     "round_assignments": ("get", lambda w: {"pk": w["round"].pk}, None, OFFICER_ONLY),
     "auto_assign": ("post", lambda w: {"pk": w["round"].pk}, lambda w: {}, OFFICER_ONLY),
-    "assign": ("post", lambda w: {"pk": w["round"].pk}, lambda w: {
-        "application": w["application"].pk, "expert": rf.expert().pk}, OFFICER_ONLY),
-    "unassign": ("post", lambda w: {"pk": w["round"].pk, "assignment_pk": w["removable"].pk}, lambda w: {}, OFFICER_ONLY),
+    "assign": (
+        "post",
+        lambda w: {"pk": w["round"].pk},
+        lambda w: {"application": w["application"].pk, "expert": rf.expert().pk},
+        OFFICER_ONLY,
+    ),
+    "unassign": (
+        "post",
+        lambda w: {"pk": w["round"].pk, "assignment_pk": w["removable"].pk},
+        lambda w: {},
+        OFFICER_ONLY,
+    ),
     "results": ("get", lambda w: {"pk": w["round"].pk}, None, OFFICER_ONLY),
     "export": ("get", lambda w: {"pk": w["round"].pk}, None, OFFICER_ONLY),
 }
@@ -89,8 +140,13 @@ def test_every_url_is_covered():
 
 
 def snapshot():
-    return (ReviewRound.objects.count(), Assignment.objects.count(), Review.objects.count(),
-            sorted(Assignment.objects.values_list("pk", "state")), AuditEntry.objects.count())
+    return (
+        ReviewRound.objects.count(),
+        Assignment.objects.count(),
+        Review.objects.count(),
+        sorted(Assignment.objects.values_list("pk", "state")),
+        AuditEntry.objects.count(),
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -32,8 +32,12 @@ def scored_round():
     conflicted = rf.assign(review_round, c, experts[1])
     declare_conflict(conflicted, experts[1], reason="利害关系。")
     # n: 73 and 77 → mean 75, spread 4
-    rf.submit(rf.assign(review_round, n, experts[0]), values=(9, 8, 7, 6, 5), recommendation="not_recommend",
-              comment="=HYPERLINK(\"http://x\")")
+    rf.submit(
+        rf.assign(review_round, n, experts[0]),
+        values=(9, 8, 7, 6, 5),
+        recommendation="not_recommend",
+        comment='=HYPERLINK("http://x")',
+    )
     rf.submit(rf.assign(review_round, n, experts[1]), values=(9, 9, 7, 6, 6))
     return review_round, experts, (a, b, c, n)
 
@@ -45,9 +49,17 @@ def test_results_per_application(scored_round):
     # Equal trimmed means (75): the higher mean ranks first; unscored last, unranked.
     assert [(r.application.pk, r.rank) for r in provincial] == [(b.pk, 1), (a.pk, 2), (c.pk, None)]
     rb, ra, rc = provincial
-    assert (ra.summary.mean, ra.summary.trimmed_mean, ra.summary.spread) == (Decimal("70.00"), Decimal("75.00"), Decimal("50.00"))
+    assert (ra.summary.mean, ra.summary.trimmed_mean, ra.summary.spread) == (
+        Decimal("70.00"),
+        Decimal("75.00"),
+        Decimal("50.00"),
+    )
     assert ra.summary.disagreement is True
-    assert (rb.summary.mean, rb.summary.trimmed_mean, rb.summary.spread) == (Decimal("75.00"), Decimal("75.00"), Decimal("0.00"))
+    assert (rb.summary.mean, rb.summary.trimmed_mean, rb.summary.spread) == (
+        Decimal("75.00"),
+        Decimal("75.00"),
+        Decimal("0.00"),
+    )
     assert rb.summary.disagreement is False
     assert [line.total for line in ra.lines] == [Decimal("90.00"), Decimal("80.00"), Decimal("70.00"), Decimal("40.00")]
     assert ra.recommendations == {"recommend": 4, "consider": 0, "not_recommend": 0}
@@ -55,9 +67,14 @@ def test_results_per_application(scored_round):
     assert rc.summary.count == 0
     national = results.by_tier["national"]
     assert [(r.application.pk, r.rank, r.summary.mean, r.summary.spread) for r in national] == [
-        (n.pk, 1, Decimal("75.00"), Decimal("4.00"))]
-    assert national[0].criterion_means(results.criteria) == dict(zip(
-        [c.pk for c in results.criteria], [Decimal("9.00"), Decimal("8.50"), Decimal("7.00"), Decimal("6.00"), Decimal("5.50")]))
+        (n.pk, 1, Decimal("75.00"), Decimal("4.00"))
+    ]
+    assert national[0].criterion_means(results.criteria) == dict(
+        zip(
+            [c.pk for c in results.criteria],
+            [Decimal("9.00"), Decimal("8.50"), Decimal("7.00"), Decimal("6.00"), Decimal("5.50")],
+        )
+    )
 
 
 def test_equal_keys_share_a_rank():
@@ -67,7 +84,11 @@ def test_equal_keys_share_a_rank():
     for application, values in zip(apps, [(8,) * 5, (9,) * 5, (8,) * 5]):
         rf.submit(rf.assign(review_round, application, expert), values=values)
     ranked = round_results(review_round).by_tier["provincial"]
-    assert [(r.application.pk, r.rank) for r in ranked] == [(apps[1].pk, 1), (apps[0].pk, 2), (apps[2].pk, 2)]  # ties in application order
+    assert [(r.application.pk, r.rank) for r in ranked] == [
+        (apps[1].pk, 1),
+        (apps[0].pk, 2),
+        (apps[2].pk, 2),
+    ]  # ties in application order
 
 
 def _rows(sheet):
@@ -79,8 +100,22 @@ def test_export_holds_every_review_detail(scored_round):
     book = openpyxl.load_workbook(io.BytesIO(build_workbook(round_results(review_round))))
     assert book.sheetnames == ["排名汇总", "评审明细", "分配与回避", "评分标准"]
     ranking = _rows(book["排名汇总"])
-    assert ranking[0][:14] == ["级别", "排名", "项目名称", "承办单位", "主管部门", "专业技术领域", "已提交评审", "应评审人数",
-                               "平均分", "截尾平均分", "极差", "最低分", "最高分", "分歧较大"]
+    assert ranking[0][:14] == [
+        "级别",
+        "排名",
+        "项目名称",
+        "承办单位",
+        "主管部门",
+        "专业技术领域",
+        "已提交评审",
+        "应评审人数",
+        "平均分",
+        "截尾平均分",
+        "极差",
+        "最低分",
+        "最高分",
+        "分歧较大",
+    ]
     assert [(row[0], row[1], row[3], row[8], row[9], row[10], row[13]) for row in ranking[1:]] == [
         ("国家级", 1, n.institution.name, 75, 75, 4, "否"),
         ("省级", 1, b.institution.name, 75, 75, 0, "否"),
@@ -121,11 +156,15 @@ def test_the_lean_ranking_and_a_page_of_details_agree_with_the_full_results():
     from yanxiu.reviews.domain.results import round_ranking, round_results
 
     review_round = rf.review_round(reviews_per_application=1)
-    applications = [rf.forwarded("provincial", authority_code=code) for code in ("350100-RS", "350200-RS", "350300-RS", "350400-RS")]
+    applications = [
+        rf.forwarded("provincial", authority_code=code) for code in ("350100-RS", "350200-RS", "350300-RS", "350400-RS")
+    ]
     for application, value in zip(applications, (6, 9, 9, 7)):
         task = rf.assign(review_round, application, rf.expert(affiliation="外省大学"))
         rf.submit(task, values=(value,) * 5)
-    full = [(r.application.pk, r.rank, r.summary.trimmed_mean) for r in round_results(review_round).by_tier["provincial"]]
+    full = [
+        (r.application.pk, r.rank, r.summary.trimmed_mean) for r in round_results(review_round).by_tier["provincial"]
+    ]
     lean = [(s.application_id, s.rank, s.summary.trimmed_mean) for s in round_ranking(review_round)["provincial"]]
     assert lean == full
     assert [rank for _, rank, _ in full] == [1, 1, 3, 4]  # two at 90 share first place

@@ -17,8 +17,11 @@ pytestmark = pytest.mark.django_db
 def test_new_round_has_the_notices_selection_principles_as_rubric():
     review_round = rf.review_round()
     assert [(c.name, c.weight, c.max_score) for c in review_round.criteria.all()] == [
-        ("聚焦国家重大战略", 25, 10), ("服务高质量发展", 25, 10), ("突出重点领域", 20, 10),
-        ("兼顾地方特色", 15, 10), ("往年组织实施情况", 15, 10),
+        ("聚焦国家重大战略", 25, 10),
+        ("服务高质量发展", 25, 10),
+        ("突出重点领域", 20, 10),
+        ("兼顾地方特色", 15, 10),
+        ("往年组织实施情况", 15, 10),
     ]
     assert sum(c.weight for c in review_round.criteria.all()) == 100
     assert review_round.tiers == ("national", "provincial")
@@ -40,9 +43,13 @@ def test_set_criteria_checks_weights_and_names():
     with pytest.raises(ReviewRefused) as refused:
         rounds.set_criteria(review_round, [CriterionRow("选题", 50, 10), CriterionRow("选题", 50, 10)], actor=officer)
     assert str(refused.value) == "评分项名称不能重复。"
-    rounds.set_criteria(review_round, [CriterionRow("选题", 60, 20, "看选题"), CriterionRow("师资", 40, 10)], actor=officer)
+    rounds.set_criteria(
+        review_round, [CriterionRow("选题", 60, 20, "看选题"), CriterionRow("师资", 40, 10)], actor=officer
+    )
     assert [(c.name, c.weight, c.max_score, c.description) for c in review_round.criteria.all()] == [
-        ("选题", 60, 20, "看选题"), ("师资", 40, 10, "")]
+        ("选题", 60, 20, "看选题"),
+        ("师资", 40, 10, ""),
+    ]
 
 
 def test_rubric_is_frozen_once_a_review_is_in():
@@ -61,8 +68,10 @@ def test_update_round_logs_changes_and_keeps_scope_once_assigned():
     review_round.refresh_from_db()
     assert (review_round.deadline, review_round.anonymous) == (date(2026, 4, 15), True)
     entry = AuditEntry.objects.for_object(review_round).get(action="update_round")
-    assert entry.data == {"before": {"deadline": "2026-03-31", "anonymous": "False"},
-                          "after": {"deadline": "2026-04-15", "anonymous": "True"}}
+    assert entry.data == {
+        "before": {"deadline": "2026-03-31", "anonymous": "False"},
+        "after": {"deadline": "2026-04-15", "anonymous": "True"},
+    }
     rf.assign(review_round, rf.forwarded(), rf.expert())
     with pytest.raises(ReviewRefused) as refused:
         rounds.update_round(review_round, actor=officer, scope="national")

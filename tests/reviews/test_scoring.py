@@ -8,12 +8,17 @@ import pytest
 from yanxiu.reviews.domain import scoring
 from yanxiu.reviews.domain.scoring import Weighting
 
-DEFAULT = [Weighting("strategy", 25, 10), Weighting("quality", 25, 10), Weighting("focus", 20, 10),
-           Weighting("local", 15, 10), Weighting("record", 15, 10)]
+DEFAULT = [
+    Weighting("strategy", 25, 10),
+    Weighting("quality", 25, 10),
+    Weighting("focus", 20, 10),
+    Weighting("local", 15, 10),
+    Weighting("record", 15, 10),
+]
 
 
 def total(*values):
-    return scoring.review_total(dict(zip("strategy quality focus local record".split(), values)), DEFAULT)
+    return scoring.review_total(dict(zip(["strategy", "quality", "focus", "local", "record"], values)), DEFAULT)
 
 
 def test_total_is_weighted_and_scaled_to_100():
@@ -73,7 +78,13 @@ def test_disagreement_when_spread_reaches_threshold():
 
 def test_summary_of_nothing():
     summary = scoring.summarise([], threshold=20)
-    assert (summary.count, summary.mean, summary.trimmed_mean, summary.spread, summary.disagreement) == (0, None, None, None, False)
+    assert (summary.count, summary.mean, summary.trimmed_mean, summary.spread, summary.disagreement) == (
+        0,
+        None,
+        None,
+        None,
+        False,
+    )
 
 
 def test_rounding_is_half_up_only_for_display():

@@ -43,7 +43,14 @@ def test_anonymous_round_hides_host_name_and_contacts(client):
     task = rf.assign(review_round, application, rf.expert())
     client.force_login(task.expert)
     html = page(client.get(reverse("reviews:task", args=[task.pk])))
-    for secret in ("保密学院", "赵联系", "13912345678", "0591-88889999", "福州市保密路9号", application.institution.name):
+    for secret in (
+        "保密学院",
+        "赵联系",
+        "13912345678",
+        "0591-88889999",
+        "福州市保密路9号",
+        application.institution.name,
+    ):
         assert secret not in html
     assert html.count("（匿名评审，已隐藏）") >= 6
     mine = page(client.get(reverse("reviews:mine")))
@@ -63,7 +70,13 @@ def test_expert_submits_the_score_form(client, task):
     assert response.status_code == 302 and response["Location"] == reverse("reviews:mine")
     task.refresh_from_db()
     assert task.state == "submitted"
-    assert [s.value for s in task.review.scores.all()] == [Decimal("9.0"), Decimal("8.0"), Decimal("7.0"), Decimal("6.0"), Decimal("5.0")]
+    assert [s.value for s in task.review.scores.all()] == [
+        Decimal("9.0"),
+        Decimal("8.0"),
+        Decimal("7.0"),
+        Decimal("6.0"),
+        Decimal("5.0"),
+    ]
     # The form shows the saved values for revision.
     form = client.get(reverse("reviews:task", args=[task.pk])).context["form"]
     assert form.initial["recommendation"] == "consider"
@@ -103,26 +116,48 @@ def test_expert_declares_a_conflict(client, task):
 def test_officer_creates_a_round_with_default_criteria(client):
     officer = f.province_officer()
     client.force_login(officer)
-    response = client.post(reverse("reviews:round_create"), {
-        "call": f.call_2026().pk, "name": "2026年省级评审", "scope": "provincial", "deadline": "2026-03-20",
-        "reviews_per_application": "5", "anonymous": "on", "disagreement_threshold": "15",
-    })
+    response = client.post(
+        reverse("reviews:round_create"),
+        {
+            "call": f.call_2026().pk,
+            "name": "2026年省级评审",
+            "scope": "provincial",
+            "deadline": "2026-03-20",
+            "reviews_per_application": "5",
+            "anonymous": "on",
+            "disagreement_threshold": "15",
+        },
+    )
     review_round = ReviewRound.objects.get()
     assert response["Location"] == reverse("reviews:round_settings", args=[review_round.pk])
-    assert (review_round.scope, review_round.reviews_per_application, review_round.anonymous,
-            review_round.disagreement_threshold) == ("provincial", 5, True, Decimal("15.00"))
+    assert (
+        review_round.scope,
+        review_round.reviews_per_application,
+        review_round.anonymous,
+        review_round.disagreement_threshold,
+    ) == ("provincial", 5, True, Decimal("15.00"))
     assert Criterion.objects.filter(round=review_round).count() == 5
 
 
 def test_officer_edits_the_rubric(client):
     review_round = rf.review_round()
     client.force_login(review_round.created_by)
-    response = client.post(reverse("reviews:round_criteria", args=[review_round.pk]), {
-        "criteria-TOTAL_FORMS": "3", "criteria-INITIAL_FORMS": "0",
-        "criteria-0-name": "选题", "criteria-0-weight": "70", "criteria-0-max_score": "10",
-        "criteria-1-name": "师资", "criteria-1-weight": "20", "criteria-1-max_score": "10",
-        "criteria-2-name": "", "criteria-2-weight": "", "criteria-2-max_score": "",
-    })
+    response = client.post(
+        reverse("reviews:round_criteria", args=[review_round.pk]),
+        {
+            "criteria-TOTAL_FORMS": "3",
+            "criteria-INITIAL_FORMS": "0",
+            "criteria-0-name": "选题",
+            "criteria-0-weight": "70",
+            "criteria-0-max_score": "10",
+            "criteria-1-name": "师资",
+            "criteria-1-weight": "20",
+            "criteria-1-max_score": "10",
+            "criteria-2-name": "",
+            "criteria-2-weight": "",
+            "criteria-2-max_score": "",
+        },
+    )
     assert response.status_code == 400
     assert [str(m) for m in response.context["messages"]] == ["各评分项权重之和应为100，现为90。"]
     assert review_round.criteria.count() == 5
@@ -138,8 +173,11 @@ def test_officer_auto_assigns_and_adds_by_hand(client):
     page_ = client.get(reverse("reviews:round_assignments", args=[review_round.pk]))
     row = page_.context["rows"][0]
     assert (row["active"], row["missing"], [p.user_id for p in row["eligible"]]) == (1, 0, [second.pk])
-    response = client.post(reverse("reviews:assign", args=[review_round.pk]),
-                           {"application": application.pk, "expert": second.pk}, follow=True)
+    response = client.post(
+        reverse("reviews:assign", args=[review_round.pk]),
+        {"application": application.pk, "expert": second.pk},
+        follow=True,
+    )
     assert [str(m) for m in response.context["messages"]][-1].startswith("该申报已有1位评审专家")
 
 
@@ -171,10 +209,17 @@ def test_officer_adds_an_expert_account(client):
     officer = f.province_officer()
     inst = f.institution()
     client.force_login(officer)
-    response = client.post(reverse("reviews:expert_create"), {
-        "username": "zj_new", "display_name": "新专家", "affiliation": inst.name, "institution": inst.pk,
-        "expertise": "人工智能",
-    }, follow=True)
+    response = client.post(
+        reverse("reviews:expert_create"),
+        {
+            "username": "zj_new",
+            "display_name": "新专家",
+            "affiliation": inst.name,
+            "institution": inst.pk,
+            "expertise": "人工智能",
+        },
+        follow=True,
+    )
     profile = ExpertProfile.objects.get(user__username="zj_new")
     assert (profile.user.role, profile.institution, profile.authority_ids) == ("expert", inst, {inst.authority_id})
     message = [str(m) for m in response.context["messages"]][0]
@@ -183,8 +228,13 @@ def test_officer_adds_an_expert_account(client):
 
 
 def test_nav_include_links_each_role_to_its_pages():
-    assert render_to_string("reviews/_nav.html", {"user": rf.expert()}).strip() == '<a href="/reviews/mine/">评审任务</a>'
-    assert render_to_string("reviews/_nav.html", {"user": f.province_officer()}).strip() == '<a href="/reviews/">专家评审</a>'
+    assert (
+        render_to_string("reviews/_nav.html", {"user": rf.expert()}).strip() == '<a href="/reviews/mine/">评审任务</a>'
+    )
+    assert (
+        render_to_string("reviews/_nav.html", {"user": f.province_officer()}).strip()
+        == '<a href="/reviews/">专家评审</a>'
+    )
     assert render_to_string("reviews/_nav.html", {"user": f.staff()}).strip() == ""
 
 
@@ -193,16 +243,30 @@ def test_officer_corrects_an_expert_and_deactivates_them(client):
     expert = rf.expert()
     inst = f.institution("350200-RS")
     client.force_login(officer)
-    response = client.post(reverse("reviews:expert_edit", args=[expert.expert_profile.pk]), {
-        "display_name": "陈专家", "affiliation": inst.name, "institution": inst.pk, "expertise": "海洋",
-    })
+    response = client.post(
+        reverse("reviews:expert_edit", args=[expert.expert_profile.pk]),
+        {
+            "display_name": "陈专家",
+            "affiliation": inst.name,
+            "institution": inst.pk,
+            "expertise": "海洋",
+        },
+    )
     assert response["Location"] == reverse("reviews:experts")
     expert.refresh_from_db()
     profile = expert.expert_profile
     assert (expert.display_name, expert.is_active, profile.institution, profile.authority_ids) == (
-        "陈专家", False, inst, {inst.authority_id})
+        "陈专家",
+        False,
+        inst,
+        {inst.authority_id},
+    )
     entry = AuditEntry.objects.for_object(profile).get()
-    assert (entry.action, entry.data["before"]["is_active"], entry.data["after"]["is_active"]) == ("update_expert", True, False)
+    assert (entry.action, entry.data["before"]["is_active"], entry.data["after"]["is_active"]) == (
+        "update_expert",
+        True,
+        False,
+    )
     # Deactivated experts get no new tasks.
     review_round = rf.review_round(officer=officer)
     with pytest.raises(ReviewRefused) as refused:

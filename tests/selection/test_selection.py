@@ -36,9 +36,13 @@ def forwarded(tier="provincial", authority_code="350100-RS", **fields):
     batch = operations.create_batch(call=application.call, tier=tier, actor=reviewer)
     application.refresh_from_db()
     operations.set_members(batch, [application], actor=reviewer)
-    operations.upload_scan(batch, application=None, uploaded=SimpleUploadedFile("s.pdf", b"%PDF-1"), ext=".pdf", actor=reviewer)
+    operations.upload_scan(
+        batch, application=None, uploaded=SimpleUploadedFile("s.pdf", b"%PDF-1"), ext=".pdf", actor=reviewer
+    )
     application.refresh_from_db()
-    operations.upload_scan(batch, application=application, uploaded=SimpleUploadedFile("f.pdf", b"%PDF-1"), ext=".pdf", actor=reviewer)
+    operations.upload_scan(
+        batch, application=application, uploaded=SimpleUploadedFile("f.pdf", b"%PDF-1"), ext=".pdf", actor=reviewer
+    )
     BATCH_WORKFLOW.perform(batch, "submit", reviewer)
     return Application.objects.select_related("institution", "domain").get(pk=application.pk)
 
@@ -64,9 +68,11 @@ def test_decisions_are_staged_then_published_together(officer, django_capture_on
     assert Application.objects.get(pk=national.pk).state == S.NATIONAL_CANDIDATE
     assert Application.objects.get(pk=provincial.pk).state == S.PROVINCIAL_ORDINARY
     recipients = sorted(address for m in mail.outbox for address in m.to)
-    assert recipients == sorted([national.created_by.email, provincial.created_by.email]
-                                + [u.email for u in factories.authority().users.all()]
-                                + [u.email for u in factories.authority("350200-RS").users.all()])
+    assert recipients == sorted(
+        [national.created_by.email, provincial.created_by.email]
+        + [u.email for u in factories.authority().users.all()]
+        + [u.email for u in factories.authority("350200-RS").users.all()]
+    )
     with pytest.raises(TransitionRefused, match="没有待发布"):
         decisions.publish(national.call, actor=officer)
 
@@ -92,9 +98,16 @@ def test_a_national_candidate_the_ministry_rejects_falls_back_to_the_provincial_
     decisions.record_ministry_answer(Application.objects.get(pk=national.pk), selected=False, actor=officer)
     fallen = Application.objects.get(pk=national.pk)
     assert (fallen.state, fallen.tier, fallen.fallback_from_national, fallen.recruitment_scope) == (
-        S.FORWARDED, "provincial", True, "province")
+        S.FORWARDED,
+        "provincial",
+        True,
+        "province",
+    )
     # its 附件2 is written from its 附件1 data: a provincial department from the domain catalogue
-    assert (fallen.competent_department.name, fallen.competent_department.level) == ("福建省工业和信息化厅", "provincial")
+    assert (fallen.competent_department.name, fallen.competent_department.level) == (
+        "福建省工业和信息化厅",
+        "provincial",
+    )
     assert list(decisions.pool(fallen.call))[0] == fallen
     decisions.stage(fallen, Outcome.PROVINCIAL_DEMONSTRATION, actor=officer)
     decisions.publish(fallen.call, actor=officer)
@@ -119,7 +132,11 @@ def test_a_national_application_decided_provincial_directly_becomes_provincial(o
     decisions.stage(national, Outcome.PROVINCIAL_ORDINARY, actor=officer)
     decisions.publish(national.call, actor=officer)
     application = Application.objects.get(pk=national.pk)
-    assert (application.state, application.tier, application.fallback_from_national) == (S.PROVINCIAL_ORDINARY, "provincial", True)
+    assert (application.state, application.tier, application.fallback_from_national) == (
+        S.PROVINCIAL_ORDINARY,
+        "provincial",
+        True,
+    )
 
 
 def test_the_plan_documents_list_each_class(officer):
@@ -127,8 +144,12 @@ def test_the_plan_documents_list_each_class(officer):
     b = forwarded("provincial", "350200-RS", title="海洋装备高级研修班")
     c = forwarded("provincial", "350500-RS", title="文物数字化高级研修班")
     d = forwarded("provincial", "350600-RS", title="未入选的研修班")
-    for application, outcome in [(a, Outcome.NATIONAL_CANDIDATE), (b, Outcome.PROVINCIAL_DEMONSTRATION),
-                                 (c, Outcome.PROVINCIAL_ORDINARY), (d, Outcome.NOT_SELECTED)]:
+    for application, outcome in [
+        (a, Outcome.NATIONAL_CANDIDATE),
+        (b, Outcome.PROVINCIAL_DEMONSTRATION),
+        (c, Outcome.PROVINCIAL_ORDINARY),
+        (d, Outcome.NOT_SELECTED),
+    ]:
         decisions.stage(application, outcome, actor=officer)
     decisions.publish(a.call, actor=officer)
 
@@ -151,7 +172,10 @@ def test_the_plan_documents_list_each_class(officer):
     assert table_titles == [["量子信息高级研修班"], ["海洋装备高级研修班"], ["文物数字化高级研修班"]]
     assert document.sections[0].top_margin.mm == pytest.approx(37, abs=0.1)
     title_run = document.paragraphs[0].runs[0]
-    assert title_run._element.rPr.rFonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == "方正小标宋简体"
+    assert (
+        title_run._element.rPr.rFonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
+        == "方正小标宋简体"
+    )
 
 
 def test_reminders_go_out_7_3_and_1_days_before_and_only_once(clock):
@@ -167,7 +191,12 @@ def test_reminders_go_out_7_3_and_1_days_before_and_only_once(clock):
     assert send_deadline_reminders() == 0  # rerun the same day: nothing twice
     clock("2026-02-17T08:00:00+08:00")  # provincial deadline 2026-02-20: 3 days; the authority has one waiting
     assert send_deadline_reminders() == 1
-    assert Message.objects.filter(recipient__authority=submitted.institution.authority, subject__contains="还有3天").count() == 1
+    assert (
+        Message.objects.filter(
+            recipient__authority=submitted.institution.authority, subject__contains="还有3天"
+        ).count()
+        == 1
+    )
 
 
 # --- pages ---------------------------------------------------------------------------
@@ -175,9 +204,14 @@ def test_reminders_go_out_7_3_and_1_days_before_and_only_once(clock):
 
 def test_selection_pages_are_for_the_province_office_only(client):
     call = factories.call_2026()
-    urls = [reverse("selection:index"), reverse("selection:pool", args=[call.pk]), reverse("selection:ministry", args=[call.pk]),
-            reverse("selection:plan", args=[call.pk]), reverse("selection:plan_download", args=[call.pk, "docx"]),
-            reverse("selection:extensions")]
+    urls = [
+        reverse("selection:index"),
+        reverse("selection:pool", args=[call.pk]),
+        reverse("selection:ministry", args=[call.pk]),
+        reverse("selection:plan", args=[call.pk]),
+        reverse("selection:plan_download", args=[call.pk, "docx"]),
+        reverse("selection:extensions"),
+    ]
     for user in (factories.staff(), factories.reviewer(factories.authority()), factories.user("expert")):
         client.force_login(user)
         for url in urls:
@@ -190,7 +224,9 @@ def test_selection_pages_are_for_the_province_office_only(client):
 def test_the_office_stages_and_publishes_through_its_pages(client, officer):
     application = forwarded("provincial")
     client.force_login(officer)
-    client.post(reverse("selection:stage", args=[application.call_id, application.pk]), {"outcome": "provincial_demonstration"})
+    client.post(
+        reverse("selection:stage", args=[application.call_id, application.pk]), {"outcome": "provincial_demonstration"}
+    )
     page = client.get(reverse("selection:pool", args=[application.call_id])).content.decode()
     assert "发布已拟定的 1 项结果" in page
     client.post(reverse("selection:publish", args=[application.call_id]))
@@ -204,8 +240,13 @@ def test_the_office_grants_an_extension(client, officer):
 
     institution = factories.institution()
     client.force_login(officer)
-    data = {"call": factories.call_2026().pk, "tier": "national", "institution": institution.pk,
-            "until": "2026-01-20T18:00", "reason": "系统故障补报"}
+    data = {
+        "call": factories.call_2026().pk,
+        "tier": "national",
+        "institution": institution.pk,
+        "until": "2026-01-20T18:00",
+        "reason": "系统故障补报",
+    }
     response = client.post(reverse("selection:extensions"), data)
     assert response.status_code == 302
     assert DeadlineExtension.objects.get().granted_by == officer
@@ -240,8 +281,10 @@ def test_the_ministrys_answer_keeps_its_note_and_the_institution_sees_the_fallba
     decisions.stage(national, Outcome.NATIONAL_CANDIDATE, actor=officer)
     decisions.publish(national.call, actor=officer)
     client.force_login(officer)
-    client.post(reverse("selection:ministry_answer", args=[national.call_id, national.pk]),
-                {"selected": "no", "note": "人社厅函〔2026〕12号"})
+    client.post(
+        reverse("selection:ministry_answer", args=[national.call_id, national.pk]),
+        {"selected": "no", "note": "人社厅函〔2026〕12号"},
+    )
     assert AuditEntry.objects.for_object(national).last().reason == "人社厅函〔2026〕12号"
     client.force_login(national.created_by)
     page = client.get(reverse("applications:detail", args=[national.pk])).content.decode()

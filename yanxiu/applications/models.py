@@ -3,6 +3,8 @@
 Thin models: rules live in domain/checks.py, state changes in domain/workflow.py.
 """
 
+import re
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
@@ -22,8 +24,6 @@ from .enums import (
     SessionFormat,
 )
 
-import re
-
 # Limits on text length keep every field printable on the official form.
 TITLE_MAX = 60
 LONG_TEXT_MAX = 3000
@@ -39,7 +39,9 @@ def title_key(title):
 
 
 def long_text(label, **kwargs):
-    return models.TextField(label, blank=True, validators=[validate_plain_text, MaxLengthValidator(LONG_TEXT_MAX)], **kwargs)
+    return models.TextField(
+        label, blank=True, validators=[validate_plain_text, MaxLengthValidator(LONG_TEXT_MAX)], **kwargs
+    )
 
 
 class ApplicationQuerySet(models.QuerySet):
@@ -64,7 +66,9 @@ class ApplicationQuerySet(models.QuerySet):
 
 
 class Application(models.Model):
-    call = models.ForeignKey("calls.Call", on_delete=models.PROTECT, related_name="applications", verbose_name="年度通知")
+    call = models.ForeignKey(
+        "calls.Call", on_delete=models.PROTECT, related_name="applications", verbose_name="年度通知"
+    )
     tier = models.CharField("申报级别", max_length=20, choices=Tier.choices)
     institution = models.ForeignKey(
         "organisations.Institution", on_delete=models.PROTECT, related_name="applications", verbose_name="承办单位"
@@ -124,7 +128,11 @@ class Application(models.Model):
         "国家级未入选转入省级", default=False, help_text="人社部未入选的国家级申报，自动转入省级，无需重复申报"
     )
     batch = models.ForeignKey(
-        "batches.Batch", on_delete=models.SET_NULL, null=True, blank=True, related_name="applications",
+        "batches.Batch",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="applications",
         verbose_name="报送批次",
     )
 
@@ -188,7 +196,10 @@ class ScheduleSession(models.Model):
     format = models.CharField("方式", max_length=20, choices=SessionFormat.choices)
     mode = models.CharField("线上/线下", max_length=10, choices=DeliveryMode.choices, default=DeliveryMode.OFFLINE)
     class_hours = models.DecimalField(
-        "学时", max_digits=3, decimal_places=1, default=3,
+        "学时",
+        max_digits=3,
+        decimal_places=1,
+        default=3,
         validators=[MinValueValidator(0.5), MaxValueValidator(4)],
     )
 

@@ -5,7 +5,9 @@ import rules
 
 @rules.predicate
 def is_host_staff(user, application):
-    return bool(user.is_authenticated and user.is_institution_staff and application.institution_id == user.institution_id)
+    return bool(
+        user.is_authenticated and user.is_institution_staff and application.institution_id == user.institution_id
+    )
 
 
 @rules.predicate

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -68,8 +68,16 @@ def dashboard(request):
     for call in calls:
         for rule in call.tier_rules.all():
             end = deadline_for(call, rule.tier, user.institution)
-            deadlines.append({"call": call, "rule": rule, "end": end, "extended": end != rule.deadline_end,
-                              "days_left": days_left(end, now), "open": now <= end})
+            deadlines.append(
+                {
+                    "call": call,
+                    "rule": rule,
+                    "end": end,
+                    "extended": end != rule.deadline_end,
+                    "days_left": days_left(end, now),
+                    "open": now <= end,
+                }
+            )
     applications = Application.objects.visible_to(user).for_list().order_by("-call__year", "-updated_at")
     return render(
         request,
@@ -90,7 +98,9 @@ def inbox(request):
     applications = Application.objects.visible_to(user).exclude(state=ApplicationState.DRAFT)
     if filters.is_valid():
         applications = filters.apply(applications)
-    applications = queries.with_flag_data(applications).order_by("-call__year", "tier", "institution__authority__code", "authority_rank", "pk")
+    applications = queries.with_flag_data(applications).order_by(
+        "-call__year", "tier", "institution__authority__code", "authority_rank", "pk"
+    )
     page = Paginator(applications, 100).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     flagged = [(a, queries.flag(a)) for a in rows]
@@ -98,9 +108,16 @@ def inbox(request):
         flagged = [(a, f) for a, f in flagged if f.any()]
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "applications/inbox.html", {
-        "rows": flagged, "page": page, "filters": filters, "query": query.urlencode(),
-    })
+    return render(
+        request,
+        "applications/inbox.html",
+        {
+            "rows": flagged,
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+        },
+    )
 
 
 # --- creating and editing ----------------------------------------------------------
@@ -130,10 +147,16 @@ def _editor_forms(application, data=None):
     if data is None:
         return (
             ApplicationForm(instance=application, tier=application.tier),
-            SessionFormSet(prefix="sessions", initial=list(application.sessions.values(
-                "date", "half_day", "topic", "speaker", "format", "mode", "class_hours"))),
-            LecturerFormSet(prefix="lecturers", initial=list(application.lecturers.values(
-                "name", "title", "position", "affiliation", "topic"))),
+            SessionFormSet(
+                prefix="sessions",
+                initial=list(
+                    application.sessions.values("date", "half_day", "topic", "speaker", "format", "mode", "class_hours")
+                ),
+            ),
+            LecturerFormSet(
+                prefix="lecturers",
+                initial=list(application.lecturers.values("name", "title", "position", "affiliation", "topic")),
+            ),
             TopicScopeForm(initial=TopicScopeForm.initial_for(application), areas=areas),
         )
     return (
@@ -188,7 +211,9 @@ def edit(request, pk):
         return redirect("applications:detail", pk=pk)
     is_autosave = request.headers.get("HX-Request") == "true"
     if request.method != "POST":
-        return render(request, "applications/edit.html", _editor_context(request, application, _editor_forms(application)))
+        return render(
+            request, "applications/edit.html", _editor_context(request, application, _editor_forms(application))
+        )
 
     forms = _editor_forms(application, request.POST)
     form, sessions, lecturers, topics = forms
@@ -255,7 +280,9 @@ def upload_attachment(request, pk):
     application = _get_editable(request, pk)
     files = request.FILES  # parse the body now: the size-limit handler flags an oversized file
     if getattr(request, "upload_too_large", False):
-        messages.error(request, f"文件过大：单个附件不能超过 {settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)} MB，未上传。")
+        messages.error(
+            request, f"文件过大：单个附件不能超过 {settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)} MB，未上传。"
+        )
         return redirect(reverse("applications:edit", args=[pk]) + "#attachments")
     form = AttachmentForm(request.POST, files)
     if not form.is_valid():
@@ -264,7 +291,9 @@ def upload_attachment(request, pk):
     uploaded = form.cleaned_data["file"]
     try:
         ext = validate_attachment(uploaded)
-        editing.add_attachment(application, uploaded=uploaded, ext=ext, kind=form.cleaned_data["kind"], actor=request.user)
+        editing.add_attachment(
+            application, uploaded=uploaded, ext=ext, kind=form.cleaned_data["kind"], actor=request.user
+        )
         messages.success(request, f"已上传“{uploaded.name}”。")
     except ValidationError as invalid:
         messages.error(request, "；".join(invalid.messages))
@@ -336,7 +365,9 @@ def checks(request, pk):
 @login_required
 def preview(request, pk):
     application = _get_visible(request, pk)
-    return render(request, "applications/preview.html", {"application": application, "official": official_form(application)})
+    return render(
+        request, "applications/preview.html", {"application": application, "official": official_form(application)}
+    )
 
 
 @login_required
@@ -344,7 +375,9 @@ def history(request, pk):
     application = _get_visible(request, pk)
     entries = AuditEntry.objects.for_object(application)
     labels = dict(ApplicationState.choices)
-    return render(request, "applications/history.html", {"application": application, "entries": entries, "state_labels": labels})
+    return render(
+        request, "applications/history.html", {"application": application, "entries": entries, "state_labels": labels}
+    )
 
 
 # --- state changes --------------------------------------------------------------------

@@ -6,9 +6,9 @@ from django.db import models
 
 class AuditEntryQuerySet(models.QuerySet):
     def for_object(self, obj):
-        return self.filter(
-            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
-        ).select_related("actor")
+        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk).select_related(
+            "actor"
+        )
 
 
 class AuditEntry(models.Model):

@@ -68,15 +68,25 @@ def detail(request, pk):
     if user.is_authority_reviewer and batch.is_editable:
         pool = [a for a in operations.approved_pool(batch.call, batch.tier, batch.authority) if a.batch_id is None]
     scans = {scan.application_id: scan for scan in batch.scans.all()}
-    actions = [{"transition": t, "refusal": BATCH_WORKFLOW.why_not(batch, t.action, user)}
-               for t in BATCH_WORKFLOW.available(batch, user)]
-    return render(request, "batches/detail.html", {
-        "batch": batch, "members": members, "pool": pool, "scans": scans, "actions": actions,
-        "missing": operations.missing_scans(batch),
-        "quota_left": operations.quota_left(batch.call, batch.tier, batch.authority, batch),
-        "history": AuditEntry.objects.for_object(batch),
-        "is_owner": user.is_authority_reviewer and batch.authority_id == user.authority_id,
-    })
+    actions = [
+        {"transition": t, "refusal": BATCH_WORKFLOW.why_not(batch, t.action, user)}
+        for t in BATCH_WORKFLOW.available(batch, user)
+    ]
+    return render(
+        request,
+        "batches/detail.html",
+        {
+            "batch": batch,
+            "members": members,
+            "pool": pool,
+            "scans": scans,
+            "actions": actions,
+            "missing": operations.missing_scans(batch),
+            "quota_left": operations.quota_left(batch.call, batch.tier, batch.authority, batch),
+            "history": AuditEntry.objects.for_object(batch),
+            "is_owner": user.is_authority_reviewer and batch.authority_id == user.authority_id,
+        },
+    )
 
 
 @login_required
@@ -156,10 +166,17 @@ def ranking(request, call_pk, tier):
             return redirect("batches:ranking", call_pk=call.pk, tier=tier)
         except (TransitionRefused, ValueError) as problem:
             messages.error(request, str(problem) if isinstance(problem, TransitionRefused) else "排序须填写数字。")
-    return render(request, "batches/ranking.html", {
-        "call": call, "tier": tier, "tier_label": Tier(tier).label, "pool": pool,
-        "quota": call.tier_rule(tier).authority_quota,
-    })
+    return render(
+        request,
+        "batches/ranking.html",
+        {
+            "call": call,
+            "tier": tier,
+            "tier_label": Tier(tier).label,
+            "pool": pool,
+            "quota": call.tier_rule(tier).authority_quota,
+        },
+    )
 
 
 @login_required
@@ -181,5 +198,6 @@ def summary_file(request, pk, fmt):
         from django.urls import reverse
 
         return documents_views._pdf_or_message(
-            request, lambda: render_summary_docx(sheet), f"{name}.pdf", reverse("batches:detail", args=[pk]))
+            request, lambda: render_summary_docx(sheet), f"{name}.pdf", reverse("batches:detail", args=[pk])
+        )
     raise Http404

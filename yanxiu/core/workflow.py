@@ -7,8 +7,8 @@ previous state, applies the transition's effects, writes the audit entry and
 queues notifications. `why_not()` says in Chinese why an action is not possible.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.db import transaction
 
@@ -65,9 +65,7 @@ class Workflow:
 
     def available(self, obj, actor):
         """Actions the user could take in principle (their role and the state fit)."""
-        return [
-            t for t in self.transitions.values() if t.manual and t.may(actor, obj) and obj.state in t.sources
-        ]
+        return [t for t in self.transitions.values() if t.manual and t.may(actor, obj) and obj.state in t.sources]
 
     def perform(self, obj, action, actor, *, reason=""):
         transition = self.transitions[action]
@@ -95,8 +93,13 @@ class Workflow:
             for name, value in changes.items():
                 setattr(obj, name, value)
             record(
-                obj, action=action, label=transition.label, actor=actor, from_state=previous,
-                to_state=transition.target, reason=reason,
+                obj,
+                action=action,
+                label=transition.label,
+                actor=actor,
+                from_state=previous,
+                to_state=transition.target,
+                reason=reason,
                 data=transition.audit_data(current) if transition.audit_data else None,
             )
             if transition.recipients:

@@ -24,10 +24,16 @@ TITLES = ["middle", "deputy_senior", "middle", "full_senior", "middle", "other"]
 def trainee(n):
     body = f"350102{1975 + n % 20}0{1 + n % 9}1{n % 10}{n % 10}{n % 10}{1 if n % 2 else 2}"
     return {
-        "name": NAMES[n % len(NAMES)] + GIVEN[n % len(GIVEN)], "id_number": body + check_character(body),
-        "gender": "male" if n % 2 else "female", "employer": f"福州某{'科技有限公司' if n % 3 else '设计院'}",
-        "position": "工程师", "title_level": TITLES[n % len(TITLES)], "professional_field": "电子信息",
-        "mobile": f"1385910{n:04d}", "province": "35", "is_grassroots": n % 4 != 0,
+        "name": NAMES[n % len(NAMES)] + GIVEN[n % len(GIVEN)],
+        "id_number": body + check_character(body),
+        "gender": "male" if n % 2 else "female",
+        "employer": f"福州某{'科技有限公司' if n % 3 else '设计院'}",
+        "position": "工程师",
+        "title_level": TITLES[n % len(TITLES)],
+        "professional_field": "电子信息",
+        "mobile": f"1385910{n:04d}",
+        "province": "35",
+        "is_grassroots": n % 4 != 0,
         "sector": "non_public" if n % 3 else "public",
     }
 
@@ -41,11 +47,18 @@ def seed_delivery(application, officer, host):
     programme = Programme.objects.get(application_id=application.pk)
     with override_settings(YANXIU_FIXED_NOW="2026-09-01T10:00:00+08:00"):
         programmes.confirm_arrangements(
-            programme, host, start_date=programme.start_date, end_date=programme.end_date, venue=programme.venue,
-            schedule="第一天报到；第二、三天专题报告与现场教学；第四天研讨交流、返程。", experts="张教授、李院士",
-            capacity=45)
-        programmes.publish_enrolment(programme, host, notice="欢迎全省相关领域专业技术人员报名。",
-                                     deadline=date(2026, 10, 10), open_=True)
+            programme,
+            host,
+            start_date=programme.start_date,
+            end_date=programme.end_date,
+            venue=programme.venue,
+            schedule="第一天报到；第二、三天专题报告与现场教学；第四天研讨交流、返程。",
+            experts="张教授、李院士",
+            capacity=45,
+        )
+        programmes.publish_enrolment(
+            programme, host, notice="欢迎全省相关领域专业技术人员报名。", deadline=date(2026, 10, 10), open_=True
+        )
     with override_settings(YANXIU_FIXED_NOW="2026-09-20T10:00:00+08:00"):
         programme.refresh_from_db()
         enrolled = [enrolment.enrol(programme, trainee(n)) for n in range(1, 39)]
@@ -56,6 +69,3 @@ def seed_delivery(application, officer, host):
             present = [t.pk for i, t in enumerate(approved) if (i + number) % 12 != 0]
             attendance.record_attendance(programme, day, half_day, present, host)
     return programme
-
-
-

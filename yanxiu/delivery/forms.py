@@ -13,14 +13,24 @@ class ArrangementsForm(forms.Form):
     end_date = forms.DateField(label="结束日期（含返程）", widget=DATE)
     venue = forms.CharField(label="办班地点", max_length=200)
     capacity = forms.IntegerField(label="招收名额", min_value=1, max_value=1000)
-    schedule = forms.CharField(label="日程安排", widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=5000)
-    experts = forms.CharField(label="授课专家", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=3000)
-    reason = forms.CharField(label="变更理由（开班时间或地点与计划不同时必填）", widget=forms.Textarea(attrs={"rows": 2}),
-                             required=False, max_length=1000)
+    schedule = forms.CharField(
+        label="日程安排", widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=5000
+    )
+    experts = forms.CharField(
+        label="授课专家", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=3000
+    )
+    reason = forms.CharField(
+        label="变更理由（开班时间或地点与计划不同时必填）",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=1000,
+    )
 
 
 class EnrolmentNoticeForm(forms.Form):
-    notice = forms.CharField(label="招生通知", widget=forms.Textarea(attrs={"rows": 5}), max_length=5000, required=False)
+    notice = forms.CharField(
+        label="招生通知", widget=forms.Textarea(attrs={"rows": 5}), max_length=5000, required=False
+    )
     deadline = forms.DateField(label="报名截止日期", widget=DATE, required=False)
     open = forms.BooleanField(label="开放报名（在公开页面显示报名表）", required=False)
 
@@ -29,8 +39,12 @@ class EnrolmentForm(forms.Form):
     """The public form; the rules live in domain/enrolment.validate_trainee."""
 
     name = forms.CharField(label="姓名", max_length=30)
-    id_number = forms.CharField(label="身份证号", max_length=18, min_length=18,
-                                error_messages={"min_length": "身份证号应为18位。", "max_length": "身份证号应为18位。"})
+    id_number = forms.CharField(
+        label="身份证号",
+        max_length=18,
+        min_length=18,
+        error_messages={"min_length": "身份证号应为18位。", "max_length": "身份证号应为18位。"},
+    )
     gender = forms.ChoiceField(label="性别", choices=Gender.choices, widget=forms.RadioSelect)
     employer = forms.CharField(label="工作单位", max_length=100)
     position = forms.CharField(label="职务", max_length=50, required=False)
@@ -40,8 +54,10 @@ class EnrolmentForm(forms.Form):
     province = forms.ChoiceField(label="所在省份", choices=[("", "请选择")] + PROVINCES)
     is_grassroots = forms.BooleanField(label="基层一线专业技术人员", required=False)
     sector = forms.ChoiceField(label="单位性质", choices=Sector.choices, initial=Sector.PUBLIC)
-    consent = forms.BooleanField(label="同意承办单位和省人社厅为办班和继续教育学时登记使用以上信息",
-                                 error_messages={"required": "请阅读并同意个人信息的使用说明。"})
+    consent = forms.BooleanField(
+        label="同意承办单位和省人社厅为办班和继续教育学时登记使用以上信息",
+        error_messages={"required": "请阅读并同意个人信息的使用说明。"},
+    )
     website = forms.CharField(required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
 
     def __init__(self, *args, fujian_only=False, **kwargs):
@@ -84,20 +100,25 @@ LectureFormSet = forms.formset_factory(LectureForm, extra=2, max_num=100, valida
 
 
 class UploadForm(forms.Form):
-    kind = forms.ChoiceField(label="材料类别", choices=[c for c in FileKind.choices if c[0] != FileKind.ENROLMENT_NOTICE])
+    kind = forms.ChoiceField(
+        label="材料类别", choices=[c for c in FileKind.choices if c[0] != FileKind.ENROLMENT_NOTICE]
+    )
     file = forms.FileField(label="文件")
 
 
 class SurveyForm(forms.Form):
     mobile = forms.CharField(label="手机号", max_length=11)
     id_last4 = forms.CharField(label="身份证号后四位", max_length=4, min_length=4)
-    comment = forms.CharField(label="意见和建议", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label="意见和建议", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for key, label in SurveyResponse.QUESTIONS:
-            self.fields[key] = forms.TypedChoiceField(label=label, coerce=int, widget=forms.RadioSelect,
-                                                     choices=[(i, f"{i}分") for i in range(5, 0, -1)])
+            self.fields[key] = forms.TypedChoiceField(
+                label=label, coerce=int, widget=forms.RadioSelect, choices=[(i, f"{i}分") for i in range(5, 0, -1)]
+            )
 
 
 class CostStandardForm(forms.ModelForm):

@@ -12,8 +12,17 @@ from yanxiu.applications.enums import ApplicationState
 from yanxiu.core.validators import validate_mobile, validate_plain_text
 
 from .enums import (
-    PROVINCES, AccountsKind, ChangeState, EnrolmentState, FileKind, Gender, HalfDay, JobState, ProgrammeState,
-    Sector, TitleLevel,
+    PROVINCES,
+    AccountsKind,
+    ChangeState,
+    EnrolmentState,
+    FileKind,
+    Gender,
+    HalfDay,
+    JobState,
+    ProgrammeState,
+    Sector,
+    TitleLevel,
 )
 
 plain = [validate_plain_text]
@@ -28,8 +37,12 @@ class DeliverySettings(models.Model):
 
     call = models.OneToOneField("calls.Call", on_delete=models.CASCADE, related_name="delivery_settings")
     credit_hours_per_day = models.DecimalField(
-        "每天学时", max_digits=4, decimal_places=1, default=8,
-        validators=[MinValueValidator(1), MaxValueValidator(12)], help_text="结业证书按出勤天数×每天学时计算学时",
+        "每天学时",
+        max_digits=4,
+        decimal_places=1,
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="结业证书按出勤天数×每天学时计算学时",
     )
     closing_days = models.PositiveIntegerField("结业材料提交期限（结束后天数）", default=30)
     min_attendance_percent = models.PositiveIntegerField(

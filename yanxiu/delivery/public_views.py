@@ -40,10 +40,16 @@ def _too_many(request, bucket):
 
 
 def _open_programmes():
-    return (Programme.objects.filter(enrolment_open=True, state=ProgrammeState.PREPARING,
-                                     application__state__in=PLANNED_STATES, start_date__gte=clock.today())
-            .select_related("application", "application__call", "application__institution")
-            .order_by("start_date", "pk"))
+    return (
+        Programme.objects.filter(
+            enrolment_open=True,
+            state=ProgrammeState.PREPARING,
+            application__state__in=PLANNED_STATES,
+            start_date__gte=clock.today(),
+        )
+        .select_related("application", "application__call", "application__institution")
+        .order_by("start_date", "pk")
+    )
 
 
 def programme_list(request):
@@ -69,9 +75,15 @@ def programme_page(request, pk):
             except EnrolmentRefused as refusal:
                 for field, message in refusal.errors.items():
                     form.add_error(None if field == "__all__" else field, message)
-    return render(request, "delivery/public/programme.html", {
-        "programme": programme, "form": form, "open": enrolment.enrolment_is_open(programme),
-    })
+    return render(
+        request,
+        "delivery/public/programme.html",
+        {
+            "programme": programme,
+            "form": form,
+            "open": enrolment.enrolment_is_open(programme),
+        },
+    )
 
 
 def thanks(request):
@@ -79,8 +91,9 @@ def thanks(request):
 
 
 def survey_page(request, token):
-    programme = get_object_or_404(Programme.objects.select_related("application", "application__institution"),
-                                  survey_token=token)
+    programme = get_object_or_404(
+        Programme.objects.select_related("application", "application__institution"), survey_token=token
+    )
     form = forms.SurveyForm(request.POST or None)
     done = False
     if request.method == "POST":
@@ -89,8 +102,13 @@ def survey_page(request, token):
         elif form.is_valid():
             data = form.cleaned_data
             try:
-                survey.answer(programme, mobile=data["mobile"], id_last4=data["id_last4"], comment=data["comment"],
-                              scores={k: data[k] for k, _ in survey.SurveyResponse.QUESTIONS})
+                survey.answer(
+                    programme,
+                    mobile=data["mobile"],
+                    id_last4=data["id_last4"],
+                    comment=data["comment"],
+                    scores={k: data[k] for k, _ in survey.SurveyResponse.QUESTIONS},
+                )
                 done = True
             except survey.SurveyRefused as refusal:
                 form.add_error(None, str(refusal))
@@ -98,11 +116,20 @@ def survey_page(request, token):
 
 
 def verify(request, token):
-    certificate = Certificate.objects.filter(token=token).select_related(
-        "trainee", "trainee__programme", "trainee__programme__application",
-        "trainee__programme__application__institution", "trainee__programme__application__call").first()
-    return render(request, "delivery/public/verify.html", {"certificate": certificate},
-                  status=200 if certificate else 404)
+    certificate = (
+        Certificate.objects.filter(token=token)
+        .select_related(
+            "trainee",
+            "trainee__programme",
+            "trainee__programme__application",
+            "trainee__programme__application__institution",
+            "trainee__programme__application__call",
+        )
+        .first()
+    )
+    return render(
+        request, "delivery/public/verify.html", {"certificate": certificate}, status=200 if certificate else 404
+    )
 
 
 def certificate_file(request, token, fmt):
@@ -113,14 +140,26 @@ def certificate_file(request, token, fmt):
 
     from .interfaces.docs import certificate_pages
 
-    certificate = Certificate.objects.filter(token=token).select_related(
-        "trainee", "trainee__programme", "trainee__programme__application",
-        "trainee__programme__application__institution", "trainee__programme__application__call").first()
+    certificate = (
+        Certificate.objects.filter(token=token)
+        .select_related(
+            "trainee",
+            "trainee__programme",
+            "trainee__programme__application",
+            "trainee__programme__application__institution",
+            "trainee__programme__application__call",
+        )
+        .first()
+    )
     if certificate is None or fmt not in ("pdf", "docx"):
         raise Http404("未找到该证书。")
     if _too_many(request, "certificate"):
-        return render(request, "delivery/public/verify.html",
-                      {"certificate": certificate, "error": "下载过于频繁，请稍后再试。"}, status=429)
+        return render(
+            request,
+            "delivery/public/verify.html",
+            {"certificate": certificate, "error": "下载过于频繁，请稍后再试。"},
+            status=429,
+        )
     docx = certificate_pages([certificate])
     filename = f"结业证书-{certificate.serial}.{fmt}"
     if fmt == "docx":
@@ -128,5 +167,9 @@ def certificate_file(request, token, fmt):
     try:
         return attachment(convert_to_pdf(docx), filename, PDF)
     except (ConverterMissing, ConversionFailed):
-        return render(request, "delivery/public/verify.html",
-                      {"certificate": certificate, "error": "暂时无法生成 PDF，请下载 Word 版。"}, status=503)
+        return render(
+            request,
+            "delivery/public/verify.html",
+            {"certificate": certificate, "error": "暂时无法生成 PDF，请下载 Word 版。"},
+            status=503,
+        )

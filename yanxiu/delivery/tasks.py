@@ -26,9 +26,15 @@ def build_certificates(job_id):
             if not Certificate.objects.filter(trainee__programme=job.programme).exists():
                 raise
             del refusal  # nothing new to issue: rebuild the file of those already issued
-        certificates = list(Certificate.objects.filter(trainee__programme=job.programme).select_related(
-            "trainee", "trainee__programme", "trainee__programme__application",
-            "trainee__programme__application__call", "trainee__programme__application__institution"))
+        certificates = list(
+            Certificate.objects.filter(trainee__programme=job.programme).select_related(
+                "trainee",
+                "trainee__programme",
+                "trainee__programme__application",
+                "trainee__programme__application__call",
+                "trainee__programme__application__institution",
+            )
+        )
         total = len(certificates) + 1  # the pages, then the conversion
         CertificateJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING, total=total, done=0)
 

@@ -1,7 +1,6 @@
 """Thin views for hosts, authorities (read only) and the province office.
 Every programme is loaded through Programme.objects.visible_to(user)."""
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -26,10 +25,10 @@ from .models import Accounts, Certificate, CertificateJob, PersonalDataAccess, P
 from .tasks import build_certificates
 
 
-
 def _programme(request, pk):
     queryset = Programme.objects.visible_to(request.user).select_related(
-        "application", "application__call", "application__institution", "application__institution__authority")
+        "application", "application__call", "application__institution", "application__institution__authority"
+    )
     return get_object_or_404(queryset, pk=pk)
 
 
@@ -59,31 +58,53 @@ def programme_list(request):
     queryset = Programme.objects.visible_to(request.user).for_list().order_by("start_date", "pk")
     if year.isdigit():
         queryset = queryset.filter(application__call__year=int(year))
-    pending_changes = (ProgrammeChange.objects.filter(state=ChangeState.PENDING).count()
-                       if request.user.is_province_officer else 0)
-    return render(request, "delivery/list.html", {"programmes": queryset, "calls": calls, "year": year,
-                                                  "pending_changes": pending_changes})
+    pending_changes = (
+        ProgrammeChange.objects.filter(state=ChangeState.PENDING).count() if request.user.is_province_officer else 0
+    )
+    return render(
+        request,
+        "delivery/list.html",
+        {"programmes": queryset, "calls": calls, "year": year, "pending_changes": pending_changes},
+    )
 
 
 @login_required
 def programme_detail(request, pk):
     programme = _programme(request, pk)
     host = programmes.is_host(request.user, programme)
-    arrangements = forms.ArrangementsForm(initial={
-        "start_date": programme.start_date, "end_date": programme.end_date, "venue": programme.venue,
-        "capacity": programme.capacity, "schedule": programme.schedule, "experts": programme.experts})
-    notice = forms.EnrolmentNoticeForm(initial={"notice": programme.enrolment_notice,
-                                                "deadline": programme.enrolment_deadline,
-                                                "open": programme.enrolment_open})
-    return render(request, "delivery/detail.html", {
-        "programme": programme, "host": host, "arrangements": arrangements, "notice": notice,
-        "changes": programme.changes.select_related("requested_by", "decided_by"),
-        "counts": enrolment.counts(programme),
-        "actions": programmes.PROGRAMME_WORKFLOW.available(programme, request.user),
-        "closing_deadline": programmes.closing_deadline(programme),
-        "history": AuditEntry.objects.for_object(programme).order_by("-created_at", "-id")[:30],
-        "public_url": request.build_absolute_uri(reverse("delivery_public:programme", args=[programme.pk])),
-    })
+    arrangements = forms.ArrangementsForm(
+        initial={
+            "start_date": programme.start_date,
+            "end_date": programme.end_date,
+            "venue": programme.venue,
+            "capacity": programme.capacity,
+            "schedule": programme.schedule,
+            "experts": programme.experts,
+        }
+    )
+    notice = forms.EnrolmentNoticeForm(
+        initial={
+            "notice": programme.enrolment_notice,
+            "deadline": programme.enrolment_deadline,
+            "open": programme.enrolment_open,
+        }
+    )
+    return render(
+        request,
+        "delivery/detail.html",
+        {
+            "programme": programme,
+            "host": host,
+            "arrangements": arrangements,
+            "notice": notice,
+            "changes": programme.changes.select_related("requested_by", "decided_by"),
+            "counts": enrolment.counts(programme),
+            "actions": programmes.PROGRAMME_WORKFLOW.available(programme, request.user),
+            "closing_deadline": programmes.closing_deadline(programme),
+            "history": AuditEntry.objects.for_object(programme).order_by("-created_at", "-id")[:30],
+            "public_url": request.build_absolute_uri(reverse("delivery_public:programme", args=[programme.pk])),
+        },
+    )
 
 
 @login_required
@@ -92,7 +113,9 @@ def arrangements(request, pk):
     programme = _host_programme(request, pk)
     form = forms.ArrangementsForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "开班安排填写有误：" + "；".join(f"{form.fields[f].label}：{e[0]}" for f, e in form.errors.items()))
+        messages.error(
+            request, "开班安排填写有误：" + "；".join(f"{form.fields[f].label}：{e[0]}" for f, e in form.errors.items())
+        )
         return redirect("delivery:programme", pk=pk)
     try:
         change = programmes.confirm_arrangements(programme, request.user, **form.cleaned_data)
@@ -109,9 +132,16 @@ def enrolment_notice(request, pk):
     form = forms.EnrolmentNoticeForm(request.POST)
     if form.is_valid():
         try:
-            programmes.publish_enrolment(programme, request.user, notice=form.cleaned_data["notice"],
-                                         deadline=form.cleaned_data["deadline"], open_=form.cleaned_data["open"])
-            messages.success(request, "招生通知已发布，公开页面可以报名。" if form.cleaned_data["open"] else "已关闭报名。")
+            programmes.publish_enrolment(
+                programme,
+                request.user,
+                notice=form.cleaned_data["notice"],
+                deadline=form.cleaned_data["deadline"],
+                open_=form.cleaned_data["open"],
+            )
+            messages.success(
+                request, "招生通知已发布，公开页面可以报名。" if form.cleaned_data["open"] else "已关闭报名。"
+            )
         except TransitionRefused as refusal:
             _refused(request, refusal)
     else:
@@ -138,7 +168,8 @@ def changes(request):
     if not request.user.is_province_officer:
         raise PermissionDenied("只有省人社厅经办人可以审批开班安排变更。")
     items = ProgrammeChange.objects.select_related(
-        "programme", "programme__application", "programme__application__institution", "requested_by", "decided_by")
+        "programme", "programme__application", "programme__application__institution", "requested_by", "decided_by"
+    )
     return render(request, "delivery/changes.html", {"changes": items, "labels": programmes.CONTROLLED_FIELDS})
 
 
@@ -149,8 +180,9 @@ def decide_change(request, change_pk):
         raise PermissionDenied("只有省人社厅经办人可以审批开班安排变更。")
     change = get_object_or_404(ProgrammeChange, pk=change_pk)
     try:
-        programmes.decide_change(change, request.user, approve=request.POST.get("approve") == "yes",
-                                 note=request.POST.get("note", ""))
+        programmes.decide_change(
+            change, request.user, approve=request.POST.get("approve") == "yes", note=request.POST.get("note", "")
+        )
         messages.success(request, "已审批。")
     except TransitionRefused as refusal:
         _refused(request, refusal)
@@ -169,18 +201,31 @@ def trainees(request, pk):
             raise PermissionDenied("只有承办单位经办人可以审核报名。")
         chosen = Trainee.objects.filter(programme=programme, pk__in=request.POST.getlist("trainee"))
         try:
-            done = enrolment.review(programme, chosen, request.user, approve=request.POST.get("decision") == "approve",
-                                    note=request.POST.get("note", ""))
+            done = enrolment.review(
+                programme,
+                chosen,
+                request.user,
+                approve=request.POST.get("decision") == "approve",
+                note=request.POST.get("note", ""),
+            )
             messages.success(request, f"已处理{len(done)}条报名。")
         except TransitionRefused as refusal:
             _refused(request, refusal)
         return redirect("delivery:trainees", pk=pk)
     report = enrolment.review_warnings(programme)
     rows = [(t, report.flags.get(t.pk, [])) for t in programme.trainees.all()]
-    return render(request, "delivery/trainees.html", {
-        "programme": programme, "host": host, "rows": rows, "results": report.results,
-        "counts": enrolment.counts(programme), "import_report": request.session.pop(f"import-{pk}", None),
-    })
+    return render(
+        request,
+        "delivery/trainees.html",
+        {
+            "programme": programme,
+            "host": host,
+            "rows": rows,
+            "results": report.results,
+            "counts": enrolment.counts(programme),
+            "import_report": request.session.pop(f"import-{pk}", None),
+        },
+    )
 
 
 @login_required
@@ -210,9 +255,12 @@ def roster_import(request, pk):
         messages.success(request, f"已导入{report.imported}名学员（待审核）。")
     else:
         messages.error(request, "名册未导入：请按报告修改后重新上传，整个文件都没有导入。")
-        request.session[f"import-{pk}"] = {"file_errors": report.file_errors, "rows": report.rows,
-                                           "row_errors": report.row_errors[:500],
-                                           "more": max(len(report.row_errors) - 500, 0)}
+        request.session[f"import-{pk}"] = {
+            "file_errors": report.file_errors,
+            "rows": report.rows,
+            "row_errors": report.row_errors[:500],
+            "more": max(len(report.row_errors) - 500, 0),
+        }
     return redirect("delivery:trainees", pk=pk)
 
 
@@ -240,17 +288,28 @@ def attendance_view(request, pk):
             raise PermissionDenied("只有承办单位经办人可以记录考勤。")
         try:
             present = attendance.record_attendance(programme, day, half, request.POST.getlist("present"), request.user)
-            messages.success(request, f"已记录{day.month}月{day.day}日{dict(forms.HalfDay.choices)[half]}考勤：出勤{present}人。")
+            messages.success(
+                request, f"已记录{day.month}月{day.day}日{dict(forms.HalfDay.choices)[half]}考勤：出勤{present}人。"
+            )
         except TransitionRefused as refusal:
             _refused(request, refusal)
         return redirect(f"{reverse('delivery:attendance', args=[pk])}?date={day:%Y-%m-%d}&half_day={half}")
     approved = list(programme.trainees.filter(state=EnrolmentState.APPROVED))
     current = attendance.sheet(programme, day, half) if day else {}
-    return render(request, "delivery/attendance.html", {
-        "programme": programme, "host": host, "form": form, "day": day, "half": half,
-        "rows": [(t, current.get(t.pk)) for t in approved], "slots": attendance.half_days(programme),
-        "summaries": attendance.summaries(programme),
-    })
+    return render(
+        request,
+        "delivery/attendance.html",
+        {
+            "programme": programme,
+            "host": host,
+            "form": form,
+            "day": day,
+            "half": half,
+            "rows": [(t, current.get(t.pk)) for t in approved],
+            "slots": attendance.half_days(programme),
+            "summaries": attendance.summaries(programme),
+        },
+    )
 
 
 @login_required
@@ -301,36 +360,64 @@ def _accounts_page(request, application, kind, back_url, editable):
             if programme is not None:
                 initial["days"] = programme.days
         form = forms.AccountsForm(instance=accounts, initial=initial)
-        formset = forms.LectureFormSet(prefix="lecture", initial=[
-            {"date": l.date, "half_day": l.half_day, "lecturer": l.lecturer, "fee_standard": l.fee_standard_id,
-             "class_hours": l.class_hours, "fee": l.fee} for l in lectures])
+        formset = forms.LectureFormSet(
+            prefix="lecture",
+            initial=[
+                {
+                    "date": l.date,
+                    "half_day": l.half_day,
+                    "lecturer": l.lecturer,
+                    "fee_standard": l.fee_standard_id,
+                    "class_hours": l.class_hours,
+                    "fee": l.fee,
+                }
+                for l in lectures
+            ],
+        )
     results = money.check_accounts(accounts, lectures) if accounts else []
     limit = None
     if accounts and accounts.cost_standard and accounts.cost_standard.total_per_person_day is not None:
         limit = money.quota_limit(accounts.cost_standard, accounts.trainees, accounts.days)
-    return render(request, "delivery/accounts.html", {
-        "application": application, "kind": AccountsKind(kind), "form": form, "formset": formset,
-        "accounts": accounts, "results": results, "editable": editable, "back_url": back_url, "limit": limit,
-        "fiscal": money.is_fiscal(application),
-    })
+    return render(
+        request,
+        "delivery/accounts.html",
+        {
+            "application": application,
+            "kind": AccountsKind(kind),
+            "form": form,
+            "formset": formset,
+            "accounts": accounts,
+            "results": results,
+            "editable": editable,
+            "back_url": back_url,
+            "limit": limit,
+            "fiscal": money.is_fiscal(application),
+        },
+    )
 
 
 @login_required
 def budget(request, application_pk):
-    application = get_object_or_404(Application.objects.visible_to(request.user).select_related("call", "institution"),
-                                    pk=application_pk)
-    editable = (request.user.is_institution_staff and application.institution_id == request.user.institution_id
-                and application.is_editable)
-    return _accounts_page(request, application, AccountsKind.BUDGET,
-                          reverse("applications:detail", args=[application.pk]), editable)
+    application = get_object_or_404(
+        Application.objects.visible_to(request.user).select_related("call", "institution"), pk=application_pk
+    )
+    editable = (
+        request.user.is_institution_staff
+        and application.institution_id == request.user.institution_id
+        and application.is_editable
+    )
+    return _accounts_page(
+        request, application, AccountsKind.BUDGET, reverse("applications:detail", args=[application.pk]), editable
+    )
 
 
 @login_required
 def final_accounts(request, pk):
     programme = _programme(request, pk)
     editable = programmes.is_host(request.user, programme) and programme.state == "preparing"
-    return _accounts_page(request, programme.application, AccountsKind.FINAL,
-                          reverse("delivery:programme", args=[pk]), editable)
+    return _accounts_page(
+        request, programme.application, AccountsKind.FINAL, reverse("delivery:programme", args=[pk]), editable
+    )
 
 
 @login_required
@@ -343,12 +430,20 @@ def cost_standards(request, standard_pk=None):
         saved = form.save()
         from yanxiu.audit.log import record
 
-        record(saved, action="enter_cost_standard", label="录入培训费标准", actor=request.user,
-               data={"total_per_person_day": str(saved.total_per_person_day)})
+        record(
+            saved,
+            action="enter_cost_standard",
+            label="录入培训费标准",
+            actor=request.user,
+            data={"total_per_person_day": str(saved.total_per_person_day)},
+        )
         messages.success(request, f"已保存“{saved}”。")
         return redirect("delivery:cost_standards")
-    return render(request, "delivery/standards.html", {"standards": TrainingCostStandard.objects.all(),
-                                                       "standard": standard, "form": form})
+    return render(
+        request,
+        "delivery/standards.html",
+        {"standards": TrainingCostStandard.objects.all(), "standard": standard, "form": form},
+    )
 
 
 # --- closing ---------------------------------------------------------------------------
@@ -377,12 +472,20 @@ def closing_view(request, pk):
         else:
             messages.error(request, "请选择材料类别和文件。")
         return redirect("delivery:closing", pk=pk)
-    return render(request, "delivery/closing.html", {
-        "programme": programme, "host": host, "form": form, "files": programme.files.all(),
-        "problems": closing.closing_problems(programme), "deadline": programmes.closing_deadline(programme),
-        "submit": programmes.PROGRAMME_WORKFLOW.transitions["submit_closing"],
-        "why_not": programmes.PROGRAMME_WORKFLOW.why_not(programme, "submit_closing", request.user),
-    })
+    return render(
+        request,
+        "delivery/closing.html",
+        {
+            "programme": programme,
+            "host": host,
+            "form": form,
+            "files": programme.files.all(),
+            "problems": closing.closing_problems(programme),
+            "deadline": programmes.closing_deadline(programme),
+            "submit": programmes.PROGRAMME_WORKFLOW.transitions["submit_closing"],
+            "why_not": programmes.PROGRAMME_WORKFLOW.why_not(programme, "submit_closing", request.user),
+        },
+    )
 
 
 @login_required
@@ -399,8 +502,11 @@ def programme_file(request, pk, file_pk):
 def survey_view(request, pk):
     programme = _programme(request, pk)
     url = request.build_absolute_uri(reverse("delivery_public:survey", args=[programme.survey_token]))
-    return render(request, "delivery/survey.html", {"programme": programme, "url": url, "qr": qr.svg(url),
-                                                    "stats": survey.statistics(programme)})
+    return render(
+        request,
+        "delivery/survey.html",
+        {"programme": programme, "url": url, "qr": qr.svg(url), "stats": survey.statistics(programme)},
+    )
 
 
 # --- certificates ---------------------------------------------------------------------
@@ -413,19 +519,27 @@ def certificates_view(request, pk):
     if request.method == "POST":
         if not host:
             raise PermissionDenied("只有承办单位经办人可以颁发结业证书。")
-        job = CertificateJob.objects.create(programme=programme, requested_by=request.user,
-                                            created_at=programmes.clock.now())
+        job = CertificateJob.objects.create(
+            programme=programme, requested_by=request.user, created_at=programmes.clock.now()
+        )
         from django.db import transaction
 
         transaction.on_commit(lambda: build_certificates.enqueue(job.pk))
         messages.success(request, "已开始生成结业证书。")
         return redirect("delivery:certificates", pk=pk)
     issued = Certificate.objects.filter(trainee__programme=programme).select_related("trainee")
-    return render(request, "delivery/certificates.html", {
-        "programme": programme, "host": host, "certificates": issued, "jobs": programme.certificate_jobs.all()[:5],
-        "summaries": attendance.summaries(programme),
-        "settings": programmes.settings_for(programme.call),
-    })
+    return render(
+        request,
+        "delivery/certificates.html",
+        {
+            "programme": programme,
+            "host": host,
+            "certificates": issued,
+            "jobs": programme.certificate_jobs.all()[:5],
+            "summaries": attendance.summaries(programme),
+            "settings": programmes.settings_for(programme.call),
+        },
+    )
 
 
 @login_required
@@ -452,4 +566,3 @@ def access_log(request, pk):
     programme = _host_or_officer(request, pk)
     entries = PersonalDataAccess.objects.filter(programme=programme).select_related("actor")[:200]
     return render(request, "delivery/access_log.html", {"programme": programme, "entries": entries})
-

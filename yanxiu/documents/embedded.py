@@ -179,6 +179,15 @@ def printed_lecturers(summary, lecturers):
 
 
 __all__ = [
-    "EmbeddedRows", "Unreadable", "ValidationError", "clean_lecturers", "clean_sessions", "from_xml",
-    "is_rows_part", "printed_lecturers", "printed_schedule", "rows_of", "to_xml",
+    "EmbeddedRows",
+    "Unreadable",
+    "ValidationError",
+    "clean_lecturers",
+    "clean_sessions",
+    "from_xml",
+    "is_rows_part",
+    "printed_lecturers",
+    "printed_schedule",
+    "rows_of",
+    "to_xml",
 ]

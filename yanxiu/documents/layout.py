@@ -17,9 +17,7 @@ TAG_PREFIX = "yx:"
 # the typed text.
 HINT_CONTENT = "（包括但不限于主题报告、专题研讨、学术交流、现场教学）"
 HINT_LECTURERS = "（如有院士或省部级领导出席，请重点阐述）"
-HINT_TRAINEES_NATIONAL = (
-    "（应面向全国招收，研修学员一般应是具有中高级职称的专业技术人员，或是在管理岗位工作的经营管理人员，并应向基层一线人才倾斜）"
-)
+HINT_TRAINEES_NATIONAL = "（应面向全国招收，研修学员一般应是具有中高级职称的专业技术人员，或是在管理岗位工作的经营管理人员，并应向基层一线人才倾斜）"
 HINTS = (HINT_CONTENT, HINT_LECTURERS, HINT_TRAINEES_NATIONAL)
 
 

@@ -27,8 +27,7 @@ def export_queryset(job):
         applications = applications.filter(state__in=SUMMARY_STATES)
         order = ("institution__authority__code", "tier", "pk")
     return (
-        applications
-        .select_related("call", "institution", "institution__authority", "domain", "competent_department")
+        applications.select_related("call", "institution", "institution__authority", "domain", "competent_department")
         .prefetch_related("call__tier_rules", "call__topic_areas", "topic_claims__area", "sessions", "lecturers")
         .order_by(*order)
     )
@@ -47,7 +46,9 @@ def build_export(job_id):
                 rule = application.call.tier_rule(application.tier)
                 folder = application.institution.authority.name
                 title = (application.title or "未命名").replace("/", "／")[:40]
-                archive.writestr(f"{folder}/{rule.form_label}-{title}-{application.pk}.docx", render_application_docx(application))
+                archive.writestr(
+                    f"{folder}/{rule.form_label}-{title}-{application.pk}.docx", render_application_docx(application)
+                )
                 if number % 10 == 0:
                     ExportJob.objects.filter(pk=job.pk).update(done=number)
             signer = job.batch.authority.name if job.batch_id else ""

@@ -30,7 +30,9 @@ def _pdf_or_message(request, make_docx, filename, back_url):
     try:
         data = pdf.convert_to_pdf(make_docx())
     except (pdf.ConverterMissing, pdf.ConversionFailed) as problem:
-        return render(request, "documents/pdf_unavailable.html", {"message": str(problem), "back_url": back_url}, status=503)
+        return render(
+            request, "documents/pdf_unavailable.html", {"message": str(problem), "back_url": back_url}, status=503
+        )
     return attachment(data, filename, PDF)
 
 
@@ -48,7 +50,9 @@ def application_form(request, pk, fmt):
         return attachment(render_application_docx(application), form_filename(application), DOCX)
     if fmt == "pdf":
         return _pdf_or_message(
-            request, lambda: render_application_docx(application), form_filename(application, "pdf"),
+            request,
+            lambda: render_application_docx(application),
+            form_filename(application, "pdf"),
             reverse("documents:application_form", args=[pk, "docx"]),
         )
     raise Http404
@@ -77,7 +81,12 @@ def summary(request, fmt="html"):
     if fmt == "docx":
         return attachment(render_summary_docx(sheet), f"{name}.docx", DOCX)
     if fmt == "pdf":
-        return _pdf_or_message(request, lambda: render_summary_docx(sheet), f"{name}.pdf", reverse("documents:summary") + f"?year={call.year}")
+        return _pdf_or_message(
+            request,
+            lambda: render_summary_docx(sheet),
+            f"{name}.pdf",
+            reverse("documents:summary") + f"?year={call.year}",
+        )
     jobs = ExportJob.objects.filter(requested_by=user)[:5]
     return render(request, "documents/summary.html", {"sheet": sheet, "call": call, "jobs": jobs})
 
@@ -105,7 +114,9 @@ def export_batch(request, batch_pk):
     from yanxiu.batches.models import Batch
 
     batch = get_object_or_404(Batch.objects.visible_to(request.user).select_related("call", "authority"), pk=batch_pk)
-    job = ExportJob.objects.create(requested_by=request.user, call=batch.call, batch=batch, description=f"{batch} 全部申报表")
+    job = ExportJob.objects.create(
+        requested_by=request.user, call=batch.call, batch=batch, description=f"{batch} 全部申报表"
+    )
     transaction.on_commit(lambda: build_export.enqueue(job.pk))
     return redirect("documents:export_status", pk=job.pk)
 
@@ -117,7 +128,9 @@ def _own_job(request, pk):
 @login_required
 def export_status(request, pk):
     job = _own_job(request, pk)
-    template = "documents/_export_progress.html" if request.headers.get("HX-Request") == "true" else "documents/export.html"
+    template = (
+        "documents/_export_progress.html" if request.headers.get("HX-Request") == "true" else "documents/export.html"
+    )
     return render(request, template, {"job": job})
 
 

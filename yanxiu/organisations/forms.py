@@ -9,8 +9,17 @@ class InstitutionProfileForm(forms.ModelForm):
     class Meta:
         model = Institution
         fields = [
-            "type", "city", "address", "contact_person", "office_phone", "mobile", "fax", "email",
-            "base_status", "base_batch", "can_issue_training_invoice",
+            "type",
+            "city",
+            "address",
+            "contact_person",
+            "office_phone",
+            "mobile",
+            "fax",
+            "email",
+            "base_status",
+            "base_batch",
+            "can_issue_training_invoice",
         ]
         widgets = {"base_status": forms.RadioSelect, "type": forms.RadioSelect}
 

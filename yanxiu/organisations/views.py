@@ -17,10 +17,21 @@ def profile(request):
     form = InstitutionProfileForm(request.POST or None, instance=institution)
     if request.method == "POST" and form.is_valid():
         form.save()
-        record(institution, action="update_profile", label="修改单位信息", actor=request.user,
-               data={"fields": form.changed_data})
+        record(
+            institution,
+            action="update_profile",
+            label="修改单位信息",
+            actor=request.user,
+            data={"fields": form.changed_data},
+        )
         messages.success(request, "单位信息已保存。新建的申报会使用新的信息；已有申报请在申报表中核对。")
         return redirect("organisations:profile")
-    return render(request, "organisations/profile.html", {
-        "form": form, "institution": institution, "records": institution.programme_records.all(),
-    })
+    return render(
+        request,
+        "organisations/profile.html",
+        {
+            "form": form,
+            "institution": institution,
+            "records": institution.programme_records.all(),
+        },
+    )

@@ -111,7 +111,9 @@ def import_domains(rows, header, replace=False):
         result.created += created
         result.updated += not created
     if replace:
-        result.deactivated = ProfessionalDomain.objects.exclude(name__in=seen).filter(is_active=True).update(is_active=False)
+        result.deactivated = (
+            ProfessionalDomain.objects.exclude(name__in=seen).filter(is_active=True).update(is_active=False)
+        )
     # Provincial competent departments are those the catalogue names.
     for order, name in enumerate(sorted({r.get("provincial_department", "") for r in rows} - {""})):
         CompetentDepartment.objects.update_or_create(

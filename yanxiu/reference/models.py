@@ -87,9 +87,7 @@ class LectureFeeStandard(models.Model):
 
     class Meta:
         ordering = ["standard", "max_fee_per_class_hour"]
-        constraints = [
-            models.UniqueConstraint(fields=["standard", "title_level"], name="unique_lecture_fee_title")
-        ]
+        constraints = [models.UniqueConstraint(fields=["standard", "title_level"], name="unique_lecture_fee_title")]
         verbose_name = verbose_name_plural = "讲课费标准"
 
     def __str__(self):

@@ -40,11 +40,16 @@ def _expert(username, name, affiliation, title, institution, authority, expertis
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save()
-    profile, made = ExpertProfile.objects.get_or_create(user=user, defaults={
-        "affiliation": affiliation, "title": title, "expertise": expertise,
-        "institution": Institution.objects.filter(name=institution).first() if institution else None,
-        "authority": Authority.objects.filter(code=authority).first() if authority else None,
-    })
+    profile, made = ExpertProfile.objects.get_or_create(
+        user=user,
+        defaults={
+            "affiliation": affiliation,
+            "title": title,
+            "expertise": expertise,
+            "institution": Institution.objects.filter(name=institution).first() if institution else None,
+            "authority": Authority.objects.filter(code=authority).first() if authority else None,
+        },
+    )
     if made:
         profile.domains.set(ProfessionalDomain.objects.filter(name__in=domains))
     return user
@@ -62,12 +67,20 @@ def seed_reviews():
     experts = [_expert(*row) for row in EXPERTS]
     legacy = User.objects.filter(username="expert1", role=Role.EXPERT).first()
     if legacy and not ExpertProfile.objects.filter(user=legacy).exists():
-        ExpertProfile.objects.create(user=legacy, affiliation="福建师范大学", title="教授", expertise="继续教育与人才发展")
+        ExpertProfile.objects.create(
+            user=legacy, affiliation="福建师范大学", title="教授", expertise="继续教育与人才发展"
+        )
     # The round stays open for a month from today so that the demo can be tried.
     deadline = max(date(2026, 3, 31), clock.today() + timedelta(days=30))
     review_round = rounds.create_round(
-        call=call, actor=officer, name=ROUND_NAME, scope=RoundScope.BOTH, deadline=deadline,
-        reviews_per_application=3, anonymous=False, disagreement_threshold=20,
+        call=call,
+        actor=officer,
+        name=ROUND_NAME,
+        scope=RoundScope.BOTH,
+        deadline=deadline,
+        reviews_per_application=3,
+        anonymous=False,
+        disagreement_threshold=20,
     )
     result = assignment.auto_assign(review_round, actor=officer)
     # Two experts have already handed in; the third is still to review.
@@ -79,7 +92,10 @@ def seed_reviews():
     for task, (values, recommendation, comment) in zip(result.created, samples):
         expert = next(e for e in experts + [legacy] if e and e.pk == task.expert_id)
         operations.submit_review(
-            task, expert, scores={c.pk: v for c, v in zip(criteria, values)},
-            comment=comment, recommendation=recommendation,
+            task,
+            expert,
+            scores={c.pk: v for c, v in zip(criteria, values)},
+            comment=comment,
+            recommendation=recommendation,
         )
     return review_round

@@ -18,22 +18,27 @@ from .enums import AssignmentState, Recommendation, RoundScope
 class ReviewRound(models.Model):
     """One round of expert review for a call (one tier or both)."""
 
-    call = models.ForeignKey("calls.Call", on_delete=models.PROTECT, related_name="review_rounds", verbose_name="年度通知")
+    call = models.ForeignKey(
+        "calls.Call", on_delete=models.PROTECT, related_name="review_rounds", verbose_name="年度通知"
+    )
     name = models.CharField("名称", max_length=100, validators=[validate_plain_text])
     scope = models.CharField("评审范围", max_length=20, choices=RoundScope.choices, default=RoundScope.BOTH)
     deadline = models.DateField("评审截止日期", help_text="当日24时前")
     reviews_per_application = models.PositiveSmallIntegerField(
         "每项申报评审专家人数", default=3, validators=[MinValueValidator(1), MaxValueValidator(15)]
     )
-    anonymous = models.BooleanField(
-        "匿名评审", default=False, help_text="评审专家看不到承办单位名称和联系方式"
-    )
+    anonymous = models.BooleanField("匿名评审", default=False, help_text="评审专家看不到承办单位名称和联系方式")
     disagreement_threshold = models.DecimalField(
-        "分歧提示阈值（总分极差）", max_digits=5, decimal_places=2, default=20,
+        "分歧提示阈值（总分极差）",
+        max_digits=5,
+        decimal_places=2,
+        default=20,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text="同一申报各专家总分的最高分与最低分之差达到此值时提示分歧较大",
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="创建人")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="创建人"
+    )
     created_at = models.DateTimeField("创建时间")
 
     class Meta:
@@ -63,7 +68,9 @@ class Criterion(models.Model):
     name = models.CharField("评分项", max_length=50, validators=[validate_plain_text])
     description = models.TextField("评分说明", blank=True, validators=[validate_plain_text, MaxLengthValidator(500)])
     weight = models.PositiveSmallIntegerField("权重（%）", validators=[MinValueValidator(1), MaxValueValidator(100)])
-    max_score = models.PositiveSmallIntegerField("满分", default=10, validators=[MinValueValidator(1), MaxValueValidator(100)])
+    max_score = models.PositiveSmallIntegerField(
+        "满分", default=10, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
 
     class Meta:
@@ -87,12 +94,22 @@ class ExpertProfile(models.Model):
     affiliation = models.CharField("工作单位", max_length=100, validators=[validate_plain_text])
     title = models.CharField("职称/职务", max_length=50, blank=True, validators=[validate_plain_text])
     institution = models.ForeignKey(
-        "organisations.Institution", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name="所在承办单位", help_text="专家本人所在单位若也是承办单位，须选择，以便回避",
+        "organisations.Institution",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="所在承办单位",
+        help_text="专家本人所在单位若也是承办单位，须选择，以便回避",
     )
     authority = models.ForeignKey(
-        "organisations.Authority", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name="所属主管部门", help_text="专家所在单位的主管部门，或专家本人任职的主管部门，以便回避",
+        "organisations.Authority",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="所属主管部门",
+        help_text="专家所在单位的主管部门，或专家本人任职的主管部门，以便回避",
     )
     expertise = models.CharField("专业领域", max_length=200, blank=True, validators=[validate_plain_text])
     domains = models.ManyToManyField(
@@ -118,7 +135,9 @@ class ExpertProfile(models.Model):
 class Assignment(models.Model):
     """One expert asked to review one application in one round."""
 
-    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="assignments", verbose_name="评审轮次")
+    round = models.ForeignKey(
+        ReviewRound, on_delete=models.CASCADE, related_name="assignments", verbose_name="评审轮次"
+    )
     application = models.ForeignKey(
         "applications.Application", on_delete=models.CASCADE, related_name="review_assignments", verbose_name="申报"
     )
@@ -151,7 +170,9 @@ class Assignment(models.Model):
 class Review(models.Model):
     """What an expert handed in for an assignment: scores, comment, recommendation."""
 
-    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="review", verbose_name="评审分配")
+    assignment = models.OneToOneField(
+        Assignment, on_delete=models.CASCADE, related_name="review", verbose_name="评审分配"
+    )
     comment = models.TextField("评审意见", validators=[validate_plain_text, MaxLengthValidator(2000)])
     recommendation = models.CharField("推荐意见", max_length=20, choices=Recommendation.choices)
     submitted_at = models.DateTimeField("提交时间")

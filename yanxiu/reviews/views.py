@@ -21,7 +21,8 @@ from yanxiu.core import clock
 
 from . import rules as perms
 from .domain import assignment as assigning
-from .domain import operations, rounds as round_ops
+from .domain import operations
+from .domain import rounds as round_ops
 from .domain.errors import ReviewRefused
 from .domain.experts import create_expert, update_expert
 from .domain.pool import applications_in_round
@@ -63,10 +64,17 @@ def _own_assignment(request, pk):
     _require_expert(request)
     return get_object_or_404(
         Assignment.objects.select_related(
-            "round", "round__call", "application", "application__call", "application__institution",
-            "application__institution__authority", "application__domain", "application__competent_department",
+            "round",
+            "round__call",
+            "application",
+            "application__call",
+            "application__institution",
+            "application__institution__authority",
+            "application__domain",
+            "application__competent_department",
         ),
-        pk=pk, expert=request.user,
+        pk=pk,
+        expert=request.user,
     )
 
 
@@ -83,11 +91,15 @@ def mine(request):
     )
     now = clock.now()
     rows = [{"assignment": a, "open": now <= a.round.deadline_end} for a in assignments]
-    return render(request, "reviews/mine.html", {
-        "rows": rows,
-        "has_profile": ExpertProfile.objects.filter(user=request.user).exists(),
-        "pending": sum(1 for r in rows if r["assignment"].state == AssignmentState.ASSIGNED),
-    })
+    return render(
+        request,
+        "reviews/mine.html",
+        {
+            "rows": rows,
+            "has_profile": ExpertProfile.objects.filter(user=request.user).exists(),
+            "pending": sum(1 for r in rows if r["assignment"].state == AssignmentState.ASSIGNED),
+        },
+    )
 
 
 @login_required
@@ -106,8 +118,11 @@ def task(request, pk):
         if form.is_valid():
             try:
                 operations.submit_review(
-                    assignment, request.user, scores=form.scores(),
-                    comment=form.cleaned_data["comment"], recommendation=form.cleaned_data["recommendation"],
+                    assignment,
+                    request.user,
+                    scores=form.scores(),
+                    comment=form.cleaned_data["comment"],
+                    recommendation=form.cleaned_data["recommendation"],
                 )
                 messages.success(request, "评审意见已提交。截止前仍可修改。")
                 return redirect("reviews:mine")
@@ -116,17 +131,22 @@ def task(request, pk):
         status = 400
     else:
         form = ReviewForm(initial=ReviewForm.initial_for(review), criteria=criteria)
-    return render(request, "reviews/task.html", {
-        "assignment": assignment,
-        "round": review_round,
-        "application": assignment.application,
-        "official": form_for_expert(assignment.application, review_round.anonymous),
-        "form": form,
-        "review": review,
-        "refusal": refusal,
-        "conflict_refusal": operations.why_not_declare_conflict(assignment, request.user),
-        "conflict_form": ConflictForm(),
-    }, status=status)
+    return render(
+        request,
+        "reviews/task.html",
+        {
+            "assignment": assignment,
+            "round": review_round,
+            "application": assignment.application,
+            "official": form_for_expert(assignment.application, review_round.anonymous),
+            "form": form,
+            "review": review,
+            "refusal": refusal,
+            "conflict_refusal": operations.why_not_declare_conflict(assignment, request.user),
+            "conflict_form": ConflictForm(),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -188,10 +208,18 @@ def _criteria_formset(review_round, data=None):
 
 
 def _settings_page(request, review_round, form, formset, status=200):
-    return render(request, "reviews/round_settings.html", {
-        "round": review_round, "form": form, "formset": formset,
-        "rubric_refusal": round_ops.why_not_change_rubric(review_round), "tab": "settings",
-    }, status=status)
+    return render(
+        request,
+        "reviews/round_settings.html",
+        {
+            "round": review_round,
+            "form": form,
+            "formset": formset,
+            "rubric_refusal": round_ops.why_not_change_rubric(review_round),
+            "tab": "settings",
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -201,8 +229,11 @@ def round_settings(request, pk):
     if request.method == "POST":
         if form.is_valid():
             try:
-                round_ops.update_round(review_round, actor=request.user,
-                                       **{name: form.cleaned_data[name] for name in RoundForm.Meta.fields})
+                round_ops.update_round(
+                    review_round,
+                    actor=request.user,
+                    **{name: form.cleaned_data[name] for name in RoundForm.Meta.fields},
+                )
                 messages.success(request, "已保存。")
                 return redirect("reviews:round_settings", pk=pk)
             except ReviewRefused as refused:
@@ -253,22 +284,29 @@ def round_assignments(request, pk):
         mine = by_application.get(application.pk, [])
         taken = {a.expert_id for a in mine}
         active = sum(1 for a in mine if a.state in ACTIVE_ASSIGNMENT_STATES)
-        rows.append({
-            "application": application,
-            "assignments": mine,
-            "active": active,
-            "missing": max(review_round.reviews_per_application - active, 0),
-            "eligible": [
-                p for p in profiles
-                if p.user_id not in taken and not assigning.conflicts(p, application, declared)
-            ],
-        })
-    return render(request, "reviews/round_assignments.html", {
-        "round": review_round, "rows": rows, "tab": "assignments",
-        "experts": [(p, load[p.user_id]) for p in profiles],
-        "closed": assigning.why_not_open(review_round, clock.now()),
-        "assign_form": AssignForm(),
-    })
+        rows.append(
+            {
+                "application": application,
+                "assignments": mine,
+                "active": active,
+                "missing": max(review_round.reviews_per_application - active, 0),
+                "eligible": [
+                    p for p in profiles if p.user_id not in taken and not assigning.conflicts(p, application, declared)
+                ],
+            }
+        )
+    return render(
+        request,
+        "reviews/round_assignments.html",
+        {
+            "round": review_round,
+            "rows": rows,
+            "tab": "assignments",
+            "experts": [(p, load[p.user_id]) for p in profiles],
+            "closed": assigning.why_not_open(review_round, clock.now()),
+            "assign_form": AssignForm(),
+        },
+    )
 
 
 @login_required
@@ -291,8 +329,9 @@ def assign(request, pk):
     if not form.is_valid():
         messages.error(request, "请选择评审专家。")
         return redirect("reviews:round_assignments", pk=pk)
-    application = get_object_or_404(applications_in_round(review_round).select_related("institution"),
-                                     pk=form.cleaned_data["application"])
+    application = get_object_or_404(
+        applications_in_round(review_round).select_related("institution"), pk=form.cleaned_data["application"]
+    )
     expert = get_object_or_404(User, pk=form.cleaned_data["expert"])
     try:
         assigning.assign(review_round, application, expert, actor=request.user)
@@ -333,11 +372,20 @@ def results(request, pk):
     page = Paginator(ranking[tier], RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     data = round_results(review_round, only=[standing.application_id for standing in page.object_list], ranking=ranking)
     labels = dict(Tier.choices)
-    return render(request, "reviews/results.html", {
-        "round": review_round, "results": data, "tab": "results", "tier": tier, "tier_label": labels[tier],
-        "items": data.by_tier[tier], "page": page,
-        "tiers": [(t, labels[t], len(ranking[t])) for t in review_round.tiers],
-    })
+    return render(
+        request,
+        "reviews/results.html",
+        {
+            "round": review_round,
+            "results": data,
+            "tab": "results",
+            "tier": tier,
+            "tier_label": labels[tier],
+            "items": data.by_tier[tier],
+            "page": page,
+            "tiers": [(t, labels[t], len(ranking[t])) for t in review_round.tiers],
+        },
+    )
 
 
 @login_required
@@ -360,8 +408,12 @@ def experts(request):
         ExpertProfile.objects.select_related("user", "institution", "authority")
         .prefetch_related("domains")
         .annotate(
-            open_tasks=Count("user__review_assignments", filter=Q(user__review_assignments__state=AssignmentState.ASSIGNED)),
-            done_tasks=Count("user__review_assignments", filter=Q(user__review_assignments__state=AssignmentState.SUBMITTED)),
+            open_tasks=Count(
+                "user__review_assignments", filter=Q(user__review_assignments__state=AssignmentState.ASSIGNED)
+            ),
+            done_tasks=Count(
+                "user__review_assignments", filter=Q(user__review_assignments__state=AssignmentState.SUBMITTED)
+            ),
         )
         .order_by("user__username")
     )
@@ -379,7 +431,10 @@ def expert_create(request):
         except ReviewRefused as refused:
             messages.error(request, str(refused))
         else:
-            messages.success(request, f"已添加评审专家{user}，登录用户名：{user.username}，初始密码：{password}（仅显示一次，请转告专家并提醒其修改）。")
+            messages.success(
+                request,
+                f"已添加评审专家{user}，登录用户名：{user.username}，初始密码：{password}（仅显示一次，请转告专家并提醒其修改）。",
+            )
             return redirect("reviews:experts")
     return render(request, "reviews/expert_form.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -397,5 +452,6 @@ def expert_edit(request, pk):
         else:
             messages.success(request, f"已保存评审专家{profile.user}的信息。")
             return redirect("reviews:experts")
-    return render(request, "reviews/expert_form.html", {"form": form, "profile": profile},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "reviews/expert_form.html", {"form": form, "profile": profile}, status=400 if form.errors else 200
+    )

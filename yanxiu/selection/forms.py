@@ -7,8 +7,11 @@ from yanxiu.organisations.models import Authority, DeadlineExtension, Institutio
 class ExtensionForm(forms.ModelForm):
     institution = forms.ModelChoiceField(Institution.objects.all(), label="承办单位", required=False)
     authority = forms.ModelChoiceField(Authority.objects.filter(is_active=True), label="主管部门", required=False)
-    until = forms.DateTimeField(label="延期至", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-                                error_messages={"invalid": "请输入有效的日期和时间。"})
+    until = forms.DateTimeField(
+        label="延期至",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        error_messages={"invalid": "请输入有效的日期和时间。"},
+    )
     tier = forms.ChoiceField(label="级别", choices=Tier.choices)
 
     class Meta:

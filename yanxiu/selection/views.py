@@ -52,13 +52,22 @@ def pool(request, call_pk):
     call = get_object_or_404(Call, pk=call_pk)
     page = Paginator(decisions.pool(call), 100).get_page(request.GET.get("page"))
     waiting = list(page.object_list)
-    staged = {d.application_id: d for d in Decision.objects.filter(
-        application__in=[a.pk for a in waiting], published_at__isnull=True)}
+    staged = {
+        d.application_id: d
+        for d in Decision.objects.filter(application__in=[a.pk for a in waiting], published_at__isnull=True)
+    }
     scores = review_scores(call)
-    return render(request, "selection/pool.html", {
-        "call": call, "rows": [(a, staged.get(a.pk), scores.get(a.pk)) for a in waiting], "page": page,
-        "staged_count": decisions.staged(call).count(), "outcomes": Outcome.choices,
-    })
+    return render(
+        request,
+        "selection/pool.html",
+        {
+            "call": call,
+            "rows": [(a, staged.get(a.pk), scores.get(a.pk)) for a in waiting],
+            "page": page,
+            "staged_count": decisions.staged(call).count(),
+            "outcomes": Outcome.choices,
+        },
+    )
 
 
 @officer_only
@@ -93,10 +102,13 @@ def publish(request, call_pk):
 @officer_only
 def ministry(request, call_pk):
     call = get_object_or_404(Call, pk=call_pk)
-    candidates = Application.objects.filter(call=call, state__in=[
-        ApplicationState.NATIONAL_CANDIDATE, ApplicationState.MINISTRY_SELECTED]).select_related("institution")
+    candidates = Application.objects.filter(
+        call=call, state__in=[ApplicationState.NATIONAL_CANDIDATE, ApplicationState.MINISTRY_SELECTED]
+    ).select_related("institution")
     fallen_back = Application.objects.filter(call=call, fallback_from_national=True).select_related("institution")
-    return render(request, "selection/ministry.html", {"call": call, "candidates": candidates, "fallen_back": fallen_back})
+    return render(
+        request, "selection/ministry.html", {"call": call, "candidates": candidates, "fallen_back": fallen_back}
+    )
 
 
 @officer_only
@@ -105,9 +117,12 @@ def ministry_answer(request, call_pk, pk):
     application = get_object_or_404(Application, pk=pk, call_id=call_pk)
     selected = request.POST.get("selected") == "yes"
     try:
-        decisions.record_ministry_answer(application, selected=selected, actor=request.user,
-                                         note=request.POST.get("note", ""))
-        messages.success(request, "已登记人社部结果。" if selected else "已登记：人社部未入选，项目已自动转入省级待遴选。")
+        decisions.record_ministry_answer(
+            application, selected=selected, actor=request.user, note=request.POST.get("note", "")
+        )
+        messages.success(
+            request, "已登记人社部结果。" if selected else "已登记：人社部未入选，项目已自动转入省级待遴选。"
+        )
     except TransitionRefused as refusal:
         messages.error(request, str(refusal))
     return redirect("selection:ministry", call_pk=call_pk)
@@ -116,8 +131,11 @@ def ministry_answer(request, call_pk, pk):
 @officer_only
 def annual_plan(request, call_pk):
     call = get_object_or_404(Call, pk=call_pk)
-    return render(request, "selection/plan.html", {"call": call, "sections": plan_outputs.plan(call),
-                                                   "columns": plan_outputs.COLUMNS})
+    return render(
+        request,
+        "selection/plan.html",
+        {"call": call, "sections": plan_outputs.plan(call), "columns": plan_outputs.COLUMNS},
+    )
 
 
 @officer_only

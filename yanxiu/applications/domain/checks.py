@@ -111,7 +111,9 @@ REQUIRED_FIELDS = [
 def required_fields(ctx):
     app = ctx.application
     for field, label in REQUIRED_FIELDS:
-        value = getattr(app, field + "_id", None) if field in ("domain", "competent_department") else getattr(app, field)
+        value = (
+            getattr(app, field + "_id", None) if field in ("domain", "competent_department") else getattr(app, field)
+        )
         if value in (None, "", []):
             yield error(f"required.{field}", f"请填写“{label}”。", field)
     if not app.trainee_title_levels:
@@ -128,7 +130,9 @@ def dates_coherent(ctx):
         yield error("dates.order", "结束日期早于开始日期，请检查办班时间。", "end_date")
     if app.start_date and app.start_date.year != ctx.rule.call.year:
         yield error(
-            "dates.call_year", f"办班时间应在{ctx.rule.call.year}年内（本通知为{ctx.rule.call.year}年度项目）。", "start_date"
+            "dates.call_year",
+            f"办班时间应在{ctx.rule.call.year}年内（本通知为{ctx.rule.call.year}年度项目）。",
+            "start_date",
         )
 
 
@@ -153,8 +157,7 @@ def duration(ctx):
         make = error if rule.duration_is_strict else warning
         yield make(
             "duration.tier",
-            f"{rule.get_tier_display()}项目每期研修时间{rule.duration_wording}（含报到返程时间），"
-            f"本项目为{days}天。",
+            f"{rule.get_tier_display()}项目每期研修时间{rule.duration_wording}（含报到返程时间），本项目为{days}天。",
             "end_date",
             "通知二（一）",
         )
@@ -261,13 +264,17 @@ def mainly_offline(ctx):
             "通知二（二）：项目应以线下研修为主。",
         )
     if not ctx.application.declares_mainly_offline:
-        yield error("declaration.mainly_offline", "请确认项目以线下研修为主。", "declares_mainly_offline", "通知二（二）")
+        yield error(
+            "declaration.mainly_offline", "请确认项目以线下研修为主。", "declares_mainly_offline", "通知二（二）"
+        )
 
 
 @check
 def lecturers(ctx):
     if not ctx.lecturers:
-        yield error("lecturers.empty", "请填写授课专家情况（至少一位专家）。", "lecturers", "通知二（二）：邀请权威专家授课。")
+        yield error(
+            "lecturers.empty", "请填写授课专家情况（至少一位专家）。", "lecturers", "通知二（二）：邀请权威专家授课。"
+        )
 
 
 # --- declarations ------------------------------------------------------------
@@ -306,7 +313,9 @@ def funding(ctx):
     if not app.funding:
         yield error("funding.choice", "请选择申报项目类别：财政资助项目或自筹经费项目（仅单选）。", "funding", "附件1")
     elif app.funding == Funding.SELF_FUNDED and not app.funding_source.strip():
-        yield error("funding.source", "自筹经费项目须注明自筹经费来源。", "funding_source", "通知三（二）：并在申报表中注明。")
+        yield error(
+            "funding.source", "自筹经费项目须注明自筹经费来源。", "funding_source", "通知三（二）：并在申报表中注明。"
+        )
 
 
 @check
@@ -319,7 +328,10 @@ def competent_department_level(ctx):
     if department.level != expected:
         wording = "国家部委" if expected == CompetentDepartment.Level.NATIONAL else "省直部门"
         yield error(
-            "department.level", f"{app.get_tier_display()}申报表的“选题所属行业主管部门”应填写{wording}。", "competent_department", "附件4"
+            "department.level",
+            f"{app.get_tier_display()}申报表的“选题所属行业主管部门”应填写{wording}。",
+            "competent_department",
+            "附件4",
         )
 
 

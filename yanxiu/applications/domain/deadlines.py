@@ -29,7 +29,7 @@ def days_left(deadline_end, now):
 def authority_deadline(call, tier, authority):
     """The tier's deadline for an authority's batch, with the authority's own extension."""
     rule = call.tier_rule(tier)
-    extended = DeadlineExtension.objects.filter(
-        authority_id=authority.pk, call_id=call.pk, tier=tier
-    ).aggregate(until=Max("until"))["until"]
+    extended = DeadlineExtension.objects.filter(authority_id=authority.pk, call_id=call.pk, tier=tier).aggregate(
+        until=Max("until")
+    )["until"]
     return max(rule.deadline_end, extended) if extended else rule.deadline_end

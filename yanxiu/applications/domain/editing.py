@@ -54,9 +54,9 @@ def create_application(*, call, tier, institution, actor):
 
 def _claim_version(application, expected_version):
     """Bump the version only if nobody saved since `expected_version` (atomic)."""
-    bumped = Application.objects.filter(
-        pk=application.pk, version=expected_version, state__in=EDITABLE_STATES
-    ).update(version=F("version") + 1)
+    bumped = Application.objects.filter(pk=application.pk, version=expected_version, state__in=EDITABLE_STATES).update(
+        version=F("version") + 1
+    )
     if bumped:
         return expected_version + 1
     current = Application.objects.get(pk=application.pk)

@@ -9,6 +9,8 @@ from yanxiu.organisations.models import ProgrammeRecord
 
 from ..enums import ApplicationState
 from ..models import Application
+
+
 @dataclass
 class Flags:
     warnings: list = field(default_factory=list)
@@ -20,13 +22,19 @@ class Flags:
 
     def any(self):
         return bool(
-            self.warnings or self.missing_scan or self.missed_last_year or self.enterprise_without_invoice
-            or self.same_institution_twice or self.similar_title
+            self.warnings
+            or self.missing_scan
+            or self.missed_last_year
+            or self.enterprise_without_invoice
+            or self.same_institution_twice
+            or self.similar_title
         )
 
 
 def _count_of(siblings):
-    counted = siblings.exclude(state=ApplicationState.DRAFT).order_by().values("call").annotate(n=Count("pk")).values("n")
+    counted = (
+        siblings.exclude(state=ApplicationState.DRAFT).order_by().values("call").annotate(n=Count("pk")).values("n")
+    )
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
@@ -35,12 +43,16 @@ def with_flag_data(queryset):
     same_institution = Application.objects.filter(
         call=OuterRef("call"), tier=OuterRef("tier"), institution=OuterRef("institution")
     )
-    same_title = Application.objects.filter(call=OuterRef("call"), title_key=OuterRef("title_key")).exclude(title_key="")
-    return queryset.annotate(
-        same_institution_count=_count_of(same_institution), same_title_count=_count_of(same_title)
-    ).select_related("call", "institution", "institution__authority", "domain", "batch").prefetch_related(
-        Prefetch("institution__programme_records", queryset=ProgrammeRecord.objects.filter(completed=False)),
-        "stamped_scans",
+    same_title = Application.objects.filter(call=OuterRef("call"), title_key=OuterRef("title_key")).exclude(
+        title_key=""
+    )
+    return (
+        queryset.annotate(same_institution_count=_count_of(same_institution), same_title_count=_count_of(same_title))
+        .select_related("call", "institution", "institution__authority", "domain", "batch")
+        .prefetch_related(
+            Prefetch("institution__programme_records", queryset=ProgrammeRecord.objects.filter(completed=False)),
+            "stamped_scans",
+        )
     )
 
 

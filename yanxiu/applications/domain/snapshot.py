@@ -3,11 +3,33 @@
 from ..interfaces.form_context import lecturer_text, schedule_text
 
 FIELDS = [
-    "title", "start_date", "end_date", "venue_city", "venue_place", "domain", "competent_department", "funding",
-    "funding_source", "purpose", "content_summary", "lecturer_summary", "trainee_description", "planned_trainees",
-    "recruitment_scope", "trainee_title_levels", "host_name", "host_contact", "host_office_phone", "host_mobile",
-    "host_fax", "host_address", "base_status", "base_batch", "declares_independent_hosting",
-    "declares_no_trainee_fees", "declares_mainly_offline",
+    "title",
+    "start_date",
+    "end_date",
+    "venue_city",
+    "venue_place",
+    "domain",
+    "competent_department",
+    "funding",
+    "funding_source",
+    "purpose",
+    "content_summary",
+    "lecturer_summary",
+    "trainee_description",
+    "planned_trainees",
+    "recruitment_scope",
+    "trainee_title_levels",
+    "host_name",
+    "host_contact",
+    "host_office_phone",
+    "host_mobile",
+    "host_fax",
+    "host_address",
+    "base_status",
+    "base_batch",
+    "declares_independent_hosting",
+    "declares_no_trainee_fees",
+    "declares_mainly_offline",
 ]
 
 
@@ -37,4 +59,8 @@ def snapshot(application):
 def diff(before, after):
     """[(label, before, after)] for every label whose text changed, in form order."""
     labels = list(after) + [label for label in before if label not in after]
-    return [(label, before.get(label, ""), after.get(label, "")) for label in labels if before.get(label, "") != after.get(label, "")]
+    return [
+        (label, before.get(label, ""), after.get(label, ""))
+        for label in labels
+        if before.get(label, "") != after.get(label, "")
+    ]

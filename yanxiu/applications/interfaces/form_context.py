@@ -67,7 +67,9 @@ def schedule_text(application):
     for s in application.sessions.all():
         speaker = f"（主讲：{s.speaker}）" if s.speaker else ""
         online = "，线上" if s.mode == "online" else ""
-        lines.append(f"{s.date.month}月{s.date.day}日{s.get_half_day_display()} {s.get_format_display()}：{s.topic}{speaker}{online}")
+        lines.append(
+            f"{s.date.month}月{s.date.day}日{s.get_half_day_display()} {s.get_format_display()}：{s.topic}{speaker}{online}"
+        )
     return "\n".join(lines)
 
 
@@ -133,11 +135,17 @@ def official_form(application):
         base_batch=str(application.base_batch or "") if application.base_status == BaseStatus.NATIONAL else "",
         show_opinion=not national,
         opinion=application.authority_opinion if not national else "",
-        opinion_date=date_text(application.authority_opinion_at.date()) if application.authority_opinion_at and not national else "",
+        opinion_date=date_text(application.authority_opinion_at.date())
+        if application.authority_opinion_at and not national
+        else "",
     )
     if national:
         form.funding = [
             Tick(Funding.FISCAL.label, application.funding == Funding.FISCAL),
-            Tick(Funding.SELF_FUNDED.label, application.funding == Funding.SELF_FUNDED, application.funding_source if application.funding == Funding.SELF_FUNDED else ""),
+            Tick(
+                Funding.SELF_FUNDED.label,
+                application.funding == Funding.SELF_FUNDED,
+                application.funding_source if application.funding == Funding.SELF_FUNDED else "",
+            ),
         ]
     return form

@@ -14,14 +14,45 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_ERRORS = {"invalid": "请输入有效的日期（年-月-日）。"}
 
 SECTIONS = [
-    ("basic", "基本信息", ["title", "start_date", "end_date", "venue_city", "venue_place", "domain", "competent_department", "funding", "funding_source"]),
+    (
+        "basic",
+        "基本信息",
+        [
+            "title",
+            "start_date",
+            "end_date",
+            "venue_city",
+            "venue_place",
+            "domain",
+            "competent_department",
+            "funding",
+            "funding_source",
+        ],
+    ),
     ("topic", "选题范围", []),
     ("purpose", "研修目的和作用", ["purpose"]),
     ("content", "研修内容和方式", ["content_summary"]),
     ("lecturers", "授课专家情况", ["lecturer_summary"]),
     ("trainees", "研修对象", ["trainee_description", "planned_trainees", "recruitment_scope", "trainee_title_levels"]),
-    ("host", "承办单位信息", ["host_name", "host_contact", "host_office_phone", "host_mobile", "host_fax", "host_address", "base_status", "base_batch"]),
-    ("declarations", "承诺事项", ["declares_independent_hosting", "declares_no_trainee_fees", "declares_mainly_offline"]),
+    (
+        "host",
+        "承办单位信息",
+        [
+            "host_name",
+            "host_contact",
+            "host_office_phone",
+            "host_mobile",
+            "host_fax",
+            "host_address",
+            "base_status",
+            "base_batch",
+        ],
+    ),
+    (
+        "declarations",
+        "承诺事项",
+        ["declares_independent_hosting", "declares_no_trainee_fees", "declares_mainly_offline"],
+    ),
 ]
 
 
@@ -161,20 +192,30 @@ def formset_rows(formset):
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(label="选择文件", error_messages={"required": "请选择要上传的文件。", "empty": "文件是空的，请重新选择。"})
+    file = forms.FileField(
+        label="选择文件", error_messages={"required": "请选择要上传的文件。", "empty": "文件是空的，请重新选择。"}
+    )
     kind = forms.ChoiceField(label="类别", choices=AttachmentKind.choices, initial=AttachmentKind.SUPPORTING)
 
 
 class ActionForm(forms.Form):
     reason = forms.CharField(
-        label="说明", required=False, max_length=2000, validators=[validate_plain_text], widget=forms.Textarea(attrs={"rows": 3})
+        label="说明",
+        required=False,
+        max_length=2000,
+        validators=[validate_plain_text],
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class WarningReasonForm(forms.Form):
     code = forms.CharField(max_length=60)
     reason = forms.CharField(
-        label="说明理由", required=False, max_length=1000, validators=[validate_plain_text], widget=forms.Textarea(attrs={"rows": 2})
+        label="说明理由",
+        required=False,
+        max_length=1000,
+        validators=[validate_plain_text],
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

@@ -52,9 +52,9 @@ def create_batch(*, call, tier, actor):
     _require_reviewer(actor)
     if tier not in Tier.values:
         raise TransitionRefused("级别不正确。")
-    if Batch.objects.filter(call=call, tier=tier, authority_id=actor.authority_id, state__in=[
-        BatchState.DRAFT, BatchState.RETURNED
-    ]).exists():
+    if Batch.objects.filter(
+        call=call, tier=tier, authority_id=actor.authority_id, state__in=[BatchState.DRAFT, BatchState.RETURNED]
+    ).exists():
         raise TransitionRefused("已有一个编制中的同级别批次，请先完成或报送它。")
     with transaction.atomic():
         batch = Batch.objects.create(call=call, tier=tier, authority_id=actor.authority_id, created_by=actor)
@@ -71,7 +71,9 @@ def set_members(batch, applications, *, actor):
     chosen = list(applications)
     for application in chosen:
         if (application.call_id, application.tier, application.institution.authority_id) != (
-            batch.call_id, batch.tier, batch.authority_id
+            batch.call_id,
+            batch.tier,
+            batch.authority_id,
         ):
             raise TransitionRefused(f"“{application}”不属于本批次的年度、级别或主管部门。")
         if application.state != ApplicationState.AUTHORITY_APPROVED:
@@ -80,7 +82,9 @@ def set_members(batch, applications, *, actor):
             raise TransitionRefused(f"“{application}”已在另一个批次中。")
     left = quota_left(batch.call, batch.tier, batch.authority, batch)
     if left is not None and len(chosen) > left:
-        raise TransitionRefused(f"超出限报数量：本年度{batch.get_tier_display()}项目还可报送{max(left, 0)}项，已选{len(chosen)}项。")
+        raise TransitionRefused(
+            f"超出限报数量：本年度{batch.get_tier_display()}项目还可报送{max(left, 0)}项，已选{len(chosen)}项。"
+        )
     with transaction.atomic():
         ids = [a.pk for a in chosen]
         Application.objects.filter(batch=batch).exclude(pk__in=ids).update(batch=None)
@@ -98,8 +102,13 @@ def save_ranking(*, call, tier, actor, ordered_ids):
     with transaction.atomic():
         for rank, pk in enumerate(ordered_ids, start=1):
             Application.objects.filter(pk=pk).update(authority_rank=rank)
-        record(actor.authority, action="rank", label="调整推荐排序", actor=actor,
-               data={"call": call.year, "tier": tier, "order": list(ordered_ids)})
+        record(
+            actor.authority,
+            action="rank",
+            label="调整推荐排序",
+            actor=actor,
+            data={"call": call.year, "tier": tier, "order": list(ordered_ids)},
+        )
 
 
 def upload_scan(batch, *, application, uploaded, ext, actor):
@@ -113,8 +122,15 @@ def upload_scan(batch, *, application, uploaded, ext, actor):
         for old in BatchScan.objects.filter(batch=batch, application=application):
             old.file.delete(save=False)
             old.delete()
-        scan = BatchScan(batch=batch, application=application, original_name=uploaded.name[:200], extension=ext,
-                         stored_token=secrets.token_hex(16), size=uploaded.size, uploaded_by=actor)
+        scan = BatchScan(
+            batch=batch,
+            application=application,
+            original_name=uploaded.name[:200],
+            extension=ext,
+            stored_token=secrets.token_hex(16),
+            size=uploaded.size,
+            uploaded_by=actor,
+        )
         scan.file.save("scan", uploaded, save=False)
         scan.save()
         what = f"“{application}”的盖章申报表" if application else "盖章汇总表"
@@ -172,7 +188,9 @@ def _forward_applications(batch, actor, reason):
 
 
 def _recall_applications(batch, actor, reason):
-    for application in batch.applications.filter(state=ApplicationState.FORWARDED).select_related("institution", "batch"):
+    for application in batch.applications.filter(state=ApplicationState.FORWARDED).select_related(
+        "institution", "batch"
+    ):
         application_workflow.perform(application, "recall", actor, reason=reason)
 
 
@@ -192,20 +210,37 @@ BATCH_WORKFLOW = Workflow(
     Batch,
     [
         Transition(
-            "submit", "报送省人社厅", (BatchState.DRAFT, BatchState.RETURNED), BatchState.SUBMITTED,
-            perms.is_batch_authority, "只有本主管部门可以报送本批次",
+            "submit",
+            "报送省人社厅",
+            (BatchState.DRAFT, BatchState.RETURNED),
+            BatchState.SUBMITTED,
+            perms.is_batch_authority,
+            "只有本主管部门可以报送本批次",
             guards=(_not_empty, _all_approved, _within_quota, _scans_complete, _before_deadline),
-            recipients=_province_officers, effects=_on_submit, after=_forward_applications,
+            recipients=_province_officers,
+            effects=_on_submit,
+            after=_forward_applications,
         ),
         Transition(
-            "return", "退回批次", (BatchState.SUBMITTED,), BatchState.RETURNED,
-            perms.is_province_officer, "只有省人社厅可以退回批次",
-            reason_required=True, reason_label="退回理由", recipients=_authority_reviewers,
+            "return",
+            "退回批次",
+            (BatchState.SUBMITTED,),
+            BatchState.RETURNED,
+            perms.is_province_officer,
+            "只有省人社厅可以退回批次",
+            reason_required=True,
+            reason_label="退回理由",
+            recipients=_authority_reviewers,
             after=_recall_applications,
         ),
         Transition(
-            "accept", "接收批次", (BatchState.SUBMITTED,), BatchState.ACCEPTED,
-            perms.is_province_officer, "只有省人社厅可以接收批次", recipients=_authority_reviewers,
+            "accept",
+            "接收批次",
+            (BatchState.SUBMITTED,),
+            BatchState.ACCEPTED,
+            perms.is_province_officer,
+            "只有省人社厅可以接收批次",
+            recipients=_authority_reviewers,
         ),
     ],
     describe=str,

@@ -10,12 +10,30 @@ from ..models import Call, TierRule, TopicArea
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 CALL_FIELDS = [
-    "title", "document_number", "document_date", "completion_date", "previous_year_for_completion",
-    "office_name", "office_address", "office_postcode", "office_email", "contact_persons", "contact_phones",
+    "title",
+    "document_number",
+    "document_date",
+    "completion_date",
+    "previous_year_for_completion",
+    "office_name",
+    "office_address",
+    "office_postcode",
+    "office_email",
+    "contact_persons",
+    "contact_phones",
 ]
 RULE_FIELDS = [
-    "form_label", "form_title", "deadline", "min_days", "max_days", "duration_wording", "duration_is_strict",
-    "min_trainees", "trainees_wording", "trainees_is_strict", "recruitment_scope",
+    "form_label",
+    "form_title",
+    "deadline",
+    "min_days",
+    "max_days",
+    "duration_wording",
+    "duration_is_strict",
+    "min_trainees",
+    "trainees_wording",
+    "trainees_is_strict",
+    "recruitment_scope",
 ]
 DATE_FIELDS = {"document_date", "completion_date", "deadline"}
 
@@ -38,7 +56,12 @@ def load_call(data):
         TopicArea.objects.update_or_create(
             call=call,
             code=area["code"],
-            defaults={"name": area["name"], "description": area["description"], "keywords": area["keywords"], "sort_order": order},
+            defaults={
+                "name": area["name"],
+                "description": area["description"],
+                "keywords": area["keywords"],
+                "sort_order": order,
+            },
         )
     return call
 
@@ -89,7 +112,11 @@ def copy_call(source, year):
         TierRule.objects.create(call=call, tier=rule.tier, **values)
     for area in source.topic_areas.all():
         TopicArea.objects.create(
-            call=call, code=area.code, name=area.name, description=area.description,
-            keywords=area.keywords, sort_order=area.sort_order,
+            call=call,
+            code=area.code,
+            name=area.name,
+            description=area.description,
+            keywords=area.keywords,
+            sort_order=area.sort_order,
         )
     return call

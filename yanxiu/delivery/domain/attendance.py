@@ -42,8 +42,10 @@ def record_attendance(programme, day, half_day, present_ids, actor):
     now = clock.now()
     Attendance.objects.filter(trainee__programme=programme, date=day, half_day=half_day).delete()
     Attendance.objects.bulk_create(
-        Attendance(trainee=t, date=day, half_day=half_day, present=t.pk in present_ids, recorded_by=actor,
-                   recorded_at=now) for t in trainees
+        Attendance(
+            trainee=t, date=day, half_day=half_day, present=t.pk in present_ids, recorded_by=actor, recorded_at=now
+        )
+        for t in trainees
     )
     return sum(1 for t in trainees if t.pk in present_ids)
 
@@ -70,19 +72,26 @@ class AttendanceSummary:
 def summaries(programme, trainees=None):
     """One AttendanceSummary per approved trainee, in two queries."""
     settings = settings_for(programme.call)
-    recorded = (Attendance.objects.filter(trainee__programme=programme).values("date", "half_day").distinct().count())
-    queryset = trainees if trainees is not None else Trainee.objects.filter(
-        programme=programme, state=EnrolmentState.APPROVED)
+    recorded = Attendance.objects.filter(trainee__programme=programme).values("date", "half_day").distinct().count()
+    queryset = (
+        trainees if trainees is not None else Trainee.objects.filter(programme=programme, state=EnrolmentState.APPROVED)
+    )
     rows = queryset.annotate(present_count=Count("attendance", filter=Q(attendance__present=True))).order_by("pk")
     result = []
     for t in rows:
         enough = recorded > 0 and t.present_count * 100 >= settings.min_attendance_percent * recorded
-        result.append(AttendanceSummary(t, t.present_count, recorded,
-                                        credit_hours(t.present_count, settings.credit_hours_per_day), enough))
+        result.append(
+            AttendanceSummary(
+                t, t.present_count, recorded, credit_hours(t.present_count, settings.credit_hours_per_day), enough
+            )
+        )
     return result
 
 
 def sheet(programme, day, half_day):
     """{trainee pk: present} for one half-day (empty if not recorded yet)."""
-    return dict(Attendance.objects.filter(trainee__programme=programme, date=day, half_day=half_day)
-                .values_list("trainee_id", "present"))
+    return dict(
+        Attendance.objects.filter(trainee__programme=programme, date=day, half_day=half_day).values_list(
+            "trainee_id", "present"
+        )
+    )

@@ -39,15 +39,21 @@ def issue(programme, actor):
     have = set(Certificate.objects.filter(trainee__programme=programme).values_list("trainee_id", flat=True))
     prefix = serial_prefix(programme)
     last = Certificate.objects.filter(serial__startswith=prefix).aggregate(m=Max("serial"))["m"]
-    number = int(last[len(prefix):]) if last else 0
+    number = int(last[len(prefix) :]) if last else 0
     now = clock.now()
     new = []
     for summary in eligible:
         if summary.trainee.pk in have:
             continue
         number += 1
-        new.append(Certificate(trainee=summary.trainee, serial=f"{prefix}{number:03d}",
-                               credit_hours=summary.credit_hours, issued_at=now))
+        new.append(
+            Certificate(
+                trainee=summary.trainee,
+                serial=f"{prefix}{number:03d}",
+                credit_hours=summary.credit_hours,
+                issued_at=now,
+            )
+        )
     Certificate.objects.bulk_create(new)
     if new:
         record(programme, action="issue_certificates", label="颁发结业证书", actor=actor, data={"count": len(new)})

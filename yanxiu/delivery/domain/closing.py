@@ -31,12 +31,24 @@ def upload(programme, kind, uploaded, actor):
             raise TransitionRefused(f"照片最多{MAX_PHOTOS}张。")
         if kind == FileKind.CLOSURE_REPORT:
             programme.files.filter(kind=kind).delete()  # one report: the newest replaces the old
-        item = ProgrammeFile(programme=programme, kind=kind, original_name=(uploaded.name or "")[-200:], extension=ext,
-                             size=uploaded.size, uploaded_by=actor, uploaded_at=clock.now())
+        item = ProgrammeFile(
+            programme=programme,
+            kind=kind,
+            original_name=(uploaded.name or "")[-200:],
+            extension=ext,
+            size=uploaded.size,
+            uploaded_by=actor,
+            uploaded_at=clock.now(),
+        )
         item.file.save(f"{item.stored_token}{ext}", uploaded, save=False)
         item.save()
-        record(programme, action="upload_" + kind, label=f"上传{FileKind(kind).label}", actor=actor,
-               data={"file": item.original_name})
+        record(
+            programme,
+            action="upload_" + kind,
+            label=f"上传{FileKind(kind).label}",
+            actor=actor,
+            data={"file": item.original_name},
+        )
     return item
 
 

@@ -30,9 +30,12 @@ def is_nationwide(programme):
 
 def enrolment_is_open(programme, today=None):
     today = today or clock.today()
-    return bool(programme.enrolment_open and programme.state == ProgrammeState.PREPARING
-                and (programme.enrolment_deadline is None or today <= programme.enrolment_deadline)
-                and today <= programme.start_date)
+    return bool(
+        programme.enrolment_open
+        and programme.state == ProgrammeState.PREPARING
+        and (programme.enrolment_deadline is None or today <= programme.enrolment_deadline)
+        and today <= programme.start_date
+    )
 
 
 def validate_trainee(programme, data):
@@ -107,8 +110,9 @@ def enrol(programme, data, *, source="public"):
     with transaction.atomic():
         if Trainee.objects.filter(programme=programme, id_number=values["id_number"]).exists():
             raise EnrolmentRefused({"id_number": "该身份证号已报名本项目，请勿重复报名。"})
-        trainee = Trainee.objects.create(programme=programme, id_masked=mask(values["id_number"]),
-                                         enrolled_at=clock.now(), source=source, **values)
+        trainee = Trainee.objects.create(
+            programme=programme, id_masked=mask(values["id_number"]), enrolled_at=clock.now(), source=source, **values
+        )
     return trainee
 
 
@@ -125,13 +129,20 @@ def review(programme, trainees, actor, *, approve, note=""):
         adding = sum(1 for t in trainees if t.state != EnrolmentState.APPROVED)
         if approved + adding > programme.capacity:
             raise TransitionRefused(
-                f"超出招收名额：名额{programme.capacity}人，已录取{approved}人，本次又选了{adding}人。")
+                f"超出招收名额：名额{programme.capacity}人，已录取{approved}人，本次又选了{adding}人。"
+            )
     now = clock.now()
     for trainee in trainees:
         trainee.state, trainee.reviewed_by, trainee.reviewed_at, trainee.review_note = target, actor, now, note[:300]
     Trainee.objects.bulk_update(trainees, ["state", "reviewed_by", "reviewed_at", "review_note"])
-    record(programme, action="review_enrolment", label="录取学员" if approve else "不予录取", actor=actor,
-           reason=note, data={"trainees": [t.pk for t in trainees]})
+    record(
+        programme,
+        action="review_enrolment",
+        label="录取学员" if approve else "不予录取",
+        actor=actor,
+        reason=note,
+        data={"trainees": [t.pk for t in trainees]},
+    )
     return trainees
 
 
@@ -155,22 +166,45 @@ def review_warnings(programme):
         results.append(error("enrolment.capacity", f"已录取{len(approved)}人，超过招收名额{programme.capacity}人。"))
     if len(approved) < rule.min_trainees:
         make = error if rule.trainees_is_strict else warning
-        results.append(make("enrolment.min_trainees",
-                            f"已录取{len(approved)}人，少于{rule.get_tier_display()}项目要求的{rule.min_trainees}人"
-                            f"（{rule.trainees_wording}）。", citation="通知二（一）"))
+        results.append(
+            make(
+                "enrolment.min_trainees",
+                f"已录取{len(approved)}人，少于{rule.get_tier_display()}项目要求的{rule.min_trainees}人"
+                f"（{rule.trainees_wording}）。",
+                citation="通知二（一）",
+            )
+        )
     others = [t for t in approved if t.title_level not in MID_OR_SENIOR]
     if others:
-        results.append(warning("enrolment.titles", f"已录取学员中有{len(others)}人不具有中高级职称"
-                               "（研修学员一般应是具有中高级职称的专业技术人员或经营管理人员）。", citation="通知二（一）"))
+        results.append(
+            warning(
+                "enrolment.titles",
+                f"已录取学员中有{len(others)}人不具有中高级职称"
+                "（研修学员一般应是具有中高级职称的专业技术人员或经营管理人员）。",
+                citation="通知二（一）",
+            )
+        )
     if approved:
         grassroots = sum(1 for t in approved if t.is_grassroots) * 100 / len(approved)
         if grassroots < settings.min_grassroots_percent:
-            results.append(warning("enrolment.grassroots", f"基层一线学员占{grassroots:.0f}%，低于{settings.min_grassroots_percent}%"
-                                   "（应向基层一线专业技术骨干倾斜）。", citation="通知二（一）"))
+            results.append(
+                warning(
+                    "enrolment.grassroots",
+                    f"基层一线学员占{grassroots:.0f}%，低于{settings.min_grassroots_percent}%"
+                    "（应向基层一线专业技术骨干倾斜）。",
+                    citation="通知二（一）",
+                )
+            )
         non_public = sum(1 for t in approved if t.sector == Sector.NON_PUBLIC) * 100 / len(approved)
         if non_public < settings.min_non_public_percent:
-            results.append(warning("enrolment.non_public", f"非公有制领域学员占{non_public:.0f}%，低于{settings.min_non_public_percent}%"
-                                   "（鼓励非公有制领域人员参加）。", citation="通知二（一）"))
+            results.append(
+                warning(
+                    "enrolment.non_public",
+                    f"非公有制领域学员占{non_public:.0f}%，低于{settings.min_non_public_percent}%"
+                    "（鼓励非公有制领域人员参加）。",
+                    citation="通知二（一）",
+                )
+            )
     # Duplicates: the same mobile twice here, or the same person in another programme of the call.
     mobiles = {}
     for t in trainees:
@@ -180,9 +214,12 @@ def review_warnings(programme):
             for t in group:
                 flags[t.pk].append("手机号重复")
     elsewhere = set(
-        Trainee.objects.filter(programme__application__call_id=programme.application.call_id,
-                               id_number__in=[t.id_number for t in trainees])
-        .exclude(programme=programme).exclude(state=EnrolmentState.REJECTED).values_list("id_number", flat=True)
+        Trainee.objects.filter(
+            programme__application__call_id=programme.application.call_id, id_number__in=[t.id_number for t in trainees]
+        )
+        .exclude(programme=programme)
+        .exclude(state=EnrolmentState.REJECTED)
+        .values_list("id_number", flat=True)
     )
     for t in trainees:
         if t.id_number in elsewhere:
@@ -200,4 +237,4 @@ def counts(programme):
     )
 
 
-__all__ = ["CheckResult", "enrol", "review", "review_warnings", "validate_trainee", "EnrolmentRefused"]
+__all__ = ["CheckResult", "EnrolmentRefused", "enrol", "review", "review_warnings", "validate_trainee"]

@@ -56,39 +56,70 @@ def check_accounts(accounts, lectures=None):
     lectures = list(accounts.lectures.select_related("fee_standard")) if lectures is None else lectures
     results = []
     if accounts.charged_to_trainees > 0:
-        results.append(error("money.trainee_charges",
-                             f"向学员收取了{yuan(accounts.charged_to_trainees)}：除往返交通费由学员承担外，不得向学员收取任何费用。",
-                             "charged_to_trainees", "通知三（二）"))
+        results.append(
+            error(
+                "money.trainee_charges",
+                f"向学员收取了{yuan(accounts.charged_to_trainees)}：除往返交通费由学员承担外，不得向学员收取任何费用。",
+                "charged_to_trainees",
+                "通知三（二）",
+            )
+        )
     per_half_day = defaultdict(Decimal)
     for line in lectures:
         per_half_day[(line.date, line.half_day)] += line.class_hours
         cap = line.fee_standard.max_fee_per_class_hour * line.class_hours
         if line.fee > cap:
-            results.append(error("money.lecture_fee",
-                                 f"{line.lecturer}（{line.fee_standard.title_level}）讲课{line.class_hours}学时，讲课费"
-                                 f"{yuan(line.fee)}超过上限{yuan(cap)}（每学时{yuan(line.fee_standard.max_fee_per_class_hour)}）。",
-                                 "lectures", "培训费管理办法"))
+            results.append(
+                error(
+                    "money.lecture_fee",
+                    f"{line.lecturer}（{line.fee_standard.title_level}）讲课{line.class_hours}学时，讲课费"
+                    f"{yuan(line.fee)}超过上限{yuan(cap)}（每学时{yuan(line.fee_standard.max_fee_per_class_hour)}）。",
+                    "lectures",
+                    "培训费管理办法",
+                )
+            )
     for (day, half), hours in sorted(per_half_day.items()):
         if hours > MAX_HOURS_PER_HALF_DAY:
             label = "上午" if half == "am" else "下午"
-            results.append(error("money.hours_per_half_day",
-                                 f"{day.month}月{day.day}日{label}安排了{hours}学时，每半天最多4学时。",
-                                 "lectures", "培训费管理办法"))
+            results.append(
+                error(
+                    "money.hours_per_half_day",
+                    f"{day.month}月{day.day}日{label}安排了{hours}学时，每半天最多4学时。",
+                    "lectures",
+                    "培训费管理办法",
+                )
+            )
     lecture_total = sum((line.fee for line in lectures), Decimal(0))
     if lecture_total > accounts.teachers:
-        results.append(error("money.teachers_total", f"讲课费合计{yuan(lecture_total)}，超过师资费{yuan(accounts.teachers)}。",
-                             "teachers"))
+        results.append(
+            error(
+                "money.teachers_total",
+                f"讲课费合计{yuan(lecture_total)}，超过师资费{yuan(accounts.teachers)}。",
+                "teachers",
+            )
+        )
     if not is_fiscal(accounts.application):
-        results.append(warning("money.self_funded", "自筹经费项目：经费按本单位财务管理要求执行，系统只列出限额供参考。",
-                               "", "通知三（二）"))
+        results.append(
+            warning(
+                "money.self_funded",
+                "自筹经费项目：经费按本单位财务管理要求执行，系统只列出限额供参考。",
+                "",
+                "通知三（二）",
+            )
+        )
         return results
     standard = accounts.cost_standard
     if standard is None:
         results.append(error("money.no_standard", "财政资助项目须选择适用的培训费标准。", "cost_standard"))
         return results
     if standard.total_per_person_day is None:
-        results.append(error("money.standard_unknown",
-                             f"“{standard}”的综合定额尚未录入，无法核对。请省人社厅录入标准数值。", "cost_standard"))
+        results.append(
+            error(
+                "money.standard_unknown",
+                f"“{standard}”的综合定额尚未录入，无法核对。请省人社厅录入标准数值。",
+                "cost_standard",
+            )
+        )
         return results
     if accounts.trainees <= 0 or accounts.days <= 0:
         results.append(error("money.no_trainee_days", "请填写学员人数和天数（含报到返程）。", "trainees"))
@@ -96,10 +127,16 @@ def check_accounts(accounts, lectures=None):
     limit = quota_limit(standard, accounts.trainees, accounts.days)
     spent = sum((getattr(accounts, item) for item in Accounts.QUOTA_ITEMS), Decimal(0))
     if spent > limit:
-        results.append(error("money.daily_quota",
-                             f"住宿、伙食、场地、资料、交通和其他费用合计{yuan(spent)}，超过综合定额"
-                             f"{yuan(standard.total_per_person_day)}/人天×{accounts.trainees}人×{quota_days(accounts.days)}天"
-                             f"={yuan(limit)}。", "accommodation", str(standard.standard)))
+        results.append(
+            error(
+                "money.daily_quota",
+                f"住宿、伙食、场地、资料、交通和其他费用合计{yuan(spent)}，超过综合定额"
+                f"{yuan(standard.total_per_person_day)}/人天×{accounts.trainees}人×{quota_days(accounts.days)}天"
+                f"={yuan(limit)}。",
+                "accommodation",
+                str(standard.standard),
+            )
+        )
     return results
 
 
@@ -115,7 +152,8 @@ def save_accounts(application, kind, actor, *, fields, lectures):
         if programme is None or programme.state != "preparing":
             raise TransitionRefused("经费决算只能在结业材料提交前填写。")
     accounts, _ = Accounts.objects.update_or_create(
-        application=application, kind=kind,
+        application=application,
+        kind=kind,
         defaults={**fields, "updated_by": actor, "updated_at": clock.now()},
     )
     accounts.lectures.all().delete()

@@ -12,8 +12,10 @@ from ..models import PersonalDataAccess
 def may_see_whole(user, programme):
     return bool(
         user.is_authenticated
-        and (user.is_province_officer
-             or (user.is_institution_staff and programme.application.institution_id == user.institution_id))
+        and (
+            user.is_province_officer
+            or (user.is_institution_staff and programme.application.institution_id == user.institution_id)
+        )
     )
 
 
@@ -23,7 +25,10 @@ def reveal(user, programme, trainees, purpose):
         raise PermissionDenied("只有承办单位和省人社厅可以查看完整身份证号。")
     trainees = list(trainees)
     PersonalDataAccess.objects.create(
-        actor=user, programme=programme, purpose=purpose, trainee_ids=[t.pk for t in trainees],
+        actor=user,
+        programme=programme,
+        purpose=purpose,
+        trainee_ids=[t.pk for t in trainees],
         created_at=clock.now(),
     )
     return {t.pk: t.id_number for t in trainees}

@@ -25,7 +25,8 @@ from yanxiu.core.workflow import Transition, TransitionRefused, Workflow, fmt_da
 from yanxiu.notifications.service import notify
 from yanxiu.organisations.models import ProgrammeRecord
 
-from ..enums import ChangeState, EnrolmentState, ProgrammeState as S
+from ..enums import ChangeState, EnrolmentState
+from ..enums import ProgrammeState as S
 from ..models import DeliverySettings, Programme, ProgrammeChange
 
 CONTROLLED_FIELDS = {"start_date": "开班日期", "end_date": "结束日期", "venue": "办班地点"}
@@ -36,8 +37,11 @@ CONTROLLED_FIELDS = {"start_date": "开班日期", "end_date": "结束日期", "
 
 @rules.predicate
 def is_host(user, programme):
-    return bool(user.is_authenticated and user.is_institution_staff
-                and programme.application.institution_id == user.institution_id)
+    return bool(
+        user.is_authenticated
+        and user.is_institution_staff
+        and programme.application.institution_id == user.institution_id
+    )
 
 
 @rules.predicate
@@ -56,8 +60,9 @@ def require_officer(user):
 
 
 def host_staff(programme):
-    return User.objects.filter(institution_id=programme.application.institution_id, role=Role.INSTITUTION_STAFF,
-                               is_active=True)
+    return User.objects.filter(
+        institution_id=programme.application.institution_id, role=Role.INSTITUTION_STAFF, is_active=True
+    )
 
 
 def officers(programme=None):
@@ -87,13 +92,15 @@ def ensure_programmes(call=None):
     created = []
     for application in waiting:
         rule = application.call.tier_rule(application.tier)
-        created.append(Programme(
-            application=application,
-            start_date=application.start_date or application.call.completion_date,
-            end_date=application.end_date or application.start_date or application.call.completion_date,
-            venue=" ".join(p for p in (application.venue_city, application.venue_place) if p)[:200],
-            capacity=application.planned_trainees or rule.min_trainees,
-        ))
+        created.append(
+            Programme(
+                application=application,
+                start_date=application.start_date or application.call.completion_date,
+                end_date=application.end_date or application.start_date or application.call.completion_date,
+                venue=" ".join(p for p in (application.venue_city, application.venue_place) if p)[:200],
+                capacity=application.planned_trainees or rule.min_trainees,
+            )
+        )
     with transaction.atomic():
         Programme.objects.bulk_create(created, ignore_conflicts=True)
     return len(created)
@@ -127,8 +134,13 @@ def confirm_arrangements(programme, actor, *, start_date, end_date, venue, sched
     programme.save(update_fields=["schedule", "experts", "capacity", "arrangements_confirmed_at"])
     wanted = {"start_date": start_date, "end_date": end_date, "venue": venue}
     diff = {f: [str(getattr(programme, f)), str(v)] for f, v in wanted.items() if getattr(programme, f) != v}
-    record(programme, action="confirm_arrangements", label="确认开班安排", actor=actor,
-           data={"capacity": capacity, "changes_requested": diff})
+    record(
+        programme,
+        action="confirm_arrangements",
+        label="确认开班安排",
+        actor=actor,
+        data={"capacity": capacity, "changes_requested": diff},
+    )
     if not diff:
         return None
     if not (reason or "").strip():
@@ -139,8 +151,12 @@ def confirm_arrangements(programme, actor, *, start_date, end_date, venue, sched
         programme=programme, changes=diff, reason=reason.strip()[:1000], requested_by=actor, requested_at=clock.now()
     )
     summary = "；".join(f"{CONTROLLED_FIELDS[f]}：{old} → {new}" for f, (old, new) in diff.items())
-    notify(officers(), f"【研修申报】{programme}：申请变更开班安排",
-           f"{programme.institution.name}申请变更：{summary}。理由：{change.reason}", reverse("delivery:changes"))
+    notify(
+        officers(),
+        f"【研修申报】{programme}：申请变更开班安排",
+        f"{programme.institution.name}申请变更：{summary}。理由：{change.reason}",
+        reverse("delivery:changes"),
+    )
     return change
 
 
@@ -164,10 +180,20 @@ def decide_change(change, actor, *, approve, note=""):
     change.decided_by, change.decided_at, change.decision_note = actor, clock.now(), note.strip()[:500]
     change.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
     label = "批准开班安排变更" if approve else "不予批准开班安排变更"
-    record(programme, action="decide_change", label=label, actor=actor, reason=note, data={"change": change.pk,
-                                                                                             "changes": change.changes})
-    notify(host_staff(programme), f"【研修申报】{programme}：{label}", note or label,
-           reverse("delivery:programme", args=[programme.pk]))
+    record(
+        programme,
+        action="decide_change",
+        label=label,
+        actor=actor,
+        reason=note,
+        data={"change": change.pk, "changes": change.changes},
+    )
+    notify(
+        host_staff(programme),
+        f"【研修申报】{programme}：{label}",
+        note or label,
+        reverse("delivery:programme", args=[programme.pk]),
+    )
     return change
 
 
@@ -182,8 +208,12 @@ def publish_enrolment(programme, actor, *, notice, deadline, open_):
         raise TransitionRefused("报名截止日期不能晚于开班日期。")
     programme.enrolment_notice, programme.enrolment_deadline, programme.enrolment_open = notice.strip(), deadline, open_
     programme.save(update_fields=["enrolment_notice", "enrolment_deadline", "enrolment_open"])
-    record(programme, action="publish_enrolment" if open_ else "close_enrolment",
-           label="发布招生通知" if open_ else "关闭报名", actor=actor)
+    record(
+        programme,
+        action="publish_enrolment" if open_ else "close_enrolment",
+        label="发布招生通知" if open_ else "关闭报名",
+        actor=actor,
+    )
     return programme
 
 
@@ -206,8 +236,14 @@ def _closing_complete(programme, now):
 def write_record(programme, completed, note=""):
     """Upsert the institution's ProgrammeRecord for this programme's year."""
     application = programme.application
-    values = dict(institution=application.institution, year=application.call.year, title=application.title[:200],
-                  tier=application.tier, completed=completed, note=note[:300])
+    values = dict(
+        institution=application.institution,
+        year=application.call.year,
+        title=application.title[:200],
+        tier=application.tier,
+        completed=completed,
+        note=note[:300],
+    )
     if programme.record_id:
         ProgrammeRecord.objects.filter(pk=programme.record_id).update(**values)
     else:
@@ -230,19 +266,52 @@ def _decided(programme, actor, now, reason):
 PROGRAMME_WORKFLOW = Workflow(
     Programme,
     [
-        Transition("submit_closing", "提交结业材料", (S.PREPARING,), S.CLOSING_SUBMITTED,
-                   is_host, "只有承办单位经办人可以提交结业材料",
-                   guards=(_class_is_over, _closing_complete), recipients=officers,
-                   effects=lambda p, a, now, r: {"closing_submitted_at": now}),
-        Transition("return_closing", "退回结业材料", (S.CLOSING_SUBMITTED,), S.PREPARING,
-                   is_officer, "只有省人社厅经办人可以退回", reason_required=True, reason_label="退回意见",
-                   recipients=host_staff),
-        Transition("confirm_completion", "确认按计划完成", (S.CLOSING_SUBMITTED,), S.COMPLETED,
-                   is_officer, "只有省人社厅经办人可以确认完成情况", recipients=host_staff,
-                   effects=_decided, after=_record_completed),
-        Transition("mark_not_completed", "认定未按计划完成", (S.PREPARING, S.CLOSING_SUBMITTED), S.NOT_COMPLETED,
-                   is_officer, "只有省人社厅经办人可以认定完成情况", reason_required=True, reason_label="认定理由",
-                   recipients=host_staff, effects=_decided, after=_record_not_completed),
+        Transition(
+            "submit_closing",
+            "提交结业材料",
+            (S.PREPARING,),
+            S.CLOSING_SUBMITTED,
+            is_host,
+            "只有承办单位经办人可以提交结业材料",
+            guards=(_class_is_over, _closing_complete),
+            recipients=officers,
+            effects=lambda p, a, now, r: {"closing_submitted_at": now},
+        ),
+        Transition(
+            "return_closing",
+            "退回结业材料",
+            (S.CLOSING_SUBMITTED,),
+            S.PREPARING,
+            is_officer,
+            "只有省人社厅经办人可以退回",
+            reason_required=True,
+            reason_label="退回意见",
+            recipients=host_staff,
+        ),
+        Transition(
+            "confirm_completion",
+            "确认按计划完成",
+            (S.CLOSING_SUBMITTED,),
+            S.COMPLETED,
+            is_officer,
+            "只有省人社厅经办人可以确认完成情况",
+            recipients=host_staff,
+            effects=_decided,
+            after=_record_completed,
+        ),
+        Transition(
+            "mark_not_completed",
+            "认定未按计划完成",
+            (S.PREPARING, S.CLOSING_SUBMITTED),
+            S.NOT_COMPLETED,
+            is_officer,
+            "只有省人社厅经办人可以认定完成情况",
+            reason_required=True,
+            reason_label="认定理由",
+            recipients=host_staff,
+            effects=_decided,
+            after=_record_not_completed,
+        ),
     ],
     describe=lambda p: f"{p}（{p.institution.name}）",
     link=lambda p: reverse("delivery:programme", args=[p.pk]),
@@ -261,21 +330,25 @@ def flag_overdue(today=None):
     recorded as not completed (the office may still confirm completion later),
     the office and the host notified. Returns the flagged programmes."""
     today = today or clock.today()
-    candidates = (Programme.objects.filter(state=S.PREPARING, overdue_flagged_at__isnull=True,
-                                           application__call__completion_date__lt=today)
-                  .select_related("application", "application__call", "application__institution"))
+    candidates = Programme.objects.filter(
+        state=S.PREPARING, overdue_flagged_at__isnull=True, application__call__completion_date__lt=today
+    ).select_related("application", "application__call", "application__institution")
     flagged = []
     for programme in candidates:
         deadline = programme.call.completion_date
         note = f"截至{fmt_date(deadline)}未完成办班和结业（系统自动标记）"
         with transaction.atomic():
             if not Programme.objects.filter(pk=programme.pk, overdue_flagged_at__isnull=True).update(
-                    overdue_flagged_at=clock.now()):
+                overdue_flagged_at=clock.now()
+            ):
                 continue
             write_record(programme, False, note)
             record(programme, action="flag_overdue", label="逾期未完成（自动标记）", reason=note)
-            notify(list(officers()) + list(host_staff(programme)), f"【研修申报】{programme}：逾期未完成",
-                   f"“{programme}”（{programme.institution.name}）{note}。",
-                   reverse("delivery:programme", args=[programme.pk]))
+            notify(
+                list(officers()) + list(host_staff(programme)),
+                f"【研修申报】{programme}：逾期未完成",
+                f"“{programme}”（{programme.institution.name}）{note}。",
+                reverse("delivery:programme", args=[programme.pk]),
+            )
         flagged.append(programme)
     return flagged

@@ -10,7 +10,7 @@ from django.db.models import Avg, Count
 from yanxiu.core import clock
 
 from ..enums import EnrolmentState
-from ..models import SurveyResponse, Trainee  # noqa: F401  (SurveyResponse re-exported)
+from ..models import SurveyResponse, Trainee
 from .ids import normalise
 
 
@@ -19,8 +19,9 @@ class SurveyRefused(Exception):
 
 
 def find_trainee(programme, mobile, id_last4):
-    trainee = Trainee.objects.filter(programme=programme, state=EnrolmentState.APPROVED,
-                                     mobile=(mobile or "").strip()).first()
+    trainee = Trainee.objects.filter(
+        programme=programme, state=EnrolmentState.APPROVED, mobile=(mobile or "").strip()
+    ).first()
     if trainee is None or trainee.id_number[-4:] != normalise(id_last4):
         raise SurveyRefused("未找到该学员：请核对手机号和身份证号后四位（须为本班录取学员）。")
     return trainee
@@ -33,8 +34,12 @@ def answer(programme, *, mobile, id_last4, scores, comment=""):
             raise SurveyRefused("请为每一项选择1至5分。")
     try:
         with transaction.atomic():
-            return SurveyResponse.objects.create(trainee=trainee, comment=(comment or "")[:500],
-                                                 answered_at=clock.now(), **{k: scores[k] for k, _ in SurveyResponse.QUESTIONS})
+            return SurveyResponse.objects.create(
+                trainee=trainee,
+                comment=(comment or "")[:500],
+                answered_at=clock.now(),
+                **{k: scores[k] for k, _ in SurveyResponse.QUESTIONS},
+            )
     except IntegrityError:
         raise SurveyRefused("您已提交过满意度测评，感谢参与。") from None
 
@@ -60,8 +65,10 @@ def statistics(programme):
     return SurveyStats(
         responses=n,
         trainees=programme.trainees.filter(state=EnrolmentState.APPROVED).count(),
-        averages=[(label, round(aggregates[k], 2) if aggregates[k] is not None else None)
-                  for k, label in SurveyResponse.QUESTIONS],
+        averages=[
+            (label, round(aggregates[k], 2) if aggregates[k] is not None else None)
+            for k, label in SurveyResponse.QUESTIONS
+        ],
         satisfied_percent=satisfied * 100 // n if n else 0,
         comments=list(responses.exclude(comment="").values_list("comment", flat=True)[:200]),
     )

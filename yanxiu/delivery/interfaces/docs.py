@@ -67,7 +67,9 @@ def sign_in_sheets(programme, trainees, days):
         if number:
             document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         _paragraph(document, str(programme), TITLE_FONT, 16, WD_ALIGN_PARAGRAPH.CENTER)
-        _paragraph(document, f"学员签到表（{fmt_date(day)}，第{number + 1}天）", TITLE_FONT, 14, WD_ALIGN_PARAGRAPH.CENTER)
+        _paragraph(
+            document, f"学员签到表（{fmt_date(day)}，第{number + 1}天）", TITLE_FONT, 14, WD_ALIGN_PARAGRAPH.CENTER
+        )
         _paragraph(document, f"承办单位：{programme.institution.name}    地点：{programme.venue}", size=11)
         table = document.add_table(rows=1, cols=len(SIGN_IN_COLUMNS))
         table.style = "Table Grid"

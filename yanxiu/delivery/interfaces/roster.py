@@ -19,15 +19,41 @@ from ..domain.programmes import require_host
 from ..enums import PROVINCE_NAMES, Gender, Sector, TitleLevel
 from ..models import Trainee
 
-COLUMNS = ["姓名", "身份证号", "性别", "工作单位", "职务", "职称等级", "专业领域", "手机", "所在省份", "是否基层一线", "单位性质"]
-FIELDS = ["name", "id_number", "gender", "employer", "position", "title_level", "professional_field", "mobile",
-          "province", "is_grassroots", "sector"]
+COLUMNS = [
+    "姓名",
+    "身份证号",
+    "性别",
+    "工作单位",
+    "职务",
+    "职称等级",
+    "专业领域",
+    "手机",
+    "所在省份",
+    "是否基层一线",
+    "单位性质",
+]
+FIELDS = [
+    "name",
+    "id_number",
+    "gender",
+    "employer",
+    "position",
+    "title_level",
+    "professional_field",
+    "mobile",
+    "province",
+    "is_grassroots",
+    "sector",
+]
 MAX_ROWS = 2000
 MAX_BYTES = 5 * 1024 * 1024
 
 GENDER_BY_LABEL = {label: value for value, label in Gender.choices}
 TITLE_BY_LABEL = {label: value for value, label in TitleLevel.choices}
-SECTOR_BY_LABEL = {label: value for value, label in Sector.choices} | {"公有": Sector.PUBLIC, "非公有": Sector.NON_PUBLIC}
+SECTOR_BY_LABEL = {label: value for value, label in Sector.choices} | {
+    "公有": Sector.PUBLIC,
+    "非公有": Sector.NON_PUBLIC,
+}
 PROVINCE_BY_NAME = {name: code for code, name in PROVINCE_NAMES.items()}
 YES = {"是", "Y", "y", "1", "yes"}
 NO = {"否", "N", "n", "0", "no", ""}
@@ -54,14 +80,16 @@ def template():
         sheet.data_validation(1, 9, MAX_ROWS, 9, {"validate": "list", "source": ["是", "否"]})
         sheet.data_validation(1, 10, MAX_ROWS, 10, {"validate": "list", "source": [l for _, l in Sector.choices]})
         notes = workbook.add_worksheet("填写说明")
-        for i, line in enumerate([
-            "1. 第一行为表头，请勿修改列名和顺序；从第二行起每行一名学员。",
-            "2. 身份证号请以文本格式填写18位号码（末位X大写）。",
-            "3. 职称等级填写：中级、副高级、正高级或其他。",
-            "4. 所在省份填写省级行政区全称，如“福建省”；省级项目只招收福建省学员。",
-            "5. 是否基层一线填写“是”或“否”；单位性质填写“公有制单位”或“非公有制单位”。",
-            f"6. 每次最多导入{MAX_ROWS}行；有任何一行出错，整个文件都不会导入。",
-        ]):
+        for i, line in enumerate(
+            [
+                "1. 第一行为表头，请勿修改列名和顺序；从第二行起每行一名学员。",
+                "2. 身份证号请以文本格式填写18位号码（末位X大写）。",
+                "3. 职称等级填写：中级、副高级、正高级或其他。",
+                "4. 所在省份填写省级行政区全称，如“福建省”；省级项目只招收福建省学员。",
+                "5. 是否基层一线填写“是”或“否”；单位性质填写“公有制单位”或“非公有制单位”。",
+                f"6. 每次最多导入{MAX_ROWS}行；有任何一行出错，整个文件都不会导入。",
+            ]
+        ):
             notes.write(i, 0, line)
         notes.set_column(0, 0, 90)
 
@@ -125,7 +153,7 @@ def import_roster(programme, data, actor):
     try:
         rows = iter(read_rows(data))
         _, header = next(rows, (1, []))
-        header = header[:len(COLUMNS)] + [""] * (len(COLUMNS) - len(header))
+        header = header[: len(COLUMNS)] + [""] * (len(COLUMNS) - len(header))
         if header != COLUMNS:
             missing = [c for c in COLUMNS if c not in header]
             detail = f"缺少列：{'、'.join(missing)}" if missing else "列的顺序不对"
@@ -138,7 +166,7 @@ def import_roster(programme, data, actor):
             if not any(cells):
                 continue
             report.rows += 1
-            cells = (cells + [""] * len(COLUMNS))[:len(COLUMNS)]
+            cells = (cells + [""] * len(COLUMNS))[: len(COLUMNS)]
             data_row = _row_data(cells)
             messages = []
             if data_row["is_grassroots"] == "?":
@@ -164,7 +192,9 @@ def import_roster(programme, data, actor):
     if report.rows > MAX_ROWS:
         report.file_errors.append(f"共{report.rows}行，超过每次最多导入{MAX_ROWS}行的限制。请分批导入。")
     if report.rows + len(existing) > programme.capacity * 3:
-        report.file_errors.append(f"导入后名单将有{report.rows + len(existing)}人，远超招收名额{programme.capacity}人，请核对文件。")
+        report.file_errors.append(
+            f"导入后名单将有{report.rows + len(existing)}人，远超招收名额{programme.capacity}人，请核对文件。"
+        )
     if not report.ok:
         return report
     now = clock.now()
@@ -191,11 +221,25 @@ def export_roster(programme, trainees, id_numbers):
         sheet.merge_range(0, 0, 0, len(EXPORT_COLUMNS) - 1, f"{programme} 学员名册", title)
         sheet.write_row(1, 0, EXPORT_COLUMNS, head)
         for r, t in enumerate(trainees, start=2):
-            sheet.write_row(r, 0, [
-                t.name, id_numbers.get(t.pk, t.id_masked), t.get_gender_display(), t.employer, t.position,
-                t.get_title_level_display(), t.professional_field, t.mobile, t.get_province_display(),
-                "是" if t.is_grassroots else "否", t.get_sector_display(), t.get_state_display(),
-            ], cell)
+            sheet.write_row(
+                r,
+                0,
+                [
+                    t.name,
+                    id_numbers.get(t.pk, t.id_masked),
+                    t.get_gender_display(),
+                    t.employer,
+                    t.position,
+                    t.get_title_level_display(),
+                    t.professional_field,
+                    t.mobile,
+                    t.get_province_display(),
+                    "是" if t.is_grassroots else "否",
+                    t.get_sector_display(),
+                    t.get_state_display(),
+                ],
+                cell,
+            )
         sheet.set_column(0, len(EXPORT_COLUMNS) - 1, 16)
         sheet.set_column(1, 1, 22)
         sheet.set_paper(9)
@@ -219,8 +263,20 @@ def export_credit_hours(programme, certificates, id_numbers):
         period = f"{programme.start_date:%Y-%m-%d}至{programme.end_date:%Y-%m-%d}"
         for r, c in enumerate(certificates, start=1):
             t = c.trainee
-            sheet.write_row(r, 0, [str(r), t.name, id_numbers.get(t.pk, t.id_masked), t.employer, str(programme),
-                                   programme.institution.name, period], cell)
+            sheet.write_row(
+                r,
+                0,
+                [
+                    str(r),
+                    t.name,
+                    id_numbers.get(t.pk, t.id_masked),
+                    t.employer,
+                    str(programme),
+                    programme.institution.name,
+                    period,
+                ],
+                cell,
+            )
             sheet.write_number(r, 7, float(c.credit_hours), number)
             sheet.write_string(r, 8, c.serial, cell)
         sheet.set_column(0, len(CREDIT_COLUMNS) - 1, 18)

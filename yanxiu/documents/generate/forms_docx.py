@@ -80,7 +80,11 @@ def _fill_funding(tc, form, ids):
     tc.append(_tick_paragraph("funding.fiscal", fiscal, fiscal.label, rpr, ppr, ids))
     tc.append(paragraph([], ppr))
     source = text_control(_tag("funding.source"), _alias("funding.source"), self_funded.text, rpr, ids)
-    tc.append(_tick_paragraph("funding.self_funded", self_funded, f"{self_funded.label}（自筹经费来源：", rpr, ppr, ids, [source]))
+    tc.append(
+        _tick_paragraph(
+            "funding.self_funded", self_funded, f"{self_funded.label}（自筹经费来源：", rpr, ppr, ids, [source]
+        )
+    )
     tc.append(paragraph(text_runs("）", rpr), ppr))
 
 

@@ -9,7 +9,7 @@ import copy
 import io
 import re
 import zipfile
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from lxml import etree
@@ -212,7 +212,7 @@ def _patch_styles(xml):
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-@lru_cache(maxsize=None)
+@cache
 def skeleton(form_key):
     """(other parts of the blank package, parsed document.xml) for a form."""
     parts = {}
@@ -289,7 +289,7 @@ def _xml_bytes(root):
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-@lru_cache(maxsize=None)
+@cache
 def custom_xml_slot(form_key, item_id, schema_uri):
     """(name of a new custom XML item, the other parts it needs) for a form.
 
@@ -310,12 +310,20 @@ def custom_xml_slot(form_key, item_id, schema_uri):
     etree.SubElement(refs, f"{{{DATASTORE}}}schemaRef").set(f"{{{DATASTORE}}}uri", schema_uri)
 
     item_rels = etree.Element(f"{{{PACKAGE_RELS}}}Relationships", nsmap={None: PACKAGE_RELS})
-    etree.SubElement(item_rels, f"{{{PACKAGE_RELS}}}Relationship", Id="rId1", Type=REL_CUSTOM_XML_PROPS, Target=f"itemProps{number}.xml")
+    etree.SubElement(
+        item_rels,
+        f"{{{PACKAGE_RELS}}}Relationship",
+        Id="rId1",
+        Type=REL_CUSTOM_XML_PROPS,
+        Target=f"itemProps{number}.xml",
+    )
 
     document_rels = etree.fromstring(parts["word/_rels/document.xml.rels"])
     taken = {rel.get("Id") for rel in document_rels}
     rel_id = next(f"rIdYx{n}" for n in range(1, 1000) if f"rIdYx{n}" not in taken)
-    etree.SubElement(document_rels, f"{{{PACKAGE_RELS}}}Relationship", Id=rel_id, Type=REL_CUSTOM_XML, Target=f"../{item}")
+    etree.SubElement(
+        document_rels, f"{{{PACKAGE_RELS}}}Relationship", Id=rel_id, Type=REL_CUSTOM_XML, Target=f"../{item}"
+    )
 
     types = etree.fromstring(parts["[Content_Types].xml"])
     etree.SubElement(types, f"{{{CONTENT_TYPES}}}Override", PartName=f"/{props}", ContentType=CUSTOM_XML_PROPS_TYPE)
@@ -335,7 +343,9 @@ def package(form_key, document, overrides=None):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         archive.writestr("[Content_Types].xml", parts["[Content_Types].xml"])
-        archive.writestr("word/document.xml", etree.tostring(document, xml_declaration=True, encoding="UTF-8", standalone=True))
+        archive.writestr(
+            "word/document.xml", etree.tostring(document, xml_declaration=True, encoding="UTF-8", standalone=True)
+        )
         for name, data in parts.items():
             if name != "[Content_Types].xml":
                 archive.writestr(name, data)

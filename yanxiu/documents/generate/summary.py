@@ -92,7 +92,9 @@ def render_summary_docx(sheet_data):
             rpr = first_rpr(tc)
             for p in tc.findall(w("p")):
                 tc.remove(p)
-            control = text_control(f"{layout.TAG_PREFIX}row.{item.seq}.{key}", layout.FIELD_LABELS.get(key, key), str(value), rpr, ids)
+            control = text_control(
+                f"{layout.TAG_PREFIX}row.{item.seq}.{key}", layout.FIELD_LABELS.get(key, key), str(value), rpr, ids
+            )
             tc.append(paragraph([control]))
         table.append(tr)
     footer = paragraphs[2]

@@ -186,7 +186,9 @@ def _validated(fields, parsed):
             clean[name] = model_field.clean(value, None) if value not in (None, "") else value
         except ValidationError as invalid:
             label = model_field.verbose_name
-            parsed.problem(f"import.invalid.{name}", f"“{label}”的内容“{value}”未导入：{'；'.join(invalid.messages)}", "error")
+            parsed.problem(
+                f"import.invalid.{name}", f"“{label}”的内容“{value}”未导入：{'；'.join(invalid.messages)}", "error"
+            )
             clean[name] = None if model_field.null else ""
     return clean
 
@@ -195,10 +197,23 @@ def _fields_read(parsed):
     record = parsed.record
     read = []
     for key, label in (
-        ("title", "项目名称"), ("start", "办班时间"), ("venue", "办班地点"), ("domain", FIELD_LABELS["domain"]),
-        ("department", "行业主管部门"), ("funding", "申报项目类别"), ("scope", "选题范围"), ("purpose", "研修目的和作用"),
-        ("content", "研修内容和方式"), ("lecturers", "授课专家情况"), ("trainees", "研修对象"), ("host", "承办单位名称"),
-        ("contact", "联系人"), ("office_phone", "办公电话"), ("mobile", "手机"), ("fax", "传真"), ("address", "地址"),
+        ("title", "项目名称"),
+        ("start", "办班时间"),
+        ("venue", "办班地点"),
+        ("domain", FIELD_LABELS["domain"]),
+        ("department", "行业主管部门"),
+        ("funding", "申报项目类别"),
+        ("scope", "选题范围"),
+        ("purpose", "研修目的和作用"),
+        ("content", "研修内容和方式"),
+        ("lecturers", "授课专家情况"),
+        ("trainees", "研修对象"),
+        ("host", "承办单位名称"),
+        ("contact", "联系人"),
+        ("office_phone", "办公电话"),
+        ("mobile", "手机"),
+        ("fax", "传真"),
+        ("address", "地址"),
         ("base", "是否继续教育基地"),
     ):
         if record.get(key):
@@ -248,13 +263,18 @@ def _import_application(result, parsed, source, actor, dry_run):
         with transaction.atomic():
             application = editing.create_application(call=call, tier=rec["tier"], institution=institution, actor=actor)
             editing.save_draft(
-                application, fields=fields, claims=claims,
+                application,
+                fields=fields,
+                claims=claims,
                 sessions=parsed.schedule.rows if parsed.schedule else [],
                 lecturers=parsed.lecturer_rows.rows if parsed.lecturer_rows else [],
-                actor=actor, expected_version=application.version,
+                actor=actor,
+                expected_version=application.version,
             )
             audit(application, action="import", label="从Word申报表导入", actor=actor, reason=source.name[:300])
-            application = Application.objects.select_related("call", "institution", "domain", "competent_department").get(pk=application.pk)
+            application = Application.objects.select_related(
+                "call", "institution", "domain", "competent_department"
+            ).get(pk=application.pk)
             exported = application_json(application)
             exported["submitted"] = iso(parsed.submitted)  # the form's 申报时间 (a draft is not submitted)
             checks = run_checks(application)
@@ -299,8 +319,13 @@ def _import_summary(result, parsed, source, actor, dry_run):
     try:
         with transaction.atomic():
             sheet = SummarySheet.objects.create(
-                call=call, authority=authority, authority_name=rec["authority"], filled_on=rec["date"],
-                source_name=source.name[:300], rows=result.application["rows"], imported_by=actor,
+                call=call,
+                authority=authority,
+                authority_name=rec["authority"],
+                filled_on=rec["date"],
+                source_name=source.name[:300],
+                rows=result.application["rows"],
+                imported_by=actor,
             )
             sheet.applications.set([pk for pk in matches if pk])
             if dry_run:

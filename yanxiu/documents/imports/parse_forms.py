@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass, field
 
 from yanxiu.calls.enums import RecruitmentScope, TopicAreaCode
-
 from yanxiu.core.validators import normalise_spaces
 
 from .. import embedded, layout
@@ -48,7 +47,14 @@ LABELS = {
     "省直主管单位或设区市人社部门审核意见": "opinion",
 }
 SECTIONS = {"申报单位信息": "applicant", "承办单位信息": "host"}
-SECTION_FIELDS = {"单位名称": "name", "联系人": "contact", "办公电话": "office_phone", "手机": "mobile", "传真": "fax", "地址": "address"}
+SECTION_FIELDS = {
+    "单位名称": "name",
+    "联系人": "contact",
+    "办公电话": "office_phone",
+    "手机": "mobile",
+    "传真": "fax",
+    "地址": "address",
+}
 
 TOPIC_LABELS = [(code, label) for code, label in TopicAreaCode.choices]
 SCOPE_LABELS = {label: code for code, label in RecruitmentScope.choices}
@@ -95,7 +101,7 @@ class Restored:
 
 
 def recognise(doc):
-    """"att1", "att2", "att3" or None."""
+    """ "att1", "att2", "att3" or None."""
     for table in doc.tables:
         if table and {"序号", "研修选题", "承办单位"} <= {label_key(c.text) for c in table[0]}:
             return "att3"
@@ -104,7 +110,9 @@ def recognise(doc):
     if "汇总表" in heading and "序号" in labels:
         return "att3"
     national = sum(label in labels for label in ("申报项目类别", "选题所属行业领域", "研修对象", "申报单位信息"))
-    provincial = sum(label in labels for label in ("省直主管单位或设区市人社部门审核意见", "培训对象", "选题所属专业技术领域"))
+    provincial = sum(
+        label in labels for label in ("省直主管单位或设区市人社部门审核意见", "培训对象", "选题所属专业技术领域")
+    )
     if "省级高级研修项目申报表" in heading:
         provincial += 2
     elif "高级研修项目申报表" in heading:
@@ -376,10 +384,28 @@ def opinion_text(text):
 
 ROW_PARTS = (
     # record key, label, summary attribute, rows attribute, clean, printed text, Parsed attribute, code, what
-    ("content", "研修内容和方式", "content_summary", "sessions", embedded.clean_sessions, embedded.printed_schedule,
-     "schedule", "import.schedule_edited", "逐条日程安排"),
-    ("lecturers", "授课专家情况", "lecturer_summary", "lecturers", embedded.clean_lecturers, embedded.printed_lecturers,
-     "lecturer_rows", "import.lecturers_edited", "授课专家名单"),
+    (
+        "content",
+        "研修内容和方式",
+        "content_summary",
+        "sessions",
+        embedded.clean_sessions,
+        embedded.printed_schedule,
+        "schedule",
+        "import.schedule_edited",
+        "逐条日程安排",
+    ),
+    (
+        "lecturers",
+        "授课专家情况",
+        "lecturer_summary",
+        "lecturers",
+        embedded.clean_lecturers,
+        embedded.printed_lecturers,
+        "lecturer_rows",
+        "import.lecturers_edited",
+        "授课专家名单",
+    ),
 )
 
 
@@ -470,7 +496,11 @@ def parse_application_form(doc, form, default_year=None):
             record["start"], record["end"] = start, end
         except DateUnreadable as exc:
             parsed.problem("import.period", str(exc), "error")
-    record["days"] = (record["end"] - record["start"]).days + 1 if record["start"] and record["end"] and record["end"] >= record["start"] else None
+    record["days"] = (
+        (record["end"] - record["start"]).days + 1
+        if record["start"] and record["end"] and record["end"] >= record["start"]
+        else None
+    )
     record["venue"] = text("venue")
     record["domain"] = text("domain")
     record["department"] = text("department")
@@ -500,7 +530,9 @@ def parse_application_form(doc, form, default_year=None):
         parsed.submitted = read_submitted(doc)
 
     if form == "att1" and any(compact(raw.get(f"applicant.{n}", "")) for n in SECTION_FIELDS.values()):
-        parsed.problem("import.applicant_rows", "附件1的“申报单位信息”由省人社厅填写，承办单位无需填写；已忽略其中内容。")
+        parsed.problem(
+            "import.applicant_rows", "附件1的“申报单位信息”由省人社厅填写，承办单位无需填写；已忽略其中内容。"
+        )
     everything = "\n".join(doc.paragraphs) + "\n" + "\n".join(c.text for t in doc.tables for r in t for c in r)
     match = USCC_RE.search(everything)
     if doc.identifier.startswith("uscc:"):
@@ -516,8 +548,17 @@ def parse_application_form(doc, form, default_year=None):
 # --- 附件3 ----------------------------------------------------------------------------------
 
 
-SUMMARY_HEADERS = {"序号": "seq", "研修选题": "title", "承办单位": "host", "联系人": "contact", "联系电话": "phone", "所属专业技术领域": "domain"}
-SIGNATURE_RE = re.compile(r"主管部门或申报单位\s*[（(]\s*盖章\s*[）)]\s*[:：]?(?P<name>.*?)(?:填表日期\s*[:：]?(?P<date>.*))?$", re.S)
+SUMMARY_HEADERS = {
+    "序号": "seq",
+    "研修选题": "title",
+    "承办单位": "host",
+    "联系人": "contact",
+    "联系电话": "phone",
+    "所属专业技术领域": "domain",
+}
+SIGNATURE_RE = re.compile(
+    r"主管部门或申报单位\s*[（(]\s*盖章\s*[）)]\s*[:：]?(?P<name>.*?)(?:填表日期\s*[:：]?(?P<date>.*))?$", re.S
+)
 
 
 def parse_summary(doc):

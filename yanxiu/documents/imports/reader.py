@@ -8,7 +8,7 @@ of every `yx:` content control by tag.
 
 from dataclasses import dataclass, field
 
-from ..generate.ooxml import W, W14, w, w14
+from ..generate.ooxml import W14, W, w, w14
 from ..layout import TAG_PREFIX
 from .ticks import is_symbol_font, symbol_char
 
@@ -173,4 +173,4 @@ def read_document(opened):
     return result
 
 
-__all__ = ["Cell", "DocxText", "read_document", "W", "W14"]
+__all__ = ["W14", "Cell", "DocxText", "W", "read_document"]

@@ -52,7 +52,9 @@ def sniff(data: bytes):
     if head == OLE_MAGIC:
         if "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data:
             raise Refused("import.encrypted", "文件有密码保护（已加密），无法读取。请取消密码后重新提交。")
-        raise Refused("import.legacy_doc", "这是旧版 Word 97-2003 文件（.doc），请在 Word 或 WPS 中另存为 .docx 后再导入。")
+        raise Refused(
+            "import.legacy_doc", "这是旧版 Word 97-2003 文件（.doc），请在 Word 或 WPS 中另存为 .docx 后再导入。"
+        )
     if head[:4] != ZIP_MAGIC:
         raise Refused("import.not_docx", "文件不是有效的 Word（.docx）文档：可能已损坏，或只是改了扩展名。")
 
@@ -74,7 +76,9 @@ def open_zip(data: bytes, *, what="Word 文档"):
         if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise Refused("import.zip_bomb", f"{what}的压缩比异常（疑似“压缩炸弹”），已拒绝。")
     if total > max_unpacked_bytes():
-        raise Refused("import.zip_bomb", f"{what}解压后过大（超过 {_mb(max_unpacked_bytes())}），疑似“压缩炸弹”，已拒绝。")
+        raise Refused(
+            "import.zip_bomb", f"{what}解压后过大（超过 {_mb(max_unpacked_bytes())}），疑似“压缩炸弹”，已拒绝。"
+        )
     return archive
 
 

@@ -79,7 +79,11 @@ def expand_paths(paths):
         path = Path(raw)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in FORM_SUFFIXES + (".zip", ".eml") and not child.name.startswith("~$"):
+                if (
+                    child.is_file()
+                    and child.suffix.lower() in FORM_SUFFIXES + (".zip", ".eml")
+                    and not child.name.startswith("~$")
+                ):
                     yield from _expand_file(child)
         elif path.is_file():
             yield from _expand_file(path)

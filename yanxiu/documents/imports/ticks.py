@@ -11,7 +11,18 @@ MARKS = TICKED | EMPTY
 # Private-use code points Word uses for symbol fonts (w:sym w:char="F0FE" or
 # a run in the font with the shifted character).
 SYMBOL_FONTS = {
-    "wingdings": {0xFE: "☑", 0xFD: "☒", 0xFC: "✓", 0xFB: "✗", 0xA8: "□", 0x6F: "□", 0x71: "□", 0x6E: "■", 0x6C: "●", 0x78: "☒"},
+    "wingdings": {
+        0xFE: "☑",
+        0xFD: "☒",
+        0xFC: "✓",
+        0xFB: "✗",
+        0xA8: "□",
+        0x6F: "□",
+        0x71: "□",
+        0x6E: "■",
+        0x6C: "●",
+        0x78: "☒",
+    },
     "wingdings 2": {0x52: "☑", 0x53: "☒", 0x54: "☒", 0x50: "✓", 0xA3: "□", 0x2A: "□", 0x51: "☒", 0x4F: "✗"},
     "symbol": {0xD6: "√", 0xB4: "×"},
 }

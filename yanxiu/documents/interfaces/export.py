@@ -16,10 +16,33 @@ FUNDING_VALUES = {code: value for value, code in FUNDING_CODES.items()}
 
 # The keys a form carries: a generated form, imported, gives these back.
 FORM_KEYS = (
-    "form", "tier", "title", "start", "end", "days", "venue", "domain", "department", "funding",
-    "funding_source", "scope", "scope_text", "purpose", "content", "lecturers", "trainees",
-    "planned_trainees", "recruitment_scope", "host", "contact", "office_phone", "mobile", "fax",
-    "address", "base", "base_batch",
+    "form",
+    "tier",
+    "title",
+    "start",
+    "end",
+    "days",
+    "venue",
+    "domain",
+    "department",
+    "funding",
+    "funding_source",
+    "scope",
+    "scope_text",
+    "purpose",
+    "content",
+    "lecturers",
+    "trainees",
+    "planned_trainees",
+    "recruitment_scope",
+    "host",
+    "contact",
+    "office_phone",
+    "mobile",
+    "fax",
+    "address",
+    "base",
+    "base_batch",
 )
 
 

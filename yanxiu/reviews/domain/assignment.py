@@ -13,8 +13,8 @@ The most constrained applications (fewest eligible experts) are served first.
 """
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from django.db import transaction
 from django.urls import reverse
@@ -74,8 +74,9 @@ def conflicts(profile, application, declared=frozenset()):
 def declared_pairs(application_ids):
     """(application id, expert id) of every declared conflict, in any round."""
     return frozenset(
-        Assignment.objects.filter(application_id__in=application_ids, state=AssignmentState.CONFLICT)
-        .values_list("application_id", "expert_id")
+        Assignment.objects.filter(application_id__in=application_ids, state=AssignmentState.CONFLICT).values_list(
+            "application_id", "expert_id"
+        )
     )
 
 
@@ -124,8 +125,10 @@ def why_not_assign(review_round, application, expert, now=None):
         round=review_round, application=application, state__in=ACTIVE_ASSIGNMENT_STATES
     ).count()
     if active >= review_round.reviews_per_application:
-        return (f"该申报已有{active}位评审专家，达到本轮每项申报的评审人数；"
-                "如需增加，请先修改本轮的“每项申报评审专家人数”。")
+        return (
+            f"该申报已有{active}位评审专家，达到本轮每项申报的评审人数；"
+            "如需增加，请先修改本轮的“每项申报评审专家人数”。"
+        )
     return None
 
 
@@ -157,11 +160,21 @@ def assign(review_round, application, expert, *, actor):
         if refusal:
             raise ReviewRefused(refusal)
         assignment = Assignment.objects.create(
-            round=review_round, application=application, expert=expert,
-            assigned_by=actor, assigned_at=clock.now(), is_automatic=False,
+            round=review_round,
+            application=application,
+            expert=expert,
+            assigned_by=actor,
+            assigned_at=clock.now(),
+            is_automatic=False,
         )
-        record(assignment, action="assign", label="分配评审任务", actor=actor, to_state=assignment.state,
-               data={"round": review_round.pk, "application": application.pk, "expert": expert.pk})
+        record(
+            assignment,
+            action="assign",
+            label="分配评审任务",
+            actor=actor,
+            to_state=assignment.state,
+            data={"round": review_round.pk, "application": application.pk, "expert": expert.pk},
+        )
         log_on_applications({application.pk: 1}, "review_assigned", review_round)
         _notify_new_tasks(review_round, {expert.pk: 1})
     return assignment
@@ -222,7 +235,9 @@ def auto_assign(review_round, *, actor):
             raise ReviewRefused(refusal)
         applications = list(applications_in_round(review_round).select_related("institution").order_by("pk"))
         profiles = list(available_experts())
-        existing = list(Assignment.objects.filter(round=review_round).values_list("application_id", "expert_id", "state"))
+        existing = list(
+            Assignment.objects.filter(round=review_round).values_list("application_id", "expert_id", "state")
+        )
         taken = {(app_id, expert_id) for app_id, expert_id, _ in existing}
         load = Counter(expert_id for _, expert_id, state in existing if state in ACTIVE_ASSIGNMENT_STATES)
         active = Counter(app_id for app_id, _, state in existing if state in ACTIVE_ASSIGNMENT_STATES)
@@ -244,20 +259,32 @@ def auto_assign(review_round, *, actor):
                 key=lambda p: (load[p.user_id], application.domain_id not in domains[p.user_id], p.user_id),
             )
             for profile in candidates[:need]:
-                result.created.append(Assignment(
-                    round=review_round, application=application, expert_id=profile.user_id,
-                    assigned_by=actor, assigned_at=now, is_automatic=True,
-                ))
+                result.created.append(
+                    Assignment(
+                        round=review_round,
+                        application=application,
+                        expert_id=profile.user_id,
+                        assigned_by=actor,
+                        assigned_at=now,
+                        is_automatic=True,
+                    )
+                )
                 load[profile.user_id] += 1
                 new_counts[profile.user_id] += 1
             if len(candidates) < need:
                 result.shortfalls.append((application, need - len(candidates)))
         Assignment.objects.bulk_create(result.created)
         log_on_applications(Counter(a.application_id for a in result.created), "review_assigned", review_round)
-        record(review_round, action="auto_assign", label="自动分配评审任务", actor=actor, data={
-            "created": [[a.application_id, a.expert_id] for a in result.created],
-            "shortfalls": [[a.pk, missing] for a, missing in result.shortfalls],
-        })
+        record(
+            review_round,
+            action="auto_assign",
+            label="自动分配评审任务",
+            actor=actor,
+            data={
+                "created": [[a.application_id, a.expert_id] for a in result.created],
+                "shortfalls": [[a.pk, missing] for a, missing in result.shortfalls],
+            },
+        )
         if new_counts:
             _notify_new_tasks(review_round, new_counts)
     return result

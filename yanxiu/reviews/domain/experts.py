@@ -41,8 +41,13 @@ def create_expert(*, actor, username, display_name, email="", phone="", domains=
             raise ReviewRefused("；".join(invalid.messages)) from None
         profile.save()
         profile.domains.set(domains)
-        record(profile, action="create_expert", label="添加评审专家", actor=actor,
-               data={"username": username, "affiliation": profile.affiliation})
+        record(
+            profile,
+            action="create_expert",
+            label="添加评审专家",
+            actor=actor,
+            data={"username": username, "affiliation": profile.affiliation},
+        )
     return user, password
 
 
@@ -52,8 +57,12 @@ def update_expert(profile, *, actor, display_name, email="", phone="", is_active
         raise ReviewRefused("只有省人社厅经办人可以修改评审专家信息。")
     user = profile.user
     with transaction.atomic():
-        before = {"affiliation": profile.affiliation, "institution": profile.institution_id,
-                  "authority": profile.authority_id, "is_active": user.is_active}
+        before = {
+            "affiliation": profile.affiliation,
+            "institution": profile.institution_id,
+            "authority": profile.authority_id,
+            "is_active": user.is_active,
+        }
         user.display_name, user.email, user.phone, user.is_active = display_name, email, phone, is_active
         for name, value in profile_fields.items():
             if name in PROFILE_FIELDS:
@@ -66,9 +75,19 @@ def update_expert(profile, *, actor, display_name, email="", phone="", is_active
         user.save(update_fields=["display_name", "email", "phone", "is_active"])
         profile.save()
         profile.domains.set(domains)
-        record(profile, action="update_expert", label="修改评审专家信息", actor=actor, data={
-            "before": before,
-            "after": {"affiliation": profile.affiliation, "institution": profile.institution_id,
-                      "authority": profile.authority_id, "is_active": user.is_active},
-        })
+        record(
+            profile,
+            action="update_expert",
+            label="修改评审专家信息",
+            actor=actor,
+            data={
+                "before": before,
+                "after": {
+                    "affiliation": profile.affiliation,
+                    "institution": profile.institution_id,
+                    "authority": profile.authority_id,
+                    "is_active": user.is_active,
+                },
+            },
+        )
     return profile

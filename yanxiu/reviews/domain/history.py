@@ -24,8 +24,14 @@ def log_on_applications(counts, action, review_round):
     content_type = ContentType.objects.get_for_model(Application)
     now = clock.now()
     AuditEntry.objects.bulk_create(
-        AuditEntry(content_type=content_type, object_id=application_id, action=action, action_label=STEPS[action],
-                   reason=f"{review_round.name}：{count}位专家" if count > 1 else review_round.name,
-                   data={"round": review_round.pk, "count": count}, created_at=now)
+        AuditEntry(
+            content_type=content_type,
+            object_id=application_id,
+            action=action,
+            action_label=STEPS[action],
+            reason=f"{review_round.name}：{count}位专家" if count > 1 else review_round.name,
+            data={"round": review_round.pk, "count": count},
+            created_at=now,
+        )
         for application_id, count in counts.items()
     )

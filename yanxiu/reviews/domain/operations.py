@@ -22,8 +22,8 @@ from ..enums import AssignmentState, Recommendation
 from ..models import Assignment, Review, Score
 from . import scoring
 from .assignment import fmt_deadline
-from .history import log_on_applications
 from .errors import ReviewRefused
+from .history import log_on_applications
 
 COMMENT_MAX = 2000
 REASON_MAX = 500
@@ -100,15 +100,17 @@ def submit_review(assignment, actor, *, scores, comment, recommendation):
         raise ReviewRefused("请选择推荐意见（推荐 / 可考虑 / 不推荐）。")
     now = clock.now()
     with transaction.atomic():
-        current = Assignment.objects.select_for_update(of=("self",)).select_related("round", "application", "expert").get(pk=assignment.pk)
+        current = (
+            Assignment.objects.select_for_update(of=("self",))
+            .select_related("round", "application", "expert")
+            .get(pk=assignment.pk)
+        )
         refusal = why_not_review(current, actor, now)
         if refusal:
             raise ReviewRefused(refusal)
         criteria = list(current.round.criteria.all())
         values = clean_scores(criteria, scores)
-        total = scoring.review_total(
-            values, [scoring.Weighting(c.pk, c.weight, c.max_score) for c in criteria]
-        )
+        total = scoring.review_total(values, [scoring.Weighting(c.pk, c.weight, c.max_score) for c in criteria])
         review = Review.objects.filter(assignment=current).first()
         revising = review is not None
         if revising:
@@ -116,17 +118,25 @@ def submit_review(assignment, actor, *, scores, comment, recommendation):
             review.save(update_fields=["comment", "recommendation", "revised_at"])
             review.scores.all().delete()
         else:
-            review = Review.objects.create(assignment=current, comment=comment, recommendation=recommendation, submitted_at=now)
+            review = Review.objects.create(
+                assignment=current, comment=comment, recommendation=recommendation, submitted_at=now
+            )
         Score.objects.bulk_create(Score(review=review, criterion=c, value=values[c.pk]) for c in criteria)
         previous = current.state
         Assignment.objects.filter(pk=current.pk).update(state=AssignmentState.SUBMITTED)
         assignment.state = AssignmentState.SUBMITTED
         record(
-            current, action="revise_review" if revising else "submit_review",
-            label="修改评审意见" if revising else "提交评审意见", actor=actor,
-            from_state=previous, to_state=AssignmentState.SUBMITTED,
-            data={"total": str(total), "recommendation": recommendation,
-                  "scores": {c.name: str(values[c.pk]) for c in criteria}},
+            current,
+            action="revise_review" if revising else "submit_review",
+            label="修改评审意见" if revising else "提交评审意见",
+            actor=actor,
+            from_state=previous,
+            to_state=AssignmentState.SUBMITTED,
+            data={
+                "total": str(total),
+                "recommendation": recommendation,
+                "scores": {c.name: str(values[c.pk]) for c in criteria},
+            },
         )
         if not revising:
             log_on_applications({current.application_id: 1}, "review_submitted", current.round)
@@ -144,7 +154,11 @@ def declare_conflict(assignment, actor, *, reason):
     reason = _plain(reason, "回避理由", REASON_MAX)
     now = clock.now()
     with transaction.atomic():
-        current = Assignment.objects.select_for_update(of=("self",)).select_related("round", "application", "expert").get(pk=assignment.pk)
+        current = (
+            Assignment.objects.select_for_update(of=("self",))
+            .select_related("round", "application", "expert")
+            .get(pk=assignment.pk)
+        )
         refusal = why_not_declare_conflict(current, actor, now)
         if refusal:
             raise ReviewRefused(refusal)
@@ -152,9 +166,20 @@ def declare_conflict(assignment, actor, *, reason):
         Assignment.objects.filter(pk=current.pk).update(
             state=AssignmentState.CONFLICT, conflict_reason=reason, conflict_declared_at=now
         )
-        assignment.state, assignment.conflict_reason, assignment.conflict_declared_at = AssignmentState.CONFLICT, reason, now
-        record(current, action="declare_conflict", label="申明回避", actor=actor,
-               from_state=previous, to_state=AssignmentState.CONFLICT, reason=reason)
+        assignment.state, assignment.conflict_reason, assignment.conflict_declared_at = (
+            AssignmentState.CONFLICT,
+            reason,
+            now,
+        )
+        record(
+            current,
+            action="declare_conflict",
+            label="申明回避",
+            actor=actor,
+            from_state=previous,
+            to_state=AssignmentState.CONFLICT,
+            reason=reason,
+        )
         log_on_applications({current.application_id: 1}, "review_conflict", current.round)
         notify(
             _province_officers(),

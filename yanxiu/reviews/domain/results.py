@@ -114,12 +114,20 @@ def round_ranking(review_round):
     by_tier = {tier: [] for tier in review_round.tiers}
     for application_id, tier in tiers.items():
         totals = [scoring.exact_total(review, weighting) for review in scores.get(application_id, {}).values()]
-        standing = Standing(application_id, tier, scoring.summarise(totals, review_round.disagreement_threshold), None,
-                            len(totals), review_round.reviews_per_application)
+        standing = Standing(
+            application_id,
+            tier,
+            scoring.summarise(totals, review_round.disagreement_threshold),
+            None,
+            len(totals),
+            review_round.reviews_per_application,
+        )
         if tier in by_tier:
             by_tier[tier].append(standing)
     for tier, items in by_tier.items():
-        scored = sorted((i for i in items if i.submitted), key=lambda i: (i.summary.sort_key, -i.application_id), reverse=True)
+        scored = sorted(
+            (i for i in items if i.submitted), key=lambda i: (i.summary.sort_key, -i.application_id), reverse=True
+        )
         unscored = sorted((i for i in items if not i.submitted), key=lambda i: i.application_id)
         for standing, rank in zip(scored, scoring.competition_ranks([i.summary.sort_key for i in scored])):
             standing.rank = rank
@@ -136,16 +144,13 @@ def round_results(review_round, only=None, ranking=None):
     selected = _round_application_ids(review_round)
     if only is not None:
         selected = selected.filter(pk__in=list(only))
-    applications = list(
-        selected.select_related("institution", "institution__authority", "domain").order_by("pk")
-    )
+    applications = list(selected.select_related("institution", "institution__authority", "domain").order_by("pk"))
     results = {a.pk: ApplicationResult(a, review_round.reviews_per_application) for a in applications}
     assignments = Assignment.objects.filter(round=review_round)
     if only is not None:
         assignments = assignments.filter(application__in=[a.pk for a in applications])
     assignments = (
-        assignments
-        .select_related("expert", "expert__expert_profile", "review")
+        assignments.select_related("expert", "expert__expert_profile", "review")
         .prefetch_related("review__scores")
         .order_by("pk")
     )
@@ -164,11 +169,15 @@ def round_results(review_round, only=None, ranking=None):
 
     by_tier = {tier: [] for tier in review_round.tiers}
     for result in results.values():
-        result.summary = scoring.summarise([line.exact_total for line in result.lines], review_round.disagreement_threshold)
+        result.summary = scoring.summarise(
+            [line.exact_total for line in result.lines], review_round.disagreement_threshold
+        )
         if result.application.tier in by_tier:
             by_tier[result.application.tier].append(result)
     for tier, items in by_tier.items():
-        scored = sorted((r for r in items if r.lines), key=lambda r: (r.summary.sort_key, -r.application.pk), reverse=True)
+        scored = sorted(
+            (r for r in items if r.lines), key=lambda r: (r.summary.sort_key, -r.application.pk), reverse=True
+        )
         unscored = [r for r in items if not r.lines]
         for result, rank in zip(scored, scoring.competition_ranks([r.summary.sort_key for r in scored])):
             result.rank = rank

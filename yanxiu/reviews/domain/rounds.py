@@ -9,7 +9,7 @@ from yanxiu.core import clock
 
 from .. import rules as perms
 from ..enums import DEFAULT_CRITERIA
-from ..models import Criterion, ReviewRound, Review
+from ..models import Criterion, Review, ReviewRound
 from .errors import ReviewRefused
 
 ROUND_FIELDS = ("name", "scope", "deadline", "reviews_per_application", "anonymous", "disagreement_threshold")
@@ -22,7 +22,9 @@ def _require_officer(actor):
 
 def default_criteria(review_round):
     return [
-        Criterion(round=review_round, name=name, weight=weight, max_score=max_score, description=description, sort_order=i)
+        Criterion(
+            round=review_round, name=name, weight=weight, max_score=max_score, description=description, sort_order=i
+        )
         for i, (name, weight, max_score, description) in enumerate(DEFAULT_CRITERIA, start=1)
     ]
 
@@ -38,8 +40,13 @@ def create_round(*, call, actor, **fields):
         review_round.full_clean()
         review_round.save()
         Criterion.objects.bulk_create(default_criteria(review_round))
-        record(review_round, action="create_round", label="创建评审轮次", actor=actor,
-               data={"call": call.year, "scope": review_round.scope, "deadline": review_round.deadline.isoformat()})
+        record(
+            review_round,
+            action="create_round",
+            label="创建评审轮次",
+            actor=actor,
+            data={"call": call.year, "scope": review_round.scope, "deadline": review_round.deadline.isoformat()},
+        )
     return review_round
 
 
@@ -59,8 +66,13 @@ def update_round(review_round, *, actor, **fields):
             setattr(review_round, name, value)
         review_round.full_clean()
         review_round.save()
-        record(review_round, action="update_round", label="修改评审轮次", actor=actor,
-               data={"before": before, "after": {name: str(value) for name, value in changes.items()}})
+        record(
+            review_round,
+            action="update_round",
+            label="修改评审轮次",
+            actor=actor,
+            data={"before": before, "after": {name: str(value) for name, value in changes.items()}},
+        )
     return review_round
 
 
@@ -99,13 +111,24 @@ def set_criteria(review_round, rows, *, actor):
         before = [[c.name, c.weight, c.max_score] for c in review_round.criteria.all()]
         review_round.criteria.all().delete()
         criteria = [
-            Criterion(round=review_round, name=r.name.strip(), weight=r.weight, max_score=r.max_score,
-                      description=r.description.strip(), sort_order=i)
+            Criterion(
+                round=review_round,
+                name=r.name.strip(),
+                weight=r.weight,
+                max_score=r.max_score,
+                description=r.description.strip(),
+                sort_order=i,
+            )
             for i, r in enumerate(rows, start=1)
         ]
         for criterion in criteria:
             criterion.full_clean(exclude=["round"])
         Criterion.objects.bulk_create(criteria)
-        record(review_round, action="set_criteria", label="修改评分标准", actor=actor,
-               data={"before": before, "after": [[c.name, c.weight, c.max_score] for c in criteria]})
+        record(
+            review_round,
+            action="set_criteria",
+            label="修改评分标准",
+            actor=actor,
+            data={"before": before, "after": [[c.name, c.weight, c.max_score] for c in criteria]},
+        )
     return criteria

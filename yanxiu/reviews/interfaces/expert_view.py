@@ -12,5 +12,5 @@ def form_for_expert(application, anonymous):
     if anonymous:
         # The host's name and every way to contact it; the applicant line of
         # the provincial form prints the host's name too.
-        form = replace(form, host={label: HIDDEN for label in form.host})
+        form = replace(form, host=dict.fromkeys(form.host, HIDDEN))
     return form

@@ -28,8 +28,9 @@ class CriterionForm(forms.Form):
     name = forms.CharField(label="评分项", max_length=50, required=False)
     weight = forms.IntegerField(label="权重（%）", min_value=1, max_value=100, required=False)
     max_score = forms.IntegerField(label="满分", min_value=1, max_value=100, required=False)
-    description = forms.CharField(label="评分说明", max_length=500, required=False,
-                                  widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        label="评分说明", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def clean(self):
         data = super().clean()
@@ -43,8 +44,12 @@ CriterionFormSet = formset_factory(CriterionForm, extra=2)
 
 def criterion_rows(formset):
     return [
-        CriterionRow(f.cleaned_data["name"], f.cleaned_data["weight"], f.cleaned_data["max_score"],
-                     f.cleaned_data.get("description") or "")
+        CriterionRow(
+            f.cleaned_data["name"],
+            f.cleaned_data["weight"],
+            f.cleaned_data["max_score"],
+            f.cleaned_data.get("description") or "",
+        )
         for f in formset.forms
         if f.cleaned_data.get("name")
     ]
@@ -61,8 +66,12 @@ class ReviewForm(forms.Form):
         self.criteria = criteria
         score_fields = {
             f"score_{c.pk}": forms.DecimalField(
-                label=f"{c.name}（满分{c.max_score}分，权重{c.weight}%）", min_value=0, max_value=c.max_score,
-                max_digits=5, decimal_places=1, help_text=c.description,
+                label=f"{c.name}（满分{c.max_score}分，权重{c.weight}%）",
+                min_value=0,
+                max_value=c.max_score,
+                max_digits=5,
+                decimal_places=1,
+                help_text=c.description,
                 widget=forms.NumberInput(attrs={"step": "0.1", "min": 0, "max": c.max_score}),
             )
             for c in criteria
@@ -94,24 +103,34 @@ class AssignForm(forms.Form):
 
 
 class ExpertForm(forms.Form):
-    username = forms.RegexField(label="登录用户名", max_length=150, regex=r"^[\w.@+-]+$",
-                                error_messages={"invalid": "用户名只能包含字母、数字和 @ . + - _"})
+    username = forms.RegexField(
+        label="登录用户名",
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
+        error_messages={"invalid": "用户名只能包含字母、数字和 @ . + - _"},
+    )
     display_name = forms.CharField(label="姓名", max_length=50)
     email = forms.EmailField(label="电子邮箱", required=False)
     phone = forms.CharField(label="电话", max_length=30, required=False)
     affiliation = forms.CharField(label="工作单位", max_length=100)
     title = forms.CharField(label="职称/职务", max_length=50, required=False)
     institution = forms.ModelChoiceField(
-        Institution.objects.all(), label="所在承办单位（用于回避）", required=False,
+        Institution.objects.all(),
+        label="所在承办单位（用于回避）",
+        required=False,
         help_text="专家所在单位也是承办单位时必须选择",
     )
     authority = forms.ModelChoiceField(
-        Authority.objects.filter(is_active=True), label="所属主管部门（用于回避）", required=False,
+        Authority.objects.filter(is_active=True),
+        label="所属主管部门（用于回避）",
+        required=False,
         help_text="专家所在单位的主管部门，或专家本人任职的主管部门",
     )
     expertise = forms.CharField(label="专业领域", max_length=200, required=False)
     domains = forms.ModelMultipleChoiceField(
-        ProfessionalDomain.objects.filter(is_active=True), label="熟悉的专业技术领域", required=False,
+        ProfessionalDomain.objects.filter(is_active=True),
+        label="熟悉的专业技术领域",
+        required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
 
@@ -121,11 +140,20 @@ class ExpertEditForm(ExpertForm):
 
     def __init__(self, *args, profile, **kwargs):
         user = profile.user
-        kwargs.setdefault("initial", {
-            "display_name": user.display_name, "email": user.email, "phone": user.phone, "is_active": user.is_active,
-            "affiliation": profile.affiliation, "title": profile.title, "institution": profile.institution_id,
-            "authority": profile.authority_id, "expertise": profile.expertise,
-            "domains": [d.pk for d in profile.domains.all()],
-        })
+        kwargs.setdefault(
+            "initial",
+            {
+                "display_name": user.display_name,
+                "email": user.email,
+                "phone": user.phone,
+                "is_active": user.is_active,
+                "affiliation": profile.affiliation,
+                "title": profile.title,
+                "institution": profile.institution_id,
+                "authority": profile.authority_id,
+                "expertise": profile.expertise,
+                "domains": [d.pk for d in profile.domains.all()],
+            },
+        )
         super().__init__(*args, **kwargs)
         del self.fields["username"]

@@ -50,7 +50,8 @@ def stage(application, outcome, *, actor, note=""):
     if outcome == Outcome.NATIONAL_CANDIDATE and application.tier != "national":
         raise TransitionRefused("只有国家级申报（附件1）可以推荐申报国家级。")
     decision, _ = Decision.objects.update_or_create(
-        application=application, published_at__isnull=True,
+        application=application,
+        published_at__isnull=True,
         defaults={"outcome": outcome, "note": note[:300], "staged_by": actor, "staged_at": clock.now()},
     )
     return decision
@@ -75,8 +76,13 @@ def publish(call, *, actor):
             workflow.perform(decision.application, ACTION_FOR_OUTCOME[decision.outcome], actor, reason=decision.note)
             decision.published_at = now
             decision.save(update_fields=["published_at"])
-        record(call, action="publish_decisions", label="发布遴选结果", actor=actor,
-               data={"decisions": [d.pk for d in decisions]})
+        record(
+            call,
+            action="publish_decisions",
+            label="发布遴选结果",
+            actor=actor,
+            data={"decisions": [d.pk for d in decisions]},
+        )
     return decisions
 
 

@@ -34,20 +34,29 @@ class PlanSection:
 def _row(number, application):
     # The national form's funding answer (附件1) describes national funding: a national
     # application that fell back to the provincial tier is funded as a provincial programme.
-    funding = application.get_funding_display() if application.funding and application.tier == "national" else (
-        "省级示范项目经费" if application.state == S.PROVINCIAL_DEMONSTRATION else "单位自筹")
+    funding = (
+        application.get_funding_display()
+        if application.funding and application.tier == "national"
+        else ("省级示范项目经费" if application.state == S.PROVINCIAL_DEMONSTRATION else "单位自筹")
+    )
     return [
-        str(number), application.title, application.institution.name, application.institution.authority.name,
+        str(number),
+        application.title,
+        application.institution.name,
+        application.institution.authority.name,
         period_text(application.start_date, application.end_date),
         " ".join(p for p in (application.venue_city, application.venue_place) if p),
-        str(application.planned_trainees or ""), funding,
+        str(application.planned_trainees or ""),
+        funding,
     ]
 
 
 def plan(call):
     applications = (
-        Application.objects.filter(call=call, state__in=[
-            S.NATIONAL_CANDIDATE, S.MINISTRY_SELECTED, S.PROVINCIAL_DEMONSTRATION, S.PROVINCIAL_ORDINARY])
+        Application.objects.filter(
+            call=call,
+            state__in=[S.NATIONAL_CANDIDATE, S.MINISTRY_SELECTED, S.PROVINCIAL_DEMONSTRATION, S.PROVINCIAL_ORDINARY],
+        )
         .select_related("institution", "institution__authority")
         .order_by("institution__authority__code", "authority_rank", "pk")
     )
@@ -73,9 +82,13 @@ def plan_xlsx(call):
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
     sheet = workbook.add_worksheet("年度计划")
-    title_format = workbook.add_format({"bold": True, "font_size": 16, "align": "center", "valign": "vcenter", "font_name": "宋体"})
+    title_format = workbook.add_format(
+        {"bold": True, "font_size": 16, "align": "center", "valign": "vcenter", "font_name": "宋体"}
+    )
     section_format = workbook.add_format({"bold": True, "font_name": "黑体", "border": 1})
-    header = workbook.add_format({"bold": True, "border": 1, "align": "center", "valign": "vcenter", "text_wrap": True, "bg_color": "#F2F2F2"})
+    header = workbook.add_format(
+        {"bold": True, "border": 1, "align": "center", "valign": "vcenter", "text_wrap": True, "bg_color": "#F2F2F2"}
+    )
     cell = workbook.add_format({"border": 1, "valign": "vcenter", "text_wrap": True})
     sheet.set_paper(9)
     sheet.set_landscape()
@@ -145,12 +158,20 @@ def plan_docx(call, document_number=""):
         _paragraph(document, document_number, align=WD_ALIGN_PARAGRAPH.CENTER)
     sections = plan(call)
     counts = "、".join(f"{s.heading[2:]}{len(s.rows)}项" for s in sections)
-    _paragraph(document, "各设区市人力资源和社会保障局、平潭综合实验区党群工作部，省直有关部门人事（教育）处，各国家级、省级继续教育基地：")
-    _paragraph(document, (
-        f"根据《关于申报专业技术人才知识更新工程{call.year}年高级研修项目的通知》，经单位申报、主管部门审核推荐、专家评审和择优遴选，"
-        f"现将{call.year}年高级研修项目计划（{counts}）印发给你们。请各承办单位严格按照计划组织实施，"
-        f"独立承办，不得与其他单位联办、不得转移培训业务，并于{call.completion_date.year}年{call.completion_date.month}月"
-        f"{call.completion_date.day}日前完成办班。推荐申报国家级的项目，如未入选国家级计划，自动转入省级项目。"), indent=True)
+    _paragraph(
+        document,
+        "各设区市人力资源和社会保障局、平潭综合实验区党群工作部，省直有关部门人事（教育）处，各国家级、省级继续教育基地：",
+    )
+    _paragraph(
+        document,
+        (
+            f"根据《关于申报专业技术人才知识更新工程{call.year}年高级研修项目的通知》，经单位申报、主管部门审核推荐、专家评审和择优遴选，"
+            f"现将{call.year}年高级研修项目计划（{counts}）印发给你们。请各承办单位严格按照计划组织实施，"
+            f"独立承办，不得与其他单位联办、不得转移培训业务，并于{call.completion_date.year}年{call.completion_date.month}月"
+            f"{call.completion_date.day}日前完成办班。推荐申报国家级的项目，如未入选国家级计划，自动转入省级项目。"
+        ),
+        indent=True,
+    )
     landscape = document.add_section()
     landscape.orientation = WD_ORIENT.LANDSCAPE
     landscape.page_width, landscape.page_height = Mm(297), Mm(210)

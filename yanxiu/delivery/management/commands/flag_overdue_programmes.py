@@ -4,7 +4,9 @@ from yanxiu.delivery.domain.programmes import ensure_programmes, flag_overdue
 
 
 class Command(BaseCommand):
-    help = "Create run records for planned programmes and flag those not finished by the call's completion date (daily)."
+    help = (
+        "Create run records for planned programmes and flag those not finished by the call's completion date (daily)."
+    )
 
     def handle(self, *args, **options):
         created = ensure_programmes()

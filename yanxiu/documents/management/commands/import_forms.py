@@ -30,14 +30,20 @@ class Command(BaseCommand):
             results.append(result)
             if json:
                 self.stdout.write(_dumps(result.as_json()))
-        target = Path(report) if report else Path(settings.VAR_DIR) / "imports" / f"import-{datetime.now():%Y%m%d-%H%M%S}.xlsx"
+        target = (
+            Path(report)
+            if report
+            else Path(settings.VAR_DIR) / "imports" / f"import-{datetime.now():%Y%m%d-%H%M%S}.xlsx"
+        )
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(_report().xlsx(results))
         if not json:
             self.stdout.write(_report().screen(results))
             imported = sum(r.status in ("imported", "checked") for r in results)
             verb = "可导入" if dry_run else "已导入"
-            self.stdout.write(f"\n共 {len(results)} 个文件，{verb} {imported} 个，未导入 {len(results) - imported} 个。报告：{target}")
+            self.stdout.write(
+                f"\n共 {len(results)} 个文件，{verb} {imported} 个，未导入 {len(results) - imported} 个。报告：{target}"
+            )
 
     def _actor(self, username):
         if username:
