@@ -6,13 +6,29 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test test-sqlite test-postgres system-deps worker check-deploy bench clean
+.PHONY: run setup test system-deps worker check-deploy lint format requirements bench clean
 
+# Every package pinned with its hashes (pip-compile --generate-hashes): nothing
+# else can be installed in its place.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -r requirements-dev.txt
+	$(PIP) install --quiet --require-hashes -r requirements.txt -r requirements-dev.txt
 	touch $@
+
+# Re-pin after editing requirements.in or requirements-dev.in.
+requirements: $(VENV)/.installed
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe -o requirements.txt requirements.in
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe -o requirements-dev.txt requirements-dev.in
+
+# Lint, formatting and the import contracts between layers (docs/architecture.md).
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
 
 setup: $(VENV)/.installed
 	mkdir -p var

@@ -37,26 +37,26 @@ def uscc(n):
 
 def institution(authority_code="350100-RS", **overrides):
     n = next(_counter)
-    values = dict(
-        name=f"测试承办单位{n}",
-        uscc=uscc(n),
-        type=InstitutionType.UNIVERSITY,
-        authority=authority(authority_code),
-        city="福州市",
-        base_status=BaseStatus.NONE,
-        can_issue_training_invoice=True,
-        address="福州市鼓楼区测试路1号",
-        office_phone="0591-87000000",
-        mobile="13900000000",
-        contact_person="张联系",
-    )
+    values = {
+        "name": f"测试承办单位{n}",
+        "uscc": uscc(n),
+        "type": InstitutionType.UNIVERSITY,
+        "authority": authority(authority_code),
+        "city": "福州市",
+        "base_status": BaseStatus.NONE,
+        "can_issue_training_invoice": True,
+        "address": "福州市鼓楼区测试路1号",
+        "office_phone": "0591-87000000",
+        "mobile": "13900000000",
+        "contact_person": "张联系",
+    }
     values.update(overrides)
     return Institution.objects.create(**values)
 
 
 def user(role=Role.INSTITUTION_STAFF, **overrides):
     n = next(_counter)
-    values = dict(username=f"user{n}", role=role, email=f"user{n}@example.invalid", display_name=f"用户{n}")
+    values = {"username": f"user{n}", "role": role, "email": f"user{n}@example.invalid", "display_name": f"用户{n}"}
     values.update(overrides)
     return User.objects.create_user(password="pw-for-tests", **values)
 
@@ -84,15 +84,15 @@ def sessions_for(start, days, online=0, hours=3):
     for offset in range(days):
         for half in (HalfDay.MORNING, HalfDay.AFTERNOON):
             rows.append(
-                dict(
-                    date=start + timedelta(days=offset),
-                    half_day=half,
-                    topic=f"专题{len(rows) + 1}",
-                    speaker="王教授",
-                    format=SessionFormat.KEYNOTE,
-                    mode=DeliveryMode.ONLINE if len(rows) < online else DeliveryMode.OFFLINE,
-                    class_hours=hours,
-                )
+                {
+                    "date": start + timedelta(days=offset),
+                    "half_day": half,
+                    "topic": f"专题{len(rows) + 1}",
+                    "speaker": "王教授",
+                    "format": SessionFormat.KEYNOTE,
+                    "mode": DeliveryMode.ONLINE if len(rows) < online else DeliveryMode.OFFLINE,
+                    "class_hours": hours,
+                }
             )
     return rows
 
@@ -113,25 +113,25 @@ def complete(
     application = draft(tier, actor)
     national = tier == "national"
     days = days or (6 if national else 4)
-    values = dict(
-        title="人工智能赋能制造业高级研修班",
-        start_date=start,
-        end_date=start + timedelta(days=days - 1),
-        venue_city="福州市",
-        venue_place="福州市会议中心",
-        domain=ProfessionalDomain.objects.get(name="工程技术（电子信息）"),
-        competent_department=CompetentDepartment.objects.get(
+    values = {
+        "title": "人工智能赋能制造业高级研修班",
+        "start_date": start,
+        "end_date": start + timedelta(days=days - 1),
+        "venue_city": "福州市",
+        "venue_place": "福州市会议中心",
+        "domain": ProfessionalDomain.objects.get(name="工程技术（电子信息）"),
+        "competent_department": CompetentDepartment.objects.get(
             name="工业和信息化部" if national else "福建省工业和信息化厅"
         ),
-        purpose="提升专业技术人才在人工智能领域的创新能力。",
-        trainee_description="具有中级以上职称的专业技术人员。",
-        planned_trainees=trainees or (60 if national else 40),
-        recruitment_scope="nationwide" if national else "province",
-        trainee_title_levels=["middle", "deputy_senior"],
-        declares_independent_hosting=True,
-        declares_no_trainee_fees=True,
-        declares_mainly_offline=True,
-    )
+        "purpose": "提升专业技术人才在人工智能领域的创新能力。",
+        "trainee_description": "具有中级以上职称的专业技术人员。",
+        "planned_trainees": trainees or (60 if national else 40),
+        "recruitment_scope": "nationwide" if national else "province",
+        "trainee_title_levels": ["middle", "deputy_senior"],
+        "declares_independent_hosting": True,
+        "declares_no_trainee_fees": True,
+        "declares_mainly_offline": True,
+    }
     if national:
         values["funding"] = Funding.FISCAL
     values.update(fields)
@@ -141,7 +141,13 @@ def complete(
         fields=values,
         sessions=sessions if sessions is not None else sessions_for(values["start_date"], 2, online=online),
         lecturers=[
-            dict(name="王教授", title=LecturerTitle.FULL_SENIOR, position="教授", affiliation="福州大学", topic="AI")
+            {
+                "name": "王教授",
+                "title": LecturerTitle.FULL_SENIOR,
+                "position": "教授",
+                "affiliation": "福州大学",
+                "topic": "AI",
+            }
         ],
         claims={areas[code]: "项目聚焦人工智能与制造业数字化转型。" for code in scope},
         actor=application.created_by,

@@ -44,19 +44,19 @@ def test_an_empty_draft_names_every_missing_field():
     assert found["declaration.no_trainee_fees"] == Severity.WARNING
 
 
-@pytest.mark.parametrize("trainees, expected", [(29, Severity.ERROR), (30, None), (31, None)])
+@pytest.mark.parametrize(("trainees", "expected"), [(29, Severity.ERROR), (30, None), (31, None)])
 def test_provincial_needs_at_least_30_trainees(trainees, expected):
     application = factories.complete("provincial", trainees=trainees)
     assert codes(application).get("trainees.minimum") == expected
 
 
-@pytest.mark.parametrize("trainees, expected", [(49, Severity.WARNING), (50, None), (51, None)])
+@pytest.mark.parametrize(("trainees", "expected"), [(49, Severity.WARNING), (50, None), (51, None)])
 def test_national_usually_has_at_least_50_trainees(trainees, expected):
     application = factories.complete("national", trainees=trainees)
     assert codes(application).get("trainees.minimum") == expected
 
 
-@pytest.mark.parametrize("days, expected", [(4, Severity.WARNING), (5, None), (7, None), (8, Severity.WARNING)])
+@pytest.mark.parametrize(("days", "expected"), [(4, Severity.WARNING), (5, None), (7, None), (8, Severity.WARNING)])
 def test_national_usually_lasts_5_to_7_days(days, expected):
     application = factories.complete("national", days=days)
     assert application.days == days
@@ -64,7 +64,7 @@ def test_national_usually_lasts_5_to_7_days(days, expected):
 
 
 @pytest.mark.parametrize(
-    "days, expected", [(2, Severity.WARNING), (3, None), (4, None), (5, None), (6, Severity.WARNING)]
+    ("days", "expected"), [(2, Severity.WARNING), (3, None), (4, None), (5, None), (6, Severity.WARNING)]
 )
 def test_provincial_lasts_about_4_days(days, expected):
     application = factories.complete("provincial", days=days)
@@ -77,7 +77,7 @@ def test_days_count_arrival_and_departure():
 
 
 @pytest.mark.parametrize(
-    "end, expected", [(date(2026, 11, 29), None), (date(2026, 11, 30), None), (date(2026, 12, 1), Severity.ERROR)]
+    ("end", "expected"), [(date(2026, 11, 29), None), (date(2026, 11, 30), None), (date(2026, 12, 1), Severity.ERROR)]
 )
 def test_finished_by_the_completion_date(end, expected):
     application = factories.complete("provincial", start=end - timedelta(days=3))
@@ -212,7 +212,7 @@ def at(text):
 
 
 @pytest.mark.parametrize(
-    "tier, moment, expected",
+    ("tier", "moment", "expected"),
     [
         ("national", "2026-01-16T23:59:59", None),
         ("national", "2026-01-17T00:00:00", Severity.ERROR),
@@ -266,5 +266,6 @@ def test_every_check_result_has_a_chinese_message_and_stable_code():
     results = run_checks(factories.draft("national"))
     assert results
     for result in results:
-        assert result.code and "." in result.code
+        assert result.code
+        assert "." in result.code
         assert any("\u4e00" <= ch <= "\u9fff" for ch in result.message)

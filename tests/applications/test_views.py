@@ -166,7 +166,8 @@ def test_authorities_see_only_their_institutions_and_never_drafts(client):
 def test_anonymous_users_are_sent_to_log_in(client):
     application = factories.complete("provincial")
     response = client.get(reverse("applications:detail", args=[application.pk]))
-    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
 
 
 def test_attachments_of_others_cannot_be_downloaded(host_client):
@@ -254,7 +255,7 @@ BAD_INPUT = [
 ]
 
 
-@pytest.mark.parametrize("changes, field, message", BAD_INPUT)
+@pytest.mark.parametrize(("changes", "field", "message"), BAD_INPUT)
 def test_bad_input_gets_a_clear_message_and_changes_nothing(host_client, changes, field, message):
     application = factories.complete("provincial", actor=host_client.host)
     before = snapshot(application)
@@ -262,11 +263,13 @@ def test_bad_input_gets_a_clear_message_and_changes_nothing(host_client, changes
     response = host_client.post(url, editor_post(application, **changes))
     text = response.content.decode()
     assert response.status_code == 400
-    assert message in text and "本次修改未保存" in text
+    assert message in text
+    assert "本次修改未保存" in text
     assert snapshot(application) == before
     # the autosave shows the same message next to the field
     autosave = host_client.post(url, editor_post(application, **changes), HTTP_HX_REQUEST="true").content.decode()
-    assert message in autosave and f'id="msgs-{field}"' in autosave
+    assert message in autosave
+    assert f'id="msgs-{field}"' in autosave
     assert snapshot(application) == before
 
 
@@ -312,7 +315,7 @@ def test_a_real_pdf_is_accepted_and_only_the_owner_downloads_it(host_client):
 
 
 @pytest.mark.parametrize(
-    "name, content, message",
+    ("name", "content", "message"),
     [
         ("setup.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 100, "文件内容与扩展名不符"),
         ("form.docx", b"MZ\x90\x00" + b"\x00" * 100, "文件内容与扩展名不符"),
@@ -383,7 +386,9 @@ def test_every_page_of_an_application_renders_for_its_host(host_client):
         response = host_client.get(reverse(f"applications:{name}", args=[application.pk]))
         assert response.status_code == 200, name
     preview = host_client.get(reverse("applications:preview", args=[application.pk])).content.decode()
-    assert "2026年9月1日—9月6日" in preview and "☑财政资助项目" in preview and "□自筹经费项目" in preview
+    assert "2026年9月1日—9月6日" in preview
+    assert "☑财政资助项目" in preview
+    assert "□自筹经费项目" in preview
 
 
 def test_dashboard_shows_days_left_to_each_deadline(host_client):
@@ -402,7 +407,8 @@ def test_closed_tiers_offer_no_new_application_unless_extended(host_client, cloc
 
     clock("2026-01-20T09:00:00+08:00")
     text = host_client.get(reverse("applications:dashboard")).content.decode()
-    assert 'data-testid="new-2026-national"' not in text and 'data-testid="new-2026-provincial"' in text
+    assert 'data-testid="new-2026-national"' not in text
+    assert 'data-testid="new-2026-provincial"' in text
     DeadlineExtension.objects.create(
         call=factories.call_2026(),
         tier="national",
@@ -411,7 +417,8 @@ def test_closed_tiers_offer_no_new_application_unless_extended(host_client, cloc
         reason="延期",
     )
     text = host_client.get(reverse("applications:dashboard")).content.decode()
-    assert 'data-testid="new-2026-national"' in text and "本单位已获准延期至2026年1月25日 18:00" in text
+    assert 'data-testid="new-2026-national"' in text
+    assert "本单位已获准延期至2026年1月25日 18:00" in text
 
 
 def test_date_helpers():
@@ -449,9 +456,11 @@ def test_the_province_intake_filters_and_flags(client):
     rows = dict(client.get(reverse("applications:inbox")).context["rows"])
     assert {a.pk for a in rows} == {plain.pk, twin.pk, late.pk, company.pk, national.pk}
     flags = {a.pk: f for a, f in rows.items()}
-    assert flags[plain.pk].similar_title and flags[twin.pk].similar_title
+    assert flags[plain.pk].similar_title
+    assert flags[twin.pk].similar_title
     assert not flags[national.pk].similar_title
-    assert flags[late.pk].missed_last_year and not flags[plain.pk].missed_last_year
+    assert flags[late.pk].missed_last_year
+    assert not flags[plain.pk].missed_last_year
     assert flags[company.pk].enterprise_without_invoice
     assert not flags[plain.pk].same_institution_twice  # national and provincial are separate tiers
 

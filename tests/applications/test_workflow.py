@@ -105,9 +105,11 @@ def test_return_needs_a_comment_and_the_institution_can_fix_and_resubmit(setup, 
     with django_capture_on_commit_callbacks(execute=True):
         workflow.perform(application, "return", reviewer, reason="请补充专家信息")
     application.refresh_from_db()
-    assert application.state == S.RETURNED and application.is_editable
+    assert application.state == S.RETURNED
+    assert application.is_editable
     assert last_entry(application).reason == "请补充专家信息"
-    assert mail.outbox[0].to == [host.email] and "请补充专家信息" in mail.outbox[0].body
+    assert mail.outbox[0].to == [host.email]
+    assert "请补充专家信息" in mail.outbox[0].body
     editing.save_draft(
         application,
         fields={"title": "修改后的项目名称"},
@@ -156,7 +158,7 @@ def test_a_save_from_an_older_version_is_refused_and_changes_nothing(setup):
     host, _, application = setup
     first_window = Application.objects.get(pk=application.pk)
     second_window = Application.objects.get(pk=application.pk)
-    keep = dict(sessions=[], lecturers=[], claims={}, actor=host)
+    keep = {"sessions": [], "lecturers": [], "claims": {}, "actor": host}
     editing.save_draft(first_window, fields={"title": "窗口一的标题"}, expected_version=first_window.version, **keep)
     with pytest.raises(editing.EditConflict, match="已被他人"):
         editing.save_draft(

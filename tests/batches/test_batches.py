@@ -47,11 +47,12 @@ def ready_batch(count=1, tier="provincial"):
 
 
 def test_submitting_a_batch_forwards_its_applications_to_the_province():
-    batch, apps, reviewer = ready_batch(2)
+    batch, _apps, reviewer = ready_batch(2)
     officer = factories.province_officer()
     BATCH_WORKFLOW.perform(batch, "submit", reviewer)
     batch.refresh_from_db()
-    assert batch.state == BatchState.SUBMITTED and batch.submitted_at is not None
+    assert batch.state == BatchState.SUBMITTED
+    assert batch.submitted_at is not None
     assert set(Application.objects.filter(batch=batch).values_list("state", flat=True)) == {S.FORWARDED}
     assert officer.messages.filter(subject__contains="报送省人社厅").exists()
 
@@ -83,7 +84,7 @@ def test_national_batches_need_only_the_summary_scan():
     assert BATCH_WORKFLOW.why_not(batch, "submit", reviewer) is None
 
 
-@pytest.mark.parametrize("quota, count, allowed", [(2, 1, True), (2, 2, True), (2, 3, False)])
+@pytest.mark.parametrize(("quota", "count", "allowed"), [(2, 1, True), (2, 2, True), (2, 3, False)])
 def test_an_authority_cannot_send_more_than_the_quota(quota, count, allowed):
     rule = factories.call_2026().tier_rule("provincial")
     rule.authority_quota = quota

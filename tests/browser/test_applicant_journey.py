@@ -203,7 +203,8 @@ def test_national_application_fill_fix_submit_withdraw(login):
     )
     assert application.funding == "fiscal"
     assert application.trainee_title_levels == ["middle", "deputy_senior"]
-    assert application.sessions.count() == 2 and application.lecturers.count() == 1
+    assert application.sessions.count() == 2
+    assert application.lecturers.count() == 1
     assert [c.area.code for c in application.topic_claims.all()] == ["industry"]
 
     # Fix the error: move the class a few days earlier.
@@ -350,7 +351,8 @@ def test_authority_returns_with_comment_and_institution_resubmits(login):
     application = Application.objects.get(pk=pk)
     assert application.state == ApplicationState.SUBMITTED
     assert application.planned_trainees == 60
-    assert application.sessions.count() == 6 and application.lecturers.count() == 2  # untouched rows kept
+    assert application.sessions.count() == 6
+    assert application.lecturers.count() == 2
     assert audit_trail(pk)[-3:] == [
         ("submit", "submitted", ""),
         ("return", "returned", COMMENT),

@@ -277,7 +277,7 @@ def test_national_application_from_submission_to_the_provincial_plan(login, cloc
     ]
 
     # 7. Each expert is told, scores it and hands in.
-    for username, name, scores, recommendation, comment in EXPERT_REVIEWS:
+    for username, _name, scores, recommendation, comment in EXPERT_REVIEWS:
         expert = login(username)
         expect(expert).to_have_url(re.compile(r"/reviews/mine/$"))
         expect(expert.locator("header nav .badge")).to_be_visible()

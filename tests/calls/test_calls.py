@@ -33,7 +33,8 @@ def test_the_2026_call_holds_what_the_notice_fixes():
 def test_loading_twice_updates_instead_of_duplicating():
     load_call_file()
     call = load_call_file()
-    assert call.tier_rules.count() == 2 and call.topic_areas.count() == 3
+    assert call.tier_rules.count() == 2
+    assert call.topic_areas.count() == 3
 
 
 def test_copying_to_next_year_moves_every_date():

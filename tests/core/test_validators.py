@@ -21,7 +21,7 @@ def test_valid_uscc(code):
 
 
 @pytest.mark.parametrize(
-    "code, message",
+    ("code", "message"),
     [
         ("91350100M000100Y4", "应为18位"),
         ("91350100M000100Y44", "校验位不正确"),
@@ -47,7 +47,7 @@ def test_invalid_landlines(number):
 
 
 @pytest.mark.parametrize(
-    "number, ok",
+    ("number", "ok"),
     [
         ("13800000000", True),
         ("138 0000 0000", True),

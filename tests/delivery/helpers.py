@@ -37,19 +37,19 @@ def id_number(n, province="35", male=True):
 
 
 def trainee_data(n, **overrides):
-    data = dict(
-        name=f"学员{n}",
-        id_number=id_number(n),
-        gender="male",
-        employer=f"福州某单位{n}",
-        position="工程师",
-        title_level="middle",
-        professional_field="电子信息",
-        mobile=f"139{n:08d}",
-        province="35",
-        is_grassroots=True,
-        sector="non_public",
-    )
+    data = {
+        "name": f"学员{n}",
+        "id_number": id_number(n),
+        "gender": "male",
+        "employer": f"福州某单位{n}",
+        "position": "工程师",
+        "title_level": "middle",
+        "professional_field": "电子信息",
+        "mobile": f"139{n:08d}",
+        "province": "35",
+        "is_grassroots": True,
+        "sector": "non_public",
+    }
     data.update(overrides)
     return data
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(
-    "present, per_day, hours",
+    ("present", "per_day", "hours"),
     [
         (0, 8, Decimal("0")),
         (1, 8, Decimal("4")),

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_provincial_programme_takes_trainees_from_fujian_only():
     programme = planned()
-    values, errors = validate_trainee(programme, trainee_data(1, province="44"))
+    _values, errors = validate_trainee(programme, trainee_data(1, province="44"))
     assert errors == {"province": "本项目为省级项目，面向福建省招收学员。"}
 
 

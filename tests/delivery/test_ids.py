@@ -13,7 +13,7 @@ def test_the_check_character_follows_gb_11643():
 
 
 @pytest.mark.parametrize(
-    "value, message",
+    ("value", "message"),
     [
         ("11010519491231002", "身份证号应为18位。"),
         ("1101051949123100AX", "身份证号前17位应为数字，最后一位为数字或X。"),

@@ -23,18 +23,18 @@ def class_one():
 
 
 def fiscal_accounts(standard, **items):
-    values = dict(
-        trainees=50,
-        days=5,
-        teachers=Decimal(0),
-        accommodation=Decimal(0),
-        meals=Decimal(0),
-        venue=Decimal(0),
-        materials=Decimal(0),
-        transport=Decimal(0),
-        other=Decimal(0),
-        charged_to_trainees=Decimal(0),
-    )
+    values = {
+        "trainees": 50,
+        "days": 5,
+        "teachers": Decimal(0),
+        "accommodation": Decimal(0),
+        "meals": Decimal(0),
+        "venue": Decimal(0),
+        "materials": Decimal(0),
+        "transport": Decimal(0),
+        "other": Decimal(0),
+        "charged_to_trainees": Decimal(0),
+    }
     values.update(items)
     return Accounts(
         application=Application(funding="fiscal", state="ministry_selected"),
@@ -93,7 +93,7 @@ def test_lecture_fee_caps_per_class_hour_by_title(class_one):
 
 def test_at_most_four_class_hours_per_half_day(class_one):
     deputy = LectureFeeStandard.objects.get(title_level="副高级职称")
-    line = dict(date=date(2026, 9, 2), half_day="pm", fee_standard=deputy, fee=Decimal("500"))
+    line = {"date": date(2026, 9, 2), "half_day": "pm", "fee_standard": deputy, "fee": Decimal("500")}
     four = [
         LectureLine(lecturer="甲", class_hours=Decimal(2), **line),
         LectureLine(lecturer="乙", class_hours=Decimal(2), **line),

@@ -37,14 +37,14 @@ def test_every_planned_application_gets_one_run_record():
 def test_changing_dates_needs_the_offices_approval_with_history():
     programme = planned()
     host, officer = host_of(programme), factories.province_officer()
-    args = dict(
-        start_date=date(2026, 9, 8),
-        end_date=date(2026, 9, 11),
-        venue=programme.venue,
-        schedule="",
-        experts="",
-        capacity=40,
-    )
+    args = {
+        "start_date": date(2026, 9, 8),
+        "end_date": date(2026, 9, 11),
+        "venue": programme.venue,
+        "schedule": "",
+        "experts": "",
+        "capacity": 40,
+    }
     with pytest.raises(TransitionRefused, match="须填写变更理由"):
         programmes.confirm_arrangements(programme, host, **args)
     change = programmes.confirm_arrangements(programme, host, reason="专家时间冲突", **args)
@@ -86,7 +86,7 @@ def ready_to_close(programme, clock):
         programme.application,
         "final",
         host,
-        fields=dict(trainees=3, days=4, teachers=Decimal(3000), accommodation=Decimal(1000)),
+        fields={"trainees": 3, "days": 4, "teachers": Decimal(3000), "accommodation": Decimal(1000)},
         lectures=[],
     )
     closing.upload(programme, "closure_report", SimpleUploadedFile("总结.pdf", b"%PDF-1.4 report"), host)

@@ -26,19 +26,19 @@ def workbook(rows, header=roster.COLUMNS):
 
 
 def row(n, **overrides):
-    values = dict(
-        name=f"学员{n}",
-        id_number=id_number(n),
-        gender="男",
-        employer="某单位",
-        position="工程师",
-        title="中级",
-        field="电子信息",
-        mobile=f"139{n:08d}",
-        province="福建省",
-        grassroots="是",
-        sector="非公有制单位",
-    )
+    values = {
+        "name": f"学员{n}",
+        "id_number": id_number(n),
+        "gender": "男",
+        "employer": "某单位",
+        "position": "工程师",
+        "title": "中级",
+        "field": "电子信息",
+        "mobile": f"139{n:08d}",
+        "province": "福建省",
+        "grassroots": "是",
+        "sector": "非公有制单位",
+    }
     values.update(overrides)
     return list(values.values())
 
@@ -61,7 +61,7 @@ def test_a_good_roster_is_imported_as_pending_enrolments():
 def test_wrong_columns_import_nothing():
     programme = planned()
     report = roster.import_roster(
-        programme, workbook([row(1)], header=roster.COLUMNS[:-1] + ["备注"]), host_of(programme)
+        programme, workbook([row(1)], header=[*roster.COLUMNS[:-1], "备注"]), host_of(programme)
     )
     assert report.file_errors == ["表头与模板不一致（缺少列：单位性质）。请下载模板，按模板的列填写。"]
     assert Trainee.objects.count() == 0

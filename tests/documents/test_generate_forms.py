@@ -39,7 +39,7 @@ def read(data):
     return read_document(open_docx(data))
 
 
-@pytest.mark.parametrize("fixture,key", [("national", "att1"), ("provincial", "att2")])
+@pytest.mark.parametrize(("fixture", "key"), [("national", "att1"), ("provincial", "att2")])
 def test_same_rows_cells_and_merges_as_the_blank_form(request, fixture, key):
     application = request.getfixturevalue(fixture)
     generated = render_application_docx(application)
@@ -47,7 +47,7 @@ def test_same_rows_cells_and_merges_as_the_blank_form(request, fixture, key):
     assert structure(document_xml(generated)) == structure(document_xml(blank))
 
 
-@pytest.mark.parametrize("fixture,key", [("national", "att1"), ("provincial", "att2")])
+@pytest.mark.parametrize(("fixture", "key"), [("national", "att1"), ("provincial", "att2")])
 def test_labels_and_order_are_the_blank_forms(request, fixture, key):
     from yanxiu.documents import layout
 
@@ -60,8 +60,8 @@ def test_labels_and_order_are_the_blank_forms(request, fixture, key):
         for k, s in d.items()
         if k == key
     }
-    for r, (row_generated, row_blank) in enumerate(zip(generated.tables[0], blank.tables[0])):
-        for c, (a, b) in enumerate(zip(row_generated, row_blank)):
+    for r, (row_generated, row_blank) in enumerate(zip(generated.tables[0], blank.tables[0], strict=False)):
+        for c, (a, b) in enumerate(zip(row_generated, row_blank, strict=False)):
             if (r, c) not in value_cells:
                 assert a.text == b.text, (r, c)
     assert generated.paragraphs[0] == blank.paragraphs[0] == ("附件1" if key == "att1" else "附件2")
@@ -85,7 +85,8 @@ def test_every_field_tagged_with_the_preview_text(national):
     assert [doc.tags[f"yx:scope.{c}"] for c in ("strategy", "industry", "digital")] == ["☑", "☑", "□"]
     assert [doc.tags[f"yx:base.{c}"] for c in ("national", "provincial", "none")] == ["☑", "□", "□"]
     assert doc.tags["yx:base.batch"] == "10"
-    assert doc.checked["yx:scope.strategy"] is True and doc.checked["yx:scope.digital"] is False
+    assert doc.checked["yx:scope.strategy"] is True
+    assert doc.checked["yx:scope.digital"] is False
     assert set(doc.tags) == {
         "yx:title",
         "yx:period",
@@ -157,7 +158,8 @@ def test_fonts_page_and_layout(national):
         for f in font_table.findall("w:font", NS)
         if f.find("w:altName", NS) is not None
     }
-    assert alternatives["仿宋_GB2312"] == "仿宋" and alternatives["方正小标宋简体"] == "宋体"
+    assert alternatives["仿宋_GB2312"] == "仿宋"
+    assert alternatives["方正小标宋简体"] == "宋体"
     normal = styles.find("w:style[@w:styleId='Normal']/w:rPr/w:rFonts", NS)
     assert normal.get(f"{{{W}}}eastAsia") == "仿宋_GB2312"
 

@@ -66,7 +66,8 @@ def test_examples_import_to_their_expectation(province, name):
 def test_summary_example_imports_to_its_expectation(province):
     expected = expectation("example-att3.expect.json")
     result = run("example-att3", shared_example("example-att3.docx").read_bytes(), province, dry_run=False)
-    assert result.form == "att3" and result.status == "imported"
+    assert result.form == "att3"
+    assert result.status == "imported"
     assert result.application["authority"] == expected["authority"]
     assert result.application["rows"] == expected["rows"]
     assert result.application["date"] == "2026-02-16"
@@ -85,7 +86,8 @@ def test_import_creates_a_draft_with_checks(province):
     assert (created.state, created.tier, created.institution.name) == ("draft", "national", "福建现代种业研究院")
     assert (created.start_date, created.end_date, created.planned_trainees) == (date(2026, 8, 3), date(2026, 8, 8), 55)
     codes = {p.code for p in result.problems}
-    assert "schedule.empty" in codes and "lecturers.empty" in codes  # the form has prose, not rows
+    assert "schedule.empty" in codes
+    assert "lecturers.empty" in codes
     assert result.application["id"] == created.pk
 
 
@@ -105,7 +107,8 @@ def test_round_trip_of_the_demo_applications(demo, province):
         }
         imported = Application.objects.get(pk=result.application_id)
         assert rows(imported) == rows(original)
-        assert len(rows(imported)[1]) >= 4 and len(rows(imported)[3]) == 2
+        assert len(rows(imported)[1]) >= 4
+        assert len(rows(imported)[3]) == 2
         codes = [p.code for p in result.problems]
         assert [c for c in codes if c.startswith("import.") or c in ("schedule.empty", "lecturers.empty")] == []
 
@@ -143,7 +146,8 @@ def test_edited_schedule_text_keeps_the_text_and_warns(national, province):
     assert (lecturer_summary, lecturers) == (original[2], original[3])  # untouched: restored
     assert result.application["content"] == summary
     codes = [p.code for p in result.problems]
-    assert "schedule.empty" in codes and "lecturers.empty" not in codes
+    assert "schedule.empty" in codes
+    assert "lecturers.empty" not in codes
 
 
 def test_edited_lecturer_text_keeps_the_text_and_warns(provincial, province):
@@ -183,7 +187,7 @@ def _with_rows_part(data, content):
 
 
 @pytest.mark.parametrize(
-    "change,code,message",
+    ("change", "code", "message"),
     [
         (
             lambda body: body.replace(b"?>", b'?><!DOCTYPE r [<!ENTITY x "boom">]>', 1),
@@ -244,7 +248,8 @@ def test_embedded_rows_survive_a_libreoffice_save(national, province):
     else:
         assert result.status == "imported"
         codes = [p.code for p in result.problems]
-        assert "import.schedule_edited" in codes and "import.lecturers_edited" in codes
+        assert "import.schedule_edited" in codes
+        assert "import.lecturers_edited" in codes
         assert rows(Application.objects.get(pk=result.application_id))[1::2] == ([], [])
 
 
@@ -451,7 +456,7 @@ def test_wingdings_ticks(province, spec, demo):
     cell = [
         [("□", None), ("财政资助项目", None)],
         "",
-        spec + [("自筹经费项目（自筹经费来源：单位自有资金", None)],
+        [*spec, ("自筹经费项目（自筹经费来源：单位自有资金", None)],
         "）",
     ]
     data = handfill("att1", {(0, 1): "测试研修班", (12, 2): "福建现代种业研究院", (3, 1): cell})
@@ -502,7 +507,7 @@ def test_broken_labels_hints_and_spaces(province, demo):
 
 
 @pytest.mark.parametrize(
-    "text,expected",
+    ("text", "expected"),
     [
         ("2026年6月15日—6月20日", (date(2026, 6, 15), date(2026, 6, 20))),
         ("2026.9.7-9.12", (date(2026, 9, 7), date(2026, 9, 12))),
@@ -618,7 +623,8 @@ def test_command_json_over_folders_zip_and_eml(tmp_path, national, provincial, c
         ("b.docx", "att2"),
         ("c.docx", "att1"),
     ]
-    assert lines[0]["application"]["start"] == "2026-08-03" and lines[0]["application"]["id"] is None
+    assert lines[0]["application"]["start"] == "2026-08-03"
+    assert lines[0]["application"]["id"] is None
     assert lines[1]["problems"] == [
         {"code": "import.executable", "severity": "error", "message": "这是一个可执行程序，不是 Word 文档，已拒绝。"}
     ]

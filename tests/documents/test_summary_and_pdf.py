@@ -41,7 +41,8 @@ def test_summary_xlsx_layout():
     assert [str(r) for r in sheet.merged_cells.ranges] == ["A2:F2"]
     assert [c.value for c in sheet[3]] == ["序号", "研修选题", "承办单位", "联系人", "联系电话", "所属专业技术领域"]
     assert [c.value for c in sheet[4]] == [1, "研修班1", "单位1", "联系人", "0591-87612629", "农业技术"]
-    assert sheet["A6"].value == 3 and sheet["A8"].value == "主管部门或申报单位(盖章):泉州市人力资源和社会保障局"
+    assert sheet["A6"].value == 3
+    assert sheet["A8"].value == "主管部门或申报单位(盖章):泉州市人力资源和社会保障局"
     assert sheet["B4"].border.left.style == "thin"
     assert (sheet.page_setup.orientation, sheet.page_setup.paperSize) == ("landscape", 9)
     assert sheet.print_title_rows == "$3:$3"
@@ -93,17 +94,20 @@ def test_form_pdf_text_matches_the_application(national):
 @needs_libreoffice
 def test_provincial_form_and_summary_open_in_libreoffice(provincial):
     text = "".join(_pdftotext(pdf.convert_to_pdf(render_application_docx(provincial))).split())
-    assert "申报单位：泉州文博数字研究中心（盖章）" in text and "■" not in text
+    assert "申报单位：泉州文博数字研究中心（盖章）" in text
+    assert "■" not in text
     summary = sheet_of(2)
     text = "".join(_pdftotext(pdf.convert_to_pdf(render_summary_docx(summary))).split())
-    assert "序号研修选题承办单位联系人联系电话" in text and "研修班2单位2" in text
+    assert "序号研修选题承办单位联系人联系电话" in text
+    assert "研修班2单位2" in text
     if (
         shutil.which("soffice")
         and subprocess.run(["sh", "-c", "ls /usr/lib/libreoffice/program/libsclo.so"], capture_output=True).returncode
         == 0
     ):
         text = "".join(_pdftotext(pdf.convert_to_pdf(render_summary_xlsx(summary), suffix=".xlsx")).split())
-        assert "福建省专业技术人才知识更新工程2026年高级研修项目汇总表" in text and "研修班1单位1" in text
+        assert "福建省专业技术人才知识更新工程2026年高级研修项目汇总表" in text
+        assert "研修班1单位1" in text
 
 
 def test_missing_libreoffice_gives_a_clear_message(settings):

@@ -47,7 +47,8 @@ def test_authority_summary_lists_only_its_institutions(client, demo):
     assert [r.title for r in response.context["sheet"].rows] == ["人工智能赋能传统制造业数字化转型高级研修班"]
     assert response.context["sheet"].signer == "福州市人力资源和社会保障局"
     xlsx = client.get(reverse("documents:summary_file", args=["xlsx"]) + "?year=2026")
-    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert xlsx.status_code == 200
+    assert xlsx.content[:2] == b"PK"
 
 
 def test_bulk_export_runs_as_a_job(client, demo, django_capture_on_commit_callbacks):

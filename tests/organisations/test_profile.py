@@ -11,7 +11,8 @@ def test_staff_edit_their_own_institution_only(client):
     host = factories.staff()
     client.force_login(host)
     page = client.get(reverse("organisations:profile"))
-    assert page.status_code == 200 and host.institution.uscc in page.content.decode()
+    assert page.status_code == 200
+    assert host.institution.uscc in page.content.decode()
     data = {
         "type": "enterprise",
         "city": "厦门市",
@@ -41,7 +42,8 @@ def test_bad_phone_and_missing_batch_are_refused(client):
     client.force_login(host)
     data = {"type": "university", "mobile": "123", "base_status": "national", "base_batch": ""}
     text = client.post(reverse("organisations:profile"), data).content.decode()
-    assert "手机号码格式不正确" in text and "国家级继续教育基地请填写批次" in text
+    assert "手机号码格式不正确" in text
+    assert "国家级继续教育基地请填写批次" in text
     host.institution.refresh_from_db()
     assert host.institution.mobile == "13900000000"
 

@@ -57,20 +57,20 @@ def expert(affiliation="福州大学", institution=None, authority=None, domains
 
 
 def review_round(officer=None, call=None, **fields):
-    values = dict(
-        name="2026年专家评审",
-        scope="both",
-        deadline=DEADLINE,
-        reviews_per_application=3,
-        anonymous=False,
-        disagreement_threshold=20,
-    )
+    values = {
+        "name": "2026年专家评审",
+        "scope": "both",
+        "deadline": DEADLINE,
+        "reviews_per_application": 3,
+        "anonymous": False,
+        "disagreement_threshold": 20,
+    }
     values.update(fields)
     return rounds.create_round(call=call or f.call_2026(), actor=officer or f.province_officer(), **values)
 
 
 def scores_for(review_round, values):
-    return {c.pk: v for c, v in zip(review_round.criteria.all(), values)}
+    return {c.pk: v for c, v in zip(review_round.criteria.all(), values, strict=False)}
 
 
 def submit(task, values=(8, 8, 8, 8, 8), recommendation=Recommendation.RECOMMEND, comment="选题好，建议入选。"):

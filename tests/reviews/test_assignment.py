@@ -78,7 +78,7 @@ def test_manual_assign_writes_audit_and_notifies_the_expert():
 
 
 @pytest.mark.parametrize(
-    "case, expected",
+    ("case", "expected"),
     [
         ("same_institution", "{expert}与该申报的承办单位为同一单位，应当回避。"),
         ("same_authority", "{expert}与该申报的承办单位属同一主管部门，应当回避。"),

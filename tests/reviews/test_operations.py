@@ -69,11 +69,11 @@ def test_only_the_assigned_expert_may_submit(task):
                 task, intruder, scores=rf.scores_for(task.round, (8,) * 5), comment="越权。", recommendation="recommend"
             )
         assert str(refused.value) == "您不是该申报的评审专家。"
-    assert not Assignment.objects.get(pk=task.pk).state == AssignmentState.SUBMITTED
+    assert Assignment.objects.get(pk=task.pk).state != AssignmentState.SUBMITTED
 
 
 @pytest.mark.parametrize(
-    "values, message",
+    ("values", "message"),
     [
         ((11, 8, 8, 8, 8), "“聚焦国家重大战略”的得分应在0至10分之间。"),
         ((8, -1, 8, 8, 8), "“服务高质量发展”的得分应在0至10分之间。"),

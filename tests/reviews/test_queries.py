@@ -47,7 +47,7 @@ def test_round_pages(client, setup, name):
 
 
 def test_rounds_list(client, setup):
-    review_round, experts = setup
+    review_round, _experts = setup
     client.force_login(review_round.created_by)
     url = reverse("reviews:rounds")
     one = queries(client, url)

@@ -22,10 +22,10 @@ def scored_round():
     a, b, c = (rf.forwarded("provincial") for _ in range(3))
     n = rf.forwarded("national")
     # a: totals 90, 80, 70, 40 → mean 70, trimmed 75, spread 50 (disagreement)
-    for expert, values in zip(experts, [(9,) * 5, (8,) * 5, (7,) * 5, (4,) * 5]):
+    for expert, values in zip(experts, [(9,) * 5, (8,) * 5, (7,) * 5, (4,) * 5], strict=False):
         rf.submit(rf.assign(review_round, a, expert), values=values)
     # b: totals 75, 75 → mean 75, trimmed 75 (fewer than 4), spread 0
-    for expert, values in zip(experts, [(Decimal("7.5"),) * 5, (Decimal("7.5"),) * 5]):
+    for expert, values in zip(experts, [(Decimal("7.5"),) * 5, (Decimal("7.5"),) * 5], strict=False):
         rf.submit(rf.assign(review_round, b, expert), values=values, recommendation="consider")
     # c: one open task, one conflict: unranked
     rf.assign(review_round, c, experts[0])
@@ -43,7 +43,7 @@ def scored_round():
 
 
 def test_results_per_application(scored_round):
-    review_round, experts, (a, b, c, n) = scored_round
+    review_round, _experts, (a, b, c, n) = scored_round
     results = round_results(review_round)
     provincial = results.by_tier["provincial"]
     # Equal trimmed means (75): the higher mean ranks first; unscored last, unranked.
@@ -73,6 +73,7 @@ def test_results_per_application(scored_round):
         zip(
             [c.pk for c in results.criteria],
             [Decimal("9.00"), Decimal("8.50"), Decimal("7.00"), Decimal("6.00"), Decimal("5.50")],
+            strict=False,
         )
     )
 
@@ -81,7 +82,7 @@ def test_equal_keys_share_a_rank():
     review_round = rf.review_round(reviews_per_application=1)
     expert = rf.expert()
     apps = [rf.forwarded() for _ in range(3)]
-    for application, values in zip(apps, [(8,) * 5, (9,) * 5, (8,) * 5]):
+    for application, values in zip(apps, [(8,) * 5, (9,) * 5, (8,) * 5], strict=False):
         rf.submit(rf.assign(review_round, application, expert), values=values)
     ranked = round_results(review_round).by_tier["provincial"]
     assert [(r.application.pk, r.rank) for r in ranked] == [
@@ -159,7 +160,7 @@ def test_the_lean_ranking_and_a_page_of_details_agree_with_the_full_results():
     applications = [
         rf.forwarded("provincial", authority_code=code) for code in ("350100-RS", "350200-RS", "350300-RS", "350400-RS")
     ]
-    for application, value in zip(applications, (6, 9, 9, 7)):
+    for application, value in zip(applications, (6, 9, 9, 7), strict=False):
         task = rf.assign(review_round, application, rf.expert(affiliation="外省大学"))
         rf.submit(task, values=(value,) * 5)
     full = [

@@ -18,7 +18,9 @@ DEFAULT = [
 
 
 def total(*values):
-    return scoring.review_total(dict(zip(["strategy", "quality", "focus", "local", "record"], values)), DEFAULT)
+    return scoring.review_total(
+        dict(zip(["strategy", "quality", "focus", "local", "record"], values, strict=False)), DEFAULT
+    )
 
 
 def test_total_is_weighted_and_scaled_to_100():

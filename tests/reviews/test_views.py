@@ -59,15 +59,17 @@ def test_anonymous_round_hides_host_name_and_contacts(client):
     review_round.anonymous = False
     review_round.save()
     html = page(client.get(reverse("reviews:task", args=[task.pk])))
-    assert "保密学院" in html and "13912345678" in html
+    assert "保密学院" in html
+    assert "13912345678" in html
 
 
 def test_expert_submits_the_score_form(client, task):
     client.force_login(task.expert)
-    data = {f"score_{c.pk}": v for c, v in zip(task.round.criteria.all(), ["9", "8", "7", "6", "5"])}
+    data = {f"score_{c.pk}": v for c, v in zip(task.round.criteria.all(), ["9", "8", "7", "6", "5"], strict=False)}
     data.update(recommendation="consider", comment="可以考虑。")
     response = client.post(reverse("reviews:task", args=[task.pk]), data)
-    assert response.status_code == 302 and response["Location"] == reverse("reviews:mine")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reviews:mine")
     task.refresh_from_db()
     assert task.state == "submitted"
     assert [s.value for s in task.review.scores.all()] == [
@@ -222,7 +224,7 @@ def test_officer_adds_an_expert_account(client):
     )
     profile = ExpertProfile.objects.get(user__username="zj_new")
     assert (profile.user.role, profile.institution, profile.authority_ids) == ("expert", inst, {inst.authority_id})
-    message = [str(m) for m in response.context["messages"]][0]
+    message = next(str(m) for m in response.context["messages"])
     password = message.split("初始密码：")[1].split("（")[0]
     assert profile.user.check_password(password)
 

@@ -108,7 +108,7 @@ def test_a_national_candidate_the_ministry_rejects_falls_back_to_the_provincial_
         "福建省工业和信息化厅",
         "provincial",
     )
-    assert list(decisions.pool(fallen.call))[0] == fallen
+    assert next(iter(decisions.pool(fallen.call))) == fallen
     decisions.stage(fallen, Outcome.PROVINCIAL_DEMONSTRATION, actor=officer)
     decisions.publish(fallen.call, actor=officer)
     assert Application.objects.get(pk=national.pk).state == S.PROVINCIAL_DEMONSTRATION
@@ -159,8 +159,10 @@ def test_the_plan_documents_list_each_class(officer):
     assert cells[1][:3] == ["序号", "项目名称", "承办单位"]
     assert cells[2] == ["一、推荐申报国家级高级研修项目（1项）"]
     assert cells[3][:2] == ["1", "量子信息高级研修班"]
-    assert cells[4] == ["二、省级高级研修示范项目（1项）"] and cells[5][1] == "海洋装备高级研修班"
-    assert cells[6] == ["三、省级高级研修普通项目（1项）"] and cells[7][1] == "文物数字化高级研修班"
+    assert cells[4] == ["二、省级高级研修示范项目（1项）"]
+    assert cells[5][1] == "海洋装备高级研修班"
+    assert cells[6] == ["三、省级高级研修普通项目（1项）"]
+    assert cells[7][1] == "文物数字化高级研修班"
     assert len(cells) == 8  # the not-selected programme is not in the plan
     assert workbook.active.print_title_rows == "$2:$2"  # the header row repeats on every page
 

@@ -8,7 +8,8 @@ from .models import User
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "display_name", "role", "institution", "authority", "is_active"]
     list_filter = ["role", "is_active"]
-    fieldsets = BaseUserAdmin.fieldsets + (
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
         ("单位与角色", {"fields": ("display_name", "phone", "role", "institution", "authority")}),
     )
-    add_fieldsets = BaseUserAdmin.add_fieldsets + (("单位与角色", {"fields": ("role", "institution", "authority")}),)
+    add_fieldsets = (*BaseUserAdmin.add_fieldsets, ("单位与角色", {"fields": ("role", "institution", "authority")}))

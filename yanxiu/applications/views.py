@@ -223,7 +223,7 @@ def edit(request, pk):
             expected_version = int(request.POST.get("version", "0"))
         except ValueError:
             expected_version = 0
-        fields = {name: value for name, value in form.cleaned_data.items()}
+        fields = dict(form.cleaned_data.items())
         try:
             editing.save_draft(
                 application,

@@ -255,7 +255,8 @@ def seed():
     Authority.objects.create(
         code="BASE-FJCZ", name="福建船政继续教育基地", kind=AuthorityKind.BASE, note="国家级继续教育基地，直接申报"
     )
-    institutions = INSTITUTIONS + [
+    institutions = [
+        *INSTITUTIONS,
         (
             "福建船政继续教育基地",
             "12350000MB0000008",
@@ -270,7 +271,7 @@ def seed():
             "严船",
             "福州市马尾区船政路8号",
             "fjcz",
-        )
+        ),
     ]
     staff = {}
     for name, body, type_, auth, city, base, batch, invoice, phone, mobile, contact, address, username in institutions:
@@ -314,7 +315,7 @@ def seed():
         note="2026年计划，截至11月尚未开班",
     )
     reviewers = {}
-    for code, username, name in AUTHORITY_USERS + [("BASE-FJCZ", "fjcz_shenhe", "船政基地 审核员")]:
+    for code, username, name in [*AUTHORITY_USERS, ("BASE-FJCZ", "fjcz_shenhe", "船政基地 审核员")]:
         reviewers[username] = _user(username, Role.AUTHORITY_REVIEWER, name, authority=Authority.objects.get(code=code))
     _user("province", Role.PROVINCE_OFFICER, "省人社厅职业能力建设处 经办人", is_staff=True, is_superuser=True)
     _user("expert1", Role.EXPERT, "评审专家 王明")

@@ -7,4 +7,4 @@ from .models import DeliverySettings
 class DeliverySettingsAdmin(admin.ModelAdmin):
     """Per-call delivery settings (credit hours per day, closing deadline, thresholds), for the province office."""
 
-    list_display = ["call"] + [f.name for f in DeliverySettings._meta.fields if f.name not in ("id", "call")][:5]
+    list_display = ["call", *[f.name for f in DeliverySettings._meta.fields if f.name not in ("id", "call")][:5]]

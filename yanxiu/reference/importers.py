@@ -68,7 +68,7 @@ def read_rows(path_or_file, filename=None):
     if not rows:
         raise ImportFailed(["文件是空的。"])
     header, body = rows[0], rows[1:]
-    return [dict(zip(header, r + [""] * (len(header) - len(r)))) for r in body], header
+    return [dict(zip(header, r + [""] * (len(header) - len(r)), strict=False)) for r in body], header
 
 
 def _require_columns(header, columns):

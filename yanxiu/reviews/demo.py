@@ -89,12 +89,12 @@ def seed_reviews():
         ([9, 9, 8, 8, 9], Recommendation.RECOMMEND, "选题紧扣种业振兴战略，师资权威，建议入选。"),
         ([8, 7, 8, 6, 8], Recommendation.CONSIDER, "内容较充实，地方特色可进一步突出。"),
     ]
-    for task, (values, recommendation, comment) in zip(result.created, samples):
-        expert = next(e for e in experts + [legacy] if e and e.pk == task.expert_id)
+    for task, (values, recommendation, comment) in zip(result.created, samples, strict=False):
+        expert = next(e for e in [*experts, legacy] if e and e.pk == task.expert_id)
         operations.submit_review(
             task,
             expert,
-            scores={c.pk: v for c, v in zip(criteria, values)},
+            scores={c.pk: v for c, v in zip(criteria, values, strict=False)},
             comment=comment,
             recommendation=recommendation,
         )

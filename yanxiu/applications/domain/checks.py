@@ -9,7 +9,7 @@ The same checks serve the editor (live), submission, the importer and reviewers.
 """
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import Enum, StrEnum
 
 from yanxiu.calls.enums import RecruitmentScope, Tier
 from yanxiu.core import clock
@@ -20,7 +20,7 @@ from ..enums import DeliveryMode, Funding, TraineeTitleLevel
 from .deadlines import effective_deadline
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 

@@ -226,7 +226,7 @@ class NewApplicationForm(forms.Form):
 class InboxFilterForm(forms.Form):
     call = forms.ModelChoiceField(label="年度", queryset=None, required=False, empty_label="全部年度")
     authority = forms.ModelChoiceField(label="主管部门", queryset=None, required=False, empty_label="全部主管部门")
-    tier = forms.ChoiceField(label="级别", choices=[("", "全部级别")] + Tier.choices, required=False)
+    tier = forms.ChoiceField(label="级别", choices=[("", "全部级别"), *Tier.choices], required=False)
     state = forms.ChoiceField(label="状态", required=False)
     domain = forms.ModelChoiceField(label="专业技术领域", queryset=None, required=False, empty_label="全部领域")
     topic = forms.ChoiceField(label="选题范围", required=False)
@@ -245,7 +245,7 @@ class InboxFilterForm(forms.Form):
         self.fields["authority"].queryset = Authority.objects.filter(is_active=True)
         self.fields["domain"].queryset = ProfessionalDomain.objects.all()
         self.fields["state"].choices = [("", "全部状态")] + [c for c in ApplicationState.choices if c[0] != "draft"]
-        self.fields["topic"].choices = [("", "全部选题范围")] + TopicAreaCode.choices
+        self.fields["topic"].choices = [("", "全部选题范围"), *TopicAreaCode.choices]
         if not province:
             del self.fields["authority"]
 

@@ -11,7 +11,7 @@ ID_RE = re.compile(r"^\d{17}[\dX]$")
 
 
 def check_character(first17: str) -> str:
-    return CHECK[sum(int(d) * w for d, w in zip(first17, WEIGHTS)) % 11]
+    return CHECK[sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=False)) % 11]
 
 
 def normalise(value: str) -> str:

@@ -171,7 +171,7 @@ def decide_change(change, actor, *, approve, note=""):
     programme = change.programme
     if approve:
         _open(programme)
-        for field, (old, new) in change.changes.items():
+        for field, (_old, new) in change.changes.items():
             setattr(programme, field, date.fromisoformat(new) if field.endswith("_date") else new)
         if programme.end_date > programme.call.completion_date:
             raise TransitionRefused(f"变更后的结束日期晚于办班完成截止日期{fmt_date(programme.call.completion_date)}。")
@@ -236,14 +236,14 @@ def _closing_complete(programme, now):
 def write_record(programme, completed, note=""):
     """Upsert the institution's ProgrammeRecord for this programme's year."""
     application = programme.application
-    values = dict(
-        institution=application.institution,
-        year=application.call.year,
-        title=application.title[:200],
-        tier=application.tier,
-        completed=completed,
-        note=note[:300],
-    )
+    values = {
+        "institution": application.institution,
+        "year": application.call.year,
+        "title": application.title[:200],
+        "tier": application.tier,
+        "completed": completed,
+        "note": note[:300],
+    }
     if programme.record_id:
         ProgrammeRecord.objects.filter(pk=programme.record_id).update(**values)
     else:

@@ -117,7 +117,7 @@ def _cell(value):
 
 
 def _row_data(values):
-    data = dict(zip(FIELDS, values))
+    data = dict(zip(FIELDS, values, strict=False))
     data["gender"] = GENDER_BY_LABEL.get(data["gender"], data["gender"] or None)
     data["title_level"] = TITLE_BY_LABEL.get(data["title_level"], data["title_level"] or None)
     data["province"] = PROVINCE_BY_NAME.get(data["province"], data["province"] or None)
@@ -207,7 +207,7 @@ def import_roster(programme, data, actor):
     return report
 
 
-EXPORT_COLUMNS = COLUMNS + ["状态"]
+EXPORT_COLUMNS = [*COLUMNS, "状态"]
 
 
 def export_roster(programme, trainees, id_numbers):

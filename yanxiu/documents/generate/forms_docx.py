@@ -142,7 +142,7 @@ def render_official_form(form, uscc="", embedded_rows=None, submitted=None):
 
     paragraphs = body.findall(w("p"))
     set_paragraph_text(paragraphs[0], form.form_label)
-    for p, line in zip(paragraphs[1:3], form.heading):
+    for p, line in zip(paragraphs[1:3], form.heading, strict=False):
         set_paragraph_text(p, line)
     if form.show_applicant:
         # 附件2: the institution is the applicant (附件4 第3条).

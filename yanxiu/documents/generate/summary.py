@@ -88,7 +88,7 @@ def render_summary_docx(sheet_data):
     keys = [key for key, _ in layout.SUMMARY_COLUMNS]
     for item in sheet_data.rows:
         tr = copy.deepcopy(blank)
-        for tc, key, value in zip(tr.findall(w("tc")), keys, item.values()):
+        for tc, key, value in zip(tr.findall(w("tc")), keys, item.values(), strict=False):
             rpr = first_rpr(tc)
             for p in tc.findall(w("p")):
                 tc.remove(p)

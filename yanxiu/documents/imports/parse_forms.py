@@ -183,7 +183,7 @@ def split_ticks(text, anchors):
         if index >= 0:
             start = index + len(anchor)
     results = []
-    for number, (anchor, index) in enumerate(zip(anchors, positions)):
+    for number, (anchor, index) in enumerate(zip(anchors, positions, strict=False)):
         if index < 0:
             results.append((None, ""))
             continue
@@ -268,7 +268,9 @@ def _tick(doc, field_name):
 def _read_scope(doc, raw, parsed):
     by_label = {}
     if raw is not None:
-        for (code, label), (state, after) in zip(TOPIC_LABELS, split_ticks(raw, [label for _, label in TOPIC_LABELS])):
+        for (code, label), (state, after) in zip(
+            TOPIC_LABELS, split_ticks(raw, [label for _, label in TOPIC_LABELS]), strict=False
+        ):
             by_label[code] = (state, _after_colon(after))
     scope, texts = [], {}
     for code, label in TOPIC_LABELS:
@@ -571,7 +573,7 @@ def parse_summary(doc):
     rows = []
     for number, cells in enumerate(table[1:], start=2):
         values = {}
-        for name, cell in zip(columns, cells):
+        for name, cell in zip(columns, cells, strict=False):
             if name:
                 values[name] = compact(cell.text) if name in ("seq", "phone") else clean_text(cell.text)
         if not any(values.get(k) for k in ("title", "host", "contact", "phone", "domain")):

@@ -53,7 +53,7 @@ def xlsx(results):
     sheet = book.add_worksheet("导入报告")
     head = book.add_format({"bold": True, "border": 1, "bg_color": "#DDDDDD", "text_wrap": True, "valign": "top"})
     cell = book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
-    for col, (title, width) in enumerate(zip(HEADER, (40, 16, 22, 10, 40, 50, 60))):
+    for col, (title, width) in enumerate(zip(HEADER, (40, 16, 22, 10, 40, 50, 60), strict=False)):
         sheet.write(0, col, title, head)
         sheet.set_column(col, col, width)
     for number, line in enumerate(rows(results), start=1):

@@ -45,7 +45,7 @@ def expand_bytes(name, data, depth=0):
             if info.is_dir() or "__MACOSX" in info.filename or Path(info.filename).name.startswith("~$"):
                 continue
             member = f"{name}/{info.filename}"
-            if not info.filename.lower().endswith(FORM_SUFFIXES + (".zip",)):
+            if not info.filename.lower().endswith((*FORM_SUFFIXES, ".zip")):
                 continue
             try:
                 content = read_member(archive, info.filename, limit=max_file_bytes())
@@ -62,7 +62,7 @@ def expand_bytes(name, data, depth=0):
         found = False
         for part in message.iter_attachments():
             filename = part.get_filename() or ""
-            if not filename.lower().endswith(FORM_SUFFIXES + (".zip",)):
+            if not filename.lower().endswith((*FORM_SUFFIXES, ".zip")):
                 continue
             found = True
             content = part.get_payload(decode=True) or b""
@@ -81,7 +81,7 @@ def expand_paths(paths):
             for child in sorted(path.rglob("*")):
                 if (
                     child.is_file()
-                    and child.suffix.lower() in FORM_SUFFIXES + (".zip", ".eml")
+                    and child.suffix.lower() in (*FORM_SUFFIXES, ".zip", ".eml")
                     and not child.name.startswith("~$")
                 ):
                     yield from _expand_file(child)

@@ -129,7 +129,9 @@ def round_ranking(review_round):
             (i for i in items if i.submitted), key=lambda i: (i.summary.sort_key, -i.application_id), reverse=True
         )
         unscored = sorted((i for i in items if not i.submitted), key=lambda i: i.application_id)
-        for standing, rank in zip(scored, scoring.competition_ranks([i.summary.sort_key for i in scored])):
+        for standing, rank in zip(
+            scored, scoring.competition_ranks([i.summary.sort_key for i in scored]), strict=False
+        ):
             standing.rank = rank
         by_tier[tier] = scored + unscored
     return by_tier
@@ -179,7 +181,7 @@ def round_results(review_round, only=None, ranking=None):
             (r for r in items if r.lines), key=lambda r: (r.summary.sort_key, -r.application.pk), reverse=True
         )
         unscored = [r for r in items if not r.lines]
-        for result, rank in zip(scored, scoring.competition_ranks([r.summary.sort_key for r in scored])):
+        for result, rank in zip(scored, scoring.competition_ranks([r.summary.sort_key for r in scored]), strict=False):
             result.rank = rank
         by_tier[tier] = scored + unscored
     if only is not None:  # ranks and order among the whole round, not the page

@@ -185,7 +185,7 @@ def plan_docx(call, document_number=""):
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
-        for row_values in [COLUMNS] + plan_section.rows:
+        for row_values in [COLUMNS, *plan_section.rows]:
             cells = table.rows[0].cells if row_values is COLUMNS else table.add_row().cells
             for index, text in enumerate(row_values):
                 cells[index].width = Mm(WIDTHS_MM[index])
