@@ -156,7 +156,7 @@ def bench_import(count=1000):
 
 def main():
     call_command("migrate", verbosity=0)
-    from yanxiu.core.demo import seed
+    from yanxiu.demo.world import seed
 
     seed()
     with override_settings(YANXIU_FIXED_NOW="2026-01-10T10:00:00+08:00"):

@@ -99,7 +99,7 @@ def named_urls(patterns=None, namespace=""):
 @pytest.fixture
 def world(settings):
     from yanxiu.accounts.models import User
-    from yanxiu.core import demo
+    from yanxiu.demo import world as demo
 
     demo.seed()
     users = {key: User.objects.get(username=name) for key, name in USERS.items()}
@@ -218,8 +218,8 @@ LISTS = {"delivery:list"}
 def test_nobody_reaches_another_institutions_programme(client):
     from tests.delivery.helpers import add_trainees, host_of, planned
     from yanxiu.accounts.models import User
-    from yanxiu.core import demo
     from yanxiu.delivery.models import Certificate, CertificateJob, ProgrammeFile
+    from yanxiu.demo import world as demo
     from yanxiu.reference.models import TrainingCostStandard
 
     demo.seed()

@@ -8,6 +8,7 @@ from yanxiu.applications.domain import editing, workflow
 from yanxiu.applications.enums import ApplicationState as S
 from yanxiu.applications.models import Application
 from yanxiu.audit.models import AuditEntry
+from yanxiu.core.refusal import Refused
 from yanxiu.notifications.models import Message
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +58,7 @@ def test_submit_is_refused_while_a_check_fails(setup):
     host, _, application = setup
     application.planned_trainees = 29
     application.save()
-    with pytest.raises(workflow.TransitionRefused, match="不少于30人"):
+    with pytest.raises(Refused, match="不少于30人"):
         workflow.perform(application, "submit", host)
     assert Application.objects.get(pk=application.pk).state == S.DRAFT
     assert last_entry(application).action == "create"
@@ -66,7 +67,7 @@ def test_submit_is_refused_while_a_check_fails(setup):
 def test_submit_after_the_deadline_is_refused_unless_extended(setup, clock):
     host, _, application = setup
     clock("2026-02-21T08:00:00+08:00")
-    with pytest.raises(workflow.TransitionRefused, match="已于2026年2月20日截止"):
+    with pytest.raises(Refused, match="已于2026年2月20日截止"):
         workflow.perform(application, "submit", host)
     from datetime import datetime
 
@@ -92,14 +93,14 @@ def test_withdraw_until_the_authority_acts(setup):
     assert Application.objects.get(pk=application.pk).state == S.DRAFT
     workflow.perform(application, "submit", host)
     workflow.perform(application, "approve", reviewer, reason="同意推荐")
-    with pytest.raises(workflow.TransitionRefused, match="不能撤回"):
+    with pytest.raises(Refused, match="不能撤回"):
         workflow.perform(application, "withdraw", host)
 
 
 def test_return_needs_a_comment_and_the_institution_can_fix_and_resubmit(setup, django_capture_on_commit_callbacks):
     host, reviewer, application = setup
     workflow.perform(application, "submit", host)
-    with pytest.raises(workflow.TransitionRefused, match="退回意见"):
+    with pytest.raises(Refused, match="退回意见"):
         workflow.perform(application, "return", reviewer, reason="  ")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -132,14 +133,14 @@ def test_only_the_host_may_submit_and_only_its_authority_may_review(setup):
     host, reviewer, application = setup
     stranger = factories.staff()
     other_city = factories.reviewer(factories.authority("350200-RS"))
-    with pytest.raises(workflow.TransitionRefused, match="只有承办单位经办人"):
+    with pytest.raises(Refused, match="只有承办单位经办人"):
         workflow.perform(application, "submit", stranger)
-    with pytest.raises(workflow.TransitionRefused, match="只有承办单位经办人"):
+    with pytest.raises(Refused, match="只有承办单位经办人"):
         workflow.perform(application, "submit", reviewer)
     workflow.perform(application, "submit", host)
-    with pytest.raises(workflow.TransitionRefused, match="只有该单位的主管部门"):
+    with pytest.raises(Refused, match="只有该单位的主管部门"):
         workflow.perform(application, "return", other_city, reason="越权")
-    with pytest.raises(workflow.TransitionRefused, match="只有该单位的主管部门"):
+    with pytest.raises(Refused, match="只有该单位的主管部门"):
         workflow.perform(application, "approve", host, reason="自己批准")
     assert Application.objects.get(pk=application.pk).state == S.SUBMITTED
 
@@ -149,7 +150,7 @@ def test_an_action_on_a_stale_copy_is_refused(setup):
     workflow.perform(application, "submit", host)
     stale = Application.objects.get(pk=application.pk)
     workflow.perform(application, "approve", reviewer, reason="同意")
-    with pytest.raises(workflow.TransitionRefused, match="不能退回"):
+    with pytest.raises(Refused, match="不能退回"):
         workflow.perform(stale, "return", reviewer, reason="晚了一步")
     assert Application.objects.get(pk=application.pk).state == S.AUTHORITY_APPROVED
 
@@ -170,7 +171,7 @@ def test_a_save_from_an_older_version_is_refused_and_changes_nothing(setup):
 def test_a_submitted_application_cannot_be_saved(setup):
     host, _, application = setup
     workflow.perform(application, "submit", host)
-    with pytest.raises(workflow.TransitionRefused, match="不能修改"):
+    with pytest.raises(Refused, match="不能修改"):
         editing.save_draft(
             application,
             fields={"title": "偷偷修改"},
@@ -204,7 +205,7 @@ def test_warning_reasons_unlock_submission(setup):
     host, _, application = setup
     application.declares_no_trainee_fees = False
     application.save()
-    with pytest.raises(workflow.TransitionRefused, match="说明理由"):
+    with pytest.raises(Refused, match="说明理由"):
         workflow.perform(application, "submit", host)
     editing.set_warning_reason(
         application, code="declaration.no_trainee_fees", reason="收取资料费50元，已报批", actor=host

@@ -11,7 +11,7 @@ from yanxiu.applications.models import Application
 from yanxiu.batches.domain import operations
 from yanxiu.batches.domain.operations import BATCH_WORKFLOW
 from yanxiu.batches.models import BatchState
-from yanxiu.core.workflow import TransitionRefused
+from yanxiu.core.refusal import Refused
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +98,7 @@ def test_an_authority_cannot_send_more_than_the_quota(quota, count, allowed):
         operations.set_members(batch, apps, actor=reviewer)
         assert batch.applications.count() == count
     else:
-        with pytest.raises(TransitionRefused, match="超出限报数量：本年度省级项目还可报送2项，已选3项"):
+        with pytest.raises(Refused, match="超出限报数量：本年度省级项目还可报送2项，已选3项"):
             operations.set_members(batch, apps, actor=reviewer)
         assert batch.applications.count() == 0
 
@@ -112,7 +112,7 @@ def test_the_quota_counts_what_earlier_batches_sent():
     assert operations.quota_left(batch.call, "provincial", batch.authority) == 0
     second, _ = approved()
     new_batch = operations.create_batch(call=batch.call, tier="provincial", actor=reviewer)
-    with pytest.raises(TransitionRefused, match="还可报送0项"):
+    with pytest.raises(Refused, match="还可报送0项"):
         operations.set_members(new_batch, [second], actor=reviewer)
 
 
@@ -121,13 +121,13 @@ def test_only_approved_applications_of_the_authority_join_a_batch():
     batch = operations.create_batch(call=factories.call_2026(), tier="provincial", actor=reviewer)
     submitted = factories.complete("provincial", actor=factories.staff(application.institution))
     workflow.perform(submitted, "submit", submitted.created_by)
-    with pytest.raises(TransitionRefused, match="尚未审核通过"):
+    with pytest.raises(Refused, match="尚未审核通过"):
         operations.set_members(batch, [submitted], actor=reviewer)
     other_city, _ = approved("350200-RS")
-    with pytest.raises(TransitionRefused, match="不属于本批次"):
+    with pytest.raises(Refused, match="不属于本批次"):
         operations.set_members(batch, [other_city], actor=reviewer)
     national, _ = approved(tier="national")
-    with pytest.raises(TransitionRefused, match="不属于本批次"):
+    with pytest.raises(Refused, match="不属于本批次"):
         operations.set_members(batch, [national], actor=reviewer)
 
 
@@ -156,9 +156,9 @@ def test_the_province_returns_a_batch_and_the_authority_sends_it_again():
     batch, apps, reviewer = ready_batch(1)
     officer = factories.province_officer()
     BATCH_WORKFLOW.perform(batch, "submit", reviewer)
-    with pytest.raises(TransitionRefused, match="退回理由"):
+    with pytest.raises(Refused, match="退回理由"):
         BATCH_WORKFLOW.perform(batch, "return", officer)
-    with pytest.raises(TransitionRefused, match="只有省人社厅"):
+    with pytest.raises(Refused, match="只有省人社厅"):
         BATCH_WORKFLOW.perform(batch, "return", reviewer, reason="自己退回")
     BATCH_WORKFLOW.perform(batch, "return", officer, reason="汇总表未盖章")
     assert batch.state == BatchState.RETURNED
@@ -172,7 +172,7 @@ def test_the_province_returns_a_batch_and_the_authority_sends_it_again():
 
 def test_forwarding_is_only_done_through_a_batch():
     application, reviewer = approved()
-    with pytest.raises(TransitionRefused, match="须随主管部门的批次"):
+    with pytest.raises(Refused, match="须随主管部门的批次"):
         workflow.perform(application, "forward", reviewer)
     assert "forward" not in [t.action for t in workflow.available_actions(application, reviewer)]
 
@@ -186,7 +186,7 @@ def test_ranking_orders_the_pool():
         second.pk,
         first.pk,
     ]
-    with pytest.raises(TransitionRefused, match="全部已审核通过"):
+    with pytest.raises(Refused, match="全部已审核通过"):
         operations.save_ranking(call=first.call, tier="provincial", actor=reviewer, ordered_ids=[first.pk])
 
 

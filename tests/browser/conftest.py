@@ -49,7 +49,7 @@ def chromium():
 @pytest.fixture
 def seeded(transactional_db):
     """The demo data: the 2026 call, reference data, institutions and users."""
-    from yanxiu.core import demo
+    from yanxiu.demo import world as demo
 
     demo.seed()
     return demo

@@ -26,8 +26,8 @@ from yanxiu.applications.enums import ApplicationState
 from yanxiu.applications.models import Application
 from yanxiu.batches.models import Batch, BatchState
 from yanxiu.calls.models import Call
+from yanxiu.demo.reviews import ROUND_NAME
 from yanxiu.notifications.models import Message
-from yanxiu.reviews.demo import ROUND_NAME
 from yanxiu.reviews.domain.results import round_results
 from yanxiu.reviews.enums import AssignmentState
 from yanxiu.reviews.models import Assignment, ReviewRound

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from yanxiu.core.workflow import TransitionRefused
+from yanxiu.core.refusal import Refused
 from yanxiu.delivery.domain import attendance, programmes
 
 from .helpers import add_trainees, host_of, planned
@@ -60,7 +60,7 @@ def test_attendance_decides_hours_and_certificates(clock):
 def test_attendance_cannot_be_recorded_outside_the_class_or_in_advance(clock):
     programme = planned()
     host = host_of(programme)
-    with pytest.raises(TransitionRefused, match="不在研修班的日期内"):
+    with pytest.raises(Refused, match="不在研修班的日期内"):
         attendance.record_attendance(programme, date(2026, 9, 5), "am", [], host)
-    with pytest.raises(TransitionRefused, match="不能提前记录考勤"):
+    with pytest.raises(Refused, match="不能提前记录考勤"):
         attendance.record_attendance(programme, date(2026, 9, 1), "am", [], host)

@@ -3,8 +3,8 @@
 import pytest
 
 from tests import factories
-from yanxiu.core.workflow import TransitionRefused
-from yanxiu.delivery.domain.enrolment import EnrolmentRefused, enrol, review, review_warnings, validate_trainee
+from yanxiu.core.refusal import Refused
+from yanxiu.delivery.domain.enrolment import enrol, review, review_warnings, validate_trainee
 from yanxiu.selection.models import Outcome
 
 from .helpers import add_trainees, host_of, id_number, open_enrolment, planned, trainee_data
@@ -43,14 +43,14 @@ def test_enrolment_stores_the_number_masked_and_refuses_a_second_enrolment():
     programme = open_enrolment(planned())
     trainee = enrol(programme, trainee_data(7))
     assert (trainee.id_masked, trainee.state) == ("3501**********" + trainee.id_number[-4:], "pending")
-    with pytest.raises(EnrolmentRefused) as refusal:
+    with pytest.raises(Refused) as refusal:
         enrol(programme, trainee_data(7, mobile="13900000999"))
     assert refusal.value.errors == {"id_number": "该身份证号已报名本项目，请勿重复报名。"}
 
 
 def test_enrolment_is_closed_until_the_host_publishes_the_notice():
     programme = planned()
-    with pytest.raises(EnrolmentRefused, match="本项目目前不接受报名"):
+    with pytest.raises(Refused, match="本项目目前不接受报名"):
         enrol(programme, trainee_data(1))
 
 
@@ -59,7 +59,7 @@ def test_approving_never_passes_the_capacity():
     programme.capacity = 2
     programme.save()
     trainees = add_trainees(programme, 3)
-    with pytest.raises(TransitionRefused) as refusal:
+    with pytest.raises(Refused) as refusal:
         review(programme, trainees, host_of(programme), approve=True)
     assert str(refusal.value) == "超出招收名额：名额2人，已录取0人，本次又选了3人。"
     assert review(programme, trainees[:2], host_of(programme), approve=True)[1].state == "approved"
@@ -68,7 +68,7 @@ def test_approving_never_passes_the_capacity():
 def test_only_the_host_reviews():
     programme = planned()
     trainees = add_trainees(programme, 1)
-    with pytest.raises(TransitionRefused, match="只有承办单位经办人"):
+    with pytest.raises(Refused, match="只有承办单位经办人"):
         review(programme, trainees, factories.staff(), approve=True)
 
 

@@ -12,7 +12,7 @@ from tests import factories
 from yanxiu.applications.domain import editing
 from yanxiu.applications.domain.checks import run_checks
 from yanxiu.calls.domain.calls import copy_call
-from yanxiu.core.workflow import TransitionRefused
+from yanxiu.core.refusal import Refused
 from yanxiu.delivery.domain import attendance, closing, enrolment, money, programmes
 from yanxiu.delivery.models import Programme, ProgrammeChange
 from yanxiu.organisations.models import ProgrammeRecord
@@ -45,12 +45,12 @@ def test_changing_dates_needs_the_offices_approval_with_history():
         "experts": "",
         "capacity": 40,
     }
-    with pytest.raises(TransitionRefused, match="须填写变更理由"):
+    with pytest.raises(Refused, match="须填写变更理由"):
         programmes.confirm_arrangements(programme, host, **args)
     change = programmes.confirm_arrangements(programme, host, reason="专家时间冲突", **args)
     assert change.changes == {"start_date": ["2026-09-01", "2026-09-08"], "end_date": ["2026-09-04", "2026-09-11"]}
     assert Programme.objects.get(pk=programme.pk).start_date == date(2026, 9, 1)  # not before approval
-    with pytest.raises(TransitionRefused, match="只有省人社厅"):
+    with pytest.raises(Refused, match="只有省人社厅"):
         programmes.decide_change(change, host, approve=True)
     programmes.decide_change(change, officer, approve=True, note="同意")
     programme.refresh_from_db()
@@ -60,7 +60,7 @@ def test_changing_dates_needs_the_offices_approval_with_history():
 
 def test_the_class_must_end_by_the_calls_completion_date():
     programme = planned()
-    with pytest.raises(TransitionRefused, match="应在2026年11月30日之前完成办班"):
+    with pytest.raises(Refused, match="应在2026年11月30日之前完成办班"):
         programmes.confirm_arrangements(
             programme,
             host_of(programme),
@@ -98,7 +98,7 @@ def test_closing_needs_every_document(clock):
     programme = planned()
     host = host_of(programme)
     clock("2026-09-06T09:00:00+08:00")
-    with pytest.raises(TransitionRefused) as refusal:
+    with pytest.raises(Refused) as refusal:
         programmes.perform(programme, "submit_closing", host)
     assert (
         str(refusal.value)

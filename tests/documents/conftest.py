@@ -9,7 +9,7 @@ from .helpers import application
 
 @pytest.fixture
 def demo(db):
-    from yanxiu.core.demo import seed
+    from yanxiu.demo.world import seed
 
     return seed()
 

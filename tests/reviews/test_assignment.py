@@ -7,9 +7,9 @@ import pytest
 from tests import factories as f
 from tests.reviews import factories as rf
 from yanxiu.audit.models import AuditEntry
+from yanxiu.core.refusal import Refused
 from yanxiu.notifications.models import Message
 from yanxiu.reviews.domain import assignment as assigning
-from yanxiu.reviews.domain.errors import ReviewRefused
 from yanxiu.reviews.enums import AssignmentState
 from yanxiu.reviews.models import Assignment, ExpertProfile
 
@@ -53,7 +53,7 @@ def test_declared_conflict_counts_in_every_round():
 
     declare_conflict(task, expert, reason="曾与承办单位合作开展项目。")
     second = rf.review_round(officer=first.created_by, name="补充评审")
-    with pytest.raises(ReviewRefused) as refused:
+    with pytest.raises(Refused) as refused:
         rf.assign(second, application, expert)
     assert str(refused.value) == f"{expert}已对该申报申明回避。"
 
@@ -90,7 +90,7 @@ def test_manual_assign_refuses_conflicts(case, expected):
         expert = rf.expert(institution=application.institution)
     else:
         expert = rf.expert(authority=application.institution.authority)
-    with pytest.raises(ReviewRefused) as refused:
+    with pytest.raises(Refused) as refused:
         rf.assign(rf.review_round(), application, expert)
     assert str(refused.value) == expected.format(expert=expert)
     assert Assignment.objects.count() == 0
@@ -100,19 +100,19 @@ def test_manual_assign_refusals():
     review_round = rf.review_round(reviews_per_application=1)
     application, expert, other = rf.forwarded(), rf.expert(), rf.expert()
     rf.assign(review_round, application, expert)
-    with pytest.raises(ReviewRefused) as refused:
+    with pytest.raises(Refused) as refused:
         rf.assign(review_round, application, expert)
     assert str(refused.value) == f"{expert}已在评审该申报。"
-    with pytest.raises(ReviewRefused) as refused:
+    with pytest.raises(Refused) as refused:
         rf.assign(review_round, application, other)
     assert str(refused.value) == (
         "该申报已有1位评审专家，达到本轮每项申报的评审人数；如需增加，请先修改本轮的“每项申报评审专家人数”。"
     )
     not_expert = f.staff()
-    with pytest.raises(ReviewRefused) as refused:
+    with pytest.raises(Refused) as refused:
         rf.assign(review_round, rf.forwarded(), not_expert)
     assert str(refused.value) == f"{not_expert}不是可用的评审专家（须为启用的专家账号并已填写专家信息）。"
-    with pytest.raises(ReviewRefused) as refused:
+    with pytest.raises(Refused) as refused:
         assigning.assign(review_round, rf.forwarded(), other, actor=other)
     assert str(refused.value) == "只有省人社厅经办人可以分配评审任务。"
 
@@ -124,7 +124,7 @@ def test_only_applications_sent_to_the_province_for_the_rounds_tier_enter():
     approved_not_sent, _ = rf.approved("national", authority_code="350200-RS")
     provincial = rf.forwarded("provincial")
     for application in (draft, approved_not_sent, provincial):
-        with pytest.raises(ReviewRefused) as refused:
+        with pytest.raises(Refused) as refused:
             rf.assign(review_round, application, expert)
         assert (
             str(refused.value) == "该申报不在本轮评审范围内（须为本轮年度和级别、且已由主管部门报送省人社厅的申报）。"
@@ -136,7 +136,7 @@ def test_assignment_refused_after_the_deadline(clock):
     review_round = rf.review_round()
     application, expert = rf.forwarded(), rf.expert()
     clock("2026-04-01T00:00:00+08:00")
-    with pytest.raises(ReviewRefused) as refused:
+    with pytest.raises(Refused) as refused:
         rf.assign(review_round, application, expert)
     assert str(refused.value) == "本轮评审已于2026年3月31日24时截止，请先延长评审截止日期。"
 
@@ -153,7 +153,7 @@ def test_unassign_only_open_tasks():
     assert entry.data == {"application": application.pk, "expert": open_task.expert_id, "assignment": open_task.pk}
     assert Message.objects.filter(recipient=open_task.expert).first().subject == "【专家评审】一项评审任务已取消"
     done_task.refresh_from_db()
-    with pytest.raises(ReviewRefused) as refused:
+    with pytest.raises(Refused) as refused:
         assigning.unassign(done_task, actor=review_round.created_by)
     assert str(refused.value) == "该专家已提交评审意见，不能移除。"
 

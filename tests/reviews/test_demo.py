@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from yanxiu.core.demo import DEMO_PASSWORD, seed
-from yanxiu.reviews.demo import ROUND_NAME, seed_reviews
+from yanxiu.demo.reviews import ROUND_NAME, seed_reviews
+from yanxiu.demo.world import DEMO_PASSWORD, seed
 from yanxiu.reviews.domain.results import round_results
 from yanxiu.reviews.models import Assignment, ExpertProfile
 

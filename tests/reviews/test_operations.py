@@ -8,9 +8,9 @@ import pytest
 from tests import factories as f
 from tests.reviews import factories as rf
 from yanxiu.audit.models import AuditEntry
+from yanxiu.core.refusal import Refused
 from yanxiu.notifications.models import Message
 from yanxiu.reviews.domain import operations
-from yanxiu.reviews.domain.errors import ReviewRefused
 from yanxiu.reviews.enums import AssignmentState
 from yanxiu.reviews.models import Assignment, Score
 
@@ -56,7 +56,7 @@ def test_deadline_is_the_end_of_the_day(task, clock):
     clock("2026-03-31T23:59:59+08:00")
     rf.submit(task)
     clock("2026-04-01T00:00:00+08:00")
-    with pytest.raises(ReviewRefused) as refused:
+    with pytest.raises(Refused) as refused:
         rf.submit(task, values=(1, 1, 1, 1, 1))
     assert str(refused.value) == "本轮评审已于2026年3月31日24时截止，不能再提交或修改评审意见。"
     assert AuditEntry.objects.for_object(task).last().data["total"] == "80.00"
@@ -64,7 +64,7 @@ def test_deadline_is_the_end_of_the_day(task, clock):
 
 def test_only_the_assigned_expert_may_submit(task):
     for intruder in (rf.expert(), f.province_officer(), f.staff(task.application.institution)):
-        with pytest.raises(ReviewRefused) as refused:
+        with pytest.raises(Refused) as refused:
             operations.submit_review(
                 task, intruder, scores=rf.scores_for(task.round, (8,) * 5), comment="越权。", recommendation="recommend"
             )
@@ -83,20 +83,20 @@ def test_only_the_assigned_expert_may_submit(task):
     ],
 )
 def test_scores_must_fit_the_rubric(task, values, message):
-    with pytest.raises(ReviewRefused) as refused:
+    with pytest.raises(Refused) as refused:
         rf.submit(task, values=values)
     assert str(refused.value) == message
     assert Score.objects.count() == 0
 
 
 def test_comment_and_recommendation_are_required(task):
-    with pytest.raises(ReviewRefused) as refused:
+    with pytest.raises(Refused) as refused:
         rf.submit(task, comment="  ")
     assert str(refused.value) == "请填写评审意见。"
-    with pytest.raises(ReviewRefused) as refused:
+    with pytest.raises(Refused) as refused:
         rf.submit(task, recommendation="maybe")
     assert str(refused.value) == "请选择推荐意见（推荐 / 可考虑 / 不推荐）。"
-    with pytest.raises(ReviewRefused) as refused:
+    with pytest.raises(Refused) as refused:
         rf.submit(task, comment="<script>alert(1)</script>")
     assert str(refused.value) == "评审意见：请勿输入网页代码（如 <script>），只填写纯文本。"
 
@@ -121,29 +121,29 @@ def test_declare_conflict(task):
     assert (entry.reason, entry.from_state, entry.to_state) == ("本人曾在该单位兼职。", "assigned", "conflict")
     message = Message.objects.get(recipient=officer, subject__startswith="【专家评审】")
     assert message.subject == f"【专家评审】{task.expert}申明回避"
-    with pytest.raises(ReviewRefused) as refused:
+    with pytest.raises(Refused) as refused:
         rf.submit(task)
     assert str(refused.value) == "您已对该申报申明回避，不能评分。"
-    with pytest.raises(ReviewRefused) as refused:
+    with pytest.raises(Refused) as refused:
         operations.declare_conflict(task, task.expert, reason="再次申明。")
     assert str(refused.value) == "您已对该申报申明回避。"
 
 
 def test_declare_conflict_refusals(task, clock):
-    with pytest.raises(ReviewRefused) as refused:
+    with pytest.raises(Refused) as refused:
         operations.declare_conflict(task, task.expert, reason="")
     assert str(refused.value) == "请填写回避理由。"
-    with pytest.raises(ReviewRefused) as refused:
+    with pytest.raises(Refused) as refused:
         operations.declare_conflict(task, rf.expert(), reason="不是我的任务。")
     assert str(refused.value) == "您不是该申报的评审专家。"
     rf.submit(task)
     task.refresh_from_db()
-    with pytest.raises(ReviewRefused) as refused:
+    with pytest.raises(Refused) as refused:
         operations.declare_conflict(task, task.expert, reason="提交后才想起。")
     assert str(refused.value) == "您已提交评审意见；如需回避，请联系省人社厅经办人。"
     other = rf.assign(task.round, task.application, rf.expert())
     clock("2026-04-01T08:00:00+08:00")
-    with pytest.raises(ReviewRefused) as refused:
+    with pytest.raises(Refused) as refused:
         operations.declare_conflict(other, other.expert, reason="截止后。")
     assert str(refused.value) == "本轮评审已于2026年3月31日24时截止。"
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from tests import factories as f
 from tests.reviews import factories as rf
 from yanxiu.audit.models import AuditEntry
-from yanxiu.reviews.domain.errors import ReviewRefused
+from yanxiu.core.refusal import Refused
 from yanxiu.reviews.models import Assignment, Criterion, ExpertProfile, ReviewRound
 
 pytestmark = pytest.mark.django_db
@@ -271,6 +271,6 @@ def test_officer_corrects_an_expert_and_deactivates_them(client):
     )
     # Deactivated experts get no new tasks.
     review_round = rf.review_round(officer=officer)
-    with pytest.raises(ReviewRefused) as refused:
+    with pytest.raises(Refused) as refused:
         rf.assign(review_round, rf.forwarded(), expert)
     assert str(refused.value) == f"{expert}不是可用的评审专家（须为启用的专家账号并已填写专家信息）。"

@@ -14,7 +14,7 @@ from yanxiu.applications.enums import ApplicationState as S
 from yanxiu.applications.models import Application
 from yanxiu.batches.domain import operations
 from yanxiu.batches.domain.operations import BATCH_WORKFLOW
-from yanxiu.core.workflow import TransitionRefused
+from yanxiu.core.refusal import Refused
 from yanxiu.notifications.models import Message
 from yanxiu.selection.domain import decisions
 from yanxiu.selection.domain.reminders import send_deadline_reminders
@@ -73,20 +73,20 @@ def test_decisions_are_staged_then_published_together(officer, django_capture_on
         + [u.email for u in factories.authority().users.all()]
         + [u.email for u in factories.authority("350200-RS").users.all()]
     )
-    with pytest.raises(TransitionRefused, match="没有待发布"):
+    with pytest.raises(Refused, match="没有待发布"):
         decisions.publish(national.call, actor=officer)
 
 
 def test_only_national_applications_can_be_recommended_to_the_ministry(officer):
     provincial = forwarded("provincial")
-    with pytest.raises(TransitionRefused, match="只有国家级申报"):
+    with pytest.raises(Refused, match="只有国家级申报"):
         decisions.stage(provincial, Outcome.NATIONAL_CANDIDATE, actor=officer)
 
 
 def test_only_the_province_office_decides():
     application = forwarded("provincial")
     reviewer = factories.reviewer(application.institution.authority)
-    with pytest.raises(TransitionRefused, match="只有省人社厅"):
+    with pytest.raises(Refused, match="只有省人社厅"):
         decisions.stage(application, Outcome.PROVINCIAL_ORDINARY, actor=reviewer)
 
 
@@ -123,7 +123,7 @@ def test_a_selected_national_candidate_stays_national(officer):
     decisions.publish(national.call, actor=officer)
     decisions.record_ministry_answer(Application.objects.get(pk=national.pk), selected=True, actor=officer)
     assert Application.objects.get(pk=national.pk).state == S.MINISTRY_SELECTED
-    with pytest.raises(TransitionRefused, match="不能人社部未入选"):
+    with pytest.raises(Refused, match="不能人社部未入选"):
         decisions.record_ministry_answer(Application.objects.get(pk=national.pk), selected=False, actor=officer)
 
 

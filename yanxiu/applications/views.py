@@ -14,6 +14,7 @@ from yanxiu.audit.models import AuditEntry
 from yanxiu.calls.enums import Tier
 from yanxiu.calls.models import Call
 from yanxiu.core import clock
+from yanxiu.core.refusal import Refused
 from yanxiu.core.uploads import validate_attachment
 
 from .domain import editing, queries, workflow
@@ -135,7 +136,7 @@ def create(request):
         return HttpResponseBadRequest("申报级别不正确。")
     try:
         application = editing.create_application(call=call, tier=tier, institution=user.institution, actor=user)
-    except workflow.TransitionRefused as refusal:
+    except Refused as refusal:
         messages.error(request, str(refusal))
         return redirect("applications:dashboard")
     messages.success(request, f"已新建{application.get_tier_display()}项目申报草稿。")
@@ -237,7 +238,7 @@ def edit(request, pk):
             saved = True
         except editing.EditConflict as conflict:
             save_error, status = str(conflict), 409
-        except workflow.TransitionRefused as refusal:
+        except Refused as refusal:
             save_error, status = str(refusal), 409
         except ValidationError as invalid:
             save_error, status = "；".join(invalid.messages), 400
@@ -266,7 +267,7 @@ def warning_reason(request, pk):
                 application, code=form.cleaned_data["code"], reason=form.cleaned_data["reason"], actor=request.user
             )
             messages.success(request, "说明理由已保存。")
-        except workflow.TransitionRefused as refusal:
+        except Refused as refusal:
             messages.error(request, str(refusal))
     return redirect(reverse("applications:edit", args=[pk]) + "#checks")
 
@@ -297,7 +298,7 @@ def upload_attachment(request, pk):
         messages.success(request, f"已上传“{uploaded.name}”。")
     except ValidationError as invalid:
         messages.error(request, "；".join(invalid.messages))
-    except workflow.TransitionRefused as refusal:
+    except Refused as refusal:
         messages.error(request, str(refusal))
     return redirect(reverse("applications:edit", args=[pk]) + "#attachments")
 
@@ -310,7 +311,7 @@ def delete_attachment(request, pk, attachment_pk):
     try:
         editing.remove_attachment(attachment, actor=request.user)
         messages.success(request, "附件已删除。")
-    except workflow.TransitionRefused as refusal:
+    except Refused as refusal:
         messages.error(request, str(refusal))
     return redirect(reverse("applications:edit", args=[pk]) + "#attachments")
 
@@ -395,7 +396,7 @@ def act(request, pk, action):
         return redirect("applications:detail", pk=pk)
     try:
         workflow.perform(application, action, request.user, reason=form.cleaned_data["reason"])
-    except workflow.TransitionRefused as refusal:
+    except Refused as refusal:
         messages.error(request, str(refusal))
         if action == "submit" and application.is_editable:
             return redirect(reverse("applications:edit", args=[pk]) + "#checks")

@@ -10,8 +10,8 @@ from yanxiu.audit.models import AuditEntry
 from yanxiu.calls.enums import Tier
 from yanxiu.calls.models import Call
 from yanxiu.core.downloads import DOCX, XLSX, attachment
+from yanxiu.core.refusal import Refused
 from yanxiu.core.uploads import SCAN_TYPES, validate_attachment
-from yanxiu.core.workflow import TransitionRefused
 
 from .domain import operations
 from .domain.operations import BATCH_WORKFLOW
@@ -53,7 +53,7 @@ def create(request):
     call = get_object_or_404(Call, pk=request.POST.get("call"))
     try:
         batch = operations.create_batch(call=call, tier=request.POST.get("tier"), actor=request.user)
-    except TransitionRefused as refusal:
+    except Refused as refusal:
         messages.error(request, str(refusal))
         return redirect("batches:list")
     return redirect("batches:detail", pk=batch.pk)
@@ -97,10 +97,10 @@ def members(request, pk):
     chosen = Application.objects.visible_to(request.user).filter(pk__in=ids).select_related("institution")
     try:
         if len(chosen) != len(set(ids)):
-            raise TransitionRefused("所选申报中有不属于本主管部门的项目。")
+            raise Refused("所选申报中有不属于本主管部门的项目。")
         operations.set_members(batch, chosen, actor=request.user)
         messages.success(request, "批次项目已更新。")
-    except TransitionRefused as refusal:
+    except Refused as refusal:
         messages.error(request, str(refusal))
     return redirect("batches:detail", pk=pk)
 
@@ -125,7 +125,7 @@ def upload(request, pk):
         messages.success(request, f"已上传“{uploaded.name}”。")
     except ValidationError as invalid:
         messages.error(request, "；".join(invalid.messages))
-    except TransitionRefused as refusal:
+    except Refused as refusal:
         messages.error(request, str(refusal))
     return redirect("batches:detail", pk=pk)
 
@@ -146,7 +146,7 @@ def act(request, pk, action):
     try:
         BATCH_WORKFLOW.perform(batch, action, request.user, reason=request.POST.get("reason", "")[:2000])
         messages.success(request, f"已{BATCH_WORKFLOW.transitions[action].label}。")
-    except TransitionRefused as refusal:
+    except Refused as refusal:
         messages.error(request, str(refusal))
     return redirect("batches:detail", pk=pk)
 
@@ -164,8 +164,8 @@ def ranking(request, call_pk, tier):
             operations.save_ranking(call=call, tier=tier, actor=request.user, ordered_ids=[a.pk for a in order])
             messages.success(request, "排序已保存。")
             return redirect("batches:ranking", call_pk=call.pk, tier=tier)
-        except (TransitionRefused, ValueError) as problem:
-            messages.error(request, str(problem) if isinstance(problem, TransitionRefused) else "排序须填写数字。")
+        except (Refused, ValueError) as problem:
+            messages.error(request, str(problem) if isinstance(problem, Refused) else "排序须填写数字。")
     return render(
         request,
         "batches/ranking.html",

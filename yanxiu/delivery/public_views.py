@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from yanxiu.applications.enums import PLANNED_STATES
 from yanxiu.core import clock
 from yanxiu.core.downloads import DOCX, PDF, attachment
+from yanxiu.core.refusal import Refused
 
 from . import forms
 from .domain import enrolment, survey
-from .domain.enrolment import EnrolmentRefused
 from .enums import ProgrammeState
 from .models import Certificate, Programme
 
@@ -72,7 +72,7 @@ def programme_page(request, pk):
             try:
                 enrolment.enrol(programme, form.cleaned_data)
                 return redirect("delivery_public:thanks")
-            except EnrolmentRefused as refusal:
+            except Refused as refusal:
                 for field, message in refusal.errors.items():
                     form.add_error(None if field == "__all__" else field, message)
     return render(
@@ -110,7 +110,7 @@ def survey_page(request, token):
                     scores={k: data[k] for k, _ in survey.SurveyResponse.QUESTIONS},
                 )
                 done = True
-            except survey.SurveyRefused as refusal:
+            except survey.Refused as refusal:
                 form.add_error(None, str(refusal))
     return render(request, "delivery/public/survey.html", {"programme": programme, "form": form, "done": done})
 

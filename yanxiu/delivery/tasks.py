@@ -18,11 +18,11 @@ def build_certificates(job_id):
     job = CertificateJob.objects.select_related("programme", "requested_by").get(pk=job_id)
     try:
         from .domain.certificates import issue
-        from .domain.programmes import TransitionRefused
+        from .domain.programmes import Refused
 
         try:
             issue(job.programme, job.requested_by)
-        except TransitionRefused as refusal:
+        except Refused as refusal:
             if not Certificate.objects.filter(trainee__programme=job.programme).exists():
                 raise
             del refusal  # nothing new to issue: rebuild the file of those already issued

@@ -13,7 +13,7 @@ from yanxiu.applications.models import Application
 from yanxiu.audit.models import AuditEntry
 from yanxiu.calls.models import Call
 from yanxiu.core.downloads import DOCX, PDF, XLSX, attachment
-from yanxiu.core.workflow import TransitionRefused
+from yanxiu.core.refusal import Refused
 from yanxiu.documents.generate import pdf
 from yanxiu.reference.models import TrainingCostStandard
 
@@ -120,7 +120,7 @@ def arrangements(request, pk):
     try:
         change = programmes.confirm_arrangements(programme, request.user, **form.cleaned_data)
         messages.success(request, "已提交变更申请，待省人社厅审批。" if change else "开班安排已确认。")
-    except TransitionRefused as refusal:
+    except Refused as refusal:
         _refused(request, refusal)
     return redirect("delivery:programme", pk=pk)
 
@@ -142,7 +142,7 @@ def enrolment_notice(request, pk):
             messages.success(
                 request, "招生通知已发布，公开页面可以报名。" if form.cleaned_data["open"] else "已关闭报名。"
             )
-        except TransitionRefused as refusal:
+        except Refused as refusal:
             _refused(request, refusal)
     else:
         messages.error(request, "招生通知填写有误。")
@@ -158,7 +158,7 @@ def action(request, pk, name):
     try:
         programmes.perform(programme, name, request.user, reason=request.POST.get("reason", ""))
         messages.success(request, f"已{programmes.PROGRAMME_WORKFLOW.transitions[name].label}。")
-    except TransitionRefused as refusal:
+    except Refused as refusal:
         _refused(request, refusal)
     return redirect("delivery:programme", pk=pk)
 
@@ -184,7 +184,7 @@ def decide_change(request, change_pk):
             change, request.user, approve=request.POST.get("approve") == "yes", note=request.POST.get("note", "")
         )
         messages.success(request, "已审批。")
-    except TransitionRefused as refusal:
+    except Refused as refusal:
         _refused(request, refusal)
     return redirect("delivery:changes")
 
@@ -209,7 +209,7 @@ def trainees(request, pk):
                 note=request.POST.get("note", ""),
             )
             messages.success(request, f"已处理{len(done)}条报名。")
-        except TransitionRefused as refusal:
+        except Refused as refusal:
             _refused(request, refusal)
         return redirect("delivery:trainees", pk=pk)
     report = enrolment.review_warnings(programme)
@@ -291,7 +291,7 @@ def attendance_view(request, pk):
             messages.success(
                 request, f"已记录{day.month}月{day.day}日{dict(forms.HalfDay.choices)[half]}考勤：出勤{present}人。"
             )
-        except TransitionRefused as refusal:
+        except Refused as refusal:
             _refused(request, refusal)
         return redirect(f"{reverse('delivery:attendance', args=[pk])}?date={day:%Y-%m-%d}&half_day={half}")
     approved = list(programme.trainees.filter(state=EnrolmentState.APPROVED))
@@ -350,7 +350,7 @@ def _accounts_page(request, application, kind, back_url, editable):
                 else:
                     messages.success(request, "已保存，核对通过。")
                 return redirect(request.path)
-            except TransitionRefused as refusal:
+            except Refused as refusal:
                 _refused(request, refusal)
     else:
         initial = {}
@@ -463,7 +463,7 @@ def closing_view(request, pk):
             try:
                 closing.upload(programme, form.cleaned_data["kind"], form.cleaned_data["file"], request.user)
                 messages.success(request, "已上传。")
-            except TransitionRefused as refusal:
+            except Refused as refusal:
                 _refused(request, refusal)
             except Exception as problem:  # ValidationError from the content check
                 if not hasattr(problem, "messages"):

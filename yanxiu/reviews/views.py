@@ -18,12 +18,12 @@ from django.views.decorators.http import require_POST
 from yanxiu.accounts.models import User
 from yanxiu.calls.enums import Tier
 from yanxiu.core import clock
+from yanxiu.core.refusal import Refused
 
 from . import rules as perms
 from .domain import assignment as assigning
 from .domain import operations
 from .domain import rounds as round_ops
-from .domain.errors import ReviewRefused
 from .domain.experts import create_expert, update_expert
 from .domain.pool import applications_in_round
 from .domain.results import round_ranking, round_results
@@ -126,7 +126,7 @@ def task(request, pk):
                 )
                 messages.success(request, "评审意见已提交。截止前仍可修改。")
                 return redirect("reviews:mine")
-            except ReviewRefused as refused:
+            except Refused as refused:
                 messages.error(request, str(refused))
         status = 400
     else:
@@ -161,7 +161,7 @@ def declare_conflict(request, pk):
         operations.declare_conflict(assignment, request.user, reason=form.cleaned_data["reason"])
         messages.success(request, "已申明回避，省人社厅将另行安排评审专家。")
         return redirect("reviews:mine")
-    except ReviewRefused as refused:
+    except Refused as refused:
         messages.error(request, str(refused))
         return redirect("reviews:task", pk=pk)
 
@@ -189,7 +189,7 @@ def round_create(request):
         call = data.pop("call")
         try:
             review_round = round_ops.create_round(call=call, actor=request.user, **data)
-        except ReviewRefused as refused:
+        except Refused as refused:
             messages.error(request, str(refused))
         else:
             messages.success(request, "评审轮次已创建，评分标准已按通知的遴选原则预设，可按需调整。")
@@ -236,7 +236,7 @@ def round_settings(request, pk):
                 )
                 messages.success(request, "已保存。")
                 return redirect("reviews:round_settings", pk=pk)
-            except ReviewRefused as refused:
+            except Refused as refused:
                 messages.error(request, str(refused))
         return _settings_page(request, review_round, form, _criteria_formset(review_round), status=400)
     return _settings_page(request, review_round, form, _criteria_formset(review_round))
@@ -252,7 +252,7 @@ def round_criteria(request, pk):
             round_ops.set_criteria(review_round, criterion_rows(formset), actor=request.user)
             messages.success(request, "评分标准已保存。")
             return redirect("reviews:round_settings", pk=pk)
-        except ReviewRefused as refused:
+        except Refused as refused:
             messages.error(request, str(refused))
     else:
         messages.error(request, "评分标准填写有误，请检查标红处。")
@@ -316,7 +316,7 @@ def auto_assign(request, pk):
     try:
         result = assigning.auto_assign(review_round, actor=request.user)
         (messages.warning if result.shortfalls else messages.success)(request, result.message)
-    except ReviewRefused as refused:
+    except Refused as refused:
         messages.error(request, str(refused))
     return redirect("reviews:round_assignments", pk=pk)
 
@@ -336,7 +336,7 @@ def assign(request, pk):
     try:
         assigning.assign(review_round, application, expert, actor=request.user)
         messages.success(request, f"已将“{application}”分配给{expert}评审。")
-    except ReviewRefused as refused:
+    except Refused as refused:
         messages.error(request, str(refused))
     return redirect("reviews:round_assignments", pk=pk)
 
@@ -349,7 +349,7 @@ def unassign(request, pk, assignment_pk):
     try:
         assigning.unassign(assignment, actor=request.user)
         messages.success(request, "已移除该评审任务。")
-    except ReviewRefused as refused:
+    except Refused as refused:
         messages.error(request, str(refused))
     return redirect("reviews:round_assignments", pk=pk)
 
@@ -428,7 +428,7 @@ def expert_create(request):
         data = dict(form.cleaned_data)
         try:
             user, password = create_expert(actor=request.user, **data)
-        except ReviewRefused as refused:
+        except Refused as refused:
             messages.error(request, str(refused))
         else:
             messages.success(
@@ -447,7 +447,7 @@ def expert_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             update_expert(profile, actor=request.user, **form.cleaned_data)
-        except ReviewRefused as refused:
+        except Refused as refused:
             messages.error(request, str(refused))
         else:
             messages.success(request, f"已保存评审专家{profile.user}的信息。")

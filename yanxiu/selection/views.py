@@ -10,7 +10,7 @@ from yanxiu.applications.models import Application
 from yanxiu.audit.log import record
 from yanxiu.calls.models import Call
 from yanxiu.core.downloads import DOCX, XLSX, attachment
-from yanxiu.core.workflow import TransitionRefused
+from yanxiu.core.refusal import Refused
 from yanxiu.organisations.models import DeadlineExtension
 
 from .domain import decisions
@@ -82,7 +82,7 @@ def stage(request, call_pk, pk):
             decision = Decision.objects.filter(application=application, published_at__isnull=True).first()
             if decision:
                 decisions.unstage(decision, actor=request.user)
-    except TransitionRefused as refusal:
+    except Refused as refusal:
         messages.error(request, str(refusal))
     return redirect("selection:pool", call_pk=call_pk)
 
@@ -94,7 +94,7 @@ def publish(request, call_pk):
     try:
         published = decisions.publish(call, actor=request.user)
         messages.success(request, f"已发布{len(published)}项遴选结果，并已通知相关单位。")
-    except TransitionRefused as refusal:
+    except Refused as refusal:
         messages.error(request, str(refusal))
     return redirect("selection:pool", call_pk=call_pk)
 
@@ -123,7 +123,7 @@ def ministry_answer(request, call_pk, pk):
         messages.success(
             request, "已登记人社部结果。" if selected else "已登记：人社部未入选，项目已自动转入省级待遴选。"
         )
-    except TransitionRefused as refusal:
+    except Refused as refusal:
         messages.error(request, str(refusal))
     return redirect("selection:ministry", call_pk=call_pk)
 

@@ -9,10 +9,11 @@ The same checks serve the editor (live), submission, the importer and reviewers.
 """
 
 from dataclasses import dataclass
-from enum import Enum, StrEnum
+from enum import StrEnum
 
 from yanxiu.calls.enums import RecruitmentScope, Tier
 from yanxiu.core import clock
+from yanxiu.core.dates import chinese_date
 from yanxiu.organisations.enums import BaseStatus
 from yanxiu.reference.models import CompetentDepartment
 
@@ -80,10 +81,6 @@ def warning(code, message, field="", citation=""):
     return CheckResult(code, Severity.WARNING, message, field, citation)
 
 
-def fmt_date(d):
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 # --- required fields -------------------------------------------------------
 
 REQUIRED_FIELDS = [
@@ -142,7 +139,7 @@ def completion_date(ctx):
     if app.end_date and app.end_date > call.completion_date:
         yield error(
             "dates.completion",
-            f"应在{fmt_date(call.completion_date)}之前完成办班，结束日期为{fmt_date(app.end_date)}。",
+            f"应在{chinese_date(call.completion_date)}之前完成办班，结束日期为{chinese_date(app.end_date)}。",
             "end_date",
             "通知二（一）：并应在规定日期之前完成办班。",
         )
@@ -237,7 +234,7 @@ def schedule(ctx):
         if outside:
             yield error(
                 "schedule.outside_dates",
-                f"有{len(outside)}项日程不在办班时间内（如{fmt_date(outside[0].date)}）。",
+                f"有{len(outside)}项日程不在办班时间内（如{chinese_date(outside[0].date)}）。",
                 "sessions",
             )
     seen = set()
@@ -245,7 +242,7 @@ def schedule(ctx):
         if (s.date, s.half_day) in seen:
             yield error(
                 "schedule.duplicate_slot",
-                f"{fmt_date(s.date)}{s.get_half_day_display()}重复安排了两项内容，请合并为一行。",
+                f"{chinese_date(s.date)}{s.get_half_day_display()}重复安排了两项内容，请合并为一行。",
                 "sessions",
             )
             break
@@ -384,7 +381,7 @@ def deadline(ctx):
     if ctx.now > end:
         yield error(
             "deadline.passed",
-            f"{ctx.rule.get_tier_display()}项目申报已于{fmt_date(end.date())}截止，不能再提交。"
+            f"{ctx.rule.get_tier_display()}项目申报已于{chinese_date(end.date())}截止，不能再提交。"
             f"如确有特殊情况，请联系省人社厅申请延期。",
             "",
             "通知三（三）",

@@ -12,12 +12,12 @@ from django.db.models import F
 
 from yanxiu.audit.log import record
 from yanxiu.calls.enums import Tier
+from yanxiu.core.refusal import Refused
 from yanxiu.core.validators import normalise_spaces
 from yanxiu.organisations.enums import BaseStatus
 
 from ..enums import EDITABLE_STATES, ApplicationState
 from ..models import Application, Attachment, Lecturer, ScheduleSession, TopicClaim, WarningReason
-from .workflow import TransitionRefused
 
 
 class EditConflict(Exception):
@@ -27,9 +27,9 @@ class EditConflict(Exception):
 def create_application(*, call, tier, institution, actor):
     """A new draft, with the host's details copied from the institution."""
     if not call.is_open:
-        raise TransitionRefused(f"{call.year}年度申报未开放。")
+        raise Refused(f"{call.year}年度申报未开放。")
     if tier not in Tier.values:
-        raise TransitionRefused("申报级别不正确。")
+        raise Refused("申报级别不正确。")
     rule = call.tier_rule(tier)
     with transaction.atomic():
         application = Application.objects.create(
@@ -61,7 +61,7 @@ def _claim_version(application, expected_version):
         return expected_version + 1
     current = Application.objects.get(pk=application.pk)
     if current.state not in EDITABLE_STATES:
-        raise TransitionRefused(f"申报当前状态为“{current.get_state_display()}”，不能修改。")
+        raise Refused(f"申报当前状态为“{current.get_state_display()}”，不能修改。")
     raise EditConflict(
         "保存失败：这份申报在您打开之后已被他人（或您在另一个窗口）修改并保存。"
         "为避免覆盖对方的内容，本次修改未保存。请复制您的修改，刷新页面后重新填写。"
@@ -98,7 +98,7 @@ def save_draft(application, *, fields, sessions, lecturers, claims, actor, expec
 
 def set_warning_reason(application, *, code, reason, actor):
     if not application.is_editable:
-        raise TransitionRefused("申报已提交，不能修改说明理由。")
+        raise Refused("申报已提交，不能修改说明理由。")
     reason = reason.strip()
     if not reason:
         WarningReason.objects.filter(application=application, code=code).delete()
@@ -113,7 +113,7 @@ def set_warning_reason(application, *, code, reason, actor):
 
 def add_attachment(application, *, uploaded, ext, kind, actor):
     if not application.is_editable:
-        raise TransitionRefused("申报已提交，不能再添加附件。")
+        raise Refused("申报已提交，不能再添加附件。")
     attachment = Attachment(
         application=application,
         kind=kind,
@@ -136,7 +136,7 @@ def add_attachment(application, *, uploaded, ext, kind, actor):
 def remove_attachment(attachment, *, actor):
     application = attachment.application
     if not application.is_editable:
-        raise TransitionRefused("申报已提交，不能删除附件。")
+        raise Refused("申报已提交，不能删除附件。")
     name = attachment.original_name
     attachment.file.delete(save=False)
     attachment.delete()

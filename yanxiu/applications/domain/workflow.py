@@ -10,7 +10,8 @@ Nothing else changes `Application.state`.
 from django.urls import reverse
 
 from yanxiu.accounts.models import Role, User
-from yanxiu.core.workflow import Transition, TransitionRefused, Workflow
+from yanxiu.core.refusal import Refused
+from yanxiu.workflow import Transition, Workflow
 
 from .. import rules as perms
 from ..enums import ApplicationState as S
@@ -34,10 +35,10 @@ def _rules_pass(application, now):
     if report.errors:
         first = report.errors[0]
         more = f"等{len(report.errors)}项" if len(report.errors) > 1 else ""
-        raise TransitionRefused(f"还有未通过的规则检查{more}：{first.message}")
+        raise Refused(f"还有未通过的规则检查{more}：{first.message}")
     if report.unexplained_warnings:
         first = report.unexplained_warnings[0]
-        raise TransitionRefused(f"以下提醒需要填写说明理由后才能提交：{first.message}")
+        raise Refused(f"以下提醒需要填写说明理由后才能提交：{first.message}")
 
 
 def _on_submit(application, actor, now, reason):
@@ -63,7 +64,7 @@ def _on_reopen(application, actor, now, reason):
 
 def _in_a_sending_batch(application, now):
     if application.batch_id is None or application.batch.state != "submitted":
-        raise TransitionRefused("申报须随主管部门的批次一起报送省人社厅。")
+        raise Refused("申报须随主管部门的批次一起报送省人社厅。")
 
 
 def _host_and_authority(application):
@@ -72,7 +73,7 @@ def _host_and_authority(application):
 
 def _is_national(application, now):
     if application.tier != "national":
-        raise TransitionRefused("只有国家级申报可以推荐申报国家级。")
+        raise Refused("只有国家级申报可以推荐申报国家级。")
 
 
 def _provincial_department_for(application):

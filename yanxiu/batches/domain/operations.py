@@ -13,7 +13,9 @@ from yanxiu.applications.enums import ApplicationState
 from yanxiu.applications.models import Application
 from yanxiu.audit.log import record
 from yanxiu.calls.enums import Tier
-from yanxiu.core.workflow import Transition, TransitionRefused, Workflow, fmt_date
+from yanxiu.core.dates import chinese_date
+from yanxiu.core.refusal import Refused
+from yanxiu.workflow import Transition, Workflow
 
 from .. import rules as perms
 from ..models import Batch, BatchScan, BatchState
@@ -21,7 +23,7 @@ from ..models import Batch, BatchScan, BatchState
 
 def _require_reviewer(actor):
     if not actor.is_authority_reviewer:
-        raise TransitionRefused("只有主管部门审核人可以编制报送批次。")
+        raise Refused("只有主管部门审核人可以编制报送批次。")
 
 
 def approved_pool(call, tier, authority):
@@ -51,11 +53,11 @@ def quota_left(call, tier, authority, batch=None):
 def create_batch(*, call, tier, actor):
     _require_reviewer(actor)
     if tier not in Tier.values:
-        raise TransitionRefused("级别不正确。")
+        raise Refused("级别不正确。")
     if Batch.objects.filter(
         call=call, tier=tier, authority_id=actor.authority_id, state__in=[BatchState.DRAFT, BatchState.RETURNED]
     ).exists():
-        raise TransitionRefused("已有一个编制中的同级别批次，请先完成或报送它。")
+        raise Refused("已有一个编制中的同级别批次，请先完成或报送它。")
     with transaction.atomic():
         batch = Batch.objects.create(call=call, tier=tier, authority_id=actor.authority_id, created_by=actor)
         record(batch, action="create", label="创建批次", actor=actor, to_state=BatchState.DRAFT)
@@ -65,9 +67,9 @@ def create_batch(*, call, tier, actor):
 def set_members(batch, applications, *, actor):
     """The batch holds exactly `applications` (all approved, of its authority, call and tier)."""
     if not perms.is_batch_authority(actor, batch):
-        raise TransitionRefused("只有本主管部门可以修改批次。")
+        raise Refused("只有本主管部门可以修改批次。")
     if not batch.is_editable:
-        raise TransitionRefused(f"批次当前状态为“{batch.get_state_display()}”，不能修改。")
+        raise Refused(f"批次当前状态为“{batch.get_state_display()}”，不能修改。")
     chosen = list(applications)
     for application in chosen:
         if (application.call_id, application.tier, application.institution.authority_id) != (
@@ -75,14 +77,14 @@ def set_members(batch, applications, *, actor):
             batch.tier,
             batch.authority_id,
         ):
-            raise TransitionRefused(f"“{application}”不属于本批次的年度、级别或主管部门。")
+            raise Refused(f"“{application}”不属于本批次的年度、级别或主管部门。")
         if application.state != ApplicationState.AUTHORITY_APPROVED:
-            raise TransitionRefused(f"“{application}”尚未审核通过，不能加入批次。")
+            raise Refused(f"“{application}”尚未审核通过，不能加入批次。")
         if application.batch_id not in (None, batch.pk):
-            raise TransitionRefused(f"“{application}”已在另一个批次中。")
+            raise Refused(f"“{application}”已在另一个批次中。")
     left = quota_left(batch.call, batch.tier, batch.authority, batch)
     if left is not None and len(chosen) > left:
-        raise TransitionRefused(
+        raise Refused(
             f"超出限报数量：本年度{batch.get_tier_display()}项目还可报送{max(left, 0)}项，已选{len(chosen)}项。"
         )
     with transaction.atomic():
@@ -98,7 +100,7 @@ def save_ranking(*, call, tier, actor, ordered_ids):
     _require_reviewer(actor)
     pool = {a.pk: a for a in approved_pool(call, tier, actor.authority)}
     if sorted(ordered_ids) != sorted(pool):
-        raise TransitionRefused("排序须包含全部已审核通过、尚未报送的申报，且每项只出现一次。")
+        raise Refused("排序须包含全部已审核通过、尚未报送的申报，且每项只出现一次。")
     with transaction.atomic():
         for rank, pk in enumerate(ordered_ids, start=1):
             Application.objects.filter(pk=pk).update(authority_rank=rank)
@@ -113,11 +115,11 @@ def save_ranking(*, call, tier, actor, ordered_ids):
 
 def upload_scan(batch, *, application, uploaded, ext, actor):
     if not perms.is_batch_authority(actor, batch):
-        raise TransitionRefused("只有本主管部门可以上传盖章扫描件。")
+        raise Refused("只有本主管部门可以上传盖章扫描件。")
     if not batch.is_editable:
-        raise TransitionRefused("批次已报送，不能再修改扫描件。")
+        raise Refused("批次已报送，不能再修改扫描件。")
     if application is not None and application.batch_id != batch.pk:
-        raise TransitionRefused("该申报不在本批次中。")
+        raise Refused("该申报不在本批次中。")
     with transaction.atomic():
         for old in BatchScan.objects.filter(batch=batch, application=application):
             old.file.delete(save=False)
@@ -152,33 +154,33 @@ def missing_scans(batch):
 
 def _not_empty(batch, now):
     if not batch.applications.exists():
-        raise TransitionRefused("批次中还没有项目。")
+        raise Refused("批次中还没有项目。")
 
 
 def _all_approved(batch, now):
     pending = batch.applications.exclude(state=ApplicationState.AUTHORITY_APPROVED)
     if pending.exists():
-        raise TransitionRefused(f"“{pending.first()}”当前不是审核通过状态，请移出批次。")
+        raise Refused(f"“{pending.first()}”当前不是审核通过状态，请移出批次。")
 
 
 def _within_quota(batch, now):
     left = quota_left(batch.call, batch.tier, batch.authority, batch)
     count = batch.applications.count()
     if left is not None and count > left:
-        raise TransitionRefused(f"超出限报数量：还可报送{max(left, 0)}项，本批次{count}项。")
+        raise Refused(f"超出限报数量：还可报送{max(left, 0)}项，本批次{count}项。")
 
 
 def _scans_complete(batch, now):
     missing = missing_scans(batch)
     if missing:
-        raise TransitionRefused("请先上传" + "、".join(missing[:3]) + ("等" if len(missing) > 3 else "") + "。")
+        raise Refused("请先上传" + "、".join(missing[:3]) + ("等" if len(missing) > 3 else "") + "。")
 
 
 def _before_deadline(batch, now):
     end = authority_deadline(batch.call, batch.tier, batch.authority)
     if now > end:
-        raise TransitionRefused(
-            f"{batch.get_tier_display()}项目报送已于{fmt_date(end.date())}截止。如确有特殊情况，请联系省人社厅申请延期。"
+        raise Refused(
+            f"{batch.get_tier_display()}项目报送已于{chinese_date(end.date())}截止。如确有特殊情况，请联系省人社厅申请延期。"
         )
 
 

@@ -14,7 +14,8 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from yanxiu.core import clock
-from yanxiu.core.workflow import TransitionRefused, fmt_date
+from yanxiu.core.dates import chinese_date
+from yanxiu.core.refusal import Refused
 
 from ..enums import EnrolmentState, HalfDay
 from ..models import Attendance, Trainee
@@ -34,9 +35,9 @@ def record_attendance(programme, day, half_day, present_ids, actor):
     """Record one half-day for every approved trainee: present if listed."""
     require_host(actor, programme)
     if (day, half_day) not in half_days(programme):
-        raise TransitionRefused(f"{fmt_date(day)}不在研修班的日期内。")
+        raise Refused(f"{chinese_date(day)}不在研修班的日期内。")
     if day > clock.today():
-        raise TransitionRefused("不能提前记录考勤。")
+        raise Refused("不能提前记录考勤。")
     trainees = list(Trainee.objects.filter(programme=programme, state=EnrolmentState.APPROVED))
     present_ids = {int(i) for i in present_ids}
     now = clock.now()

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from yanxiu.audit.log import record
 from yanxiu.core import clock
-from yanxiu.core.workflow import TransitionRefused
+from yanxiu.core.refusal import Refused
 
 from ..enums import ProgrammeState
 from ..models import Certificate, Programme
@@ -30,12 +30,12 @@ def issue(programme, actor):
     require_host(actor, programme)
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     if programme.state == ProgrammeState.NOT_COMPLETED:
-        raise TransitionRefused("项目已认定未按计划完成，不能颁发结业证书。")
+        raise Refused("项目已认定未按计划完成，不能颁发结业证书。")
     if programme.end_date >= clock.today():
-        raise TransitionRefused("研修班结束后才能颁发结业证书。")
+        raise Refused("研修班结束后才能颁发结业证书。")
     eligible = [s for s in summaries(programme) if s.eligible]
     if not eligible:
-        raise TransitionRefused("没有达到出勤要求的学员，无法颁发结业证书。")
+        raise Refused("没有达到出勤要求的学员，无法颁发结业证书。")
     have = set(Certificate.objects.filter(trainee__programme=programme).values_list("trainee_id", flat=True))
     prefix = serial_prefix(programme)
     last = Certificate.objects.filter(serial__startswith=prefix).aggregate(m=Max("serial"))["m"]

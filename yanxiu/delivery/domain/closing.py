@@ -4,8 +4,8 @@ from django.db import transaction
 
 from yanxiu.audit.log import record
 from yanxiu.core import clock
+from yanxiu.core.refusal import Refused
 from yanxiu.core.uploads import validate_attachment
-from yanxiu.core.workflow import TransitionRefused
 
 from ..enums import AccountsKind, EnrolmentState, FileKind, ProgrammeState
 from ..models import Accounts, Attendance, ProgrammeFile
@@ -24,11 +24,11 @@ MAX_PHOTOS = 20
 def upload(programme, kind, uploaded, actor):
     require_host(actor, programme)
     if programme.state != ProgrammeState.PREPARING:
-        raise TransitionRefused("结业材料已提交，不能再上传。")
+        raise Refused("结业材料已提交，不能再上传。")
     ext = validate_attachment(uploaded, ALLOWED[kind])
     with transaction.atomic():
         if kind == FileKind.PHOTO and programme.files.filter(kind=kind).count() >= MAX_PHOTOS:
-            raise TransitionRefused(f"照片最多{MAX_PHOTOS}张。")
+            raise Refused(f"照片最多{MAX_PHOTOS}张。")
         if kind == FileKind.CLOSURE_REPORT:
             programme.files.filter(kind=kind).delete()  # one report: the newest replaces the old
         item = ProgrammeFile(

@@ -13,8 +13,8 @@ from yanxiu.applications.domain.checks import CheckResult, error, warning
 from yanxiu.audit.log import record
 from yanxiu.calls.enums import RecruitmentScope
 from yanxiu.core import clock
+from yanxiu.core.refusal import Refused
 from yanxiu.core.validators import normalise_phone, validate_mobile, validate_plain_text
-from yanxiu.core.workflow import TransitionRefused
 
 from ..enums import FUJIAN, MID_OR_SENIOR, PROVINCE_NAMES, EnrolmentState, Gender, ProgrammeState, Sector, TitleLevel
 from ..models import Trainee
@@ -94,22 +94,16 @@ def validate_trainee(programme, data):
     return values, errors
 
 
-class EnrolmentRefused(Exception):
-    def __init__(self, errors):
-        super().__init__("；".join(errors.values()))
-        self.errors = errors
-
-
 def enrol(programme, data, *, source="public"):
     """A trainee's own enrolment on the public page."""
     if not enrolment_is_open(programme):
-        raise EnrolmentRefused({"__all__": "本项目目前不接受报名。"})
+        raise Refused(errors={"__all__": "本项目目前不接受报名。"})
     values, errors = validate_trainee(programme, data)
     if errors:
-        raise EnrolmentRefused(errors)
+        raise Refused(errors=errors)
     with transaction.atomic():
         if Trainee.objects.filter(programme=programme, id_number=values["id_number"]).exists():
-            raise EnrolmentRefused({"id_number": "该身份证号已报名本项目，请勿重复报名。"})
+            raise Refused(errors={"id_number": "该身份证号已报名本项目，请勿重复报名。"})
         trainee = Trainee.objects.create(
             programme=programme, id_masked=mask(values["id_number"]), enrolled_at=clock.now(), source=source, **values
         )
@@ -121,16 +115,14 @@ def review(programme, trainees, actor, *, approve, note=""):
     """Approve or refuse enrolments; approving never goes past the capacity."""
     require_host(actor, programme)
     if programme.state != ProgrammeState.PREPARING:
-        raise TransitionRefused("项目已进入结业阶段，不能再审核报名。")
+        raise Refused("项目已进入结业阶段，不能再审核报名。")
     trainees = list(Trainee.objects.select_for_update().filter(programme=programme, pk__in=[t.pk for t in trainees]))
     target = EnrolmentState.APPROVED if approve else EnrolmentState.REJECTED
     if approve:
         approved = Trainee.objects.filter(programme=programme, state=EnrolmentState.APPROVED).count()
         adding = sum(1 for t in trainees if t.state != EnrolmentState.APPROVED)
         if approved + adding > programme.capacity:
-            raise TransitionRefused(
-                f"超出招收名额：名额{programme.capacity}人，已录取{approved}人，本次又选了{adding}人。"
-            )
+            raise Refused(f"超出招收名额：名额{programme.capacity}人，已录取{approved}人，本次又选了{adding}人。")
     now = clock.now()
     for trainee in trainees:
         trainee.state, trainee.reviewed_by, trainee.reviewed_at, trainee.review_note = target, actor, now, note[:300]
@@ -237,4 +229,4 @@ def counts(programme):
     )
 
 
-__all__ = ["CheckResult", "EnrolmentRefused", "enrol", "review", "review_warnings", "validate_trainee"]
+__all__ = ["CheckResult", "enrol", "review", "review_warnings", "validate_trainee"]

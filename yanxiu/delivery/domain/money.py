@@ -22,7 +22,7 @@ from django.db import transaction
 from yanxiu.applications.domain.checks import error, warning
 from yanxiu.applications.enums import ApplicationState
 from yanxiu.core import clock
-from yanxiu.core.workflow import TransitionRefused
+from yanxiu.core.refusal import Refused
 
 from ..enums import AccountsKind
 from ..models import Accounts, LectureLine
@@ -144,13 +144,13 @@ def check_accounts(accounts, lectures=None):
 def save_accounts(application, kind, actor, *, fields, lectures):
     """Replace the accounts of one kind with `fields` and `lectures` (list of dicts)."""
     if not (actor.is_institution_staff and application.institution_id == actor.institution_id):
-        raise TransitionRefused("只有承办单位经办人可以填写本单位的经费。")
+        raise Refused("只有承办单位经办人可以填写本单位的经费。")
     if kind == AccountsKind.BUDGET and not application.is_editable:
-        raise TransitionRefused("经费预算随申报填写：申报提交后不能再修改。")
+        raise Refused("经费预算随申报填写：申报提交后不能再修改。")
     if kind == AccountsKind.FINAL:
         programme = getattr(application, "programme", None)
         if programme is None or programme.state != "preparing":
-            raise TransitionRefused("经费决算只能在结业材料提交前填写。")
+            raise Refused("经费决算只能在结业材料提交前填写。")
     accounts, _ = Accounts.objects.update_or_create(
         application=application,
         kind=kind,

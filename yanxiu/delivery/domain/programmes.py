@@ -21,9 +21,11 @@ from yanxiu.applications.enums import PLANNED_STATES
 from yanxiu.applications.models import Application
 from yanxiu.audit.log import record
 from yanxiu.core import clock
-from yanxiu.core.workflow import Transition, TransitionRefused, Workflow, fmt_date
+from yanxiu.core.dates import chinese_date
+from yanxiu.core.refusal import Refused
 from yanxiu.notifications.service import notify
 from yanxiu.organisations.models import ProgrammeRecord
+from yanxiu.workflow import Transition, Workflow
 
 from ..enums import ChangeState, EnrolmentState
 from ..enums import ProgrammeState as S
@@ -51,12 +53,12 @@ def is_officer(user, programme=None):
 
 def require_host(user, programme):
     if not is_host(user, programme):
-        raise TransitionRefused("只有承办单位经办人可以办理本单位的项目。")
+        raise Refused("只有承办单位经办人可以办理本单位的项目。")
 
 
 def require_officer(user):
     if not is_officer(user):
-        raise TransitionRefused("只有省人社厅经办人可以办理。")
+        raise Refused("只有省人社厅经办人可以办理。")
 
 
 def host_staff(programme):
@@ -111,7 +113,7 @@ def ensure_programmes(call=None):
 
 def _open(programme):
     if programme.state != S.PREPARING:
-        raise TransitionRefused(f"项目当前状态为“{programme.get_state_display()}”，不能修改开班安排。")
+        raise Refused(f"项目当前状态为“{programme.get_state_display()}”，不能修改开班安排。")
 
 
 @transaction.atomic
@@ -121,12 +123,12 @@ def confirm_arrangements(programme, actor, *, start_date, end_date, venue, sched
     require_host(actor, programme)
     _open(programme)
     if end_date < start_date:
-        raise TransitionRefused("结束日期不能早于开班日期。")
+        raise Refused("结束日期不能早于开班日期。")
     if end_date > programme.call.completion_date:
-        raise TransitionRefused(f"应在{fmt_date(programme.call.completion_date)}之前完成办班（通知二（一））。")
+        raise Refused(f"应在{chinese_date(programme.call.completion_date)}之前完成办班（通知二（一））。")
     approved = programme.trainees.filter(state=EnrolmentState.APPROVED).count()
     if capacity < approved:
-        raise TransitionRefused(f"招收名额不能少于已录取的{approved}人。")
+        raise Refused(f"招收名额不能少于已录取的{approved}人。")
     programme.schedule, programme.experts, programme.capacity = schedule, experts, capacity
     first = programme.arrangements_confirmed_at is None
     if first:
@@ -144,9 +146,9 @@ def confirm_arrangements(programme, actor, *, start_date, end_date, venue, sched
     if not diff:
         return None
     if not (reason or "").strip():
-        raise TransitionRefused("开班时间或地点与计划不同，须填写变更理由，报省人社厅审批。")
+        raise Refused("开班时间或地点与计划不同，须填写变更理由，报省人社厅审批。")
     if programme.changes.filter(state=ChangeState.PENDING).exists():
-        raise TransitionRefused("已有一项变更正在等待省人社厅审批，请等审批后再提出新的变更。")
+        raise Refused("已有一项变更正在等待省人社厅审批，请等审批后再提出新的变更。")
     change = ProgrammeChange.objects.create(
         programme=programme, changes=diff, reason=reason.strip()[:1000], requested_by=actor, requested_at=clock.now()
     )
@@ -165,16 +167,16 @@ def decide_change(change, actor, *, approve, note=""):
     require_officer(actor)
     change = ProgrammeChange.objects.select_for_update().select_related("programme").get(pk=change.pk)
     if change.state != ChangeState.PENDING:
-        raise TransitionRefused("该变更已审批。")
+        raise Refused("该变更已审批。")
     if not approve and not note.strip():
-        raise TransitionRefused("不予批准时请填写审批意见。")
+        raise Refused("不予批准时请填写审批意见。")
     programme = change.programme
     if approve:
         _open(programme)
         for field, (_old, new) in change.changes.items():
             setattr(programme, field, date.fromisoformat(new) if field.endswith("_date") else new)
         if programme.end_date > programme.call.completion_date:
-            raise TransitionRefused(f"变更后的结束日期晚于办班完成截止日期{fmt_date(programme.call.completion_date)}。")
+            raise Refused(f"变更后的结束日期晚于办班完成截止日期{chinese_date(programme.call.completion_date)}。")
         programme.save(update_fields=list(change.changes))
     change.state = ChangeState.APPROVED if approve else ChangeState.REJECTED
     change.decided_by, change.decided_at, change.decision_note = actor, clock.now(), note.strip()[:500]
@@ -201,11 +203,11 @@ def publish_enrolment(programme, actor, *, notice, deadline, open_):
     require_host(actor, programme)
     _open(programme)
     if open_ and programme.arrangements_confirmed_at is None:
-        raise TransitionRefused("请先确认开班安排，再发布招生通知。")
+        raise Refused("请先确认开班安排，再发布招生通知。")
     if open_ and not notice.strip():
-        raise TransitionRefused("请填写招生通知。")
+        raise Refused("请填写招生通知。")
     if open_ and deadline and deadline > programme.start_date:
-        raise TransitionRefused("报名截止日期不能晚于开班日期。")
+        raise Refused("报名截止日期不能晚于开班日期。")
     programme.enrolment_notice, programme.enrolment_deadline, programme.enrolment_open = notice.strip(), deadline, open_
     programme.save(update_fields=["enrolment_notice", "enrolment_deadline", "enrolment_open"])
     record(
@@ -222,7 +224,7 @@ def publish_enrolment(programme, actor, *, notice, deadline, open_):
 
 def _class_is_over(programme, now):
     if programme.end_date >= now.date():
-        raise TransitionRefused(f"研修班于{fmt_date(programme.end_date)}结束后才能提交结业材料。")
+        raise Refused(f"研修班于{chinese_date(programme.end_date)}结束后才能提交结业材料。")
 
 
 def _closing_complete(programme, now):
@@ -230,7 +232,7 @@ def _closing_complete(programme, now):
 
     problems = closing_problems(programme)
     if problems:
-        raise TransitionRefused("结业材料不完整：" + "；".join(problems) + "。")
+        raise Refused("结业材料不完整：" + "；".join(problems) + "。")
 
 
 def write_record(programme, completed, note=""):
@@ -336,7 +338,7 @@ def flag_overdue(today=None):
     flagged = []
     for programme in candidates:
         deadline = programme.call.completion_date
-        note = f"截至{fmt_date(deadline)}未完成办班和结业（系统自动标记）"
+        note = f"截至{chinese_date(deadline)}未完成办班和结业（系统自动标记）"
         with transaction.atomic():
             if not Programme.objects.filter(pk=programme.pk, overdue_flagged_at__isnull=True).update(
                 overdue_flagged_at=clock.now()

@@ -8,14 +8,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count
 
 from yanxiu.core import clock
+from yanxiu.core.refusal import Refused
 
 from ..enums import EnrolmentState
 from ..models import SurveyResponse, Trainee
 from .ids import normalise
-
-
-class SurveyRefused(Exception):
-    pass
 
 
 def find_trainee(programme, mobile, id_last4):
@@ -23,7 +20,7 @@ def find_trainee(programme, mobile, id_last4):
         programme=programme, state=EnrolmentState.APPROVED, mobile=(mobile or "").strip()
     ).first()
     if trainee is None or trainee.id_number[-4:] != normalise(id_last4):
-        raise SurveyRefused("未找到该学员：请核对手机号和身份证号后四位（须为本班录取学员）。")
+        raise Refused("未找到该学员：请核对手机号和身份证号后四位（须为本班录取学员）。")
     return trainee
 
 
@@ -31,7 +28,7 @@ def answer(programme, *, mobile, id_last4, scores, comment=""):
     trainee = find_trainee(programme, mobile, id_last4)
     for key, _ in SurveyResponse.QUESTIONS:
         if scores.get(key) not in (1, 2, 3, 4, 5):
-            raise SurveyRefused("请为每一项选择1至5分。")
+            raise Refused("请为每一项选择1至5分。")
     try:
         with transaction.atomic():
             return SurveyResponse.objects.create(
@@ -41,7 +38,7 @@ def answer(programme, *, mobile, id_last4, scores, comment=""):
                 **{k: scores[k] for k, _ in SurveyResponse.QUESTIONS},
             )
     except IntegrityError:
-        raise SurveyRefused("您已提交过满意度测评，感谢参与。") from None
+        raise Refused("您已提交过满意度测评，感谢参与。") from None
 
 
 @dataclass

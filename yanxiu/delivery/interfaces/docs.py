@@ -10,7 +10,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from yanxiu.core.workflow import fmt_date
+from yanxiu.core.dates import chinese_date
 
 from ..domain.certificates import verification_url
 from . import qr
@@ -68,7 +68,7 @@ def sign_in_sheets(programme, trainees, days):
             document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         _paragraph(document, str(programme), TITLE_FONT, 16, WD_ALIGN_PARAGRAPH.CENTER)
         _paragraph(
-            document, f"学员签到表（{fmt_date(day)}，第{number + 1}天）", TITLE_FONT, 14, WD_ALIGN_PARAGRAPH.CENTER
+            document, f"学员签到表（{chinese_date(day)}，第{number + 1}天）", TITLE_FONT, 14, WD_ALIGN_PARAGRAPH.CENTER
         )
         _paragraph(document, f"承办单位：{programme.institution.name}    地点：{programme.venue}", size=11)
         table = document.add_table(rows=1, cols=len(SIGN_IN_COLUMNS))
@@ -102,15 +102,15 @@ def certificate_pages(certificates, on_page=None):
         _paragraph(document, "")
         _paragraph(
             document,
-            f"    {trainee.name}同志（身份证号：{trainee.id_masked}）于{fmt_date(programme.start_date)}至"
-            f"{fmt_date(programme.end_date)}参加专业技术人才知识更新工程{programme.call.year}年"
+            f"    {trainee.name}同志（身份证号：{trainee.id_masked}）于{chinese_date(programme.start_date)}至"
+            f"{chinese_date(programme.end_date)}参加专业技术人才知识更新工程{programme.call.year}年"
             f"{programme.application.get_tier_display()}高级研修项目“{programme}”，完成规定的研修任务，"
             f"计{certificate.credit_hours.normalize():f}学时，准予结业。",
             size=18,
         )
         _paragraph(document, "")
         _paragraph(document, f"承办单位：{programme.institution.name}", size=16, align=WD_ALIGN_PARAGRAPH.RIGHT)
-        _paragraph(document, fmt_date(certificate.issued_at.date()), size=16, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        _paragraph(document, chinese_date(certificate.issued_at.date()), size=16, align=WD_ALIGN_PARAGRAPH.RIGHT)
         picture = document.add_paragraph()
         picture.add_run().add_picture(io.BytesIO(qr.png(verification_url(certificate), scale=4)), width=Mm(28))
         _paragraph(document, f"扫码或访问 {verification_url(certificate)} 核验", size=9)

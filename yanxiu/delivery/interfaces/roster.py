@@ -11,7 +11,7 @@ from django.db import transaction
 from openpyxl import load_workbook
 
 from yanxiu.core import clock
-from yanxiu.core.workflow import TransitionRefused
+from yanxiu.core.refusal import Refused
 
 from ..domain.enrolment import validate_trainee
 from ..domain.ids import mask
@@ -286,4 +286,4 @@ def export_credit_hours(programme, certificates, id_numbers):
 
 def check_not_closed(programme):
     if programme.state != "preparing":
-        raise TransitionRefused("项目已进入结业阶段。")
+        raise Refused("项目已进入结业阶段。")

@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from yanxiu.applications.domain import editing, workflow
+from yanxiu.applications.domain import editing
 from yanxiu.applications.domain.checks import run_checks
 from yanxiu.applications.models import Application
 from yanxiu.audit.log import record as audit
 from yanxiu.calls.models import Call
+from yanxiu.core.refusal import Refused
 from yanxiu.organisations.models import Authority, Institution
 from yanxiu.reference.models import CompetentDepartment, ProfessionalDomain
 
@@ -24,7 +25,7 @@ from ..layout import FIELD_LABELS
 from ..models import SummarySheet
 from .parse_forms import Problem, compact, parse_application_form, parse_summary, recognise, split_trainees
 from .reader import read_document
-from .safety import Refused, open_docx
+from .safety import open_docx
 from .sources import Source
 
 FORM_NAMES = {"att1": "附件1 国家级申报表", "att2": "附件2 省级申报表", "att3": "附件3 汇总表"}
@@ -235,16 +236,16 @@ def _import_application(result, parsed, source, actor, dry_run):
     result.problems.extend(parsed.problems)
     result.application = record_json(rec, call=call.year if call else None, submitted=iso(parsed.submitted))
     if call is None:
-        raise Refused("import.no_call", "系统中没有对应年度的申报通知，无法导入。")
+        raise Refused(code="import.no_call", reason="系统中没有对应年度的申报通知，无法导入。")
     if institution is None:
         raise Refused(
-            "import.unknown_institution",
-            f"系统中没有承办单位“{rec['host']}”（按统一社会信用代码或单位名称匹配），请先登记该单位。",
+            code="import.unknown_institution",
+            reason=f"系统中没有承办单位“{rec['host']}”（按统一社会信用代码或单位名称匹配），请先登记该单位。",
         )
     if not may_import_for(actor, institution):
-        raise Refused("import.not_allowed", f"您无权为“{institution.name}”导入申报。")
+        raise Refused(code="import.not_allowed", reason=f"您无权为“{institution.name}”导入申报。")
     if any(p.severity == "error" and p.code.startswith("import.missing") for p in parsed.problems):
-        raise Refused("import.incomplete", "申报表缺少项目名称或承办单位，未导入。")
+        raise Refused(code="import.incomplete", reason="申报表缺少项目名称或承办单位，未导入。")
 
     fields = _validated(model_fields(parsed), parsed)
     national = rec["form"] == "att1"
@@ -283,9 +284,9 @@ def _import_application(result, parsed, source, actor, dry_run):
                 raise _Rollback
     except _Rollback:
         pass
-    except (workflow.TransitionRefused, ValidationError) as refusal:
+    except (Refused, ValidationError) as refusal:
         messages = refusal.messages if isinstance(refusal, ValidationError) else [str(refusal)]
-        raise Refused("import.refused", "；".join(messages)) from refusal
+        raise Refused(code="import.refused", reason="；".join(messages)) from refusal
     result.application = exported
     result.problems.extend(Problem(c.code, c.severity.value, c.message) for c in checks)
     result.status = "checked" if dry_run else "imported"
@@ -314,7 +315,7 @@ def _import_summary(result, parsed, source, actor, dry_run):
     result.application = record_json(rec, call=call.year if call else None)
     result.application["applications"] = matches
     if parsed.problems and any(p.severity == "error" for p in parsed.problems):
-        raise Refused("import.summary_invalid", "汇总表内容不完整，未导入。")
+        raise Refused(code="import.summary_invalid", reason="汇总表内容不完整，未导入。")
     authority = Authority.objects.filter(name=rec["authority"]).first() if rec["authority"] else None
     try:
         with transaction.atomic():

@@ -11,6 +11,8 @@ import zipfile
 from django.conf import settings
 from lxml import etree
 
+from yanxiu.core.refusal import Refused
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 
@@ -26,37 +28,31 @@ def max_unpacked_bytes():
     return getattr(settings, "DOCUMENTS_IMPORT_MAX_UNPACKED_BYTES", 100 * 1024 * 1024)
 
 
-class Refused(Exception):
-    def __init__(self, code, message):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
 def _mb(n):
     return f"{n / (1024 * 1024):.0f} MB"
 
 
 def check_size(size):
     if size == 0:
-        raise Refused("import.empty", "文件是空的。")
+        raise Refused(code="import.empty", reason="文件是空的。")
     if size > max_file_bytes():
-        raise Refused("import.too_large", f"文件过大（超过 {_mb(max_file_bytes())}），已拒绝。")
+        raise Refused(code="import.too_large", reason=f"文件过大（超过 {_mb(max_file_bytes())}），已拒绝。")
 
 
 def sniff(data: bytes):
     """Refuse executables, encrypted and legacy Office files, and non-zip data."""
     head = data[:8]
     if head[:2] == b"MZ" or head[:4] == b"\x7fELF":
-        raise Refused("import.executable", "这是一个可执行程序，不是 Word 文档，已拒绝。")
+        raise Refused(code="import.executable", reason="这是一个可执行程序，不是 Word 文档，已拒绝。")
     if head == OLE_MAGIC:
         if "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data:
-            raise Refused("import.encrypted", "文件有密码保护（已加密），无法读取。请取消密码后重新提交。")
+            raise Refused(code="import.encrypted", reason="文件有密码保护（已加密），无法读取。请取消密码后重新提交。")
         raise Refused(
-            "import.legacy_doc", "这是旧版 Word 97-2003 文件（.doc），请在 Word 或 WPS 中另存为 .docx 后再导入。"
+            code="import.legacy_doc",
+            reason="这是旧版 Word 97-2003 文件（.doc），请在 Word 或 WPS 中另存为 .docx 后再导入。",
         )
     if head[:4] != ZIP_MAGIC:
-        raise Refused("import.not_docx", "文件不是有效的 Word（.docx）文档：可能已损坏，或只是改了扩展名。")
+        raise Refused(code="import.not_docx", reason="文件不是有效的 Word（.docx）文档：可能已损坏，或只是改了扩展名。")
 
 
 def open_zip(data: bytes, *, what="Word 文档"):
@@ -65,19 +61,20 @@ def open_zip(data: bytes, *, what="Word 文档"):
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
-        raise Refused("import.corrupt", f"{what}已损坏，无法打开。") from exc
+        raise Refused(code="import.corrupt", reason=f"{what}已损坏，无法打开。") from exc
     if len(infos) > MAX_ENTRIES:
-        raise Refused("import.zip_bomb", f"{what}包含的条目过多（{len(infos)} 个），疑似恶意文件，已拒绝。")
+        raise Refused(code="import.zip_bomb", reason=f"{what}包含的条目过多（{len(infos)} 个），疑似恶意文件，已拒绝。")
     total = 0
     for info in infos:
         if info.flag_bits & 0x1:
-            raise Refused("import.encrypted", f"{what}有密码保护（已加密），无法读取。")
+            raise Refused(code="import.encrypted", reason=f"{what}有密码保护（已加密），无法读取。")
         total += info.file_size
         if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise Refused("import.zip_bomb", f"{what}的压缩比异常（疑似“压缩炸弹”），已拒绝。")
+            raise Refused(code="import.zip_bomb", reason=f"{what}的压缩比异常（疑似“压缩炸弹”），已拒绝。")
     if total > max_unpacked_bytes():
         raise Refused(
-            "import.zip_bomb", f"{what}解压后过大（超过 {_mb(max_unpacked_bytes())}），疑似“压缩炸弹”，已拒绝。"
+            code="import.zip_bomb",
+            reason=f"{what}解压后过大（超过 {_mb(max_unpacked_bytes())}），疑似“压缩炸弹”，已拒绝。",
         )
     return archive
 
@@ -91,9 +88,9 @@ def read_member(archive, name, limit=None):
     except KeyError:
         return None
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-        raise Refused("import.corrupt", "Word 文档已损坏，无法读取其内容。") from exc
+        raise Refused(code="import.corrupt", reason="Word 文档已损坏，无法读取其内容。") from exc
     if len(data) > limit:
-        raise Refused("import.zip_bomb", "Word 文档解压后过大，疑似“压缩炸弹”，已拒绝。")
+        raise Refused(code="import.zip_bomb", reason="Word 文档解压后过大，疑似“压缩炸弹”，已拒绝。")
     return data
 
 
@@ -104,11 +101,13 @@ XML_PARSER = etree.XMLParser(
 
 def parse_xml(data: bytes):
     if b"<!DOCTYPE" in data[:2048] or b"<!ENTITY" in data[:4096]:
-        raise Refused("import.malicious", "Word 文档内含不允许的 XML 声明（DOCTYPE/ENTITY），疑似恶意文件，已拒绝。")
+        raise Refused(
+            code="import.malicious", reason="Word 文档内含不允许的 XML 声明（DOCTYPE/ENTITY），疑似恶意文件，已拒绝。"
+        )
     try:
         return etree.fromstring(data, XML_PARSER)
     except etree.XMLSyntaxError as exc:
-        raise Refused("import.corrupt", "Word 文档的内容已损坏（XML 格式错误），无法读取。") from exc
+        raise Refused(code="import.corrupt", reason="Word 文档的内容已损坏（XML 格式错误），无法读取。") from exc
 
 
 class OpenedDocx:
@@ -156,8 +155,10 @@ def open_docx(data: bytes):
     names = set(archive.namelist())
     if "word/document.xml" not in names:
         if "xl/workbook.xml" in names:
-            raise Refused("import.not_docx", "这是 Excel 文件，不是 Word 申报表；汇总表请以 Word（.docx）格式提交。")
-        raise Refused("import.not_docx", "文件不是 Word（.docx）文档（缺少正文部分）。")
+            raise Refused(
+                code="import.not_docx", reason="这是 Excel 文件，不是 Word 申报表；汇总表请以 Word（.docx）格式提交。"
+            )
+        raise Refused(code="import.not_docx", reason="文件不是 Word（.docx）文档（缺少正文部分）。")
     document = parse_xml(read_member(archive, "word/document.xml"))
     identifier = ""
     if "docProps/core.xml" in names:

@@ -7,7 +7,9 @@ import email.policy
 from dataclasses import dataclass
 from pathlib import Path
 
-from .safety import Refused, check_size, max_file_bytes, open_zip, read_member
+from yanxiu.core.refusal import Refused
+
+from .safety import check_size, max_file_bytes, open_zip, read_member
 
 FORM_SUFFIXES = (".docx", ".doc", ".docm", ".wps")
 MAX_DEPTH = 2  # a zip inside an e-mail, not deeper
@@ -34,7 +36,7 @@ def expand_bytes(name, data, depth=0):
         return
     if lower.endswith(".zip"):
         if depth >= MAX_DEPTH:
-            yield Source(name, refused=Refused("import.nested", "压缩包嵌套过深，已拒绝。"))
+            yield Source(name, refused=Refused(code="import.nested", reason="压缩包嵌套过深，已拒绝。"))
             return
         try:
             archive = open_zip(data, what="压缩包")
@@ -56,7 +58,7 @@ def expand_bytes(name, data, depth=0):
         return
     if lower.endswith(".eml"):
         if depth >= MAX_DEPTH:
-            yield Source(name, refused=Refused("import.nested", "邮件嵌套过深，已拒绝。"))
+            yield Source(name, refused=Refused(code="import.nested", reason="邮件嵌套过深，已拒绝。"))
             return
         message = email.message_from_bytes(data, policy=email.policy.default)
         found = False
@@ -68,7 +70,7 @@ def expand_bytes(name, data, depth=0):
             content = part.get_payload(decode=True) or b""
             yield from expand_bytes(f"{name}/{filename}", content, depth + 1)
         if not found:
-            yield Source(name, refused=Refused("import.no_attachment", "邮件中没有 Word 申报表附件。"))
+            yield Source(name, refused=Refused(code="import.no_attachment", reason="邮件中没有 Word 申报表附件。"))
         return
     yield Source(name, data)
 
@@ -88,7 +90,7 @@ def expand_paths(paths):
         elif path.is_file():
             yield from _expand_file(path)
         else:
-            yield Source(str(path), refused=Refused("import.missing_file", "文件或文件夹不存在。"))
+            yield Source(str(path), refused=Refused(code="import.missing_file", reason="文件或文件夹不存在。"))
 
 
 def _expand_file(path):

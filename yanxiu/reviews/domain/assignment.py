@@ -22,12 +22,12 @@ from django.urls import reverse
 from yanxiu.accounts.models import Role, User
 from yanxiu.audit.log import record
 from yanxiu.core import clock
+from yanxiu.core.refusal import Refused
 from yanxiu.notifications.service import notify
 
 from .. import rules as perms
 from ..enums import ACTIVE_ASSIGNMENT_STATES, AssignmentState
 from ..models import Assignment, ExpertProfile, ReviewRound
-from .errors import ReviewRefused
 from .history import log_on_applications
 from .pool import applications_in_round
 
@@ -94,7 +94,7 @@ def available_experts():
 
 def _require_officer(actor):
     if not perms.is_province_officer(actor):
-        raise ReviewRefused("只有省人社厅经办人可以分配评审任务。")
+        raise Refused("只有省人社厅经办人可以分配评审任务。")
 
 
 def why_not_open(review_round, now):
@@ -158,7 +158,7 @@ def assign(review_round, application, expert, *, actor):
         review_round = _lock(review_round)
         refusal = why_not_assign(review_round, application, expert)
         if refusal:
-            raise ReviewRefused(refusal)
+            raise Refused(refusal)
         assignment = Assignment.objects.create(
             round=review_round,
             application=application,
@@ -195,7 +195,7 @@ def unassign(assignment, *, actor):
         current = Assignment.objects.select_related("application", "expert").get(pk=assignment.pk)
         refusal = why_not_unassign(current)
         if refusal:
-            raise ReviewRefused(refusal)
+            raise Refused(refusal)
         data = {"application": current.application_id, "expert": current.expert_id, "assignment": current.pk}
         current.delete()
         record(review_round, action="unassign", label="移除评审任务", actor=actor, data=data)
@@ -232,7 +232,7 @@ def auto_assign(review_round, *, actor):
         review_round = _lock(review_round)
         refusal = why_not_open(review_round, now)
         if refusal:
-            raise ReviewRefused(refusal)
+            raise Refused(refusal)
         applications = list(applications_in_round(review_round).select_related("institution").order_by("pk"))
         profiles = list(available_experts())
         existing = list(

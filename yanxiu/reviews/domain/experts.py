@@ -7,10 +7,10 @@ from django.db import transaction
 
 from yanxiu.accounts.models import Role, User
 from yanxiu.audit.log import record
+from yanxiu.core.refusal import Refused
 
 from .. import rules as perms
 from ..models import ExpertProfile
-from .errors import ReviewRefused
 
 PROFILE_FIELDS = ("affiliation", "title", "institution", "authority", "expertise")
 
@@ -22,9 +22,9 @@ def initial_password():
 def create_expert(*, actor, username, display_name, email="", phone="", domains=(), password=None, **profile_fields):
     """A new expert account with its profile. Returns (user, the initial password)."""
     if not perms.is_province_officer(actor):
-        raise ReviewRefused("只有省人社厅经办人可以添加评审专家。")
+        raise Refused("只有省人社厅经办人可以添加评审专家。")
     if User.objects.filter(username=username).exists():
-        raise ReviewRefused(f"用户名“{username}”已被使用。")
+        raise Refused(f"用户名“{username}”已被使用。")
     password = password or initial_password()
     with transaction.atomic():
         user = User(username=username, display_name=display_name, email=email, phone=phone, role=Role.EXPERT)
@@ -32,13 +32,13 @@ def create_expert(*, actor, username, display_name, email="", phone="", domains=
         try:
             user.full_clean()
         except ValidationError as invalid:
-            raise ReviewRefused("；".join(invalid.messages)) from None
+            raise Refused("；".join(invalid.messages)) from None
         user.save()
         profile = ExpertProfile(user=user, **{k: v for k, v in profile_fields.items() if k in PROFILE_FIELDS})
         try:
             profile.full_clean()
         except ValidationError as invalid:
-            raise ReviewRefused("；".join(invalid.messages)) from None
+            raise Refused("；".join(invalid.messages)) from None
         profile.save()
         profile.domains.set(domains)
         record(
@@ -54,7 +54,7 @@ def create_expert(*, actor, username, display_name, email="", phone="", domains=
 def update_expert(profile, *, actor, display_name, email="", phone="", is_active=True, domains=(), **profile_fields):
     """Correct an expert's details; deactivating keeps their reviews but gives them no new tasks."""
     if not perms.is_province_officer(actor):
-        raise ReviewRefused("只有省人社厅经办人可以修改评审专家信息。")
+        raise Refused("只有省人社厅经办人可以修改评审专家信息。")
     user = profile.user
     with transaction.atomic():
         before = {
@@ -71,7 +71,7 @@ def update_expert(profile, *, actor, display_name, email="", phone="", is_active
             user.full_clean()
             profile.full_clean()
         except ValidationError as invalid:
-            raise ReviewRefused("；".join(invalid.messages)) from None
+            raise Refused("；".join(invalid.messages)) from None
         user.save(update_fields=["display_name", "email", "phone", "is_active"])
         profile.save()
         profile.domains.set(domains)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from yanxiu.accounts.models import Role, User
 from yanxiu.audit.log import record
 from yanxiu.core import clock
+from yanxiu.core.refusal import Refused
 from yanxiu.core.validators import validate_plain_text
 from yanxiu.notifications.service import notify
 
@@ -22,7 +23,6 @@ from ..enums import AssignmentState, Recommendation
 from ..models import Assignment, Review, Score
 from . import scoring
 from .assignment import fmt_deadline
-from .errors import ReviewRefused
 from .history import log_on_applications
 
 COMMENT_MAX = 2000
@@ -59,13 +59,13 @@ def why_not_declare_conflict(assignment, actor, now=None):
 def _plain(text, label, limit, required=True):
     text = (text or "").strip()
     if required and not text:
-        raise ReviewRefused(f"请填写{label}。")
+        raise Refused(f"请填写{label}。")
     if len(text) > limit:
-        raise ReviewRefused(f"{label}不能超过{limit}字。")
+        raise Refused(f"{label}不能超过{limit}字。")
     try:
         validate_plain_text(text)
     except ValidationError as invalid:
-        raise ReviewRefused(f"{label}：{invalid.messages[0]}") from None
+        raise Refused(f"{label}：{invalid.messages[0]}") from None
     return text
 
 
@@ -75,21 +75,21 @@ def clean_scores(criteria, scores):
     for criterion in criteria:
         raw = scores.get(criterion.pk)
         if raw is None or raw == "":
-            raise ReviewRefused(f"请为“{criterion.name}”评分。")
+            raise Refused(f"请为“{criterion.name}”评分。")
         if isinstance(raw, float):
             raw = str(raw)
         try:
             value = Decimal(str(raw).strip())
         except InvalidOperation:
-            raise ReviewRefused(f"“{criterion.name}”的得分应为数字。") from None
+            raise Refused(f"“{criterion.name}”的得分应为数字。") from None
         if not value.is_finite() or value < 0 or value > criterion.max_score:
-            raise ReviewRefused(f"“{criterion.name}”的得分应在0至{criterion.max_score}分之间。")
+            raise Refused(f"“{criterion.name}”的得分应在0至{criterion.max_score}分之间。")
         if value != value.quantize(Decimal("0.1")):
-            raise ReviewRefused(f"“{criterion.name}”的得分最多保留一位小数。")
+            raise Refused(f"“{criterion.name}”的得分最多保留一位小数。")
         cleaned[criterion.pk] = value.quantize(Decimal("0.1"))
     unknown = set(scores) - set(cleaned)
     if unknown:
-        raise ReviewRefused("评分项与本轮评分标准不一致，请刷新页面后重新评分。")
+        raise Refused("评分项与本轮评分标准不一致，请刷新页面后重新评分。")
     return cleaned
 
 
@@ -97,7 +97,7 @@ def submit_review(assignment, actor, *, scores, comment, recommendation):
     """Submit, or revise before the deadline, the expert's review. `scores` maps criterion id → score."""
     comment = _plain(comment, "评审意见", COMMENT_MAX)
     if recommendation not in Recommendation.values:
-        raise ReviewRefused("请选择推荐意见（推荐 / 可考虑 / 不推荐）。")
+        raise Refused("请选择推荐意见（推荐 / 可考虑 / 不推荐）。")
     now = clock.now()
     with transaction.atomic():
         current = (
@@ -107,7 +107,7 @@ def submit_review(assignment, actor, *, scores, comment, recommendation):
         )
         refusal = why_not_review(current, actor, now)
         if refusal:
-            raise ReviewRefused(refusal)
+            raise Refused(refusal)
         criteria = list(current.round.criteria.all())
         values = clean_scores(criteria, scores)
         total = scoring.review_total(values, [scoring.Weighting(c.pk, c.weight, c.max_score) for c in criteria])
@@ -161,7 +161,7 @@ def declare_conflict(assignment, actor, *, reason):
         )
         refusal = why_not_declare_conflict(current, actor, now)
         if refusal:
-            raise ReviewRefused(refusal)
+            raise Refused(refusal)
         previous = current.state
         Assignment.objects.filter(pk=current.pk).update(
             state=AssignmentState.CONFLICT, conflict_reason=reason, conflict_declared_at=now

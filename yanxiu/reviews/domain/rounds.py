@@ -6,18 +6,18 @@ from django.db import transaction
 
 from yanxiu.audit.log import record
 from yanxiu.core import clock
+from yanxiu.core.refusal import Refused
 
 from .. import rules as perms
 from ..enums import DEFAULT_CRITERIA
 from ..models import Criterion, Review, ReviewRound
-from .errors import ReviewRefused
 
 ROUND_FIELDS = ("name", "scope", "deadline", "reviews_per_application", "anonymous", "disagreement_threshold")
 
 
 def _require_officer(actor):
     if not perms.is_province_officer(actor):
-        raise ReviewRefused("只有省人社厅经办人可以管理专家评审。")
+        raise Refused("只有省人社厅经办人可以管理专家评审。")
 
 
 def default_criteria(review_round):
@@ -57,7 +57,7 @@ def update_round(review_round, *, actor, **fields):
         raise TypeError(f"unknown round fields: {sorted(unknown)}")
     changes = {name: value for name, value in fields.items() if getattr(review_round, name) != value}
     if "scope" in changes and review_round.assignments.exists():
-        raise ReviewRefused("本轮已分配评审任务，不能再修改评审范围。")
+        raise Refused("本轮已分配评审任务，不能再修改评审范围。")
     if not changes:
         return review_round
     with transaction.atomic():
@@ -95,18 +95,18 @@ def set_criteria(review_round, rows, *, actor):
     _require_officer(actor)
     refusal = why_not_change_rubric(review_round)
     if refusal:
-        raise ReviewRefused(refusal)
+        raise Refused(refusal)
     rows = [r for r in rows if r.name.strip()]
     if not rows:
-        raise ReviewRefused("至少需要一个评分项。")
+        raise Refused("至少需要一个评分项。")
     names = [r.name.strip() for r in rows]
     if len(set(names)) != len(names):
-        raise ReviewRefused("评分项名称不能重复。")
+        raise Refused("评分项名称不能重复。")
     total = sum(r.weight for r in rows)
     if total != 100:
-        raise ReviewRefused(f"各评分项权重之和应为100，现为{total}。")
+        raise Refused(f"各评分项权重之和应为100，现为{total}。")
     if any(r.weight < 1 or r.max_score < 1 for r in rows):
-        raise ReviewRefused("权重和满分都应为正整数。")
+        raise Refused("权重和满分都应为正整数。")
     with transaction.atomic():
         before = [[c.name, c.weight, c.max_score] for c in review_round.criteria.all()]
         review_round.criteria.all().delete()

@@ -9,7 +9,7 @@ from yanxiu.applications.enums import ApplicationState
 from yanxiu.applications.models import Application
 from yanxiu.audit.log import record
 from yanxiu.core import clock
-from yanxiu.core.workflow import TransitionRefused
+from yanxiu.core.refusal import Refused
 
 from ..models import Decision, Outcome
 
@@ -23,7 +23,7 @@ ACTION_FOR_OUTCOME = {
 
 def _require_officer(actor):
     if not actor.is_province_officer:
-        raise TransitionRefused("只有省人社厅经办人可以进行遴选。")
+        raise Refused("只有省人社厅经办人可以进行遴选。")
 
 
 def pool(call):
@@ -44,11 +44,11 @@ def staged(call):
 def stage(application, outcome, *, actor, note=""):
     _require_officer(actor)
     if outcome not in Outcome.values:
-        raise TransitionRefused("遴选结果不正确。")
+        raise Refused("遴选结果不正确。")
     if application.state != ApplicationState.FORWARDED:
-        raise TransitionRefused(f"“{application}”当前状态为“{application.get_state_display()}”，不在待遴选范围内。")
+        raise Refused(f"“{application}”当前状态为“{application.get_state_display()}”，不在待遴选范围内。")
     if outcome == Outcome.NATIONAL_CANDIDATE and application.tier != "national":
-        raise TransitionRefused("只有国家级申报（附件1）可以推荐申报国家级。")
+        raise Refused("只有国家级申报（附件1）可以推荐申报国家级。")
     decision, _ = Decision.objects.update_or_create(
         application=application,
         published_at__isnull=True,
@@ -60,7 +60,7 @@ def stage(application, outcome, *, actor, note=""):
 def unstage(decision, *, actor):
     _require_officer(actor)
     if not decision.is_staged:
-        raise TransitionRefused("已发布的遴选结果不能撤销。")
+        raise Refused("已发布的遴选结果不能撤销。")
     decision.delete()
 
 
@@ -71,7 +71,7 @@ def publish(call, *, actor):
     with transaction.atomic():
         decisions = list(staged(call).select_for_update())
         if not decisions:
-            raise TransitionRefused("没有待发布的遴选结果。")
+            raise Refused("没有待发布的遴选结果。")
         for decision in decisions:
             workflow.perform(decision.application, ACTION_FOR_OUTCOME[decision.outcome], actor, reason=decision.note)
             decision.published_at = now

@@ -8,7 +8,7 @@ from yanxiu.applications.enums import ApplicationState
 from yanxiu.applications.models import Application
 from yanxiu.calls.models import Call
 from yanxiu.core import clock
-from yanxiu.core.workflow import fmt_date
+from yanxiu.core.dates import chinese_date
 from yanxiu.notifications.service import notify
 
 from ..models import ReminderSent
@@ -50,7 +50,7 @@ def _review_reminders(days_before):
             if _once(f"review:{review_round.pk}:{left}:{expert_id}", now):
                 notify(
                     User.objects.filter(pk=expert_id, is_active=True),
-                    f"【专家评审】提醒：{review_round.name}将于{fmt_date(review_round.deadline)}截止（还有{left}天）",
+                    f"【专家评审】提醒：{review_round.name}将于{chinese_date(review_round.deadline)}截止（还有{left}天）",
                     "您还有未提交的评审任务，请在截止前完成评分。",
                     "/reviews/mine/",
                 )
@@ -73,8 +73,8 @@ def _closing_reminders(days_before):
         if left in days_before and _once(f"closing:{programme.pk}:{left}", now):
             notify(
                 host_staff(programme),
-                f"【项目实施】提醒：“{programme.application}”的结业材料将于{fmt_date(due)}截止提交",
-                f"请在{fmt_date(due)}前提交总结报告、学员名册、经费决算、照片和满意度测评（还有{left}天）。",
+                f"【项目实施】提醒：“{programme.application}”的结业材料将于{chinese_date(due)}截止提交",
+                f"请在{chinese_date(due)}前提交总结报告、学员名册、经费决算、照片和满意度测评（还有{left}天）。",
                 f"/delivery/{programme.pk}/closing/",
             )
             sent += 1
@@ -89,7 +89,9 @@ def _submission_reminders(days_before):
             left = days_left(rule.deadline_end, now)
             if left not in days_before:
                 continue
-            label = f"{call.year}年{rule.get_tier_display()}项目申报将于{fmt_date(rule.deadline)}截止（还有{left}天）"
+            label = (
+                f"{call.year}年{rule.get_tier_display()}项目申报将于{chinese_date(rule.deadline)}截止（还有{left}天）"
+            )
             unfinished = (
                 Application.objects.filter(
                     call=call, tier=rule.tier, state__in=[ApplicationState.DRAFT, ApplicationState.RETURNED]

@@ -8,13 +8,12 @@ from datetime import date
 from django.test.utils import override_settings
 
 from yanxiu.applications.models import Application
+from yanxiu.delivery.domain import attendance, enrolment, programmes
+from yanxiu.delivery.domain.ids import check_character
+from yanxiu.delivery.enums import EnrolmentState
+from yanxiu.delivery.models import Programme, Trainee
 from yanxiu.selection.domain import decisions
 from yanxiu.selection.models import Outcome
-
-from .domain import attendance, enrolment, programmes
-from .domain.ids import check_character
-from .enums import EnrolmentState
-from .models import Programme, Trainee
 
 NAMES = "陈林黄张李王吴刘蔡杨郑许谢郭洪邱曾廖赖周徐苏叶庄吕江何高罗卢施康沈余"
 GIVEN = ["建华", "秀英", "志强", "丽娟", "海峰", "晓敏", "文华", "明辉", "雅琴", "国栋", "静怡", "俊杰"]

@@ -422,11 +422,11 @@ def seed():
         BATCH_WORKFLOW.perform(provincial_batch, "submit", reviewers["fz_rsj"])
 
     # The office selects the Fuzhou programme; it ran in October and waits to be closed.
-    from yanxiu.delivery.demo import seed_delivery
+    from yanxiu.demo.delivery import seed_delivery
 
     seed_delivery(d, User.objects.get(username="province"), staff["fzxx"])
 
-    from yanxiu.reviews.demo import seed_reviews
+    from yanxiu.demo.reviews import seed_reviews
 
     seed_reviews()
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from yanxiu.core.demo import DEMO_PASSWORD, accounts_table, seed
+from yanxiu.demo.world import DEMO_PASSWORD, accounts_table, seed
 
 
 class Command(BaseCommand):

@@ -14,15 +14,9 @@ from django.db import transaction
 
 from yanxiu.audit.log import record
 from yanxiu.core import clock
+from yanxiu.core.dates import chinese_date
+from yanxiu.core.refusal import Refused
 from yanxiu.notifications.service import notify
-
-
-class TransitionRefused(Exception):
-    """Raised with a Chinese message saying why the action is not possible."""
-
-
-def fmt_date(d):
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 @dataclass(frozen=True)
@@ -35,7 +29,7 @@ class Transition:
     who: str  # shown when `may` refuses
     reason_required: bool = False
     reason_label: str = "说明"
-    guards: tuple = ()  # callables (obj, now) raising TransitionRefused
+    guards: tuple = ()  # callables (obj, now) raising Refused
     recipients: Callable | None = None  # obj -> users to notify
     effects: Callable | None = None  # (obj, actor, now, reason) -> dict of field changes
     audit_data: Callable | None = None  # (obj) -> dict stored with the audit entry
@@ -59,7 +53,7 @@ class Workflow:
         for guard in transition.guards:
             try:
                 guard(obj, now or clock.now())
-            except TransitionRefused as refusal:
+            except Refused as refusal:
                 return str(refusal)
         return None
 
@@ -72,16 +66,16 @@ class Workflow:
         now = clock.now()
         reason = (reason or "").strip()
         if transition.reason_required and not reason:
-            raise TransitionRefused(f"请填写{transition.reason_label}。")
+            raise Refused(f"请填写{transition.reason_label}。")
         if len(reason) > 2000:
-            raise TransitionRefused("说明不能超过2000字。")
+            raise Refused("说明不能超过2000字。")
         with transaction.atomic():
             # Lock and re-read (select_for_update is a no-op on SQLite, which
             # serialises writers), so two people acting at once cannot both succeed.
             current = self.model.objects.select_for_update().get(pk=obj.pk)
             refusal = self.why_not(current, action, actor, now)
             if refusal:
-                raise TransitionRefused(refusal)
+                raise Refused(refusal)
             previous = current.state
             changes = {"state": transition.target}
             if hasattr(current, "version"):
@@ -89,7 +83,7 @@ class Workflow:
             if transition.effects:
                 changes.update(transition.effects(current, actor, now, reason))
             if not self.model.objects.filter(pk=current.pk, state=previous).update(**changes):
-                raise TransitionRefused("刚被他人处理，请刷新页面后查看最新状态。")
+                raise Refused("刚被他人处理，请刷新页面后查看最新状态。")
             for name, value in changes.items():
                 setattr(obj, name, value)
             record(
@@ -111,7 +105,7 @@ class Workflow:
     def _notify(self, obj, transition, actor, reason, now):
         name = self.describe(obj)
         subject = f"【研修申报】{name}：{transition.label}"
-        body = f"{actor.organisation_name} {actor} 于{fmt_date(now.date())}对“{name}”执行了“{transition.label}”。"
+        body = f"{actor.organisation_name} {actor} 于{chinese_date(now.date())}对“{name}”执行了“{transition.label}”。"
         if reason:
             body += f"\n{transition.reason_label}：{reason}"
         notify(transition.recipients(obj), subject, body, self.link(obj))

@@ -1,6 +1,6 @@
 """Demo data for expert review: expert accounts with profiles and a 2026 round.
 
-Call `seed_reviews()` after `yanxiu.core.demo.seed()`. Everything goes through
+Call `seed_reviews()` after `yanxiu.demo.world.seed()`. Everything goes through
 the domain functions, so the round's audit log is real. Idempotent.
 """
 
@@ -11,13 +11,12 @@ from django.db import transaction
 from yanxiu.accounts.models import Role, User
 from yanxiu.calls.models import Call
 from yanxiu.core import clock
-from yanxiu.core.demo import DEMO_PASSWORD
+from yanxiu.demo.world import DEMO_PASSWORD
 from yanxiu.organisations.models import Authority, Institution
 from yanxiu.reference.models import ProfessionalDomain
-
-from .domain import assignment, operations, rounds
-from .enums import Recommendation, RoundScope
-from .models import ExpertProfile, ReviewRound
+from yanxiu.reviews.domain import assignment, operations, rounds
+from yanxiu.reviews.enums import Recommendation, RoundScope
+from yanxiu.reviews.models import ExpertProfile, ReviewRound
 
 ROUND_NAME = "2026年高级研修项目专家评审"
 
@@ -60,7 +59,7 @@ def seed_reviews():
     call = Call.objects.filter(year=2026).first()
     officer = User.objects.filter(role=Role.PROVINCE_OFFICER, is_active=True).order_by("pk").first()
     if call is None or officer is None:
-        raise RuntimeError("run yanxiu.core.demo.seed() first")
+        raise RuntimeError("run yanxiu.demo.world.seed() first")
     existing = ReviewRound.objects.filter(call=call, name=ROUND_NAME).first()
     if existing:
         return existing

@@ -1,2 +1,0 @@
-class ReviewRefused(Exception):
-    """Raised with a Chinese message saying why the action is not possible."""
