@@ -422,7 +422,7 @@ def test_closed_tiers_offer_no_new_application_unless_extended(host_client, cloc
 
 
 def test_date_helpers():
-    from yanxiu.applications.interfaces.form_context import period_text
+    from yanxiu.core.dates import chinese_period as period_text
 
     assert period_text(date(2026, 6, 15), date(2026, 6, 20)) == "2026年6月15日—6月20日"
     assert period_text(date(2026, 12, 30), date(2027, 1, 2)) == "2026年12月30日—2027年1月2日"

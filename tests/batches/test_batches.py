@@ -261,7 +261,7 @@ def test_the_batch_summary_lists_its_applications_in_rank_order(client):
     Application.objects.filter(pk=apps[0].pk).update(authority_rank=2)
     Application.objects.filter(pk=apps[1].pk).update(authority_rank=1)
     client.force_login(reviewer)
-    response = client.get(reverse("batches:summary_file", args=[batch.pk, "xlsx"]))
+    response = client.get(reverse("documents:batch_summary_file", args=[batch.pk, "xlsx"]))
     rows = [
         [c for c in row if c not in (None, "")]
         for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
@@ -269,4 +269,4 @@ def test_the_batch_summary_lists_its_applications_in_rank_order(client):
     hosts = [row[2] for row in rows if row and isinstance(row[0], (int, str)) and str(row[0]).isdigit()]
     assert hosts == [apps[1].institution.name, apps[0].institution.name]
     client.force_login(factories.reviewer(factories.authority("350200-RS")))
-    assert client.get(reverse("batches:summary_file", args=[batch.pk, "docx"])).status_code == 404
+    assert client.get(reverse("documents:batch_summary_file", args=[batch.pk, "docx"])).status_code == 404

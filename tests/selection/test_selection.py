@@ -17,7 +17,7 @@ from yanxiu.batches.domain.operations import BATCH_WORKFLOW
 from yanxiu.core.refusal import Refused
 from yanxiu.notifications.models import Message
 from yanxiu.selection.domain import decisions
-from yanxiu.selection.domain.reminders import send_deadline_reminders
+from yanxiu.notifications.reminders import send_deadline_reminders
 from yanxiu.selection.interfaces.plan import plan, plan_docx, plan_xlsx
 from yanxiu.selection.models import Decision, Outcome
 

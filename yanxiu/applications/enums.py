@@ -72,6 +72,10 @@ class TraineeTitleLevel(models.TextChoices):
     OTHER = "other", "其他（初级或无职称）"
 
 
+# "研修学员一般应是具有中高级职称（职业资格）的专业技术人员" (通知二（一）).
+MID_OR_SENIOR = (TraineeTitleLevel.MIDDLE, TraineeTitleLevel.DEPUTY_SENIOR, TraineeTitleLevel.FULL_SENIOR)
+
+
 class AttachmentKind(models.TextChoices):
     SUPPORTING = "supporting", "证明材料"
     STAMPED_FORM = "stamped_form", "盖章申报表扫描件"

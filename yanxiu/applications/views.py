@@ -19,7 +19,7 @@ from yanxiu.core.uploads import validate_attachment
 
 from .domain import editing, queries, workflow
 from .domain.checks import CheckReport
-from .domain.deadlines import days_left, deadline_for, effective_deadline
+from .domain.deadlines import deadline_for, effective_deadline
 from .domain.snapshot import diff, snapshot
 from .enums import ApplicationState
 from .interfaces.form_context import official_form
@@ -75,7 +75,7 @@ def dashboard(request):
                     "rule": rule,
                     "end": end,
                     "extended": end != rule.deadline_end,
-                    "days_left": days_left(end, now),
+                    "days_left": clock.days_left(end, now),
                     "open": now <= end,
                 }
             )
@@ -195,7 +195,7 @@ def _editor_context(request, application, forms, *, saved=None, save_error=""):
         "in_editor": True,
         "deadline": deadline,
         "deadline_passed": now > deadline,
-        "days_left": days_left(deadline, now),
+        "days_left": clock.days_left(deadline, now),
         "sessions_errors": _formset_errors(sessions, "行日程 "),
         "lecturers_errors": _formset_errors(lecturers, "位专家 "),
         "saved": saved,

@@ -4,6 +4,8 @@ with the stamped 附件3 summary (and, for provincial forms, each stamped 附件
 from django.conf import settings
 from django.db import models
 
+from yanxiu.calls.enums import Tier
+
 
 class BatchState(models.TextChoices):
     DRAFT = "draft", "编制中"
@@ -28,7 +30,7 @@ class BatchQuerySet(models.QuerySet):
 
 class Batch(models.Model):
     call = models.ForeignKey("calls.Call", on_delete=models.PROTECT, related_name="batches", verbose_name="年度通知")
-    tier = models.CharField("级别", max_length=20, choices=[("national", "国家级"), ("provincial", "省级")])
+    tier = models.CharField("级别", max_length=20, choices=Tier.choices)
     authority = models.ForeignKey(
         "organisations.Authority", on_delete=models.PROTECT, related_name="batches", verbose_name="主管部门"
     )

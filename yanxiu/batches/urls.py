@@ -8,7 +8,6 @@ urlpatterns = [
     path("new/", views.create, name="create"),
     path("ranking/<int:call_pk>/<str:tier>/", views.ranking, name="ranking"),
     path("<int:pk>/", views.detail, name="detail"),
-    path("<int:pk>/summary.<str:fmt>", views.summary_file, name="summary_file"),
     path("<int:pk>/members/", views.members, name="members"),
     path("<int:pk>/scans/", views.upload, name="upload"),
     path("<int:pk>/scans/<int:scan_pk>/", views.download_scan, name="download_scan"),

@@ -9,7 +9,6 @@ from yanxiu.applications.models import Application
 from yanxiu.audit.models import AuditEntry
 from yanxiu.calls.enums import Tier
 from yanxiu.calls.models import Call
-from yanxiu.core.downloads import DOCX, XLSX, attachment
 from yanxiu.core.refusal import Refused
 from yanxiu.core.uploads import SCAN_TYPES, validate_attachment
 
@@ -177,27 +176,3 @@ def ranking(request, call_pk, tier):
             "quota": call.tier_rule(tier).authority_quota,
         },
     )
-
-
-@login_required
-def summary_file(request, pk, fmt):
-    """The batch's 附件3 summary, to print, stamp and scan (from the same renderers as every summary)."""
-    from yanxiu.documents import views as documents_views
-    from yanxiu.documents.generate.summary import render_summary_docx, render_summary_xlsx
-    from yanxiu.documents.interfaces.summary import summary_sheet
-
-    batch = _batch(request, pk)
-    members = batch.applications.select_related("domain", "institution").order_by("authority_rank", "pk")
-    sheet = summary_sheet(members, year=batch.call.year, signer=batch.authority.name)
-    name = f"附件3-汇总表-{batch.authority.name}-{batch.call.year}年{batch.get_tier_display()}第{batch.pk}批"
-    if fmt == "xlsx":
-        return attachment(render_summary_xlsx(sheet), f"{name}.xlsx", XLSX)
-    if fmt == "docx":
-        return attachment(render_summary_docx(sheet), f"{name}.docx", DOCX)
-    if fmt == "pdf":
-        from django.urls import reverse
-
-        return documents_views._pdf_or_message(
-            request, lambda: render_summary_docx(sheet), f"{name}.pdf", reverse("batches:detail", args=[pk])
-        )
-    raise Http404

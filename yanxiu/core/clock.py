@@ -22,3 +22,8 @@ def now() -> datetime:
 
 def today():
     return timezone.localdate(now())
+
+
+def days_left(deadline_end, at=None):
+    """Whole days from today (or the day of `at`) to the deadline day; negative once it has passed."""
+    return (timezone.localdate(deadline_end) - timezone.localdate(at or now())).days

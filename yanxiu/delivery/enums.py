@@ -1,5 +1,7 @@
 from django.db import models
 
+from yanxiu.applications.enums import HalfDay
+
 
 class ProgrammeState(models.TextChoices):
     PREPARING = "preparing", "实施中"
@@ -28,26 +30,14 @@ class Gender(models.TextChoices):
     FEMALE = "female", "女"
 
 
-class TitleLevel(models.TextChoices):
-    """The trainee's professional title, as the issue lists it."""
-
-    MIDDLE = "middle", "中级"
-    DEPUTY_SENIOR = "deputy_senior", "副高级"
-    FULL_SENIOR = "full_senior", "正高级"
-    OTHER = "other", "其他"
-
-
-MID_OR_SENIOR = (TitleLevel.MIDDLE, TitleLevel.DEPUTY_SENIOR, TitleLevel.FULL_SENIOR)
-
-
 class Sector(models.TextChoices):
     PUBLIC = "public", "公有制单位"
     NON_PUBLIC = "non_public", "非公有制单位"
 
 
-class HalfDay(models.TextChoices):
-    MORNING = "am", "上午"
-    AFTERNOON = "pm", "下午"
+# Attendance is taken each morning and afternoon (the schedule's evenings have no sign-in).
+ATTENDANCE_HALF_DAYS = (HalfDay.MORNING, HalfDay.AFTERNOON)
+ATTENDANCE_HALF_DAY_CHOICES = [(half.value, half.label) for half in ATTENDANCE_HALF_DAYS]
 
 
 class AccountsKind(models.TextChoices):
@@ -60,13 +50,6 @@ class FileKind(models.TextChoices):
     PHOTO = "photo", "办班照片"
     ACCOUNTS_SCAN = "accounts_scan", "经费决算表（盖章扫描件）"
     ENROLMENT_NOTICE = "enrolment_notice", "招生通知"
-
-
-class JobState(models.TextChoices):
-    QUEUED = "queued", "排队中"
-    RUNNING = "running", "生成中"
-    DONE = "done", "已完成"
-    FAILED = "failed", "失败"
 
 
 # GB/T 2260 province-level codes (first two digits of an ID number) and names.

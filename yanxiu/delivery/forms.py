@@ -1,8 +1,9 @@
 from django import forms
 
+from yanxiu.applications.enums import TraineeTitleLevel
 from yanxiu.reference.models import LectureFeeStandard, TrainingCostStandard
 
-from .enums import PROVINCES, FileKind, Gender, HalfDay, Sector, TitleLevel
+from .enums import ATTENDANCE_HALF_DAY_CHOICES, PROVINCES, FileKind, Gender, Sector
 from .models import Accounts, SurveyResponse
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -48,7 +49,7 @@ class EnrolmentForm(forms.Form):
     gender = forms.ChoiceField(label="性别", choices=Gender.choices, widget=forms.RadioSelect)
     employer = forms.CharField(label="工作单位", max_length=100)
     position = forms.CharField(label="职务", max_length=50, required=False)
-    title_level = forms.ChoiceField(label="职称等级", choices=[("", "请选择"), *TitleLevel.choices])
+    title_level = forms.ChoiceField(label="职称等级", choices=[("", "请选择"), *TraineeTitleLevel.choices])
     professional_field = forms.CharField(label="专业领域", max_length=50)
     mobile = forms.CharField(label="手机", max_length=11)
     province = forms.ChoiceField(label="所在省份", choices=[("", "请选择"), *PROVINCES])
@@ -69,7 +70,7 @@ class EnrolmentForm(forms.Form):
 
 class AttendanceForm(forms.Form):
     date = forms.DateField(label="日期", widget=DATE)
-    half_day = forms.ChoiceField(label="时段", choices=HalfDay.choices)
+    half_day = forms.ChoiceField(label="时段", choices=ATTENDANCE_HALF_DAY_CHOICES)
 
 
 class AccountsForm(forms.ModelForm):
@@ -89,7 +90,7 @@ class AccountsForm(forms.ModelForm):
 
 class LectureForm(forms.Form):
     date = forms.DateField(label="日期", widget=DATE)
-    half_day = forms.ChoiceField(label="时段", choices=[("", "—"), *HalfDay.choices])
+    half_day = forms.ChoiceField(label="时段", choices=[("", "—"), *ATTENDANCE_HALF_DAY_CHOICES])
     lecturer = forms.CharField(label="授课专家", max_length=50)
     fee_standard = forms.ModelChoiceField(label="职称", queryset=LectureFeeStandard.objects.all())
     class_hours = forms.DecimalField(label="学时", min_value=0.5, max_value=12, decimal_places=1)

@@ -8,21 +8,20 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 
-from yanxiu.applications.enums import ApplicationState
+from yanxiu.applications.enums import ApplicationState, TraineeTitleLevel
+from yanxiu.core.jobs import JobProgress, JobState
 from yanxiu.core.validators import validate_mobile, validate_plain_text
 
 from .enums import (
+    ATTENDANCE_HALF_DAY_CHOICES,
     PROVINCES,
     AccountsKind,
     ChangeState,
     EnrolmentState,
     FileKind,
     Gender,
-    HalfDay,
-    JobState,
     ProgrammeState,
     Sector,
-    TitleLevel,
 )
 
 plain = [validate_plain_text]
@@ -171,7 +170,7 @@ class Trainee(models.Model):
     gender = models.CharField("性别", max_length=10, choices=Gender.choices)
     employer = models.CharField("工作单位", max_length=100, validators=plain)
     position = models.CharField("职务", max_length=50, blank=True, validators=plain)
-    title_level = models.CharField("职称等级", max_length=20, choices=TitleLevel.choices)
+    title_level = models.CharField("职称等级", max_length=20, choices=TraineeTitleLevel.choices)
     professional_field = models.CharField("专业领域", max_length=50, validators=plain)
     mobile = models.CharField("手机", max_length=11, validators=[validate_mobile])
     province = models.CharField("所在省份", max_length=2, choices=PROVINCES)
@@ -214,7 +213,7 @@ class PersonalDataAccess(models.Model):
 class Attendance(models.Model):
     trainee = models.ForeignKey(Trainee, on_delete=models.CASCADE, related_name="attendance")
     date = models.DateField("日期")
-    half_day = models.CharField("时段", max_length=5, choices=HalfDay.choices)
+    half_day = models.CharField("时段", max_length=5, choices=ATTENDANCE_HALF_DAY_CHOICES)
     present = models.BooleanField("出勤", default=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField("记录时间")
@@ -268,7 +267,7 @@ class LectureLine(models.Model):
 
     accounts = models.ForeignKey(Accounts, on_delete=models.CASCADE, related_name="lectures")
     date = models.DateField("日期")
-    half_day = models.CharField("时段", max_length=5, choices=HalfDay.choices)
+    half_day = models.CharField("时段", max_length=5, choices=ATTENDANCE_HALF_DAY_CHOICES)
     lecturer = models.CharField("授课专家", max_length=50, validators=plain)
     fee_standard = models.ForeignKey(
         "reference.LectureFeeStandard", on_delete=models.PROTECT, verbose_name="职称（讲课费标准）"
@@ -336,7 +335,7 @@ class Certificate(models.Model):
         return self.serial
 
 
-class CertificateJob(models.Model):
+class CertificateJob(JobProgress, models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="certificate_jobs")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     state = models.CharField("状态", max_length=20, choices=JobState.choices, default=JobState.QUEUED)
@@ -349,7 +348,3 @@ class CertificateJob(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-
-    @property
-    def percent(self):
-        return 100 if self.state == JobState.DONE else (self.done * 100 // self.total if self.total else 0)

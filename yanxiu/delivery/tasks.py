@@ -6,9 +6,9 @@ from django.core.files.base import ContentFile
 from django_tasks import task
 
 from yanxiu.core import clock
+from yanxiu.core.jobs import JobState
 from yanxiu.documents.generate.pdf import convert_to_pdf
 
-from .enums import JobState
 from .interfaces.docs import certificate_pages
 from .models import Certificate, CertificateJob
 

@@ -13,13 +13,14 @@ from yanxiu.applications.models import Application
 from yanxiu.audit.models import AuditEntry
 from yanxiu.calls.models import Call
 from yanxiu.core.downloads import DOCX, PDF, XLSX, attachment
+from yanxiu.core.jobs import JobState
 from yanxiu.core.refusal import Refused
 from yanxiu.documents.generate import pdf
 from yanxiu.reference.models import TrainingCostStandard
 
 from . import forms
 from .domain import attendance, closing, enrolment, money, personal_data, programmes, survey
-from .enums import AccountsKind, ChangeState, EnrolmentState, JobState
+from .enums import ATTENDANCE_HALF_DAY_CHOICES, AccountsKind, ChangeState, EnrolmentState
 from .interfaces import docs, qr, roster
 from .models import Accounts, Certificate, CertificateJob, PersonalDataAccess, Programme, ProgrammeChange, Trainee
 from .tasks import build_certificates
@@ -289,7 +290,8 @@ def attendance_view(request, pk):
         try:
             present = attendance.record_attendance(programme, day, half, request.POST.getlist("present"), request.user)
             messages.success(
-                request, f"已记录{day.month}月{day.day}日{dict(forms.HalfDay.choices)[half]}考勤：出勤{present}人。"
+                request,
+                f"已记录{day.month}月{day.day}日{dict(ATTENDANCE_HALF_DAY_CHOICES)[half]}考勤：出勤{present}人。",
             )
         except Refused as refusal:
             _refused(request, refusal)

@@ -1,7 +1,7 @@
 """The rows behind 研修内容和方式 and 授课专家情况, embedded in a generated form.
 
-The official form prints prose (form_context's `schedule_text` and
-`lecturer_text`), not the ScheduleSession / Lecturer rows. So that a generated
+The official form prints prose (applications.domain.snapshot's `schedule_text`
+and `lecturer_text`), not the ScheduleSession / Lecturer rows. So that a generated
 form imports back into the same application, the rows and the two summary
 texts travel in the package as a custom XML part (customXml/itemN.xml with its
 item properties and relationship). Word, WPS and LibreOffice keep such a part
@@ -19,7 +19,7 @@ from types import SimpleNamespace
 from django.core.exceptions import ValidationError
 from lxml import etree
 
-from yanxiu.applications.interfaces.form_context import lecturer_text, schedule_text
+from yanxiu.applications.domain.snapshot import lecturer_text, schedule_text
 from yanxiu.applications.models import Lecturer, ScheduleSession
 from yanxiu.core.validators import normalise_spaces
 

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from yanxiu.core.jobs import JobProgress, JobState
+
 
 class SummarySheet(models.Model):
     """An imported 附件3 (汇总表), linked to the applications it lists."""
@@ -27,14 +29,8 @@ class SummarySheet(models.Model):
         return f"{self.authority_name or '汇总表'}（{self.source_name}）"
 
 
-class ExportJob(models.Model):
+class ExportJob(JobProgress, models.Model):
     """A zip of every form of a batch or of the province, built in the background."""
-
-    class State(models.TextChoices):
-        QUEUED = "queued", "排队中"
-        RUNNING = "running", "生成中"
-        DONE = "done", "已完成"
-        FAILED = "failed", "失败"
 
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     call = models.ForeignKey("calls.Call", on_delete=models.CASCADE, verbose_name="年度通知")
@@ -42,7 +38,7 @@ class ExportJob(models.Model):
         "batches.Batch", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name="报送批次"
     )  # only this batch's forms; empty: every form of the call the requester sees
     description = models.CharField("范围", max_length=200)
-    state = models.CharField("状态", max_length=20, choices=State.choices, default=State.QUEUED)
+    state = models.CharField("状态", max_length=20, choices=JobState.choices, default=JobState.QUEUED)
     total = models.PositiveIntegerField("文件总数", default=0)
     done = models.PositiveIntegerField("已完成", default=0)
     file = models.FileField("压缩包", upload_to="exports/", blank=True, max_length=300)
@@ -53,7 +49,3 @@ class ExportJob(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = verbose_name_plural = "批量导出"
-
-    @property
-    def percent(self):
-        return 100 if self.state == self.State.DONE else (self.done * 100 // self.total if self.total else 0)

@@ -9,6 +9,7 @@ from django_tasks import task
 from yanxiu.accounts.models import User
 from yanxiu.applications.models import Application
 from yanxiu.core import clock
+from yanxiu.core.jobs import JobState
 
 from .generate.forms_docx import render_application_docx
 from .generate.summary import render_summary_docx, render_summary_xlsx
@@ -38,7 +39,7 @@ def build_export(job_id):
     """Idempotent: a rerun rebuilds the zip from scratch."""
     job = ExportJob.objects.select_related("call", "batch__authority").get(pk=job_id)
     applications = list(export_queryset(job))
-    ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.RUNNING, total=len(applications) + 2, done=0)
+    ExportJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING, total=len(applications) + 2, done=0)
     try:
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -57,9 +58,9 @@ def build_export(job_id):
             archive.writestr(f"附件3-汇总表-{job.call.year}.docx", render_summary_docx(sheet))
         job.refresh_from_db()
         job.file.save(f"export-{job.pk}.zip", ContentFile(buffer.getvalue()), save=False)
-        job.state, job.done, job.finished_at = ExportJob.State.DONE, job.total, clock.now()
+        job.state, job.done, job.finished_at = JobState.DONE, job.total, clock.now()
         job.save(update_fields=["file", "state", "done", "finished_at"])
     except Exception as exc:  # recorded for the user, then re-raised for the worker's log
-        ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.FAILED, error=str(exc)[:2000])
+        ExportJob.objects.filter(pk=job.pk).update(state=JobState.FAILED, error=str(exc)[:2000])
         raise
     return job.pk

@@ -10,8 +10,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from yanxiu.applications.models import Application
+from yanxiu.batches.models import Batch
 from yanxiu.calls.models import Call
 from yanxiu.core.downloads import DOCX, PDF, XLSX, attachment
+from yanxiu.core.jobs import JobState
 
 from .generate import pdf
 from .generate.forms_docx import form_filename, render_application_docx
@@ -91,6 +93,24 @@ def summary(request, fmt="html"):
     return render(request, "documents/summary.html", {"sheet": sheet, "call": call, "jobs": jobs})
 
 
+@login_required
+def batch_summary_file(request, pk, fmt):
+    """A batch's 附件3 summary, to print, stamp and scan (from the same renderers as every summary)."""
+    batch = get_object_or_404(Batch.objects.visible_to(request.user).select_related("call", "authority"), pk=pk)
+    members = batch.applications.select_related("domain", "institution").order_by("authority_rank", "pk")
+    sheet = summary_sheet(members, year=batch.call.year, signer=batch.authority.name)
+    name = f"附件3-汇总表-{batch.authority.name}-{batch.call.year}年{batch.get_tier_display()}第{batch.pk}批"
+    if fmt == "xlsx":
+        return attachment(render_summary_xlsx(sheet), f"{name}.xlsx", XLSX)
+    if fmt == "docx":
+        return attachment(render_summary_docx(sheet), f"{name}.docx", DOCX)
+    if fmt == "pdf":
+        return _pdf_or_message(
+            request, lambda: render_summary_docx(sheet), f"{name}.pdf", reverse("batches:detail", args=[pk])
+        )
+    raise Http404
+
+
 # --- bulk export (background job) ----------------------------------------------------------
 
 
@@ -111,8 +131,6 @@ def export_start(request):
 @require_POST
 def export_batch(request, batch_pk):
     """The zip of one batch's forms and its 附件3, for anyone who may see the batch."""
-    from yanxiu.batches.models import Batch
-
     batch = get_object_or_404(Batch.objects.visible_to(request.user).select_related("call", "authority"), pk=batch_pk)
     job = ExportJob.objects.create(
         requested_by=request.user, call=batch.call, batch=batch, description=f"{batch} 全部申报表"
@@ -137,7 +155,7 @@ def export_status(request, pk):
 @login_required
 def export_download(request, pk):
     job = _own_job(request, pk)
-    if job.state != ExportJob.State.DONE or not job.file:
+    if job.state != JobState.DONE or not job.file:
         raise Http404("导出尚未完成。")
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=f"申报表-{job.call.year}-{job.pk}.zip")
 

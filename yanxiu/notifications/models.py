@@ -25,3 +25,16 @@ class Message(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class ReminderSent(models.Model):
+    """A reminder already sent, so the daily command never sends it twice."""
+
+    key = models.CharField(max_length=200, unique=True)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "已发送的提醒"
+
+    def __str__(self):
+        return self.key

@@ -4,6 +4,9 @@ The province office replaces the provisional domain catalogue with the
 official one by importing a file: no code change. Rows are matched by their
 natural key and updated; with `replace=True`, entries missing from the file
 are deactivated (never deleted: old applications still point at them).
+
+Each dictionary is a `Kind` in `KINDS`; another app adds the dictionaries of
+the models it owns with `register()` (organisations registers the authorities).
 """
 
 import csv
@@ -13,9 +16,6 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.db import transaction
-
-from yanxiu.organisations.enums import AuthorityKind
-from yanxiu.organisations.models import Authority
 
 from .models import CompetentDepartment, LectureFeeStandard, ProfessionalDomain, TrainingCostStandard
 
@@ -71,7 +71,7 @@ def read_rows(path_or_file, filename=None):
     return [dict(zip(header, r + [""] * (len(header) - len(r)), strict=False)) for r in body], header
 
 
-def _require_columns(header, columns):
+def require_columns(header, columns):
     missing = [c for c in columns if c not in header]
     if missing:
         raise ImportFailed([f"缺少列：{'、'.join(missing)}（第一行应为列名）。"])
@@ -92,7 +92,7 @@ def _yes(value):
 
 
 def import_domains(rows, header, replace=False):
-    _require_columns(header, ["domain"])
+    require_columns(header, ["domain"])
     result, seen = ImportResult("domains"), set()
     for order, row in enumerate(rows, start=1):
         name = row["domain"]
@@ -123,7 +123,7 @@ def import_domains(rows, header, replace=False):
 
 
 def import_ministries(rows, header, replace=False):
-    _require_columns(header, ["name"])
+    require_columns(header, ["name"])
     result, seen = ImportResult("ministries"), set()
     for order, row in enumerate(rows, start=1):
         if not row["name"]:
@@ -145,32 +145,8 @@ def import_ministries(rows, header, replace=False):
     return result
 
 
-def import_authorities(rows, header, replace=False):
-    _require_columns(header, ["code", "name", "kind"])
-    result, problems = ImportResult("authorities"), []
-    for number, row in enumerate(rows, start=2):
-        if row["kind"] not in AuthorityKind.values:
-            problems.append(f"第{number}行类别“{row['kind']}”不正确，应为 {'/'.join(AuthorityKind.values)}")
-            continue
-        _, created = Authority.objects.update_or_create(
-            code=row["code"],
-            defaults={
-                "name": row["name"],
-                "kind": row["kind"],
-                "region_code": row.get("region_code", ""),
-                "note": row.get("note", ""),
-                "is_active": True,
-            },
-        )
-        result.created += created
-        result.updated += not created
-    if problems:
-        raise ImportFailed(problems)
-    return result
-
-
 def import_cost_standards(rows, header, replace=False):
-    _require_columns(header, ["standard", "class", "total_per_person_day"])
+    require_columns(header, ["standard", "class", "total_per_person_day"])
     result, problems = ImportResult("cost-standards"), []
     for number, row in enumerate(rows, start=2):
         values = {
@@ -190,7 +166,7 @@ def import_cost_standards(rows, header, replace=False):
 
 
 def import_lecture_fees(rows, header, replace=False):
-    _require_columns(header, ["standard", "title_level", "max_fee_per_class_hour"])
+    require_columns(header, ["standard", "title_level", "max_fee_per_class_hour"])
     result, problems = ImportResult("lecture-fees"), []
     for number, row in enumerate(rows, start=2):
         fee = _decimal(row["max_fee_per_class_hour"], number, "max_fee_per_class_hour", problems)
@@ -212,17 +188,22 @@ def import_lecture_fees(rows, header, replace=False):
 @dataclass(frozen=True)
 class Kind:
     label: str
-    importer: object
-    default_file: str
+    importer: object  # (rows, header, replace=False) -> ImportResult
+    default_file: Path  # the project's own copy, loaded by `load_defaults`
 
 
-KINDS = {
-    "authorities": Kind("主管部门", import_authorities, "authorities.csv"),
-    "domains": Kind("专业技术领域", import_domains, "domains-provisional.csv"),
-    "ministries": Kind("国家部委", import_ministries, "ministries.csv"),
-    "cost-standards": Kind("培训费综合定额", import_cost_standards, "training-cost-standards.csv"),
-    "lecture-fees": Kind("讲课费标准", import_lecture_fees, "lecture-fee-standards.csv"),
-}
+KINDS = {}
+
+
+def register(kind, label, importer, default_file):
+    """Make a dictionary importable (`import_reference KIND PATH`) and part of the defaults."""
+    KINDS[kind] = Kind(label, importer, DATA_DIR / default_file)
+
+
+register("domains", "专业技术领域", import_domains, "domains-provisional.csv")
+register("ministries", "国家部委", import_ministries, "ministries.csv")
+register("cost-standards", "培训费综合定额", import_cost_standards, "training-cost-standards.csv")
+register("lecture-fees", "讲课费标准", import_lecture_fees, "lecture-fee-standards.csv")
 
 
 def import_file(kind, path_or_file, filename=None, replace=False):
@@ -236,4 +217,4 @@ def import_file(kind, path_or_file, filename=None, replace=False):
 
 def load_defaults():
     """The project's own copy of the reference data (it must run without ../shared)."""
-    return [import_file(kind, DATA_DIR / spec.default_file) for kind, spec in KINDS.items()]
+    return [import_file(kind, spec.default_file) for kind, spec in KINDS.items()]

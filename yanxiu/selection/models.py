@@ -41,10 +41,3 @@ class Decision(models.Model):
     @property
     def is_staged(self):
         return self.published_at is None
-
-
-class ReminderSent(models.Model):
-    """A reminder already sent, so the daily command never sends it twice."""
-
-    key = models.CharField(max_length=200, unique=True)
-    sent_at = models.DateTimeField()

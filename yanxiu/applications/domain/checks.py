@@ -342,10 +342,14 @@ def base_batch(ctx):
 # --- the institution --------------------------------------------------------------
 
 
+def lacks_training_invoice(institution):
+    """An enterprise that cannot issue a training-fee invoice (also a reviewers' flag)."""
+    return institution.is_enterprise and not institution.can_issue_training_invoice
+
+
 @check
 def enterprise_invoice(ctx):
-    institution = ctx.application.institution
-    if institution.is_enterprise and not institution.can_issue_training_invoice:
+    if lacks_training_invoice(ctx.application.institution):
         yield error(
             "institution.invoice",
             "企业申报须能开具培训费发票。请在单位信息中确认，或联系主管部门。",
@@ -358,10 +362,16 @@ def previous_year(call):
     return call.previous_year_for_completion or call.year - 1
 
 
+def missed_completions(institution, call):
+    """The institution's programmes of the previous year not completed as planned (also a reviewers' flag)."""
+    year = previous_year(call)
+    return [r for r in institution.programme_records.all() if r.year == year and not r.completed]
+
+
 @check
 def previous_completion(ctx):
     year = previous_year(ctx.rule.call)
-    missed = [r for r in ctx.application.institution.programme_records.all() if r.year == year and not r.completed]
+    missed = missed_completions(ctx.application.institution, ctx.rule.call)
     if missed:
         yield warning(
             "institution.previous_completion",

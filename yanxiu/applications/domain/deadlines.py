@@ -2,7 +2,6 @@
 window the province office granted the institution or its authority."""
 
 from django.db.models import Max, Q
-from django.utils import timezone
 
 from yanxiu.organisations.models import DeadlineExtension
 
@@ -19,11 +18,6 @@ def deadline_for(call, tier, institution):
 
 def effective_deadline(application):
     return deadline_for(application.call, application.tier, application.institution)
-
-
-def days_left(deadline_end, now):
-    """Whole days from today to the deadline day; negative once it has passed."""
-    return (timezone.localdate(deadline_end) - timezone.localdate(now)).days
 
 
 def authority_deadline(call, tier, authority):

@@ -5,10 +5,12 @@ from dataclasses import dataclass, field
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from yanxiu.calls.enums import Tier
 from yanxiu.organisations.models import ProgrammeRecord
 
 from ..enums import ApplicationState
 from ..models import Application
+from .checks import lacks_training_invoice, missed_completions
 
 
 @dataclass
@@ -57,12 +59,12 @@ def with_flag_data(queryset):
 
 
 def flag(application):
+    """What the reviewers' lists flag; the institution's flags are the checks' own tests (checks.py)."""
     institution = application.institution
-    previous_year = application.call.previous_year_for_completion or application.call.year - 1
     # A national application that fell back to the provincial tier came in a national
     # batch, which needs no stamped 附件2, and is never resubmitted (附件4 第1条).
     needs_scan = (
-        application.tier == "provincial"
+        application.tier == Tier.PROVINCIAL
         and application.state == ApplicationState.FORWARDED
         and not application.fallback_from_national
         and not application.stamped_scans.all()
@@ -70,8 +72,8 @@ def flag(application):
     return Flags(
         warnings=list(application.check_summary or []),
         missing_scan=needs_scan,
-        missed_last_year=any(r.year == previous_year for r in institution.programme_records.all()),
-        enterprise_without_invoice=institution.is_enterprise and not institution.can_issue_training_invoice,
+        missed_last_year=bool(missed_completions(institution, application.call)),
+        enterprise_without_invoice=lacks_training_invoice(institution),
         same_institution_twice=application.same_institution_count > 1,
         similar_title=application.same_title_count > 1,
     )

@@ -1,6 +1,6 @@
-"""A plain-text picture of an application, to show what changed since it was returned."""
-
-from ..interfaces.form_context import lecturer_text, schedule_text
+"""The application as plain text: the official form's wording of the schedule and the
+lecturers (printed by form_context, matched by documents.embedded on import), and the
+field-by-field picture that shows what changed since an application was returned."""
 
 FIELDS = [
     "title",
@@ -31,6 +31,31 @@ FIELDS = [
     "declares_no_trainee_fees",
     "declares_mainly_offline",
 ]
+
+
+def schedule_text(application):
+    lines = []
+    if application.content_summary:
+        lines.append(application.content_summary)
+    for s in application.sessions.all():
+        speaker = f"（主讲：{s.speaker}）" if s.speaker else ""
+        online = "，线上" if s.mode == "online" else ""
+        lines.append(
+            f"{s.date.month}月{s.date.day}日{s.get_half_day_display()} {s.get_format_display()}：{s.topic}{speaker}{online}"
+        )
+    return "\n".join(lines)
+
+
+def lecturer_text(application):
+    lines = []
+    if application.lecturer_summary:
+        lines.append(application.lecturer_summary)
+    for lecturer in application.lecturers.all():
+        mark = "★" if lecturer.is_highlighted else ""
+        position = lecturer.position or lecturer.get_title_display()
+        topic = f"，授课内容：{lecturer.topic}" if lecturer.topic else ""
+        lines.append(f"{mark}{lecturer.name}，{lecturer.affiliation}{position}{topic}")
+    return "\n".join(lines)
 
 
 def _display(application, name):

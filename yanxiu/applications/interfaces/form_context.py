@@ -7,23 +7,11 @@ The HTML preview, and the Word/PDF documents, are all rendered from
 from dataclasses import dataclass, field
 
 from yanxiu.calls.enums import Tier
+from yanxiu.core.dates import chinese_date, chinese_period
 from yanxiu.organisations.enums import BaseStatus
 
+from ..domain.snapshot import lecturer_text, schedule_text
 from ..enums import Funding
-
-
-def date_text(d):
-    return f"{d.year}年{d.month}月{d.day}日" if d else ""
-
-
-def period_text(start, end):
-    if not start or not end:
-        return date_text(start) or date_text(end)
-    if start == end:
-        return date_text(start)
-    if start.year == end.year:
-        return f"{date_text(start)}—{end.month}月{end.day}日"
-    return f"{date_text(start)}—{date_text(end)}"
 
 
 @dataclass
@@ -60,31 +48,6 @@ class OfficialForm:
     opinion_date: str = ""
 
 
-def schedule_text(application):
-    lines = []
-    if application.content_summary:
-        lines.append(application.content_summary)
-    for s in application.sessions.all():
-        speaker = f"（主讲：{s.speaker}）" if s.speaker else ""
-        online = "，线上" if s.mode == "online" else ""
-        lines.append(
-            f"{s.date.month}月{s.date.day}日{s.get_half_day_display()} {s.get_format_display()}：{s.topic}{speaker}{online}"
-        )
-    return "\n".join(lines)
-
-
-def lecturer_text(application):
-    lines = []
-    if application.lecturer_summary:
-        lines.append(application.lecturer_summary)
-    for lecturer in application.lecturers.all():
-        mark = "★" if lecturer.is_highlighted else ""
-        position = lecturer.position or lecturer.get_title_display()
-        topic = f"，授课内容：{lecturer.topic}" if lecturer.topic else ""
-        lines.append(f"{mark}{lecturer.name}，{lecturer.affiliation}{position}{topic}")
-    return "\n".join(lines)
-
-
 def trainee_text(application):
     parts = [application.trainee_description] if application.trainee_description else []
     facts = []
@@ -108,7 +71,7 @@ def official_form(application):
         heading=["专业技术人才知识更新工程", rule.form_title],
         show_applicant=not national,
         title=application.title,
-        period=period_text(application.start_date, application.end_date),
+        period=chinese_period(application.start_date, application.end_date),
         venue=" ".join(p for p in (application.venue_city, application.venue_place) if p),
         domain_label="选题所属行业领域" if national else "选题所属专业技术领域",
         domain=str(application.domain or ""),
@@ -135,7 +98,7 @@ def official_form(application):
         base_batch=str(application.base_batch or "") if application.base_status == BaseStatus.NATIONAL else "",
         show_opinion=not national,
         opinion=application.authority_opinion if not national else "",
-        opinion_date=date_text(application.authority_opinion_at.date())
+        opinion_date=chinese_date(application.authority_opinion_at)
         if application.authority_opinion_at and not national
         else "",
     )

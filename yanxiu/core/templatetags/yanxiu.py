@@ -1,5 +1,7 @@
 from django import template
 
+from yanxiu.core.dates import chinese_date
+
 register = template.Library()
 
 
@@ -13,6 +15,4 @@ def get_item(mapping, key):
 @register.filter
 def cn_date(value):
     """2026年1月16日"""
-    if not value:
-        return ""
-    return f"{value.year}年{value.month}月{value.day}日"
+    return chinese_date(value)

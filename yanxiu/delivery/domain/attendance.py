@@ -17,7 +17,7 @@ from yanxiu.core import clock
 from yanxiu.core.dates import chinese_date
 from yanxiu.core.refusal import Refused
 
-from ..enums import EnrolmentState, HalfDay
+from ..enums import ATTENDANCE_HALF_DAYS, EnrolmentState
 from ..models import Attendance, Trainee
 from .programmes import require_host, settings_for
 
@@ -27,7 +27,7 @@ def class_days(programme):
 
 
 def half_days(programme):
-    return [(d, h) for d in class_days(programme) for h in HalfDay.values]
+    return [(d, half.value) for d in class_days(programme) for half in ATTENDANCE_HALF_DAYS]
 
 
 @transaction.atomic

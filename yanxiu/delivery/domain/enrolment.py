@@ -10,13 +10,14 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from yanxiu.applications.domain.checks import CheckResult, error, warning
+from yanxiu.applications.enums import MID_OR_SENIOR, TraineeTitleLevel
 from yanxiu.audit.log import record
 from yanxiu.calls.enums import RecruitmentScope
 from yanxiu.core import clock
 from yanxiu.core.refusal import Refused
 from yanxiu.core.validators import normalise_phone, validate_mobile, validate_plain_text
 
-from ..enums import FUJIAN, MID_OR_SENIOR, PROVINCE_NAMES, EnrolmentState, Gender, ProgrammeState, Sector, TitleLevel
+from ..enums import FUJIAN, PROVINCE_NAMES, EnrolmentState, Gender, ProgrammeState, Sector
 from ..models import Trainee
 from .ids import mask, validate_id_number
 from .programmes import require_host, settings_for
@@ -66,7 +67,7 @@ def validate_trainee(programme, data):
         number = values.get("id_number")
         if number and (int(number[16]) % 2 == 1) != (gender == Gender.MALE):
             errors["gender"] = "性别与身份证号不一致。"
-    if data.get("title_level") not in TitleLevel.values:
+    if data.get("title_level") not in TraineeTitleLevel.values:
         errors["title_level"] = "请选择职称等级（中级、副高级、正高级或其他）。"
     else:
         values["title_level"] = data["title_level"]

@@ -10,13 +10,14 @@ import xlsxwriter
 from django.db import transaction
 from openpyxl import load_workbook
 
+from yanxiu.applications.enums import TraineeTitleLevel
 from yanxiu.core import clock
 from yanxiu.core.refusal import Refused
 
 from ..domain.enrolment import validate_trainee
 from ..domain.ids import mask
 from ..domain.programmes import require_host
-from ..enums import PROVINCE_NAMES, Gender, Sector, TitleLevel
+from ..enums import PROVINCE_NAMES, Gender, Sector
 from ..models import Trainee
 
 COLUMNS = [
@@ -49,7 +50,7 @@ MAX_ROWS = 2000
 MAX_BYTES = 5 * 1024 * 1024
 
 GENDER_BY_LABEL = {label: value for value, label in Gender.choices}
-TITLE_BY_LABEL = {label: value for value, label in TitleLevel.choices}
+TITLE_BY_LABEL = {label: value for value, label in TraineeTitleLevel.choices} | {"其他": TraineeTitleLevel.OTHER}
 SECTOR_BY_LABEL = {label: value for value, label in Sector.choices} | {
     "公有": Sector.PUBLIC,
     "非公有": Sector.NON_PUBLIC,
@@ -76,7 +77,7 @@ def template():
         sheet.set_column(0, len(COLUMNS) - 1, 16, text)
         sheet.set_column(1, 1, 22, text)
         sheet.data_validation(1, 2, MAX_ROWS, 2, {"validate": "list", "source": list(GENDER_BY_LABEL)})
-        sheet.data_validation(1, 5, MAX_ROWS, 5, {"validate": "list", "source": [l for _, l in TitleLevel.choices]})
+        sheet.data_validation(1, 5, MAX_ROWS, 5, {"validate": "list", "source": TraineeTitleLevel.labels})
         sheet.data_validation(1, 9, MAX_ROWS, 9, {"validate": "list", "source": ["是", "否"]})
         sheet.data_validation(1, 10, MAX_ROWS, 10, {"validate": "list", "source": [l for _, l in Sector.choices]})
         notes = workbook.add_worksheet("填写说明")
@@ -84,7 +85,7 @@ def template():
             [
                 "1. 第一行为表头，请勿修改列名和顺序；从第二行起每行一名学员。",
                 "2. 身份证号请以文本格式填写18位号码（末位X大写）。",
-                "3. 职称等级填写：中级、副高级、正高级或其他。",
+                "3. 职称等级填写：中级、副高级、正高级或其他（初级或无职称）。",
                 "4. 所在省份填写省级行政区全称，如“福建省”；省级项目只招收福建省学员。",
                 "5. 是否基层一线填写“是”或“否”；单位性质填写“公有制单位”或“非公有制单位”。",
                 f"6. 每次最多导入{MAX_ROWS}行；有任何一行出错，整个文件都不会导入。",

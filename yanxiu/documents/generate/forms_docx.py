@@ -10,8 +10,9 @@ import copy
 
 from django.utils import timezone
 
-from yanxiu.applications.interfaces.form_context import date_text, official_form
+from yanxiu.applications.interfaces.form_context import official_form
 from yanxiu.calls.enums import TopicAreaCode
+from yanxiu.core.dates import chinese_date
 
 from .. import embedded, layout
 from .ooxml import (
@@ -156,7 +157,7 @@ def render_official_form(form, uscc="", embedded_rows=None, submitted=None):
         for node in text_runs("（盖章）", rpr):
             applicant.append(node)
         if submitted:
-            _fill_submitted(paragraphs[4], date_text(submitted), ids)
+            _fill_submitted(paragraphs[4], chinese_date(submitted), ids)
 
     table = body.find(w("tbl"))
     fix_table_layout(table)

@@ -22,6 +22,7 @@ from django.urls import reverse
 from yanxiu.accounts.models import Role, User
 from yanxiu.audit.log import record
 from yanxiu.core import clock
+from yanxiu.core.dates import chinese_deadline
 from yanxiu.core.refusal import Refused
 from yanxiu.notifications.service import notify
 
@@ -30,12 +31,6 @@ from ..enums import ACTIVE_ASSIGNMENT_STATES, AssignmentState
 from ..models import Assignment, ExpertProfile, ReviewRound
 from .history import log_on_applications
 from .pool import applications_in_round
-
-
-def fmt_deadline(review_round):
-    d = review_round.deadline
-    return f"{d.year}年{d.month}月{d.day}日24时"
-
 
 # --- conflict rules --------------------------------------------------------------------
 
@@ -99,7 +94,7 @@ def _require_officer(actor):
 
 def why_not_open(review_round, now):
     if now > review_round.deadline_end:
-        return f"本轮评审已于{fmt_deadline(review_round)}截止，请先延长评审截止日期。"
+        return f"本轮评审已于{chinese_deadline(review_round.deadline)}截止，请先延长评审截止日期。"
     return None
 
 
@@ -143,7 +138,7 @@ def _notify_new_tasks(review_round, counts):
         notify(
             [expert],
             f"【专家评审】您有{counts[expert.pk]}项新的评审任务",
-            f"{review_round}：您有{counts[expert.pk]}项新的评审任务，请于{fmt_deadline(review_round)}前完成评审。"
+            f"{review_round}：您有{counts[expert.pk]}项新的评审任务，请于{chinese_deadline(review_round.deadline)}前完成评审。"
             "如与申报单位存在利害关系，请申明回避。",
             reverse("reviews:mine"),
         )

@@ -14,6 +14,7 @@ from django.urls import reverse
 from yanxiu.accounts.models import Role, User
 from yanxiu.audit.log import record
 from yanxiu.core import clock
+from yanxiu.core.dates import chinese_deadline
 from yanxiu.core.refusal import Refused
 from yanxiu.core.validators import validate_plain_text
 from yanxiu.notifications.service import notify
@@ -22,7 +23,6 @@ from .. import rules as perms
 from ..enums import AssignmentState, Recommendation
 from ..models import Assignment, Review, Score
 from . import scoring
-from .assignment import fmt_deadline
 from .history import log_on_applications
 
 COMMENT_MAX = 2000
@@ -40,7 +40,7 @@ def why_not_review(assignment, actor, now=None):
     if assignment.state == AssignmentState.CONFLICT:
         return "您已对该申报申明回避，不能评分。"
     if (now or clock.now()) > assignment.round.deadline_end:
-        return f"本轮评审已于{fmt_deadline(assignment.round)}截止，不能再提交或修改评审意见。"
+        return f"本轮评审已于{chinese_deadline(assignment.round.deadline)}截止，不能再提交或修改评审意见。"
     return None
 
 
@@ -52,7 +52,7 @@ def why_not_declare_conflict(assignment, actor, now=None):
     if assignment.state == AssignmentState.SUBMITTED:
         return "您已提交评审意见；如需回避，请联系省人社厅经办人。"
     if (now or clock.now()) > assignment.round.deadline_end:
-        return f"本轮评审已于{fmt_deadline(assignment.round)}截止。"
+        return f"本轮评审已于{chinese_deadline(assignment.round.deadline)}截止。"
     return None
 
 

@@ -18,8 +18,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from yanxiu.applications.enums import ApplicationState as S
-from yanxiu.applications.interfaces.form_context import period_text
 from yanxiu.applications.models import Application
+from yanxiu.core.dates import chinese_date, chinese_period
 
 COLUMNS = ["序号", "项目名称", "承办单位", "主管部门", "办班时间", "办班地点", "学员人数", "经费"]
 WIDTHS_MM = [12, 70, 50, 40, 42, 28, 16, 22]
@@ -44,7 +44,7 @@ def _row(number, application):
         application.title,
         application.institution.name,
         application.institution.authority.name,
-        period_text(application.start_date, application.end_date),
+        chinese_period(application.start_date, application.end_date),
         " ".join(p for p in (application.venue_city, application.venue_place) if p),
         str(application.planned_trainees or ""),
         funding,
@@ -167,8 +167,8 @@ def plan_docx(call, document_number=""):
         (
             f"根据《关于申报专业技术人才知识更新工程{call.year}年高级研修项目的通知》，经单位申报、主管部门审核推荐、专家评审和择优遴选，"
             f"现将{call.year}年高级研修项目计划（{counts}）印发给你们。请各承办单位严格按照计划组织实施，"
-            f"独立承办，不得与其他单位联办、不得转移培训业务，并于{call.completion_date.year}年{call.completion_date.month}月"
-            f"{call.completion_date.day}日前完成办班。推荐申报国家级的项目，如未入选国家级计划，自动转入省级项目。"
+            f"独立承办，不得与其他单位联办、不得转移培训业务，并于{chinese_date(call.completion_date)}前完成办班。"
+            f"推荐申报国家级的项目，如未入选国家级计划，自动转入省级项目。"
         ),
         indent=True,
     )
