@@ -12,6 +12,7 @@ import os
 import sys
 import tempfile
 import time
+from datetime import UTC
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,8 +28,6 @@ os.environ["YANXIU_FIXED_NOW"] = "2026-03-01T10:00:00+08:00"
 import django  # noqa: E402
 
 django.setup()
-
-from datetime import UTC
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402

@@ -25,6 +25,7 @@ def test_check_deploy_is_clean_in_production():
         capture_output=True,
         text=True,
         timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -33,7 +34,13 @@ def test_check_deploy_is_clean_in_production():
 def test_production_refuses_to_start_without_a_secret_key():
     env = {**os.environ, "DJANGO_ENV": "production", "DJANGO_SECRET_KEY": ""}
     result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr

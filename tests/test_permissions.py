@@ -174,7 +174,8 @@ def test_nobody_reaches_what_is_not_theirs(client, world):
         send = client.post if method == "post" else client.get
         client.logout()
         response = send(url)
-        assert response.status_code == 302 and response.url.startswith("/login/"), (name, "anonymous")
+        assert response.status_code == 302, (name, "anonymous")
+        assert response.url.startswith("/login/"), (name, "anonymous")
         for key, user in users.items():
             client.force_login(user)
             if key in allowed:
@@ -270,7 +271,8 @@ def test_nobody_reaches_another_institutions_programme(client):
         if name in PUBLIC:
             assert response.status_code in (200, 302, 404), (name, response.status_code)
             continue
-        assert response.status_code == 302 and response.url.startswith("/login/"), (name, "anonymous")
+        assert response.status_code == 302, (name, "anonymous")
+        assert response.url.startswith("/login/"), (name, "anonymous")
         for user in outsiders:
             client.force_login(user)
             for method in ("get", "post"):

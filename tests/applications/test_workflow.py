@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 
 from tests import factories
 from yanxiu.applications.domain import editing, workflow
@@ -47,9 +48,14 @@ def test_a_rolled_back_change_sends_no_mail(setup, django_capture_on_commit_call
 
     host, _, application = setup
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
-        workflow.perform(application, "submit", host)
-        raise RuntimeError("later step failed")
+
+    def submit_then_fail():
+        with transaction.atomic():
+            workflow.perform(application, "submit", host)
+            raise RuntimeError("later step failed")
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        submit_then_fail()
     assert mail.outbox == []
     assert Application.objects.get(pk=application.pk).state == S.DRAFT
 
@@ -187,7 +193,7 @@ def test_a_submitted_application_cannot_be_saved(setup):
 def test_a_failing_save_leaves_everything_as_it_was(setup):
     host, _, application = setup
     before = (application.version, application.sessions.count(), application.title)
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError) as refused:
         editing.save_draft(
             application,
             fields={"title": "新标题", "host_mobile": "12345"},
@@ -197,6 +203,7 @@ def test_a_failing_save_leaves_everything_as_it_was(setup):
             actor=host,
             expected_version=application.version,
         )
+    assert list(refused.value.message_dict) == ["host_mobile"]
     fresh = Application.objects.get(pk=application.pk)
     assert (fresh.version, fresh.sessions.count(), fresh.title) == before
 

@@ -84,5 +84,5 @@ def login(request, chromium, live_server, seeded, tmp_path):
         if failed and not page.is_closed():
             path = tmp_path / f"{username}.png"
             page.screenshot(path=path, full_page=True)
-            print(f"screenshot of {username}'s page: {path}")
+            print(f"screenshot of {username}'s page: {path}")  # noqa: T201  (where to look after a failure)
         page.context.close()

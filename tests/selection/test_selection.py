@@ -16,8 +16,8 @@ from yanxiu.batches.domain import operations
 from yanxiu.batches.domain.operations import BATCH_WORKFLOW
 from yanxiu.core.refusal import Refused
 from yanxiu.notifications.models import Message
-from yanxiu.selection.domain import decisions
 from yanxiu.notifications.reminders import send_deadline_reminders
+from yanxiu.selection.domain import decisions
 from yanxiu.selection.interfaces.plan import plan, plan_docx, plan_xlsx
 from yanxiu.selection.models import Decision, Outcome
 

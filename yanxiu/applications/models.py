@@ -14,6 +14,7 @@ from yanxiu.core.validators import validate_landline, validate_mobile, validate_
 from yanxiu.organisations.enums import BaseStatus
 
 from .enums import (
+    EDITABLE_STATES,
     HIGHLIGHTED_LECTURER_TITLES,
     ApplicationState,
     AttachmentKind,
@@ -169,8 +170,6 @@ class Application(models.Model):
 
     @property
     def is_editable(self):
-        from .enums import EDITABLE_STATES
-
         return self.state in EDITABLE_STATES
 
     @property
@@ -243,6 +242,9 @@ class TopicClaim(models.Model):
     class Meta:
         ordering = ["area__sort_order"]
         constraints = [models.UniqueConstraint(fields=["application", "area"], name="unique_topic_claim")]
+
+    def __str__(self):
+        return f"{self.area}：{self.explanation}"
 
 
 class WarningReason(models.Model):

@@ -9,6 +9,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 
 from yanxiu.applications.enums import ApplicationState, TraineeTitleLevel
+from yanxiu.core.dates import chinese_date
 from yanxiu.core.jobs import JobProgress, JobState
 from yanxiu.core.validators import validate_mobile, validate_plain_text
 
@@ -158,6 +159,9 @@ class ProgrammeChange(models.Model):
         ]
         verbose_name = verbose_name_plural = "开班安排变更"
 
+    def __str__(self):
+        return f"{self.programme} 变更（{self.get_state_display()}）"
+
 
 class Trainee(models.Model):
     """One enrolment (学员报名). The full ID number is read only through
@@ -209,6 +213,9 @@ class PersonalDataAccess(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = verbose_name_plural = "个人信息查看记录"
 
+    def __str__(self):
+        return f"{self.actor} {self.purpose}（{len(self.trainee_ids)}名学员）"
+
 
 class Attendance(models.Model):
     trainee = models.ForeignKey(Trainee, on_delete=models.CASCADE, related_name="attendance")
@@ -224,6 +231,9 @@ class Attendance(models.Model):
             models.UniqueConstraint(fields=["trainee", "date", "half_day"], name="one_attendance_per_half_day")
         ]
         verbose_name = verbose_name_plural = "考勤"
+
+    def __str__(self):
+        return f"{self.trainee} {chinese_date(self.date)}{self.get_half_day_display()}：{'出勤' if self.present else '缺勤'}"
 
 
 class Accounts(models.Model):
@@ -257,6 +267,9 @@ class Accounts(models.Model):
         constraints = [models.UniqueConstraint(fields=["application", "kind"], name="one_accounts_per_kind")]
         verbose_name = verbose_name_plural = "经费预决算"
 
+    def __str__(self):
+        return f"{self.application} {self.get_kind_display()}"
+
     @property
     def total(self):
         return sum(getattr(self, item) for item in self.ITEMS)
@@ -278,6 +291,9 @@ class LectureLine(models.Model):
     class Meta:
         ordering = ["date", "half_day", "pk"]
 
+    def __str__(self):
+        return f"{chinese_date(self.date)}{self.get_half_day_display()} {self.lecturer}"
+
 
 def programme_file_path(instance, filename):
     return f"delivery/{instance.programme_id}/{instance.kind}/{instance.stored_token}{instance.extension}"
@@ -296,6 +312,9 @@ class ProgrammeFile(models.Model):
 
     class Meta:
         ordering = ["kind", "uploaded_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}：{self.original_name}"
 
 
 SCORE = [MinValueValidator(1), MaxValueValidator(5)]
@@ -318,6 +337,9 @@ class SurveyResponse(models.Model):
     overall = models.PositiveSmallIntegerField(validators=SCORE)
     comment = models.TextField("意见和建议", blank=True, validators=[validate_plain_text, MaxLengthValidator(500)])
     answered_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.trainee} 满意度测评"
 
 
 class Certificate(models.Model):
@@ -348,3 +370,6 @@ class CertificateJob(JobProgress, models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.programme} 结业证书（{self.get_state_display()}）"

@@ -5,16 +5,19 @@ limited per client address; a hidden field catches form-filling robots."""
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from yanxiu.applications.enums import PLANNED_STATES
 from yanxiu.core import clock
 from yanxiu.core.downloads import DOCX, PDF, attachment
 from yanxiu.core.refusal import Refused
+from yanxiu.documents.generate.pdf import ConversionFailed, ConverterMissing, convert_to_pdf
 
 from . import forms
 from .domain import enrolment, survey
 from .enums import ProgrammeState
+from .interfaces.docs import certificate_pages
 from .models import Certificate, Programme
 
 POSTS_PER_HOUR = 30
@@ -134,12 +137,6 @@ def verify(request, token):
 
 def certificate_file(request, token, fmt):
     """A trainee's own certificate, from the link or QR code on it (same page as the bulk PDF)."""
-    from django.http import Http404
-
-    from yanxiu.documents.generate.pdf import ConversionFailed, ConverterMissing, convert_to_pdf
-
-    from .interfaces.docs import certificate_pages
-
     certificate = (
         Certificate.objects.filter(token=token)
         .select_related(

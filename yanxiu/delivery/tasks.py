@@ -7,8 +7,10 @@ from django_tasks import task
 
 from yanxiu.core import clock
 from yanxiu.core.jobs import JobState
+from yanxiu.core.refusal import Refused
 from yanxiu.documents.generate.pdf import convert_to_pdf
 
+from .domain.certificates import issue
 from .interfaces.docs import certificate_pages
 from .models import Certificate, CertificateJob
 
@@ -17,9 +19,6 @@ from .models import Certificate, CertificateJob
 def build_certificates(job_id):
     job = CertificateJob.objects.select_related("programme", "requested_by").get(pk=job_id)
     try:
-        from .domain.certificates import issue
-        from .domain.programmes import Refused
-
         try:
             issue(job.programme, job.requested_by)
         except Refused as refusal:

@@ -4,12 +4,14 @@ Every programme is loaded through Programme.objects.visible_to(user)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from yanxiu.applications.models import Application
+from yanxiu.audit.log import record
 from yanxiu.audit.models import AuditEntry
 from yanxiu.calls.models import Call
 from yanxiu.core.downloads import DOCX, PDF, XLSX, attachment
@@ -366,14 +368,14 @@ def _accounts_page(request, application, kind, back_url, editable):
             prefix="lecture",
             initial=[
                 {
-                    "date": l.date,
-                    "half_day": l.half_day,
-                    "lecturer": l.lecturer,
-                    "fee_standard": l.fee_standard_id,
-                    "class_hours": l.class_hours,
-                    "fee": l.fee,
+                    "date": line.date,
+                    "half_day": line.half_day,
+                    "lecturer": line.lecturer,
+                    "fee_standard": line.fee_standard_id,
+                    "class_hours": line.class_hours,
+                    "fee": line.fee,
                 }
-                for l in lectures
+                for line in lectures
             ],
         )
     results = money.check_accounts(accounts, lectures) if accounts else []
@@ -430,8 +432,6 @@ def cost_standards(request, standard_pk=None):
     form = forms.CostStandardForm(request.POST or None, instance=standard) if standard else None
     if form is not None and request.method == "POST" and form.is_valid():
         saved = form.save()
-        from yanxiu.audit.log import record
-
         record(
             saved,
             action="enter_cost_standard",
@@ -524,8 +524,6 @@ def certificates_view(request, pk):
         job = CertificateJob.objects.create(
             programme=programme, requested_by=request.user, created_at=programmes.clock.now()
         )
-        from django.db import transaction
-
         transaction.on_commit(lambda: build_certificates.enqueue(job.pk))
         messages.success(request, "已开始生成结业证书。")
         return redirect("delivery:certificates", pk=pk)

@@ -6,6 +6,7 @@ Everything goes through the domain functions, so the demo's history is real.
 
 from datetime import date, timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test.utils import override_settings
 
@@ -17,12 +18,13 @@ from yanxiu.batches.domain.operations import BATCH_WORKFLOW
 from yanxiu.calls.domain.calls import copy_call, load_call_file
 from yanxiu.calls.models import Call
 from yanxiu.core.validators import uscc_check_character
+from yanxiu.demo.delivery import seed_delivery
 from yanxiu.organisations.enums import AuthorityKind, BaseStatus, InstitutionType
 from yanxiu.organisations.models import Authority, Institution, ProgrammeRecord
 from yanxiu.reference.importers import load_defaults
 from yanxiu.reference.models import CompetentDepartment, ProfessionalDomain
 
-DEMO_PASSWORD = "demo-2026"
+DEMO_PASSWORD = "demo-2026"  # noqa: S105  (the published demo password, printed by seed_demo)
 
 
 def make_uscc(body17):
@@ -151,8 +153,6 @@ AUTHORITY_USERS = [
 
 def _demo_scan(name):
     """A one-page PDF standing in for a stamped paper form in the demo."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     body = (
         b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
         b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -422,11 +422,9 @@ def seed():
         BATCH_WORKFLOW.perform(provincial_batch, "submit", reviewers["fz_rsj"])
 
     # The office selects the Fuzhou programme; it ran in October and waits to be closed.
-    from yanxiu.demo.delivery import seed_delivery
-
     seed_delivery(d, User.objects.get(username="province"), staff["fzxx"])
 
-    from yanxiu.demo.reviews import seed_reviews
+    from yanxiu.demo.reviews import seed_reviews  # noqa: PLC0415  (demo.reviews builds on this module's world)
 
     seed_reviews()
 
@@ -453,7 +451,7 @@ def seed():
 
 
 def accounts_table():
-    rows = []
-    for user in User.objects.order_by("role", "username"):
-        rows.append((user.get_role_display(), user.username, user.organisation_name or "-"))
-    return rows
+    return [
+        (user.get_role_display(), user.username, user.organisation_name or "-")
+        for user in User.objects.order_by("role", "username")
+    ]

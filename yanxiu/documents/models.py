@@ -49,3 +49,6 @@ class ExportJob(JobProgress, models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = verbose_name_plural = "批量导出"
+
+    def __str__(self):
+        return self.description

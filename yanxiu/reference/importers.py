@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.db import transaction
+from openpyxl import load_workbook
 
 from .models import CompetentDepartment, LectureFeeStandard, ProfessionalDomain, TrainingCostStandard
 
@@ -45,8 +46,6 @@ def read_rows(path_or_file, filename=None):
     """Rows as dicts keyed by the header row, from .csv (UTF-8 or GBK) or .xlsx."""
     name = (filename or str(path_or_file)).lower()
     if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
         workbook = load_workbook(path_or_file, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
         rows = [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]

@@ -12,6 +12,8 @@ from yanxiu.calls.models import Call
 from yanxiu.core.downloads import DOCX, XLSX, attachment
 from yanxiu.core.refusal import Refused
 from yanxiu.organisations.models import DeadlineExtension
+from yanxiu.reviews.domain.results import round_ranking
+from yanxiu.reviews.models import ReviewRound
 
 from .domain import decisions
 from .forms import ExtensionForm
@@ -21,9 +23,6 @@ from .models import Decision, Outcome
 
 def review_scores(call):
     """Each application's result in the call's latest review round for its tier (rank, trimmed mean, flags)."""
-    from yanxiu.reviews.domain.results import round_ranking
-    from yanxiu.reviews.models import ReviewRound
-
     found = {}
     for review_round in ReviewRound.objects.filter(call=call).order_by("created_at", "pk"):
         for standings in round_ranking(review_round).values():

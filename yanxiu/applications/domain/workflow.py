@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from yanxiu.accounts.models import Role, User
 from yanxiu.core.refusal import Refused
+from yanxiu.reference.models import CompetentDepartment
 from yanxiu.workflow import Transition, Workflow
 
 from .. import rules as perms
@@ -77,8 +78,6 @@ def _is_national(application, now):
 
 
 def _provincial_department_for(application):
-    from yanxiu.reference.models import CompetentDepartment
-
     name = application.domain.provincial_department if application.domain_id else ""
     return CompetentDepartment.objects.filter(level=CompetentDepartment.Level.PROVINCIAL, name=name).first()
 

@@ -3,11 +3,13 @@
 from django import forms
 from django.forms import formset_factory
 
-from yanxiu.calls.enums import Tier
+from yanxiu.calls.enums import Tier, TopicAreaCode
+from yanxiu.calls.models import Call
 from yanxiu.core.validators import validate_plain_text
+from yanxiu.organisations.models import Authority
 from yanxiu.reference.models import CompetentDepartment, ProfessionalDomain
 
-from ..enums import AttachmentKind, TraineeTitleLevel
+from ..enums import ApplicationState, AttachmentKind, TraineeTitleLevel
 from ..models import Application, Lecturer, ScheduleSession
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -233,12 +235,6 @@ class InboxFilterForm(forms.Form):
     flagged = forms.BooleanField(label="只看有标记的", required=False)
 
     def __init__(self, *args, province=False, **kwargs):
-        from yanxiu.calls.enums import TopicAreaCode
-        from yanxiu.calls.models import Call
-        from yanxiu.organisations.models import Authority
-
-        from ..enums import ApplicationState
-
         super().__init__(*args, **kwargs)
         self.fields["call"].queryset = Call.objects.all()
         self.fields["call"].label_from_instance = lambda call: f"{call.year}年"

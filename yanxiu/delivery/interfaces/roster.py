@@ -79,7 +79,7 @@ def template():
         sheet.data_validation(1, 2, MAX_ROWS, 2, {"validate": "list", "source": list(GENDER_BY_LABEL)})
         sheet.data_validation(1, 5, MAX_ROWS, 5, {"validate": "list", "source": TraineeTitleLevel.labels})
         sheet.data_validation(1, 9, MAX_ROWS, 9, {"validate": "list", "source": ["是", "否"]})
-        sheet.data_validation(1, 10, MAX_ROWS, 10, {"validate": "list", "source": [l for _, l in Sector.choices]})
+        sheet.data_validation(1, 10, MAX_ROWS, 10, {"validate": "list", "source": Sector.labels})
         notes = workbook.add_worksheet("填写说明")
         for i, line in enumerate(
             [

@@ -11,6 +11,7 @@ import re
 import zipfile
 from functools import cache
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from lxml import etree
 
@@ -272,8 +273,6 @@ CORE_TEMPLATE = (
 
 def core_properties(title, identifier):
     """docProps/core.xml; the identifier carries the institution's USCC."""
-    from xml.sax.saxutils import escape
-
     return CORE_TEMPLATE.format(title=escape(clean_xml_text(title)), identifier=escape(identifier)).encode("utf-8")
 
 

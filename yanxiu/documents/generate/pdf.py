@@ -74,7 +74,7 @@ def convert(data: bytes, suffix: str = ".docx", target_format: str = "pdf", time
             str(source),
         ]
         try:
-            completed = subprocess.run(command, env=env, capture_output=True, timeout=timeout, check=False)
+            completed = subprocess.run(command, env=env, capture_output=True, timeout=timeout, check=False)  # noqa: S603  (fixed arguments; the one path is our own temporary file)
         except subprocess.TimeoutExpired as exc:
             raise ConversionFailed("PDF 转换超时，请稍后重试或下载 Word 版本。") from exc
         target = work / "out" / f"document.{target_format}"

@@ -9,6 +9,7 @@ left in front of the text, and every common way of ticking a box.
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from yanxiu.calls.enums import RecruitmentScope, TopicAreaCode
 from yanxiu.core.validators import normalise_spaces
@@ -268,7 +269,7 @@ def _tick(doc, field_name):
 def _read_scope(doc, raw, parsed):
     by_label = {}
     if raw is not None:
-        for (code, label), (state, after) in zip(
+        for (code, _label), (state, after) in zip(
             TOPIC_LABELS, split_ticks(raw, [label for _, label in TOPIC_LABELS]), strict=False
         ):
             by_label[code] = (state, _after_colon(after))
@@ -457,8 +458,6 @@ SUBMITTED_RE = re.compile(r"申报时间[：:](\d{4})年(\d{1,2})月(\d{1,2})日
 
 def read_submitted(doc):
     """附件2's 申报时间 (“申报时间：2026年2月10日”), or None while the line is blank."""
-    from datetime import date
-
     text = _tag(doc, "submitted")
     text = f"申报时间：{text}" if text is not None else "\n".join(doc.paragraphs[:8])
     match = SUBMITTED_RE.search(compact(text))
@@ -589,8 +588,6 @@ def parse_summary(doc):
             when = compact(match.group("date") or "")
             date_match = re.match(r"(\d{4})年(\d{1,2})月(\d{1,2})日", when)
             if date_match:
-                from datetime import date
-
                 filled = date(*(int(g) for g in date_match.groups()))
     parsed.record = {"form": "att3", "authority": authority, "date": filled, "rows": rows}
     if not rows:

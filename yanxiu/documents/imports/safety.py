@@ -13,6 +13,8 @@ from lxml import etree
 
 from yanxiu.core.refusal import Refused
 
+from ..embedded import MAX_PART_BYTES, is_rows_part
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 
@@ -129,8 +131,6 @@ def read_embedded_rows(archive, names):
     limit), and only the one carrying the system's namespace is parsed, with
     the same DOCTYPE/ENTITY refusal as every other part.
     """
-    from ..embedded import MAX_PART_BYTES, is_rows_part
-
     items = sorted(name for name in names if CUSTOM_ITEM_RE.match(name))[:MAX_CUSTOM_ITEMS]
     for name in items:
         try:

@@ -6,6 +6,7 @@ The HTML page, the .xlsx, the .docx and the PDF all render `summary_sheet()`.
 from dataclasses import dataclass, field
 
 from yanxiu.applications.enums import ApplicationState
+from yanxiu.applications.models import Application
 
 from ..layout import SUMMARY_COLUMNS
 
@@ -71,8 +72,6 @@ def summary_sheet(applications, *, year, signer=""):
 
 
 def applications_for_summary(user, call, authority=None):
-    from yanxiu.applications.models import Application
-
     queryset = (
         Application.objects.visible_to(user)
         .filter(call=call, state__in=SUMMARY_STATES)

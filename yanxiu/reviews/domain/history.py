@@ -6,6 +6,7 @@ scores) stay in the round's and the assignment's audit entries.
 
 from django.contrib.contenttypes.models import ContentType
 
+from yanxiu.applications.models import Application
 from yanxiu.audit.models import AuditEntry
 from yanxiu.core import clock
 
@@ -19,8 +20,6 @@ STEPS = {
 
 def log_on_applications(counts, action, review_round):
     """`counts`: {application id: how many}; one entry per application, no actor shown."""
-    from yanxiu.applications.models import Application
-
     content_type = ContentType.objects.get_for_model(Application)
     now = clock.now()
     AuditEntry.objects.bulk_create(

@@ -9,6 +9,7 @@ document: A4, margins 37/35/28/26 mm, title in 方正小标宋简体 二号, bod
 import io
 from dataclasses import dataclass, field
 
+import xlsxwriter
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -77,8 +78,6 @@ def title(call):
 
 
 def plan_xlsx(call):
-    import xlsxwriter
-
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
     sheet = workbook.add_worksheet("年度计划")

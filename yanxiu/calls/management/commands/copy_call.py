@@ -18,5 +18,5 @@ class Command(BaseCommand):
         try:
             call = copy_call(source, target_year)
         except ValueError as problem:
-            raise CommandError(str(problem))
+            raise CommandError(str(problem)) from problem
         self.stdout.write(f"已复制为 {call}")

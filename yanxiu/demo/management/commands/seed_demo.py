@@ -8,7 +8,7 @@ class Command(BaseCommand):
 
     def handle(self, **options):
         seed()
-        self.stdout.write("\n演示账号（密码均为 %s）：" % DEMO_PASSWORD)
+        self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
         for role, username, organisation in accounts_table():
             self.stdout.write(f"  {role:<10}  {username:<14}  {organisation}")
         self.stdout.write("")

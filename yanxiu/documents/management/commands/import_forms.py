@@ -1,11 +1,11 @@
 """python manage.py import_forms PATH ... [--dry-run] [--json] [--user NAME] [--report FILE]"""
 
 import json
-from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from yanxiu.accounts.models import Role, User
 from yanxiu.documents.imports import report
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         target = (
             Path(report)
             if report
-            else Path(settings.VAR_DIR) / "imports" / f"import-{datetime.now():%Y%m%d-%H%M%S}.xlsx"
+            else Path(settings.VAR_DIR) / "imports" / f"import-{timezone.localtime():%Y%m%d-%H%M%S}.xlsx"
         )
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(_report().xlsx(results))

@@ -22,4 +22,4 @@ class Command(BaseCommand):
                 raise CommandError("用法：import_reference KIND PATH [--replace]，或 import_reference --defaults")
             self.stdout.write(str(import_file(kind, path, replace=replace)))
         except ImportFailed as failure:
-            raise CommandError("导入失败，未做任何修改：\n" + "\n".join(failure.problems))
+            raise CommandError("导入失败，未做任何修改：\n" + "\n".join(failure.problems)) from failure
