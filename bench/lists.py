@@ -51,7 +51,7 @@ def make_applications(count, start=0):
     from yanxiu.accounts.models import User
     from yanxiu.applications.models import Application, title_key
     from yanxiu.calls.models import Call
-    from yanxiu.core.validators import uscc_check_character
+    from yanxiu.core.validators import uscc_with_check
     from yanxiu.organisations.models import Authority, Institution
     from yanxiu.reference.models import ProfessionalDomain
 
@@ -65,7 +65,7 @@ def make_applications(count, start=0):
         institutions.append(
             Institution(
                 name=f"基准单位{n}",
-                uscc=body + uscc_check_character(body),
+                uscc=uscc_with_check(body),
                 type="university",
                 authority=authorities[n % len(authorities)],
                 city="福州市",

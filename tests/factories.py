@@ -8,7 +8,7 @@ from yanxiu.applications.domain import editing
 from yanxiu.applications.enums import DeliveryMode, Funding, HalfDay, LecturerTitle, SessionFormat
 from yanxiu.calls.domain.calls import load_call_file
 from yanxiu.calls.models import Call
-from yanxiu.core.validators import uscc_check_character
+from yanxiu.core.validators import uscc_with_check
 from yanxiu.organisations.enums import BaseStatus, InstitutionType
 from yanxiu.organisations.models import Authority, Institution
 from yanxiu.reference.importers import load_defaults
@@ -32,7 +32,7 @@ def authority(code="350100-RS"):
 
 def uscc(n):
     body = f"91350100MA{n:07d}"
-    return body + uscc_check_character(body)
+    return uscc_with_check(body)
 
 
 def institution(authority_code="350100-RS", **overrides):

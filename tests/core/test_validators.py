@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 from yanxiu.core.validators import (
     normalise_spaces,
-    uscc_check_character,
+    uscc_with_check,
     validate_landline,
     validate_mobile,
     validate_plain_text,
@@ -17,7 +17,7 @@ VALID_USCC = ["91350100M000100Y43", "91110000802100433B"]
 @pytest.mark.parametrize("code", VALID_USCC)
 def test_valid_uscc(code):
     validate_uscc(code)
-    assert uscc_check_character(code[:17]) == code[17]
+    assert uscc_with_check(code[:17]) == code
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from tests import factories
 from tests.selection.test_selection import forwarded
 from yanxiu.applications.models import Application
 from yanxiu.delivery.domain import programmes
-from yanxiu.delivery.domain.ids import check_character
+from yanxiu.delivery.domain.ids import id_with_check
 from yanxiu.delivery.models import Programme, Trainee
 from yanxiu.selection.domain import decisions
 from yanxiu.selection.models import Outcome
@@ -33,7 +33,7 @@ def host_of(programme):
 def id_number(n, province="35", male=True):
     """A valid 18-digit ID; the 17th digit gives the gender (odd = male)."""
     body = f"{province}0102" + "19800101" + f"{n % 100:02d}" + ("1" if male else "2")
-    return body + check_character(body)
+    return id_with_check(body)
 
 
 def trainee_data(n, **overrides):

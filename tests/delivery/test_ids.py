@@ -1,14 +1,14 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from yanxiu.delivery.domain.ids import check_character, mask, validate_id_number
+from yanxiu.delivery.domain.ids import id_with_check, mask, validate_id_number
 
 # A published sample number (GB 11643 example): check character X.
 SAMPLE = "11010519491231002X"
 
 
 def test_the_check_character_follows_gb_11643():
-    assert check_character(SAMPLE[:17]) == "X"
+    assert id_with_check(SAMPLE[:17]) == SAMPLE
     assert validate_id_number(" 11010519491231002x ") == SAMPLE
 
 

@@ -210,7 +210,7 @@ def edit(request, pk):
     if not application.is_editable:
         messages.info(request, f"申报当前状态为“{application.get_state_display()}”，不能修改。")
         return redirect("applications:detail", pk=pk)
-    is_autosave = request.headers.get("HX-Request") == "true"
+    is_autosave = bool(request.htmx)
     if request.method != "POST":
         return render(
             request, "applications/edit.html", _editor_context(request, application, _editor_forms(application))

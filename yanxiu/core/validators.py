@@ -4,18 +4,22 @@ import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from stdnum.cn import uscc
 
 # GB 32100-2015: 18 characters from this alphabet (no I, O, S, V, Z).
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 
-def uscc_check_character(first17: str) -> str:
-    total = sum(USCC_ALPHABET.index(ch) * w for ch, w in zip(first17, USCC_WEIGHTS, strict=False))
-    return USCC_ALPHABET[(31 - total % 31) % 31]
+def uscc_with_check(body17: str) -> str:
+    """The 17 characters followed by their GB 32100 check character (python-stdnum)."""
+    return body17 + uscc.calc_check_digit(body17)
 
 
 def validate_uscc(value: str) -> None:
+    """Length, alphabet and check character, each refused with its own Chinese message.
+
+    Only stdnum's check character is used: its `validate` also wants the first eight
+    characters to be digits, which refuses real codes such as those of 农村集体经济组织 (N…)."""
     code = (value or "").strip().upper()
     if len(code) != 18:
         raise ValidationError("统一社会信用代码应为18位。", code="uscc_length")
@@ -24,7 +28,7 @@ def validate_uscc(value: str) -> None:
             "统一社会信用代码含有不允许的字符（只能是数字和除 I、O、S、V、Z 以外的大写字母）。",
             code="uscc_chars",
         )
-    if uscc_check_character(code[:17]) != code[17]:
+    if uscc_with_check(code[:17]) != code:
         raise ValidationError("统一社会信用代码校验位不正确，请核对。", code="uscc_check")
 
 
@@ -46,13 +50,6 @@ def validate_landline(value: str) -> None:
 def validate_mobile(value: str) -> None:
     if value and not MOBILE_RE.match(normalise_phone(value)):
         raise ValidationError("手机号码格式不正确，应为以1开头的11位数字。", code="mobile")
-
-
-def validate_phone(value: str) -> None:
-    """A landline or a mobile number."""
-    number = normalise_phone(value)
-    if value and not (LANDLINE_RE.match(number) or MOBILE_RE.match(number)):
-        raise ValidationError("电话号码格式不正确，例如 0591-87612629 或 13800000000。", code="phone")
 
 
 def validate_plain_text(value: str) -> None:

@@ -10,9 +10,6 @@ class ProgrammeState(models.TextChoices):
     NOT_COMPLETED = "not_completed", "未按计划完成"
 
 
-OPEN_STATES = (ProgrammeState.PREPARING,)
-
-
 class ChangeState(models.TextChoices):
     PENDING = "pending", "待省人社厅审批"
     APPROVED = "approved", "已批准"

@@ -9,7 +9,7 @@ from django.test.utils import override_settings
 
 from yanxiu.applications.models import Application
 from yanxiu.delivery.domain import attendance, enrolment, programmes
-from yanxiu.delivery.domain.ids import check_character
+from yanxiu.delivery.domain.ids import id_with_check
 from yanxiu.delivery.enums import EnrolmentState
 from yanxiu.delivery.models import Programme, Trainee
 from yanxiu.selection.domain import decisions
@@ -24,7 +24,7 @@ def trainee(n):
     body = f"350102{1975 + n % 20}0{1 + n % 9}1{n % 10}{n % 10}{n % 10}{1 if n % 2 else 2}"
     return {
         "name": NAMES[n % len(NAMES)] + GIVEN[n % len(GIVEN)],
-        "id_number": body + check_character(body),
+        "id_number": id_with_check(body),
         "gender": "male" if n % 2 else "female",
         "employer": f"福州某{'科技有限公司' if n % 3 else '设计院'}",
         "position": "工程师",

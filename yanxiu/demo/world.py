@@ -17,7 +17,7 @@ from yanxiu.batches.domain import operations
 from yanxiu.batches.domain.operations import BATCH_WORKFLOW
 from yanxiu.calls.domain.calls import copy_call, load_call_file
 from yanxiu.calls.models import Call
-from yanxiu.core.validators import uscc_check_character
+from yanxiu.core.validators import uscc_with_check
 from yanxiu.demo.delivery import seed_delivery
 from yanxiu.organisations.enums import AuthorityKind, BaseStatus, InstitutionType
 from yanxiu.organisations.models import Authority, Institution, ProgrammeRecord
@@ -25,10 +25,6 @@ from yanxiu.reference.importers import load_defaults
 from yanxiu.reference.models import CompetentDepartment, ProfessionalDomain
 
 DEMO_PASSWORD = "demo-2026"  # noqa: S105  (the published demo password, printed by seed_demo)
-
-
-def make_uscc(body17):
-    return body17 + uscc_check_character(body17)
 
 
 INSTITUTIONS = [
@@ -277,7 +273,7 @@ def seed():
     for name, body, type_, auth, city, base, batch, invoice, phone, mobile, contact, address, username in institutions:
         institution = Institution.objects.create(
             name=name,
-            uscc=make_uscc(body),
+            uscc=uscc_with_check(body),
             type=type_,
             authority=Authority.objects.get(code=auth),
             city=city,

@@ -146,9 +146,7 @@ def _own_job(request, pk):
 @login_required
 def export_status(request, pk):
     job = _own_job(request, pk)
-    template = (
-        "documents/_export_progress.html" if request.headers.get("HX-Request") == "true" else "documents/export.html"
-    )
+    template = "documents/_export_progress.html" if request.htmx else "documents/export.html"
     return render(request, template, {"job": job})
 
 

@@ -35,7 +35,6 @@ class Recommendation(models.TextChoices):
 
 # The selection principles of the notice (三（一）), with default weights that
 # sum to 100 and a maximum score per criterion. Editable per round.
-NOTICE_CITATION = "《关于申报专业技术人才知识更新工程2026年高级研修项目的通知》三（一）"
 DEFAULT_CRITERIA = (
     (
         "聚焦国家重大战略",

@@ -221,10 +221,6 @@ class WarningReasonForm(forms.Form):
     )
 
 
-class NewApplicationForm(forms.Form):
-    tier = forms.ChoiceField(label="申报级别", choices=Tier.choices, widget=forms.RadioSelect)
-
-
 class InboxFilterForm(forms.Form):
     call = forms.ModelChoiceField(label="年度", queryset=None, required=False, empty_label="全部年度")
     authority = forms.ModelChoiceField(label="主管部门", queryset=None, required=False, empty_label="全部主管部门")

@@ -4,14 +4,17 @@ import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from stdnum.cn import ric
 
-WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-CHECK = "10X98765432"
 ID_RE = re.compile(r"^\d{17}[\dX]$")
 
 
-def check_character(first17: str) -> str:
-    return CHECK[sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=False)) % 11]
+def id_with_check(body17: str) -> str:
+    """The 17 digits followed by their GB 11643 check character (python-stdnum).
+
+    Only stdnum's check character is used: its `validate` also refuses birth places
+    missing from its own table of region codes, which is not this system's rule."""
+    return body17 + ric.calc_check_digit(body17 + "0")  # stdnum drops the last character
 
 
 def normalise(value: str) -> str:
@@ -31,7 +34,7 @@ def validate_id_number(value: str) -> str:
         raise ValidationError("身份证号中的出生日期不正确。", code="id_birth") from None
     if born.year < 1900:
         raise ValidationError("身份证号中的出生日期不正确。", code="id_birth")
-    if check_character(number[:17]) != number[17]:
+    if id_with_check(number[:17]) != number:
         raise ValidationError("身份证号校验位不正确，请核对。", code="id_check")
     return number
 

@@ -12,7 +12,6 @@ from openpyxl import load_workbook
 
 from yanxiu.applications.enums import TraineeTitleLevel
 from yanxiu.core import clock
-from yanxiu.core.refusal import Refused
 
 from ..domain.enrolment import validate_trainee
 from ..domain.ids import mask
@@ -283,8 +282,3 @@ def export_credit_hours(programme, certificates, id_numbers):
         sheet.set_column(0, len(CREDIT_COLUMNS) - 1, 18)
 
     return _xlsx(write)
-
-
-def check_not_closed(programme):
-    if programme.state != "preparing":
-        raise Refused("项目已进入结业阶段。")

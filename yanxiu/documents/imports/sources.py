@@ -22,10 +22,6 @@ class Source:
     refused: Refused = None
 
 
-def _is_zip_archive(name, data):
-    return name.lower().endswith(".zip") and data[:4] == b"PK\x03\x04"
-
-
 def expand_bytes(name, data, depth=0):
     """Yield Sources for one named file (which may be a container)."""
     lower = name.lower()

@@ -6,7 +6,6 @@ Ticked: ☑ ☒ ■ √ ✓ ✔ ● ▇ █ ◼ ✗ ✘ ×, or a Wingdings / Win
 
 TICKED = set("☑☒■√✓✔●▇█◼▪✗✘×✅")
 EMPTY = set("□☐○◯▢")
-MARKS = TICKED | EMPTY
 
 # Private-use code points Word uses for symbol fonts (w:sym w:char="F0FE" or
 # a run in the font with the shifted character).

@@ -128,10 +128,6 @@ class Summary:
     disagreement: bool
     sort_key: tuple  # exact values, for ranking
 
-    @property
-    def is_empty(self):
-        return self.count == 0
-
 
 def summarise(totals, threshold):
     totals = [exact(t) for t in totals]
