@@ -5,9 +5,8 @@ Everything goes through the domain functions, on the clock of each step."""
 
 from datetime import date
 
-from django.test.utils import override_settings
-
 from yanxiu.applications.models import Application
+from yanxiu.core import clock
 from yanxiu.delivery.domain import attendance, enrolment, programmes
 from yanxiu.delivery.domain.ids import id_with_check
 from yanxiu.delivery.enums import EnrolmentState
@@ -39,12 +38,12 @@ def trainee(n):
 
 def seed_delivery(application, officer, host):
     """`application` has been forwarded; the office selects it and the host runs it."""
-    with override_settings(YANXIU_FIXED_NOW="2026-03-15T10:00:00+08:00"):
+    with clock.frozen_at("2026-03-15T10:00:00+08:00"):
         decisions.stage(Application.objects.get(pk=application.pk), Outcome.PROVINCIAL_ORDINARY, actor=officer)
         decisions.publish(application.call, actor=officer)
         programmes.ensure_programmes(application.call)
     programme = Programme.objects.get(application_id=application.pk)
-    with override_settings(YANXIU_FIXED_NOW="2026-09-01T10:00:00+08:00"):
+    with clock.frozen_at("2026-09-01T10:00:00+08:00"):
         programmes.confirm_arrangements(
             programme,
             host,
@@ -58,11 +57,11 @@ def seed_delivery(application, officer, host):
         programmes.publish_enrolment(
             programme, host, notice="欢迎全省相关领域专业技术人员报名。", deadline=date(2026, 10, 10), open_=True
         )
-    with override_settings(YANXIU_FIXED_NOW="2026-09-20T10:00:00+08:00"):
+    with clock.frozen_at("2026-09-20T10:00:00+08:00"):
         programme.refresh_from_db()
         enrolled = [enrolment.enrol(programme, trainee(n)) for n in range(1, 39)]
         enrolment.review(programme, enrolled[:36], host, approve=True, note="符合条件")
-    with override_settings(YANXIU_FIXED_NOW="2026-10-24T10:00:00+08:00"):
+    with clock.frozen_at("2026-10-24T10:00:00+08:00"):
         approved = list(Trainee.objects.filter(programme=programme, state=EnrolmentState.APPROVED).order_by("pk"))
         for number, (day, half_day) in enumerate(attendance.half_days(programme)):
             present = [t.pk for i, t in enumerate(approved) if (i + number) % 12 != 0]

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.test.utils import override_settings
 
 from yanxiu.accounts.models import Role, User
 from yanxiu.applications.domain import editing, workflow
@@ -17,6 +16,7 @@ from yanxiu.batches.domain import operations
 from yanxiu.batches.domain.operations import BATCH_WORKFLOW
 from yanxiu.calls.domain.calls import copy_call, load_call_file
 from yanxiu.calls.models import Call
+from yanxiu.core import clock
 from yanxiu.core.validators import uscc_with_check
 from yanxiu.demo.delivery import seed_delivery
 from yanxiu.organisations.enums import AuthorityKind, BaseStatus, InstitutionType
@@ -317,7 +317,7 @@ def seed():
     _user("expert1", Role.EXPERT, "评审专家 王明")
 
     # 2026 applications, made while the 2026 call was open.
-    with override_settings(YANXIU_FIXED_NOW="2026-01-10T10:00:00+08:00"):
+    with clock.frozen_at("2026-01-10T10:00:00+08:00"):
         a = editing.create_application(
             call=call_2026, tier="national", institution=staff["zhongye"].institution, actor=staff["zhongye"]
         )
@@ -363,7 +363,7 @@ def seed():
         )
         workflow.perform(b, "submit", staff["xmhy"])
 
-    with override_settings(YANXIU_FIXED_NOW="2026-02-10T10:00:00+08:00"):
+    with clock.frozen_at("2026-02-10T10:00:00+08:00"):
         c = editing.create_application(
             call=call_2026, tier="provincial", institution=staff["qzwb"].institution, actor=staff["qzwb"]
         )
@@ -425,7 +425,7 @@ def seed():
     seed_reviews()
 
     # 2027: open now, for trying every step.
-    with override_settings(YANXIU_FIXED_NOW="2026-11-20T10:00:00+08:00"):
+    with clock.frozen_at("2026-11-20T10:00:00+08:00"):
         e = editing.create_application(
             call=call_2027, tier="provincial", institution=staff["zzzz"].institution, actor=staff["zzzz"]
         )
