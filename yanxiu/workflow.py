@@ -105,7 +105,7 @@ class Workflow:
     def _notify(self, obj, transition, actor, reason, now):
         name = self.describe(obj)
         subject = f"【研修申报】{name}：{transition.label}"
-        body = f"{actor.organisation_name} {actor} 于{chinese_date(now.date())}对“{name}”执行了“{transition.label}”。"
+        body = f"{actor.organisation_name} {actor} 于{chinese_date(now)}对“{name}”执行了“{transition.label}”。"
         if reason:
             body += f"\n{transition.reason_label}：{reason}"
         notify(transition.recipients(obj), subject, body, self.link(obj))
