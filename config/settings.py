@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "yanxiu.notifications",
     "yanxiu.reviews",
     "yanxiu.delivery",
+    "yanxiu.statistics",
     "yanxiu.demo",
 ]
 

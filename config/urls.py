@@ -18,6 +18,7 @@ urlpatterns = [
     path("messages/", include("yanxiu.notifications.urls")),
     path("reviews/", include("yanxiu.reviews.urls")),
     path("delivery/", include("yanxiu.delivery.urls")),
+    path("statistics/", include("yanxiu.statistics.urls")),
     path("p/", include("yanxiu.delivery.public_urls")),
     path("admin/", admin.site.urls),
 ]

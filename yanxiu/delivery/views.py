@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from yanxiu.applications.models import Application
 from yanxiu.audit.log import record
 from yanxiu.audit.models import AuditEntry
+from yanxiu.calls.enums import Tier
 from yanxiu.calls.models import Call
 from yanxiu.core.downloads import DOCX, PDF, XLSX, attachment
 from yanxiu.core.jobs import JobState
@@ -22,7 +23,7 @@ from yanxiu.reference.models import TrainingCostStandard
 
 from . import forms
 from .domain import attendance, closing, enrolment, money, personal_data, programmes, survey
-from .enums import ATTENDANCE_HALF_DAY_CHOICES, AccountsKind, ChangeState, EnrolmentState
+from .enums import ATTENDANCE_HALF_DAY_CHOICES, AccountsKind, ChangeState, EnrolmentState, ProgrammeState
 from .interfaces import docs, qr, roster
 from .models import Accounts, Certificate, CertificateJob, PersonalDataAccess, Programme, ProgrammeChange, Trainee
 from .tasks import build_certificates
@@ -61,6 +62,14 @@ def programme_list(request):
     queryset = Programme.objects.visible_to(request.user).for_list().order_by("start_date", "pk")
     if year.isdigit():
         queryset = queryset.filter(application__call__year=int(year))
+    # The statistics page links here with these filters (its cards count the same rows).
+    state, tier, authority = (request.GET.get(key, "") for key in ("state", "tier", "authority"))
+    if state in ProgrammeState.values:
+        queryset = queryset.filter(state=state)
+    if tier in Tier.values:
+        queryset = queryset.filter(application__tier=tier)
+    if authority.isdigit() and request.user.is_province_officer:
+        queryset = queryset.filter(application__institution__authority_id=int(authority))
     pending_changes = (
         ProgrammeChange.objects.filter(state=ChangeState.PENDING).count() if request.user.is_province_officer else 0
     )

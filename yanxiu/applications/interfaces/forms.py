@@ -9,6 +9,7 @@ from yanxiu.core.validators import validate_plain_text
 from yanxiu.organisations.models import Authority
 from yanxiu.reference.models import CompetentDepartment, ProfessionalDomain
 
+from ..domain.stages import STAGE_CHOICES, in_stage
 from ..enums import ApplicationState, AttachmentKind, TraineeTitleLevel
 from ..models import Application, Lecturer, ScheduleSession
 
@@ -226,6 +227,7 @@ class InboxFilterForm(forms.Form):
     authority = forms.ModelChoiceField(label="主管部门", queryset=None, required=False, empty_label="全部主管部门")
     tier = forms.ChoiceField(label="级别", choices=[("", "全部级别"), *Tier.choices], required=False)
     state = forms.ChoiceField(label="状态", required=False)
+    stage = forms.ChoiceField(label="进度", choices=[("", "全部进度"), *STAGE_CHOICES], required=False)
     domain = forms.ModelChoiceField(label="专业技术领域", queryset=None, required=False, empty_label="全部领域")
     topic = forms.ChoiceField(label="选题范围", required=False)
     flagged = forms.BooleanField(label="只看有标记的", required=False)
@@ -251,6 +253,8 @@ class InboxFilterForm(forms.Form):
             queryset = queryset.filter(tier=data["tier"])
         if data.get("state"):
             queryset = queryset.filter(state=data["state"])
+        if data.get("stage"):
+            queryset = in_stage(queryset, data["stage"])
         if data.get("domain"):
             queryset = queryset.filter(domain=data["domain"])
         if data.get("topic"):
