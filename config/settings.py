@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "yanxiu.reviews",
     "yanxiu.delivery",
     "yanxiu.statistics",
+    "yanxiu.api",
+    "ninja",
     "yanxiu.demo",
 ]
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from yanxiu.api.api import api
 from yanxiu.core import views as core_views
 
 # Uploaded files are never served directly: every download goes through a
@@ -18,6 +19,8 @@ urlpatterns = [
     path("messages/", include("yanxiu.notifications.urls")),
     path("reviews/", include("yanxiu.reviews.urls")),
     path("delivery/", include("yanxiu.delivery.urls")),
+    path("api/", api.urls),
+    path("account/api-tokens/", include("yanxiu.api.urls")),
     path("statistics/", include("yanxiu.statistics.urls")),
     path("p/", include("yanxiu.delivery.public_urls")),
     path("admin/", admin.site.urls),

@@ -60,7 +60,9 @@ def card_values(scope):
 def test_the_province_sees_every_figure_exactly(world):
     scope = figures.Scope(user=world["province"], call=factories.call_2026())
     values = card_values(scope)
-    assert {k: values[k] for k in ("submitted", "forwarded", "demonstration", "ordinary", "recommended", "ministry")} == {
+    assert {
+        k: values[k] for k in ("submitted", "forwarded", "demonstration", "ordinary", "recommended", "ministry")
+    } == {
         "submitted": 7,  # every application but the draft
         "forwarded": 6,
         "demonstration": 1,

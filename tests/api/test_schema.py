@@ -1,0 +1,42 @@
+"""The whole OpenAPI schema, explored property-based (schemathesis): no server error, and no
+response that contradicts the schema, for a province officer's token and for an institution's."""
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+
+from tests import factories
+from tests.delivery.helpers import add_trainees, host_of, planned
+from yanxiu.api.domain import tokens
+
+schema = schemathesis.openapi.from_wsgi("/api/schema", get_wsgi_application())
+
+EXPLORE = settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=True,  # the same examples every run: a failure is reproducible
+    suppress_health_check=list(HealthCheck),
+)
+
+
+@pytest.fixture
+def world(db):
+    programme = planned()
+    add_trainees(programme, 2)
+    host = host_of(programme)
+    factories.complete("provincial", actor=host)
+    return {"province": factories.province_officer(), "host": host}
+
+
+@pytest.fixture(params=["province", "host"])
+def token(request, world):
+    _saved, value = tokens.create_token(world[request.param], name="schemathesis", days=30)
+    return value
+
+
+@schema.parametrize()
+@EXPLORE
+@pytest.mark.django_db
+def test_the_api_answers_every_request_as_its_schema_says(case, token):
+    case.call_and_validate(headers={"Authorization": f"Bearer {token}"})

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ApiConfig(AppConfig):
+    name = "yanxiu.api"
+    verbose_name = "开放接口"
