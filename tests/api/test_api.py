@@ -357,3 +357,23 @@ def test_session_writes_need_the_csrf_token(two_hosts):
 def test_expiry_shown_in_the_token_list(client, two_hosts):
     saved, _ = tokens.create_token(two_hosts["a"], name="短期", days=1)
     assert saved.expires_at - saved.created_at == timedelta(days=1)
+
+
+def count_queries(client, url, headers):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url, **headers).status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize("path", ["/applications", "/batches", "/programmes", "/calls/2026/plan"])
+def test_api_lists_cost_the_same_queries_for_one_and_many_rows(client, path):
+    officer = factories.province_officer()
+    headers = bearer(officer)
+    planned()
+    one = count_queries(client, api(path), headers)
+    for code in ("350200-RS", "350500-RS"):
+        planned(authority_code=code, officer=officer)
+    assert count_queries(client, api(path), headers) == one
