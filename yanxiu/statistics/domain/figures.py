@@ -15,10 +15,10 @@ from django.db.models import Avg, Count, DecimalField, ExpressionWrapper, F, Q, 
 from django.urls import reverse
 
 from yanxiu.applications.domain.stages import STAGES
-from yanxiu.applications.enums import PLANNED_STATES, ApplicationState, Funding
+from yanxiu.applications.enums import PLANNED_STATES, ApplicationState, Funding, TraineeTitleLevel
 from yanxiu.applications.models import Application, TopicClaim
 from yanxiu.calls.enums import Tier, TopicAreaCode
-from yanxiu.delivery.enums import EnrolmentState, ProgrammeState, Sector, TitleLevel
+from yanxiu.delivery.enums import EnrolmentState, ProgrammeState, Sector
 from yanxiu.delivery.models import Certificate, Programme, SurveyResponse, Trainee
 from yanxiu.reviews.models import Review, ReviewRound
 
@@ -275,12 +275,12 @@ def by_tier_and_funding(scope):
 
 def trainees_by_title(scope):
     rows = _counts(scope.trainees(), "title_level", n=Count("pk"))
-    codes = [code for code, _ in TitleLevel.choices]
+    codes = [code for code, _ in TraineeTitleLevel.choices]
     return Chart(
         "title_level",
         "录取学员职称结构",
         "pie",
-        [TitleLevel(c).label for c in codes],
+        [TraineeTitleLevel(c).label for c in codes],
         [("人数", [rows.get(c, {}).get("n", 0) for c in codes])],
     )
 
