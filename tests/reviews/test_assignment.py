@@ -11,7 +11,7 @@ from yanxiu.core.refusal import Refused
 from yanxiu.notifications.models import Message
 from yanxiu.reviews.domain import assignment as assigning
 from yanxiu.reviews.enums import AssignmentState
-from yanxiu.reviews.models import Assignment, ExpertProfile
+from yanxiu.reviews.models import Assignment, BackupExpert, ExpertProfile
 
 pytestmark = pytest.mark.django_db
 
@@ -167,7 +167,7 @@ def test_auto_assign_balances_load_and_gives_each_application_n_experts():
     experts = [rf.expert(institution=f.institution("350200-RS")) for _ in range(4)]
     result = assigning.auto_assign(review_round, actor=review_round.created_by)
     assert len(result.created) == 12
-    assert result.shortfalls == []
+    assert result.max_load == 7  # twice an even share; the optimum still evens the loads out
     per_application = Counter(Assignment.objects.values_list("application_id", flat=True))
     assert per_application == {a.pk: 2 for a in applications}
     per_expert = Counter(Assignment.objects.values_list("expert_id", flat=True))
@@ -195,25 +195,96 @@ def test_auto_assign_never_breaks_conflict_rules():
     assert len(result.created) == 4
 
 
-def test_auto_assign_reports_shortfalls_and_fills_up_later():
+def test_auto_assign_refuses_whole_with_the_reasons_when_experts_are_too_few():
     review_round = rf.review_round(reviews_per_application=3)
     application = rf.forwarded(authority_code="350100-RS")
-    first = rf.expert()
+    rf.expert()
     rf.expert(authority=application.institution.authority)  # must not review it
-    result = assigning.auto_assign(review_round, actor=review_round.created_by)
-    assert [(a.application_id, a.expert_id) for a in result.created] == [(application.pk, first.pk)]
-    assert result.shortfalls == [(application, 2)]
-    assert result.message == "已自动分配1项评审任务。另有1项申报因可回避专家不足，仍缺2位评审专家，请增加专家后再分配。"
-    # A conflict declaration frees the slot; re-running fills it from new experts only.
+    with pytest.raises(Refused) as refused:
+        assigning.auto_assign(review_round, actor=review_round.created_by)
+    assert str(refused.value).startswith("无法完成分配，未作任何改动：")
+    assert f"“{application.title}”只有1位可分配的专家，少于所需的3位" in str(refused.value)
+    assert not Assignment.objects.exists()
+
+
+def test_a_conflict_declaration_calls_the_first_backup():
+    review_round = rf.review_round(reviews_per_application=1)
+    application = rf.forwarded(authority_code="350100-RS")
+    knows = rf.expert(domains=[application.domain])
+    backup = rf.expert()
+    result = assigning.auto_assign(review_round, actor=review_round.created_by, backups=1)
+    assert [(a.application_id, a.expert_id) for a in result.created] == [(application.pk, knows.pk)]
+    assert list(BackupExpert.objects.values_list("expert_id", flat=True)) == [backup.pk]
+    from yanxiu.reviews.domain.operations import declare_conflict
+
+    declare_conflict(Assignment.objects.get(expert=knows), knows, reason="系该单位项目顾问。")
+    states = dict(Assignment.objects.values_list("expert_id", "state"))
+    assert states == {knows.pk: "conflict", backup.pk: "assigned"}
+    assert not BackupExpert.objects.exists()
+
+
+def test_re_running_fills_up_from_new_experts_only():
+    review_round = rf.review_round(reviews_per_application=2)
+    application = rf.forwarded(authority_code="350100-RS")
+    first, second = rf.expert(), rf.expert()
+    assigning.auto_assign(review_round, actor=review_round.created_by)
     from yanxiu.reviews.domain.operations import declare_conflict
 
     declare_conflict(Assignment.objects.get(expert=first), first, reason="系该单位项目顾问。")
-    second, third = rf.expert(), rf.expert()
+    third = rf.expert()
     result = assigning.auto_assign(review_round, actor=review_round.created_by)
-    assert sorted(a.expert_id for a in result.created) == [second.pk, third.pk]
-    assert result.shortfalls == [(application, 1)]
-    states = dict(Assignment.objects.values_list("expert_id", "state"))
+    assert [a.expert_id for a in result.created] == [third.pk]
+    states = dict(Assignment.objects.filter(application=application).values_list("expert_id", "state"))
     assert states == {first.pk: "conflict", second.pk: "assigned", third.pk: "assigned"}
+
+
+def test_a_random_draw_is_replayed_by_its_seed_and_recorded():
+    review_round = rf.review_round(reviews_per_application=2)
+    for _ in range(3):
+        rf.forwarded(authority_code="350100-RS")
+    for _ in range(6):
+        rf.expert()
+    result = assigning.auto_assign(review_round, actor=review_round.created_by, method="draw", seed="2026-一轮-4471")
+    drawn = sorted(Assignment.objects.values_list("application_id", "expert_id"))
+    report = assigning.latest_report(review_round)
+    assert (report["method"], report["seed"]) == ("draw", "2026-一轮-4471")
+    assert sorted(map(tuple, report["created"])) == drawn
+    assert "2026-一轮-4471" in result.message
+    # Anyone can replay the draw from the recorded seed and get the same experts.
+    Assignment.objects.all().delete()
+    assigning.auto_assign(review_round, actor=review_round.created_by, method="draw", seed="2026-一轮-4471")
+    assert sorted(Assignment.objects.values_list("application_id", "expert_id")) == drawn
+
+
+def test_a_draw_without_a_seed_is_refused():
+    review_round = rf.review_round(reviews_per_application=1)
+    rf.forwarded()
+    rf.expert()
+    with pytest.raises(Refused, match="随机抽取须填写抽取种子"):
+        assigning.auto_assign(review_round, actor=review_round.created_by, method="draw", seed=" ")
+    assert not Assignment.objects.exists()
+
+
+def test_loads_given_by_the_office_are_kept():
+    review_round = rf.review_round(reviews_per_application=1)
+    applications = [rf.forwarded() for _ in range(4)]
+    experts = [rf.expert(domains=[applications[0].domain]) for _ in range(2)] + [rf.expert()]
+    assigning.auto_assign(review_round, actor=review_round.created_by, min_load=1, max_load=2)
+    load = Counter(Assignment.objects.values_list("expert_id", flat=True))
+    assert sorted(load.values()) == [1, 1, 2]
+    assert set(load) == {e.pk for e in experts}
+
+
+def test_an_expert_lecturing_in_the_programme_is_never_assigned():
+    review_round = rf.review_round(reviews_per_application=1)
+    application = rf.forwarded()
+    lecturer = rf.expert(
+        display_name="王教授", domains=[application.domain]
+    )  # 王教授 lectures in the factory's schedule
+    other = rf.expert()
+    assigning.auto_assign(review_round, actor=review_round.created_by)
+    assert list(Assignment.objects.values_list("expert_id", flat=True)) == [other.pk]
+    assert assigning.why_not_assign(review_round, application, lecturer) == f"{lecturer}是该项目的授课专家，应当回避。"
 
 
 def test_auto_assign_prefers_domain_experts_at_equal_load():
@@ -233,5 +304,6 @@ def test_auto_assign_is_idempotent_and_skips_inactive_experts():
     assigning.auto_assign(review_round, actor=review_round.created_by)
     again = assigning.auto_assign(review_round, actor=review_round.created_by)
     assert again.created == []
+    assert again.message == "每项申报的评审专家均已足额，无需分配。"
     assert list(Assignment.objects.values_list("expert_id", flat=True)) == [active.pk]
     assert inactive.pk != active.pk

@@ -3,6 +3,7 @@
 Thin models: the rules live in domain/ (assignment.py, scoring.py, operations.py).
 """
 
+import re
 from datetime import datetime, time
 
 from django.conf import settings
@@ -115,6 +116,23 @@ class ExpertProfile(models.Model):
     domains = models.ManyToManyField(
         "reference.ProfessionalDomain", blank=True, related_name="+", verbose_name="熟悉的专业技术领域"
     )
+    primary_domain = models.ForeignKey(
+        "reference.ProfessionalDomain",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="主要专业技术领域",
+        help_text="自动分配时优先匹配",
+    )
+    keywords = models.CharField(
+        "研究方向关键词",
+        max_length=200,
+        blank=True,
+        validators=[validate_plain_text],
+        help_text="以顿号或逗号分隔，如：人工智能、工业互联网",
+    )
+    available = models.BooleanField("本年度可参加评审", default=True)
 
     class Meta:
         ordering = ["user__username"]
@@ -122,6 +140,10 @@ class ExpertProfile(models.Model):
 
     def __str__(self):
         return f"{self.user}（{self.affiliation}）"
+
+    @property
+    def keyword_list(self):
+        return tuple(w.strip() for w in re.split(r"[、,，;；\s]+", self.keywords or "") if w.strip())
 
     @property
     def authority_ids(self):
@@ -200,3 +222,20 @@ class Score(models.Model):
 
     def __str__(self):
         return f"{self.criterion.name}：{self.value}"
+
+
+class BackupExpert(models.Model):
+    """A substitute (替补) for an application in a round, called on when an assigned expert declares a conflict."""
+
+    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="backups")
+    application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="+")
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveSmallIntegerField("顺序")
+
+    class Meta:
+        ordering = ["round", "application", "rank"]
+        constraints = [models.UniqueConstraint(fields=["round", "application", "expert"], name="unique_backup")]
+        verbose_name = verbose_name_plural = "替补专家"
+
+    def __str__(self):
+        return f"替补{self.rank}：{self.expert}"

@@ -32,6 +32,7 @@ from .interfaces.expert_view import form_for_expert
 from .interfaces.export import XLSX_MIME, build_workbook
 from .interfaces.forms import (
     AssignForm,
+    AutoAssignForm,
     ConflictForm,
     CriterionFormSet,
     ExpertEditForm,
@@ -41,7 +42,7 @@ from .interfaces.forms import (
     RoundForm,
     criterion_rows,
 )
-from .models import Assignment, ExpertProfile, ReviewRound
+from .models import Assignment, BackupExpert, ExpertProfile, ReviewRound
 
 
 def _require_officer(request):
@@ -268,6 +269,7 @@ def round_assignments(request, pk):
     applications = list(
         applications_in_round(review_round)
         .select_related("institution", "institution__authority", "domain")
+        .prefetch_related("lecturers")
         .order_by("tier", "institution__name", "pk")
     )
     assignments = list(
@@ -279,6 +281,11 @@ def round_assignments(request, pk):
     for a in assignments:
         by_application[a.application_id].append(a)
     load = Counter(a.expert_id for a in assignments if a.state in ACTIVE_ASSIGNMENT_STATES)
+    backups = defaultdict(list)
+    for backup in BackupExpert.objects.filter(round=review_round).select_related("expert"):
+        backups[backup.application_id].append(backup.expert)
+    report = assigning.latest_report(review_round)
+    left_out = (report or {}).get("quality", {}).get("left_out", {})
     rows = []
     for application in applications:
         mine = by_application.get(application.pk, [])
@@ -293,6 +300,12 @@ def round_assignments(request, pk):
                 "eligible": [
                     p for p in profiles if p.user_id not in taken and not assigning.conflicts(p, application, declared)
                 ],
+                "avoided": [
+                    (p, rule.message.format(expert=p.user))
+                    for p in profiles
+                    for rule in assigning.conflicts(p, application, declared)
+                ],
+                "backups": backups.get(application.pk, []),
             }
         )
     return render(
@@ -302,9 +315,11 @@ def round_assignments(request, pk):
             "round": review_round,
             "rows": rows,
             "tab": "assignments",
-            "experts": [(p, load[p.user_id]) for p in profiles],
+            "experts": [(p, load[p.user_id], left_out.get(str(p.user_id), "")) for p in profiles],
             "closed": assigning.why_not_open(review_round, clock.now()),
             "assign_form": AssignForm(),
+            "auto_form": AutoAssignForm(),
+            "report": report,
         },
     )
 
@@ -314,8 +329,11 @@ def round_assignments(request, pk):
 def auto_assign(request, pk):
     review_round = _round(request, pk)
     try:
-        result = assigning.auto_assign(review_round, actor=request.user)
-        (messages.warning if result.shortfalls else messages.success)(request, result.message)
+        form = AutoAssignForm(request.POST)
+        if not form.is_valid():
+            raise Refused("；".join(e for errors in form.errors.values() for e in errors))
+        result = assigning.auto_assign(review_round, actor=request.user, **form.options())
+        messages.success(request, result.message)
     except Refused as refused:
         messages.error(request, str(refused))
     return redirect("reviews:round_assignments", pk=pk)

@@ -6,21 +6,23 @@ institution, of an institution under their authority, or one they declared
 a conflict for. Manual and automatic assignment use the same checks.
 
 Automatic assignment fills every application of the round up to N active
-assignments (conflict declarations do not count), taking the least-loaded
-eligible experts first; among equally loaded experts it prefers one who knows
-the application's professional domain, then the earliest account (stable).
-The most constrained applications (fewest eligible experts) are served first.
+assignments at once (conflict declarations do not count), as an optimisation
+(`matching.solve_optimal`: maximum total affinity under the loads) or as a
+reproducible random draw (`matching.draw`), and refuses with the reasons when
+it cannot be done. Backups (替补) are kept for each application.
 """
 
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.urls import reverse
 
 from yanxiu.accounts.models import Role, User
 from yanxiu.audit.log import record
+from yanxiu.audit.models import AuditEntry
 from yanxiu.core import clock
 from yanxiu.core.dates import chinese_deadline
 from yanxiu.core.refusal import Refused
@@ -28,7 +30,8 @@ from yanxiu.notifications.service import notify
 
 from .. import rules as perms
 from ..enums import ACTIVE_ASSIGNMENT_STATES, AssignmentState
-from ..models import Assignment, ExpertProfile, ReviewRound
+from ..models import Assignment, BackupExpert, ExpertProfile, ReviewRound
+from . import matching
 from .history import log_on_applications
 from .pool import applications_in_round
 
@@ -47,6 +50,12 @@ def declared_conflict(profile, application, declared):
     return (application.pk, profile.user_id) in declared
 
 
+def lectures_in_programme(profile, application, declared):
+    """An expert who lectures in the programme's own schedule judges their own course."""
+    name = (profile.user.display_name or "").strip()
+    return bool(name) and any(lecturer.name.strip() == name for lecturer in application.lecturers.all())
+
+
 @dataclass(frozen=True)
 class ConflictRule:
     code: str
@@ -58,6 +67,7 @@ CONFLICT_RULES = (
     ConflictRule("same_institution", same_institution, "{expert}与该申报的承办单位为同一单位，应当回避。"),
     ConflictRule("same_authority", same_authority, "{expert}与该申报的承办单位属同一主管部门，应当回避。"),
     ConflictRule("declared_conflict", declared_conflict, "{expert}已对该申报申明回避。"),
+    ConflictRule("lectures_in_programme", lectures_in_programme, "{expert}是该项目的授课专家，应当回避。"),
 )
 
 
@@ -77,7 +87,7 @@ def declared_pairs(application_ids):
 
 def available_experts():
     return (
-        ExpertProfile.objects.filter(user__is_active=True, user__role=Role.EXPERT)
+        ExpertProfile.objects.filter(user__is_active=True, user__role=Role.EXPERT, available=True)
         .select_related("user", "institution", "authority")
         .prefetch_related("domains")
         .order_by("user_id")
@@ -206,80 +216,225 @@ def unassign(assignment, *, actor):
 # --- automatic ---------------------------------------------------------------------------------
 
 
+METHODS = {"optimal": "最优分配", "draw": "随机抽取"}
+
+
 @dataclass
 class AutoAssignResult:
     created: list = field(default_factory=list)
-    shortfalls: list = field(default_factory=list)  # (application, missing count)
+    method: str = "optimal"
+    seed: str = ""
+    max_load: int = 0
+    quality: dict = field(default_factory=dict)
+    backups: int = 0
 
     @property
     def message(self):
-        text = f"已自动分配{len(self.created)}项评审任务。"
-        if self.shortfalls:
-            missing = sum(m for _, m in self.shortfalls)
-            text += f"另有{len(self.shortfalls)}项申报因可回避专家不足，仍缺{missing}位评审专家，请增加专家后再分配。"
-        return text
+        if not self.created:
+            return "每项申报的评审专家均已足额，无需分配。"
+        text = f"已{METHODS[self.method]}{len(self.created)}项评审任务（每位专家最多{self.max_load}项）"
+        if self.method == "draw":
+            text += f"，抽取种子“{self.seed}”（凭此种子可复核抽取结果）"
+        if self.quality:
+            text += f"；{self.quality['domain_matched']}/{self.quality['applications']}项申报的专家全部熟悉其领域"
+        if self.backups:
+            text += f"；已为每项申报准备替补专家，共{self.backups}人次"
+        return text + "。"
 
 
-def auto_assign(review_round, *, actor):
+def build_problem(review_round, *, min_load=0, max_load=None, one_per_authority=False):
+    """The round as plain data for `matching`: what each application still needs, each expert's load,
+    and every pair the conflict rules (or an existing task) rule out."""
+    applications = list(
+        applications_in_round(review_round)
+        .select_related("institution", "domain")
+        .prefetch_related("lecturers", "topic_claims")
+        .order_by("pk")
+    )
+    profiles = list(available_experts())
+    existing = list(Assignment.objects.filter(round=review_round).values_list("application_id", "expert_id", "state"))
+    load = Counter(expert_id for _, expert_id, state in existing if state in ACTIVE_ASSIGNMENT_STATES)
+    active = Counter(app_id for app_id, _, state in existing if state in ACTIVE_ASSIGNMENT_STATES)
+    declared = declared_pairs([a.pk for a in applications])
+    forbidden = {(app_id, expert_id) for app_id, expert_id, _ in existing}
+    for application in applications:
+        forbidden.update((application.pk, p.user_id) for p in profiles if conflicts(p, application, declared))
+    apps = [
+        matching.AppNode(
+            id=a.pk,
+            need=max(0, review_round.reviews_per_application - active[a.pk]),
+            domain_id=a.domain_id,
+            authority_id=a.institution.authority_id,
+            text=" ".join([a.title, a.purpose, *(c.explanation for c in a.topic_claims.all())]),
+            label=a.title or f"申报{a.pk}",
+            domain_label=a.domain.name if a.domain_id else "",
+        )
+        for a in applications
+    ]
+    experts = [
+        matching.ExpertNode(
+            id=p.user_id,
+            domain_ids=frozenset(d.pk for d in p.domains.all()),
+            primary_domain_id=p.primary_domain_id,
+            keywords=p.keyword_list,
+            authority_id=p.authority_id or (p.institution.authority_id if p.institution_id else None),
+            load=load[p.user_id],
+            label=str(p.user),
+        )
+        for p in profiles
+    ]
+    problem = matching.Problem(
+        apps, experts, forbidden, min_load=min_load, max_load=max_load or 0, one_per_authority=one_per_authority
+    )
+    return problem, {a.pk: a for a in applications}
+
+
+def _solve(problem, method, seed):
+    if method == "draw":
+        pairs, _reserves = matching.draw(problem, seed)
+        return pairs
+    return matching.solve_optimal(problem)
+
+
+def _default_max_load(problem):
+    """Without a maximum from the office: twice an even share (the optimum balances loads itself),
+    never less than what an expert already holds."""
+    if not problem.experts:
+        raise matching.Infeasible(["尚无可参加本年度评审的专家：请先在专家库中添加专家。"])
+    total = sum(a.need for a in problem.applications) + sum(e.load for e in problem.experts)
+    fair = -(-total // len(problem.experts))
+    return max(2 * fair + 1, problem.min_load, *(e.load + 1 for e in problem.experts))
+
+
+def auto_assign(
+    review_round,
+    *,
+    actor,
+    method="optimal",
+    seed="",
+    min_load=0,
+    max_load=None,
+    one_per_authority=False,
+    backups=2,
+):
+    """Give every application of the round its N experts at once, or refuse with the reasons.
+
+    `optimal` maximises total affinity (domain first, then keywords) under the loads and the
+    conflict rules; `draw` draws at random from the domain's eligible experts, replayable from
+    `seed`. Existing tasks stay. Backups (替补) are kept per application.
+    """
     _require_officer(actor)
+    if method not in METHODS:
+        raise Refused("分配方式不正确。")
+    if method == "draw" and not (seed or "").strip():
+        raise Refused("随机抽取须填写抽取种子（如会议编号加随机数），以便复核。", errors={"seed": "请填写抽取种子。"})
+    if max_load is not None and max_load < max(min_load, 1):
+        raise Refused("任务上限不能小于最低任务量，且至少为1。", errors={"max_load": "任务上限不能小于最低任务量。"})
     now = clock.now()
     with transaction.atomic():
         review_round = _lock(review_round)
         refusal = why_not_open(review_round, now)
         if refusal:
             raise Refused(refusal)
-        applications = list(applications_in_round(review_round).select_related("institution").order_by("pk"))
-        profiles = list(available_experts())
-        existing = list(
-            Assignment.objects.filter(round=review_round).values_list("application_id", "expert_id", "state")
+        problem, applications = build_problem(
+            review_round, min_load=min_load, max_load=max_load, one_per_authority=one_per_authority
         )
-        taken = {(app_id, expert_id) for app_id, expert_id, _ in existing}
-        load = Counter(expert_id for _, expert_id, state in existing if state in ACTIVE_ASSIGNMENT_STATES)
-        active = Counter(app_id for app_id, _, state in existing if state in ACTIVE_ASSIGNMENT_STATES)
-        declared = declared_pairs([a.pk for a in applications])
-        domains = {p.user_id: {d.pk for d in p.domains.all()} for p in profiles}
-
-        eligible = {
-            a.pk: [p for p in profiles if (a.pk, p.user_id) not in taken and not conflicts(p, a, declared)]
-            for a in applications
-        }
-        result = AutoAssignResult()
-        new_counts = Counter()
-        for application in sorted(applications, key=lambda a: (len(eligible[a.pk]), a.pk)):
-            need = review_round.reviews_per_application - active[application.pk]
-            if need <= 0:
-                continue
-            candidates = sorted(
-                eligible[application.pk],
-                key=lambda p: (load[p.user_id], application.domain_id not in domains[p.user_id], p.user_id),
+        try:
+            if max_load is None:
+                problem.max_load = _default_max_load(problem)
+            pairs = _solve(problem, method, seed)
+        except matching.Infeasible as infeasible:
+            raise Refused(
+                "无法完成分配，未作任何改动：" + "；".join(infeasible.reasons), code="assignment.infeasible"
+            ) from None
+        if method == "draw":
+            _pairs, reserves = matching.draw(problem, seed, backups=backups)
+        else:
+            reserves = matching.backups_for(problem, pairs, backups)
+        report = matching.quality(problem, pairs)
+        result = AutoAssignResult(
+            method=method, seed=seed, max_load=problem.max_load, quality=report.as_dict() if pairs else {}
+        )
+        result.created = [
+            Assignment(
+                round=review_round,
+                application=applications[app_id],
+                expert_id=expert_id,
+                assigned_by=actor,
+                assigned_at=now,
+                is_automatic=True,
             )
-            for profile in candidates[:need]:
-                result.created.append(
-                    Assignment(
-                        round=review_round,
-                        application=application,
-                        expert_id=profile.user_id,
-                        assigned_by=actor,
-                        assigned_at=now,
-                        is_automatic=True,
-                    )
-                )
-                load[profile.user_id] += 1
-                new_counts[profile.user_id] += 1
-            if len(candidates) < need:
-                result.shortfalls.append((application, need - len(candidates)))
+            for app_id, expert_id in pairs
+        ]
         Assignment.objects.bulk_create(result.created)
+        BackupExpert.objects.filter(round=review_round).delete()
+        BackupExpert.objects.bulk_create(
+            [
+                BackupExpert(round=review_round, application_id=app_id, expert_id=expert_id, rank=rank)
+                for app_id, experts in reserves.items()
+                for rank, expert_id in enumerate(experts, start=1)
+            ]
+        )
+        result.backups = sum(len(v) for v in reserves.values())
         log_on_applications(Counter(a.application_id for a in result.created), "review_assigned", review_round)
         record(
             review_round,
             action="auto_assign",
-            label="自动分配评审任务",
+            label=f"自动分配评审任务（{METHODS[method]}）",
             actor=actor,
             data={
-                "created": [[a.application_id, a.expert_id] for a in result.created],
-                "shortfalls": [[a.pk, missing] for a, missing in result.shortfalls],
+                "method": method,
+                "seed": seed,
+                "min_load": min_load,
+                "max_load": problem.max_load,
+                "one_per_authority": one_per_authority,
+                "created": [list(pair) for pair in pairs],
+                "backups": {str(k): v for k, v in reserves.items()},
+                "quality": result.quality,
             },
         )
+        new_counts = Counter(expert_id for _, expert_id in pairs)
         if new_counts:
             _notify_new_tasks(review_round, new_counts)
     return result
+
+
+def latest_report(review_round):
+    """The last automatic assignment's record (method, seed, loads, quality), for the round's page."""
+    entry = (
+        AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(ReviewRound), object_id=review_round.pk, action="auto_assign"
+        )
+        .order_by("-pk")
+        .first()
+    )
+    return entry.data if entry else None
+
+
+def call_backup(assignment, *, actor):
+    """After a conflict declaration, give the application its first backup who may still take it."""
+    for backup in BackupExpert.objects.filter(
+        round=assignment.round, application=assignment.application
+    ).select_related("expert"):
+        if why_not_assign(assignment.round, assignment.application, backup.expert) is None:
+            backup.delete()
+            created = Assignment.objects.create(
+                round=assignment.round,
+                application=assignment.application,
+                expert=backup.expert,
+                assigned_by=actor,
+                assigned_at=clock.now(),
+                is_automatic=True,
+            )
+            record(
+                created,
+                action="assign_backup",
+                label="替补专家补位",
+                actor=actor,
+                to_state=created.state,
+                data={"replaces": assignment.expert_id, "application": assignment.application_id},
+            )
+            log_on_applications({assignment.application_id: 1}, "review_assigned", assignment.round)
+            _notify_new_tasks(assignment.round, {backup.expert_id: 1})
+            return created
+    return None

@@ -23,6 +23,7 @@ from .. import rules as perms
 from ..enums import AssignmentState, Recommendation
 from ..models import Assignment, Review, Score
 from . import scoring
+from .assignment import call_backup
 from .history import log_on_applications
 
 COMMENT_MAX = 2000
@@ -181,11 +182,13 @@ def declare_conflict(assignment, actor, *, reason):
             reason=reason,
         )
         log_on_applications({current.application_id: 1}, "review_conflict", current.round)
+        backup = call_backup(current, actor=current.round.created_by)
+        follow_up = f"已由替补专家{backup.expert}补位。" if backup else "请为该申报补充分配评审专家。"
         notify(
             _province_officers(),
             f"【专家评审】{current.expert}申明回避",
             f"{current.round}：评审专家{current.expert}对“{current.application}”申明回避。\n回避理由：{reason}\n"
-            "请为该申报补充分配评审专家。",
+            + follow_up,
             reverse("reviews:round_assignments", args=[current.round_id]),
         )
     return assignment

@@ -102,6 +102,36 @@ class AssignForm(forms.Form):
     expert = forms.IntegerField(label="评审专家")
 
 
+class AutoAssignForm(forms.Form):
+    method = forms.ChoiceField(
+        label="分配方式",
+        choices=[("optimal", "最优分配（领域匹配优先，总匹配度最高）"), ("draw", "随机抽取（按领域，凭种子可复核）")],
+        initial="optimal",
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    seed = forms.CharField(
+        label="抽取种子", max_length=60, required=False, help_text="随机抽取时必填，如会议编号加现场随机数"
+    )
+    min_load = forms.IntegerField(label="每位专家最少", min_value=0, max_value=100, initial=0, required=False)
+    max_load = forms.IntegerField(
+        label="每位专家最多", min_value=1, max_value=500, required=False, help_text="留空：在规则允许的范围内尽量均衡"
+    )
+    one_per_authority = forms.BooleanField(label="每项申报同一主管部门的专家最多一位", required=False)
+    backups = forms.IntegerField(label="每项申报替补专家", min_value=0, max_value=5, initial=2, required=False)
+
+    def options(self):
+        data = self.cleaned_data
+        return {
+            "method": data.get("method") or "optimal",
+            "seed": data.get("seed") or "",
+            "min_load": data.get("min_load") or 0,
+            "max_load": data.get("max_load"),
+            "one_per_authority": bool(data.get("one_per_authority")),
+            "backups": 2 if data.get("backups") is None else data["backups"],
+        }
+
+
 class ExpertForm(forms.Form):
     username = forms.RegexField(
         label="登录用户名",
