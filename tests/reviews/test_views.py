@@ -274,3 +274,21 @@ def test_officer_corrects_an_expert_and_deactivates_them(client):
     with pytest.raises(Refused) as refused:
         rf.assign(review_round, rf.forwarded(), expert)
     assert str(refused.value) == f"{expert}不是可用的评审专家（须为启用的专家账号并已填写专家信息）。"
+
+
+def test_the_expert_sees_the_hosts_record_of_past_years(client, task):
+    from yanxiu.organisations.models import ProgrammeRecord
+
+    ProgrammeRecord.objects.create(
+        institution=task.application.institution, year=2025, title="智能装备运维高级研修班", tier="省级", completed=False
+    )
+    client.force_login(task.expert)
+    response = client.get(reverse("reviews:task", args=[task.pk]))
+    records = list(response.context["past_record"].values_list("year", "completed"))
+    assert records == [(2025, False)]
+    assert "未按计划完成" in page(response)
+
+
+def test_a_host_without_a_record_says_so(client, task):
+    client.force_login(task.expert)
+    assert "系统中没有该单位往年承办高级研修项目的记录" in page(client.get(reverse("reviews:task", args=[task.pk])))

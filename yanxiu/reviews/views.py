@@ -19,6 +19,7 @@ from yanxiu.accounts.models import User
 from yanxiu.calls.enums import Tier
 from yanxiu.core import clock
 from yanxiu.core.refusal import Refused
+from yanxiu.organisations.models import ProgrammeRecord
 
 from . import rules as perms
 from .domain import assignment as assigning
@@ -140,6 +141,10 @@ def task(request, pk):
             "round": review_round,
             "application": assignment.application,
             "official": form_for_expert(assignment.application, review_round.anonymous),
+            # The rubric weighs 往年组织实施情况 (通知三（一）): the host's record of past years.
+            "past_record": ProgrammeRecord.objects.filter(
+                institution_id=assignment.application.institution_id
+            ).order_by("-year", "pk"),
             "form": form,
             "review": review,
             "refusal": refusal,
