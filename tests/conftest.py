@@ -1,17 +1,62 @@
-"""Shared fixtures. Tests run on a fixed clock, never on today's date."""
+"""Shared fixtures. Tests run on a fixed clock, never on today's date.
+
+Worlds built once (the suite's set-up is most of its time; build what many tests read once):
+
+- ``demo`` — the demo data (``yanxiu.demo.world.seed()``: reference data, the 2026 call and its
+  2027 copy, institutions, users of every role, applications in every state, a batch, a review
+  round, a programme with trainees). Seeded once per test module inside a transaction that stays
+  open for the module; every test runs in a savepoint inside it and is rolled back, so each test
+  starts from the same freshly seeded world. Returns ``(call_2026, call_2027)`` like ``seed()``.
+  The demo's uploaded files are copied into each test's own ``MEDIA_ROOT``.
+  A module that uses ``demo`` sees the demo data in its tests that run after the first one that
+  asked for it: keep demo tests and tests that expect an empty database in separate modules.
+- ``shared_world(request, build)`` — the same mechanism for any world of your own (a permission
+  matrix over one set of objects, say)::
+
+      @pytest.fixture(scope="module")
+      def world(request):
+          yield from shared_world(request, build_the_world)   # factories, domain functions
+
+      def test_something(db, world): ...   # `db` (or pytestmark django_db): rolled back per test
+
+  The world's objects are Python instances built once: the database is rolled back after each
+  test, an instance a test changed in memory is not (re-read it, or ``refresh_from_db()``).
+- Browser tests (live server, committed data) get the demo from ``demo_snapshot`` in
+  tests/browser/conftest.py: seeded once per worker, loaded into each test's database.
+
+Running: ``make test`` runs everything in parallel (pytest-xdist, one database per worker,
+``--dist loadfile`` so a module's world is built once); ``pytest tests/<area>`` runs a subset in
+one process; add ``-n 2`` to a subset to parallelise it. See README.md for timings.
+"""
+
+import shutil
+import sys
 
 import pytest
+from django.db import transaction
+from django.test.utils import override_settings
 
 FIXED_NOW = "2026-01-10T10:00:00+08:00"
+
+# What every test runs with; also applied while module- and session-wide worlds are built.
+TEST_SETTINGS = {
+    "YANXIU_FIXED_NOW": FIXED_NOW,
+    "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}},
+    "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+}
+
+# Media folders of the worlds open right now (innermost last): copied into each test's MEDIA_ROOT.
+_shared_media = []
 
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    settings.YANXIU_FIXED_NOW = FIXED_NOW
+    for name, value in TEST_SETTINGS.items():
+        setattr(settings, name, value)
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    for folder in _shared_media:
+        shutil.copytree(folder, settings.MEDIA_ROOT, dirs_exist_ok=True)
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -26,3 +71,54 @@ def clock(settings):
         settings.YANXIU_FIXED_NOW = moment
 
     return move
+
+
+def shared_world(request, build):
+    """Build `build()` once for a module-scoped fixture; each test rolls back to it.
+
+    Use as ``yield from shared_world(request, build)`` in a ``scope="module"`` fixture (see the
+    module docstring). Opens a transaction on the default database and builds the world in it,
+    with the tests' settings (fixed clock, fast password hashing, immediate tasks) and a media
+    folder of its own whose files every test gets a copy of. The tests' own transactions
+    (pytest-django's ``db``) become savepoints inside it and are rolled back after each test; the
+    world is rolled back when the module ends, so nothing is ever committed. Not for
+    transactional tests (``transactional_db``, ``live_server``): they commit and flush.
+    """
+    request.getfixturevalue("django_db_setup")
+    blocker = request.getfixturevalue("django_db_blocker")
+    media = request.getfixturevalue("tmp_path_factory").mktemp("shared-media")
+    with blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with override_settings(**TEST_SETTINGS, MEDIA_ROOT=media):
+                world = build()
+        except BaseException:
+            outer.__exit__(*sys.exc_info())
+            raise
+    _shared_media.append(media)
+    try:
+        yield world
+    finally:
+        _shared_media.remove(media)
+        with blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def _seed_demo():
+    from yanxiu.demo.world import seed
+
+    return seed()
+
+
+@pytest.fixture(scope="module")
+def demo_world(request):
+    """The demo data, seeded once for the module (use `demo` in tests)."""
+    yield from shared_world(request, _seed_demo)
+
+
+@pytest.fixture
+def demo(demo_world, db):
+    """The demo data (`yanxiu.demo.world.seed()`), rolled back after each test: (call_2026, call_2027)."""
+    return demo_world

@@ -1,17 +1,10 @@
-"""Fixtures for the documents app: the demo data and the shared example forms."""
+"""Fixtures for the documents app: the demo data (tests/conftest.py `demo`) and its example forms."""
 
 import pytest
 
 from yanxiu.accounts.models import User
 
 from .helpers import application
-
-
-@pytest.fixture
-def demo(db):
-    from yanxiu.demo.world import seed
-
-    return seed()
 
 
 @pytest.fixture
