@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from tests import factories as f
+from tests.conftest import shared_world
 from tests.reviews import factories as rf
 from yanxiu.audit.models import AuditEntry
 from yanxiu.reviews import urls as review_urls
@@ -19,8 +20,7 @@ pytestmark = pytest.mark.django_db
 ROLES = ["anonymous", "institution_staff", "authority_reviewer", "own_expert", "other_expert", "province_officer"]
 
 
-@pytest.fixture
-def world():
+def build_world():
     application = rf.forwarded()
     review_round = rf.review_round()
     own_expert, other_expert = rf.expert(), rf.expert()
@@ -43,6 +43,12 @@ def world():
         "application": application,
         "users": users,
     }
+
+
+@pytest.fixture(scope="module")
+def world(request):
+    """Built once for the module's 130 cases; each case is rolled back to it."""
+    yield from shared_world(request, build_world)
 
 
 def review_post(world):
