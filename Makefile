@@ -55,8 +55,11 @@ system-deps:
 	fi
 
 # All tests (unit, integration, browser). DATABASE_URL selects PostgreSQL.
+# In parallel: one process and one test database per core (TEST_WORKERS=0: one process);
+# whole files per worker, so a module's shared world (tests/conftest.py) is built once.
+TEST_WORKERS ?= auto
 test: $(VENV)/.installed system-deps
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 check-deploy: $(VENV)/.installed
 	DJANGO_ENV=production DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-secret-value-for-checking \

@@ -21,8 +21,8 @@ Worlds built once (the suite's set-up is most of its time; build what many tests
 
   The world's objects are Python instances built once: the database is rolled back after each
   test, an instance a test changed in memory is not (re-read it, or ``refresh_from_db()``).
-- Browser tests (live server, committed data) get the demo from ``demo_snapshot`` in
-  tests/browser/conftest.py: seeded once per worker, loaded into each test's database.
+- Browser tests (live server, committed data) seed the demo themselves (``seeded`` in
+  tests/browser/conftest.py), once per test: a transaction cannot stay open under a live server.
 
 Running: ``make test`` runs everything in parallel (pytest-xdist, one database per worker,
 ``--dist loadfile`` so a module's world is built once); ``pytest tests/<area>`` runs a subset in

@@ -22,7 +22,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-TIMEOUT_MS = 10_000  # an autosave is a 600 ms debounce plus one request
+# An autosave is a 600 ms debounce plus one request; on a loaded 2-core machine a page can
+# take seconds. A timeout only fails a test that hangs, so it is generous.
+TIMEOUT_MS = 30_000
 
 expect.set_options(timeout=TIMEOUT_MS)
 
@@ -48,7 +50,12 @@ def chromium():
 
 @pytest.fixture
 def seeded(transactional_db):
-    """The demo data: the 2026 call, reference data, institutions and users."""
+    """The demo data: the 2026 call, reference data, institutions and users.
+
+    Seeded afresh for each browser test: the live server needs committed data, and the demo
+    takes about 1.8 s to seed against 0.4 s to load from a serialized copy (docs/decisions/0003);
+    seven tests do not earn the copy's extra machinery.
+    """
     from yanxiu.demo import world as demo
 
     demo.seed()
