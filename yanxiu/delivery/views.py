@@ -573,5 +573,9 @@ def credit_hours_export(request, pk):
 @login_required
 def access_log(request, pk):
     programme = _host_or_officer(request, pk)
-    entries = PersonalDataAccess.objects.filter(programme=programme).select_related("actor")[:200]
+    entries = (
+        PersonalDataAccess.objects.filter(programme=programme)
+        # the template names each viewer's organisation
+        .select_related("actor", "actor__institution", "actor__authority")[:200]
+    )
     return render(request, "delivery/access_log.html", {"programme": programme, "entries": entries})
