@@ -203,7 +203,7 @@ def test_a_failing_save_leaves_everything_as_it_was(setup):
             actor=host,
             expected_version=application.version,
         )
-    assert list(refused.value.message_dict) == ["host_mobile"]
+    assert refused.value.message_dict == {"host_mobile": ["手机号码格式不正确，应为以1开头的11位数字。"]}
     fresh = Application.objects.get(pk=application.pk)
     assert (fresh.version, fresh.sessions.count(), fresh.title) == before
 

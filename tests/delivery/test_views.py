@@ -67,6 +67,7 @@ def test_the_public_form_needs_the_csrf_token():
     programme = open_enrolment(planned())
     strict = Client(enforce_csrf_checks=True)
     assert strict.post(f"/p/programmes/{programme.pk}/", trainee_data(1)).status_code == 403
+    assert not Trainee.objects.exists()
 
 
 def test_public_posts_are_rate_limited(client, settings):
