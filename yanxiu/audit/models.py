@@ -6,8 +6,9 @@ from django.db import models
 
 class AuditEntryQuerySet(models.QuerySet):
     def for_object(self, obj):
+        # pages name each actor's organisation (User.organisation_name)
         return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk).select_related(
-            "actor"
+            "actor", "actor__institution", "actor__authority"
         )
 
 
