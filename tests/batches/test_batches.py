@@ -221,7 +221,9 @@ def test_the_authority_builds_and_submits_a_batch_through_its_pages(client):
     response = client.post(
         reverse("batches:upload", args=[batch.pk]), {"file": SimpleUploadedFile("x.docx", b"PK")}, follow=True
     )
-    assert [str(m) for m in response.context["messages"]][-1] == "不支持的文件类型“.docx”。可上传：JPEG 图片、PDF、PNG 图片。"
+    assert [str(m) for m in response.context["messages"]][
+        -1
+    ] == "不支持的文件类型“.docx”。可上传：JPEG 图片、PDF、PNG 图片。"
     client.post(reverse("batches:act", args=[batch.pk, "submit"]))
     batch.refresh_from_db()
     assert batch.state == BatchState.SUBMITTED

@@ -131,7 +131,9 @@ def test_from_enrolment_to_confirmed_completion(login, chromium, live_server, cl
     # Certificates, generated in the background, verified on the public page.
     host.goto(f"/delivery/{programme.pk}/certificates/")
     host.get_by_test_id("generate-certificates").click()
-    expect(host.get_by_test_id("job-state").first).to_have_text("已完成", timeout=120_000)  # LibreOffice, in the request
+    expect(host.get_by_test_id("job-state").first).to_have_text(
+        "已完成", timeout=120_000
+    )  # LibreOffice, in the request
     serial = f"FJZSGX2026{programme.pk:04d}001"
     trainee_page.goto(host.get_by_test_id(f"verify-{serial}").get_attribute("href"))
     expect(trainee_page.get_by_test_id("verified")).to_be_visible()
