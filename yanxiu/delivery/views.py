@@ -27,6 +27,7 @@ from .domain import attendance, certificates, closing, enrolment, money, persona
 from .enums import ATTENDANCE_HALF_DAY_CHOICES, AccountsKind, ChangeState, EnrolmentState, ProgrammeState
 from .interfaces import docs, qr, roster
 from .models import Accounts, Certificate, CertificateJob, PersonalDataAccess, Programme, ProgrammeChange, Trainee
+from .tasks import build_certificates
 
 
 def _programme(request, pk):
@@ -528,7 +529,7 @@ def certificates_view(request, pk):
     if request.method == "POST":
         if not request.user.has_perm("delivery.issue_certificates", programme):
             raise PermissionDenied("只有承办单位经办人可以颁发结业证书。")
-        certificates.start_job(programme, request.user)
+        certificates.start_job(programme, request.user, enqueue=build_certificates.enqueue)
         messages.success(request, "已开始生成结业证书。")
         return redirect("delivery:certificates", pk=pk)
     issued = Certificate.objects.filter(trainee__programme=programme).select_related("trainee")

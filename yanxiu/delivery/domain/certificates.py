@@ -60,15 +60,14 @@ def issue(programme, actor):
     return new
 
 
-def start_job(programme, actor):
-    """Queue the background job that issues the certificates and builds their PDF (after commit)."""
-    from ..tasks import build_certificates  # noqa: PLC0415 - the task module imports this one
-
+def start_job(programme, actor, *, enqueue):
+    """Record the job that issues the certificates and builds their PDF, with its audit entry;
+    `enqueue(job_pk)` (the task's, passed by the caller: tasks sit above the domain) runs after commit."""
     require_host(actor, programme)
     if programme.state == ProgrammeState.NOT_COMPLETED:
         raise Refused("项目已认定未按计划完成，不能颁发结业证书。")
     with transaction.atomic():
         job = CertificateJob.objects.create(programme=programme, requested_by=actor, created_at=clock.now())
         record(programme, action="start_certificates", label="开始生成结业证书", actor=actor, data={"job": job.pk})
-        transaction.on_commit(lambda: build_certificates.enqueue(job.pk))
+        transaction.on_commit(lambda: enqueue(job.pk))
     return job

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("delivery", "0001_initial"),
+        ("delivery", "0002_trainee_title_levels"),
     ]
 
     operations = [
