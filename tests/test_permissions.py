@@ -12,8 +12,8 @@ every other role:
 - refused: 403 or 404 (anonymous: the login page), and the whole database and
   the uploaded files are the same before and after.
 
-Expert review has its own matrix (tests/reviews/test_permissions.py); the
-admin has Django's staff checks.
+Expert review has its own matrix (tests/reviews/test_permissions.py), the REST
+API its own tests (tests/api/); the admin has Django's staff checks.
 """
 
 import pytest
@@ -147,7 +147,13 @@ def _build():
     export = ExportJob.objects.create(requested_by=users["province"], call=a.call, description="全省", state="done")
     export.file.save("x.zip", SimpleUploadedFile("x.zip", b"PK\x05\x06" + b"\x00" * 18), save=True)
     message = Message.objects.create(recipient=users["host"], subject="s", body="b", created_at=a.created_at)
+    from yanxiu.api.domain import tokens
+    from yanxiu.statistics.domain.figures import CHARTS
+
+    token, _secret = tokens.create_token(users["host"], name="测试", days=30)
     return {
+        "token": token,
+        "chart": next(iter(CHARTS)),
         "users": users,
         "a": a,
         "draft": draft,
@@ -221,7 +227,7 @@ CASES = {
         ("get", lambda w: {"call_pk": w["call"].pk, "tier": "provincial"}, None, AUTHORITIES, False),
     ],
     "batches:detail": [("get", lambda w: {"pk": w["batch"].pk}, None, {"batch_authority", "province"}, False)],
-    "batches:summary_file": [
+    "documents:batch_summary_file": [
         ("get", lambda w, fmt=fmt: {"pk": w["batch"].pk, "fmt": fmt}, None, {"batch_authority", "province"}, False)
         for fmt in ("xlsx", "docx")
     ],
@@ -293,6 +299,11 @@ CASES = {
     "documents:upload": [("get", None, None, AUTHORITIES | {"province"}, False)],
     "organisations:profile": [("get", None, None, HOSTS, False)],
     "notifications:inbox": [("get", None, None, EVERYONE, False)],
+    "statistics:index": [("get", None, None, AUTHORITIES | {"province"}, False)],
+    "statistics:data": [("get", None, None, AUTHORITIES | {"province"}, False)],
+    "statistics:export": [("get", lambda w: {"key": w["chart"]}, None, AUTHORITIES | {"province"}, False)],
+    "api_tokens": [("get", None, None, EVERYONE, False)],
+    "api_token_revoke": [("post", lambda w: {"pk": w["token"].pk}, lambda w: {}, {"host"}, True)],
     "notifications:read": [("post", lambda w: {"pk": w["message"].pk}, lambda w: {}, {"host"}, True)],
     # --- delivery: the programme P of programme_host (authority programme_authority) ---
     "delivery:list": [("get", None, None, ORGANISATIONS, False)],
@@ -395,7 +406,7 @@ CASES = {
 PUBLIC = {"login", "logout"} | {
     "delivery_public:" + n for n in ("list", "programme", "thanks", "survey", "verify", "certificate_file")
 }
-OWN_MATRIX = ("admin", "reviews")  # see the module docstring
+OWN_MATRIX = ("admin", "reviews", "api")  # see the module docstring
 
 
 def named_urls(patterns=None, namespace=""):
