@@ -73,11 +73,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "yanxiu.core.errors.RefusalMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",  # request.htmx: the request came from htmx
 ]
 
 ROOT_URLCONF = "config.urls"
+CSRF_FAILURE_VIEW = "yanxiu.core.errors.csrf_failure"  # Chinese, like every refusal
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [

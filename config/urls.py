@@ -25,3 +25,9 @@ urlpatterns = [
     path("p/", include("yanxiu.delivery.public_urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Chinese error pages showing the refusal's reason (yanxiu/core/errors.py), in production as in development.
+handler400 = "yanxiu.core.errors.bad_request"
+handler403 = "yanxiu.core.errors.permission_denied"
+handler404 = "yanxiu.core.errors.page_not_found"
+handler500 = "yanxiu.core.errors.server_error"

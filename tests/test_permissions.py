@@ -1,231 +1,130 @@
-"""Every URL, every role: nobody reaches what is not theirs.
+"""Every URL × every role, with real payloads: nobody does what is not theirs.
 
-The world is the demo data. Each named URL is listed in ACCESS with the users
-who may reach it; the test fails when a URL is added without being listed.
-Denied users must get 403 or 404 (anonymous users: the login page), and no
-denied request may change anything.
+The world (the demo data: several institutions, authorities and experts with
+applications in every state, a batch sent up, a running programme with
+trainees) is built once for the module. Each URL is listed in CASES with the
+payload that its allowed users send; the test then sends the same payload as
+every other role:
+
+- allowed: the answer is a page or a redirect (never 403/404/500), and the
+  allowed POSTs marked `changes` do change the database (so the payload is real
+  and the refusals below prove something); each is rolled back afterwards;
+- refused: 403 or 404 (anonymous: the login page), and the whole database and
+  the uploaded files are the same before and after.
+
+Expert review has its own matrix (tests/reviews/test_permissions.py), the REST
+API its own tests (tests/api/); the admin has Django's staff checks.
 """
 
 import pytest
+from django.conf import settings
+from django.contrib.messages import ERROR, get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.test.utils import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from yanxiu.applications.models import Application, Attachment
-from yanxiu.batches.models import Batch
-from yanxiu.calls.models import Call
-from yanxiu.documents.models import ExportJob
-from yanxiu.notifications.models import Message
+from tests.conftest import FIXED_NOW
+from tests.dbstate import changes, snapshot
 
 pytestmark = pytest.mark.django_db
 
 USERS = {
-    "host": "xmhy",  # owns application A (submitted to 厦门市人社局)
+    "host": "xmhy",  # application A, submitted to 厦门市人社局
+    "programme_host": "fzxx",  # the running programme P (planned, trainees, attendance)
     "other_host": "zzzz",
     "authority": "xm_rsj",  # reviews A
-    "batch_authority": "nyt",  # owns batch B (sent to the province)
-    "other_authority": "fz_rsj",
+    "programme_authority": "fz_rsj",
+    "batch_authority": "nyt",  # batch B, sent to the province
     "province": "province",
-    "expert": "expert1",
+    "expert": "zj_lin",
 }
+ROLES = ["anonymous", *USERS]
+HOSTS = {"host", "programme_host", "other_host"}
+AUTHORITIES = {"authority", "programme_authority", "batch_authority"}
+ORGANISATIONS = HOSTS | AUTHORITIES | {"province"}
 EVERYONE = set(USERS)
-HOSTS = {"host", "other_host"}
-AUTHORITIES = {"authority", "batch_authority", "other_authority"}
-SEES_A = {"host", "authority", "province"}
-SEES_B = {"batch_authority", "province"}
-
-# url name -> (method, users who may reach it). POSTs that would act are sent only by denied users.
-ACCESS = {
-    "home": ("get", EVERYONE),
-    "login": ("public", None),
-    "logout": ("public", None),
-    "applications:dashboard": ("get", EVERYONE),  # others are sent to their own start page
-    "applications:inbox": ("get", AUTHORITIES | HOSTS | {"province"}),
-    "applications:create": ("post", HOSTS),
-    "applications:detail": ("get", SEES_A),
-    "applications:edit": ("get", {"host"}),
-    "applications:checks": ("get", SEES_A),
-    "applications:preview": ("get", SEES_A),
-    "applications:history": ("get", SEES_A),
-    "applications:warning_reason": ("post", {"host"}),
-    "applications:upload_attachment": ("post", {"host"}),
-    "applications:download_attachment": ("get", SEES_A),
-    "applications:delete_attachment": ("post", {"host"}),
-    "applications:act": ("post", SEES_A),  # those who see it are then refused by the workflow
-    "batches:list": ("get", AUTHORITIES | {"province"}),
-    "batches:create": ("post", AUTHORITIES),
-    "batches:ranking": ("get", AUTHORITIES),
-    "batches:detail": ("get", SEES_B),
-    "documents:batch_summary_file": ("get", SEES_B),
-    "batches:members": ("post", {"batch_authority"}),
-    "batches:upload": ("post", {"batch_authority"}),
-    "batches:download_scan": ("get", SEES_B),
-    "batches:act": ("post", SEES_B),
-    "selection:index": ("get", {"province"}),
-    "selection:extensions": ("get", {"province"}),
-    "selection:pool": ("get", {"province"}),
-    "selection:stage": ("post", {"province"}),
-    "selection:publish": ("post", {"province"}),
-    "selection:ministry": ("get", {"province"}),
-    "selection:ministry_answer": ("post", {"province"}),
-    "selection:plan": ("get", {"province"}),
-    "selection:plan_download": ("get", {"province"}),
-    "documents:application_form": ("get", SEES_A),
-    "documents:summary": ("get", HOSTS | AUTHORITIES | {"province"}),
-    "documents:summary_file": ("get", HOSTS | AUTHORITIES | {"province"}),
-    "documents:export_start": ("post", AUTHORITIES | {"province"}),
-    "documents:export_status": ("get", {"province"}),  # the job's requester only
-    "documents:export_download": ("get", {"province"}),
-    "documents:upload": ("get", AUTHORITIES | {"province"}),
-    "organisations:profile": ("get", HOSTS),
-    "notifications:inbox": ("get", EVERYONE),
-    "notifications:read": ("post", {"host"}),
-    "documents:export_batch": ("post", SEES_B),
-}
+PDF = b"%PDF-1.4\n%test\n"
 
 
-def named_urls(patterns=None, namespace=""):
-    for pattern in get_resolver().url_patterns if patterns is None else patterns:
-        if isinstance(pattern, URLResolver):
-            # the admin has its own staff checks; expert review has its own matrix
-            # over every URL and role in tests/reviews/test_permissions.py
-            if pattern.namespace in ("admin", "reviews", "delivery", "delivery_public"):
-                continue
-            inner = namespace + (pattern.namespace + ":" if pattern.namespace else "")
-            yield from named_urls(pattern.url_patterns, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield namespace + pattern.name
+def pdf(name="scan.pdf"):
+    return SimpleUploadedFile(name, PDF)
 
 
-@pytest.fixture
-def world(settings):
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo world, built once, inside a transaction rolled back at the end of the module."""
+    media = tmp_path_factory.mktemp("media")
+    overrides = override_settings(
+        YANXIU_FIXED_NOW=FIXED_NOW,
+        MEDIA_ROOT=media,
+        TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}},
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    )
+    with django_db_blocker.unblock(), overrides:
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield {**_build(), "media": media}
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(autouse=True)
+def _world_media(request, settings):
+    """Files of the module's world live in its own media folder (the autouse test settings give each test a new one)."""
+    if "world" in request.fixturenames:
+        settings.MEDIA_ROOT = request.getfixturevalue("world")["media"]
+
+
+def _build():
     from yanxiu.accounts.models import User
+    from yanxiu.applications.enums import ApplicationState
+    from yanxiu.applications.models import Application, Attachment
+    from yanxiu.batches.models import Batch
+    from yanxiu.calls.models import Call
+    from yanxiu.delivery.models import CertificateJob, Programme, ProgrammeFile, Trainee
     from yanxiu.demo import world as demo
+    from yanxiu.documents.models import ExportJob
+    from yanxiu.notifications.models import Message
+    from yanxiu.reference.models import TrainingCostStandard
 
     demo.seed()
     users = {key: User.objects.get(username=name) for key, name in USERS.items()}
     a = Application.objects.get(title="深远海海洋装备智能化高级研修班")
-    batch = Batch.objects.get(authority__code="SZ-NYNCT")
+    assert a.state == ApplicationState.SUBMITTED
+    assert a.institution_id == users["host"].institution_id
+    draft = Application.objects.filter(institution=users["host"].institution, state="draft").first()
+    if draft is None:
+        from yanxiu.applications.domain import editing
+
+        draft = editing.create_application(
+            call=Call.objects.get(year=2027),
+            tier="national",
+            institution=users["host"].institution,
+            actor=users["host"],
+        )
     attachment = Attachment(
-        application=a, original_name="证明.pdf", extension=".pdf", stored_token="t", size=8, uploaded_by=users["host"]
+        application=draft,
+        original_name="证明.pdf",
+        extension=".pdf",
+        stored_token="t",
+        size=8,
+        uploaded_by=users["host"],
     )
-    attachment.file.save("x.pdf", SimpleUploadedFile("x.pdf", b"%PDF-1.4"), save=True)
-    job = ExportJob.objects.create(requested_by=users["province"], call=a.call, description="全省", state="done")
-    job.file.save("x.zip", SimpleUploadedFile("x.zip", b"PK\x05\x06" + b"\x00" * 18), save=True)
-    message = Message.objects.create(recipient=users["host"], subject="s", body="b", created_at=a.created_at)
-    call = Call.objects.get(year=2026)
-    kwargs = {
-        "applications:detail": {"pk": a.pk},
-        "applications:edit": {"pk": a.pk},
-        "applications:checks": {"pk": a.pk},
-        "applications:preview": {"pk": a.pk},
-        "applications:history": {"pk": a.pk},
-        "applications:warning_reason": {"pk": a.pk},
-        "applications:upload_attachment": {"pk": a.pk},
-        "applications:download_attachment": {"pk": a.pk, "attachment_pk": attachment.pk},
-        "applications:delete_attachment": {"pk": a.pk, "attachment_pk": attachment.pk},
-        "applications:act": {"pk": a.pk, "action": "withdraw"},
-        "batches:ranking": {"call_pk": call.pk, "tier": "provincial"},
-        "batches:detail": {"pk": batch.pk},
-        "documents:batch_summary_file": {"pk": batch.pk, "fmt": "xlsx"},
-        "batches:members": {"pk": batch.pk},
-        "batches:upload": {"pk": batch.pk},
-        "batches:download_scan": {"pk": batch.pk, "scan_pk": batch.scans.get().pk},
-        "batches:act": {"pk": batch.pk, "action": "return"},
-        "selection:pool": {"call_pk": call.pk},
-        "selection:stage": {"call_pk": call.pk, "pk": a.pk},
-        "selection:publish": {"call_pk": call.pk},
-        "selection:ministry": {"call_pk": call.pk},
-        "selection:ministry_answer": {"call_pk": call.pk, "pk": a.pk},
-        "selection:plan": {"call_pk": call.pk},
-        "selection:plan_download": {"call_pk": call.pk, "fmt": "xlsx"},
-        "documents:application_form": {"pk": a.pk, "fmt": "docx"},
-        "documents:summary_file": {"fmt": "xlsx"},
-        "documents:export_status": {"pk": job.pk},
-        "documents:export_download": {"pk": job.pk},
-        "notifications:read": {"pk": message.pk},
-        "documents:export_batch": {"batch_pk": batch.pk},
-    }
-    return users, a, batch, kwargs
-
-
-def state_of(a, batch):
-    a = Application.objects.get(pk=a.pk)
-    return (
-        a.state,
-        a.version,
-        a.attachments.count(),
-        Batch.objects.get(pk=batch.pk).state,
-        Batch.objects.get(pk=batch.pk).applications.count(),
-        Message.objects.filter(read_at__isnull=False).count(),
-    )
-
-
-def test_every_url_is_classified():
-    assert set(named_urls()) - set(ACCESS) == set(), "add new URLs to ACCESS"
-
-
-def test_nobody_reaches_what_is_not_theirs(client, world):
-    users, a, batch, kwargs = world
-    before = state_of(a, batch)
-    for name, (method, allowed) in ACCESS.items():
-        if method == "public":
-            continue
-        url = reverse(name, kwargs=kwargs.get(name))
-        send = client.post if method == "post" else client.get
-        client.logout()
-        response = send(url)
-        assert response.status_code == 302, (name, "anonymous")
-        assert response.url.startswith("/login/"), (name, "anonymous")
-        for key, user in users.items():
-            client.force_login(user)
-            if key in allowed:
-                if method == "get":
-                    status = client.get(url).status_code
-                    assert status in (200, 302), (name, key, status)
-                continue
-            status = send(url).status_code
-            assert status in (403, 404), (name, key, status)
-    assert state_of(a, batch) == before
-
-
-# --- delivery: one programme, every URL --------------------------------------------------------
-
-
-def delivery_urls():
-    return [name for name in named_urls_all() if name.split(":")[0] in ("delivery", "delivery_public")]
-
-
-def named_urls_all(patterns=None, namespace=""):
-    for pattern in get_resolver().url_patterns if patterns is None else patterns:
-        if isinstance(pattern, URLResolver):
-            inner = namespace + (pattern.namespace + ":" if pattern.namespace else "")
-            yield from named_urls_all(pattern.url_patterns, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield namespace + pattern.name
-
-
-PUBLIC = {
-    "delivery_public:list",
-    "delivery_public:programme",
-    "delivery_public:thanks",
-    "delivery_public:survey",
-    "delivery_public:verify",
-    "delivery_public:certificate_file",
-}
-OFFICE_ONLY = {"delivery:changes", "delivery:decide_change", "delivery:cost_standards", "delivery:cost_standard"}
-LISTS = {"delivery:list"}
-
-
-def test_nobody_reaches_another_institutions_programme(client):
-    from tests.delivery.helpers import add_trainees, host_of, planned
-    from yanxiu.accounts.models import User
-    from yanxiu.delivery.models import Certificate, CertificateJob, ProgrammeFile
-    from yanxiu.demo import world as demo
-    from yanxiu.reference.models import TrainingCostStandard
-
-    demo.seed()
-    programme = planned("provincial", authority_code="350100-RS")
-    trainee = add_trainees(programme, 1)[0]
+    attachment.file.save("x.pdf", pdf("x.pdf"), save=True)
+    batch = Batch.objects.get(authority__code="SZ-NYNCT")
+    forwarded = batch.applications.first()
+    programme = Programme.objects.get(application__institution=users["programme_host"].institution)
+    trainee = Trainee.objects.filter(programme=programme).first()
+    host = users["programme_host"]
     file = ProgrammeFile(
         programme=programme,
         kind="report",
@@ -233,63 +132,335 @@ def test_nobody_reaches_another_institutions_programme(client):
         extension=".pdf",
         size=8,
         uploaded_at=programme.application.created_at,
-        uploaded_by=host_of(programme),
+        uploaded_by=host,
     )
-    file.file.save("r.pdf", SimpleUploadedFile("r.pdf", b"%PDF-1.4"), save=True)
+    file.file.save("r.pdf", pdf("r.pdf"), save=True)
     job = CertificateJob.objects.create(
-        programme=programme, requested_by=host_of(programme), created_at=programme.application.created_at
+        programme=programme, requested_by=host, created_at=programme.application.created_at
     )
     change = programme.changes.create(
         changes={"venue": ["甲", "乙"]},
         reason="场地调整",
-        requested_by=host_of(programme),
+        requested_by=host,
         requested_at=programme.application.created_at,
     )
-    certificate = Certificate.objects.filter(trainee__programme=programme).first()
-    kwargs = {
-        "delivery:decide_change": {"change_pk": change.pk},
-        "delivery:cost_standard": {"standard_pk": TrainingCostStandard.objects.first().pk},
-        "delivery:budget": {"application_pk": programme.application_id},
-        "delivery:action": {"pk": programme.pk, "name": "submit_closing"},
-        "delivery:reveal_id": {"pk": programme.pk, "trainee_pk": trainee.pk},
-        "delivery:sign_in": {"pk": programme.pk, "fmt": "docx"},
-        "delivery:file": {"pk": programme.pk, "file_pk": file.pk},
-        "delivery:certificate_job": {"pk": programme.pk, "job_pk": job.pk},
-        "delivery_public:programme": {"pk": programme.pk},
-        "delivery_public:survey": {"token": programme.survey_token},
-        "delivery_public:verify": {"token": certificate.token if certificate else "no-such-token"},
-        "delivery_public:certificate_file": {"token": "no-such-token", "fmt": "pdf"},
+    export = ExportJob.objects.create(requested_by=users["province"], call=a.call, description="全省", state="done")
+    export.file.save("x.zip", SimpleUploadedFile("x.zip", b"PK\x05\x06" + b"\x00" * 18), save=True)
+    message = Message.objects.create(recipient=users["host"], subject="s", body="b", created_at=a.created_at)
+    from yanxiu.api.domain import tokens
+    from yanxiu.statistics.domain.figures import CHARTS
+
+    token, _secret = tokens.create_token(users["host"], name="测试", days=30)
+    return {
+        "token": token,
+        "chart": next(iter(CHARTS)),
+        "users": users,
+        "a": a,
+        "draft": draft,
+        "attachment": attachment,
+        "batch": batch,
+        "forwarded": forwarded,
+        "call": a.call,
+        "open_call": Call.objects.get(year=2027),
+        "programme": programme,
+        "trainee": trainee,
+        "file": file,
+        "job": job,
+        "change": change,
+        "export": export,
+        "message": message,
+        "standard": TrainingCostStandard.objects.first(),
     }
-    outsiders = [User.objects.get(username=name) for name in ("zzzz", "xm_rsj", "expert1")]
-    title = programme.application.title
-    names = delivery_urls()
-    assert len(names) >= 30
-    for name in names:
-        url = reverse(name, kwargs=kwargs.get(name, {"pk": programme.pk} if "<int:pk>" in _route(name) else None))
-        client.logout()
-        response = client.get(url)
-        if name in PUBLIC:
-            assert response.status_code in (200, 302, 404), (name, response.status_code)
-            continue
-        assert response.status_code == 302, (name, "anonymous")
-        assert response.url.startswith("/login/"), (name, "anonymous")
-        for user in outsiders:
-            client.force_login(user)
-            for method in ("get", "post"):
-                response = getattr(client, method)(url)
-                if name in LISTS:  # their own (empty) list: the programme must not show
-                    assert response.status_code in (200, 302, 403), (name, user.username)
-                    assert title not in response.content.decode(), (name, user.username)
-                else:
-                    assert response.status_code in (403, 404, 405), (name, user.username, method, response.status_code)
-    assert trainee.__class__.objects.get(pk=trainee.pk).state == trainee.state
 
 
-def _route(name):
-    namespace, _, short = name.partition(":")
-    for pattern in get_resolver().url_patterns:
-        if isinstance(pattern, URLResolver) and pattern.namespace == namespace:
-            for inner in pattern.url_patterns:
-                if getattr(inner, "name", None) == short:
-                    return str(inner.pattern)
-    return ""
+def _p(w):
+    return {"pk": w["programme"].pk}
+
+
+# name -> list of (method, kwargs(w), payload(w) or None, allowed roles, changes)
+# `changes`: an allowed POST must change the database (its payload is a real one).
+CASES = {
+    "home": [("get", None, None, EVERYONE, False)],
+    "applications:dashboard": [("get", None, None, EVERYONE, False)],
+    "applications:inbox": [("get", None, None, ORGANISATIONS, False)],  # hosts are sent to their own start page
+    "applications:create": [
+        ("post", None, lambda w: {"call": w["open_call"].pk, "tier": "provincial"}, HOSTS, False),
+    ],
+    "applications:detail": [("get", lambda w: {"pk": w["a"].pk}, None, {"host", "authority", "province"}, False)],
+    "applications:edit": [("get", lambda w: {"pk": w["draft"].pk}, None, {"host"}, False)],
+    "applications:checks": [("get", lambda w: {"pk": w["a"].pk}, None, {"host", "authority", "province"}, False)],
+    "applications:preview": [("get", lambda w: {"pk": w["a"].pk}, None, {"host", "authority", "province"}, False)],
+    "applications:history": [("get", lambda w: {"pk": w["a"].pk}, None, {"host", "authority", "province"}, False)],
+    "applications:warning_reason": [
+        (
+            "post",
+            lambda w: {"pk": w["draft"].pk},
+            lambda w: {"code": "tier.days", "reason": "确有需要。"},
+            {"host"},
+            True,
+        )
+    ],
+    "applications:upload_attachment": [
+        ("post", lambda w: {"pk": w["draft"].pk}, lambda w: {"kind": "supporting", "file": pdf()}, {"host"}, True)
+    ],
+    "applications:download_attachment": [
+        ("get", lambda w: {"pk": w["draft"].pk, "attachment_pk": w["attachment"].pk}, None, {"host", "province"}, False)
+    ],
+    "applications:delete_attachment": [
+        ("post", lambda w: {"pk": w["draft"].pk, "attachment_pk": w["attachment"].pk}, lambda w: {}, {"host"}, True)
+    ],
+    "applications:act": [
+        ("post", lambda w: {"pk": w["a"].pk, "action": "withdraw"}, lambda w: {"reason": "撤回修改"}, {"host"}, True),
+        ("post", lambda w: {"pk": w["a"].pk, "action": "approve"}, lambda w: {"reason": "同意"}, {"authority"}, True),
+        ("post", lambda w: {"pk": w["a"].pk, "action": "return"}, lambda w: {"reason": "请补充"}, {"authority"}, True),
+        ("post", lambda w: {"pk": w["a"].pk, "action": "decline"}, lambda w: {"reason": "不推荐"}, {"authority"}, True),
+        # never through this door (a batch, a publication, the ministry's answer)
+        ("post", lambda w: {"pk": w["forwarded"].pk, "action": "recall"}, lambda w: {"reason": "退回"}, set(), False),
+        ("post", lambda w: {"pk": w["forwarded"].pk, "action": "decide_demonstration"}, lambda w: {}, set(), False),
+        ("post", lambda w: {"pk": w["forwarded"].pk, "action": "decide_not_selected"}, lambda w: {}, set(), False),
+    ],
+    "batches:list": [("get", None, None, AUTHORITIES | {"province"}, False)],
+    "batches:create": [
+        ("post", None, lambda w: {"call": w["open_call"].pk, "tier": "national"}, AUTHORITIES, True),
+    ],
+    "batches:ranking": [
+        ("get", lambda w: {"call_pk": w["call"].pk, "tier": "provincial"}, None, AUTHORITIES, False),
+    ],
+    "batches:detail": [("get", lambda w: {"pk": w["batch"].pk}, None, {"batch_authority", "province"}, False)],
+    "documents:batch_summary_file": [
+        ("get", lambda w, fmt=fmt: {"pk": w["batch"].pk, "fmt": fmt}, None, {"batch_authority", "province"}, False)
+        for fmt in ("xlsx", "docx")
+    ],
+    "batches:members": [
+        ("post", lambda w: {"pk": w["batch"].pk}, lambda w: {"application": [w["forwarded"].pk]}, set(), False),
+    ],
+    "batches:upload": [("post", lambda w: {"pk": w["batch"].pk}, lambda w: {"file": pdf()}, set(), False)],
+    "batches:download_scan": [
+        (
+            "get",
+            lambda w: {"pk": w["batch"].pk, "scan_pk": w["batch"].scans.filter(application__isnull=True).get().pk},
+            None,
+            {"batch_authority", "province"},
+            False,
+        )
+    ],
+    "batches:act": [
+        (
+            "post",
+            lambda w: {"pk": w["batch"].pk, "action": "return"},
+            lambda w: {"reason": "汇总表未盖章"},
+            {"province"},
+            True,
+        ),
+        ("post", lambda w: {"pk": w["batch"].pk, "action": "accept"}, lambda w: {}, {"province"}, True),
+        ("post", lambda w: {"pk": w["batch"].pk, "action": "submit"}, lambda w: {}, set(), False),
+    ],
+    "selection:index": [("get", None, None, {"province"}, False)],
+    "selection:extensions": [("get", None, None, {"province"}, False)],
+    "selection:pool": [("get", lambda w: {"call_pk": w["call"].pk}, None, {"province"}, False)],
+    "selection:stage": [
+        (
+            "post",
+            lambda w: {"call_pk": w["call"].pk, "pk": w["forwarded"].pk},
+            lambda w: {"outcome": "provincial_ordinary"},
+            {"province"},
+            True,
+        )
+    ],
+    "selection:publish": [("post", lambda w: {"call_pk": w["call"].pk}, lambda w: {}, {"province"}, False)],
+    "selection:ministry": [("get", lambda w: {"call_pk": w["call"].pk}, None, {"province"}, False)],
+    "selection:ministry_answer": [
+        (
+            "post",
+            lambda w: {"call_pk": w["call"].pk, "pk": w["forwarded"].pk},
+            lambda w: {"selected": "yes"},
+            {"province"},
+            False,
+        )
+    ],
+    "selection:plan": [("get", lambda w: {"call_pk": w["call"].pk}, None, {"province"}, False)],
+    "selection:plan_download": [
+        ("get", lambda w, fmt=fmt: {"call_pk": w["call"].pk, "fmt": fmt}, None, {"province"}, False)
+        for fmt in ("xlsx", "docx")
+    ],
+    "documents:application_form": [
+        ("get", lambda w: {"pk": w["a"].pk, "fmt": "docx"}, None, {"host", "authority", "province"}, False)
+    ],
+    "documents:summary": [("get", None, None, ORGANISATIONS, False)],
+    "documents:summary_file": [
+        ("get", lambda w, fmt=fmt: {"fmt": fmt}, None, ORGANISATIONS, False) for fmt in ("xlsx", "docx")
+    ],
+    "documents:export_start": [("post", None, lambda w: {}, AUTHORITIES | {"province"}, True)],
+    "documents:export_batch": [
+        ("post", lambda w: {"batch_pk": w["batch"].pk}, lambda w: {}, {"batch_authority", "province"}, True)
+    ],
+    "documents:export_status": [("get", lambda w: {"pk": w["export"].pk}, None, {"province"}, False)],
+    "documents:export_download": [("get", lambda w: {"pk": w["export"].pk}, None, {"province"}, False)],
+    "documents:upload": [("get", None, None, AUTHORITIES | {"province"}, False)],
+    "organisations:profile": [("get", None, None, HOSTS, False)],
+    "notifications:inbox": [("get", None, None, EVERYONE, False)],
+    "statistics:index": [("get", None, None, AUTHORITIES | {"province"}, False)],
+    "statistics:data": [("get", None, None, AUTHORITIES | {"province"}, False)],
+    "statistics:export": [("get", lambda w: {"key": w["chart"]}, None, AUTHORITIES | {"province"}, False)],
+    "api_tokens": [("get", None, None, EVERYONE, False)],
+    "api_token_revoke": [("post", lambda w: {"pk": w["token"].pk}, lambda w: {}, {"host"}, True)],
+    "notifications:read": [("post", lambda w: {"pk": w["message"].pk}, lambda w: {}, {"host"}, True)],
+    # --- delivery: the programme P of programme_host (authority programme_authority) ---
+    "delivery:list": [("get", None, None, ORGANISATIONS, False)],
+    "delivery:changes": [("get", None, None, {"province"}, False)],
+    "delivery:decide_change": [
+        (
+            "post",
+            lambda w: {"change_pk": w["change"].pk},
+            lambda w: {"approve": "no", "note": "不同意"},
+            {"province"},
+            True,
+        )
+    ],
+    "delivery:cost_standards": [("get", None, None, {"province"}, False)],
+    "delivery:cost_standard": [("get", lambda w: {"standard_pk": w["standard"].pk}, None, {"province"}, False)],
+    "delivery:budget": [
+        ("get", lambda w: {"application_pk": w["a"].pk}, None, {"host", "authority", "province"}, False)
+    ],
+    "delivery:programme": [("get", _p, None, {"programme_host", "programme_authority", "province"}, False)],
+    "delivery:arrangements": [
+        (
+            "post",
+            _p,
+            lambda w: {
+                "start_date": w["programme"].start_date.isoformat(),
+                "end_date": w["programme"].end_date.isoformat(),
+                "venue": w["programme"].venue,
+                "capacity": str(w["programme"].capacity),
+                "schedule": "新日程",
+                "experts": "王教授",
+            },
+            {"programme_host"},  # still preparing (closing not submitted)
+            True,
+        )
+    ],
+    "delivery:enrolment_notice": [
+        ("post", _p, lambda w: {"notice": "欢迎报名", "deadline": "", "open": "on"}, {"programme_host"}, True)
+    ],
+    "delivery:action": [
+        (
+            "post",
+            lambda w: {"pk": w["programme"].pk, "name": "mark_not_completed"},
+            lambda w: {"reason": "未办班"},
+            {"province"},
+            True,
+        ),
+        (
+            "post",
+            lambda w: {"pk": w["programme"].pk, "name": "submit_closing"},
+            lambda w: {},
+            {"programme_host"},
+            False,
+        ),
+    ],
+    "delivery:trainees": [("get", _p, None, {"programme_host", "province"}, False)],
+    "delivery:reveal_id": [
+        (
+            "get",
+            lambda w: {"pk": w["programme"].pk, "trainee_pk": w["trainee"].pk},
+            None,
+            {"programme_host", "province"},
+            False,
+        )
+    ],
+    "delivery:roster_template": [("get", _p, None, {"programme_host"}, False)],
+    "delivery:roster_import": [("post", _p, lambda w: {"file": pdf("r.xlsx")}, {"programme_host"}, False)],
+    "delivery:roster_export": [("get", _p, None, {"programme_host", "province"}, False)],
+    "delivery:attendance": [("get", _p, None, {"programme_host", "province"}, False)],
+    "delivery:sign_in": [
+        ("get", lambda w: {"pk": w["programme"].pk, "fmt": "docx"}, None, {"programme_host", "province"}, False)
+    ],
+    "delivery:accounts": [("get", _p, None, {"programme_host", "programme_authority", "province"}, False)],
+    "delivery:closing": [("get", _p, None, {"programme_host", "programme_authority", "province"}, False)],
+    "delivery:file": [
+        (
+            "get",
+            lambda w: {"pk": w["programme"].pk, "file_pk": w["file"].pk},
+            None,
+            {"programme_host", "programme_authority", "province"},
+            False,
+        )
+    ],
+    "delivery:survey": [("get", _p, None, {"programme_host", "programme_authority", "province"}, False)],
+    "delivery:certificates": [
+        ("get", _p, None, {"programme_host", "programme_authority", "province"}, False),
+        ("post", _p, lambda w: {}, {"programme_host"}, True),
+    ],
+    "delivery:certificate_job": [
+        (
+            "get",
+            lambda w: {"pk": w["programme"].pk, "job_pk": w["job"].pk},
+            None,
+            {"programme_host", "programme_authority", "province"},
+            False,
+        )
+    ],
+    "delivery:credit_hours": [("get", _p, None, {"programme_host", "province"}, False)],
+    "delivery:access_log": [("get", _p, None, {"programme_host", "province"}, False)],
+}
+PUBLIC = {"login", "logout"} | {
+    "delivery_public:" + n for n in ("list", "programme", "thanks", "survey", "verify", "certificate_file")
+}
+OWN_MATRIX = ("admin", "reviews", "api")  # see the module docstring
+
+
+def named_urls(patterns=None, namespace=""):
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace in OWN_MATRIX:
+                continue
+            inner = namespace + (pattern.namespace + ":" if pattern.namespace else "")
+            yield from named_urls(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield namespace + pattern.name
+
+
+def test_every_url_is_classified():
+    assert set(named_urls()) - set(CASES) - PUBLIC == set(), "add new URLs to CASES"
+
+
+def _send(client, method, url, payload):
+    send = client.post if method == "post" else client.get
+    return send(url, payload) if payload is not None else send(url)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_every_role_on_every_url(world, name):
+    w = world
+    clients = {"anonymous": Client()}
+    for key, user in w["users"].items():
+        clients[key] = Client()
+        clients[key].force_login(user)
+    for method, kwargs, payload, allowed, must_change in CASES[name]:
+        url = reverse(name, kwargs=kwargs(w) if kwargs else None)
+        for role in ROLES:
+            data = payload(w) if payload else None
+            client = clients[role]
+            if role in allowed:
+                with transaction.atomic():
+                    before = snapshot() if must_change else None
+                    response = _send(client, method, url, data)
+                    assert response.status_code in (200, 302), (name, role, response.status_code)
+                    if must_change:
+                        assert changes(before, snapshot()) != [], (name, role, "an allowed POST changed nothing")
+                    transaction.set_rollback(True)
+                continue
+            before = snapshot()
+            response = _send(client, method, url, data)
+            if role == "anonymous":
+                assert response.status_code == 302, (name, role)
+                assert response.url.startswith("/login/"), (name, role)
+            elif name in ("applications:dashboard", "applications:inbox", "home") and response.status_code == 302:
+                pass  # sent to their own start page
+            elif response.status_code == 302:  # a rule of the state refused it: back, with the Chinese reason
+                shown = [m for m in get_messages(response.wsgi_request) if m.level == ERROR]
+                assert shown, (name, role, method, "redirected without a refusal")
+            else:
+                # 403/404: the role or the organisation; 409: a rule of the state
+                assert response.status_code in (403, 404, 405, 409), (name, role, method, response.status_code)
+            assert changes(before, snapshot()) == [], (name, role, "a refused request changed the database")

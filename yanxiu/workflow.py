@@ -10,13 +10,21 @@ queues notifications. `why_not()` says in Chinese why an action is not possible.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.dispatch import Signal
 
 from yanxiu.audit.log import record
 from yanxiu.core import clock
 from yanxiu.core.dates import chinese_date
 from yanxiu.core.refusal import Refused
 from yanxiu.notifications.service import notify
+
+# Sent inside the transaction of every state change, after the audit entry:
+# sender=the model, obj, action, from_state, to_state, actor. Another app reacts
+# to a state change here instead of a view doing it (delivery creates the run
+# record of an application entering the annual plan).
+state_changed = Signal()
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,8 @@ class Transition:
     audit_data: Callable | None = None  # (obj) -> dict stored with the audit entry
     after: Callable | None = None  # (obj, actor, reason) run in the same transaction, after the audit entry
     manual: bool = True  # offered as a button on the object's page (False: done through another object)
+    via: str = ""  # for manual=False: the operation that owns it ("batch", "publication"…), see perform_within
+    via_label: str = ""  # that operation in Chinese, for the refusal
 
 
 class Workflow:
@@ -62,7 +72,41 @@ class Workflow:
         return [t for t in self.transitions.values() if t.manual and t.may(actor, obj) and obj.state in t.sources]
 
     def perform(self, obj, action, actor, *, reason=""):
-        transition = self.transitions[action]
+        """Run a manual transition (a button on the object's page). A transition marked
+        `manual=False` belongs to another object's operation and is refused here."""
+        transition = self._transition(action)
+        if not transition.manual:
+            raise Refused(f"“{transition.label}”只能{transition.via_label or '通过相关业务'}办理，不能单独执行。")
+        return self._perform(obj, transition, actor, reason)
+
+    def perform_within(self, operation, obj, action, actor, *, reason=""):
+        """Run a transition as a step of the operation that owns it (`Transition.via`):
+        a batch forwards and recalls its applications, a publication decides them."""
+        transition = self._transition(action)
+        if transition.manual or transition.via != operation:
+            raise Refused(f"“{transition.label}”不能在此办理。")
+        return self._perform(obj, transition, actor, reason)
+
+    def _transition(self, action):
+        try:
+            return self.transitions[action]
+        except KeyError:
+            raise Refused("没有这项操作。") from None
+
+    def check_offered(self, obj, action, actor):
+        """For views: the action must be one `available()` offers this user. Raises
+        PermissionDenied (role) or Refused (state, guards) with the Chinese reason."""
+        transition = self.transitions.get(action)
+        if transition is None or not transition.manual:
+            raise PermissionDenied("没有这项操作，或该操作只能通过相关业务办理。")
+        if not transition.may(actor, obj):
+            raise PermissionDenied(transition.who + "。")
+        if obj.state not in transition.sources:
+            raise Refused(f"当前状态为“{obj.get_state_display()}”，不能{transition.label}。")
+        return transition
+
+    def _perform(self, obj, transition, actor, reason):
+        action = transition.action
         now = clock.now()
         reason = (reason or "").strip()
         if transition.reason_required and not reason:
@@ -100,6 +144,9 @@ class Workflow:
                 self._notify(obj, transition, actor, reason, now)
             if transition.after:
                 transition.after(obj, actor, reason)
+            state_changed.send(
+                sender=self.model, obj=obj, action=action, from_state=previous, to_state=transition.target, actor=actor
+            )
         return obj
 
     def _notify(self, obj, transition, actor, reason, now):

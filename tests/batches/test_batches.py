@@ -172,7 +172,7 @@ def test_the_province_returns_a_batch_and_the_authority_sends_it_again():
 
 def test_forwarding_is_only_done_through_a_batch():
     application, reviewer = approved()
-    with pytest.raises(Refused, match="须随主管部门的批次"):
+    with pytest.raises(Refused, match="只能随主管部门的报送批次办理"):
         workflow.perform(application, "forward", reviewer)
     assert "forward" not in [t.action for t in workflow.available_actions(application, reviewer)]
 

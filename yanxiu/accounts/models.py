@@ -1,3 +1,4 @@
+import rules
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -38,6 +39,14 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.display_name or self.username
+
+    def has_perm(self, perm, obj=None):
+        """The system's own permissions (each app's rules.py) are answered by their rules
+        alone: being a superuser (for /admin/) grants no action the role does not allow.
+        Django's model permissions (add_/change_/delete_/view_) go the usual way."""
+        if rules.perm_exists(perm):
+            return self.is_active and rules.has_perm(perm, self, obj)
+        return super().has_perm(perm, obj)
 
     def clean(self):
         super().clean()

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -14,9 +14,13 @@ from yanxiu.audit.models import AuditEntry
 from yanxiu.calls.enums import Tier
 from yanxiu.calls.models import Call
 from yanxiu.core import clock
+from yanxiu.core.downloads import stored_file
+from yanxiu.core.errors import refusal_returns_to
+from yanxiu.core.params import int_param
 from yanxiu.core.refusal import Refused
 from yanxiu.core.uploads import validate_attachment
 
+from . import rules as rules_perms
 from .domain import editing, queries, workflow
 from .domain.checks import CheckReport
 from .domain.deadlines import deadline_for, effective_deadline
@@ -47,9 +51,9 @@ def _get_visible(request, pk):
 
 def _get_editable(request, pk):
     application = _get_visible(request, pk)
-    if not request.user.has_perm("applications.view_application", application):
+    if not request.user.has_perm("applications.see_application", application):
         raise Http404
-    if not request.user.is_institution_staff:
+    if not rules_perms.is_host_staff(request.user, application):
         raise PermissionDenied("只有承办单位经办人可以修改申报。")
     return application
 
@@ -124,21 +128,26 @@ def inbox(request):
 # --- creating and editing ----------------------------------------------------------
 
 
+def _to_dashboard(request, *args, **kwargs):
+    return reverse("applications:dashboard")
+
+
+def _to_editor(anchor):
+    return lambda request, pk, **kwargs: reverse("applications:edit", args=[pk]) + anchor
+
+
 @login_required
 @require_POST
+@refusal_returns_to(_to_dashboard)
 def create(request):
     user = request.user
-    if not user.is_institution_staff:
+    if not user.has_perm("applications.create_application"):
         raise PermissionDenied("只有承办单位经办人可以新建申报。")
-    call = get_object_or_404(Call, pk=request.POST.get("call"), is_open=True)
+    call = get_object_or_404(Call, pk=int_param(request.POST.get("call"), "年度通知"), is_open=True)
     tier = request.POST.get("tier")
     if tier not in Tier.values:
         return HttpResponseBadRequest("申报级别不正确。")
-    try:
-        application = editing.create_application(call=call, tier=tier, institution=user.institution, actor=user)
-    except Refused as refusal:
-        messages.error(request, str(refusal))
-        return redirect("applications:dashboard")
+    application = editing.create_application(call=call, tier=tier, institution=user.institution, actor=user)
     messages.success(request, f"已新建{application.get_tier_display()}项目申报草稿。")
     return redirect("applications:edit", pk=application.pk)
 
@@ -256,19 +265,16 @@ def edit(request, pk):
 
 @login_required
 @require_POST
+@refusal_returns_to(_to_editor("#checks"))
 def warning_reason(request, pk):
     application = _get_editable(request, pk)
     form = WarningReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "说明理由不能超过1000字，且只能是纯文本。")
-    else:
-        try:
-            editing.set_warning_reason(
-                application, code=form.cleaned_data["code"], reason=form.cleaned_data["reason"], actor=request.user
-            )
-            messages.success(request, "说明理由已保存。")
-        except Refused as refusal:
-            messages.error(request, str(refusal))
+        raise Refused("说明理由不能超过1000字，且只能是纯文本。")
+    editing.set_warning_reason(
+        application, code=form.cleaned_data["code"], reason=form.cleaned_data["reason"], actor=request.user
+    )
+    messages.success(request, "说明理由已保存。")
     return redirect(reverse("applications:edit", args=[pk]) + "#checks")
 
 
@@ -277,6 +283,7 @@ def warning_reason(request, pk):
 
 @login_required
 @require_POST
+@refusal_returns_to(_to_editor("#attachments"))
 def upload_attachment(request, pk):
     application = _get_editable(request, pk)
     files = request.FILES  # parse the body now: the size-limit handler flags an oversized file
@@ -292,27 +299,21 @@ def upload_attachment(request, pk):
     uploaded = form.cleaned_data["file"]
     try:
         ext = validate_attachment(uploaded)
-        editing.add_attachment(
-            application, uploaded=uploaded, ext=ext, kind=form.cleaned_data["kind"], actor=request.user
-        )
-        messages.success(request, f"已上传“{uploaded.name}”。")
     except ValidationError as invalid:
-        messages.error(request, "；".join(invalid.messages))
-    except Refused as refusal:
-        messages.error(request, str(refusal))
+        raise Refused("；".join(invalid.messages)) from None
+    editing.add_attachment(application, uploaded=uploaded, ext=ext, kind=form.cleaned_data["kind"], actor=request.user)
+    messages.success(request, f"已上传“{uploaded.name}”。")
     return redirect(reverse("applications:edit", args=[pk]) + "#attachments")
 
 
 @login_required
 @require_POST
+@refusal_returns_to(_to_editor("#attachments"))
 def delete_attachment(request, pk, attachment_pk):
     application = _get_editable(request, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
-    try:
-        editing.remove_attachment(attachment, actor=request.user)
-        messages.success(request, "附件已删除。")
-    except Refused as refusal:
-        messages.error(request, str(refusal))
+    editing.remove_attachment(attachment, actor=request.user)
+    messages.success(request, "附件已删除。")
     return redirect(reverse("applications:edit", args=[pk]) + "#attachments")
 
 
@@ -320,7 +321,7 @@ def delete_attachment(request, pk, attachment_pk):
 def download_attachment(request, pk, attachment_pk):
     application = _get_visible(request, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+    return stored_file(attachment.file, attachment.original_name)
 
 
 # --- reading ------------------------------------------------------------------------
@@ -384,22 +385,22 @@ def history(request, pk):
 # --- state changes --------------------------------------------------------------------
 
 
+def _after_refused_action(request, pk, action):
+    if action == "submit":
+        return reverse("applications:edit", args=[pk]) + "#checks"
+    return reverse("applications:detail", args=[pk])
+
+
 @login_required
 @require_POST
+@refusal_returns_to(_after_refused_action)
 def act(request, pk, action):
+    """Only the actions the detail page offers this user (workflow.available_actions)."""
     application = _get_visible(request, pk)
-    if action not in workflow.TRANSITIONS:
-        raise Http404
+    workflow.APPLICATION_WORKFLOW.check_offered(application, action, request.user)
     form = ActionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "说明不能超过2000字，且只能是纯文本。")
-        return redirect("applications:detail", pk=pk)
-    try:
-        workflow.perform(application, action, request.user, reason=form.cleaned_data["reason"])
-    except Refused as refusal:
-        messages.error(request, str(refusal))
-        if action == "submit" and application.is_editable:
-            return redirect(reverse("applications:edit", args=[pk]) + "#checks")
-        return redirect("applications:detail", pk=pk)
+        raise Refused("说明不能超过2000字，且只能是纯文本。")
+    workflow.perform(application, action, request.user, reason=form.cleaned_data["reason"])
     messages.success(request, f"已{workflow.TRANSITIONS[action].label}。")
     return redirect("applications:detail", pk=pk)

@@ -45,6 +45,14 @@ class Batch(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = verbose_name_plural = "报送批次"
+        constraints = [
+            # One batch being put together per authority, call and tier (a double click makes one, not two).
+            models.UniqueConstraint(
+                fields=["call", "tier", "authority"],
+                condition=models.Q(state__in=["draft", "returned"]),
+                name="one_editable_batch_per_tier",
+            )
+        ]
 
     def __str__(self):
         return f"{self.authority.name} {self.call.year}年{self.get_tier_display()}第{self.pk}批"

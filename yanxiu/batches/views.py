@@ -1,14 +1,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from yanxiu.applications.models import Application
 from yanxiu.audit.models import AuditEntry
 from yanxiu.calls.enums import Tier
 from yanxiu.calls.models import Call
+from yanxiu.core.downloads import stored_file
+from yanxiu.core.errors import refusal_returns_to
+from yanxiu.core.params import int_list, int_param
 from yanxiu.core.refusal import Refused
 from yanxiu.core.uploads import SCAN_TYPES, validate_attachment
 
@@ -23,22 +27,30 @@ def _batch(request, pk):
 
 
 def _owned_batch(request, pk):
-    """The batch, for changes: only its own authority may change it."""
+    """The batch, for changes: only its own authority may change it (while it is being put together)."""
     batch = _batch(request, pk)
-    if not (request.user.is_authority_reviewer and batch.authority_id == request.user.authority_id):
+    if not request.user.has_perm("batches.submit_batch", batch):
         raise PermissionDenied("只有本主管部门可以修改批次。")
     return batch
 
 
-def _reviewer_only(request):
-    if not request.user.is_authority_reviewer:
+def _reviewer_only(request, perm="batches.create_batch"):
+    if not request.user.has_perm(perm):
         raise PermissionDenied("只有主管部门审核人可以进行此操作。")
+
+
+def _to_list(request, *args, **kwargs):
+    return reverse("batches:list")
+
+
+def _to_detail(request, pk, **kwargs):
+    return reverse("batches:detail", args=[pk])
 
 
 @login_required
 def batch_list(request):
     user = request.user
-    if not (user.is_authority_reviewer or user.is_province_officer):
+    if not user.has_perm("batches.list_batches"):
         raise PermissionDenied("您的角色没有报送批次。")
     batches = Batch.objects.visible_to(user).select_related("call", "authority").order_by("-created_at")
     calls = Call.objects.filter(is_open=True).prefetch_related("tier_rules") if user.is_authority_reviewer else []
@@ -47,14 +59,11 @@ def batch_list(request):
 
 @login_required
 @require_POST
+@refusal_returns_to(_to_list)
 def create(request):
     _reviewer_only(request)
-    call = get_object_or_404(Call, pk=request.POST.get("call"))
-    try:
-        batch = operations.create_batch(call=call, tier=request.POST.get("tier"), actor=request.user)
-    except Refused as refusal:
-        messages.error(request, str(refusal))
-        return redirect("batches:list")
+    call = get_object_or_404(Call, pk=int_param(request.POST.get("call"), "年度通知"))
+    batch = operations.create_batch(call=call, tier=request.POST.get("tier"), actor=request.user)
     return redirect("batches:detail", pk=batch.pk)
 
 
@@ -90,22 +99,21 @@ def detail(request, pk):
 
 @login_required
 @require_POST
+@refusal_returns_to(_to_detail)
 def members(request, pk):
     batch = _owned_batch(request, pk)
-    ids = [int(i) for i in request.POST.getlist("application") if i.isdigit()]
+    ids = int_list(request.POST.getlist("application"), "申报编号")
     chosen = Application.objects.visible_to(request.user).filter(pk__in=ids).select_related("institution")
-    try:
-        if len(chosen) != len(set(ids)):
-            raise Refused("所选申报中有不属于本主管部门的项目。")
-        operations.set_members(batch, chosen, actor=request.user)
-        messages.success(request, "批次项目已更新。")
-    except Refused as refusal:
-        messages.error(request, str(refusal))
+    if len(chosen) != len(set(ids)):
+        raise Refused("所选申报中有不属于本主管部门的项目。")
+    operations.set_members(batch, chosen, actor=request.user)
+    messages.success(request, "批次项目已更新。")
     return redirect("batches:detail", pk=pk)
 
 
 @login_required
 @require_POST
+@refusal_returns_to(_to_detail)
 def upload(request, pk):
     batch = _owned_batch(request, pk)
     files = request.FILES
@@ -115,17 +123,15 @@ def upload(request, pk):
     uploaded = files.get("file")
     application = None
     if request.POST.get("application"):
-        application = get_object_or_404(batch.applications.all(), pk=request.POST["application"])
+        application = get_object_or_404(batch.applications.all(), pk=int_param(request.POST["application"], "申报编号"))
+    if uploaded is None:
+        raise Refused("请选择要上传的文件。")
     try:
-        if uploaded is None:
-            raise ValidationError("请选择要上传的文件。")
         ext = validate_attachment(uploaded, SCAN_TYPES)
-        operations.upload_scan(batch, application=application, uploaded=uploaded, ext=ext, actor=request.user)
-        messages.success(request, f"已上传“{uploaded.name}”。")
     except ValidationError as invalid:
-        messages.error(request, "；".join(invalid.messages))
-    except Refused as refusal:
-        messages.error(request, str(refusal))
+        raise Refused("；".join(invalid.messages)) from None
+    operations.upload_scan(batch, application=application, uploaded=uploaded, ext=ext, actor=request.user)
+    messages.success(request, f"已上传“{uploaded.name}”。")
     return redirect("batches:detail", pk=pk)
 
 
@@ -133,26 +139,24 @@ def upload(request, pk):
 def download_scan(request, pk, scan_pk):
     batch = _batch(request, pk)
     scan = get_object_or_404(BatchScan, pk=scan_pk, batch=batch)
-    return FileResponse(scan.file.open("rb"), as_attachment=True, filename=scan.original_name)
+    return stored_file(scan.file, scan.original_name)
 
 
 @login_required
 @require_POST
+@refusal_returns_to(_to_detail)
 def act(request, pk, action):
+    """Only the actions the batch page offers this user (BATCH_WORKFLOW.available)."""
     batch = _batch(request, pk)
-    if action not in BATCH_WORKFLOW.transitions:
-        raise Http404
-    try:
-        BATCH_WORKFLOW.perform(batch, action, request.user, reason=request.POST.get("reason", "")[:2000])
-        messages.success(request, f"已{BATCH_WORKFLOW.transitions[action].label}。")
-    except Refused as refusal:
-        messages.error(request, str(refusal))
+    BATCH_WORKFLOW.check_offered(batch, action, request.user)
+    BATCH_WORKFLOW.perform(batch, action, request.user, reason=request.POST.get("reason", "")[:2000])
+    messages.success(request, f"已{BATCH_WORKFLOW.transitions[action].label}。")
     return redirect("batches:detail", pk=pk)
 
 
 @login_required
 def ranking(request, call_pk, tier):
-    _reviewer_only(request)
+    _reviewer_only(request, "batches.rank_applications")
     call = get_object_or_404(Call, pk=call_pk)
     if tier not in Tier.values:
         raise Http404

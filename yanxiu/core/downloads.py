@@ -2,7 +2,7 @@
 
 from urllib.parse import quote
 
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -13,3 +13,12 @@ def attachment(data, filename, content_type):
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+def stored_file(field, filename):
+    """An uploaded file as a download; a file missing from storage is a Chinese 404, not a 500."""
+    try:
+        handle = field.open("rb")
+    except (FileNotFoundError, ValueError, OSError):
+        raise Http404(f"文件“{filename}”已不在服务器上，请联系上传单位重新上传。") from None
+    return FileResponse(handle, as_attachment=True, filename=filename)

@@ -4,7 +4,6 @@ limited per client address; a hidden field catches form-filling robots."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -15,7 +14,7 @@ from yanxiu.core.refusal import Refused
 from yanxiu.documents.generate.pdf import ConversionFailed, ConverterMissing, convert_to_pdf
 
 from . import forms
-from .domain import enrolment, survey
+from .domain import enrolment, rate_limit, survey
 from .enums import ProgrammeState
 from .interfaces.docs import certificate_pages
 from .models import Certificate, Programme
@@ -33,13 +32,7 @@ def _client(request):
 
 
 def _too_many(request, bucket):
-    key = f"delivery-public:{bucket}:{_client(request)}:{clock.now():%Y%m%d%H}"
-    cache.add(key, 0, 3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        count = 1
-    return count > POSTS_PER_HOUR
+    return rate_limit.count_post(bucket, _client(request)) > POSTS_PER_HOUR
 
 
 def _open_programmes():
@@ -62,9 +55,23 @@ def programme_list(request):
 
 
 def programme_page(request, pk):
-    programme = get_object_or_404(_open_programmes(), pk=pk)
+    """A planned programme's public page. Before enrolment opens or after it closes the page
+    says so in Chinese (the host's link never ends in a bare 404); only open ones take posts."""
+    programme = get_object_or_404(
+        Programme.objects.filter(application__state__in=PLANNED_STATES).select_related(
+            "application", "application__call", "application__institution"
+        ),
+        pk=pk,
+    )
     fujian_only = not enrolment.is_nationwide(programme)
     form = forms.EnrolmentForm(request.POST or None, fujian_only=fujian_only)
+    if not enrolment.enrolment_is_open(programme):
+        return render(
+            request,
+            "delivery/public/programme.html",
+            {"programme": programme, "form": None, "open": False, "closed_reason": "本项目目前不接受报名。"},
+            status=409 if request.method == "POST" else 200,
+        )
     if request.method == "POST":
         if _too_many(request, "enrol"):
             messages.error(request, "提交过于频繁，请稍后再试。")

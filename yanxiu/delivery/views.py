@@ -3,26 +3,27 @@ Every programme is loaded through Programme.objects.visible_to(user)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from yanxiu.applications.models import Application
-from yanxiu.audit.log import record
 from yanxiu.audit.models import AuditEntry
 from yanxiu.calls.enums import Tier
 from yanxiu.calls.models import Call
-from yanxiu.core.downloads import DOCX, PDF, XLSX, attachment
+from yanxiu.core import jobs
+from yanxiu.core.downloads import DOCX, PDF, XLSX, attachment, stored_file
+from yanxiu.core.errors import refusal_returns_to, show_on_form
 from yanxiu.core.jobs import JobState
+from yanxiu.core.params import int_list
 from yanxiu.core.refusal import Refused
 from yanxiu.documents.generate import pdf
 from yanxiu.reference.models import TrainingCostStandard
 
 from . import forms
-from .domain import attendance, closing, enrolment, money, personal_data, programmes, survey
+from .domain import attendance, certificates, closing, enrolment, money, personal_data, programmes, survey
 from .enums import ATTENDANCE_HALF_DAY_CHOICES, AccountsKind, ChangeState, EnrolmentState, ProgrammeState
 from .interfaces import docs, qr, roster
 from .models import Accounts, Certificate, CertificateJob, PersonalDataAccess, Programme, ProgrammeChange, Trainee
@@ -36,6 +37,14 @@ def _programme(request, pk):
     return get_object_or_404(queryset, pk=pk)
 
 
+def _programme_for(request, pk, perm, refusal="只有承办单位经办人可以办理。"):
+    """The programme if the user may see it (else 404) and holds `perm` on it (else 403)."""
+    programme = _programme(request, pk)
+    if not request.user.has_perm(perm, programme):
+        raise PermissionDenied(refusal)
+    return programme
+
+
 def _host_programme(request, pk):
     programme = _programme(request, pk)
     if not programmes.is_host(request.user, programme):
@@ -44,19 +53,17 @@ def _host_programme(request, pk):
 
 
 def _host_or_officer(request, pk):
-    programme = _programme(request, pk)
-    if not personal_data.may_see_whole(request.user, programme):
-        raise PermissionDenied("只有承办单位和省人社厅可以查看学员名单。")
-    return programme
+    return _programme_for(request, pk, "delivery.view_trainees", "只有承办单位和省人社厅可以查看学员名单。")
 
 
-def _refused(request, refusal):
-    messages.error(request, str(refusal))
+def _to(name):
+    return lambda request, pk, **kwargs: reverse(name, args=[pk])
 
 
 @login_required
 def programme_list(request):
-    programmes.ensure_programmes()
+    if not request.user.has_perm("delivery.list_programmes"):
+        raise PermissionDenied("您的角色没有要实施的项目。")
     calls = list(Call.objects.order_by("-year"))
     year = request.GET.get("year", "")
     queryset = Programme.objects.visible_to(request.user).for_list().order_by("start_date", "pk")
@@ -82,9 +89,13 @@ def programme_list(request):
 
 @login_required
 def programme_detail(request, pk):
-    programme = _programme(request, pk)
+    return _detail_page(request, _programme(request, pk))
+
+
+def _detail_page(request, programme, *, arrangements=None, notice=None, status=200):
+    """The programme's page; a refused form comes back with what was typed (`arrangements`, `notice`)."""
     host = programmes.is_host(request.user, programme)
-    arrangements = forms.ArrangementsForm(
+    arrangements = arrangements or forms.ArrangementsForm(
         initial={
             "start_date": programme.start_date,
             "end_date": programme.end_date,
@@ -94,7 +105,7 @@ def programme_detail(request, pk):
             "experts": programme.experts,
         }
     )
-    notice = forms.EnrolmentNoticeForm(
+    notice = notice or forms.EnrolmentNoticeForm(
         initial={
             "notice": programme.enrolment_notice,
             "deadline": programme.enrolment_deadline,
@@ -116,31 +127,36 @@ def programme_detail(request, pk):
             "history": AuditEntry.objects.for_object(programme).order_by("-created_at", "-id")[:30],
             "public_url": request.build_absolute_uri(reverse("delivery_public:programme", args=[programme.pk])),
         },
+        status=status,
     )
 
 
 @login_required
 @require_POST
 def arrangements(request, pk):
-    programme = _host_programme(request, pk)
+    programme = _programme_for(
+        request, pk, "delivery.change_arrangements", "只有承办单位经办人可以在开班前修改开班安排。"
+    )
     form = forms.ArrangementsForm(request.POST)
-    if not form.is_valid():
-        messages.error(
-            request, "开班安排填写有误：" + "；".join(f"{form.fields[f].label}：{e[0]}" for f, e in form.errors.items())
-        )
-        return redirect("delivery:programme", pk=pk)
-    try:
-        change = programmes.confirm_arrangements(programme, request.user, **form.cleaned_data)
-        messages.success(request, "已提交变更申请，待省人社厅审批。" if change else "开班安排已确认。")
-    except Refused as refusal:
-        _refused(request, refusal)
-    return redirect("delivery:programme", pk=pk)
+    if form.is_valid():
+        try:
+            change = programmes.confirm_arrangements(programme, request.user, **form.cleaned_data)
+        except Refused as refusal:
+            programme.refresh_from_db()  # the refused change is rolled back; the form keeps what was typed
+            show_on_form(form, refusal)
+        else:
+            messages.success(request, "已提交变更申请，待省人社厅审批。" if change else "开班安排已确认。")
+            return redirect("delivery:programme", pk=pk)
+    messages.error(request, "开班安排未保存：" + "；".join(e for errors in form.errors.values() for e in errors))
+    return _detail_page(request, programme, arrangements=form, status=400)
 
 
 @login_required
 @require_POST
 def enrolment_notice(request, pk):
-    programme = _host_programme(request, pk)
+    programme = _programme_for(
+        request, pk, "delivery.publish_enrolment", "只有承办单位经办人可以在开班前发布招生通知。"
+    )
     form = forms.EnrolmentNoticeForm(request.POST)
     if form.is_valid():
         try:
@@ -151,33 +167,32 @@ def enrolment_notice(request, pk):
                 deadline=form.cleaned_data["deadline"],
                 open_=form.cleaned_data["open"],
             )
+        except Refused as refusal:
+            show_on_form(form, refusal)
+        else:
             messages.success(
                 request, "招生通知已发布，公开页面可以报名。" if form.cleaned_data["open"] else "已关闭报名。"
             )
-        except Refused as refusal:
-            _refused(request, refusal)
-    else:
-        messages.error(request, "招生通知填写有误。")
-    return redirect("delivery:programme", pk=pk)
+            return redirect("delivery:programme", pk=pk)
+    messages.error(request, "招生通知未保存：" + "；".join(e for errors in form.errors.values() for e in errors))
+    return _detail_page(request, programme, notice=form, status=400)
 
 
 @login_required
 @require_POST
+@refusal_returns_to(_to("delivery:programme"))
 def action(request, pk, name):
+    """Only the actions the programme page offers this user (PROGRAMME_WORKFLOW.available)."""
     programme = _programme(request, pk)
-    if name not in programmes.PROGRAMME_WORKFLOW.transitions:
-        raise Http404
-    try:
-        programmes.perform(programme, name, request.user, reason=request.POST.get("reason", ""))
-        messages.success(request, f"已{programmes.PROGRAMME_WORKFLOW.transitions[name].label}。")
-    except Refused as refusal:
-        _refused(request, refusal)
+    programmes.PROGRAMME_WORKFLOW.check_offered(programme, name, request.user)
+    programmes.perform(programme, name, request.user, reason=request.POST.get("reason", ""))
+    messages.success(request, f"已{programmes.PROGRAMME_WORKFLOW.transitions[name].label}。")
     return redirect("delivery:programme", pk=pk)
 
 
 @login_required
 def changes(request):
-    if not request.user.is_province_officer:
+    if not request.user.has_perm("delivery.decide_change"):
         raise PermissionDenied("只有省人社厅经办人可以审批开班安排变更。")
     items = ProgrammeChange.objects.select_related(
         "programme", "programme__application", "programme__application__institution", "requested_by", "decided_by"
@@ -187,17 +202,15 @@ def changes(request):
 
 @login_required
 @require_POST
+@refusal_returns_to(lambda request, change_pk: reverse("delivery:changes"))
 def decide_change(request, change_pk):
-    if not request.user.is_province_officer:
+    if not request.user.has_perm("delivery.decide_change"):
         raise PermissionDenied("只有省人社厅经办人可以审批开班安排变更。")
     change = get_object_or_404(ProgrammeChange, pk=change_pk)
-    try:
-        programmes.decide_change(
-            change, request.user, approve=request.POST.get("approve") == "yes", note=request.POST.get("note", "")
-        )
-        messages.success(request, "已审批。")
-    except Refused as refusal:
-        _refused(request, refusal)
+    programmes.decide_change(
+        change, request.user, approve=request.POST.get("approve") == "yes", note=request.POST.get("note", "")
+    )
+    messages.success(request, "已审批。")
     return redirect("delivery:changes")
 
 
@@ -205,24 +218,22 @@ def decide_change(request, change_pk):
 
 
 @login_required
+@refusal_returns_to(_to("delivery:trainees"))
 def trainees(request, pk):
     programme = _host_or_officer(request, pk)
     host = programmes.is_host(request.user, programme)
     if request.method == "POST":
-        if not host:
-            raise PermissionDenied("只有承办单位经办人可以审核报名。")
-        chosen = Trainee.objects.filter(programme=programme, pk__in=request.POST.getlist("trainee"))
-        try:
-            done = enrolment.review(
-                programme,
-                chosen,
-                request.user,
-                approve=request.POST.get("decision") == "approve",
-                note=request.POST.get("note", ""),
-            )
-            messages.success(request, f"已处理{len(done)}条报名。")
-        except Refused as refusal:
-            _refused(request, refusal)
+        if not request.user.has_perm("delivery.review_enrolment", programme):
+            raise PermissionDenied("只有承办单位经办人可以在开班前审核报名。")
+        chosen = Trainee.objects.filter(programme=programme, pk__in=int_list(request.POST.getlist("trainee"), "学员"))
+        done = enrolment.review(
+            programme,
+            chosen,
+            request.user,
+            approve=request.POST.get("decision") == "approve",
+            note=request.POST.get("note", ""),
+        )
+        messages.success(request, f"已处理{len(done)}条报名。")
         return redirect("delivery:trainees", pk=pk)
     report = enrolment.review_warnings(programme)
     rows = [(t, report.flags.get(t.pk, [])) for t in programme.trainees.all()]
@@ -257,7 +268,7 @@ def roster_template(request, pk):
 @login_required
 @require_POST
 def roster_import(request, pk):
-    programme = _host_programme(request, pk)
+    programme = _programme_for(request, pk, "delivery.import_roster", "只有承办单位经办人可以在开班前导入名册。")
     upload = request.FILES.get("file")
     if getattr(request, "upload_too_large", False) or upload is None:
         messages.error(request, "请选择不超过大小限制的名册文件（.xlsx）。")
@@ -288,6 +299,7 @@ def roster_export(request, pk):
 
 
 @login_required
+@refusal_returns_to(_to("delivery:attendance"))
 def attendance_view(request, pk):
     programme = _host_or_officer(request, pk)
     host = programmes.is_host(request.user, programme)
@@ -296,16 +308,14 @@ def attendance_view(request, pk):
     if form.is_bound and form.is_valid():
         day, half = form.cleaned_data["date"], form.cleaned_data["half_day"]
     if request.method == "POST" and day:
-        if not host:
+        if not request.user.has_perm("delivery.record_attendance", programme):
             raise PermissionDenied("只有承办单位经办人可以记录考勤。")
-        try:
-            present = attendance.record_attendance(programme, day, half, request.POST.getlist("present"), request.user)
-            messages.success(
-                request,
-                f"已记录{day.month}月{day.day}日{dict(ATTENDANCE_HALF_DAY_CHOICES)[half]}考勤：出勤{present}人。",
-            )
-        except Refused as refusal:
-            _refused(request, refusal)
+        request.refusal_next = f"{reverse('delivery:attendance', args=[pk])}?date={day:%Y-%m-%d}&half_day={half}"
+        present_ids = int_list(request.POST.getlist("present"), "学员")
+        present = attendance.record_attendance(programme, day, half, present_ids, request.user)
+        messages.success(
+            request, f"已记录{day.month}月{day.day}日{dict(ATTENDANCE_HALF_DAY_CHOICES)[half]}考勤：出勤{present}人。"
+        )
         return redirect(f"{reverse('delivery:attendance', args=[pk])}?date={day:%Y-%m-%d}&half_day={half}")
     approved = list(programme.trainees.filter(state=EnrolmentState.APPROVED))
     current = attendance.sheet(programme, day, half) if day else {}
@@ -357,14 +367,15 @@ def _accounts_page(request, application, kind, back_url, editable):
             lines = [f.cleaned_data for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
             try:
                 saved = money.save_accounts(application, kind, request.user, fields=fields, lectures=lines)
+            except Refused as refusal:
+                show_on_form(form, refusal)
+            else:
                 errors = [r for r in money.check_accounts(saved) if r.is_error]
                 if errors:
                     messages.warning(request, f"已保存，但有{len(errors)}项未通过核对。")
                 else:
                     messages.success(request, "已保存，核对通过。")
                 return redirect(request.path)
-            except Refused as refusal:
-                _refused(request, refusal)
     else:
         initial = {}
         if accounts is None:
@@ -414,11 +425,7 @@ def budget(request, application_pk):
     application = get_object_or_404(
         Application.objects.visible_to(request.user).select_related("call", "institution"), pk=application_pk
     )
-    editable = (
-        request.user.is_institution_staff
-        and application.institution_id == request.user.institution_id
-        and application.is_editable
-    )
+    editable = request.user.has_perm("applications.edit_application", application)
     return _accounts_page(
         request, application, AccountsKind.BUDGET, reverse("applications:detail", args=[application.pk]), editable
     )
@@ -427,7 +434,7 @@ def budget(request, application_pk):
 @login_required
 def final_accounts(request, pk):
     programme = _programme(request, pk)
-    editable = programmes.is_host(request.user, programme) and programme.state == "preparing"
+    editable = request.user.has_perm("delivery.edit_final_accounts", programme)
     return _accounts_page(
         request, programme.application, AccountsKind.FINAL, reverse("delivery:programme", args=[pk]), editable
     )
@@ -435,18 +442,13 @@ def final_accounts(request, pk):
 
 @login_required
 def cost_standards(request, standard_pk=None):
-    if not request.user.is_province_officer:
+    if not request.user.has_perm("delivery.enter_cost_standards"):
         raise PermissionDenied("只有省人社厅经办人可以录入培训费标准。")
     standard = get_object_or_404(TrainingCostStandard, pk=standard_pk) if standard_pk else None
     form = forms.CostStandardForm(request.POST or None, instance=standard) if standard else None
     if form is not None and request.method == "POST" and form.is_valid():
-        saved = form.save()
-        record(
-            saved,
-            action="enter_cost_standard",
-            label="录入培训费标准",
-            actor=request.user,
-            data={"total_per_person_day": str(saved.total_per_person_day)},
+        saved = money.enter_cost_standard(
+            form.instance, request.user, **{name: form.cleaned_data[name] for name in form.Meta.fields}
         )
         messages.success(request, f"已保存“{saved}”。")
         return redirect("delivery:cost_standards")
@@ -461,27 +463,23 @@ def cost_standards(request, standard_pk=None):
 
 
 @login_required
+@refusal_returns_to(_to("delivery:closing"))
 def closing_view(request, pk):
     programme = _programme(request, pk)
     host = programmes.is_host(request.user, programme)
     form = forms.UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        if not host:
-            raise PermissionDenied("只有承办单位经办人可以上传结业材料。")
+        if not request.user.has_perm("delivery.upload_closing_file", programme):
+            raise PermissionDenied("只有承办单位经办人可以在结业前上传结业材料。")
         if getattr(request, "upload_too_large", False):
-            messages.error(request, "文件过大。")
-        elif form.is_valid():
-            try:
-                closing.upload(programme, form.cleaned_data["kind"], form.cleaned_data["file"], request.user)
-                messages.success(request, "已上传。")
-            except Refused as refusal:
-                _refused(request, refusal)
-            except Exception as problem:  # ValidationError from the content check
-                if not hasattr(problem, "messages"):
-                    raise
-                messages.error(request, "；".join(problem.messages))
-        else:
-            messages.error(request, "请选择材料类别和文件。")
+            raise Refused("文件过大。")
+        if not form.is_valid():
+            raise Refused("请选择材料类别和文件。")
+        try:
+            closing.upload(programme, form.cleaned_data["kind"], form.cleaned_data["file"], request.user)
+        except ValidationError as invalid:  # the content check
+            raise Refused("；".join(invalid.messages)) from None
+        messages.success(request, "已上传。")
         return redirect("delivery:closing", pk=pk)
     return render(
         request,
@@ -503,7 +501,7 @@ def closing_view(request, pk):
 def programme_file(request, pk, file_pk):
     programme = _programme(request, pk)
     item = get_object_or_404(programme.files, pk=file_pk)
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)
+    return stored_file(item.file, item.original_name)
 
 
 # --- survey -----------------------------------------------------------------------------
@@ -524,16 +522,14 @@ def survey_view(request, pk):
 
 
 @login_required
+@refusal_returns_to(_to("delivery:certificates"))
 def certificates_view(request, pk):
     programme = _programme(request, pk)
     host = programmes.is_host(request.user, programme)
     if request.method == "POST":
-        if not host:
+        if not request.user.has_perm("delivery.issue_certificates", programme):
             raise PermissionDenied("只有承办单位经办人可以颁发结业证书。")
-        job = CertificateJob.objects.create(
-            programme=programme, requested_by=request.user, created_at=programmes.clock.now()
-        )
-        transaction.on_commit(lambda: build_certificates.enqueue(job.pk))
+        certificates.start_job(programme, request.user, enqueue=build_certificates.enqueue)
         messages.success(request, "已开始生成结业证书。")
         return redirect("delivery:certificates", pk=pk)
     issued = Certificate.objects.filter(trainee__programme=programme).select_related("trainee")
@@ -544,7 +540,7 @@ def certificates_view(request, pk):
             "programme": programme,
             "host": host,
             "certificates": issued,
-            "jobs": programme.certificate_jobs.all()[:5],
+            "jobs": [jobs.expire_if_stale(job) for job in programme.certificate_jobs.all()[:5]],
             "summaries": attendance.summaries(programme),
             "settings": programmes.settings_for(programme.call),
         },
@@ -554,11 +550,11 @@ def certificates_view(request, pk):
 @login_required
 def certificate_job(request, pk, job_pk):
     programme = _programme(request, pk)
-    job = get_object_or_404(CertificateJob, pk=job_pk, programme=programme)
+    job = jobs.expire_if_stale(get_object_or_404(CertificateJob, pk=job_pk, programme=programme))
     if request.GET.get("download"):
         if job.state != JobState.DONE:
-            raise Http404
-        return FileResponse(job.file.open("rb"), as_attachment=True, filename=f"{programme}-结业证书.pdf")
+            raise Http404("证书文件尚未生成。")
+        return stored_file(job.file, f"{programme}-结业证书.pdf")
     return render(request, "delivery/_job.html", {"programme": programme, "job": job})
 
 

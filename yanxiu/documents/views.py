@@ -4,7 +4,7 @@ exports (a background job) and the upload page for importing Word forms."""
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 from yanxiu.applications.models import Application
 from yanxiu.batches.models import Batch
 from yanxiu.calls.models import Call
-from yanxiu.core.downloads import DOCX, PDF, XLSX, attachment
+from yanxiu.core import jobs
+from yanxiu.core.downloads import DOCX, PDF, XLSX, attachment, stored_file
 from yanxiu.core.jobs import JobState
 
 from .generate import pdf
@@ -72,7 +73,7 @@ def _summary_call(request):
 @login_required
 def summary(request, fmt="html"):
     user = request.user
-    if not (user.is_province_officer or user.is_authority_reviewer or user.is_institution_staff):
+    if not user.has_perm("documents.view_summary"):
         raise PermissionDenied("您的角色不能查看汇总表。")
     call = _summary_call(request)
     applications = list(applications_for_summary(user, call))
@@ -89,8 +90,8 @@ def summary(request, fmt="html"):
             f"{name}.pdf",
             reverse("documents:summary") + f"?year={call.year}",
         )
-    jobs = ExportJob.objects.filter(requested_by=user)[:5]
-    return render(request, "documents/summary.html", {"sheet": sheet, "call": call, "jobs": jobs})
+    recent = [jobs.expire_if_stale(job) for job in ExportJob.objects.filter(requested_by=user)[:5]]
+    return render(request, "documents/summary.html", {"sheet": sheet, "call": call, "jobs": recent})
 
 
 @login_required
@@ -118,7 +119,7 @@ def batch_summary_file(request, pk, fmt):
 @require_POST
 def export_start(request):
     user = request.user
-    if not (user.is_province_officer or user.is_authority_reviewer):
+    if not user.has_perm("documents.export_all"):
         raise PermissionDenied("只有主管部门和省人社厅可以批量导出。")
     call = _summary_call(request)
     scope = "全省" if user.is_province_officer else user.authority.name
@@ -140,7 +141,7 @@ def export_batch(request, batch_pk):
 
 
 def _own_job(request, pk):
-    return get_object_or_404(ExportJob, pk=pk, requested_by=request.user)
+    return jobs.expire_if_stale(get_object_or_404(ExportJob, pk=pk, requested_by=request.user))
 
 
 @login_required
@@ -155,7 +156,7 @@ def export_download(request, pk):
     job = _own_job(request, pk)
     if job.state != JobState.DONE or not job.file:
         raise Http404("导出尚未完成。")
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=f"申报表-{job.call.year}-{job.pk}.zip")
+    return stored_file(job.file, f"申报表-{job.call.year}-{job.pk}.zip")
 
 
 # --- upload page --------------------------------------------------------------------------------
@@ -164,7 +165,7 @@ def export_download(request, pk):
 @login_required
 def upload(request):
     user = request.user
-    if not (user.is_province_officer or user.is_authority_reviewer):
+    if not user.has_perm("documents.import_forms"):
         raise PermissionDenied("只有省人社厅和主管部门可以导入 Word 申报表。")
     context = {"max_files": MAX_UPLOAD_FILES}
     if request.method == "POST":

@@ -2,17 +2,7 @@
 
 import rules
 
-from yanxiu.accounts.models import Role
-
-
-@rules.predicate
-def is_expert(user):
-    return bool(user.is_authenticated and user.is_active and user.role == Role.EXPERT)
-
-
-@rules.predicate
-def is_province_officer(user, obj=None):
-    return bool(user.is_authenticated and user.is_province_officer)
+from yanxiu.accounts.rules import is_expert, is_province_officer
 
 
 @rules.predicate
@@ -22,3 +12,6 @@ def is_assigned_expert(user, assignment):
 
 rules.add_perm("reviews.manage_rounds", is_province_officer)
 rules.add_perm("reviews.review_assignment", is_assigned_expert)
+rules.add_perm("reviews.declare_conflict", is_assigned_expert)
+
+__all__ = ["is_assigned_expert", "is_expert", "is_province_officer"]

@@ -13,11 +13,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from yanxiu.accounts.models import User
 from yanxiu.calls.enums import Tier
 from yanxiu.core import clock
+from yanxiu.core.errors import refusal_returns_to, show_on_form
 from yanxiu.core.refusal import Refused
 from yanxiu.organisations.models import ProgrammeRecord
 
@@ -129,7 +131,7 @@ def task(request, pk):
                 messages.success(request, "评审意见已提交。截止前仍可修改。")
                 return redirect("reviews:mine")
             except Refused as refused:
-                messages.error(request, str(refused))
+                show_on_form(form, refused)
         status = 400
     else:
         form = ReviewForm(initial=ReviewForm.initial_for(review), criteria=criteria)
@@ -157,19 +159,15 @@ def task(request, pk):
 
 @login_required
 @require_POST
+@refusal_returns_to(lambda request, pk: reverse("reviews:task", args=[pk]))
 def declare_conflict(request, pk):
     assignment = _own_assignment(request, pk)
     form = ConflictForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请填写回避理由（不超过500字）。")
-        return redirect("reviews:task", pk=pk)
-    try:
-        operations.declare_conflict(assignment, request.user, reason=form.cleaned_data["reason"])
-        messages.success(request, "已申明回避，省人社厅将另行安排评审专家。")
-        return redirect("reviews:mine")
-    except Refused as refused:
-        messages.error(request, str(refused))
-        return redirect("reviews:task", pk=pk)
+        raise Refused("请填写回避理由（不超过500字）。")
+    operations.declare_conflict(assignment, request.user, reason=form.cleaned_data["reason"])
+    messages.success(request, "已申明回避，省人社厅将另行安排评审专家。")
+    return redirect("reviews:mine")
 
 
 # --- province office: rounds -------------------------------------------------------------------
@@ -196,7 +194,7 @@ def round_create(request):
         try:
             review_round = round_ops.create_round(call=call, actor=request.user, **data)
         except Refused as refused:
-            messages.error(request, str(refused))
+            show_on_form(form, refused)
         else:
             messages.success(request, "评审轮次已创建，评分标准已按通知的遴选原则预设，可按需调整。")
             return redirect("reviews:round_settings", pk=review_round.pk)
@@ -243,7 +241,7 @@ def round_settings(request, pk):
                 messages.success(request, "已保存。")
                 return redirect("reviews:round_settings", pk=pk)
             except Refused as refused:
-                messages.error(request, str(refused))
+                show_on_form(form, refused)
         return _settings_page(request, review_round, form, _criteria_formset(review_round), status=400)
     return _settings_page(request, review_round, form, _criteria_formset(review_round))
 
@@ -329,23 +327,26 @@ def round_assignments(request, pk):
     )
 
 
+def _to_assignments(request, pk, **kwargs):
+    return reverse("reviews:round_assignments", args=[pk])
+
+
 @login_required
 @require_POST
+@refusal_returns_to(_to_assignments)
 def auto_assign(request, pk):
     review_round = _round(request, pk)
-    try:
-        form = AutoAssignForm(request.POST)
-        if not form.is_valid():
-            raise Refused("；".join(e for errors in form.errors.values() for e in errors))
-        result = assigning.auto_assign(review_round, actor=request.user, **form.options())
-        messages.success(request, result.message)
-    except Refused as refused:
-        messages.error(request, str(refused))
+    form = AutoAssignForm(request.POST)
+    if not form.is_valid():
+        raise Refused("；".join(e for errors in form.errors.values() for e in errors))
+    result = assigning.auto_assign(review_round, actor=request.user, **form.options())
+    messages.success(request, result.message)
     return redirect("reviews:round_assignments", pk=pk)
 
 
 @login_required
 @require_POST
+@refusal_returns_to(_to_assignments)
 def assign(request, pk):
     review_round = _round(request, pk)
     form = AssignForm(request.POST)
@@ -356,24 +357,19 @@ def assign(request, pk):
         applications_in_round(review_round).select_related("institution"), pk=form.cleaned_data["application"]
     )
     expert = get_object_or_404(User, pk=form.cleaned_data["expert"])
-    try:
-        assigning.assign(review_round, application, expert, actor=request.user)
-        messages.success(request, f"已将“{application}”分配给{expert}评审。")
-    except Refused as refused:
-        messages.error(request, str(refused))
+    assigning.assign(review_round, application, expert, actor=request.user)
+    messages.success(request, f"已将“{application}”分配给{expert}评审。")
     return redirect("reviews:round_assignments", pk=pk)
 
 
 @login_required
 @require_POST
+@refusal_returns_to(_to_assignments)
 def unassign(request, pk, assignment_pk):
     review_round = _round(request, pk)
     assignment = get_object_or_404(Assignment.objects.select_related("round"), pk=assignment_pk, round=review_round)
-    try:
-        assigning.unassign(assignment, actor=request.user)
-        messages.success(request, "已移除该评审任务。")
-    except Refused as refused:
-        messages.error(request, str(refused))
+    assigning.unassign(assignment, actor=request.user)
+    messages.success(request, "已移除该评审任务。")
     return redirect("reviews:round_assignments", pk=pk)
 
 
@@ -452,7 +448,7 @@ def expert_create(request):
         try:
             user, password = create_expert(actor=request.user, **data)
         except Refused as refused:
-            messages.error(request, str(refused))
+            show_on_form(form, refused)
         else:
             messages.success(
                 request,
@@ -471,7 +467,7 @@ def expert_edit(request, pk):
         try:
             update_expert(profile, actor=request.user, **form.cleaned_data)
         except Refused as refused:
-            messages.error(request, str(refused))
+            show_on_form(form, refused)
         else:
             messages.success(request, f"已保存评审专家{profile.user}的信息。")
             return redirect("reviews:experts")

@@ -2,20 +2,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from yanxiu.applications.enums import ApplicationState
 from yanxiu.applications.models import Application
-from yanxiu.audit.log import record
 from yanxiu.calls.models import Call
 from yanxiu.core.downloads import DOCX, XLSX, attachment
-from yanxiu.core.refusal import Refused
+from yanxiu.core.errors import refusal_returns_to
 from yanxiu.organisations.models import DeadlineExtension
 from yanxiu.reviews.domain.results import round_ranking
 from yanxiu.reviews.models import ReviewRound
 
 from .domain import decisions
+from .domain.extensions import grant_extension
 from .forms import ExtensionForm
 from .interfaces import plan as plan_outputs
 from .models import Decision, Outcome
@@ -31,14 +33,18 @@ def review_scores(call):
     return found
 
 
-def officer_only(view):
+def officer_only(view, perm="selection.select"):
     def wrapped(request, *args, **kwargs):
-        if not request.user.is_province_officer:
+        if not request.user.has_perm(perm):
             raise PermissionDenied("只有省人社厅经办人可以进行遴选。")
         return view(request, *args, **kwargs)
 
     wrapped.__name__ = view.__name__
     return login_required(wrapped)
+
+
+def _to_pool(request, call_pk, **kwargs):
+    return reverse("selection:pool", args=[call_pk])
 
 
 @officer_only
@@ -71,30 +77,26 @@ def pool(request, call_pk):
 
 @officer_only
 @require_POST
+@refusal_returns_to(_to_pool)
 def stage(request, call_pk, pk):
     application = get_object_or_404(Application, pk=pk, call_id=call_pk)
     outcome = request.POST.get("outcome", "")
-    try:
-        if outcome:
-            decisions.stage(application, outcome, actor=request.user, note=request.POST.get("note", ""))
-        else:
-            decision = Decision.objects.filter(application=application, published_at__isnull=True).first()
-            if decision:
-                decisions.unstage(decision, actor=request.user)
-    except Refused as refusal:
-        messages.error(request, str(refusal))
+    if outcome:
+        decisions.stage(application, outcome, actor=request.user, note=request.POST.get("note", ""))
+    else:
+        decision = Decision.objects.filter(application=application, published_at__isnull=True).first()
+        if decision:
+            decisions.unstage(decision, actor=request.user)
     return redirect("selection:pool", call_pk=call_pk)
 
 
 @officer_only
 @require_POST
+@refusal_returns_to(_to_pool)
 def publish(request, call_pk):
     call = get_object_or_404(Call, pk=call_pk)
-    try:
-        published = decisions.publish(call, actor=request.user)
-        messages.success(request, f"已发布{len(published)}项遴选结果，并已通知相关单位。")
-    except Refused as refusal:
-        messages.error(request, str(refusal))
+    published = decisions.publish(call, actor=request.user)
+    messages.success(request, f"已发布{len(published)}项遴选结果，并已通知相关单位。")
     return redirect("selection:pool", call_pk=call_pk)
 
 
@@ -112,18 +114,14 @@ def ministry(request, call_pk):
 
 @officer_only
 @require_POST
+@refusal_returns_to(lambda request, call_pk, pk: reverse("selection:ministry", args=[call_pk]))
 def ministry_answer(request, call_pk, pk):
     application = get_object_or_404(Application, pk=pk, call_id=call_pk)
     selected = request.POST.get("selected") == "yes"
-    try:
-        decisions.record_ministry_answer(
-            application, selected=selected, actor=request.user, note=request.POST.get("note", "")
-        )
-        messages.success(
-            request, "已登记人社部结果。" if selected else "已登记：人社部未入选，项目已自动转入省级待遴选。"
-        )
-    except Refused as refusal:
-        messages.error(request, str(refusal))
+    decisions.record_ministry_answer(
+        application, selected=selected, actor=request.user, note=request.POST.get("note", "")
+    )
+    messages.success(request, "已登记人社部结果。" if selected else "已登记：人社部未入选，项目已自动转入省级待遴选。")
     return redirect("selection:ministry", call_pk=call_pk)
 
 
@@ -145,17 +143,14 @@ def plan_download(request, call_pk, fmt):
         return attachment(plan_outputs.plan_xlsx(call), f"{name}.xlsx", XLSX)
     if fmt == "docx":
         return attachment(plan_outputs.plan_docx(call), f"{name}.docx", DOCX)
-    raise PermissionDenied("不支持的格式。")
+    raise Http404("不支持的格式。")
 
 
 @officer_only
 def extensions(request):
     form = ExtensionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        extension = form.save(commit=False)
-        extension.granted_by = request.user
-        extension.save()
-        record(extension, action="grant_extension", label="批准延期", actor=request.user, reason=extension.reason)
+        extension = grant_extension(form.save(commit=False), actor=request.user)
         messages.success(request, f"已批准：{extension}。")
         return redirect("selection:extensions")
     items = DeadlineExtension.objects.select_related("call", "institution", "authority", "granted_by")

@@ -96,9 +96,18 @@ def save_draft(application, *, fields, sessions, lecturers, claims, actor, expec
     return application
 
 
+def _lock_editable(application, refusal):
+    """Lock the application's row and read its state again: the workflow's submit locks the
+    same row, so an upload, a deletion or a reason either lands before the submission or is refused."""
+    state = Application.objects.select_for_update().values_list("state", flat=True).get(pk=application.pk)
+    application.state = state
+    if state not in EDITABLE_STATES:
+        raise Refused(refusal)
+
+
+@transaction.atomic
 def set_warning_reason(application, *, code, reason, actor):
-    if not application.is_editable:
-        raise Refused("申报已提交，不能修改说明理由。")
+    _lock_editable(application, "申报已提交，不能修改说明理由。")
     reason = reason.strip()
     if not reason:
         WarningReason.objects.filter(application=application, code=code).delete()
@@ -112,32 +121,32 @@ def set_warning_reason(application, *, code, reason, actor):
 
 
 def add_attachment(application, *, uploaded, ext, kind, actor):
-    if not application.is_editable:
-        raise Refused("申报已提交，不能再添加附件。")
-    attachment = Attachment(
-        application=application,
-        kind=kind,
-        original_name=uploaded.name[:200],
-        extension=ext,
-        stored_token=secrets.token_hex(16),
-        size=uploaded.size,
-        uploaded_by=actor,
-    )
-    attachment.file.save("upload", uploaded, save=False)
-    try:
-        attachment.save()
-    except Exception:
-        attachment.file.delete(save=False)
-        raise
-    record(application, action="attach", label="上传附件", actor=actor, reason=attachment.original_name)
+    with transaction.atomic():
+        _lock_editable(application, "申报已提交，不能再添加附件。")
+        attachment = Attachment(
+            application=application,
+            kind=kind,
+            original_name=uploaded.name[:200],
+            extension=ext,
+            stored_token=secrets.token_hex(16),
+            size=uploaded.size,
+            uploaded_by=actor,
+        )
+        attachment.file.save("upload", uploaded, save=False)
+        try:
+            attachment.save()
+            record(application, action="attach", label="上传附件", actor=actor, reason=attachment.original_name)
+        except Exception:
+            attachment.file.delete(save=False)
+            raise
     return attachment
 
 
+@transaction.atomic
 def remove_attachment(attachment, *, actor):
     application = attachment.application
-    if not application.is_editable:
-        raise Refused("申报已提交，不能删除附件。")
+    _lock_editable(application, "申报已提交，不能删除附件。")
     name = attachment.original_name
-    attachment.file.delete(save=False)
     attachment.delete()
     record(application, action="detach", label="删除附件", actor=actor, reason=name)
+    transaction.on_commit(lambda: attachment.file.delete(save=False))

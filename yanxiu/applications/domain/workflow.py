@@ -179,6 +179,8 @@ TRANSITIONS_LIST = [
         guards=(_in_a_sending_batch,),
         recipients=_host_staff,
         manual=False,
+        via="batch",
+        via_label="随主管部门的报送批次",
     ),
     Transition(
         "recall",
@@ -190,6 +192,8 @@ TRANSITIONS_LIST = [
         reason_required=True,
         reason_label="退回理由",
         manual=False,
+        via="batch",
+        via_label="由省人社厅退回整个批次",
     ),
     # The province's decisions, published together (yanxiu.selection), and the ministry's answer.
     Transition(
@@ -202,6 +206,8 @@ TRANSITIONS_LIST = [
         guards=(_is_national,),
         recipients=_host_and_authority,
         manual=False,
+        via="publication",
+        via_label="由省人社厅发布遴选结果",
     ),
     Transition(
         "decide_demonstration",
@@ -213,6 +219,8 @@ TRANSITIONS_LIST = [
         recipients=_host_and_authority,
         effects=_fallback_to_provincial,
         manual=False,
+        via="publication",
+        via_label="由省人社厅发布遴选结果",
     ),
     Transition(
         "decide_ordinary",
@@ -224,6 +232,8 @@ TRANSITIONS_LIST = [
         recipients=_host_and_authority,
         effects=_fallback_to_provincial,
         manual=False,
+        via="publication",
+        via_label="由省人社厅发布遴选结果",
     ),
     Transition(
         "decide_not_selected",
@@ -234,6 +244,8 @@ TRANSITIONS_LIST = [
         "只有省人社厅可以作出遴选决定",
         recipients=_host_and_authority,
         manual=False,
+        via="publication",
+        via_label="由省人社厅发布遴选结果",
     ),
     Transition(
         "ministry_select",
@@ -244,6 +256,8 @@ TRANSITIONS_LIST = [
         "只有省人社厅可以登记人社部的结果",
         recipients=_host_and_authority,
         manual=False,
+        via="ministry_answer",
+        via_label="由省人社厅登记人社部结果",
     ),
     Transition(
         "ministry_reject",
@@ -255,6 +269,8 @@ TRANSITIONS_LIST = [
         recipients=_host_and_authority,
         effects=_fallback_to_provincial,
         manual=False,
+        via="ministry_answer",
+        via_label="由省人社厅登记人社部结果",
     ),
 ]
 
@@ -276,4 +292,10 @@ def available_actions(application, actor):
 
 
 def perform(application, action, actor, *, reason=""):
+    """A manual action (a button on the application's page)."""
     return APPLICATION_WORKFLOW.perform(application, action, actor, reason=reason)
+
+
+def perform_within(operation, application, action, actor, *, reason=""):
+    """A step of the batch, the publication or the ministry's answer (Transition.via)."""
+    return APPLICATION_WORKFLOW.perform_within(operation, application, action, actor, reason=reason)

@@ -3,7 +3,7 @@ one door for state changes (BATCH_WORKFLOW)."""
 
 import secrets
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from yanxiu.accounts.models import Role, User
@@ -54,23 +54,40 @@ def create_batch(*, call, tier, actor):
     _require_reviewer(actor)
     if tier not in Tier.values:
         raise Refused("级别不正确。")
+    refusal = Refused("已有一个编制中的同级别批次，请先完成或报送它。", code="batch.one_draft")
     if Batch.objects.filter(
         call=call, tier=tier, authority_id=actor.authority_id, state__in=[BatchState.DRAFT, BatchState.RETURNED]
     ).exists():
-        raise Refused("已有一个编制中的同级别批次，请先完成或报送它。")
-    with transaction.atomic():
-        batch = Batch.objects.create(call=call, tier=tier, authority_id=actor.authority_id, created_by=actor)
-        record(batch, action="create", label="创建批次", actor=actor, to_state=BatchState.DRAFT)
+        raise refusal
+    try:
+        with transaction.atomic():
+            # The constraint one_editable_batch_per_tier catches a double click the check above missed.
+            batch = Batch.objects.create(call=call, tier=tier, authority_id=actor.authority_id, created_by=actor)
+            record(batch, action="create", label="创建批次", actor=actor, to_state=BatchState.DRAFT)
+    except IntegrityError:
+        raise refusal from None
     return batch
 
 
+@transaction.atomic
 def set_members(batch, applications, *, actor):
-    """The batch holds exactly `applications` (all approved, of its authority, call and tier)."""
+    """The batch holds exactly `applications` (all approved, of its authority, call and tier).
+
+    Locks are taken in one order everywhere — the batch row, then its
+    applications — as the batch's submit does, so the two never deadlock; the
+    state is read again under the lock."""
     if not perms.is_batch_authority(actor, batch):
         raise Refused("只有本主管部门可以修改批次。")
+    batch.state = Batch.objects.select_for_update().values_list("state", flat=True).get(pk=batch.pk)
     if not batch.is_editable:
         raise Refused(f"批次当前状态为“{batch.get_state_display()}”，不能修改。")
-    chosen = list(applications)
+    wanted = [a.pk for a in applications]
+    chosen = list(
+        Application.objects.select_for_update(of=("self",))
+        .filter(pk__in=wanted)
+        .select_related("institution")
+        .order_by("pk")
+    )
     for application in chosen:
         if (application.call_id, application.tier, application.institution.authority_id) != (
             batch.call_id,
@@ -87,12 +104,11 @@ def set_members(batch, applications, *, actor):
         raise Refused(
             f"超出限报数量：本年度{batch.get_tier_display()}项目还可报送{max(left, 0)}项，已选{len(chosen)}项。"
         )
-    with transaction.atomic():
-        ids = [a.pk for a in chosen]
-        Application.objects.filter(batch=batch).exclude(pk__in=ids).update(batch=None)
-        Application.objects.filter(pk__in=ids).update(batch=batch)
-        BatchScan.objects.filter(batch=batch, application__isnull=False).exclude(application_id__in=ids).delete()
-        record(batch, action="members", label="调整批次项目", actor=actor, data={"applications": ids})
+    ids = [a.pk for a in chosen]
+    Application.objects.filter(batch=batch).exclude(pk__in=ids).update(batch=None)
+    Application.objects.filter(pk__in=ids).update(batch=batch)
+    BatchScan.objects.filter(batch=batch, application__isnull=False).exclude(application_id__in=ids).delete()
+    record(batch, action="members", label="调整批次项目", actor=actor, data={"applications": ids})
 
 
 def save_ranking(*, call, tier, actor, ordered_ids):
@@ -116,11 +132,13 @@ def save_ranking(*, call, tier, actor, ordered_ids):
 def upload_scan(batch, *, application, uploaded, ext, actor):
     if not perms.is_batch_authority(actor, batch):
         raise Refused("只有本主管部门可以上传盖章扫描件。")
-    if not batch.is_editable:
-        raise Refused("批次已报送，不能再修改扫描件。")
-    if application is not None and application.batch_id != batch.pk:
-        raise Refused("该申报不在本批次中。")
     with transaction.atomic():
+        # Under the batch's lock: a scan never lands in a batch being submitted.
+        batch.state = Batch.objects.select_for_update().values_list("state", flat=True).get(pk=batch.pk)
+        if not batch.is_editable:
+            raise Refused("批次已报送，不能再修改扫描件。")
+        if application is not None and application.batch_id != batch.pk:
+            raise Refused("该申报不在本批次中。")
         for old in BatchScan.objects.filter(batch=batch, application=application):
             old.file.delete(save=False)
             old.delete()
@@ -186,14 +204,14 @@ def _before_deadline(batch, now):
 
 def _forward_applications(batch, actor, reason):
     for application in batch.applications.select_related("institution", "batch"):
-        application_workflow.perform(application, "forward", actor)
+        application_workflow.perform_within("batch", application, "forward", actor)
 
 
 def _recall_applications(batch, actor, reason):
     for application in batch.applications.filter(state=ApplicationState.FORWARDED).select_related(
         "institution", "batch"
     ):
-        application_workflow.perform(application, "recall", actor, reason=reason)
+        application_workflow.perform_within("batch", application, "recall", actor, reason=reason)
 
 
 def _province_officers(batch):

@@ -10,7 +10,7 @@ from yanxiu.core import clock
 from yanxiu.core.refusal import Refused
 
 from ..enums import ProgrammeState
-from ..models import Certificate, Programme
+from ..models import Certificate, CertificateJob, Programme
 from .attendance import summaries
 from .programmes import require_host
 
@@ -58,3 +58,16 @@ def issue(programme, actor):
     if new:
         record(programme, action="issue_certificates", label="颁发结业证书", actor=actor, data={"count": len(new)})
     return new
+
+
+def start_job(programme, actor, *, enqueue):
+    """Record the job that issues the certificates and builds their PDF, with its audit entry;
+    `enqueue(job_pk)` (the task's, passed by the caller: tasks sit above the domain) runs after commit."""
+    require_host(actor, programme)
+    if programme.state == ProgrammeState.NOT_COMPLETED:
+        raise Refused("项目已认定未按计划完成，不能颁发结业证书。")
+    with transaction.atomic():
+        job = CertificateJob.objects.create(programme=programme, requested_by=actor, created_at=clock.now())
+        record(programme, action="start_certificates", label="开始生成结业证书", actor=actor, data={"job": job.pk})
+        transaction.on_commit(lambda: enqueue(job.pk))
+    return job

@@ -6,7 +6,7 @@ grassroots, encourage the non-public sector) and what looks duplicated."""
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 
 from yanxiu.applications.domain.checks import CheckResult, error, warning
@@ -18,7 +18,7 @@ from yanxiu.core.refusal import Refused
 from yanxiu.core.validators import normalise_phone, validate_mobile, validate_plain_text
 
 from ..enums import FUJIAN, PROVINCE_NAMES, EnrolmentState, Gender, ProgrammeState, Sector
-from ..models import Trainee
+from ..models import Programme, Trainee
 from .ids import mask, validate_id_number
 from .programmes import require_host, settings_for
 
@@ -102,12 +102,20 @@ def enrol(programme, data, *, source="public"):
     values, errors = validate_trainee(programme, data)
     if errors:
         raise Refused(errors=errors)
-    with transaction.atomic():
-        if Trainee.objects.filter(programme=programme, id_number=values["id_number"]).exists():
-            raise Refused(errors={"id_number": "该身份证号已报名本项目，请勿重复报名。"})
-        trainee = Trainee.objects.create(
-            programme=programme, id_masked=mask(values["id_number"]), enrolled_at=clock.now(), source=source, **values
-        )
+    duplicate = Refused(errors={"id_number": "该身份证号已报名本项目，请勿重复报名。"}, code="enrolment.duplicate")
+    if Trainee.objects.filter(programme=programme, id_number=values["id_number"]).exists():
+        raise duplicate
+    try:
+        with transaction.atomic():
+            trainee = Trainee.objects.create(
+                programme=programme,
+                id_masked=mask(values["id_number"]),
+                enrolled_at=clock.now(),
+                source=source,
+                **values,
+            )
+    except IntegrityError:  # the same ID number sent twice at once: the unique constraint decides
+        raise duplicate from None
     return trainee
 
 
@@ -115,6 +123,8 @@ def enrol(programme, data, *, source="public"):
 def review(programme, trainees, actor, *, approve, note=""):
     """Approve or refuse enrolments; approving never goes past the capacity."""
     require_host(actor, programme)
+    # The programme's row first: two approvals at once are counted one after the other.
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
     if programme.state != ProgrammeState.PREPARING:
         raise Refused("项目已进入结业阶段，不能再审核报名。")
     trainees = list(Trainee.objects.select_for_update().filter(programme=programme, pk__in=[t.pk for t in trainees]))

@@ -21,6 +21,7 @@ from django.db import transaction
 
 from yanxiu.applications.domain.checks import error, warning
 from yanxiu.applications.enums import ApplicationState
+from yanxiu.audit.log import record
 from yanxiu.core import clock
 from yanxiu.core.refusal import Refused
 
@@ -159,3 +160,21 @@ def save_accounts(application, kind, actor, *, fields, lectures):
     accounts.lectures.all().delete()
     LectureLine.objects.bulk_create(LectureLine(accounts=accounts, **line) for line in lectures)
     return accounts
+
+
+@transaction.atomic
+def enter_cost_standard(standard, actor, **values):
+    """The province office enters a training-cost standard's amounts (with its audit entry)."""
+    if not actor.has_perm("delivery.enter_cost_standards"):
+        raise Refused("只有省人社厅经办人可以录入培训费标准。")
+    for name, value in values.items():
+        setattr(standard, name, value)
+    standard.save()
+    record(
+        standard,
+        action="enter_cost_standard",
+        label="录入培训费标准",
+        actor=actor,
+        data={"total_per_person_day": str(standard.total_per_person_day)},
+    )
+    return standard

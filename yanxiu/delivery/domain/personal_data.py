@@ -10,13 +10,7 @@ from ..models import PersonalDataAccess
 
 
 def may_see_whole(user, programme):
-    return bool(
-        user.is_authenticated
-        and (
-            user.is_province_officer
-            or (user.is_institution_staff and programme.application.institution_id == user.institution_id)
-        )
-    )
+    return user.has_perm("delivery.view_trainees", programme)
 
 
 def reveal(user, programme, trainees, purpose):

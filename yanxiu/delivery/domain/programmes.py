@@ -12,7 +12,6 @@ year's rule `institution.previous_completion` reads.
 
 from datetime import date, timedelta
 
-import rules
 from django.db import transaction
 from django.urls import reverse
 
@@ -30,25 +29,12 @@ from yanxiu.workflow import Transition, Workflow
 from ..enums import ChangeState, EnrolmentState
 from ..enums import ProgrammeState as S
 from ..models import DeliverySettings, Programme, ProgrammeChange
+from ..rules import is_host, is_officer
 
 CONTROLLED_FIELDS = {"start_date": "开班日期", "end_date": "结束日期", "venue": "办班地点"}
 
 
-# --- who ---------------------------------------------------------------------------
-
-
-@rules.predicate
-def is_host(user, programme):
-    return bool(
-        user.is_authenticated
-        and user.is_institution_staff
-        and programme.application.institution_id == user.institution_id
-    )
-
-
-@rules.predicate
-def is_officer(user, programme=None):
-    return bool(user.is_authenticated and user.is_province_officer)
+# --- who (the predicates are in ../rules.py) ---------------------------------------
 
 
 def require_host(user, programme):
@@ -105,7 +91,17 @@ def ensure_programmes(call=None):
         )
     with transaction.atomic():
         Programme.objects.bulk_create(created, ignore_conflicts=True)
+        # the call's delivery settings exist before any page reads them (no write on a GET)
+        for call_id in {p.application.call_id for p in created}:
+            DeliverySettings.objects.get_or_create(call_id=call_id)
     return len(created)
+
+
+def on_application_state_changed(sender, obj, to_state, **kwargs):
+    """An application entering the annual plan (a publication, the ministry's answer) gets
+    its run record in the same transaction: no page has to create it on a GET."""
+    if to_state in PLANNED_STATES:
+        ensure_programmes(obj.call)
 
 
 # --- before the class ----------------------------------------------------------------

@@ -3,7 +3,6 @@ report, the export, and the credit-hours record for continuing-education
 registration. Write with xlsxwriter, read uploads with openpyxl."""
 
 import io
-import zipfile
 from dataclasses import dataclass, field
 
 import xlsxwriter
@@ -11,7 +10,10 @@ from django.db import transaction
 from openpyxl import load_workbook
 
 from yanxiu.applications.enums import TraineeTitleLevel
+from yanxiu.audit.log import record
 from yanxiu.core import clock
+from yanxiu.core.refusal import Refused
+from yanxiu.documents.imports.safety import refuse_xml_declarations
 
 from ..domain.enrolment import validate_trainee
 from ..domain.ids import mask
@@ -128,15 +130,31 @@ def _row_data(values):
 
 
 def read_rows(data):
-    """Yield (row number, list of cell texts) from an .xlsx; raise ValueError for a bad file."""
+    """Yield (row number, list of cell texts) from an .xlsx; raise ValueError for a bad file.
+
+    The file is untrusted: a zip bomb or an XML part with a DOCTYPE/ENTITY is
+    refused before openpyxl parses it, and anything openpyxl cannot read is a
+    Chinese ValueError, never a server error."""
+    try:
+        refuse_xml_declarations(data, what="名册文件")
+    except Refused as refusal:
+        if refusal.code == "import.corrupt":
+            raise ValueError("文件不是有效的 Excel（.xlsx）文件。") from None
+        raise ValueError(str(refusal)) from None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise ValueError("文件不是有效的 Excel（.xlsx）文件。") from exc
-    sheet = workbook.worksheets[0]
-    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-        yield number, [_cell(v) for v in row]
-    workbook.close()
+    try:
+        sheet = workbook.worksheets[0]
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, [_cell(v) for v in row]
+    except ValueError:
+        raise
+    except Exception as exc:  # a malformed sheet part, read lazily
+        raise ValueError("Excel 文件的内容已损坏，无法读取。") from exc
+    finally:
+        workbook.close()
 
 
 def import_roster(programme, data, actor):
@@ -199,9 +217,16 @@ def import_roster(programme, data, actor):
         return report
     now = clock.now()
     with transaction.atomic():
-        Trainee.objects.bulk_create(
+        created = Trainee.objects.bulk_create(
             Trainee(programme=programme, id_masked=mask(v["id_number"]), enrolled_at=now, source="import", **v)
             for v in values_list
+        )
+        record(
+            programme,
+            action="import_roster",
+            label="导入学员名册",
+            actor=actor,
+            data={"rows": report.rows, "imported": len(created)},
         )
     report.imported = len(values_list)
     return report

@@ -12,12 +12,12 @@ from django.db import transaction
 from django.urls import reverse
 
 from yanxiu.accounts.models import Role, User
-from yanxiu.audit.log import record
 from yanxiu.core import clock
 from yanxiu.core.dates import chinese_deadline
 from yanxiu.core.refusal import Refused
 from yanxiu.core.validators import validate_plain_text
 from yanxiu.notifications.service import notify
+from yanxiu.workflow import Transition, Workflow
 
 from .. import rules as perms
 from ..enums import AssignmentState, Recommendation
@@ -94,8 +94,94 @@ def clean_scores(criteria, scores):
     return cleaned
 
 
+def _audit_review(assignment):
+    review = Review.objects.get(assignment=assignment)
+    criteria = list(assignment.round.criteria.all())
+    values = {s.criterion_id: s.value for s in review.scores.all()}
+    total = scoring.review_total(values, [scoring.Weighting(c.pk, c.weight, c.max_score) for c in criteria])
+    return {
+        "total": str(total),
+        "recommendation": review.recommendation,
+        "scores": {c.name: str(values[c.pk]) for c in criteria},
+    }
+
+
+def _round_open(assignment, now):
+    if now > assignment.round.deadline_end:
+        raise Refused(f"本轮评审已于{chinese_deadline(assignment.round.deadline)}截止。")
+
+
+def _on_conflict(assignment, actor, now, reason):
+    return {"conflict_reason": reason, "conflict_declared_at": now}
+
+
+def _after_conflict(assignment, actor, reason):
+    log_on_applications({assignment.application_id: 1}, "review_conflict", assignment.round)
+    backup = call_backup(assignment, actor=assignment.round.created_by)
+    follow_up = f"已由替补专家{backup.expert}补位。" if backup else "请为该申报补充分配评审专家。"
+    notify(
+        _province_officers(),
+        f"【专家评审】{assignment.expert}申明回避",
+        f"{assignment.round}：评审专家{assignment.expert}对“{assignment.application}”申明回避。\n回避理由：{reason}\n"
+        + follow_up,
+        reverse("reviews:round_assignments", args=[assignment.round_id]),
+    )
+
+
+# The assignment's one door (yanxiu/workflow.py): who, state, deadline, the row, the audit entry.
+ASSIGNMENT_WORKFLOW = Workflow(
+    Assignment,
+    [
+        Transition(
+            "submit_review",
+            "提交评审意见",
+            (AssignmentState.ASSIGNED,),
+            AssignmentState.SUBMITTED,
+            perms.is_assigned_expert,
+            "您不是该申报的评审专家",
+            guards=(_round_open,),
+            audit_data=_audit_review,
+            manual=False,
+            via="review",
+            via_label="在评审页面填写评分",
+        ),
+        Transition(
+            "revise_review",
+            "修改评审意见",
+            (AssignmentState.SUBMITTED,),
+            AssignmentState.SUBMITTED,
+            perms.is_assigned_expert,
+            "您不是该申报的评审专家",
+            guards=(_round_open,),
+            audit_data=_audit_review,
+            manual=False,
+            via="review",
+            via_label="在评审页面填写评分",
+        ),
+        Transition(
+            "declare_conflict",
+            "申明回避",
+            (AssignmentState.ASSIGNED,),
+            AssignmentState.CONFLICT,
+            perms.is_assigned_expert,
+            "您不是该申报的评审专家",
+            reason_required=True,
+            reason_label="回避理由",
+            guards=(_round_open,),
+            effects=_on_conflict,
+            after=_after_conflict,
+        ),
+    ],
+    describe=lambda a: f"{a.round}：{a.application}",
+    link=lambda a: reverse("reviews:task", args=[a.pk]),
+)
+
+
 def submit_review(assignment, actor, *, scores, comment, recommendation):
-    """Submit, or revise before the deadline, the expert's review. `scores` maps criterion id → score."""
+    """Submit, or revise before the deadline, the expert's review. `scores` maps criterion id → score.
+
+    The review's content is saved under the assignment's lock, then the state
+    changes through ASSIGNMENT_WORKFLOW (audit entry with the total), in one transaction."""
     comment = _plain(comment, "评审意见", COMMENT_MAX)
     if recommendation not in Recommendation.values:
         raise Refused("请选择推荐意见（推荐 / 可考虑 / 不推荐）。")
@@ -111,7 +197,6 @@ def submit_review(assignment, actor, *, scores, comment, recommendation):
             raise Refused(refusal)
         criteria = list(current.round.criteria.all())
         values = clean_scores(criteria, scores)
-        total = scoring.review_total(values, [scoring.Weighting(c.pk, c.weight, c.max_score) for c in criteria])
         review = Review.objects.filter(assignment=current).first()
         revising = review is not None
         if revising:
@@ -123,22 +208,8 @@ def submit_review(assignment, actor, *, scores, comment, recommendation):
                 assignment=current, comment=comment, recommendation=recommendation, submitted_at=now
             )
         Score.objects.bulk_create(Score(review=review, criterion=c, value=values[c.pk]) for c in criteria)
-        previous = current.state
-        Assignment.objects.filter(pk=current.pk).update(state=AssignmentState.SUBMITTED)
+        ASSIGNMENT_WORKFLOW.perform_within("review", current, "revise_review" if revising else "submit_review", actor)
         assignment.state = AssignmentState.SUBMITTED
-        record(
-            current,
-            action="revise_review" if revising else "submit_review",
-            label="修改评审意见" if revising else "提交评审意见",
-            actor=actor,
-            from_state=previous,
-            to_state=AssignmentState.SUBMITTED,
-            data={
-                "total": str(total),
-                "recommendation": recommendation,
-                "scores": {c.name: str(values[c.pk]) for c in criteria},
-            },
-        )
         if not revising:
             log_on_applications({current.application_id: 1}, "review_submitted", current.round)
         if not revising and not current.round.assignments.filter(state=AssignmentState.ASSIGNED).exists():
@@ -153,42 +224,7 @@ def submit_review(assignment, actor, *, scores, comment, recommendation):
 
 def declare_conflict(assignment, actor, *, reason):
     reason = _plain(reason, "回避理由", REASON_MAX)
-    now = clock.now()
-    with transaction.atomic():
-        current = (
-            Assignment.objects.select_for_update(of=("self",))
-            .select_related("round", "application", "expert")
-            .get(pk=assignment.pk)
-        )
-        refusal = why_not_declare_conflict(current, actor, now)
-        if refusal:
-            raise Refused(refusal)
-        previous = current.state
-        Assignment.objects.filter(pk=current.pk).update(
-            state=AssignmentState.CONFLICT, conflict_reason=reason, conflict_declared_at=now
-        )
-        assignment.state, assignment.conflict_reason, assignment.conflict_declared_at = (
-            AssignmentState.CONFLICT,
-            reason,
-            now,
-        )
-        record(
-            current,
-            action="declare_conflict",
-            label="申明回避",
-            actor=actor,
-            from_state=previous,
-            to_state=AssignmentState.CONFLICT,
-            reason=reason,
-        )
-        log_on_applications({current.application_id: 1}, "review_conflict", current.round)
-        backup = call_backup(current, actor=current.round.created_by)
-        follow_up = f"已由替补专家{backup.expert}补位。" if backup else "请为该申报补充分配评审专家。"
-        notify(
-            _province_officers(),
-            f"【专家评审】{current.expert}申明回避",
-            f"{current.round}：评审专家{current.expert}对“{current.application}”申明回避。\n回避理由：{reason}\n"
-            + follow_up,
-            reverse("reviews:round_assignments", args=[current.round_id]),
-        )
-    return assignment
+    refusal = why_not_declare_conflict(assignment, actor)
+    if refusal:
+        raise Refused(refusal)
+    return ASSIGNMENT_WORKFLOW.perform(assignment, "declare_conflict", actor, reason=reason)

@@ -73,7 +73,9 @@ def publish(call, *, actor):
         if not decisions:
             raise Refused("没有待发布的遴选结果。")
         for decision in decisions:
-            workflow.perform(decision.application, ACTION_FOR_OUTCOME[decision.outcome], actor, reason=decision.note)
+            workflow.perform_within(
+                "publication", decision.application, ACTION_FOR_OUTCOME[decision.outcome], actor, reason=decision.note
+            )
             decision.published_at = now
             decision.save(update_fields=["published_at"])
         record(
@@ -89,4 +91,4 @@ def publish(call, *, actor):
 def record_ministry_answer(application, *, selected, actor, note=""):
     _require_officer(actor)
     action = "ministry_select" if selected else "ministry_reject"
-    return workflow.perform(application, action, actor, reason=note)
+    return workflow.perform_within("ministry_answer", application, action, actor, reason=note)
