@@ -456,7 +456,7 @@ def expert_create(request):
         else:
             messages.success(
                 request,
-                f"已添加评审专家{user}，登录用户名：{user.username}，初始密码：{password}（仅显示一次，请转告专家并提醒其修改）。",
+                f"已添加评审专家{user}，登录用户名：{user.username}，初始密码：{password}（仅显示一次，请转告专家；专家首次登录时须修改密码）。",
             )
             return redirect("reviews:experts")
     return render(request, "reviews/expert_form.html", {"form": form}, status=400 if form.errors else 200)
