@@ -1,5 +1,7 @@
 """Shared fixtures. Tests run on a fixed clock, never on today's date."""
 
+from datetime import datetime, timedelta
+
 import pytest
 
 FIXED_NOW = "2026-01-10T10:00:00+08:00"
@@ -26,3 +28,20 @@ def clock(settings):
         settings.YANXIU_FIXED_NOW = moment
 
     return move
+
+
+@pytest.fixture
+def wall_clock(monkeypatch):
+    """Freeze the real time sessions and passwords are measured on (core.clock.wall_now)
+    and move it: wall_clock.move(minutes=31). Starts at the fixed test moment."""
+    from yanxiu.core import clock as core_clock
+
+    class WallClock:
+        now = datetime.fromisoformat(FIXED_NOW)
+
+        def move(self, **delta):
+            self.now += timedelta(**delta)
+
+    frozen = WallClock()
+    monkeypatch.setattr(core_clock, "wall_now", lambda: frozen.now)
+    return frozen

@@ -7,8 +7,6 @@ audit trail on its own page (yanxiu.audit.views). Nobody's duty includes
 changing or deleting audit entries.
 """
 
-from django.contrib.auth.backends import BaseBackend
-
 from .models import Role
 
 ALL = frozenset({"view", "add", "change", "delete"})
@@ -36,8 +34,12 @@ def duty_of(user):
     return DUTIES.get(getattr(user, "role", None), {})
 
 
-class DutyBackend(BaseBackend):
-    """Permissions from the administrator's role; never authenticates anyone."""
+class DutyBackend:
+    """Permissions from the administrator's role; never authenticates anyone
+    (and has no get_user, so Django never picks it to load a session's user)."""
+
+    def authenticate(self, request, **credentials):
+        return None
 
     def has_perm(self, user_obj, perm, obj=None):
         app_label, _, codename = perm.partition(".")

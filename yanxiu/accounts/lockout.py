@@ -38,6 +38,15 @@ class AccountAndAddressHandler(AxesDatabaseHandler):
         # by_address * limit // address_limit reaches `limit` exactly when by_address reaches address_limit.
         return max(by_account, by_address * limit // address_limit)
 
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        """A successful login clears its own account's failures only: one good
+        password must not wipe an address's count of failures on other accounts."""
+        username = get_client_username(request, credentials)
+        if not username:
+            return 0
+        count, _ = AccessAttempt.objects.filter(username=username).delete()
+        return count
+
 
 def lockout_response(request, original_response=None, credentials=None):
     form = AuthenticationForm(request)

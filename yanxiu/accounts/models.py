@@ -65,6 +65,11 @@ class User(AbstractUser):
             self.is_staff = True
         elif self.role == Role.AUDIT_ADMIN:
             self.is_staff = False
+        if self.password_changed_at is None and self.password:
+            # create_user() sets the hash directly, without set_password().
+            self.password_changed_at = clock.wall_now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "password_changed_at"}
         super().save(*args, **kwargs)
 
     def clean(self):

@@ -8,6 +8,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.password_validation import password_validators_help_texts
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -64,9 +65,11 @@ def password_change(request):
     )
 
 
+@login_required
 def keepalive(request):
-    """The session warning's "继续使用": a request that counts as activity (the middleware)."""
-    return HttpResponse(status=204 if request.user.is_authenticated else 401)
+    """The session warning's "继续使用": a request that counts as activity (the middleware).
+    204 while the session lives; an ended one is sent to the login page."""
+    return HttpResponse(status=204)
 
 
 def _recovery_codes(user):
@@ -144,7 +147,7 @@ def otp_verify(request):
 def otp_recovery_codes(request):
     """New recovery codes for a verified user (the old ones stop working)."""
     if not request.user.is_verified():
-        return redirect("accounts:otp_verify")
+        raise PermissionDenied("须先通过双因素认证，才能重新生成恢复码。")
     codes = _recovery_codes(request.user)
     log.security_event(request, "otp_recovery_codes", user=request.user)
     return render(request, "accounts/recovery_codes.html", {"codes": codes, "enrolled": False})
