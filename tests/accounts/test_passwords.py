@@ -86,8 +86,8 @@ def forced(settings):
     settings.YANXIU_FORCE_PASSWORD_CHANGE = True
 
 
-def login(client, user, password="pw-for-tests"):
-    return client.post("/login/", {"username": user.username, "password": password})
+def login(client, user):
+    return client.post("/login/", {"username": user.username, "password": "pw-for-tests"})
 
 
 def test_a_new_account_must_change_its_password_at_the_first_login(client, forced):
@@ -112,7 +112,7 @@ def test_an_expert_created_by_the_office_must_change_the_initial_password(client
     from yanxiu.reviews.domain.experts import create_expert
 
     officer = factories.province_officer()
-    expert, password = create_expert(actor=officer, username="zj_new", display_name="新专家", affiliation="福州大学")
+    _expert, password = create_expert(actor=officer, username="zj_new", display_name="新专家", affiliation="福州大学")
     client.post("/login/", {"username": "zj_new", "password": password})
     response = client.get(reverse("reviews:mine"))
     assert response["Location"] == reverse("accounts:password_change")

@@ -31,7 +31,7 @@ class UserAdmin(BaseUserAdmin):
     )
     add_fieldsets = (*BaseUserAdmin.add_fieldsets, ("单位与角色", {"fields": ("role", "institution", "authority")}))
 
-    def user_change_password(self, request, id, form_url=""):
+    def user_change_password(self, request, id, form_url=""):  # noqa: A002 - Django's own signature
         response = super().user_change_password(request, id, form_url)
         if request.method == "POST" and response.status_code == 302:
             log.security_event(

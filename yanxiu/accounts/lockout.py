@@ -7,15 +7,14 @@ the account's scale. The lockout page is the login page with a message that
 reads the same whether or not the account exists.
 """
 
-from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
-from django.db.models import Sum
-from django.shortcuts import render
-
 from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import Sum
+from django.shortcuts import render
 
 LOCKED_MESSAGE = "登录失败次数过多，已暂时锁定，请 {minutes} 分钟后再试。如忘记密码，请联系系统管理员重置。"
 

@@ -60,6 +60,8 @@ class SecurityMiddleware:
             log.security_event(request, "session_expired", reason=EXPIRED_MESSAGES[ended])
             request._session_expired = True
             logout(request)
+            if name == "logout":
+                return None  # the page's own timeout logout: it goes on to the login page's notice
             messages.info(request, EXPIRED_MESSAGES[ended])
             if request.method == "GET" and not request.headers.get("HX-Request"):
                 return _redirect(request, "login", next=request.get_full_path())
@@ -81,4 +83,3 @@ class SecurityMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, PermissionDenied):
             log.permission_denied(request, exception)
-        return None

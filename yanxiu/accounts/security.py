@@ -53,7 +53,7 @@ def password_change_reason(user):
 
 
 def second_factor_needed(request):
-    """"verify", "enrol" or "" for this request's user."""
+    """ "verify", "enrol" or "" for this request's user."""
     user = request.user
     if not settings.YANXIU_OTP_REQUIRED or not user.needs_second_factor:
         return ""

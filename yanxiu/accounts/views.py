@@ -47,9 +47,11 @@ def password_change(request):
             messages.success(request, "密码已修改。")
             return redirect("home")
         log.security_event(
-            request, "password_change", user=user, outcome=Outcome.FAILURE, reason="；".join(
-                str(message) for errors in form.errors.values() for message in errors
-            )[:500]
+            request,
+            "password_change",
+            user=user,
+            outcome=Outcome.FAILURE,
+            reason="；".join(str(message) for errors in form.errors.values() for message in errors)[:500],
         )
     else:
         form = PasswordChangeForm(user)
@@ -135,7 +137,9 @@ def otp_verify(request):
                 log.security_event(request, "otp_verify", user=user, data={"recovery_code": recovery})
                 if recovery:
                     left = device.token_set.count()
-                    messages.warning(request, f"您使用了一个恢复码，还剩 {left} 个。请尽快在“双因素认证”页重新生成恢复码。")
+                    messages.warning(
+                        request, f"您使用了一个恢复码，还剩 {left} 个。请尽快在“双因素认证”页重新生成恢复码。"
+                    )
                 return redirect(request.GET.get("next") or "home")
         log.security_event(request, "otp_failed", user=user, outcome=Outcome.FAILURE, reason="验证码或恢复码不正确")
         form.add_error("token", "验证码或恢复码不正确。")

@@ -20,9 +20,7 @@ class TrailFilter(forms.Form):
     date_to = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     username = forms.CharField(label="账号", required=False, max_length=150)
     kind = forms.ChoiceField(label="类别", required=False, choices=KIND_CHOICES)
-    action = forms.ChoiceField(
-        label="安全事件", required=False, choices=[("", "全部"), *SECURITY_ACTIONS.items()]
-    )
+    action = forms.ChoiceField(label="安全事件", required=False, choices=[("", "全部"), *SECURITY_ACTIONS.items()])
     outcome = forms.ChoiceField(label="结果", required=False, choices=[("", "全部"), *Outcome.choices])
 
     def clean(self):

@@ -1,4 +1,4 @@
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -19,7 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, before=None, older_than_days=None, **options):
         if before:
             try:
-                day = datetime.strptime(before, "%Y-%m-%d").date()
+                day = date.fromisoformat(before)
             except ValueError:
                 raise CommandError("日期格式应为 YYYY-MM-DD。") from None
             cutoff = timezone.make_aware(datetime.combine(day, time.min))
