@@ -176,3 +176,23 @@ def test_a_changed_password_restarts_the_90_days(client, wall_clock, long_sessio
     assert client.get(reverse("notifications:inbox")).status_code == 200
     wall_clock.move(days=1)
     assert client.get(reverse("notifications:inbox")).status_code == 302
+
+
+def test_an_officer_resets_an_experts_password_and_the_expert_must_change_it(client, forced):
+    from yanxiu.reviews.domain.experts import create_expert
+
+    officer = factories.user("province_officer", must_change_password=False)
+    expert, _ = create_expert(actor=officer, username="zj_reset", display_name="专家", affiliation="福州大学")
+    expert.must_change_password = False
+    expert.save()
+    client.force_login(officer)
+    response = client.post(reverse("reviews:expert_reset_password", args=[expert.expert_profile.pk]), follow=True)
+    text = next(str(m) for m in response.context["messages"])
+    password = text.split("临时密码：")[1].split("（")[0]
+    expert.refresh_from_db()
+    assert expert.must_change_password is True
+    assert expert.check_password(password)
+    assert AuditEntry.objects.get(action="password_reset").username == "zj_reset"
+    client.logout()
+    client.post("/login/", {"username": "zj_reset", "password": password})
+    assert client.get(reverse("reviews:mine"))["Location"] == reverse("accounts:password_change")

@@ -58,6 +58,21 @@ def create_expert(*, actor, username, display_name, email="", phone="", domains=
     return user, password
 
 
+def reset_expert_password(profile, *, actor):
+    """A new temporary password for an expert who lost theirs; they must change it at the next login.
+    Returns the password (shown once to the officer)."""
+    if not perms.is_province_officer(actor):
+        raise Refused("只有省人社厅经办人可以重置评审专家的密码。")
+    user = profile.user
+    password = initial_password()
+    with transaction.atomic():
+        user.set_password(password)
+        user.must_change_password = True
+        user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+        record(profile, action="reset_expert_password", label="重置评审专家密码", actor=actor)
+    return password
+
+
 def update_expert(profile, *, actor, display_name, email="", phone="", is_active=True, domains=(), **profile_fields):
     """Correct an expert's details; deactivating keeps their reviews but gives them no new tasks."""
     if not perms.is_province_officer(actor):
