@@ -6,6 +6,7 @@ docs/deployment.md; `manage.py check --deploy` is then clean.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -43,6 +44,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "yanxiu.core",
@@ -72,10 +77,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "yanxiu.core.errors.RefusalMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",  # request.htmx: the request came from htmx
+    "csp.middleware.CSPMiddleware",
+    # Identity controls (docs/deployment.md "Identity and sessions"): idle and
+    # absolute session limits, forced password change, second factor, audit of refusals.
+    "yanxiu.accounts.middleware.SecurityMiddleware",
+    # Last: it sees the login view's response and turns a lockout into the Chinese page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -94,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "yanxiu.notifications.context_processors.unread_messages",
+                "yanxiu.accounts.context_processors.session_limits",
             ],
         },
     },
@@ -117,15 +130,29 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked account or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
+    # The admin duties (三员分立): which admin models each administrator role may use.
+    "yanxiu.accounts.duties.DutyBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
+# Passwords (GB/T 22239-2019 8.1.4.1): length, character classes, not the
+# username, not a common password; Chinese messages (yanxiu/accounts/passwords.py).
+YANXIU_PASSWORD_MIN_LENGTH = int(os.environ.get("YANXIU_PASSWORD_MIN_LENGTH", "8"))
+YANXIU_PASSWORD_MIN_CLASSES = int(os.environ.get("YANXIU_PASSWORD_MIN_CLASSES", "3"))
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "yanxiu.accounts.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": YANXIU_PASSWORD_MIN_LENGTH},
+    },
+    {
+        "NAME": "yanxiu.accounts.passwords.CharacterClassesValidator",
+        "OPTIONS": {"min_classes": YANXIU_PASSWORD_MIN_CLASSES},
+    },
+    {"NAME": "yanxiu.accounts.passwords.NotUsernameValidator"},
+    {"NAME": "yanxiu.accounts.passwords.CommonPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -190,7 +217,10 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Behind nginx, the header carrying the visitor's address (nginx:
 # `proxy_set_header X-Real-IP $remote_addr;` → HTTP_X_REAL_IP); empty: REMOTE_ADDR.
+# The header is believed only from the proxies listed (addresses or networks):
+# yanxiu.core.net.client_ip, used by the login limit, the audit and the rate limit.
 YANXIU_CLIENT_IP_HEADER = os.environ.get("YANXIU_CLIENT_IP_HEADER", "HTTP_X_REAL_IP" if PRODUCTION else "")
+YANXIU_TRUSTED_PROXIES = env_list("YANXIU_TRUSTED_PROXIES", "127.0.0.1,::1")
 
 # The cache holds the public enrolment page's rate limit, so every web
 # process must share it: files on the server by default in production.
@@ -211,7 +241,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 if PRODUCTION:
@@ -225,4 +255,55 @@ if PRODUCTION:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 8 * 3600
+
+# --- Identity and sessions (等保三级 identity controls; docs/deployment.md) ---
+# Failed logins (django-axes): an account is locked after YANXIU_LOGIN_FAILURE_LIMIT
+# failures, an address after YANXIU_LOGIN_ADDRESS_FAILURE_LIMIT, for YANXIU_LOCKOUT_MINUTES.
+YANXIU_LOGIN_FAILURE_LIMIT = int(os.environ.get("YANXIU_LOGIN_FAILURE_LIMIT", "5"))
+YANXIU_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("YANXIU_LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
+YANXIU_LOCKOUT_MINUTES = int(os.environ.get("YANXIU_LOCKOUT_MINUTES", "15"))
+AXES_ENABLED = env_bool("YANXIU_LOGIN_LIMIT_ENABLED", True)
+AXES_FAILURE_LIMIT = YANXIU_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=YANXIU_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "yanxiu.accounts.lockout.AccountAndAddressHandler"
+AXES_CLIENT_IP_CALLABLE = "yanxiu.core.net.client_ip"
+AXES_LOCKOUT_CALLABLE = "yanxiu.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# Passwords expire after this many days (0: never); a password set by someone
+# else (a new account, an officer's reset) must be changed at the next login.
+YANXIU_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("YANXIU_PASSWORD_MAX_AGE_DAYS", "90"))
+YANXIU_FORCE_PASSWORD_CHANGE = env_bool("YANXIU_FORCE_PASSWORD_CHANGE", PRODUCTION)
+# Sessions end after this much inactivity (a warning a minute before) and at
+# most this long after the login.
+YANXIU_SESSION_IDLE_SECONDS = int(os.environ.get("YANXIU_SESSION_IDLE_SECONDS", "1800"))
+YANXIU_SESSION_WARNING_SECONDS = int(os.environ.get("YANXIU_SESSION_WARNING_SECONDS", "60"))
+YANXIU_SESSION_MAX_SECONDS = int(os.environ.get("YANXIU_SESSION_MAX_SECONDS", str(8 * 3600)))
+SESSION_COOKIE_AGE = YANXIU_SESSION_MAX_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Two factors (TOTP, with recovery codes) for the roles that decide: province
+# officers, authority reviewers and the administrators. On in production.
+YANXIU_OTP_REQUIRED = env_bool("YANXIU_OTP_REQUIRED", PRODUCTION)
+OTP_TOTP_ISSUER = os.environ.get("YANXIU_OTP_ISSUER", "研修申报")
+YANXIU_OTP_RECOVERY_CODES = int(os.environ.get("YANXIU_OTP_RECOVERY_CODES", "10"))
+# Audit entries are kept at least this many days: the purge command refuses younger ones.
+YANXIU_AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("YANXIU_AUDIT_RETENTION_DAYS", "180")))
+
+# --- Content-Security-Policy (django-csp), in every environment, tests included ---
+# No inline script anywhere: every script is a static file. Inline style
+# attributes remain in templates (docs/decisions/0005-identity-and-sessions.md).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}

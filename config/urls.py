@@ -11,6 +11,8 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("yanxiu.accounts.urls")),
+    path("audit/", include("yanxiu.audit.urls")),
     path("applications/", include("yanxiu.applications.urls")),
     path("batches/", include("yanxiu.batches.urls")),
     path("selection/", include("yanxiu.selection.urls")),

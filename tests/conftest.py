@@ -32,6 +32,8 @@ one process; add ``-n 2`` to a subset to parallelise it. See README.md for timin
 import shutil
 import sys
 
+from datetime import datetime, timedelta
+
 import pytest
 from django.db import transaction
 from django.test.utils import override_settings
@@ -122,3 +124,20 @@ def demo_world(request):
 def demo(demo_world, db):
     """The demo data (`yanxiu.demo.world.seed()`), rolled back after each test: (call_2026, call_2027)."""
     return demo_world
+
+
+@pytest.fixture
+def wall_clock(monkeypatch):
+    """Freeze the real time sessions and passwords are measured on (core.clock.wall_now)
+    and move it: wall_clock.move(minutes=31). Starts at the fixed test moment."""
+    from yanxiu.core import clock as core_clock
+
+    class WallClock:
+        now = datetime.fromisoformat(FIXED_NOW)
+
+        def move(self, **delta):
+            self.now += timedelta(**delta)
+
+    frozen = WallClock()
+    monkeypatch.setattr(core_clock, "wall_now", lambda: frozen.now)
+    return frozen

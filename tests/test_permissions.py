@@ -181,6 +181,14 @@ def _p(w):
 # `changes`: an allowed POST must change the database (its payload is a real one).
 CASES = {
     "home": [("get", None, None, EVERYONE, False)],
+    "accounts:password_change": [("get", None, None, EVERYONE, False)],
+    "accounts:keepalive": [("get", None, None, EVERYONE, False)],
+    "accounts:otp_status": [("get", None, None, EVERYONE, False)],
+    "accounts:otp_setup": [("get", None, None, EVERYONE, False)],
+    "accounts:otp_verify": [("get", None, None, EVERYONE, False)],
+    # Needs a verified second factor: nobody in this world has one.
+    "accounts:otp_recovery_codes": [("post", None, lambda w: {}, set(), False)],
+    "audit:trail": [("get", None, None, set(), False)],  # the audit administrator only
     "applications:dashboard": [("get", None, None, EVERYONE, False)],
     "applications:inbox": [("get", None, None, ORGANISATIONS, False)],  # hosts are sent to their own start page
     "applications:create": [

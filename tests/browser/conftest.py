@@ -70,6 +70,7 @@ def login(request, chromium, live_server, seeded, tmp_path):
     computers. When the test fails, every page is saved as a screenshot.
     """
     pages = {}
+    violations = []
 
     def sign_in(username):
         context = chromium.new_context(
@@ -78,6 +79,14 @@ def login(request, chromium, live_server, seeded, tmp_path):
         context.set_default_timeout(TIMEOUT_MS)
         page = context.new_page()
         pages[username] = page
+        # The pages run under the production Content-Security-Policy: any inline
+        # script or handler it blocks shows here and fails the test.
+        page.on(
+            "console",
+            lambda message: (
+                violations.append(f"{username}: {message.text}") if "Content Security Policy" in message.text else None
+            ),
+        )
         page.goto("/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", seeded.DEMO_PASSWORD)
@@ -93,3 +102,4 @@ def login(request, chromium, live_server, seeded, tmp_path):
             page.screenshot(path=path, full_page=True)
             print(f"screenshot of {username}'s page: {path}")  # noqa: T201  (where to look after a failure)
         page.context.close()
+    assert violations == [], "blocked by the Content-Security-Policy"

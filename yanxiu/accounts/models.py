@@ -3,12 +3,23 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from yanxiu.core import clock
+
 
 class Role(models.TextChoices):
     INSTITUTION_STAFF = "institution_staff", "承办单位经办人"
     AUTHORITY_REVIEWER = "authority_reviewer", "主管部门审核人"
     PROVINCE_OFFICER = "province_officer", "省人社厅经办人"
     EXPERT = "expert", "评审专家"
+    # 三员分立 (GB/T 22239-2019 8.1.4.2): three administrators, one duty each.
+    SYSTEM_ADMIN = "system_admin", "系统管理员"
+    SECURITY_ADMIN = "security_admin", "安全管理员"
+    AUDIT_ADMIN = "audit_admin", "审计管理员"
+
+
+ADMIN_ROLES = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
+# The roles that decide: their accounts need a second factor (TOTP) where it is required.
+DECIDING_ROLES = (Role.PROVINCE_OFFICER, Role.AUTHORITY_REVIEWER, *ADMIN_ROLES)
 
 
 class User(AbstractUser):
@@ -33,6 +44,10 @@ class User(AbstractUser):
     )
     display_name = models.CharField("姓名", max_length=50, blank=True)
     phone = models.CharField("电话", max_length=30, blank=True)
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    # A password someone else set (a new account, an officer's reset) must be
+    # changed by its owner at the next login; the owner's own change clears it.
+    must_change_password = models.BooleanField("须修改密码", default=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"
@@ -47,6 +62,24 @@ class User(AbstractUser):
         if rules.perm_exists(perm):
             return self.is_active and rules.has_perm(perm, self, obj)
         return super().has_perm(perm, obj)
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self.password_changed_at = clock.wall_now()
+
+    def save(self, *args, **kwargs):
+        # The system and security administrators work in the admin site; nobody
+        # else gets it through their role (the duty backend gives each its models).
+        if self.role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN):
+            self.is_staff = True
+        elif self.role == Role.AUDIT_ADMIN:
+            self.is_staff = False
+        if self.password_changed_at is None and self.password:
+            # create_user() sets the hash directly, without set_password().
+            self.password_changed_at = clock.wall_now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "password_changed_at"}
+        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()
@@ -68,6 +101,14 @@ class User(AbstractUser):
         return self.role == Role.PROVINCE_OFFICER
 
     @property
+    def is_audit_admin(self):
+        return self.role == Role.AUDIT_ADMIN
+
+    @property
+    def needs_second_factor(self):
+        return self.role in DECIDING_ROLES or self.is_superuser
+
+    @property
     def organisation_name(self):
         if self.institution_id:
             return self.institution.name
@@ -77,4 +118,6 @@ class User(AbstractUser):
             return "省人社厅职业能力建设处"
         if self.role == Role.EXPERT:
             return "评审专家"
+        if self.role in ADMIN_ROLES:
+            return "系统运维"
         return ""

@@ -1,8 +1,9 @@
 from django.contrib.contenttypes.models import ContentType
 
 from yanxiu.core import clock
+from yanxiu.core.net import client_ip
 
-from .models import AuditEntry
+from .models import SECURITY_ACTIONS, AuditEntry, Outcome
 
 
 def record(obj, *, action, label, actor=None, from_state="", to_state="", reason="", data=None):
@@ -12,9 +13,47 @@ def record(obj, *, action, label, actor=None, from_state="", to_state="", reason
         action=action,
         action_label=label,
         actor=actor,
+        username=getattr(actor, "username", "") or "",
         from_state=from_state,
         to_state=to_state,
         reason=reason,
         data=data or {},
         created_at=clock.now(),
+    )
+
+
+def security_event(request, action, *, outcome=Outcome.SUCCESS, user=None, username="", reason="", data=None):
+    """A login, failed login, logout, lockout, password change or refusal:
+    time, account, client address, outcome."""
+    if user is None and request is not None:
+        candidate = getattr(request, "user", None)
+        user = candidate if getattr(candidate, "is_authenticated", False) else None
+    return AuditEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(user) if user else None,
+        object_id=user.pk if user else None,
+        action=action,
+        action_label=SECURITY_ACTIONS[action],
+        actor=user,
+        username=(username or getattr(user, "username", "") or "")[:150],
+        client_ip=client_ip(request) if request is not None else "",
+        outcome=outcome,
+        reason=reason,
+        data=data or {},
+        created_at=clock.now(),
+    )
+
+
+def permission_denied(request, exception=None):
+    """Audit a refused request (403). Called by the security middleware for every
+    PermissionDenied; a 403 handler may call it too (it records once per request)."""
+    if getattr(request, "_audited_refusal", False):
+        return None
+    request._audited_refusal = True
+    reason = str(exception) if exception is not None and str(exception) else ""
+    return security_event(
+        request,
+        "permission_denied",
+        outcome=Outcome.REFUSED,
+        reason=reason[:500],
+        data={"path": request.path[:300], "method": request.method},
     )

@@ -3,6 +3,33 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from yanxiu.core.refusal import Refused
+
+IMMUTABLE = "操作记录一经写入不能修改或删除。"
+
+# Security events (logins, lockouts, refusals…): who, from which address, with which outcome.
+SECURITY_ACTIONS = {
+    "login": "登录",
+    "login_failed": "登录失败",
+    "lockout": "账号锁定",
+    "logout": "退出登录",
+    "session_expired": "会话超时",
+    "password_change": "修改密码",
+    "password_reset": "重置密码",
+    "password_expired": "密码过期",
+    "otp_enrol": "启用双因素认证",
+    "otp_verify": "双因素认证",
+    "otp_failed": "双因素认证失败",
+    "otp_recovery_codes": "生成恢复码",
+    "permission_denied": "越权访问被拒绝",
+}
+
+
+class Outcome(models.TextChoices):
+    SUCCESS = "success", "成功"
+    FAILURE = "failure", "失败"
+    REFUSED = "refused", "拒绝"
+
 
 class AuditEntryQuerySet(models.QuerySet):
     def for_object(self, obj):
@@ -11,16 +38,40 @@ class AuditEntryQuerySet(models.QuerySet):
             "actor", "actor__institution", "actor__authority"
         )
 
+    def security(self):
+        return self.filter(action__in=SECURITY_ACTIONS)
+
+    def operations(self):
+        return self.exclude(action__in=SECURITY_ACTIONS)
+
+    # The trail is append-only: bulk changes are refused like single ones. The
+    # purge command removes entries past the retention period through `purge`.
+    def update(self, **kwargs):
+        raise Refused(IMMUTABLE, code="audit_immutable")
+
+    def delete(self):
+        raise Refused(IMMUTABLE, code="audit_immutable")
+
+    def _purge(self):
+        return super().delete()
+
 
 class AuditEntry(models.Model):
-    """Who did what to which object, when, from which state to which, and why."""
+    """Who did what to which object, when, from which state to which, and why.
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
+    Security events (login, lockout, refusal…) may have no object; they carry
+    the account name as typed, the client address and the outcome.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
     subject = GenericForeignKey("content_type", "object_id")
     action = models.CharField("操作", max_length=50)
     action_label = models.CharField("操作名称", max_length=50)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    username = models.CharField("账号", max_length=150, blank=True)
+    client_ip = models.CharField("客户端地址", max_length=45, blank=True)
+    outcome = models.CharField("结果", max_length=10, choices=Outcome.choices, blank=True)
     from_state = models.CharField("原状态", max_length=30, blank=True)
     to_state = models.CharField("新状态", max_length=30, blank=True)
     reason = models.TextField("说明", blank=True)
@@ -31,8 +82,20 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["content_type", "object_id", "created_at"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "created_at"]),
+            models.Index(fields=["created_at", "id"], name="audit_created"),
+            models.Index(fields=["username", "created_at"], name="audit_username"),
+        ]
         verbose_name = verbose_name_plural = "操作记录"
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action_label}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise Refused(IMMUTABLE, code="audit_immutable")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise Refused(IMMUTABLE, code="audit_immutable")

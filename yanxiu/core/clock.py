@@ -51,3 +51,13 @@ def frozen_at(moment):
 def days_left(deadline_end, at=None):
     """Whole days from today (or the day of `at`) to the deadline day; negative once it has passed."""
     return (timezone.localdate(deadline_end) - timezone.localdate(at or now())).days
+
+
+def wall_now() -> datetime:
+    """The real time, for sessions and credentials (idle logout, password age).
+
+    The business clock above may be pinned to a date (demos, tests); a session
+    must still end after 30 real minutes. Tests freeze this one with the
+    `wall_clock` fixture.
+    """
+    return timezone.now()

@@ -2,7 +2,6 @@
 satisfaction survey and certificate verification. CSRF stays on; posts are
 limited per client address; a hidden field catches form-filling robots."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from yanxiu.applications.enums import PLANNED_STATES
 from yanxiu.core import clock
 from yanxiu.core.downloads import DOCX, PDF, attachment
+from yanxiu.core.net import client_ip
 from yanxiu.core.refusal import Refused
 from yanxiu.documents.generate.pdf import ConversionFailed, ConverterMissing, convert_to_pdf
 
@@ -23,12 +23,8 @@ POSTS_PER_HOUR = 30
 
 
 def _client(request):
-    """The visitor's address. Behind a reverse proxy every request comes from the
-    proxy, so production names the header the proxy sets (YANXIU_CLIENT_IP_HEADER)."""
-    header = getattr(settings, "YANXIU_CLIENT_IP_HEADER", "")
-    if header and request.META.get(header):
-        return request.META[header].split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "unknown")
+    """The visitor's address: the header a trusted proxy sets, never one the visitor sends (core.net)."""
+    return client_ip(request)
 
 
 def _too_many(request, bucket):

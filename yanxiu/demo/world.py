@@ -315,6 +315,10 @@ def seed():
         reviewers[username] = _user(username, Role.AUTHORITY_REVIEWER, name, authority=Authority.objects.get(code=code))
     _user("province", Role.PROVINCE_OFFICER, "省人社厅职业能力建设处 经办人", is_staff=True, is_superuser=True)
     _user("expert1", Role.EXPERT, "评审专家 王明")
+    # 三员分立: one account per administrator duty.
+    _user("sysadmin", Role.SYSTEM_ADMIN, "系统管理员 陈")
+    _user("secadmin", Role.SECURITY_ADMIN, "安全管理员 林")
+    _user("auditor", Role.AUDIT_ADMIN, "审计管理员 黄")
 
     # 2026 applications, made while the 2026 call was open.
     with clock.frozen_at("2026-01-10T10:00:00+08:00"):

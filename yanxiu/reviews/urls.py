@@ -14,6 +14,7 @@ urlpatterns = [
     path("experts/", views.experts, name="experts"),
     path("experts/new/", views.expert_create, name="expert_create"),
     path("experts/<int:pk>/", views.expert_edit, name="expert_edit"),
+    path("experts/<int:pk>/reset-password/", views.expert_reset_password, name="expert_reset_password"),
     path("<int:pk>/", views.round_settings, name="round_settings"),
     path("<int:pk>/criteria/", views.round_criteria, name="round_criteria"),
     path("<int:pk>/assignments/", views.round_assignments, name="round_assignments"),

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from yanxiu.accounts.models import User
+from yanxiu.audit.log import security_event
 from yanxiu.calls.enums import Tier
 from yanxiu.core import clock
 from yanxiu.core.errors import refusal_returns_to, show_on_form
@@ -27,7 +28,7 @@ from . import rules as perms
 from .domain import assignment as assigning
 from .domain import operations
 from .domain import rounds as round_ops
-from .domain.experts import create_expert, update_expert
+from .domain.experts import create_expert, reset_expert_password, update_expert
 from .domain.pool import applications_in_round
 from .domain.results import round_ranking, round_results
 from .enums import ACTIVE_ASSIGNMENT_STATES, AssignmentState
@@ -452,10 +453,28 @@ def expert_create(request):
         else:
             messages.success(
                 request,
-                f"已添加评审专家{user}，登录用户名：{user.username}，初始密码：{password}（仅显示一次，请转告专家并提醒其修改）。",
+                f"已添加评审专家{user}，登录用户名：{user.username}，初始密码：{password}（仅显示一次，请转告专家；专家首次登录时须修改密码）。",
             )
             return redirect("reviews:experts")
     return render(request, "reviews/expert_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def expert_reset_password(request, pk):
+    _require_officer(request)
+    profile = get_object_or_404(ExpertProfile.objects.select_related("user"), pk=pk)
+    try:
+        password = reset_expert_password(profile, actor=request.user)
+    except Refused as refused:
+        messages.error(request, str(refused))
+    else:
+        security_event(request, "password_reset", username=profile.user.username, reason="省人社厅重置评审专家密码")
+        messages.success(
+            request,
+            f"已重置评审专家{profile.user}的密码，临时密码：{password}（仅显示一次，请转告专家；专家登录时须修改密码）。",
+        )
+    return redirect("reviews:expert_edit", pk=profile.pk)
 
 
 @login_required

@@ -1,11 +1,10 @@
 """Expert accounts (province office only)."""
 
-import secrets
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from yanxiu.accounts.models import Role, User
+from yanxiu.accounts.passwords import policy_password
 from yanxiu.audit.log import record
 from yanxiu.core.refusal import Refused
 
@@ -16,7 +15,8 @@ PROFILE_FIELDS = ("affiliation", "title", "institution", "authority", "expertise
 
 
 def initial_password():
-    return secrets.token_urlsafe(9)
+    """Meets the password rules; the expert must replace it at the first login (must_change_password)."""
+    return policy_password()
 
 
 def create_expert(*, actor, username, display_name, email="", phone="", domains=(), password=None, **profile_fields):
@@ -27,7 +27,14 @@ def create_expert(*, actor, username, display_name, email="", phone="", domains=
         raise Refused(f"用户名“{username}”已被使用。")
     password = password or initial_password()
     with transaction.atomic():
-        user = User(username=username, display_name=display_name, email=email, phone=phone, role=Role.EXPERT)
+        user = User(
+            username=username,
+            display_name=display_name,
+            email=email,
+            phone=phone,
+            role=Role.EXPERT,
+            must_change_password=True,
+        )
         user.set_password(password)
         try:
             user.full_clean()
@@ -49,6 +56,21 @@ def create_expert(*, actor, username, display_name, email="", phone="", domains=
             data={"username": username, "affiliation": profile.affiliation},
         )
     return user, password
+
+
+def reset_expert_password(profile, *, actor):
+    """A new temporary password for an expert who lost theirs; they must change it at the next login.
+    Returns the password (shown once to the officer)."""
+    if not perms.is_province_officer(actor):
+        raise Refused("只有省人社厅经办人可以重置评审专家的密码。")
+    user = profile.user
+    password = initial_password()
+    with transaction.atomic():
+        user.set_password(password)
+        user.must_change_password = True
+        user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+        record(profile, action="reset_expert_password", label="重置评审专家密码", actor=actor)
+    return password
 
 
 def update_expert(profile, *, actor, display_name, email="", phone="", is_active=True, domains=(), **profile_fields):
