@@ -30,6 +30,17 @@ if not SECRET_KEY:
         raise RuntimeError("DJANGO_SECRET_KEY must be set in production")
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"  # noqa: S105  (development only)
 
+# Personal data (ID numbers, mobiles) is encrypted with this key (yanxiu.core.crypto):
+# `<id>:<base64 or hex, 16-64 random bytes>`; earlier keys stay readable from
+# YANXIU_DATA_OLD_KEYS until `manage.py rotate_data_key` has run. Outside
+# production an empty value means the development key.
+YANXIU_DATA_KEY = os.environ.get("YANXIU_DATA_KEY", "")
+YANXIU_DATA_OLD_KEYS = env_list("YANXIU_DATA_OLD_KEYS")
+if PRODUCTION and not YANXIU_DATA_KEY:
+    raise RuntimeError(
+        "YANXIU_DATA_KEY must be set in production (the key for ID numbers and mobiles; see docs/deployment.md)"
+    )
+
 DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -189,6 +200,8 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # Behind nginx, the header carrying the visitor's address (nginx:
 # `proxy_set_header X-Real-IP $remote_addr;` → HTTP_X_REAL_IP); empty: REMOTE_ADDR.
 YANXIU_CLIENT_IP_HEADER = os.environ.get("YANXIU_CLIENT_IP_HEADER", "HTTP_X_REAL_IP" if PRODUCTION else "")
+# The header above is believed only from these proxies (addresses or networks), see core/net.py.
+YANXIU_TRUSTED_PROXIES = env_list("YANXIU_TRUSTED_PROXIES", "127.0.0.1,::1")
 
 # The cache holds the public enrolment page's rate limit, so every web
 # process must share it: files on the server by default in production.

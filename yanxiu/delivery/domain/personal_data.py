@@ -1,6 +1,8 @@
-"""Whole ID numbers: only the host institution's staff and the province office
-may see them, and every time they do, the view is logged (PersonalDataAccess).
-Everything else shows `Trainee.id_masked`."""
+"""Whole ID numbers and mobiles: only the host institution's staff and the
+province office may see them, and every time they do, the view is logged
+(PersonalDataAccess: who, when, from which address, what and why). Everything
+else shows `Trainee.id_masked` and `mask_mobile`. Exports are masked unless the
+user states a purpose (`reason`)."""
 
 from django.core.exceptions import PermissionDenied
 
@@ -19,7 +21,14 @@ def may_see_whole(user, programme):
     )
 
 
-def reveal(user, programme, trainees, purpose):
+def mask_mobile(mobile):
+    """139****0001: the first three and the last four stay."""
+    if not mobile:
+        return ""
+    return mobile[:3] + "*" * max(len(mobile) - 7, 0) + mobile[-4:] if len(mobile) > 7 else "*" * len(mobile)
+
+
+def reveal(user, programme, trainees, purpose, *, reason="", client_address=None):
     """Return {trainee pk: whole ID number}, logging the view; refuse anyone else."""
     if not may_see_whole(user, programme):
         raise PermissionDenied("只有承办单位和省人社厅可以查看完整身份证号。")
@@ -28,6 +37,8 @@ def reveal(user, programme, trainees, purpose):
         actor=user,
         programme=programme,
         purpose=purpose,
+        reason=reason[:200],
+        client_address=client_address,
         trainee_ids=[t.pk for t in trainees],
         created_at=clock.now(),
     )
