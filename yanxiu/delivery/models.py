@@ -9,9 +9,9 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 
 from yanxiu.applications.enums import ApplicationState, TraineeTitleLevel
+from yanxiu.core.crypto import EncryptedField, KeyedHashField, lookup_hashes
 from yanxiu.core.dates import chinese_date
 from yanxiu.core.jobs import JobProgress, JobState
-from yanxiu.core.crypto import EncryptedField, KeyedHashField, lookup_hashes
 from yanxiu.core.validators import validate_mobile, validate_plain_text
 
 from .enums import (

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from yanxiu.applications.enums import PLANNED_STATES
 from yanxiu.core import clock
 from yanxiu.core.downloads import DOCX, PDF, attachment
+from yanxiu.core.http import no_store
 from yanxiu.core.refusal import Refused
 from yanxiu.documents.generate.pdf import ConversionFailed, ConverterMissing, convert_to_pdf
 
@@ -61,6 +62,7 @@ def programme_list(request):
     return render(request, "delivery/public/list.html", {"programmes": rows})
 
 
+@no_store
 def programme_page(request, pk):
     programme = get_object_or_404(_open_programmes(), pk=pk)
     fujian_only = not enrolment.is_nationwide(programme)
@@ -93,6 +95,7 @@ def thanks(request):
     return render(request, "delivery/public/thanks.html")
 
 
+@no_store
 def survey_page(request, token):
     programme = get_object_or_404(
         Programme.objects.select_related("application", "application__institution"), survey_token=token
@@ -118,6 +121,7 @@ def survey_page(request, token):
     return render(request, "delivery/public/survey.html", {"programme": programme, "form": form, "done": done})
 
 
+@no_store
 def verify(request, token):
     certificate = (
         Certificate.objects.filter(token=token)
@@ -135,6 +139,7 @@ def verify(request, token):
     )
 
 
+@no_store
 def certificate_file(request, token, fmt):
     """A trainee's own certificate, from the link or QR code on it (same page as the bulk PDF)."""
     certificate = (
