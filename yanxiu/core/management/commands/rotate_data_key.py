@@ -17,14 +17,14 @@ BATCH = 500
 
 
 def key_ids(model, fields):
-    """{pk: {key ids of the row's stored values}} read from the raw column (not decrypted)."""
+    """{pk: [key id of each stored value]} read from the raw columns (not decrypted)."""
     casts = {f"raw_{f.name}": Cast(f.name, models.TextField()) for f in fields}
     rows = model._default_manager.annotate(**casts).values_list("pk", *casts)
-    return {pk: {crypto.key_id_of(value) for value in raw if value} for pk, *raw in rows}
+    return {pk: [crypto.key_id_of(value) for value in raw if value] for pk, *raw in rows}
 
 
 def census():
-    """Counter of (model label, key id) over every stored encrypted value."""
+    """Counter of (model label, key id) over every stored encrypted value (not rows)."""
     counts = Counter()
     for model, fields, _ in crypto.encrypted_models():
         for ids in key_ids(model, fields).values():
@@ -37,7 +37,7 @@ def rotate(stdout=None):
     current = crypto.keyring().current.id
     done = 0
     for model, fields, hashes in crypto.encrypted_models():
-        stale = [pk for pk, ids in key_ids(model, fields).items() if ids - {current}]
+        stale = [pk for pk, ids in key_ids(model, fields).items() if set(ids) - {current}]
         names = [f.name for f in fields] + [h.name for h in hashes]
         for start in range(0, len(stale), BATCH):
             with transaction.atomic():
