@@ -29,7 +29,7 @@ def world(settings):
 
 
 def test_backup_wipe_restore_gives_back_every_row_and_file(world, tmp_path, settings, capsys):
-    programme, trainees = world
+    _programme, trainees = world
     counts, files = row_counts(), media_files()
     assert counts["delivery.Trainee"] == 5
     assert sum(p.startswith("delivery/") for p in files) == 2  # the report and the photo (and the batch scans)

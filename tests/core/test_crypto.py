@@ -11,15 +11,20 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
 from tests.delivery.helpers import add_trainees, host_of, id_number, open_enrolment, planned, trainee_data
+from tests.reviews import factories as rf
+from yanxiu.accounts.models import User
+from yanxiu.applications.models import Application
 from yanxiu.core import crypto
 from yanxiu.core.management.commands.rotate_data_key import census
-from yanxiu.delivery.domain import survey
 from yanxiu.core.refusal import Refused
+from yanxiu.delivery.domain import survey
 from yanxiu.delivery.domain.enrolment import enrol, review
 from yanxiu.delivery.models import Trainee
 
 KEY_A = "a2026:" + "11" * 32
 KEY_B = "b2027:" + "22" * 32
+OTHERS_A = {("applications.Application", "a2026"): 1, ("organisations.Institution", "a2026"): 1}
+OTHERS_B = {("applications.Application", "b2027"): 1, ("organisations.Institution", "b2027"): 1}
 
 
 def test_a_value_round_trips_and_carries_its_key_id(settings):
@@ -90,13 +95,19 @@ def test_the_database_holds_no_id_number_or_mobile_in_clear():
     enrol(programme, trainee_data(1))
     enrol(programme, trainee_data(1))  # the quiet duplicate writes an audit entry: masked only
     add_trainees(programme, 2, start=2)
+    expert = rf.expert(phone="13712345678")
     raw = _raw_database_text()
+    # Other people's phones: the host's contact (institution and application) and an expert.
+    assert programme.institution.mobile == programme.application.host_mobile == "13900000000"
+    assert "13900000000" not in raw
+    assert User.objects.get(pk=expert.pk).phone == "13712345678"
+    assert "13712345678" not in raw
     for trainee in Trainee.objects.all():
         assert trainee.id_number not in raw
         assert trainee.id_number[:14] not in raw  # not even the unmasked part
         assert trainee.mobile not in raw
         assert trainee.id_masked in raw
-    assert raw.count("sm4gcm$dev$") == 2 * 3
+    assert raw.count("sm4gcm$dev$") == 2 * 3 + 2 + 1
 
 
 @pytest.mark.django_db
@@ -142,15 +153,16 @@ def test_rotate_data_key_re_encrypts_every_row_with_the_new_key(settings, capsys
     settings.YANXIU_DATA_KEY = KEY_A
     programme = open_enrolment(planned())
     add_trainees(programme, 3)
-    assert census() == {("delivery.Trainee", "a2026"): 6}
+    # Trainees' two values each, the institution's and the application's contact mobile.
+    assert census() == {("delivery.Trainee", "a2026"): 6, **OTHERS_A}
     # A new key: the old one stays readable until the rotation is done.
     settings.YANXIU_DATA_KEY, settings.YANXIU_DATA_OLD_KEYS = KEY_B, [KEY_A]
     assert list(Trainee.objects.with_id_number(id_number(2)).values_list("name", flat=True)) == ["学员2"]
     assert enrol(programme, trainee_data(2)) is None  # the duplicate check sees rows under the old key
     enrol(programme, trainee_data(4))  # new rows are written with the new key
-    assert census() == {("delivery.Trainee", "a2026"): 6, ("delivery.Trainee", "b2027"): 2}
+    assert census() == {("delivery.Trainee", "a2026"): 6, ("delivery.Trainee", "b2027"): 2, **OTHERS_A}
     call_command("rotate_data_key")
-    assert census() == {("delivery.Trainee", "b2027"): 8}
+    assert census() == {("delivery.Trainee", "b2027"): 8, **OTHERS_B}
     assert "全部数据均使用当前密钥" in capsys.readouterr().out
     # Without the old key everything still reads, and the hashes are under the new key only.
     settings.YANXIU_DATA_OLD_KEYS = []
@@ -160,5 +172,6 @@ def test_rotate_data_key_re_encrypts_every_row_with_the_new_key(settings, capsys
         Trainee.objects.create(
             programme=programme, id_masked="x", enrolled_at=Trainee.objects.first().enrolled_at, **trainee_data(3)
         )
+    assert Application.objects.get().host_mobile == "13900000000"
     call_command("rotate_data_key")  # rerun: nothing to do
-    assert census() == {("delivery.Trainee", "b2027"): 8}
+    assert census() == {("delivery.Trainee", "b2027"): 8, **OTHERS_B}

@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from yanxiu.core.crypto import EncryptedField
+
 
 class Role(models.TextChoices):
     INSTITUTION_STAFF = "institution_staff", "承办单位经办人"
@@ -31,7 +33,7 @@ class User(AbstractUser):
         verbose_name="所属主管部门",
     )
     display_name = models.CharField("姓名", max_length=50, blank=True)
-    phone = models.CharField("电话", max_length=30, blank=True)
+    phone = EncryptedField("电话", max_length=30, blank=True, purpose="accounts.user.phone")
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"

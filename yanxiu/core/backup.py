@@ -84,9 +84,7 @@ def media_files(root=None):
     root = Path(root or settings.MEDIA_ROOT)
     if not root.exists():
         return {}
-    return {
-        path.relative_to(root).as_posix(): sha256_of(path) for path in sorted(root.rglob("*")) if path.is_file()
-    }
+    return {path.relative_to(root).as_posix(): sha256_of(path) for path in sorted(root.rglob("*")) if path.is_file()}
 
 
 def _dump_database(target):

@@ -31,6 +31,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.db.models.functions import Cast
 
 PREFIX = "sm4gcm"
 NONCE_BYTES = 12
@@ -107,13 +108,17 @@ def _keyring(current, old):
 
 def keyring():
     """The configured keys (read from settings each time, parsed once)."""
-    return _keyring(getattr(settings, "YANXIU_DATA_KEY", "") or DEV_KEY, tuple(getattr(settings, "YANXIU_DATA_OLD_KEYS", ())))
+    return _keyring(
+        getattr(settings, "YANXIU_DATA_KEY", "") or DEV_KEY, tuple(getattr(settings, "YANXIU_DATA_OLD_KEYS", ()))
+    )
 
 
 def check_production_key():
     """Start-up check: the keys parse, and production does not run on the development key."""
     ring = keyring()
-    if getattr(settings, "PRODUCTION", False) and any(key.cipher_key == parse_key(DEV_KEY).cipher_key for key in ring.all):
+    if getattr(settings, "PRODUCTION", False) and any(
+        key.cipher_key == parse_key(DEV_KEY).cipher_key for key in ring.all
+    ):
         raise ImproperlyConfigured("YANXIU_DATA_KEY: the development key cannot be used in production.")
     return ring
 
@@ -246,3 +251,30 @@ def encrypted_models():
             hashed = [f for f in model._meta.concrete_fields if isinstance(f, KeyedHashField)]
             found.append((model, encrypted, hashed))
     return found
+
+
+def encrypt_in_place(app_label, model_name, field_names):
+    """(forwards, backwards) for a data migration that encrypts columns written in clear
+    (and decrypts them again on the way back). Rows already encrypted are skipped."""
+
+    def forwards(apps, schema_editor):
+        model = apps.get_model(app_label, model_name)
+        manager = model._default_manager.using(schema_editor.connection.alias)
+        casts = [Cast(name, models.TextField()) for name in field_names]
+        for pk, *values in list(manager.values_list("pk", *casts)):
+            if all(not value or is_ciphertext(value) for value in values):
+                continue
+            manager.filter(pk=pk).update(**dict(zip(field_names, values, strict=True)))
+
+    def backwards(apps, schema_editor):
+        model = apps.get_model(app_label, model_name)
+        connection = schema_editor.connection
+        table = connection.ops.quote_name(model._meta.db_table)
+        columns = ", ".join(f"{connection.ops.quote_name(model._meta.get_field(n).column)} = %s" for n in field_names)
+        pk_column = connection.ops.quote_name(model._meta.pk.column)
+        rows = list(model._default_manager.using(connection.alias).values_list("pk", *field_names))
+        with connection.cursor() as cursor:
+            for pk, *values in rows:
+                cursor.execute(f"UPDATE {table} SET {columns} WHERE {pk_column} = %s", [*values, pk])  # noqa: S608
+
+    return forwards, backwards

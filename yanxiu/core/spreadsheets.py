@@ -81,4 +81,3 @@ def xlsx_bytes(write, **options):
     write(workbook)
     workbook.close()
     return buffer.getvalue()
-

@@ -249,9 +249,7 @@ def trainees(request, pk):
 def reveal_id(request, pk, trainee_pk):
     programme = _host_or_officer(request, pk)
     trainee = get_object_or_404(Trainee, pk=trainee_pk, programme=programme)
-    whole = personal_data.reveal(
-        request.user, programme, [trainee], "查看身份证号", client_address=client_ip(request)
-    )
+    whole = personal_data.reveal(request.user, programme, [trainee], "查看身份证号", client_address=client_ip(request))
     return HttpResponse(f'<span class="id-number" data-testid="id-{trainee.pk}">{whole[trainee.pk]}</span>')
 
 

@@ -7,8 +7,12 @@ user states a purpose (`reason`)."""
 from django.core.exceptions import PermissionDenied
 
 from yanxiu.core import clock
+from yanxiu.core.masks import mask_phone as mask_mobile
 
 from ..models import PersonalDataAccess
+
+
+__all__ = ["mask_mobile", "may_see_whole", "reveal"]
 
 
 def may_see_whole(user, programme):
@@ -19,13 +23,6 @@ def may_see_whole(user, programme):
             or (user.is_institution_staff and programme.application.institution_id == user.institution_id)
         )
     )
-
-
-def mask_mobile(mobile):
-    """139****0001: the first three and the last four stay."""
-    if not mobile:
-        return ""
-    return mobile[:3] + "*" * max(len(mobile) - 7, 0) + mobile[-4:] if len(mobile) > 7 else "*" * len(mobile)
 
 
 def reveal(user, programme, trainees, purpose, *, reason="", client_address=None):
