@@ -110,9 +110,7 @@ def backup(path):
         name = _dump_database(dump)
         counts = row_counts()
         recorder = MigrationRecorder(connection)
-        migrations = {}
-        for app, migration in recorder.migration_qs.order_by("id").values_list("app", "name"):
-            migrations[app] = migration
+        migrations = dict(recorder.migration_qs.order_by("id").values_list("app", "name"))  # the last per app
         media_root = Path(settings.MEDIA_ROOT)
         files = media_files(media_root)
         manifest = {
@@ -150,13 +148,12 @@ def _safe_member(name):
 def read_and_verify(path, work):
     """Unpack into `work` and check every checksum against the manifest; return the manifest."""
     try:
-        archive = tarfile.open(path, "r:gz")
+        with tarfile.open(path, "r:gz") as archive:
+            for member in archive.getmembers():
+                _safe_member(member.name)
+            archive.extractall(work, filter="data")
     except (OSError, tarfile.TarError) as problem:
         raise BackupError(f"无法读取备份文件：{problem}") from problem
-    with archive:
-        for member in archive.getmembers():
-            _safe_member(member.name)
-        archive.extractall(work, filter="data")
     manifest_path = Path(work) / MANIFEST
     if not manifest_path.exists():
         raise BackupError("备份文件中没有 manifest.json。")
@@ -236,7 +233,7 @@ def verify_restored(manifest):
         if counts.get(label) != count:
             problems.append(f"{label}: 备份 {count} 行，恢复后 {counts.get(label)} 行")
     on_disk = media_files()
-    for item in manifest["media"]:
-        if on_disk.get(item["path"]) != item["sha256"]:
-            problems.append(f"文件 {item['path']} 与备份不一致")
+    problems.extend(
+        f"文件 {item['path']} 与备份不一致" for item in manifest["media"] if on_disk.get(item["path"]) != item["sha256"]
+    )
     return problems

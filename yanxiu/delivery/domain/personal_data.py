@@ -11,7 +11,6 @@ from yanxiu.core.masks import mask_phone as mask_mobile
 
 from ..models import PersonalDataAccess
 
-
 __all__ = ["mask_mobile", "may_see_whole", "reveal"]
 
 
