@@ -107,7 +107,10 @@ def test_the_export_shows_whole_numbers_only_to_the_host_and_logs_it(client):
     # By default: masked ID number and mobile, nothing logged.
     response = client.get(f"/delivery/{programme.pk}/roster.xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
-    assert (sheet["B3"].value, sheet["H3"].value) == (trainee.id_masked, trainee.mobile[:3] + "****" + trainee.mobile[-4:])
+    assert (sheet["B3"].value, sheet["H3"].value) == (
+        trainee.id_masked,
+        trainee.mobile[:3] + "****" + trainee.mobile[-4:],
+    )
     assert "no-store" in response["Cache-Control"]
     assert PersonalDataAccess.objects.count() == 0
     # No purpose stated: back to the list, nothing revealed.
