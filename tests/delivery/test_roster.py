@@ -130,3 +130,5 @@ def test_the_export_shows_whole_numbers_only_to_the_host_and_logs_it(client):
         "10.1.2.3",
         [trainee.pk],
     )
+    log = client.get(f"/delivery/{programme.pk}/access-log/").content.decode()
+    assert "<td>10.1.2.3</td><td>导出学员名册</td><td>报到核验</td><td>1</td>" in log
