@@ -64,3 +64,13 @@ def test_pages_and_files_with_personal_data_are_not_stored(client):
 def test_a_page_without_personal_data_keeps_the_default(client):
     client.force_login(factories.province_officer())
     assert "no-store" not in client.get("/delivery/").get("Cache-Control", "")
+
+
+@pytest.mark.django_db
+def test_every_generated_file_is_not_stored(client):
+    """core.downloads.attachment (附件1/2/3, the plan, exports…) adds no-store itself."""
+    from yanxiu.core.downloads import XLSX, attachment
+
+    response = attachment(b"x", "名册.xlsx", XLSX)
+    assert _no_store(response)
+    assert "private" in response["Cache-Control"]
