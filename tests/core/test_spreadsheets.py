@@ -27,6 +27,8 @@ from yanxiu.reviews.interfaces.export import build_workbook
 from yanxiu.selection.domain import decisions
 from yanxiu.selection.interfaces.plan import plan_xlsx
 from yanxiu.selection.models import Outcome
+from yanxiu.statistics.domain.figures import Chart, Scope
+from yanxiu.statistics.interfaces.export import chart_workbook
 
 HYPERLINK = '=HYPERLINK("http://evil.example/x","点击")'
 DANGEROUS = [HYPERLINK, "+1+1", "-1+1", "@SUM(1,2)", "\t=1+1", "\r=1+1"]
@@ -126,6 +128,15 @@ def test_the_review_export():
     for expert, comment in zip([rf.expert(affiliation=text) for text in DANGEROUS[:2]], DANGEROUS[2:4], strict=True):
         rf.submit(rf.assign(review_round, application, expert), comment=comment)
     assert_no_formula(build_workbook(round_results(review_round)), *DANGEROUS[:4])
+
+
+@pytest.mark.django_db
+def test_the_statistics_sheet():
+    chart = Chart(
+        key="x", title="按主管部门", kind="bar", categories=DANGEROUS, series=[("项目数", [1] * len(DANGEROUS))]
+    )
+    scope = Scope(user=factories.province_officer(), call=factories.call_2026())
+    assert_no_formula(chart_workbook(chart, scope), *DANGEROUS)
 
 
 def test_the_import_report():

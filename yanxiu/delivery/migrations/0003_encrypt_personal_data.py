@@ -39,7 +39,7 @@ def decrypt_existing(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("delivery", "0001_initial"),
+        ("delivery", "0002_trainee_title_levels"),
     ]
 
     operations = [
