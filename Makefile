@@ -63,7 +63,9 @@ test: $(VENV)/.installed system-deps
 
 check-deploy: $(VENV)/.installed
 	DJANGO_ENV=production DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-secret-value-for-checking \
-	  DJANGO_ALLOWED_HOSTS=yanxiu.example.gov.cn $(PY) manage.py check --deploy --fail-level WARNING
+	  DJANGO_ALLOWED_HOSTS=yanxiu.example.gov.cn \
+	  YANXIU_DATA_KEY=check:$$($(PY) -c "import secrets; print(secrets.token_hex(32))") \
+	  $(PY) manage.py check --deploy --fail-level WARNING
 
 bench: $(VENV)/.installed
 	$(PY) bench/run.py

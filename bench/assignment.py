@@ -14,10 +14,23 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from yanxiu.reviews.domain import matching as m  # noqa: E402  (after the path is set)
+from yanxiu.reviews.domain import matching as m
 
 APPLICATIONS, EXPERTS, PER_APPLICATION, DOMAINS, AUTHORITIES = 5000, 300, 3, 40, 20
-WORDS = ["人工智能", "大数据", "集成电路", "种业", "海洋", "新材料", "新能源", "智能制造", "文物", "医学", "生态", "数字"]
+WORDS = [
+    "人工智能",
+    "大数据",
+    "集成电路",
+    "种业",
+    "海洋",
+    "新材料",
+    "新能源",
+    "智能制造",
+    "文物",
+    "医学",
+    "生态",
+    "数字",
+]
 
 
 def world(seed=2026):
@@ -66,10 +79,18 @@ def main():
     optimal, optimal_s = timed(m.solve_optimal, problem, repeat=3)
     (drawn, _), draw_s = timed(m.draw, problem, "bench-2026", repeat=3)
     g, o, d = (m.total_affinity(problem, pairs) for pairs in (greedy, optimal, drawn))
-    print(f"expert assignment: {APPLICATIONS} applications × {PER_APPLICATION}, {EXPERTS} experts, max load {problem.max_load}")
-    print(f"  optimal (min-cost flow): {optimal_s:.2f} s median of 3; affinity {o} = {o / g:.3f} × greedy, {o / bound:.3f} × bound")
-    print(f"  random draw:             {draw_s:.2f} s median of 3; affinity {d} = {d / g:.3f} × greedy, {d / bound:.3f} × bound")
-    print(f"  greedy (previous):       {greedy_s:.2f} s; affinity {g}; {len(greedy)} of {APPLICATIONS * PER_APPLICATION} tasks assigned")
+    print(
+        f"expert assignment: {APPLICATIONS} applications × {PER_APPLICATION}, {EXPERTS} experts, max load {problem.max_load}"
+    )
+    print(
+        f"  optimal (min-cost flow): {optimal_s:.2f} s median of 3; affinity {o} = {o / g:.3f} × greedy, {o / bound:.3f} × bound"
+    )
+    print(
+        f"  random draw:             {draw_s:.2f} s median of 3; affinity {d} = {d / g:.3f} × greedy, {d / bound:.3f} × bound"
+    )
+    print(
+        f"  greedy (previous):       {greedy_s:.2f} s; affinity {g}; {len(greedy)} of {APPLICATIONS * PER_APPLICATION} tasks assigned"
+    )
     report = m.quality(problem, optimal)
     print(f"  optimal: {report.domain_matched} of {APPLICATIONS} applications with every expert in their domain")
 

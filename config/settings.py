@@ -31,6 +31,17 @@ if not SECRET_KEY:
         raise RuntimeError("DJANGO_SECRET_KEY must be set in production")
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"  # noqa: S105  (development only)
 
+# Personal data (ID numbers, mobiles) is encrypted with this key (yanxiu.core.crypto):
+# `<id>:<base64 or hex, 16-64 random bytes>`; earlier keys stay readable from
+# YANXIU_DATA_OLD_KEYS until `manage.py rotate_data_key` has run. Outside
+# production an empty value means the development key.
+YANXIU_DATA_KEY = os.environ.get("YANXIU_DATA_KEY", "")
+YANXIU_DATA_OLD_KEYS = env_list("YANXIU_DATA_OLD_KEYS")
+if PRODUCTION and not YANXIU_DATA_KEY:
+    raise RuntimeError(
+        "YANXIU_DATA_KEY must be set in production (the key for ID numbers and mobiles; see docs/deployment.md)"
+    )
+
 DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")

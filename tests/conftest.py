@@ -31,7 +31,6 @@ one process; add ``-n 2`` to a subset to parallelise it. See README.md for timin
 
 import shutil
 import sys
-
 from datetime import datetime, timedelta
 
 import pytest

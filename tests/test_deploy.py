@@ -14,6 +14,7 @@ def test_check_deploy_is_clean_in_production():
         "DJANGO_ENV": "production",
         "DJANGO_SECRET_KEY": "a-long-random-production-secret-key-for-the-check-0123456789-abcdefghij",
         "DJANGO_ALLOWED_HOSTS": "yanxiu.example.gov.cn",
+        "YANXIU_DATA_KEY": "k2026:" + "5a" * 32,
     }
     # Only what production sets: the browser tests' async flag must not leak in.
     for name in ("DJANGO_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"):
@@ -44,3 +45,40 @@ def test_production_refuses_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def _production_check(**variables):
+    env = {
+        **os.environ,
+        "DJANGO_ENV": "production",
+        "DJANGO_SECRET_KEY": "a-long-random-production-secret-key-for-the-check-0123456789-abcdefghij",
+        "DJANGO_ALLOWED_HOSTS": "yanxiu.example.gov.cn",
+        **variables,
+    }
+    env.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_production_refuses_to_start_without_the_data_key():
+    result = _production_check(YANXIU_DATA_KEY="")
+    assert result.returncode != 0
+    assert "YANXIU_DATA_KEY must be set in production" in result.stderr
+
+
+def test_production_refuses_a_malformed_key_or_the_development_key():
+    from yanxiu.core.crypto import DEV_KEY
+
+    malformed = _production_check(YANXIU_DATA_KEY="k1:tooshort")
+    assert malformed.returncode != 0
+    assert "YANXIU_DATA_KEY k1: the key must be 16 to 64 random bytes (got 6)." in malformed.stderr
+    dev = _production_check(YANXIU_DATA_KEY=DEV_KEY)
+    assert dev.returncode != 0
+    assert "the development key cannot be used in production" in dev.stderr

@@ -303,7 +303,13 @@ def test_trainee_ids_are_masked_unless_a_purpose_is_given_by_someone_who_may_see
     whole = client.get(url, {"purpose": "核对学员名册"}, **bearer(host)).json()
     assert whole[0]["id_number"] == trainee.id_number
     access = PersonalDataAccess.objects.get()
-    assert (access.actor, access.purpose, access.trainee_ids) == (host, "核对学员名册", [trainee.pk])
+    assert (access.actor, access.purpose, access.reason, access.client_address, access.trainee_ids) == (
+        host,
+        "接口查看身份证号",
+        "核对学员名册",
+        "127.0.0.1",
+        [trainee.pk],
+    )
     reviewer = factories.reviewer(programme.application.institution.authority)
     refused = client.get(url, {"purpose": "看看"}, **bearer(reviewer))
     assert refused.status_code == 403

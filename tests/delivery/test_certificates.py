@@ -88,6 +88,11 @@ def test_the_credit_hours_record_exports_whole_numbers_and_logs_it(attended, cli
     programme, trainees = attended
     certificates.issue(programme, host_of(programme))
     client.force_login(host_of(programme))
-    sheet = load_workbook(io.BytesIO(client.get(f"/delivery/{programme.pk}/credit-hours.xlsx").content)).worksheets[0]
+    url = f"/delivery/{programme.pk}/credit-hours.xlsx"
+    masked = load_workbook(io.BytesIO(client.get(url).content)).worksheets[0]
+    assert [c.value for c in masked[2]][1:3] == [trainees[0].name, trainees[0].id_masked]
+    assert PersonalDataAccess.objects.count() == 0
+    sheet = load_workbook(io.BytesIO(client.post(url, {"reason": "继续教育学时登记"}).content)).worksheets[0]
     assert [*[c.value for c in sheet[2]][1:3], sheet["H2"].value] == [trainees[0].name, trainees[0].id_number, 32]
-    assert PersonalDataAccess.objects.get().purpose == "导出学时登记表"
+    access = PersonalDataAccess.objects.get()
+    assert (access.purpose, access.reason, access.client_address) == ("导出学时登记表", "继续教育学时登记", "127.0.0.1")

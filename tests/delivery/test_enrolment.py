@@ -3,6 +3,7 @@
 import pytest
 
 from tests import factories
+from yanxiu.audit.models import AuditEntry
 from yanxiu.core.refusal import Refused
 from yanxiu.delivery.domain.enrolment import enrol, review, review_warnings, validate_trainee
 from yanxiu.selection.models import Outcome
@@ -39,13 +40,18 @@ def test_title_gender_and_check_digit_are_validated():
     assert errors == {"gender": "性别与身份证号不一致。"}
 
 
-def test_enrolment_stores_the_number_masked_and_refuses_a_second_enrolment():
+def test_enrolment_stores_the_number_masked_and_a_second_enrolment_is_recorded_quietly():
     programme = open_enrolment(planned())
     trainee = enrol(programme, trainee_data(7))
     assert (trainee.id_masked, trainee.state) == ("3501**********" + trainee.id_number[-4:], "pending")
-    with pytest.raises(Refused) as refusal:
-        enrol(programme, trainee_data(7, mobile="13900000999"))
-    assert refusal.value.errors == {"id_number": "该身份证号已报名本项目，请勿重复报名。"}
+    # The public answer does not tell whether the number is enrolled: no refusal,
+    # nothing changes, the host sees it in the programme's record.
+    assert enrol(programme, trainee_data(7, mobile="13900000999", name="别人")) is None
+    assert list(programme.trainees.values_list("pk", "name")) == [(trainee.pk, "学员7")]
+    assert programme.trainees.get().mobile == "13900000007"
+    entry = AuditEntry.objects.for_object(programme).get(action="duplicate_enrolment")
+    assert (entry.actor, entry.action_label, entry.data) == (None, "重复报名（未重复登记）", {"trainee": trainee.pk})
+    assert entry.reason == f"身份证号{trainee.id_masked}再次提交报名，已忽略（首次报名保持不变）。"
 
 
 def test_enrolment_is_closed_until_the_host_publishes_the_notice():

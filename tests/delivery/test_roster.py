@@ -103,8 +103,32 @@ def test_the_export_shows_whole_numbers_only_to_the_host_and_logs_it(client):
     host = host_of(programme)
     roster.import_roster(programme, workbook([row(1)]), host)
     client.force_login(host)
+    trainee = Trainee.objects.get()
+    # By default: masked ID number and mobile, nothing logged.
     response = client.get(f"/delivery/{programme.pk}/roster.xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
-    assert sheet["B3"].value == id_number(1)
+    assert (sheet["B3"].value, sheet["H3"].value) == (
+        trainee.id_masked,
+        trainee.mobile[:3] + "****" + trainee.mobile[-4:],
+    )
+    assert "no-store" in response["Cache-Control"]
+    assert PersonalDataAccess.objects.count() == 0
+    # No purpose stated: back to the list, nothing revealed.
+    refused = client.post(f"/delivery/{programme.pk}/roster.xlsx", {"reason": " "})
+    assert (refused.status_code, refused["Location"]) == (302, f"/delivery/{programme.pk}/trainees/")
+    assert PersonalDataAccess.objects.count() == 0
+    # With a purpose: whole numbers, logged with the purpose and the client's address.
+    response = client.post(f"/delivery/{programme.pk}/roster.xlsx", {"reason": "报到核验"}, REMOTE_ADDR="10.1.2.3")
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    assert (sheet["B3"].value, sheet["H3"].value) == (id_number(1), trainee.mobile)
+    assert "no-store" in response["Cache-Control"]
     access = PersonalDataAccess.objects.get()
-    assert (access.actor, access.purpose, access.trainee_ids) == (host, "导出学员名册", [Trainee.objects.get().pk])
+    assert (access.actor, access.purpose, access.reason, access.client_address, access.trainee_ids) == (
+        host,
+        "导出学员名册",
+        "报到核验",
+        "10.1.2.3",
+        [trainee.pk],
+    )
+    log = client.get(f"/delivery/{programme.pk}/access-log/").content.decode()
+    assert "<td>10.1.2.3</td><td>导出学员名册</td><td>报到核验</td><td>1</td>" in log

@@ -55,8 +55,12 @@ def test_the_public_page_lists_open_programmes_and_takes_enrolments_without_logi
     response = client.post(f"/p/programmes/{programme.pk}/", data)
     assert response.status_code == 302
     assert Trainee.objects.get().name == "学员5"
-    again = client.post(f"/p/programmes/{programme.pk}/", data).content.decode()
-    assert "该身份证号已报名本项目，请勿重复报名。" in again
+    # The same ID again gets the same answer as a first enrolment: nothing tells it is already enrolled.
+    again = client.post(f"/p/programmes/{programme.pk}/", {**data, "name": "冒名者"})
+    assert (again.status_code, again["Location"]) == (302, response["Location"])
+    assert list(Trainee.objects.values_list("name", flat=True)) == ["学员5"]
+    thanks = client.get(response["Location"]).content.decode()
+    assert "已报名" not in thanks
     bad = client.post(f"/p/programmes/{programme.pk}/", {**data, "id_number": "350102198001010110"}).content.decode()
     assert "身份证号校验位不正确，请核对。" in bad
 

@@ -280,7 +280,11 @@ def test_the_expert_sees_the_hosts_record_of_past_years(client, task):
     from yanxiu.organisations.models import ProgrammeRecord
 
     ProgrammeRecord.objects.create(
-        institution=task.application.institution, year=2025, title="智能装备运维高级研修班", tier="省级", completed=False
+        institution=task.application.institution,
+        year=2025,
+        title="智能装备运维高级研修班",
+        tier="省级",
+        completed=False,
     )
     client.force_login(task.expert)
     response = client.get(reverse("reviews:task", args=[task.pk]))

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from yanxiu.core import clock
+from yanxiu.core.crypto import EncryptedField
 
 
 class Role(models.TextChoices):
@@ -43,7 +44,7 @@ class User(AbstractUser):
         verbose_name="所属主管部门",
     )
     display_name = models.CharField("姓名", max_length=50, blank=True)
-    phone = models.CharField("电话", max_length=30, blank=True)
+    phone = EncryptedField("电话", max_length=30, blank=True, purpose="accounts.user.phone")
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
     # A password someone else set (a new account, an officer's reset) must be
     # changed by its owner at the next login; the owner's own change clears it.

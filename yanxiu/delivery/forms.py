@@ -1,6 +1,7 @@
 from django import forms
 
 from yanxiu.applications.enums import TraineeTitleLevel
+from yanxiu.core.validators import validate_plain_text
 from yanxiu.reference.models import LectureFeeStandard, TrainingCostStandard
 
 from .enums import ATTENDANCE_HALF_DAY_CHOICES, PROVINCES, FileKind, Gender, Sector
@@ -26,6 +27,19 @@ class ArrangementsForm(forms.Form):
         required=False,
         max_length=1000,
     )
+
+
+class FullExportForm(forms.Form):
+    """Whole ID numbers and mobiles in an export: the user says what for; it is logged."""
+
+    reason = forms.CharField(label="导出完整身份证号和手机号的用途", min_length=2, max_length=200)
+
+    def clean_reason(self):
+        reason = " ".join(self.cleaned_data["reason"].split())
+        validate_plain_text(reason)
+        if len(reason) < 2:
+            raise forms.ValidationError("请说明用途。")
+        return reason
 
 
 class EnrolmentNoticeForm(forms.Form):

@@ -9,6 +9,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 
 from yanxiu.applications.enums import ApplicationState, TraineeTitleLevel
+from yanxiu.core.crypto import EncryptedField, KeyedHashField, lookup_hashes
 from yanxiu.core.dates import chinese_date
 from yanxiu.core.jobs import JobProgress, JobState
 from yanxiu.core.validators import validate_mobile, validate_plain_text
@@ -163,20 +164,38 @@ class ProgrammeChange(models.Model):
         return f"{self.programme} 变更（{self.get_state_display()}）"
 
 
+class TraineeQuerySet(models.QuerySet):
+    """ID numbers and mobiles are encrypted: find them by their keyed hash.
+    Both take the normalised value (domain/ids.normalise, core.validators.normalise_phone)."""
+
+    def with_id_number(self, number):
+        return self.filter(id_number_hash__in=lookup_hashes("id_number", number))
+
+    def with_id_numbers(self, numbers):
+        return self.filter(id_number_hash__in=[h for n in numbers for h in lookup_hashes("id_number", n)])
+
+    def with_mobile(self, mobile):
+        return self.filter(mobile_hash__in=lookup_hashes("mobile", mobile))
+
+
 class Trainee(models.Model):
     """One enrolment (学员报名). The full ID number is read only through
-    domain/personal_data.py, which checks the role and logs the view."""
+    domain/personal_data.py, which checks the role and logs the view.
+    ID number and mobile are stored encrypted (core.crypto), each with a keyed
+    hash for the duplicate check and lookups (`Trainee.objects.with_id_number`)."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="trainees")
     name = models.CharField("姓名", max_length=30, validators=plain)
-    id_number = models.CharField("身份证号", max_length=18)
+    id_number = EncryptedField("身份证号", max_length=18, purpose="delivery.trainee.id_number")
+    id_number_hash = KeyedHashField(source="id_number", purpose="id_number", db_index=True)
     id_masked = models.CharField("身份证号（脱敏）", max_length=18)
     gender = models.CharField("性别", max_length=10, choices=Gender.choices)
     employer = models.CharField("工作单位", max_length=100, validators=plain)
     position = models.CharField("职务", max_length=50, blank=True, validators=plain)
     title_level = models.CharField("职称等级", max_length=20, choices=TraineeTitleLevel.choices)
     professional_field = models.CharField("专业领域", max_length=50, validators=plain)
-    mobile = models.CharField("手机", max_length=11, validators=[validate_mobile])
+    mobile = EncryptedField("手机", max_length=11, validators=[validate_mobile], purpose="delivery.trainee.mobile")
+    mobile_hash = KeyedHashField(source="mobile", purpose="mobile", db_index=True)
     province = models.CharField("所在省份", max_length=2, choices=PROVINCES)
     is_grassroots = models.BooleanField("基层一线", default=False)
     sector = models.CharField("单位性质", max_length=20, choices=Sector.choices, default=Sector.PUBLIC)
@@ -189,10 +208,12 @@ class Trainee(models.Model):
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     review_note = models.CharField("审核意见", max_length=300, blank=True)
 
+    objects = TraineeQuerySet.as_manager()
+
     class Meta:
         ordering = ["enrolled_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "id_number"], name="one_enrolment_per_id_and_programme")
+            models.UniqueConstraint(fields=["programme", "id_number_hash"], name="one_enrolment_per_id_and_programme")
         ]
         verbose_name = verbose_name_plural = "学员"
 
@@ -201,11 +222,13 @@ class Trainee(models.Model):
 
 
 class PersonalDataAccess(models.Model):
-    """A logged view of whole ID numbers: who, when, which trainees, where."""
+    """A logged view of whole ID numbers: who, when, which trainees, from where, why."""
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="personal_data_accesses")
-    purpose = models.CharField("用途", max_length=50)
+    purpose = models.CharField("用途", max_length=50)  # what was shown: 查看身份证号, 导出学员名册…
+    reason = models.CharField("用途说明", max_length=200, blank=True)  # what the user stated, for exports
+    client_address = models.GenericIPAddressField("客户端地址", null=True, blank=True)
     trainee_ids = models.JSONField("学员", default=list)
     created_at = models.DateTimeField("时间")
 

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from yanxiu.applications.enums import PLANNED_STATES
 from yanxiu.core import clock
 from yanxiu.core.downloads import DOCX, PDF, attachment
+from yanxiu.core.http import no_store
 from yanxiu.core.net import client_ip
 from yanxiu.core.refusal import Refused
 from yanxiu.documents.generate.pdf import ConversionFailed, ConverterMissing, convert_to_pdf
@@ -50,6 +51,7 @@ def programme_list(request):
     return render(request, "delivery/public/list.html", {"programmes": rows})
 
 
+@no_store
 def programme_page(request, pk):
     """A planned programme's public page. Before enrolment opens or after it closes the page
     says so in Chinese (the host's link never ends in a bare 404); only open ones take posts."""
@@ -96,6 +98,7 @@ def thanks(request):
     return render(request, "delivery/public/thanks.html")
 
 
+@no_store
 def survey_page(request, token):
     programme = get_object_or_404(
         Programme.objects.select_related("application", "application__institution"), survey_token=token
@@ -121,6 +124,7 @@ def survey_page(request, token):
     return render(request, "delivery/public/survey.html", {"programme": programme, "form": form, "done": done})
 
 
+@no_store
 def verify(request, token):
     certificate = (
         Certificate.objects.filter(token=token)
@@ -138,6 +142,7 @@ def verify(request, token):
     )
 
 
+@no_store
 def certificate_file(request, token, fmt):
     """A trainee's own certificate, from the link or QR code on it (same page as the bulk PDF)."""
     certificate = (

@@ -16,7 +16,9 @@ from yanxiu.calls.models import Call
 from yanxiu.core import jobs
 from yanxiu.core.downloads import DOCX, PDF, XLSX, attachment, stored_file
 from yanxiu.core.errors import refusal_returns_to, show_on_form
+from yanxiu.core.http import no_store
 from yanxiu.core.jobs import JobState
+from yanxiu.core.net import client_ip
 from yanxiu.core.params import int_list
 from yanxiu.core.refusal import Refused
 from yanxiu.documents.generate import pdf
@@ -219,6 +221,7 @@ def decide_change(request, change_pk):
 
 @login_required
 @refusal_returns_to(_to("delivery:trainees"))
+@no_store
 def trainees(request, pk):
     programme = _host_or_officer(request, pk)
     host = programmes.is_host(request.user, programme)
@@ -247,15 +250,17 @@ def trainees(request, pk):
             "results": report.results,
             "counts": enrolment.counts(programme),
             "import_report": request.session.pop(f"import-{pk}", None),
+            "full_export_form": forms.FullExportForm(),
         },
     )
 
 
 @login_required
+@no_store
 def reveal_id(request, pk, trainee_pk):
     programme = _host_or_officer(request, pk)
     trainee = get_object_or_404(Trainee, pk=trainee_pk, programme=programme)
-    whole = personal_data.reveal(request.user, programme, [trainee], "查看身份证号")
+    whole = personal_data.reveal(request.user, programme, [trainee], "查看身份证号", client_address=client_ip(request))
     return HttpResponse(f'<span class="id-number" data-testid="id-{trainee.pk}">{whole[trainee.pk]}</span>')
 
 
@@ -287,12 +292,35 @@ def roster_import(request, pk):
     return redirect("delivery:trainees", pk=pk)
 
 
+def _whole_for_export(request, programme, trainees, what):
+    """Masked ({}) on GET; whole numbers on a POST stating the purpose, logged; None: the purpose is missing."""
+    if request.method != "POST":
+        return {}
+    form = forms.FullExportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "导出完整身份证号和手机号须说明用途（2至200字）。")
+        return None
+    return personal_data.reveal(
+        request.user,
+        programme,
+        trainees,
+        what,
+        reason=form.cleaned_data["reason"],
+        client_address=client_ip(request),
+    )
+
+
 @login_required
+@no_store
 def roster_export(request, pk):
+    """Masked by default; whole ID numbers and mobiles with a stated purpose (POST), logged."""
     programme = _host_or_officer(request, pk)
     rows = list(programme.trainees.all())
-    whole = personal_data.reveal(request.user, programme, rows, "导出学员名册")
-    return attachment(roster.export_roster(programme, rows, whole), f"{programme}-学员名册.xlsx", XLSX)
+    whole = _whole_for_export(request, programme, rows, "导出学员名册")
+    if whole is None:
+        return redirect("delivery:trainees", pk=pk)
+    name = f"{programme}-学员名册{'（完整）' if whole else ''}.xlsx"
+    return attachment(roster.export_roster(programme, rows, whole), name, XLSX)
 
 
 # --- attendance and sign-in sheets ---------------------------------------------------
@@ -300,6 +328,7 @@ def roster_export(request, pk):
 
 @login_required
 @refusal_returns_to(_to("delivery:attendance"))
+@no_store
 def attendance_view(request, pk):
     programme = _host_or_officer(request, pk)
     host = programmes.is_host(request.user, programme)
@@ -336,6 +365,7 @@ def attendance_view(request, pk):
 
 
 @login_required
+@no_store
 def sign_in_sheets(request, pk, fmt):
     programme = _host_or_officer(request, pk)
     approved = list(programme.trainees.filter(state=EnrolmentState.APPROVED))
@@ -498,6 +528,7 @@ def closing_view(request, pk):
 
 
 @login_required
+@no_store
 def programme_file(request, pk, file_pk):
     programme = _programme(request, pk)
     item = get_object_or_404(programme.files, pk=file_pk)
@@ -523,6 +554,7 @@ def survey_view(request, pk):
 
 @login_required
 @refusal_returns_to(_to("delivery:certificates"))
+@no_store
 def certificates_view(request, pk):
     programme = _programme(request, pk)
     host = programmes.is_host(request.user, programme)
@@ -548,6 +580,7 @@ def certificates_view(request, pk):
 
 
 @login_required
+@no_store
 def certificate_job(request, pk, job_pk):
     programme = _programme(request, pk)
     job = jobs.expire_if_stale(get_object_or_404(CertificateJob, pk=job_pk, programme=programme))
@@ -559,14 +592,20 @@ def certificate_job(request, pk, job_pk):
 
 
 @login_required
+@no_store
 def credit_hours_export(request, pk):
+    """Masked by default; whole ID numbers with a stated purpose (POST), logged."""
     programme = _host_or_officer(request, pk)
     issued = list(Certificate.objects.filter(trainee__programme=programme).select_related("trainee"))
-    whole = personal_data.reveal(request.user, programme, [c.trainee for c in issued], "导出学时登记表")
-    return attachment(roster.export_credit_hours(programme, issued, whole), f"{programme}-学时登记.xlsx", XLSX)
+    whole = _whole_for_export(request, programme, [c.trainee for c in issued], "导出学时登记表")
+    if whole is None:
+        return redirect("delivery:certificates", pk=pk)
+    name = f"{programme}-学时登记{'（完整）' if whole else ''}.xlsx"
+    return attachment(roster.export_credit_hours(programme, issued, whole), name, XLSX)
 
 
 @login_required
+@no_store
 def access_log(request, pk):
     programme = _host_or_officer(request, pk)
     entries = (

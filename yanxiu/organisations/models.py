@@ -1,6 +1,7 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from yanxiu.core.crypto import EncryptedField
 from yanxiu.core.validators import validate_landline, validate_mobile, validate_uscc
 
 from .enums import AuthorityKind, BaseStatus, InstitutionType
@@ -43,7 +44,9 @@ class Institution(models.Model):
     can_issue_training_invoice = models.BooleanField("能开具培训费发票", default=False)
     address = models.CharField("地址", max_length=200, blank=True)
     office_phone = models.CharField("办公电话", max_length=30, blank=True, validators=[validate_landline])
-    mobile = models.CharField("手机", max_length=20, blank=True, validators=[validate_mobile])
+    mobile = EncryptedField(
+        "手机", max_length=20, blank=True, validators=[validate_mobile], purpose="organisations.institution.mobile"
+    )
     fax = models.CharField("传真", max_length=30, blank=True, validators=[validate_landline])
     contact_person = models.CharField("联系人", max_length=50, blank=True)
     email = models.EmailField("电子邮箱", blank=True)

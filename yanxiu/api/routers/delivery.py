@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
+from yanxiu.core.net import client_ip
 from yanxiu.core.refusal import Refused
 from yanxiu.delivery.domain import personal_data
 from yanxiu.delivery.enums import EnrolmentState
@@ -135,7 +136,14 @@ def list_trainees(request, pk: int, query: Query[TraineeQuery]):
     whole = {}
     if query.purpose:
         # The same door as the pages: refused for anyone but the host and the office, and logged.
-        whole = personal_data.reveal(request.user, programme, trainees, query.purpose.strip())
+        whole = personal_data.reveal(
+            request.user,
+            programme,
+            trainees,
+            "接口查看身份证号",
+            reason=query.purpose.strip(),
+            client_address=client_ip(request),
+        )
     return [
         {
             "id": t.pk,

@@ -2,6 +2,8 @@
 lecturers (printed by form_context, matched by documents.embedded on import), and the
 field-by-field picture that shows what changed since an application was returned."""
 
+from yanxiu.core.masks import mask_phone
+
 FIELDS = [
     "title",
     "start_date",
@@ -58,9 +60,15 @@ def lecturer_text(application):
     return "\n".join(lines)
 
 
+# Kept in the audit trail: a personal number is stored masked there (it is encrypted on the application).
+MASKED = {"host_mobile": mask_phone}
+
+
 def _display(application, name):
     field = application._meta.get_field(name)
     value = getattr(application, name)
+    if name in MASKED:
+        return MASKED[name](value)
     if field.choices and value:
         return str(getattr(application, f"get_{name}_display")())
     if isinstance(value, bool):

@@ -96,27 +96,43 @@ def validate_trainee(programme, data):
 
 
 def enrol(programme, data, *, source="public"):
-    """A trainee's own enrolment on the public page."""
+    """A trainee's own enrolment on the public page.
+
+    The answer never says whether the ID number is already enrolled (the page
+    is public): a second enrolment with the same number changes nothing, is
+    recorded in the programme's audit trail for the host, and returns None;
+    the page thanks the visitor either way (docs/decisions/0006)."""
     if not enrolment_is_open(programme):
         raise Refused(errors={"__all__": "本项目目前不接受报名。"})
     values, errors = validate_trainee(programme, data)
     if errors:
         raise Refused(errors=errors)
-    duplicate = Refused(errors={"id_number": "该身份证号已报名本项目，请勿重复报名。"}, code="enrolment.duplicate")
-    if Trainee.objects.filter(programme=programme, id_number=values["id_number"]).exists():
-        raise duplicate
     try:
         with transaction.atomic():
-            trainee = Trainee.objects.create(
-                programme=programme,
-                id_masked=mask(values["id_number"]),
-                enrolled_at=clock.now(),
-                source=source,
-                **values,
-            )
-    except IntegrityError:  # the same ID number sent twice at once: the unique constraint decides
-        raise duplicate from None
-    return trainee
+            if not Trainee.objects.filter(programme=programme).with_id_number(values["id_number"]).exists():
+                return Trainee.objects.create(
+                    programme=programme,
+                    id_masked=mask(values["id_number"]),
+                    enrolled_at=clock.now(),
+                    source=source,
+                    **values,
+                )
+    except IntegrityError:  # the same number enrolled at the same moment
+        pass
+    _record_duplicate(programme, values["id_number"])
+    return None
+
+
+def _record_duplicate(programme, number):
+    existing = Trainee.objects.filter(programme=programme).with_id_number(number).first()
+    record(
+        programme,
+        action="duplicate_enrolment",
+        label="重复报名（未重复登记）",
+        actor=None,
+        reason=f"身份证号{mask(number)}再次提交报名，已忽略（首次报名保持不变）。",
+        data={"trainee": existing.pk if existing else None},
+    )
 
 
 @transaction.atomic
@@ -216,14 +232,14 @@ def review_warnings(programme):
         if len(group) > 1:
             for t in group:
                 flags[t.pk].append("手机号重复")
-    elsewhere = set(
-        Trainee.objects.filter(
-            programme__application__call_id=programme.application.call_id, id_number__in=[t.id_number for t in trainees]
-        )
+    elsewhere = {
+        t.id_number
+        for t in Trainee.objects.filter(programme__application__call_id=programme.application.call_id)
+        .with_id_numbers([t.id_number for t in trainees])
         .exclude(programme=programme)
         .exclude(state=EnrolmentState.REJECTED)
-        .values_list("id_number", flat=True)
-    )
+        .only("id_number")
+    }
     for t in trainees:
         if t.id_number in elsewhere:
             flags[t.pk].append("同年已报名其他项目")

@@ -9,6 +9,7 @@ from django.db.models import Avg, Count
 
 from yanxiu.core import clock
 from yanxiu.core.refusal import Refused
+from yanxiu.core.validators import normalise_phone
 
 from ..enums import EnrolmentState
 from ..models import SurveyResponse, Trainee
@@ -16,10 +17,13 @@ from .ids import normalise
 
 
 def find_trainee(programme, mobile, id_last4):
-    trainee = Trainee.objects.filter(
-        programme=programme, state=EnrolmentState.APPROVED, mobile=(mobile or "").strip()
-    ).first()
-    if trainee is None or trainee.id_number[-4:] != normalise(id_last4):
+    """By the mobile's keyed hash, then the last four of the (decrypted) ID number."""
+    candidates = Trainee.objects.filter(programme=programme, state=EnrolmentState.APPROVED).with_mobile(
+        normalise_phone(mobile or "")
+    )
+    last4 = normalise(id_last4)
+    trainee = next((t for t in candidates if len(last4) == 4 and t.id_number[-4:] == last4), None)
+    if trainee is None:
         raise Refused("未找到该学员：请核对手机号和身份证号后四位（须为本班录取学员）。")
     return trainee
 

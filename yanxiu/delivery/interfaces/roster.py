@@ -5,7 +5,6 @@ registration. Write with xlsxwriter, read uploads with openpyxl."""
 import io
 from dataclasses import dataclass, field
 
-import xlsxwriter
 from django.db import transaction
 from openpyxl import load_workbook
 
@@ -13,10 +12,12 @@ from yanxiu.applications.enums import TraineeTitleLevel
 from yanxiu.audit.log import record
 from yanxiu.core import clock
 from yanxiu.core.refusal import Refused
+from yanxiu.core.spreadsheets import xlsx_bytes
 from yanxiu.documents.imports.safety import refuse_xml_declarations
 
 from ..domain.enrolment import validate_trainee
 from ..domain.ids import mask
+from ..domain.personal_data import mask_mobile
 from ..domain.programmes import require_host
 from ..enums import PROVINCE_NAMES, Gender, Sector
 from ..models import Trainee
@@ -62,11 +63,7 @@ NO = {"否", "N", "n", "0", "no", ""}
 
 
 def _xlsx(write):
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    write(workbook)
-    workbook.close()
-    return buffer.getvalue()
+    return xlsx_bytes(write)  # text cells stay text (core.spreadsheets)
 
 
 def template():
@@ -177,7 +174,7 @@ def import_roster(programme, data, actor):
             detail = f"缺少列：{'、'.join(missing)}" if missing else "列的顺序不对"
             report.file_errors.append(f"表头与模板不一致（{detail}）。请下载模板，按模板的列填写。")
             return report
-        existing = set(programme.trainees.values_list("id_number", flat=True))
+        existing = {t.id_number for t in programme.trainees.only("id_number")}
         seen = {}
         values_list = []
         for number, cells in rows:
@@ -236,7 +233,8 @@ EXPORT_COLUMNS = [*COLUMNS, "状态"]
 
 
 def export_roster(programme, trainees, id_numbers):
-    """The roster; `id_numbers` maps trainee pk -> whole number (already logged) or is empty (masked)."""
+    """The roster; `id_numbers` maps trainee pk -> whole number (already logged) or is empty (masked
+    ID numbers and mobiles)."""
 
     def write(workbook):
         sheet = workbook.add_worksheet("学员名册")
@@ -257,7 +255,7 @@ def export_roster(programme, trainees, id_numbers):
                     t.position,
                     t.get_title_level_display(),
                     t.professional_field,
-                    t.mobile,
+                    t.mobile if t.pk in id_numbers else mask_mobile(t.mobile),
                     t.get_province_display(),
                     "是" if t.is_grassroots else "否",
                     t.get_sector_display(),

@@ -3,7 +3,7 @@
 import copy
 import io
 
-import xlsxwriter
+from yanxiu.core.spreadsheets import Workbook
 
 from .. import layout
 from .ooxml import (
@@ -25,7 +25,7 @@ XLSX_WIDTHS = (6, 40, 28, 10, 16, 22)
 
 def render_summary_xlsx(sheet_data):
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "constant_memory": False})
+    book = Workbook(buffer, {"constant_memory": False})
     sheet = book.add_worksheet("汇总表")
     body = {"font_name": "仿宋_GB2312", "font_size": 12, "border": 1, "valign": "vcenter", "text_wrap": True}
     title = book.add_format({"font_name": "方正小标宋简体", "font_size": 18, "align": "center", "valign": "vcenter"})

@@ -2,7 +2,7 @@
 
 import io
 
-import xlsxwriter
+from yanxiu.core.spreadsheets import Workbook
 
 from .importer import FORM_NAMES
 
@@ -49,7 +49,7 @@ def screen(results):
 
 def xlsx(results):
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = Workbook(buffer)
     sheet = book.add_worksheet("导入报告")
     head = book.add_format({"bold": True, "border": 1, "bg_color": "#DDDDDD", "text_wrap": True, "valign": "top"})
     cell = book.add_format({"border": 1, "text_wrap": True, "valign": "top"})

@@ -7,8 +7,9 @@ stay text, never become a formula.
 
 import io
 
-import xlsxwriter
 from django.utils import timezone
+
+from yanxiu.core.spreadsheets import Workbook
 
 from ..enums import Recommendation
 
@@ -53,7 +54,7 @@ def build_workbook(results):
     review_round = results.round
     criteria = results.criteria
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = Workbook(buffer)
     formats = {
         "header": book.add_format({"bold": True, "bg_color": "#F0F3F7", "border": 1, "text_wrap": True}),
         "number": book.add_format({"num_format": "0.00"}),

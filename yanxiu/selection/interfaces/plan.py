@@ -9,7 +9,6 @@ document: A4, margins 37/35/28/26 mm, title in 方正小标宋简体 二号, bod
 import io
 from dataclasses import dataclass, field
 
-import xlsxwriter
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -21,6 +20,7 @@ from docx.shared import Mm, Pt
 from yanxiu.applications.enums import ApplicationState as S
 from yanxiu.applications.models import Application
 from yanxiu.core.dates import chinese_date, chinese_period
+from yanxiu.core.spreadsheets import Workbook
 
 COLUMNS = ["序号", "项目名称", "承办单位", "主管部门", "办班时间", "办班地点", "学员人数", "经费"]
 WIDTHS_MM = [12, 70, 50, 40, 42, 28, 16, 22]
@@ -79,7 +79,7 @@ def title(call):
 
 def plan_xlsx(call):
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook = Workbook(buffer)
     sheet = workbook.add_worksheet("年度计划")
     title_format = workbook.add_format(
         {"bold": True, "font_size": 16, "align": "center", "valign": "vcenter", "font_name": "宋体"}

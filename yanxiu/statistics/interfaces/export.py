@@ -2,12 +2,12 @@
 
 import io
 
-import xlsxwriter
+from yanxiu.core.spreadsheets import Workbook
 
 
 def chart_workbook(chart, scope):
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    book = Workbook(buffer)
     sheet = book.add_worksheet(chart.title[:31].replace("/", "、"))
     title = book.add_format({"bold": True, "font_size": 14})
     head = book.add_format({"bold": True, "border": 1, "bg_color": "#EEEEEE", "text_wrap": True})

@@ -1,0 +1,9 @@
+"""Masked forms of personal numbers, for pages, logs and default exports."""
+
+
+def mask_phone(number):
+    """139****0001: the first three and the last four stay (shorter numbers are starred whole)."""
+    number = number or ""
+    if len(number) <= 7:
+        return "*" * len(number)
+    return number[:3] + "*" * (len(number) - 7) + number[-4:]
