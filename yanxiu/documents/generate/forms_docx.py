@@ -17,6 +17,7 @@ from yanxiu.core.dates import chinese_date
 from .. import embedded, layout
 from .ooxml import (
     IdSource,
+    block_control,
     checkbox_control,
     core_properties,
     custom_xml_slot,
@@ -65,7 +66,7 @@ def _fill_text(tc, field, value, ids, hint=""):
     rpr, ppr = _clear(tc)
     if not value and hint:
         tc.append(paragraph(text_runs(hint, rpr), ppr))
-    tc.append(paragraph([text_control(_tag(field), _alias(field), value, rpr, ids)], ppr))
+    tc.append(block_control(_tag(field), _alias(field), value, rpr, ppr, ids))
 
 
 def _tick_paragraph(field, tick, before_text, rpr, ppr, ids, tail=()):

@@ -124,6 +124,27 @@ def text_control(tag, alias, text, rpr, ids):
     return el(w("sdt"), children=[properties, el(w("sdtContent"), children=runs)])
 
 
+def block_control(tag, alias, text, rpr, ppr, ids):
+    """A block-level (rich text) content control tagged `tag`: one paragraph per line.
+
+    LibreOffice (7.4) moves the line breaks of runs inside an inline control to
+    the top of the cell when it prints; paragraphs inside a block-level control
+    print line by line, and the tag still wraps the whole value for import.
+    """
+    properties = el(
+        w("sdtPr"),
+        children=[
+            copy.deepcopy(rpr),
+            el(w("alias"), {w("val"): alias}),
+            el(w("tag"), {w("val"): tag}),
+            el(w("id"), {w("val"): ids.next()}),
+        ],
+    )
+    lines = clean_xml_text(text).split("\n") if text else [""]
+    paragraphs = [paragraph(text_runs(line, rpr) if line else [], ppr) for line in lines]
+    return el(w("sdt"), children=[properties, el(w("sdtContent"), children=paragraphs)])
+
+
 CHECKED = "☑"
 UNCHECKED = "□"
 
