@@ -362,11 +362,20 @@ def package(form_key, document, overrides=None):
     parts = {**parts, **(overrides or {})}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
-        archive.writestr("[Content_Types].xml", parts["[Content_Types].xml"])
+        archive.writestr(_entry("[Content_Types].xml"), parts["[Content_Types].xml"], compresslevel=6)
         archive.writestr(
-            "word/document.xml", etree.tostring(document, xml_declaration=True, encoding="UTF-8", standalone=True)
+            _entry("word/document.xml"),
+            etree.tostring(document, xml_declaration=True, encoding="UTF-8", standalone=True),
+            compresslevel=6,
         )
         for name, data in parts.items():
             if name != "[Content_Types].xml":
-                archive.writestr(name, data)
+                archive.writestr(_entry(name), data, compresslevel=6)
     return buffer.getvalue()
+
+
+def _entry(name):
+    """A zip entry with a fixed date: the same document gives the same bytes (the PDF cache's key)."""
+    entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    return entry
