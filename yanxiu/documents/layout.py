@@ -137,6 +137,12 @@ FIELD_LABELS = {
     "opinion": "审核意见",
 }
 
+# Labels that differ between the two forms, for import reports.
+FORM_LABELS = {
+    "att1": {"domain": "选题所属行业领域", "trainees": "研修对象"},
+    "att2": {"domain": "选题所属专业技术领域", "trainees": "培训对象"},
+}
+
 BASE_CODES = ("national", "provincial", "none")
 
 # 附件3: the columns of the summary sheet.
