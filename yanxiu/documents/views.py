@@ -120,7 +120,7 @@ def batch_summary_file(request, pk, fmt):
     if fmt == "docx":
         return attachment(render_summary_docx(sheet), f"{name}.docx", DOCX)
     if fmt == "pdf":
-        return _pdf_or_message(
+        return _pdf_or_progress(
             request, lambda: render_summary_docx(sheet), f"{name}.pdf", reverse("batches:detail", args=[pk])
         )
     raise Http404
