@@ -36,22 +36,30 @@ setup: $(VENV)/.installed
 	$(PY) manage.py seed_demo
 
 # Sets up everything and starts the web server and the background worker.
+# SITE_URL (certificates' QR codes, e-mail links) follows HOST and PORT unless set.
+# The warm PDF converter (unoserver) listens on UNOSERVER_PORT (and +1 for
+# LibreOffice); a second worker takes only PDFs, polling every 0.2 s.
+UNOSERVER_PORT ?= 2003
 run: setup
 	@echo "系统地址: http://$(HOST):$(PORT)/   (Ctrl-C 停止)"
 	@trap 'kill 0' INT TERM EXIT; \
+	  export DOCUMENTS_UNOSERVER=127.0.0.1:$(UNOSERVER_PORT) SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}; \
+	  $(PY) manage.py pdf_converter --port $(UNOSERVER_PORT) >var/pdf_converter.log 2>&1 & \
 	  $(PY) manage.py db_worker --no-reload >var/worker.log 2>&1 & \
+	  $(PY) manage.py db_worker --no-reload --queue-name pdf --interval 0.2 >var/pdf_worker.log 2>&1 & \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: $(VENV)/.installed
-	$(PY) manage.py db_worker
+	$(PY) manage.py db_worker --queue-name default,pdf
 
 # Debian packages the tests need: Chromium for browser tests, CJK fonts,
-# LibreOffice (Writer, Calc) and poppler-utils for PDF conversion and its tests.
+# LibreOffice (Writer, Calc) and poppler-utils for PDF conversion and its tests;
+# python3-uno for the warm converter (unoserver runs under LibreOffice's Python).
 system-deps:
-	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null; then \
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null || ! /usr/bin/python3 -c "import uno" 2>/dev/null; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
-	    chromium fonts-noto-cjk fontconfig libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils >/dev/null; \
+	    chromium fonts-noto-cjk fontconfig libreoffice-writer-nogui libreoffice-calc-nogui python3-uno poppler-utils >/dev/null; \
 	fi
 
 # All tests (unit, integration, browser). DATABASE_URL selects PostgreSQL.

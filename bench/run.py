@@ -6,6 +6,6 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-for script in ("documents.py", "lists.py", "assignment.py"):
+for script in ("documents.py", "pdf.py", "lists.py", "assignment.py"):
     print(f"== bench/{script}", flush=True)
     subprocess.run([sys.executable, str(HERE / script)], check=True)

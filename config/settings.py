@@ -216,9 +216,15 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default"],
+        "QUEUES": ["default", "pdf"],
     }
 }
+
+# PDFs: converted by the worker (queue "pdf"), through a warm LibreOffice when
+# `manage.py pdf_converter` runs at this address (make run starts it), else a
+# fresh soffice with one of DOCUMENTS_SOFFICE_POOL pooled profiles.
+DOCUMENTS_UNOSERVER = os.environ.get("DOCUMENTS_UNOSERVER", "")
+DOCUMENTS_SOFFICE_POOL = int(os.environ.get("DOCUMENTS_SOFFICE_POOL", "2"))
 
 # The system's clock. Tests pin it (YANXIU_FIXED_NOW or the `clock` fixture);
 # production leaves it empty.

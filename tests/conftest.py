@@ -42,7 +42,7 @@ FIXED_NOW = "2026-01-10T10:00:00+08:00"
 # What every test runs with; also applied while module- and session-wide worlds are built.
 TEST_SETTINGS = {
     "YANXIU_FIXED_NOW": FIXED_NOW,
-    "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}},
+    "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default", "pdf"]}},
     "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
 }

@@ -59,7 +59,9 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     overrides = override_settings(
         YANXIU_FIXED_NOW=FIXED_NOW,
         MEDIA_ROOT=media,
-        TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}},
+        TASKS={
+            "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default", "pdf"]}
+        },
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         STORAGES={

@@ -43,9 +43,9 @@ def test_summary_xlsx_layout():
     assert sheet["A6"].value == 3
     assert sheet["A8"].value == "主管部门或申报单位(盖章):泉州市人力资源和社会保障局"
     assert sheet["B4"].border.left.style == "thin"
-    assert (sheet.page_setup.orientation, sheet.page_setup.paperSize) == ("landscape", 9)
+    assert (sheet.page_setup.orientation, sheet.page_setup.paperSize) == ("portrait", 9)  # as the official form
     assert sheet.print_title_rows == "$3:$3"
-    assert round(sheet.column_dimensions["B"].width) == 41
+    assert round(sheet.column_dimensions["B"].width) == 29
 
 
 def test_summary_of_an_authority_round_trips_through_import(demo, province):

@@ -75,6 +75,26 @@ SCOPE_SLOT = {"att1": Slot(4, 1), "att2": Slot(3, 1)}
 BASE_SLOT = {"att1": Slot(15, 2), "att2": Slot(11, 2)}
 OPINION_SLOT = {"att2": Slot(12, 1)}
 
+# 附件2 printed on one A4 page (issue 11): column widths (twips, the blank's
+# 5 × 1769 text width) that fit the values the form holds ("0591-87000001",
+# "13900000001", "2026年10月20日—10月23日" in 五号), the table in 五号 (10.5 pt)
+# with the schedule and lecturers in 小五 (9 pt, one session per line), single spacing,
+# and the opinion/stamp row kept whole and at least 42.3 mm tall (a 42 mm seal).
+PRINT_LAYOUT = {
+    "att2": {
+        "grid": (1470, 1180, 2300, 1400, 2495),
+        # Top and bottom margins 25 mm and 20 mm (the blank's 37/35 mm leave no room
+        # for typical content); left and right stay the blank's.
+        "margins": {"top": 1418, "bottom": 1134},
+        "table_size": 21,  # 五号, labels and values
+        "dense": {"content": 18, "lecturers": 18},  # 小五: a session or a lecturer per line
+        "line_pitch": {21: 280, 18: 240},  # exact line pitch (twips) per size
+        "scope_blank_lines": False,
+        "base_one_line": True,
+        "min_heights": {12: 2400},
+    },
+}
+
 # OfficialForm.host keys -> field names.
 HOST_KEYS = {
     "单位名称": "host.name",
@@ -115,6 +135,12 @@ FIELD_LABELS = {
     "base.provincial": "省级继续教育基地",
     "base.none": "否（非继续教育基地）",
     "opinion": "审核意见",
+}
+
+# Labels that differ between the two forms, for import reports.
+FORM_LABELS = {
+    "att1": {"domain": "选题所属行业领域", "trainees": "研修对象"},
+    "att2": {"domain": "选题所属专业技术领域", "trainees": "培训对象"},
 }
 
 BASE_CODES = ("national", "provincial", "none")

@@ -52,3 +52,35 @@ class ExportJob(JobProgress, models.Model):
 
     def __str__(self):
         return self.description
+
+
+class PdfRendition(models.Model):
+    """A PDF made in the background from one exact .docx/.xlsx, kept as a cache.
+
+    `key` is the SHA-256 of the source bytes (generation is deterministic), so
+    every version of an application or a summary sheet has its own PDF, an
+    unchanged one is served at once, and two sources can never share a PDF.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "生成中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    key = models.CharField("源文件摘要", max_length=64, unique=True)
+    suffix = models.CharField("源文件类型", max_length=10, default=".docx")
+    source = models.BinaryField("源文件", blank=True)  # emptied once the PDF is made
+    state = models.CharField("状态", max_length=20, choices=State.choices, default=State.QUEUED)
+    file = models.FileField("PDF", upload_to="pdf/", blank=True, max_length=300)
+    error = models.TextField("错误", blank=True)
+    seconds = models.FloatField("转换用时（秒）", null=True, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = verbose_name_plural = "PDF 缓存"
+
+    def __str__(self):
+        return f"PDF {self.key[:12]}（{self.get_state_display()}）"

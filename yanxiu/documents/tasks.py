@@ -1,4 +1,4 @@
-"""Background jobs: the bulk zip of every form of a call (or one authority, or one batch)."""
+"""Background jobs: PDFs (queue "pdf"), and the bulk zip of every form of a call (or one authority, or one batch)."""
 
 import io
 import zipfile
@@ -15,6 +15,7 @@ from .generate.forms_docx import render_application_docx
 from .generate.summary import render_summary_docx, render_summary_xlsx
 from .interfaces.summary import SUMMARY_STATES, summary_sheet
 from .models import ExportJob
+from .renditions import convert_rendition
 
 
 def export_queryset(job):
@@ -64,3 +65,9 @@ def build_export(job_id):
         ExportJob.objects.filter(pk=job.pk).update(state=JobState.FAILED, error=str(exc)[:2000])
         raise
     return job.pk
+
+
+@task(queue_name="pdf")
+def make_pdf(rendition_id):
+    """One PDF (renditions.request_pdf queued it); its own queue, so a bulk export never delays it."""
+    return convert_rendition(rendition_id)

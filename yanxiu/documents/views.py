@@ -23,20 +23,35 @@ from .imports import report
 from .imports.importer import import_sources
 from .imports.sources import expand_bytes
 from .interfaces.summary import applications_for_summary, signer_for, summary_sheet
-from .models import ExportJob
+from .models import ExportJob, PdfRendition
+from .renditions import request_pdf
 from .tasks import build_export
 
 MAX_UPLOAD_FILES = 50
 
 
-def _pdf_or_message(request, make_docx, filename, back_url):
-    try:
-        data = pdf.convert_to_pdf(make_docx())
-    except (pdf.ConverterMissing, pdf.ConversionFailed) as problem:
-        return render(
-            request, "documents/pdf_unavailable.html", {"message": str(problem), "back_url": back_url}, status=503
-        )
-    return attachment(data, filename, PDF)
+def _pdf_or_progress(request, make_source, filename, back_url, suffix=".docx"):
+    """The PDF of this exact version if it is made, else a progress page (the worker makes it).
+
+    The page polls this same URL (htmx), so every poll re-checks access and
+    follows the current version; once the PDF is there the fragment offers it
+    and starts the download in a hidden frame.
+    """
+    if not pdf.is_available():
+        message = pdf.MISSING_MESSAGE
+        return render(request, "documents/pdf_unavailable.html", {"message": message, "back_url": back_url}, status=503)
+    rendition = request_pdf(make_source(), suffix, retry=request.GET.get("retry") == "1")
+    htmx = request.headers.get("HX-Request") == "true"
+    if rendition.state == PdfRendition.State.DONE and not htmx:
+        with rendition.file.open("rb") as stored:
+            return attachment(stored.read(), filename, PDF)
+    query = request.GET.copy()
+    query.pop("retry", None)
+    url = request.path + (f"?{query.urlencode()}" if query else "")
+    retry_url = url + ("&" if query else "?") + "retry=1"
+    context = {"rendition": rendition, "filename": filename, "back_url": back_url, "url": url, "retry_url": retry_url}
+    template = "documents/_pdf_progress.html" if htmx else "documents/pdf_progress.html"
+    return render(request, template, context, status=202 if rendition.state != PdfRendition.State.DONE else 200)
 
 
 def _visible_application(request, pk):
@@ -52,7 +67,7 @@ def application_form(request, pk, fmt):
     if fmt == "docx":
         return attachment(render_application_docx(application), form_filename(application), DOCX)
     if fmt == "pdf":
-        return _pdf_or_message(
+        return _pdf_or_progress(
             request,
             lambda: render_application_docx(application),
             form_filename(application, "pdf"),
@@ -84,7 +99,7 @@ def summary(request, fmt="html"):
     if fmt == "docx":
         return attachment(render_summary_docx(sheet), f"{name}.docx", DOCX)
     if fmt == "pdf":
-        return _pdf_or_message(
+        return _pdf_or_progress(
             request,
             lambda: render_summary_docx(sheet),
             f"{name}.pdf",
@@ -106,7 +121,7 @@ def batch_summary_file(request, pk, fmt):
     if fmt == "docx":
         return attachment(render_summary_docx(sheet), f"{name}.docx", DOCX)
     if fmt == "pdf":
-        return _pdf_or_message(
+        return _pdf_or_progress(
             request, lambda: render_summary_docx(sheet), f"{name}.pdf", reverse("batches:detail", args=[pk])
         )
     raise Http404

@@ -107,7 +107,15 @@ REQUIRED_FIELDS = [
 @check
 def required_fields(ctx):
     app = ctx.application
+    national = app.tier == "national"
+    # Each form's own labels: 附件1 选题所属行业领域 / 研修对象, 附件2 选题所属专业技术领域 / 培训对象.
+    own = (
+        {"domain": "选题所属行业领域", "trainee_description": "研修对象"}
+        if national
+        else {"trainee_description": "培训对象"}
+    )
     for field, label in REQUIRED_FIELDS:
+        label = own.get(field, label)
         value = (
             getattr(app, field + "_id", None) if field in ("domain", "competent_department") else getattr(app, field)
         )

@@ -17,17 +17,22 @@ from yanxiu.core.dates import chinese_date
 from .. import embedded, layout
 from .ooxml import (
     IdSource,
+    block_control,
     checkbox_control,
     core_properties,
     custom_xml_slot,
     first_rpr,
     fix_table_layout,
+    keep_rows_whole,
     package,
     paragraph,
+    resize_runs,
+    set_grid,
     set_paragraph_text,
     skeleton,
     text_control,
     text_runs,
+    tight_paragraphs,
     w,
 )
 
@@ -65,7 +70,7 @@ def _fill_text(tc, field, value, ids, hint=""):
     rpr, ppr = _clear(tc)
     if not value and hint:
         tc.append(paragraph(text_runs(hint, rpr), ppr))
-    tc.append(paragraph([text_control(_tag(field), _alias(field), value, rpr, ids)], ppr))
+    tc.append(block_control(_tag(field), _alias(field), value, rpr, ppr, ids))
 
 
 def _tick_paragraph(field, tick, before_text, rpr, ppr, ids, tail=()):
@@ -89,21 +94,32 @@ def _fill_funding(tc, form, ids):
     tc.append(paragraph(text_runs("）", rpr), ppr))
 
 
-def _fill_scope(tc, form, ids):
+def _fill_scope(tc, form, ids, blank_lines=True):
     rpr, ppr = _clear(tc)
     for index, tick in enumerate(form.scope):
         code = scope_code(tick, index)
         explanation = text_control(_tag(f"scope.{code}.text"), f"{tick.label}说明", tick.text, rpr, ids)
         tc.append(_tick_paragraph(f"scope.{code}", tick, f"{tick.label}：", rpr, ppr, ids, [explanation]))
         # The blank leaves two empty lines under each area (one under the last).
-        for _ in range(2 if index < len(form.scope) - 1 else 1):
+        for _ in range((2 if index < len(form.scope) - 1 else 1) if blank_lines else 0):
             tc.append(paragraph([], ppr))
 
 
-def _fill_base(tc, form, ids):
+def _fill_base(tc, form, ids, one_line=False):
     rpr, ppr = _clear(tc)
     national, provincial, none = form.base
     batch = text_control(_tag("base.batch"), _alias("base.batch"), form.base_batch, rpr, ids)
+    if one_line:  # the three choices side by side (附件2 on one page)
+        children = [checkbox_control(_tag("base.national"), _alias("base.national"), national.checked, rpr, ids)]
+        children += [*text_runs("是第", rpr), batch, *text_runs(f"批{national.label}　", rpr)]
+        children.append(
+            checkbox_control(_tag("base.provincial"), _alias("base.provincial"), provincial.checked, rpr, ids)
+        )
+        children += text_runs(f"是{provincial.label}　", rpr)
+        children.append(checkbox_control(_tag("base.none"), _alias("base.none"), none.checked, rpr, ids))
+        children += text_runs(none.label, rpr)
+        tc.append(paragraph(children, ppr))
+        return
     tc.append(_tick_paragraph("base.national", national, "是第", rpr, ppr, ids, [batch]))
     tc.append(paragraph(text_runs(f"批{national.label}", rpr), ppr))
     tc.append(_tick_paragraph("base.provincial", provincial, f"是{provincial.label}", rpr, ppr, ids))
@@ -160,9 +176,16 @@ def render_official_form(form, uscc="", embedded_rows=None, submitted=None):
             _fill_submitted(paragraphs[4], chinese_date(submitted), ids)
 
     table = body.find(w("tbl"))
+    key = form.form_key
+    printed = layout.PRINT_LAYOUT.get(key, {})
+    if printed:
+        set_grid(table, printed["grid"])
+        margins = body.find(f"{w('sectPr')}/{w('pgMar')}")
+        for side, twips in printed["margins"].items():
+            margins.set(w(side), str(twips))
+        keep_rows_whole(table, printed["min_heights"])
     fix_table_layout(table)
     rows = table.findall(w("tr"))
-    key = form.form_key
     values = {
         "title": form.title,
         "period": form.period,
@@ -180,10 +203,19 @@ def render_official_form(form, uscc="", embedded_rows=None, submitted=None):
         _fill_text(_cell(rows, slot), field, values[field] or "", ids, slot.hint)
     if key in layout.FUNDING_SLOT:
         _fill_funding(_cell(rows, layout.FUNDING_SLOT[key]), form, ids)
-    _fill_scope(_cell(rows, layout.SCOPE_SLOT[key]), form, ids)
-    _fill_base(_cell(rows, layout.BASE_SLOT[key]), form, ids)
+    _fill_scope(_cell(rows, layout.SCOPE_SLOT[key]), form, ids, printed.get("scope_blank_lines", True))
+    _fill_base(_cell(rows, layout.BASE_SLOT[key]), form, ids, printed.get("base_one_line", False))
     if key in layout.OPINION_SLOT:
         _fill_opinion(_cell(rows, layout.OPINION_SLOT[key]), form.opinion, ids)
+    if printed:
+        pitch = printed["line_pitch"]
+        resize_runs(table, printed["table_size"])
+        tight_paragraphs(table, line=pitch[printed["table_size"]], rule="exact")
+        for field, size in printed["dense"].items():
+            resize_runs(_cell(rows, layout.TEXT_SLOTS[key][field]), size)
+            tight_paragraphs(_cell(rows, layout.TEXT_SLOTS[key][field]), line=pitch[size], rule="exact")
+        for p in body.findall(w("p")):
+            tight_paragraphs(p, after=60)
     overrides = {"docProps/core.xml": core_properties(form.title or form.form_label, f"uscc:{uscc}" if uscc else "")}
     if embedded_rows is not None:
         item, parts = custom_xml_slot(key, embedded.ITEM_ID, embedded.NS)

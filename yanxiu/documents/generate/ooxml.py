@@ -124,6 +124,27 @@ def text_control(tag, alias, text, rpr, ids):
     return el(w("sdt"), children=[properties, el(w("sdtContent"), children=runs)])
 
 
+def block_control(tag, alias, text, rpr, ppr, ids):
+    """A block-level (rich text) content control tagged `tag`: one paragraph per line.
+
+    LibreOffice (7.4) moves the line breaks of runs inside an inline control to
+    the top of the cell when it prints; paragraphs inside a block-level control
+    print line by line, and the tag still wraps the whole value for import.
+    """
+    properties = el(
+        w("sdtPr"),
+        children=[
+            copy.deepcopy(rpr),
+            el(w("alias"), {w("val"): alias}),
+            el(w("tag"), {w("val"): tag}),
+            el(w("id"), {w("val"): ids.next()}),
+        ],
+    )
+    lines = clean_xml_text(text).split("\n") if text else [""]
+    paragraphs = [paragraph(text_runs(line, rpr) if line else [], ppr) for line in lines]
+    return el(w("sdt"), children=[properties, el(w("sdtContent"), children=paragraphs)])
+
+
 CHECKED = "☑"
 UNCHECKED = "□"
 
@@ -199,7 +220,12 @@ def _patch_font_table(xml):
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _patch_styles(xml):
+# The Normal style's size per form (half-points): 附件2 prints in 五号 to fit one page
+# (LibreOffice sizes the first paragraph of a block-level control by the style).
+NORMAL_SIZE = {"att2": 21}
+
+
+def _patch_styles(xml, size=24):
     """Normal style in 仿宋_GB2312 小四, Chinese language for line breaking."""
     root = etree.fromstring(xml)
     for lang in root.iter(w("lang")):
@@ -209,7 +235,7 @@ def _patch_styles(xml):
             old = style.find(w("rPr"))
             if old is not None:
                 style.remove(old)
-            style.append(body_rpr())
+            style.append(body_rpr(size=size))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
@@ -223,7 +249,7 @@ def skeleton(form_key):
             if info.filename == "word/fontTable.xml":
                 data = _patch_font_table(data)
             elif info.filename == "word/styles.xml":
-                data = _patch_styles(data)
+                data = _patch_styles(data, NORMAL_SIZE.get(form_key, 24))
             elif info.filename == "docProps/thumbnail.jpeg":
                 continue  # a thumbnail of the blank would misrepresent a filled form
             parts[info.filename] = data
@@ -237,6 +263,91 @@ def skeleton(form_key):
                 root.remove(rel)
         parts["_rels/.rels"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     return parts, document
+
+
+def set_grid(tbl, widths):
+    """New column widths: the grid, and every cell's width from the columns it spans."""
+    grid = tbl.find(w("tblGrid"))
+    for column, width in zip(grid.findall(w("gridCol")), widths, strict=True):
+        column.set(w("w"), str(width))
+    for tr in tbl.findall(w("tr")):
+        column = 0
+        for tc in tr.findall(w("tc")):
+            tcpr = tc.find(w("tcPr"))
+            span = tcpr.find(w("gridSpan")) if tcpr is not None else None
+            span = int(span.get(w("val"), "1")) if span is not None else 1
+            tcw = tcpr.find(w("tcW")) if tcpr is not None else None
+            if tcw is not None:
+                tcw.set(w("w"), str(sum(widths[column : column + span])))
+                tcw.set(w("type"), "dxa")
+            column += span
+
+
+def keep_rows_whole(tbl, min_heights=None):
+    """No row splits across pages (cantSplit); `min_heights`: {row index: twips, at least}."""
+    for index, tr in enumerate(tbl.findall(w("tr"))):
+        trpr = tr.find(w("trPr"))
+        if trpr is None:
+            trpr = el(w("trPr"))
+            position = 1 if tr.find(w("tblPrEx")) is not None else 0
+            tr.insert(position, trpr)
+        for name in ("cantSplit", "trHeight"):
+            old = trpr.find(w(name))
+            if old is not None:
+                trpr.remove(old)
+        trpr.append(el(w("cantSplit")))
+        height = (min_heights or {}).get(index)
+        if height:
+            trpr.append(el(w("trHeight"), {w("val"): height, w("hRule"): "atLeast"}))
+
+
+def resize_runs(node, size):
+    """Every run under `node` (and its content controls' run properties) in `size` half-points."""
+    for rpr in node.iter(w("rPr")):
+        if rpr.getparent().tag == w("pPr"):
+            continue  # paragraph marks keep theirs (they only set the empty line's height)
+        sz = rpr.find(w("sz"))
+        if sz is None:
+            sz = el(w("sz"))
+            rpr.append(sz)
+        sz.set(w("val"), str(size))
+        szcs = rpr.find(w("szCs"))
+        if szcs is None:
+            szcs = el(w("szCs"))
+            sz.addnext(szcs)
+        szcs.set(w("val"), str(size))
+
+
+def tight_paragraphs(node, after=0, line=240, rule="auto"):
+    """No space after and the given line spacing under `node` (the blank's default is 1.15 and 10 pt after).
+
+    `rule="exact"` with `line` in twips: the CJK fallback faces (Noto) have a
+    tall natural line, so an exact pitch is what fits the form on its page.
+    """
+    for p in node.iter(w("p")):
+        ppr = p.find(w("pPr"))
+        if ppr is None:
+            ppr = el(w("pPr"))
+            p.insert(0, ppr)
+        old = ppr.find(w("spacing"))
+        if old is not None:
+            ppr.remove(old)
+        spacing = el(w("spacing"), {w("before"): 0, w("after"): after, w("line"): line, w("lineRule"): rule})
+        style = ppr.find(w("pStyle"))
+        keep = [ppr.find(w(n)) for n in ("keepNext", "keepLines", "pageBreakBefore", "widowControl", "numPbdr")]
+        anchor = next((k for k in reversed(keep) if k is not None), style)
+        if anchor is not None:
+            anchor.addnext(spacing)
+        else:
+            ppr.insert(0, spacing)
+        # The paragraph mark in the runs' size: LibreOffice sizes the first
+        # paragraph of a block-level content control by its mark.
+        run_rpr = p.find(f"{w('r')}/{w('rPr')}")
+        if run_rpr is not None:
+            old_mark = ppr.find(w("rPr"))
+            if old_mark is not None:
+                ppr.remove(old_mark)
+            ppr.append(copy.deepcopy(run_rpr))
 
 
 def fix_table_layout(tbl):
@@ -341,11 +452,20 @@ def package(form_key, document, overrides=None):
     parts = {**parts, **(overrides or {})}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
-        archive.writestr("[Content_Types].xml", parts["[Content_Types].xml"])
+        archive.writestr(_entry("[Content_Types].xml"), parts["[Content_Types].xml"], compresslevel=6)
         archive.writestr(
-            "word/document.xml", etree.tostring(document, xml_declaration=True, encoding="UTF-8", standalone=True)
+            _entry("word/document.xml"),
+            etree.tostring(document, xml_declaration=True, encoding="UTF-8", standalone=True),
+            compresslevel=6,
         )
         for name, data in parts.items():
             if name != "[Content_Types].xml":
-                archive.writestr(name, data)
+                archive.writestr(_entry(name), data, compresslevel=6)
     return buffer.getvalue()
+
+
+def _entry(name):
+    """A zip entry with a fixed date: the same document gives the same bytes (the PDF cache's key)."""
+    entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    return entry

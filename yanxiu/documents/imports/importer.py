@@ -21,7 +21,7 @@ from yanxiu.organisations.models import Authority, Institution
 from yanxiu.reference.models import CompetentDepartment, ProfessionalDomain
 
 from ..interfaces.export import FUNDING_VALUES, application_json, iso, record_json
-from ..layout import FIELD_LABELS
+from ..layout import FIELD_LABELS, FORM_LABELS
 from ..models import SummarySheet
 from .parse_forms import Problem, compact, parse_application_form, parse_summary, recognise, split_trainees
 from .reader import read_document
@@ -196,6 +196,7 @@ def _validated(fields, parsed):
 
 def _fields_read(parsed):
     record = parsed.record
+    own = FORM_LABELS.get(record.get("form"), {})
     read = []
     for key, label in (
         ("title", "项目名称"),
@@ -218,7 +219,7 @@ def _fields_read(parsed):
         ("base", "是否继续教育基地"),
     ):
         if record.get(key):
-            read.append(label)
+            read.append(own.get(key, label))
     if parsed.schedule and parsed.schedule.rows:
         read.append(f"日程安排{len(parsed.schedule.rows)}条")
     if parsed.lecturer_rows and parsed.lecturer_rows.rows:
@@ -253,7 +254,8 @@ def _import_application(result, parsed, source, actor, dry_run):
     fields["domain"] = _by_name(ProfessionalDomain, rec["domain"])
     fields["competent_department"] = _by_name(CompetentDepartment, rec["department"], level=level)
     if rec["domain"] and fields["domain"] is None:
-        parsed.problem("import.unknown_domain", f"“{rec['domain']}”不在专业技术领域目录中，未导入该项。")
+        label = FORM_LABELS[rec["form"]]["domain"]
+        parsed.problem("import.unknown_domain", f"“{label}”的“{rec['domain']}”不在专业技术领域目录中，未导入该项。")
     if rec["department"] and fields["competent_department"] is None:
         parsed.problem("import.unknown_department", f"“{rec['department']}”不在行业主管部门目录中，未导入该项。")
     areas = {a.code: a for a in call.topic_areas.all()}

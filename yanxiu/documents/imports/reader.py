@@ -9,7 +9,7 @@ of every `yx:` content control by tag.
 from dataclasses import dataclass, field
 
 from ..generate.ooxml import W14, W, w, w14
-from ..layout import TAG_PREFIX
+from ..layout import FIELD_LABELS, HINTS, TAG_PREFIX, TEXT_SLOTS
 from .ticks import is_symbol_font, symbol_char
 
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -135,9 +135,71 @@ def _table_rows(tbl):
     return rows
 
 
+RESTORED = "{urn:yanxiu:reader}restored"
+
+# Text fields by the alias (title) of their content control: LibreOffice (7.4)
+# drops the tags of a generated form it saves but keeps the aliases.
+TEXT_FIELDS = {field for slots in TEXT_SLOTS.values() for field in slots} | {"applicant", "submitted", "opinion"}
+TEXT_SLOT_FIELDS = {field for slots in TEXT_SLOTS.values() for field in slots}
+ALIAS_TAGS = {FIELD_LABELS[field]: TAG_PREFIX + field for field in TEXT_FIELDS if field in FIELD_LABELS}
+
+
+def _alias(sdt):
+    properties = sdt.find(w("sdtPr"))
+    alias = properties.find(w("alias")) if properties is not None else None
+    tag = properties.find(w("tag")) if properties is not None else None
+    return (alias.get(w("val"), "") if alias is not None else ""), tag is not None
+
+
+def undo_libreoffice_repeats(body):
+    """Repair what LibreOffice 7.4 writes for the inline controls of a generated form.
+
+    It splits the control into a run of sibling controls with the same alias
+    and no tag, the first holding the value and the others the value again
+    with fragments of it (“X”, “年X”, “9X” …). Keep the first of each run.
+    """
+    for sdt in list(body.iter(w("sdt"))):
+        alias, tagged = _alias(sdt)
+        if not alias or tagged or sdt.getparent() is None:
+            continue
+        previous = sdt.getprevious()  # earlier repeats are already gone: this is the run's first
+        if previous is not None and previous.tag == w("sdt") and _alias(previous) == (alias, False):
+            sdt.getparent().remove(sdt)
+
+
+def restore_tags(body):
+    """A text field's control without a tag but with its alias gets its tag back (LibreOffice's save)."""
+    for sdt in body.iter(w("sdt")):
+        alias, tagged = _alias(sdt)
+        if tagged or alias not in ALIAS_TAGS:
+            continue
+        content = sdt.find(w("sdtContent"))
+        if content is None or content.find(f".//{w('sdt')}") is not None:
+            continue  # a control around other controls is not one field's value
+        properties = sdt.find(w("sdtPr"))
+        tag = properties.makeelement(w("tag"), {w("val"): ALIAS_TAGS[alias], RESTORED: "1"})
+        properties.append(tag)
+
+
+def _restored_value(sdt):
+    """A restored field's value: its whole cell (LibreOffice leaves lines after the first outside the control)."""
+    cell = next((a for a in sdt.iterancestors(w("tc"))), None)
+    if cell is None:
+        content = sdt.find(w("sdtContent"))
+        return block_text(content) if content is not None else ""
+    text = block_text(cell)
+    lines = text.split("\n")
+    if lines and lines[0].strip() in HINTS:  # the printed hint of an empty field
+        lines = lines[1:]
+    return "\n".join(lines)
+
+
 def read_document(opened):
     root = opened.document
     body = root.find(w("body"))
+    if body is not None:
+        undo_libreoffice_repeats(body)
+        restore_tags(body)
     result = DocxText(
         identifier=opened.identifier,
         embedded=getattr(opened, "embedded", None),
@@ -165,7 +227,10 @@ def read_document(opened):
         if not value.startswith(TAG_PREFIX) or value in result.tags:
             continue
         content = sdt.find(w("sdtContent"))
-        result.tags[value] = block_text(content) if content is not None else ""
+        if tag.get(RESTORED) and value.removeprefix(TAG_PREFIX) in TEXT_SLOT_FIELDS:
+            result.tags[value] = _restored_value(sdt)
+        else:
+            result.tags[value] = block_text(content) if content is not None else ""
         checkbox = properties.find(w14("checkbox"))
         if checkbox is not None:
             state = checkbox.find(w14("checked"))

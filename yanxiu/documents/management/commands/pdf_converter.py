@@ -1,0 +1,38 @@
+"""Keep one LibreOffice warm for PDF conversions (unoserver), until stopped.
+
+`make run` starts it next to the web server and the worker; the worker finds
+it through `DOCUMENTS_UNOSERVER` ("127.0.0.1:2003"). Without it, conversions
+still work, each through a fresh soffice with a pooled profile (slower).
+"""
+
+import os
+import subprocess
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from yanxiu.documents.generate import pdf
+
+
+class Command(BaseCommand):
+    help = "Run the warm PDF converter (unoserver with LibreOffice) in the foreground."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=2003, help="XML-RPC port (DOCUMENTS_UNOSERVER's)")
+        parser.add_argument("--uno-port", type=int, default=None, help="LibreOffice's own UNO port (port + 1)")
+        parser.add_argument("--profile", default="", help="LibreOffice profile directory (default: var/unoserver)")
+
+    def handle(self, *args, port, uno_port, profile, **options):
+        profile = profile or os.path.join(settings.VAR_DIR, f"unoserver-{port}", "profile")
+        os.makedirs(os.path.dirname(profile), exist_ok=True)
+        try:
+            command, env = pdf.unoserver_command(port, uno_port or port + 1, profile)
+        except pdf.ConverterMissing as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"PDF converter on 127.0.0.1:{port} (DOCUMENTS_UNOSERVER=127.0.0.1:{port})")
+        try:
+            completed = subprocess.run(command, env=env, check=False)  # noqa: S603 (our own arguments)
+        except KeyboardInterrupt:
+            return
+        if completed.returncode not in (0, -2, -15):
+            raise CommandError(f"unoserver exited with {completed.returncode}")

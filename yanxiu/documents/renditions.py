@@ -1,0 +1,76 @@
+"""PDFs made in the background and cached per source version (PdfRendition).
+
+A web request never converts: `request_pdf` finds the PDF of these exact
+source bytes, or records the source and queues `tasks.make_pdf` for the
+worker, which converts it with the warm converter (generate/pdf.py).
+"""
+
+import hashlib
+import time
+from datetime import timedelta
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+
+from yanxiu.core import clock
+
+from .generate import pdf
+from .models import PdfRendition
+
+# A conversion not finished after this long was lost (a worker restarted): queue it again.
+STALE_AFTER = timedelta(minutes=5)
+
+
+def source_key(data, suffix):
+    return hashlib.sha256(suffix.encode() + b"\0" + data).hexdigest()
+
+
+def request_pdf(data, suffix=".docx", retry=False):
+    """The rendition of `data`; queued for the worker if it is new (or failed and `retry`)."""
+    from .tasks import make_pdf  # noqa: PLC0415 (tasks import this module)
+
+    key = source_key(data, suffix)
+    rendition = PdfRendition.objects.filter(key=key).first()
+    if rendition is None:
+        try:
+            with transaction.atomic():
+                rendition = PdfRendition.objects.create(key=key, suffix=suffix, source=data)
+        except IntegrityError:  # another request created it first
+            return PdfRendition.objects.get(key=key)
+    else:
+        lost = rendition.state in (PdfRendition.State.QUEUED, PdfRendition.State.RUNNING) and (
+            clock.now() - rendition.created_at > STALE_AFTER
+        )
+        again = retry and rendition.state == PdfRendition.State.FAILED
+        if not (lost or again):
+            return rendition
+        PdfRendition.objects.filter(pk=rendition.pk).update(
+            state=PdfRendition.State.QUEUED, source=data, error="", created_at=clock.now()
+        )
+        rendition.refresh_from_db()
+    pk = rendition.pk
+    transaction.on_commit(lambda: make_pdf.enqueue(pk))
+    return rendition
+
+
+def convert_rendition(rendition_id):
+    """The worker's part: convert one queued rendition (idempotent)."""
+    claimed = PdfRendition.objects.filter(
+        pk=rendition_id, state__in=[PdfRendition.State.QUEUED, PdfRendition.State.RUNNING]
+    ).update(state=PdfRendition.State.RUNNING)
+    if not claimed:
+        return None
+    rendition = PdfRendition.objects.get(pk=rendition_id)
+    started = time.perf_counter()
+    try:
+        data = pdf.convert_to_pdf(bytes(rendition.source), suffix=rendition.suffix)
+    except (pdf.ConverterMissing, pdf.ConversionFailed) as problem:
+        PdfRendition.objects.filter(pk=rendition.pk).update(
+            state=PdfRendition.State.FAILED, error=str(problem)[:2000], finished_at=clock.now()
+        )
+        return rendition.pk
+    rendition.file.save(f"{rendition.key}.pdf", ContentFile(data), save=False)
+    rendition.state, rendition.source, rendition.error = PdfRendition.State.DONE, b"", ""
+    rendition.seconds, rendition.finished_at = time.perf_counter() - started, clock.now()
+    rendition.save(update_fields=["file", "state", "source", "error", "seconds", "finished_at"])
+    return rendition.pk
