@@ -22,9 +22,9 @@ from yanxiu.notifications.service import notify
 from .. import rules as perms
 from ..enums import AssignmentState, Recommendation
 from ..models import Assignment, Review, Score
-from . import scoring
 from .assignment import call_backup
 from .history import log_on_applications
+from .standings import refresh_standings, stored_total
 
 COMMENT_MAX = 2000
 REASON_MAX = 500
@@ -111,21 +111,28 @@ def submit_review(assignment, actor, *, scores, comment, recommendation):
             raise Refused(refusal)
         criteria = list(current.round.criteria.all())
         values = clean_scores(criteria, scores)
-        total = scoring.review_total(values, [scoring.Weighting(c.pk, c.weight, c.max_score) for c in criteria])
+        total, total_exact = stored_total(values, criteria)
         review = Review.objects.filter(assignment=current).first()
         revising = review is not None
         if revising:
             review.comment, review.recommendation, review.revised_at = comment, recommendation, now
-            review.save(update_fields=["comment", "recommendation", "revised_at"])
+            review.total, review.total_exact = total, total_exact
+            review.save(update_fields=["comment", "recommendation", "revised_at", "total", "total_exact"])
             review.scores.all().delete()
         else:
             review = Review.objects.create(
-                assignment=current, comment=comment, recommendation=recommendation, submitted_at=now
+                assignment=current,
+                comment=comment,
+                recommendation=recommendation,
+                submitted_at=now,
+                total=total,
+                total_exact=total_exact,
             )
         Score.objects.bulk_create(Score(review=review, criterion=c, value=values[c.pk]) for c in criteria)
         previous = current.state
         Assignment.objects.filter(pk=current.pk).update(state=AssignmentState.SUBMITTED)
         assignment.state = AssignmentState.SUBMITTED
+        refresh_standings(current.round, [current.application_id])
         record(
             current,
             action="revise_review" if revising else "submit_review",
@@ -167,6 +174,7 @@ def declare_conflict(assignment, actor, *, reason):
         Assignment.objects.filter(pk=current.pk).update(
             state=AssignmentState.CONFLICT, conflict_reason=reason, conflict_declared_at=now
         )
+        refresh_standings(current.round, [current.application_id])
         assignment.state, assignment.conflict_reason, assignment.conflict_declared_at = (
             AssignmentState.CONFLICT,
             reason,

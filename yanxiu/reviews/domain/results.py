@@ -8,6 +8,7 @@ after the ranked ones, without a rank.
 
 from collections import Counter
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from django.db.models import Q
 
@@ -15,7 +16,8 @@ from yanxiu.applications.models import Application
 from yanxiu.calls.enums import Tier
 
 from ..enums import AssignmentState, Recommendation
-from ..models import Assignment, Score
+from ..models import Assignment
+from ..models import Standing as StoredStanding
 from . import scoring
 from .pool import applications_in_round
 
@@ -90,51 +92,67 @@ class Standing:
     reviews_needed: int
 
 
-def _round_application_ids(review_round):
+def round_application_ids(review_round):
+    """Every application of the round: those in its pool and those assigned in it."""
     return Application.objects.filter(
         Q(pk__in=applications_in_round(review_round).values("pk"))
         | Q(pk__in=Assignment.objects.filter(round=review_round).values("application_id"))
     )
 
 
+_round_application_ids = round_application_ids
+
+
+def _summary(row):
+    """A scoring.Summary from a stored standing (a Standing or its values())."""
+    get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
+    if not get("submitted"):
+        return scoring.Summary(0, None, None, None, None, None, False, ())
+    return scoring.Summary(
+        count=get("submitted"),
+        mean=get("mean"),
+        trimmed_mean=get("trimmed_mean"),
+        spread=get("spread"),
+        lowest=get("lowest"),
+        highest=get("highest"),
+        disagreement=get("disagreement"),
+        sort_key=(Fraction(get("trimmed_exact")), Fraction(get("mean_exact"))),
+    )
+
+
+SUMMARY_FIELDS = ("submitted", "mean", "trimmed_mean", "spread", "lowest", "highest", "disagreement")
+
+
+def _empty_summary():
+    return scoring.Summary(0, None, None, None, None, None, False, ())
+
+
 def round_ranking(review_round):
-    """{tier: [Standing, best first]}: the same maths and order as round_results, in three
-    queries of plain values, so a round of thousands of applications ranks in well under a second."""
-    criteria = list(review_round.criteria.all())
-    weighting = [scoring.Weighting(c.pk, c.weight, c.max_score) for c in criteria]
-    tiers = dict(_round_application_ids(review_round).values_list("pk", "tier"))
-    scores = {}
-    for application_id, review_id, criterion_id, value in (
-        Score.objects.filter(review__assignment__round=review_round)
-        .exclude(review__assignment__state=AssignmentState.CONFLICT)
-        .values_list("review__assignment__application_id", "review_id", "criterion_id", "value")
-        .order_by()
+    """{tier: [Standing, best first]}, read from the stored standings (domain/standings.py):
+    the ranked applications in rank order, then the round's unscored applications by id."""
+    scored = {tier: [] for tier in review_round.tiers}
+    for row in (
+        StoredStanding.objects.filter(round=review_round, tier__in=review_round.tiers, rank__isnull=False)
+        .values("application_id", "tier", "rank", "mean_exact", "trimmed_exact", *SUMMARY_FIELDS)
+        .order_by("rank", "application_id")
     ):
-        scores.setdefault(application_id, {}).setdefault(review_id, {})[criterion_id] = value
-    by_tier = {tier: [] for tier in review_round.tiers}
-    for application_id, tier in tiers.items():
-        totals = [scoring.exact_total(review, weighting) for review in scores.get(application_id, {}).values()]
-        standing = Standing(
-            application_id,
-            tier,
-            scoring.summarise(totals, review_round.disagreement_threshold),
-            None,
-            len(totals),
-            review_round.reviews_per_application,
+        scored[row["tier"]].append(
+            Standing(
+                row["application_id"],
+                row["tier"],
+                _summary(row),
+                row["rank"],
+                row["submitted"],
+                review_round.reviews_per_application,
+            )
         )
-        if tier in by_tier:
-            by_tier[tier].append(standing)
-    for tier, items in by_tier.items():
-        scored = sorted(
-            (i for i in items if i.submitted), key=lambda i: (i.summary.sort_key, -i.application_id), reverse=True
-        )
-        unscored = sorted((i for i in items if not i.submitted), key=lambda i: i.application_id)
-        for standing, rank in zip(
-            scored, scoring.competition_ranks([i.summary.sort_key for i in scored]), strict=False
-        ):
-            standing.rank = rank
-        by_tier[tier] = scored + unscored
-    return by_tier
+    ranked = {standing.application_id for items in scored.values() for standing in items}
+    for pk, tier in (
+        round_application_ids(review_round).filter(tier__in=review_round.tiers).values_list("pk", "tier").order_by("pk")
+    ):
+        if pk not in ranked:
+            scored[tier].append(Standing(pk, tier, _empty_summary(), None, 0, review_round.reviews_per_application))
+    return scored
 
 
 def round_results(review_round, only=None, ranking=None):
@@ -143,7 +161,7 @@ def round_results(review_round, only=None, ranking=None):
     come from round_ranking, which sees the whole round)."""
     criteria = list(review_round.criteria.all())
     weighting = [scoring.Weighting(c.pk, c.weight, c.max_score) for c in criteria]
-    selected = _round_application_ids(review_round)
+    selected = round_application_ids(review_round)
     if only is not None:
         selected = selected.filter(pk__in=list(only))
     applications = list(selected.select_related("institution", "institution__authority", "domain").order_by("pk"))
