@@ -12,8 +12,7 @@ from yanxiu.calls.models import Call
 from yanxiu.core.downloads import DOCX, XLSX, attachment
 from yanxiu.core.refusal import Refused
 from yanxiu.organisations.models import DeadlineExtension
-from yanxiu.reviews.domain.results import round_ranking
-from yanxiu.reviews.models import ReviewRound
+from yanxiu.reviews.domain.results import call_standings
 
 from .domain import decisions
 from .forms import ExtensionForm
@@ -21,14 +20,9 @@ from .interfaces import plan as plan_outputs
 from .models import Decision, Outcome
 
 
-def review_scores(call):
+def review_scores(call, applications):
     """Each application's result in the call's latest review round for its tier (rank, trimmed mean, flags)."""
-    found = {}
-    for review_round in ReviewRound.objects.filter(call=call).order_by("created_at", "pk"):
-        for standings in round_ranking(review_round).values():
-            for standing in standings:
-                found[standing.application_id] = standing  # later rounds override earlier ones
-    return found
+    return call_standings(call, applications)
 
 
 def officer_only(view):
@@ -55,7 +49,7 @@ def pool(request, call_pk):
         d.application_id: d
         for d in Decision.objects.filter(application__in=[a.pk for a in waiting], published_at__isnull=True)
     }
-    scores = review_scores(call)
+    scores = review_scores(call, waiting)
     return render(
         request,
         "selection/pool.html",

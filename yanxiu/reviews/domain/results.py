@@ -12,11 +12,12 @@ from fractions import Fraction
 
 from django.db.models import Q
 
+from yanxiu.applications.enums import ApplicationState
 from yanxiu.applications.models import Application
 from yanxiu.calls.enums import Tier
 
 from ..enums import AssignmentState, Recommendation
-from ..models import Assignment
+from ..models import Assignment, ReviewRound
 from ..models import Standing as StoredStanding
 from . import scoring
 from .pool import applications_in_round
@@ -155,6 +156,41 @@ def round_ranking(review_round):
     return scored
 
 
+def call_standings(call, applications):
+    """{application id: Standing} of these applications in the call's latest review round that
+    holds each (later rounds override earlier ones), for a page of the selection pool. Reads the
+    stored standings of the page only, in two queries, whatever the size of the rounds."""
+    applications = list(applications)
+    rounds = list(ReviewRound.objects.filter(call=call).order_by("created_at", "pk"))
+    stored = {}
+    for row in StoredStanding.objects.filter(round__in=rounds, application__in=[a.pk for a in applications]).values(
+        "round_id", "application_id", "tier", "rank", "mean_exact", "trimmed_exact", *SUMMARY_FIELDS
+    ):
+        stored[row["round_id"], row["application_id"]] = row
+    found = {}
+    for review_round in rounds:
+        for application in applications:
+            row = stored.get((review_round.pk, application.pk))
+            if row is not None and row["tier"] in review_round.tiers:
+                found[application.pk] = Standing(
+                    application.pk,
+                    row["tier"],
+                    _summary(row),
+                    row["rank"],
+                    row["submitted"],
+                    review_round.reviews_per_application,
+                )
+            elif (
+                application.call_id == review_round.call_id
+                and application.state == ApplicationState.FORWARDED
+                and application.tier in review_round.tiers
+            ):
+                found[application.pk] = Standing(
+                    application.pk, application.tier, _empty_summary(), None, 0, review_round.reviews_per_application
+                )
+    return found
+
+
 def round_results(review_round, only=None, ranking=None):
     """Every detail of the round's results; `only` (application ids) limits the
     detail to those applications, e.g. one page of the ranking (their ranks then
@@ -210,3 +246,125 @@ def round_results(review_round, only=None, ranking=None):
                 result.rank = place[result.application.pk][1]
             items.sort(key=lambda r: place[r.application.pk][0])
     return RoundResults(review_round, criteria, by_tier)
+
+
+# --- one page of a tier's ranking, read from the stored standings -----------------------------
+
+
+@dataclass
+class PageLine:
+    """One submitted review on the ranking page (plain values, no model instances)."""
+
+    expert: str
+    total: object
+    recommendation: str
+    comment: str
+
+    @property
+    def recommendation_label(self):
+        return Recommendation(self.recommendation).label
+
+
+@dataclass
+class PageRow:
+    application: Application
+    reviews_needed: int
+    summary: scoring.Summary
+    rank: int | None
+    conflicts: int = 0
+    lines: list = field(default_factory=list)
+
+    @property
+    def submitted(self):
+        return self.summary.count
+
+    @property
+    def complete(self):
+        return self.submitted >= self.reviews_needed
+
+    @property
+    def recommendations(self):
+        counts = Counter(line.recommendation for line in self.lines)
+        return {value: counts.get(value, 0) for value in Recommendation.values}
+
+
+class TierRanking:
+    """A tier's ranking as a sequence for Paginator: the ranked standings in rank order,
+    then the round's unscored applications by id. Counting and slicing are indexed queries."""
+
+    def __init__(self, review_round, tier):
+        self.round, self.tier = review_round, tier
+        self.ranked = StoredStanding.objects.filter(round=review_round, tier=tier, rank__isnull=False)
+        self.unscored = (
+            round_application_ids(review_round)
+            .filter(tier=tier)
+            .exclude(pk__in=self.ranked.values("application_id"))
+            .order_by("pk")
+        )
+        self._counts = None
+
+    def counts(self):
+        if self._counts is None:
+            self._counts = (self.ranked.count(), self.unscored.count())
+        return self._counts
+
+    def count(self):
+        return sum(self.counts())
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, window):
+        ranked_count, _ = self.counts()
+        start, stop = window.start or 0, window.stop
+        rows = []
+        if start < ranked_count:
+            rows += [
+                (row["application_id"], row)
+                for row in self.ranked.order_by("rank", "application_id").values(
+                    "application_id", "rank", "conflicts", "mean_exact", "trimmed_exact", *SUMMARY_FIELDS
+                )[start : min(stop, ranked_count)]
+            ]
+        if stop > ranked_count:
+            unscored_start = max(start - ranked_count, 0)
+            ids = list(self.unscored.values_list("pk", flat=True)[unscored_start : stop - ranked_count])
+            conflicts = dict(
+                StoredStanding.objects.filter(round=self.round, application_id__in=ids).values_list(
+                    "application_id", "conflicts"
+                )
+            )
+            rows += [(pk, {"submitted": 0, "rank": None, "conflicts": conflicts.get(pk, 0)}) for pk in ids]
+        return rows
+
+
+LIST_FIELDS = ("title", "tier", "institution__name")
+
+
+def page_rows(review_round, window):
+    """PageRow for each (application id, stored standing) of a page: three queries, any page size."""
+    ids = [pk for pk, _ in window]
+    applications = Application.objects.select_related("institution").only(*LIST_FIELDS).in_bulk(ids)
+    rows = {}
+    for pk, row in window:
+        rows[pk] = PageRow(
+            applications[pk],
+            review_round.reviews_per_application,
+            _summary(row),
+            row["rank"],
+            row["conflicts"],
+        )
+    for application_id, username, display_name, total, recommendation, comment in (
+        Assignment.objects.filter(round=review_round, application_id__in=ids, state=AssignmentState.SUBMITTED)
+        .values_list(
+            "application_id",
+            "expert__username",
+            "expert__display_name",
+            "review__total",
+            "review__recommendation",
+            "review__comment",
+        )
+        .order_by("pk")
+    ):
+        if total is not None:
+            rows[application_id].lines.append(PageLine(display_name or username, total, recommendation, comment))
+    return [rows[pk] for pk in ids]

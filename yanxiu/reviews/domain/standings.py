@@ -29,6 +29,7 @@ from django.db import transaction
 from ..enums import AssignmentState
 from ..models import Assignment, Review, ReviewRound, Score, Standing
 from . import scoring
+from .results import round_application_ids
 
 __all__ = [
     "exact_text",
@@ -161,8 +162,6 @@ def refresh_for_applications(applications):
 
 def fresh_ranking(review_round):
     """{tier: [(application id, rank, Summary, submitted)]}, computed from every score, as before standings."""
-    from .results import round_application_ids
-
     criteria = list(review_round.criteria.all())
     weighting = [scoring.Weighting(c.pk, c.weight, c.max_score) for c in criteria]
     tiers = dict(round_application_ids(review_round).values_list("pk", "tier"))
