@@ -86,7 +86,7 @@ def test_standings_agree_with_the_scores_on_random_rounds(world, rubric, operati
             if weights[-1] < 1:
                 weights = [100 // len(weights)] * len(weights)
                 weights[-1] += 100 - sum(weights)
-            rows = [rounds.CriterionRow(f"评分项{i}", w, m) for i, (w, (_, m)) in enumerate(zip(weights, rubric))]
+            rows = [rounds.CriterionRow(f"评分项{i}", w, m) for i, (w, (_, m)) in enumerate(zip(weights, rubric, strict=True))]
             rounds.set_criteria(review_round, rows, actor=officer)
             assert_agrees(review_round)
             criteria = list(review_round.criteria.all())
@@ -98,7 +98,7 @@ def test_standings_agree_with_the_scores_on_random_rounds(world, rubric, operati
                         assigning.assign(review_round, application, expert, actor=officer)
                     elif kind == "submit" and task:
                         scores = {
-                            c.pk: (Decimal(t % (c.max_score * 10 + 1)) / 10) for c, t in zip(criteria, tenths * 4)
+                            c.pk: (Decimal(t % (c.max_score * 10 + 1)) / 10) for c, t in zip(criteria, tenths * 4, strict=False)
                         }
                         operations.submit_review(
                             task, expert, scores=scores, comment="意见。", recommendation="recommend"
