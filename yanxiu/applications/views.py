@@ -95,8 +95,11 @@ def inbox(request):
         if user.is_institution_staff:
             return redirect("applications:dashboard")
         raise PermissionDenied("您的角色没有可查看的申报列表。")
-    filters = InboxFilterForm(request.GET or None, province=user.is_province_officer)
     applications = Application.objects.visible_to(user).exclude(state=ApplicationState.DRAFT)
+    data = request.GET.copy()
+    if "call" not in data:  # default to the current call (one page of it, not every year's rows)
+        data["call"] = queries.current_call_id(applications) or ""
+    filters = InboxFilterForm(data, province=user.is_province_officer)
     if filters.is_valid():
         applications = filters.apply(applications)
     applications = queries.with_flag_data(applications).order_by(

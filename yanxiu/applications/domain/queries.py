@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from yanxiu.batches.models import BatchScan
 from yanxiu.calls.enums import Tier
 from yanxiu.organisations.models import ProgrammeRecord
 
@@ -40,6 +41,36 @@ def _count_of(siblings):
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
+# What a list row shows and flag() reads: no long texts, no JSON but the submission's warnings.
+LIST_COLUMNS = (
+    "call__year",
+    "call__previous_year_for_completion",
+    "tier",
+    "title",
+    "title_key",
+    "state",
+    "start_date",
+    "end_date",
+    "check_summary",
+    "fallback_from_national",
+    "authority_rank",
+    "institution__name",
+    "institution__type",
+    "institution__can_issue_training_invoice",
+    "institution__authority__name",
+    "institution__authority__code",
+    "domain__name",
+)
+
+
+def current_call_id(queryset):
+    """The latest call (by year) with an application in `queryset`: the lists' default."""
+    from yanxiu.calls.models import Call
+
+    call = Call.objects.filter(pk__in=queryset.values("call_id")).order_by("-year").only("pk").first()
+    return call.pk if call else None
+
+
 def with_flag_data(queryset):
     """Prefetch and annotate what `flag()` reads, so a page of any length costs the same queries."""
     same_institution = Application.objects.filter(
@@ -50,10 +81,14 @@ def with_flag_data(queryset):
     )
     return (
         queryset.annotate(same_institution_count=_count_of(same_institution), same_title_count=_count_of(same_title))
-        .select_related("call", "institution", "institution__authority", "domain", "batch")
+        .select_related("call", "institution", "institution__authority", "domain")
+        .only(*LIST_COLUMNS)
         .prefetch_related(
-            Prefetch("institution__programme_records", queryset=ProgrammeRecord.objects.filter(completed=False)),
-            "stamped_scans",
+            Prefetch(
+                "institution__programme_records",
+                queryset=ProgrammeRecord.objects.filter(completed=False).only("institution_id", "year", "completed"),
+            ),
+            Prefetch("stamped_scans", queryset=BatchScan.objects.only("pk", "application_id")),
         )
     )
 
