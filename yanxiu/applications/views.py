@@ -14,6 +14,7 @@ from yanxiu.audit.models import AuditEntry
 from yanxiu.calls.enums import Tier
 from yanxiu.calls.models import Call
 from yanxiu.core import clock
+from yanxiu.core.conditional import conditional
 from yanxiu.core.refusal import Refused
 from yanxiu.core.uploads import validate_attachment
 
@@ -88,6 +89,7 @@ def dashboard(request):
 
 
 @login_required
+@conditional()
 def inbox(request):
     """Authorities: their institutions' submitted applications. Province: the intake of all of them."""
     user = request.user

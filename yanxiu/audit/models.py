@@ -35,3 +35,18 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action_label}"
+
+
+class DataVersion(models.Model):
+    """One counter bumped with every audit entry, in the same transaction: a version of the
+    data that list pages put in their ETag (yanxiu.core.conditional). The row lock of the
+    update orders the bumps as their transactions commit, so an unchanged value means no
+    audited write has committed since."""
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "数据版本"
+
+    def __str__(self):
+        return str(self.value)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from yanxiu.accounts.models import User
 from yanxiu.calls.enums import Tier
 from yanxiu.core import clock
+from yanxiu.core.conditional import conditional
 from yanxiu.core.refusal import Refused
 from yanxiu.organisations.models import ProgrammeRecord
 
@@ -384,6 +385,7 @@ RESULTS_PER_PAGE = 100
 
 
 @login_required
+@conditional()
 def results(request, pk):
     """One tier's ranking, a page at a time, read from the stored standings; ranks are over the whole round."""
     review_round = _round(request, pk)

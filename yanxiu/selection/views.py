@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.db.models import Count, Max
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -9,6 +10,7 @@ from yanxiu.applications.enums import ApplicationState
 from yanxiu.applications.models import Application
 from yanxiu.audit.log import record
 from yanxiu.calls.models import Call
+from yanxiu.core.conditional import conditional
 from yanxiu.core.downloads import DOCX, XLSX, attachment
 from yanxiu.core.refusal import Refused
 from yanxiu.organisations.models import DeadlineExtension
@@ -40,7 +42,14 @@ def index(request):
     return render(request, "selection/index.html", {"calls": Call.objects.all()})
 
 
+def _staged_version(request, call_pk):
+    """Staging a decision is not audited until it is published: count and time it."""
+    staged = Decision.objects.filter(application__call_id=call_pk, published_at__isnull=True)
+    return staged.aggregate(n=Count("pk"), last=Max("staged_at"), top=Max("pk")).values()
+
+
 @officer_only
+@conditional(_staged_version)
 def pool(request, call_pk):
     call = get_object_or_404(Call, pk=call_pk)
     page = Paginator(decisions.pool(call), 100).get_page(request.GET.get("page"))
