@@ -183,6 +183,8 @@ TASKS = {
 # The system's clock. Tests pin it (YANXIU_FIXED_NOW or the `clock` fixture);
 # production leaves it empty.
 YANXIU_FIXED_NOW = os.environ.get("YANXIU_FIXED_NOW", "")
+# bench/serve.py only: a bare login_required view at /bench/bare/, the baseline of every page's figures.
+YANXIU_BENCH_URLS = env_bool("YANXIU_BENCH_URLS", False)
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

@@ -1,4 +1,7 @@
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
@@ -25,3 +28,13 @@ urlpatterns = [
     path("p/", include("yanxiu.delivery.public_urls")),
     path("admin/", admin.site.urls),
 ]
+
+
+@login_required
+def bench_bare(request):
+    """The benchmarks' baseline: the whole stack (session, user, middleware) and nothing else."""
+    return HttpResponse("ok")
+
+
+if settings.YANXIU_BENCH_URLS:
+    urlpatterns.append(path("bench/bare/", bench_bare))

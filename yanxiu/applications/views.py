@@ -104,11 +104,10 @@ def inbox(request):
     filters = InboxFilterForm(data, province=user.is_province_officer)
     if filters.is_valid():
         applications = filters.apply(applications)
-    applications = queries.with_flag_data(applications).order_by(
-        "-call__year", "tier", "institution__authority__code", "authority_rank", "pk"
-    )
-    page = Paginator(applications, 100).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
+    ordered = applications.order_by("-call__year", "tier", "institution__authority__code", "authority_rank", "pk")
+    # Sort and cut the page on narrow rows (ids and sort keys), then read that page's rows.
+    page = Paginator(ordered.values_list("pk", flat=True), 100).get_page(request.GET.get("page"))
+    rows = queries.in_order(queries.with_flag_data(Application.objects.all()), page.object_list)
     flagged = [(a, queries.flag(a)) for a in rows]
     if filters.is_valid() and filters.cleaned_data.get("flagged"):
         flagged = [(a, f) for a, f in flagged if f.any()]

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from yanxiu.applications.enums import ApplicationState
+from yanxiu.applications.domain.queries import in_order
 from yanxiu.applications.models import Application
 from yanxiu.audit.log import record
 from yanxiu.calls.models import Call
@@ -42,6 +43,18 @@ def index(request):
     return render(request, "selection/index.html", {"calls": Call.objects.all()})
 
 
+POOL_COLUMNS = (
+    "call_id",
+    "tier",
+    "state",
+    "title",
+    "fallback_from_national",
+    "authority_rank",
+    "institution__name",
+    "institution__authority__name",
+)
+
+
 def _staged_version(request, call_pk):
     """Staging a decision is not audited until it is published: count and time it."""
     staged = Decision.objects.filter(application__call_id=call_pk, published_at__isnull=True)
@@ -52,8 +65,12 @@ def _staged_version(request, call_pk):
 @conditional(_staged_version)
 def pool(request, call_pk):
     call = get_object_or_404(Call, pk=call_pk)
-    page = Paginator(decisions.pool(call), 100).get_page(request.GET.get("page"))
-    waiting = list(page.object_list)
+    # Sort and cut the page on narrow rows, then read only what the page shows.
+    page = Paginator(decisions.pool(call).values_list("pk", flat=True), 100).get_page(request.GET.get("page"))
+    waiting = in_order(
+        Application.objects.select_related("institution", "institution__authority").only(*POOL_COLUMNS),
+        page.object_list,
+    )
     staged = {
         d.application_id: d
         for d in Decision.objects.filter(application__in=[a.pk for a in waiting], published_at__isnull=True)

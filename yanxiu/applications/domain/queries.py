@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 
 from yanxiu.batches.models import BatchScan
 from yanxiu.calls.enums import Tier
+from yanxiu.calls.models import Call
 from yanxiu.organisations.models import ProgrammeRecord
 
 from ..enums import ApplicationState
@@ -65,10 +66,15 @@ LIST_COLUMNS = (
 
 def current_call_id(queryset):
     """The latest call (by year) with an application in `queryset`: the lists' default."""
-    from yanxiu.calls.models import Call
-
     call = Call.objects.filter(pk__in=queryset.values("call_id")).order_by("-year").only("pk").first()
     return call.pk if call else None
+
+
+def in_order(queryset, ids):
+    """The rows of `queryset` with these ids, in the order of `ids` (one query)."""
+    ids = list(ids)
+    found = queryset.in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
 
 
 def with_flag_data(queryset):
