@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from yanxiu.api.api import api

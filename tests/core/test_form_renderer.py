@@ -23,7 +23,9 @@ class Sample(forms.Form):
 @pytest.mark.parametrize("name", list(Sample.base_fields))
 @pytest.mark.parametrize("bound", [False, True])
 def test_same_html_as_the_templates(name, bound):
-    data = {"name": "x<y", "count": "3", "when": "2026-03-01", "note": "", "kind": "c", "many": ["b"]} if bound else None
+    data = (
+        {"name": "x<y", "count": "3", "when": "2026-03-01", "note": "", "kind": "c", "many": ["b"]} if bound else None
+    )
     fast = Sample(data, renderer=FastWidgetRenderer())
     slow = Sample(data, renderer=DjangoTemplates())
     assert str(fast[name]) == str(slow[name])
