@@ -203,9 +203,9 @@ def main():
     staff_institution = Application.objects.filter(call=call).order_by("pk").first().institution
     staff = User.objects.create_user(
         "bench-staff",
-        password="x",
+        password="x",  # noqa: S106 (bench only)
         role=Role.INSTITUTION_STAFF,
-        institution=staff_institution,  # noqa: S106
+        institution=staff_institution,
     )
     some_application = Application.objects.filter(call=call, state="forwarded").order_by("pk").first()
     cookies = {"officer": session_cookie(officer), "staff": session_cookie(staff), "anonymous": ""}
