@@ -10,11 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from yanxiu.audit.conditional import conditional
 from yanxiu.audit.models import AuditEntry
 from yanxiu.calls.enums import Tier
 from yanxiu.calls.models import Call
 from yanxiu.core import clock
-from yanxiu.core.conditional import conditional
 from yanxiu.core.refusal import Refused
 from yanxiu.core.uploads import validate_attachment
 

@@ -39,7 +39,7 @@ class AuditEntry(models.Model):
 
 class DataVersion(models.Model):
     """One counter bumped with every audit entry, in the same transaction: a version of the
-    data that list pages put in their ETag (yanxiu.core.conditional). The row lock of the
+    data that list pages put in their ETag (yanxiu.audit.conditional). The row lock of the
     update orders the bumps as their transactions commit, so an unchanged value means no
     audited write has committed since."""
 

@@ -11,8 +11,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from yanxiu.applications.enums import PLANNED_STATES
+from yanxiu.audit.conditional import conditional
 from yanxiu.core import clock
-from yanxiu.core.conditional import conditional
 from yanxiu.core.downloads import DOCX, PDF, attachment
 from yanxiu.core.refusal import Refused
 from yanxiu.documents.generate.pdf import ConversionFailed, ConverterMissing, convert_to_pdf

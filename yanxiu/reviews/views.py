@@ -16,9 +16,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from yanxiu.accounts.models import User
+from yanxiu.audit.conditional import conditional
 from yanxiu.calls.enums import Tier
 from yanxiu.core import clock
-from yanxiu.core.conditional import conditional
 from yanxiu.core.refusal import Refused
 from yanxiu.organisations.models import ProgrammeRecord
 

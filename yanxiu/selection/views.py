@@ -1,17 +1,17 @@
 from django.contrib import messages
-from django.db.models import Count, Max
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count, Max
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from yanxiu.applications.enums import ApplicationState
 from yanxiu.applications.domain.queries import in_order
+from yanxiu.applications.enums import ApplicationState
 from yanxiu.applications.models import Application
+from yanxiu.audit.conditional import conditional
 from yanxiu.audit.log import record
 from yanxiu.calls.models import Call
-from yanxiu.core.conditional import conditional
 from yanxiu.core.downloads import DOCX, XLSX, attachment
 from yanxiu.core.refusal import Refused
 from yanxiu.organisations.models import DeadlineExtension

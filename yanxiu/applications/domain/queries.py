@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from yanxiu.batches.models import BatchScan
 from yanxiu.calls.enums import Tier
 from yanxiu.calls.models import Call
 from yanxiu.organisations.models import ProgrammeRecord
@@ -70,6 +69,11 @@ def current_call_id(queryset):
     return call.pk if call else None
 
 
+def _stamped_scans():
+    """The batches app's scans, reached through the relation (applications may not import batches)."""
+    return Application._meta.get_field("stamped_scans").related_model.objects.all()
+
+
 def in_order(queryset, ids):
     """The rows of `queryset` with these ids, in the order of `ids` (one query)."""
     ids = list(ids)
@@ -94,7 +98,7 @@ def with_flag_data(queryset):
                 "institution__programme_records",
                 queryset=ProgrammeRecord.objects.filter(completed=False).only("institution_id", "year", "completed"),
             ),
-            Prefetch("stamped_scans", queryset=BatchScan.objects.only("pk", "application_id")),
+            Prefetch("stamped_scans", queryset=_stamped_scans().only("pk", "application_id")),
         )
     )
 
