@@ -229,6 +229,10 @@ DOCUMENTS_SOFFICE_POOL = int(os.environ.get("DOCUMENTS_SOFFICE_POOL", "2"))
 # The system's clock. Tests pin it (YANXIU_FIXED_NOW or the `clock` fixture);
 # production leaves it empty.
 YANXIU_FIXED_NOW = os.environ.get("YANXIU_FIXED_NOW", "")
+# Widgets rendered in Python, not one template include per input and option (core/form_renderer.py).
+FORM_RENDERER = "yanxiu.core.form_renderer.FastWidgetRenderer"
+# bench/serve.py only: a bare login_required view at /bench/bare/, the baseline of every page's figures.
+YANXIU_BENCH_URLS = env_bool("YANXIU_BENCH_URLS", False)
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

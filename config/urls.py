@@ -1,5 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.urls import include, path
 
 from yanxiu.api.api import api
@@ -33,3 +36,13 @@ handler400 = "yanxiu.core.errors.bad_request"
 handler403 = "yanxiu.core.errors.permission_denied"
 handler404 = "yanxiu.core.errors.page_not_found"
 handler500 = "yanxiu.core.errors.server_error"
+
+
+@login_required
+def bench_bare(request):
+    """The benchmarks' baseline: the whole stack (session, user, middleware) and nothing else."""
+    return HttpResponse("ok")
+
+
+if settings.YANXIU_BENCH_URLS:
+    urlpatterns.append(path("bench/bare/", bench_bare))

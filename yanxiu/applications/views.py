@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from yanxiu.audit.conditional import conditional
 from yanxiu.audit.models import AuditEntry
 from yanxiu.calls.enums import Tier
 from yanxiu.calls.models import Call
@@ -92,6 +93,7 @@ def dashboard(request):
 
 
 @login_required
+@conditional()
 def inbox(request):
     """Authorities: their institutions' submitted applications. Province: the intake of all of them."""
     user = request.user
@@ -99,15 +101,17 @@ def inbox(request):
         if user.is_institution_staff:
             return redirect("applications:dashboard")
         raise PermissionDenied("您的角色没有可查看的申报列表。")
-    filters = InboxFilterForm(request.GET or None, province=user.is_province_officer)
     applications = Application.objects.visible_to(user).exclude(state=ApplicationState.DRAFT)
+    data = request.GET.copy()
+    if "call" not in data:  # default to the current call (one page of it, not every year's rows)
+        data["call"] = queries.current_call_id(applications) or ""
+    filters = InboxFilterForm(data, province=user.is_province_officer)
     if filters.is_valid():
         applications = filters.apply(applications)
-    applications = queries.with_flag_data(applications).order_by(
-        "-call__year", "tier", "institution__authority__code", "authority_rank", "pk"
-    )
-    page = Paginator(applications, 100).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
+    ordered = applications.order_by("-call__year", "tier", "institution__authority__code", "authority_rank", "pk")
+    # Sort and cut the page on narrow rows (ids and sort keys), then read that page's rows.
+    page = Paginator(ordered.values_list("pk", flat=True), 100).get_page(request.GET.get("page"))
+    rows = queries.in_order(queries.with_flag_data(Application.objects.all()), page.object_list)
     flagged = [(a, queries.flag(a)) for a in rows]
     if filters.is_valid() and filters.cleaned_data.get("flagged"):
         flagged = [(a, f) for a, f in flagged if f.any()]

@@ -1,12 +1,24 @@
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import F
 
 from yanxiu.core import clock
 from yanxiu.core.net import client_ip
 
-from .models import SECURITY_ACTIONS, AuditEntry, Outcome
+from .models import SECURITY_ACTIONS, AuditEntry, DataVersion, Outcome
+
+
+def bump_version():
+    """Every audited write moves the data version on (see DataVersion)."""
+    if not DataVersion.objects.filter(pk=1).update(value=F("value") + 1):
+        DataVersion.objects.get_or_create(pk=1, defaults={"value": 1})
+
+
+def data_version():
+    return DataVersion.objects.filter(pk=1).values_list("value", flat=True).first() or 0
 
 
 def record(obj, *, action, label, actor=None, from_state="", to_state="", reason="", data=None):
+    bump_version()
     return AuditEntry.objects.create(
         content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,

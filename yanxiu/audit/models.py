@@ -99,3 +99,18 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise Refused(IMMUTABLE, code="audit_immutable")
+
+
+class DataVersion(models.Model):
+    """One counter bumped with every audit entry, in the same transaction: a version of the
+    data that list pages put in their ETag (yanxiu.audit.conditional). The row lock of the
+    update orders the bumps as their transactions commit, so an unchanged value means no
+    audited write has committed since."""
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "数据版本"
+
+    def __str__(self):
+        return str(self.value)

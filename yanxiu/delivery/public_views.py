@@ -3,10 +3,13 @@ satisfaction survey and certificate verification. CSRF stays on; posts are
 limited per client address; a hidden field catches form-filling robots."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from yanxiu.applications.enums import PLANNED_STATES
+from yanxiu.audit.conditional import conditional
 from yanxiu.core import clock
 from yanxiu.core.downloads import DOCX, PDF, attachment
 from yanxiu.core.http import no_store
@@ -45,10 +48,29 @@ def _open_programmes():
     )
 
 
+PROGRAMMES_PER_PAGE = 20
+
+
+@conditional()
 def programme_list(request):
+    """Open programmes, a page at a time, reading only the columns the list shows."""
     today = clock.today()
-    rows = [p for p in _open_programmes() if p.enrolment_deadline is None or p.enrolment_deadline >= today]
-    return render(request, "delivery/public/list.html", {"programmes": rows})
+    programmes = (
+        _open_programmes()
+        .filter(Q(enrolment_deadline__isnull=True) | Q(enrolment_deadline__gte=today))
+        .only(
+            "start_date",
+            "end_date",
+            "venue",
+            "enrolment_deadline",
+            "application__title",
+            "application__tier",
+            "application__institution__name",
+            "application__call__year",
+        )
+    )
+    page = Paginator(programmes, PROGRAMMES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "delivery/public/list.html", {"programmes": page.object_list, "page": page})
 
 
 @no_store

@@ -199,6 +199,10 @@ class Review(models.Model):
     recommendation = models.CharField("推荐意见", max_length=20, choices=Recommendation.choices)
     submitted_at = models.DateTimeField("提交时间")
     revised_at = models.DateTimeField("最后修改", null=True, blank=True)
+    # Stored when the review is submitted (domain/operations.py), so rankings read
+    # totals instead of recomputing them from every score.
+    total = models.DecimalField("总分", max_digits=5, decimal_places=2, null=True, blank=True)
+    total_exact = models.CharField("总分（精确值）", max_length=100, blank=True, help_text="分数形式，如 146/2")
 
     class Meta:
         verbose_name = verbose_name_plural = "评审意见"
@@ -239,3 +243,37 @@ class BackupExpert(models.Model):
 
     def __str__(self):
         return f"替补{self.rank}：{self.expert}"
+
+
+class Standing(models.Model):
+    """One application's standing in one round: its summary and rank in its tier.
+
+    Written only by domain/standings.refresh_standings, which every operation that
+    changes reviews, assignments, conflicts, criteria or an application's tier calls.
+    Exact values are kept as fractions ("p/q") so ranks never depend on rounding.
+    """
+
+    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="standings", verbose_name="评审轮次")
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.CASCADE, related_name="review_standings", verbose_name="申报"
+    )
+    tier = models.CharField("级别", max_length=20)
+    submitted = models.PositiveIntegerField("已提交评审", default=0)
+    conflicts = models.PositiveIntegerField("申明回避", default=0)
+    mean = models.DecimalField("平均分", max_digits=5, decimal_places=2, null=True)
+    trimmed_mean = models.DecimalField("截尾平均分", max_digits=5, decimal_places=2, null=True)
+    spread = models.DecimalField("极差", max_digits=5, decimal_places=2, null=True)
+    lowest = models.DecimalField("最低分", max_digits=5, decimal_places=2, null=True)
+    highest = models.DecimalField("最高分", max_digits=5, decimal_places=2, null=True)
+    disagreement = models.BooleanField("分歧较大", default=False)
+    mean_exact = models.CharField(max_length=100, blank=True)
+    trimmed_exact = models.CharField(max_length=100, blank=True)
+    rank = models.PositiveIntegerField("排名", null=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "评审排名"
+        constraints = [models.UniqueConstraint(fields=["round", "application"], name="unique_standing")]
+        indexes = [models.Index(fields=["round", "tier", "rank", "application"], name="standing_ranking")]
+
+    def __str__(self):
+        return f"{self.round}：{self.application_id} 第{self.rank}名"

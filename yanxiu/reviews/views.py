@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from yanxiu.accounts.models import User
+from yanxiu.audit.conditional import conditional
 from yanxiu.audit.log import security_event
 from yanxiu.calls.enums import Tier
 from yanxiu.core import clock
@@ -30,7 +31,7 @@ from .domain import operations
 from .domain import rounds as round_ops
 from .domain.experts import create_expert, reset_expert_password, update_expert
 from .domain.pool import applications_in_round
-from .domain.results import round_ranking, round_results
+from .domain.results import TierRanking, page_rows, round_results
 from .enums import ACTIVE_ASSIGNMENT_STATES, AssignmentState
 from .interfaces.expert_view import form_for_expert
 from .interfaces.export import XLSX_MIME, build_workbook
@@ -381,29 +382,28 @@ RESULTS_PER_PAGE = 100
 
 
 @login_required
+@conditional()
 def results(request, pk):
-    """One tier's ranking, a page at a time; ranks are over the whole round."""
+    """One tier's ranking, a page at a time, read from the stored standings; ranks are over the whole round."""
     review_round = _round(request, pk)
-    ranking = round_ranking(review_round)
-    if request.GET.get("tier") in ranking:
+    rankings = {t: TierRanking(review_round, t) for t in review_round.tiers}
+    if request.GET.get("tier") in rankings:
         tier = request.GET["tier"]
     else:  # the first tier that has applications
-        tier = next((t for t in review_round.tiers if ranking[t]), review_round.tiers[0])
-    page = Paginator(ranking[tier], RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-    data = round_results(review_round, only=[standing.application_id for standing in page.object_list], ranking=ranking)
+        tier = next((t for t in review_round.tiers if rankings[t].count()), review_round.tiers[0])
+    page = Paginator(rankings[tier], RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     labels = dict(Tier.choices)
     return render(
         request,
         "reviews/results.html",
         {
             "round": review_round,
-            "results": data,
             "tab": "results",
             "tier": tier,
             "tier_label": labels[tier],
-            "items": data.by_tier[tier],
+            "items": page_rows(review_round, page.object_list),
             "page": page,
-            "tiers": [(t, labels[t], len(ranking[t])) for t in review_round.tiers],
+            "tiers": [(t, labels[t], rankings[t].count()) for t in review_round.tiers],
         },
     )
 

@@ -2,19 +2,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count, Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from yanxiu.applications.domain.queries import in_order
 from yanxiu.applications.enums import ApplicationState
 from yanxiu.applications.models import Application
+from yanxiu.audit.conditional import conditional
 from yanxiu.calls.models import Call
 from yanxiu.core.downloads import DOCX, XLSX, attachment
 from yanxiu.core.errors import refusal_returns_to
 from yanxiu.organisations.models import DeadlineExtension
-from yanxiu.reviews.domain.results import round_ranking
-from yanxiu.reviews.models import ReviewRound
+from yanxiu.reviews.domain.results import call_standings
 
 from .domain import decisions
 from .domain.extensions import grant_extension
@@ -23,14 +25,9 @@ from .interfaces import plan as plan_outputs
 from .models import Decision, Outcome
 
 
-def review_scores(call):
+def review_scores(call, applications):
     """Each application's result in the call's latest review round for its tier (rank, trimmed mean, flags)."""
-    found = {}
-    for review_round in ReviewRound.objects.filter(call=call).order_by("created_at", "pk"):
-        for standings in round_ranking(review_round).values():
-            for standing in standings:
-                found[standing.application_id] = standing  # later rounds override earlier ones
-    return found
+    return call_standings(call, applications)
 
 
 def officer_only(view, perm="selection.select"):
@@ -52,16 +49,39 @@ def index(request):
     return render(request, "selection/index.html", {"calls": Call.objects.all()})
 
 
+POOL_COLUMNS = (
+    "call_id",
+    "tier",
+    "state",
+    "title",
+    "fallback_from_national",
+    "authority_rank",
+    "institution__name",
+    "institution__authority__name",
+)
+
+
+def _staged_version(request, call_pk):
+    """Staging a decision is not audited until it is published: count and time it."""
+    staged = Decision.objects.filter(application__call_id=call_pk, published_at__isnull=True)
+    return staged.aggregate(n=Count("pk"), last=Max("staged_at"), top=Max("pk")).values()
+
+
 @officer_only
+@conditional(_staged_version)
 def pool(request, call_pk):
     call = get_object_or_404(Call, pk=call_pk)
-    page = Paginator(decisions.pool(call), 100).get_page(request.GET.get("page"))
-    waiting = list(page.object_list)
+    # Sort and cut the page on narrow rows, then read only what the page shows.
+    page = Paginator(decisions.pool(call).values_list("pk", flat=True), 100).get_page(request.GET.get("page"))
+    waiting = in_order(
+        Application.objects.select_related("institution", "institution__authority").only(*POOL_COLUMNS),
+        page.object_list,
+    )
     staged = {
         d.application_id: d
         for d in Decision.objects.filter(application__in=[a.pk for a in waiting], published_at__isnull=True)
     }
-    scores = review_scores(call)
+    scores = review_scores(call, waiting)
     return render(
         request,
         "selection/pool.html",

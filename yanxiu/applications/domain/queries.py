@@ -6,6 +6,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, 
 from django.db.models.functions import Coalesce
 
 from yanxiu.calls.enums import Tier
+from yanxiu.calls.models import Call
 from yanxiu.organisations.models import ProgrammeRecord
 
 from ..enums import ApplicationState
@@ -40,6 +41,46 @@ def _count_of(siblings):
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
+# What a list row shows and flag() reads: no long texts, no JSON but the submission's warnings.
+LIST_COLUMNS = (
+    "call__year",
+    "call__previous_year_for_completion",
+    "tier",
+    "title",
+    "title_key",
+    "state",
+    "start_date",
+    "end_date",
+    "check_summary",
+    "fallback_from_national",
+    "authority_rank",
+    "institution__name",
+    "institution__type",
+    "institution__can_issue_training_invoice",
+    "institution__authority__name",
+    "institution__authority__code",
+    "domain__name",
+)
+
+
+def current_call_id(queryset):
+    """The latest call (by year) with an application in `queryset`: the lists' default."""
+    call = Call.objects.filter(pk__in=queryset.values("call_id")).order_by("-year").only("pk").first()
+    return call.pk if call else None
+
+
+def _stamped_scans():
+    """The batches app's scans, reached through the relation (applications may not import batches)."""
+    return Application._meta.get_field("stamped_scans").related_model.objects.all()
+
+
+def in_order(queryset, ids):
+    """The rows of `queryset` with these ids, in the order of `ids` (one query)."""
+    ids = list(ids)
+    found = queryset.in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
 def with_flag_data(queryset):
     """Prefetch and annotate what `flag()` reads, so a page of any length costs the same queries."""
     same_institution = Application.objects.filter(
@@ -50,10 +91,14 @@ def with_flag_data(queryset):
     )
     return (
         queryset.annotate(same_institution_count=_count_of(same_institution), same_title_count=_count_of(same_title))
-        .select_related("call", "institution", "institution__authority", "domain", "batch")
+        .select_related("call", "institution", "institution__authority", "domain")
+        .only(*LIST_COLUMNS)
         .prefetch_related(
-            Prefetch("institution__programme_records", queryset=ProgrammeRecord.objects.filter(completed=False)),
-            "stamped_scans",
+            Prefetch(
+                "institution__programme_records",
+                queryset=ProgrammeRecord.objects.filter(completed=False).only("institution_id", "year", "completed"),
+            ),
+            Prefetch("stamped_scans", queryset=_stamped_scans().only("pk", "application_id")),
         )
     )
 

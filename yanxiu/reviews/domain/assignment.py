@@ -34,6 +34,7 @@ from ..models import Assignment, BackupExpert, ExpertProfile, ReviewRound
 from . import matching
 from .history import log_on_applications
 from .pool import applications_in_round
+from .standings import refresh_standings
 
 # --- conflict rules --------------------------------------------------------------------
 
@@ -180,6 +181,7 @@ def assign(review_round, application, expert, *, actor):
             to_state=assignment.state,
             data={"round": review_round.pk, "application": application.pk, "expert": expert.pk},
         )
+        refresh_standings(review_round, [application.pk])
         log_on_applications({application.pk: 1}, "review_assigned", review_round)
         _notify_new_tasks(review_round, {expert.pk: 1})
     return assignment
@@ -203,6 +205,7 @@ def unassign(assignment, *, actor):
             raise Refused(refusal)
         data = {"application": current.application_id, "expert": current.expert_id, "assignment": current.pk}
         current.delete()
+        refresh_standings(review_round, [current.application_id])
         record(review_round, action="unassign", label="移除评审任务", actor=actor, data=data)
         log_on_applications({current.application_id: 1}, "review_unassigned", review_round)
         notify(
@@ -376,6 +379,7 @@ def auto_assign(
             ]
         )
         result.backups = sum(len(v) for v in reserves.values())
+        refresh_standings(review_round, {a.application_id for a in result.created})
         log_on_applications(Counter(a.application_id for a in result.created), "review_assigned", review_round)
         record(
             review_round,
@@ -426,6 +430,7 @@ def call_backup(assignment, *, actor):
                 assigned_at=clock.now(),
                 is_automatic=True,
             )
+            refresh_standings(assignment.round, [assignment.application_id])
             record(
                 created,
                 action="assign_backup",

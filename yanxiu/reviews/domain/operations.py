@@ -25,6 +25,7 @@ from ..models import Assignment, Review, Score
 from . import scoring
 from .assignment import call_backup
 from .history import log_on_applications
+from .standings import refresh_standings, stored_total
 
 COMMENT_MAX = 2000
 REASON_MAX = 500
@@ -116,6 +117,7 @@ def _on_conflict(assignment, actor, now, reason):
 
 
 def _after_conflict(assignment, actor, reason):
+    refresh_standings(assignment.round, [assignment.application_id])
     log_on_applications({assignment.application_id: 1}, "review_conflict", assignment.round)
     backup = call_backup(assignment, actor=assignment.round.created_by)
     follow_up = f"已由替补专家{backup.expert}补位。" if backup else "请为该申报补充分配评审专家。"
@@ -197,19 +199,27 @@ def submit_review(assignment, actor, *, scores, comment, recommendation):
             raise Refused(refusal)
         criteria = list(current.round.criteria.all())
         values = clean_scores(criteria, scores)
+        total, total_exact = stored_total(values, criteria)
         review = Review.objects.filter(assignment=current).first()
         revising = review is not None
         if revising:
             review.comment, review.recommendation, review.revised_at = comment, recommendation, now
-            review.save(update_fields=["comment", "recommendation", "revised_at"])
+            review.total, review.total_exact = total, total_exact
+            review.save(update_fields=["comment", "recommendation", "revised_at", "total", "total_exact"])
             review.scores.all().delete()
         else:
             review = Review.objects.create(
-                assignment=current, comment=comment, recommendation=recommendation, submitted_at=now
+                assignment=current,
+                comment=comment,
+                recommendation=recommendation,
+                submitted_at=now,
+                total=total,
+                total_exact=total_exact,
             )
         Score.objects.bulk_create(Score(review=review, criterion=c, value=values[c.pk]) for c in criteria)
         ASSIGNMENT_WORKFLOW.perform_within("review", current, "revise_review" if revising else "submit_review", actor)
         assignment.state = AssignmentState.SUBMITTED
+        refresh_standings(current.round, [current.application_id])
         if not revising:
             log_on_applications({current.application_id: 1}, "review_submitted", current.round)
         if not revising and not current.round.assignments.filter(state=AssignmentState.ASSIGNED).exists():

@@ -8,14 +8,17 @@ after the ranked ones, without a rank.
 
 from collections import Counter
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from django.db.models import Q
 
+from yanxiu.applications.enums import ApplicationState
 from yanxiu.applications.models import Application
 from yanxiu.calls.enums import Tier
 
 from ..enums import AssignmentState, Recommendation
-from ..models import Assignment, Score
+from ..models import Assignment, ReviewRound
+from ..models import Standing as StoredStanding
 from . import scoring
 from .pool import applications_in_round
 
@@ -90,51 +93,102 @@ class Standing:
     reviews_needed: int
 
 
-def _round_application_ids(review_round):
+def round_application_ids(review_round):
+    """Every application of the round: those in its pool and those assigned in it."""
     return Application.objects.filter(
         Q(pk__in=applications_in_round(review_round).values("pk"))
         | Q(pk__in=Assignment.objects.filter(round=review_round).values("application_id"))
     )
 
 
+_round_application_ids = round_application_ids
+
+
+def _summary(row):
+    """A scoring.Summary from a stored standing (a Standing or its values())."""
+    get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
+    if not get("submitted"):
+        return scoring.Summary(0, None, None, None, None, None, False, ())
+    return scoring.Summary(
+        count=get("submitted"),
+        mean=get("mean"),
+        trimmed_mean=get("trimmed_mean"),
+        spread=get("spread"),
+        lowest=get("lowest"),
+        highest=get("highest"),
+        disagreement=get("disagreement"),
+        sort_key=(Fraction(get("trimmed_exact")), Fraction(get("mean_exact"))),
+    )
+
+
+SUMMARY_FIELDS = ("submitted", "mean", "trimmed_mean", "spread", "lowest", "highest", "disagreement")
+
+
+def _empty_summary():
+    return scoring.Summary(0, None, None, None, None, None, False, ())
+
+
 def round_ranking(review_round):
-    """{tier: [Standing, best first]}: the same maths and order as round_results, in three
-    queries of plain values, so a round of thousands of applications ranks in well under a second."""
-    criteria = list(review_round.criteria.all())
-    weighting = [scoring.Weighting(c.pk, c.weight, c.max_score) for c in criteria]
-    tiers = dict(_round_application_ids(review_round).values_list("pk", "tier"))
-    scores = {}
-    for application_id, review_id, criterion_id, value in (
-        Score.objects.filter(review__assignment__round=review_round)
-        .exclude(review__assignment__state=AssignmentState.CONFLICT)
-        .values_list("review__assignment__application_id", "review_id", "criterion_id", "value")
-        .order_by()
+    """{tier: [Standing, best first]}, read from the stored standings (domain/standings.py):
+    the ranked applications in rank order, then the round's unscored applications by id."""
+    scored = {tier: [] for tier in review_round.tiers}
+    for row in (
+        StoredStanding.objects.filter(round=review_round, tier__in=review_round.tiers, rank__isnull=False)
+        .values("application_id", "tier", "rank", "mean_exact", "trimmed_exact", *SUMMARY_FIELDS)
+        .order_by("rank", "application_id")
     ):
-        scores.setdefault(application_id, {}).setdefault(review_id, {})[criterion_id] = value
-    by_tier = {tier: [] for tier in review_round.tiers}
-    for application_id, tier in tiers.items():
-        totals = [scoring.exact_total(review, weighting) for review in scores.get(application_id, {}).values()]
-        standing = Standing(
-            application_id,
-            tier,
-            scoring.summarise(totals, review_round.disagreement_threshold),
-            None,
-            len(totals),
-            review_round.reviews_per_application,
+        scored[row["tier"]].append(
+            Standing(
+                row["application_id"],
+                row["tier"],
+                _summary(row),
+                row["rank"],
+                row["submitted"],
+                review_round.reviews_per_application,
+            )
         )
-        if tier in by_tier:
-            by_tier[tier].append(standing)
-    for tier, items in by_tier.items():
-        scored = sorted(
-            (i for i in items if i.submitted), key=lambda i: (i.summary.sort_key, -i.application_id), reverse=True
-        )
-        unscored = sorted((i for i in items if not i.submitted), key=lambda i: i.application_id)
-        for standing, rank in zip(
-            scored, scoring.competition_ranks([i.summary.sort_key for i in scored]), strict=False
-        ):
-            standing.rank = rank
-        by_tier[tier] = scored + unscored
-    return by_tier
+    ranked = {standing.application_id for items in scored.values() for standing in items}
+    for pk, tier in (
+        round_application_ids(review_round).filter(tier__in=review_round.tiers).values_list("pk", "tier").order_by("pk")
+    ):
+        if pk not in ranked:
+            scored[tier].append(Standing(pk, tier, _empty_summary(), None, 0, review_round.reviews_per_application))
+    return scored
+
+
+def call_standings(call, applications):
+    """{application id: Standing} of these applications in the call's latest review round that
+    holds each (later rounds override earlier ones), for a page of the selection pool. Reads the
+    stored standings of the page only, in two queries, whatever the size of the rounds."""
+    applications = list(applications)
+    rounds = list(ReviewRound.objects.filter(call=call).order_by("created_at", "pk"))
+    stored = {}
+    for row in StoredStanding.objects.filter(round__in=rounds, application__in=[a.pk for a in applications]).values(
+        "round_id", "application_id", "tier", "rank", "mean_exact", "trimmed_exact", *SUMMARY_FIELDS
+    ):
+        stored[row["round_id"], row["application_id"]] = row
+    found = {}
+    for review_round in rounds:
+        for application in applications:
+            row = stored.get((review_round.pk, application.pk))
+            if row is not None and row["tier"] in review_round.tiers:
+                found[application.pk] = Standing(
+                    application.pk,
+                    row["tier"],
+                    _summary(row),
+                    row["rank"],
+                    row["submitted"],
+                    review_round.reviews_per_application,
+                )
+            elif (
+                application.call_id == review_round.call_id
+                and application.state == ApplicationState.FORWARDED
+                and application.tier in review_round.tiers
+            ):
+                found[application.pk] = Standing(
+                    application.pk, application.tier, _empty_summary(), None, 0, review_round.reviews_per_application
+                )
+    return found
 
 
 def round_results(review_round, only=None, ranking=None):
@@ -143,7 +197,7 @@ def round_results(review_round, only=None, ranking=None):
     come from round_ranking, which sees the whole round)."""
     criteria = list(review_round.criteria.all())
     weighting = [scoring.Weighting(c.pk, c.weight, c.max_score) for c in criteria]
-    selected = _round_application_ids(review_round)
+    selected = round_application_ids(review_round)
     if only is not None:
         selected = selected.filter(pk__in=list(only))
     applications = list(selected.select_related("institution", "institution__authority", "domain").order_by("pk"))
@@ -192,3 +246,125 @@ def round_results(review_round, only=None, ranking=None):
                 result.rank = place[result.application.pk][1]
             items.sort(key=lambda r: place[r.application.pk][0])
     return RoundResults(review_round, criteria, by_tier)
+
+
+# --- one page of a tier's ranking, read from the stored standings -----------------------------
+
+
+@dataclass
+class PageLine:
+    """One submitted review on the ranking page (plain values, no model instances)."""
+
+    expert: str
+    total: object
+    recommendation: str
+    comment: str
+
+    @property
+    def recommendation_label(self):
+        return Recommendation(self.recommendation).label
+
+
+@dataclass
+class PageRow:
+    application: Application
+    reviews_needed: int
+    summary: scoring.Summary
+    rank: int | None
+    conflicts: int = 0
+    lines: list = field(default_factory=list)
+
+    @property
+    def submitted(self):
+        return self.summary.count
+
+    @property
+    def complete(self):
+        return self.submitted >= self.reviews_needed
+
+    @property
+    def recommendations(self):
+        counts = Counter(line.recommendation for line in self.lines)
+        return {value: counts.get(value, 0) for value in Recommendation.values}
+
+
+class TierRanking:
+    """A tier's ranking as a sequence for Paginator: the ranked standings in rank order,
+    then the round's unscored applications by id. Counting and slicing are indexed queries."""
+
+    def __init__(self, review_round, tier):
+        self.round, self.tier = review_round, tier
+        self.ranked = StoredStanding.objects.filter(round=review_round, tier=tier, rank__isnull=False)
+        self.unscored = (
+            round_application_ids(review_round)
+            .filter(tier=tier)
+            .exclude(pk__in=self.ranked.values("application_id"))
+            .order_by("pk")
+        )
+        self._counts = None
+
+    def counts(self):
+        if self._counts is None:
+            self._counts = (self.ranked.count(), self.unscored.count())
+        return self._counts
+
+    def count(self):
+        return sum(self.counts())
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, window):
+        ranked_count, _ = self.counts()
+        start, stop = window.start or 0, window.stop
+        rows = []
+        if start < ranked_count:
+            rows += [
+                (row["application_id"], row)
+                for row in self.ranked.order_by("rank", "application_id").values(
+                    "application_id", "rank", "conflicts", "mean_exact", "trimmed_exact", *SUMMARY_FIELDS
+                )[start : min(stop, ranked_count)]
+            ]
+        if stop > ranked_count:
+            unscored_start = max(start - ranked_count, 0)
+            ids = list(self.unscored.values_list("pk", flat=True)[unscored_start : stop - ranked_count])
+            conflicts = dict(
+                StoredStanding.objects.filter(round=self.round, application_id__in=ids).values_list(
+                    "application_id", "conflicts"
+                )
+            )
+            rows += [(pk, {"submitted": 0, "rank": None, "conflicts": conflicts.get(pk, 0)}) for pk in ids]
+        return rows
+
+
+LIST_FIELDS = ("title", "tier", "institution__name")
+
+
+def page_rows(review_round, window):
+    """PageRow for each (application id, stored standing) of a page: three queries, any page size."""
+    ids = [pk for pk, _ in window]
+    applications = Application.objects.select_related("institution").only(*LIST_FIELDS).in_bulk(ids)
+    rows = {}
+    for pk, row in window:
+        rows[pk] = PageRow(
+            applications[pk],
+            review_round.reviews_per_application,
+            _summary(row),
+            row["rank"],
+            row["conflicts"],
+        )
+    for application_id, username, display_name, total, recommendation, comment in (
+        Assignment.objects.filter(round=review_round, application_id__in=ids, state=AssignmentState.SUBMITTED)
+        .values_list(
+            "application_id",
+            "expert__username",
+            "expert__display_name",
+            "review__total",
+            "review__recommendation",
+            "review__comment",
+        )
+        .order_by("pk")
+    ):
+        if total is not None:
+            rows[application_id].lines.append(PageLine(display_name or username, total, recommendation, comment))
+    return [rows[pk] for pk in ids]

@@ -11,6 +11,7 @@ from yanxiu.core.refusal import Refused
 from .. import rules as perms
 from ..enums import DEFAULT_CRITERIA
 from ..models import Criterion, Review, ReviewRound
+from .standings import refresh_standings
 
 ROUND_FIELDS = ("name", "scope", "deadline", "reviews_per_application", "anonymous", "disagreement_threshold")
 
@@ -66,6 +67,8 @@ def update_round(review_round, *, actor, **fields):
             setattr(review_round, name, value)
         review_round.full_clean()
         review_round.save()
+        if "disagreement_threshold" in changes:
+            refresh_standings(review_round)
         record(
             review_round,
             action="update_round",
@@ -124,6 +127,7 @@ def set_criteria(review_round, rows, *, actor):
         for criterion in criteria:
             criterion.full_clean(exclude=["round"])
         Criterion.objects.bulk_create(criteria)
+        refresh_standings(review_round)
         record(
             review_round,
             action="set_criteria",

@@ -10,6 +10,7 @@ from yanxiu.applications.models import Application
 from yanxiu.audit.log import record
 from yanxiu.core import clock
 from yanxiu.core.refusal import Refused
+from yanxiu.reviews.domain.standings import refresh_for_applications
 
 from ..models import Decision, Outcome
 
@@ -91,4 +92,8 @@ def publish(call, *, actor):
 def record_ministry_answer(application, *, selected, actor, note=""):
     _require_officer(actor)
     action = "ministry_select" if selected else "ministry_reject"
-    return workflow.perform_within("ministry_answer", application, action, actor, reason=note)
+    with transaction.atomic():
+        result = workflow.perform_within("ministry_answer", application, action, actor, reason=note)
+        if not selected:  # the application moves to the provincial tier: its review standings follow
+            refresh_for_applications([application.pk])
+    return result

@@ -1,0 +1,261 @@
+"""List pages measured the way users are served: gunicorn (4 workers), production settings.
+
+Run: .venv/bin/python bench/serve.py [N]   (or `make bench`)
+
+With N forwarded applications (default 5,000) and 3 expert reviews each in a
+throw-away database (SQLite, or the empty PostgreSQL database of
+BENCH_DATABASE_URL), starts gunicorn on 127.0.0.1 (BENCH_PORT, default 18811)
+with DJANGO_ENV=production and a bare login_required view (/bench/bare/, on
+only with YANXIU_BENCH_URLS=1), logs users in before any clock starts, then for
+every list page prints, with 4 concurrent clients, requests per second, p95 and
+the ratio to the bare view measured in the same run; the same for a repeated
+request that sends back the page's ETag (conditional GET, 304). Targets: ≥ 0.2 ×
+bare and p95 < 150 ms; conditional ≥ 0.5 ×.
+"""
+
+import http.client
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+# The server and this process sign sessions with the same key (users are logged in from here).
+os.environ["DJANGO_SECRET_KEY"] = "bench-only-" + "x" * 50
+
+import lists  # noqa: E402  (sets up Django on the bench database)
+
+ROOT = HERE.parent
+PORT = int(os.environ.get("BENCH_PORT", "18811"))
+CLIENTS = 4
+SECONDS = float(os.environ.get("BENCH_SECONDS", "4"))
+
+
+def build(total):
+    from datetime import date
+
+    from django.core.management import call_command
+
+    from yanxiu.accounts.models import Role, User
+    from yanxiu.calls.domain.calls import load_call_file
+    from yanxiu.calls.models import Call
+    from yanxiu.reference.importers import load_defaults
+    from yanxiu.reviews.domain import standings
+    from yanxiu.reviews.domain.rounds import create_round
+
+    call_command("migrate", verbosity=0)
+    load_defaults()
+    load_call_file()
+    officer = User.objects.create_user("bench-officer", password="x", role=Role.PROVINCE_OFFICER)
+    call = Call.objects.get(year=2026)
+    review_round = create_round(
+        call=call,
+        actor=officer,
+        name="基准评审",
+        scope="both",
+        deadline=date(2026, 3, 31),
+        reviews_per_application=3,
+        anonymous=False,
+        disagreement_threshold=20,
+    )
+    lists.make_applications(total)
+    lists.make_reviews(review_round)
+    standings.recompute_totals(review_round)
+    standings.refresh_standings(review_round)
+    make_programmes(call, 300)
+    from django.db import connection
+
+    if connection.vendor == "postgresql":  # the planner's statistics after a bulk load, as autovacuum would
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return officer, call, review_round
+
+
+def make_programmes(call, count):
+    """Planned applications open for enrolment, for the public list."""
+    from datetime import date, timedelta
+
+    from yanxiu.applications.models import Application
+    from yanxiu.delivery.models import Programme
+
+    picked = list(Application.objects.filter(call=call).order_by("-pk").values_list("pk", flat=True)[:count])
+    Application.objects.filter(pk__in=picked).update(state="provincial_ordinary")
+    Programme.objects.bulk_create(
+        Programme(
+            application_id=pk,
+            start_date=date(2026, 6, 1) + timedelta(days=n % 90),
+            end_date=date(2026, 6, 4) + timedelta(days=n % 90),
+            venue="福州市",
+            capacity=50,
+            enrolment_open=True,
+        )
+        for n, pk in enumerate(picked)
+    )
+
+
+def session_cookie(user):
+    """A logged-in session, made here (logins cost 200–400 ms of hashing): the cookie header."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def request(path, headers):
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    try:
+        connection.request("GET", path, headers={"Host": "127.0.0.1", **headers})
+        response = connection.getresponse()
+        body = response.read()
+        return response.status, dict(response.getheaders()), body
+    finally:
+        connection.close()
+
+
+def load(path, headers, expect=200, seconds=SECONDS, clients=CLIENTS):
+    """(requests/s, p95 s, errors) with `clients` threads for `seconds`."""
+    latencies, errors, lock = [], [], threading.Lock()
+    stop = time.perf_counter() + seconds
+
+    def client():
+        while time.perf_counter() < stop:
+            started = time.perf_counter()
+            status, _, _ = request(path, headers)
+            elapsed = time.perf_counter() - started
+            with lock:
+                latencies.append(elapsed)
+                if status != expect:
+                    errors.append(status)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    duration = time.perf_counter() - started
+    p95 = statistics.quantiles(latencies, n=20)[-1] if len(latencies) > 1 else latencies[0]
+    return len(latencies) / duration, p95, len(errors)
+
+
+STATIC_ROOT = os.path.join(os.environ["YANXIU_VAR_DIR"], "static")
+
+
+def start_server():
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=dict(os.environ, DJANGO_ENV="production", DJANGO_STATIC_ROOT=STATIC_ROOT, DJANGO_ALLOWED_HOSTS="x"),
+        check=True,
+    )
+    env = dict(
+        os.environ,
+        DJANGO_ENV="production",
+        DJANGO_STATIC_ROOT=STATIC_ROOT,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        YANXIU_BENCH_URLS="1",
+        LOG_LEVEL="WARNING",
+        CACHE_LOCATION=os.path.join(os.environ["YANXIU_VAR_DIR"], "cache"),
+    )
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "--workers",
+            "4",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+            "config.wsgi:application",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    for _ in range(100):
+        try:
+            request("/login/", {})
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def main():
+    from django.db import connection
+
+    from yanxiu.accounts.models import Role, User
+    from yanxiu.applications.models import Application
+
+    total = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
+    officer, call, review_round = build(total)
+    staff_institution = Application.objects.filter(call=call).order_by("pk").first().institution
+    staff = User.objects.create_user(
+        "bench-staff",
+        password="x",
+        role=Role.INSTITUTION_STAFF,
+        institution=staff_institution,
+    )
+    some_application = Application.objects.filter(call=call, state="forwarded").order_by("pk").first()
+    cookies = {"officer": session_cookie(officer), "staff": session_cookie(staff), "anonymous": ""}
+    pages = [
+        ("province intake list (申报受理)", "/applications/inbox/", "officer"),
+        ("selection pool (遴选)", f"/selection/{call.pk}/", "officer"),
+        ("review ranking (专家评审结果与排名)", f"/reviews/{review_round.pk}/results/", "officer"),
+        ("public programme list (报名, anonymous)", "/p/programmes/", "anonymous"),
+        ("institution dashboard", "/applications/", "staff"),
+        ("application detail", f"/applications/{some_application.pk}/", "officer"),
+    ]
+    server = start_server()
+    try:
+        print(
+            f"{total} applications, {3 * total} reviews; {connection.vendor} behind gunicorn (4 workers, production "
+            f"settings), {CLIENTS} concurrent clients, {SECONDS:.0f} s a figure"
+        )
+        bare_headers = {"Cookie": cookies["officer"]}
+        assert request("/bench/bare/", bare_headers)[0] == 200
+        for _name, path, who in [("bare", "/bench/bare/", "officer"), *pages]:  # every worker warm
+            load(path, {"Cookie": cookies[who]} if cookies[who] else {}, seconds=1.5)
+        bare_rps, bare_p95, _ = load("/bench/bare/", bare_headers)
+        print(f"  bare login_required view: {bare_rps:.0f} req/s, p95 {bare_p95 * 1000:.0f} ms")
+        failed = False
+        for name, path, who in pages:
+            headers = {"Cookie": cookies[who]} if cookies[who] else {}
+            status, response_headers, _ = request(path, headers)
+            assert status == 200, (path, status)
+            rps, p95, errors = load(path, headers)
+            ok = rps / bare_rps >= 0.2 and p95 < 0.150 and not errors
+            failed |= not ok
+            line = (
+                f"  {name}: {rps:.1f} req/s, p95 {p95 * 1000:.0f} ms = {rps / bare_rps:.2f} × bare"
+                f"{'' if ok else '  ← MISSES ≥0.2× / p95<150 ms'}{f', {errors} errors' if errors else ''}"
+            )
+            etag = response_headers.get("ETag")
+            if etag:
+                c_rps, c_p95, c_errors = load(path, {**headers, "If-None-Match": etag}, expect=304)
+                c_ok = c_rps / bare_rps >= 0.5 and not c_errors
+                failed |= not c_ok
+                line += (
+                    f"; conditional GET {c_rps:.0f} req/s, p95 {c_p95 * 1000:.0f} ms = {c_rps / bare_rps:.2f} × bare"
+                    f"{'' if c_ok else '  ← MISSES ≥0.5×'}"
+                )
+            print(line, flush=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""Conditional GET on list pages: unchanged data answers 304; any audited write or staged decision changes the ETag."""
+
+import pytest
+from django.urls import reverse
+
+from tests import factories as f
+from tests.reviews import factories as rf
+from yanxiu.applications.domain import workflow
+from yanxiu.selection.domain import decisions
+from yanxiu.selection.models import Outcome
+
+pytestmark = pytest.mark.django_db
+
+
+def revalidate(client, url, etag):
+    return client.get(url, headers={"if-none-match": etag})
+
+
+def test_the_intake_list_answers_304_until_an_audited_write():
+    from django.test import Client
+
+    client = Client()
+    officer = f.province_officer()
+    application = f.complete("provincial", actor=f.staff(f.institution()))
+    workflow.perform(application, "submit", application.created_by)
+    client.force_login(officer)
+    url = reverse("applications:inbox")
+    first = client.get(url)
+    assert first.status_code == 200
+    etag = first["ETag"]
+    assert revalidate(client, url, etag).status_code == 304
+    assert client.get(url + "?tier=national").status_code == 200  # another query, another copy
+    workflow.perform(application, "withdraw", application.created_by)  # an audited change
+    again = revalidate(client, url, etag)
+    assert again.status_code == 200
+    assert again["ETag"] != etag
+
+
+def test_another_user_never_matches_the_copy_of_the_first(client):
+    officer, other = f.province_officer(), f.province_officer()
+    client.force_login(officer)
+    url = reverse("applications:inbox")
+    etag = client.get(url)["ETag"]
+    client.force_login(other)
+    assert revalidate(client, url, etag).status_code == 200
+
+
+def test_staging_a_decision_changes_the_pool_etag(client):
+    application = rf.forwarded()
+    officer = f.province_officer()
+    client.force_login(officer)
+    url = reverse("selection:pool", args=[application.call_id])
+    etag = client.get(url)["ETag"]
+    assert revalidate(client, url, etag).status_code == 304
+    decisions.stage(application, Outcome.PROVINCIAL_ORDINARY, actor=officer)
+    assert revalidate(client, url, etag).status_code == 200
+
+
+def test_a_review_changes_the_ranking_etag(client):
+    review_round = rf.review_round(reviews_per_application=1)
+    task = rf.assign(review_round, rf.forwarded(), rf.expert())
+    client.force_login(review_round.created_by)
+    url = reverse("reviews:results", args=[review_round.pk])
+    etag = client.get(url)["ETag"]
+    assert revalidate(client, url, etag).status_code == 304
+    rf.submit(task)
+    assert revalidate(client, url, etag).status_code == 200
+
+
+def test_the_public_list_is_paginated_and_revalidates(client):
+    url = reverse("delivery_public:list")
+    first = client.get(url)
+    assert first.status_code == 200
+    assert revalidate(client, url, first["ETag"]).status_code == 304

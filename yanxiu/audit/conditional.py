@@ -1,0 +1,64 @@
+"""Conditional GET for list pages: an ETag from the data version, a repeated request costs a 304.
+
+The ETag hashes the audit log's data version (bumped by every audited write, in
+its transaction: yanxiu.audit.log), the page's own extra parts (e.g. staged
+decisions, which are not audited), the user, the query string and today's date.
+Nothing is rendered when the client's copy is current. A response is never
+answered with 304 while flash messages wait to be shown.
+"""
+
+import hashlib
+from functools import wraps
+
+from django.contrib.admin.models import LogEntry
+from django.http import HttpResponseNotModified
+from django.utils.cache import patch_cache_control
+from django.utils.http import quote_etag
+
+from yanxiu.audit.log import data_version
+from yanxiu.core import clock
+
+
+def _has_messages(request):
+    return bool(request.COOKIES.get("messages")) or "_messages" in getattr(request, "session", {})
+
+
+def page_etag(request, *parts):
+    last_admin_change = LogEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+    user = request.user
+    key = "|".join(
+        str(part)
+        for part in (
+            data_version(),
+            last_admin_change,
+            user.pk if user.is_authenticated else "-",
+            request.get_full_path(),
+            clock.today().isoformat(),
+            *parts,
+        )
+    )
+    return quote_etag(hashlib.blake2b(key.encode(), digest_size=12).hexdigest())
+
+
+def conditional(extra=None):
+    """Decorator for a GET list view; `extra(request, *args, **kwargs)` returns more version parts."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method not in ("GET", "HEAD") or _has_messages(request):
+                return view(request, *args, **kwargs)
+            etag = page_etag(request, *(extra(request, *args, **kwargs) if extra else ()))
+            if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+                response = HttpResponseNotModified()
+                response["ETag"] = etag
+                return response
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200:
+                response["ETag"] = etag
+                patch_cache_control(response, private=True, no_cache=True)
+            return response
+
+        return wrapped
+
+    return decorate

@@ -1,0 +1,187 @@
+"""Standings: each application's summary and rank in a round, stored, not recomputed per request.
+
+Each review's exact total is stored when it is submitted (`Review.total_exact`,
+a fraction "p/q"). `refresh_standings(round, applications)` recomputes the
+summary of those applications from the stored totals (the maths of scoring.py,
+exact) and re-ranks the round's tiers; the rank is stored, so list pages read
+one indexed row per application. It is called, inside their transaction, by the
+operations that change what a standing depends on:
+
+    reviews       operations.submit_review (submit or revise)
+    conflicts     operations.declare_conflict
+    assignments   assignment.assign, unassign, auto_assign
+    criteria      rounds.set_criteria; rounds.update_round (threshold)
+    tier          an application's tier changes (the ministry's rejection:
+                  refresh_for_applications from the applications workflow)
+
+Nothing else writes standings (no signals). `fresh_ranking()` is the previous,
+from-the-scores computation; tests compare the two after every kind of change.
+
+Ranking: by trimmed mean, then mean (exact), best first, equal keys share a
+rank (1, 2, 2, 4); ties are listed in application order. Applications of the
+round without a submitted review are listed after the ranked ones, unranked.
+"""
+
+from fractions import Fraction
+
+from django.db import transaction
+
+from ..enums import AssignmentState
+from ..models import Assignment, Review, ReviewRound, Score, Standing
+from . import scoring
+from .results import round_application_ids
+
+__all__ = [
+    "exact_text",
+    "fresh_ranking",
+    "recompute_totals",
+    "refresh_for_applications",
+    "refresh_standings",
+    "stored_total",
+]
+
+
+def exact_text(value):
+    """An exact value as "p/q" (the form Fraction() reads back)."""
+    value = scoring.exact(value)
+    return f"{value.numerator}/{value.denominator}"
+
+
+def stored_total(values, criteria):
+    """(two-place Decimal, exact text) of a review's total, for Review.total / total_exact."""
+    weighting = [scoring.Weighting(c.pk, c.weight, c.max_score) for c in criteria]
+    total = scoring.exact_total(values, weighting)
+    return scoring.to_decimal(total), exact_text(total)
+
+
+def recompute_totals(review_round):
+    """Store every review's total of the round from its scores (data loaded in bulk, migrations)."""
+    criteria = list(review_round.criteria.all())
+    scores = {}
+    for review_id, criterion_id, value in Score.objects.filter(review__assignment__round=review_round).values_list(
+        "review_id", "criterion_id", "value"
+    ):
+        scores.setdefault(review_id, {})[criterion_id] = value
+    reviews = list(Review.objects.filter(pk__in=scores).only("pk"))
+    for review in reviews:
+        review.total, review.total_exact = stored_total(scores[review.pk], criteria)
+    Review.objects.bulk_update(reviews, ["total", "total_exact"], batch_size=1000)
+
+
+def _summaries(review_round, application_ids):
+    """{application id: (tier, Summary, conflicts)} for the given applications (None: every one assigned)."""
+    assignments = Assignment.objects.filter(round=review_round)
+    if application_ids is not None:
+        assignments = assignments.filter(application_id__in=application_ids)
+    totals, conflicts, tiers = {}, {}, {}
+    for application_id, tier, state, total in assignments.values_list(
+        "application_id", "application__tier", "state", "review__total_exact"
+    ).order_by("pk"):
+        tiers[application_id] = tier
+        totals.setdefault(application_id, [])
+        conflicts.setdefault(application_id, 0)
+        if state == AssignmentState.CONFLICT:
+            conflicts[application_id] += 1
+        elif total:
+            totals[application_id].append(Fraction(total))
+    threshold = review_round.disagreement_threshold
+    return {pk: (tiers[pk], scoring.summarise(values, threshold), conflicts[pk]) for pk, values in totals.items()}
+
+
+def refresh_standings(review_round, applications=None):
+    """Recompute the standings of `applications` (ids or instances; None: all) and re-rank the round.
+
+    Call it inside the transaction that made the change. The round row is locked,
+    so concurrent changes to one round re-rank one after another.
+    """
+    with transaction.atomic():
+        review_round = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
+        ids = None if applications is None else sorted({getattr(a, "pk", a) for a in applications})
+        summaries = _summaries(review_round, ids)
+        stale = Standing.objects.filter(round=review_round)
+        if ids is not None:
+            stale = stale.filter(application_id__in=ids)
+        stale.delete()
+        Standing.objects.bulk_create(
+            [
+                Standing(
+                    round=review_round,
+                    application_id=pk,
+                    tier=tier,
+                    submitted=summary.count,
+                    conflicts=conflicts,
+                    mean=summary.mean,
+                    trimmed_mean=summary.trimmed_mean,
+                    spread=summary.spread,
+                    lowest=summary.lowest,
+                    highest=summary.highest,
+                    disagreement=summary.disagreement,
+                    trimmed_exact=exact_text(summary.sort_key[0]) if summary.count else "",
+                    mean_exact=exact_text(summary.sort_key[1]) if summary.count else "",
+                )
+                for pk, (tier, summary, conflicts) in summaries.items()
+            ],
+            batch_size=1000,
+        )
+        _rerank(review_round)
+    return review_round
+
+
+def _rerank(review_round):
+    """Competition ranks per tier from the exact keys; only changed rows are written."""
+    rows = list(
+        Standing.objects.filter(round=review_round).only(
+            "pk", "application_id", "tier", "submitted", "rank", "mean_exact", "trimmed_exact"
+        )
+    )
+    changed = []
+    for tier in {row.tier for row in rows}:
+        scored = sorted(
+            (row for row in rows if row.tier == tier and row.submitted and tier in review_round.tiers),
+            key=lambda row: (-Fraction(row.trimmed_exact), -Fraction(row.mean_exact), row.application_id),
+        )
+        keys = [(Fraction(row.trimmed_exact), Fraction(row.mean_exact)) for row in scored]
+        ranks = dict(zip((row.pk for row in scored), scoring.competition_ranks(keys), strict=True))
+        for row in rows:
+            if row.tier == tier and row.rank != ranks.get(row.pk):
+                row.rank = ranks.get(row.pk)
+                changed.append(row)
+    Standing.objects.bulk_update(changed, ["rank"], batch_size=1000)
+
+
+def refresh_for_applications(applications):
+    """Refresh the standings of these applications in every round that holds them (e.g. a tier change)."""
+    ids = sorted({getattr(a, "pk", a) for a in applications})
+    rounds = ReviewRound.objects.filter(assignments__application_id__in=ids).distinct().order_by("pk")
+    for review_round in rounds:
+        refresh_standings(review_round, ids)
+
+
+# --- the previous computation, from the scores: the reference the tests compare with -----------------
+
+
+def fresh_ranking(review_round):
+    """{tier: [(application id, rank, Summary, submitted)]}, computed from every score, as before standings."""
+    criteria = list(review_round.criteria.all())
+    weighting = [scoring.Weighting(c.pk, c.weight, c.max_score) for c in criteria]
+    tiers = dict(round_application_ids(review_round).values_list("pk", "tier"))
+    scores = {}
+    for application_id, review_id, criterion_id, value in (
+        Score.objects.filter(review__assignment__round=review_round)
+        .exclude(review__assignment__state=AssignmentState.CONFLICT)
+        .values_list("review__assignment__application_id", "review_id", "criterion_id", "value")
+        .order_by()
+    ):
+        scores.setdefault(application_id, {}).setdefault(review_id, {})[criterion_id] = value
+    by_tier = {tier: [] for tier in review_round.tiers}
+    for application_id, tier in tiers.items():
+        totals = [scoring.exact_total(review, weighting) for review in scores.get(application_id, {}).values()]
+        if tier in by_tier:
+            by_tier[tier].append([application_id, None, scoring.summarise(totals, review_round.disagreement_threshold)])
+    for tier, items in by_tier.items():
+        scored = sorted((i for i in items if i[2].count), key=lambda i: (i[2].sort_key, -i[0]), reverse=True)
+        unscored = sorted((i for i in items if not i[2].count), key=lambda i: i[0])
+        for item, rank in zip(scored, scoring.competition_ranks([i[2].sort_key for i in scored]), strict=True):
+            item[1] = rank
+        by_tier[tier] = [(pk, rank, summary, summary.count) for pk, rank, summary in scored + unscored]
+    return by_tier
