@@ -287,7 +287,9 @@ def test_the_ministrys_answer_keeps_its_note_and_the_institution_sees_the_fallba
         reverse("selection:ministry_answer", args=[national.call_id, national.pk]),
         {"selected": "no", "note": "人社厅函〔2026〕12号"},
     )
-    assert AuditEntry.objects.for_object(national).last().reason == "人社厅函〔2026〕12号"
+    assert (
+        AuditEntry.objects.for_object(national).filter(action="ministry_reject").last().reason == "人社厅函〔2026〕12号"
+    )
     client.force_login(national.created_by)
     page = client.get(reverse("applications:detail", args=[national.pk])).content.decode()
     assert "已按通知自动转入省级项目" in page

@@ -7,13 +7,13 @@ from django.views.decorators.http import require_POST
 
 from yanxiu.applications.enums import ApplicationState
 from yanxiu.applications.models import Application
-from yanxiu.audit.log import record
 from yanxiu.calls.models import Call
 from yanxiu.core.downloads import DOCX, XLSX, attachment
 from yanxiu.core.refusal import Refused
 from yanxiu.organisations.models import DeadlineExtension
 
 from .domain import decisions
+from .domain import extensions as extensions_domain
 from .forms import ExtensionForm
 from .interfaces import plan as plan_outputs
 from .models import Decision, Outcome
@@ -153,11 +153,24 @@ def plan_download(request, call_pk, fmt):
 def extensions(request):
     form = ExtensionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        extension = form.save(commit=False)
-        extension.granted_by = request.user
-        extension.save()
-        record(extension, action="grant_extension", label="批准延期", actor=request.user, reason=extension.reason)
-        messages.success(request, f"已批准：{extension}。")
-        return redirect("selection:extensions")
+        data = form.cleaned_data
+        try:
+            extension = extensions_domain.grant(
+                call=data["call"],
+                tier=data["tier"],
+                until=data["until"],
+                reason=data["reason"],
+                actor=request.user,
+                institution=data.get("institution"),
+                authority=data.get("authority"),
+            )
+        except Refused as refusal:
+            for field, message in refusal.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+            if not refusal.errors:
+                form.add_error(None, str(refusal))
+        else:
+            messages.success(request, f"已批准：{extension}。已通知相关承办单位和主管部门。")
+            return redirect("selection:extensions")
     items = DeadlineExtension.objects.select_related("call", "institution", "authority", "granted_by")
     return render(request, "selection/extensions.html", {"form": form, "extensions": items})

@@ -9,6 +9,7 @@ from yanxiu.organisations.models import ProgrammeRecord
 
 from ..enums import ApplicationState
 from ..models import Application
+from .timing import too_close
 
 
 @dataclass
@@ -19,10 +20,12 @@ class Flags:
     enterprise_without_invoice: bool = False
     same_institution_twice: bool = False
     similar_title: bool = False
+    too_close: str = ""
 
     def any(self):
         return bool(
             self.warnings
+            or self.too_close
             or self.missing_scan
             or self.missed_last_year
             or self.enterprise_without_invoice
@@ -50,6 +53,7 @@ def with_flag_data(queryset):
         queryset.annotate(same_institution_count=_count_of(same_institution), same_title_count=_count_of(same_title))
         .select_related("call", "institution", "institution__authority", "domain", "batch")
         .prefetch_related(
+            "call__tier_rules",
             Prefetch("institution__programme_records", queryset=ProgrammeRecord.objects.filter(completed=False)),
             "stamped_scans",
         )
@@ -74,4 +78,5 @@ def flag(application):
         enterprise_without_invoice=institution.is_enterprise and not institution.can_issue_training_invoice,
         same_institution_twice=application.same_institution_count > 1,
         similar_title=application.same_title_count > 1,
+        too_close=too_close(application),
     )

@@ -3,7 +3,7 @@
 from django import forms
 from django.forms import formset_factory
 
-from yanxiu.calls.enums import Tier
+from yanxiu.calls.enums import RecruitmentScope, Tier
 from yanxiu.core.validators import validate_plain_text
 from yanxiu.reference.models import CompetentDepartment, ProfessionalDomain
 
@@ -264,3 +264,33 @@ class InboxFilterForm(forms.Form):
         if data.get("topic"):
             queryset = queryset.filter(topic_claims__area__code=data["topic"])
         return queryset
+
+
+class FallbackAdjustmentForm(forms.Form):
+    """What the host may change once its national application fell back to provincial."""
+
+    start_date = forms.DateField(label="办班开始日期", widget=DATE_WIDGET, error_messages=DATE_ERRORS)
+    end_date = forms.DateField(label="办班结束日期", widget=DATE_WIDGET, error_messages=DATE_ERRORS)
+    planned_trainees = forms.IntegerField(
+        label="计划招收学员人数",
+        min_value=1,
+        max_value=10000,
+        error_messages={
+            "invalid": "请输入整数人数。",
+            "min_value": "人数至少为1。",
+            "max_value": "人数不能超过10000。",
+            "required": "请填写人数。",
+        },
+    )
+    recruitment_scope = forms.ChoiceField(label="招收范围", error_messages={"invalid_choice": "请选择招收范围。"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recruitment_scope"].choices = RecruitmentScope.choices
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "结束日期早于开始日期，请检查办班时间。")
+        return cleaned

@@ -35,6 +35,8 @@ RULE_FIELDS = [
     "trainees_is_strict",
     "recruitment_scope",
 ]
+# Copied to next year's call but not read from the notice's JSON file (set by the office).
+COPIED_RULE_FIELDS = [*RULE_FIELDS, "authority_quota", "min_lead_days"]
 DATE_FIELDS = {"document_date", "completion_date", "deadline"}
 
 
@@ -86,7 +88,8 @@ def _shift_text(text, old_year, new_year):
 
 @transaction.atomic
 def copy_call(source, year):
-    """Next year's call: every field copied, every date and year moved by the difference."""
+    """Next year's call: every field copied (quotas too), every date and year moved by the
+    difference. The copy is closed: applicants see it once the office opens it."""
     if Call.objects.filter(year=year).exists():
         raise ValueError(f"{year}年度通知已存在。")
     years = year - source.year
@@ -103,10 +106,10 @@ def copy_call(source, year):
         office_email=source.office_email,
         contact_persons=source.contact_persons,
         contact_phones=source.contact_phones,
-        is_open=True,
+        is_open=False,  # the office opens it when it is ready (calls/views.py)
     )
     for rule in source.tier_rules.all():
-        values = {name: getattr(rule, name) for name in RULE_FIELDS}
+        values = {name: getattr(rule, name) for name in COPIED_RULE_FIELDS}
         values["deadline"] = _shift(rule.deadline, years)
         values["form_title"] = _shift_text(rule.form_title, source.year, year)
         TierRule.objects.create(call=call, tier=rule.tier, **values)
