@@ -28,17 +28,8 @@ class ExtensionForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if bool(cleaned.get("institution")) == bool(cleaned.get("authority")):
-            raise forms.ValidationError("请在承办单位和主管部门中选择且只选择一个。")
+        # Said once by the model's constraint (its violation_error_message).
         call, until, tier = cleaned.get("call"), cleaned.get("until"), cleaned.get("tier")
         if call and until and tier and until <= call.tier_rule(tier).deadline_end:
             self.add_error("until", "延期时间应晚于原截止时间。")
         return cleaned
-
-    def validate_unique(self):
-        # The model's check constraint is already said in Chinese by clean(); Django would
-        # repeat it under its raw name ("extension_for_institution_xor_authority").
-        try:
-            self.instance.validate_unique(exclude=self._get_validation_exclusions())
-        except forms.ValidationError as problem:
-            self._update_errors(problem)
