@@ -33,6 +33,7 @@ class EnrolmentNoticeForm(forms.Form):
     )
     deadline = forms.DateField(label="报名截止日期", widget=DATE, required=False)
     open = forms.BooleanField(label="开放报名（在公开页面显示报名表）", required=False)
+    waiting_list = forms.BooleanField(label="名额满后接受候补报名（不勾选则名额满后停止报名）", required=False)
 
 
 class EnrolmentForm(forms.Form):
@@ -78,10 +79,19 @@ class AccountsForm(forms.ModelForm):
         fields = ["cost_standard", "trainees", "days", *Accounts.ITEMS, "charged_to_trainees", "note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, counted=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cost_standard"].queryset = TrainingCostStandard.objects.all()
         self.fields["cost_standard"].required = False
+        self.fields["cost_standard"].empty_label = "请选择培训费标准"
+        if counted is not None:
+            # Final accounts: counted from the roster and attendance, never typed (decision 0009).
+            for name, value in zip(("trainees", "days"), counted, strict=True):
+                self.fields[name].disabled = True
+                self.fields[name].initial = value
+                self.fields[name].help_text = (
+                    "按学员名册和考勤自动计算" if name == "trainees" else "按办班日期计算（含报到返程）"
+                )
         for name in (*Accounts.ITEMS, "charged_to_trainees"):
             self.fields[name].min_value = 0
             self.fields[name].widget.attrs["min"] = "0"

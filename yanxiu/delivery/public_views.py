@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from yanxiu.applications.enums import PLANNED_STATES
 from yanxiu.core import clock
@@ -70,8 +71,9 @@ def programme_page(request, pk):
             if form.cleaned_data.get("website"):
                 return redirect("delivery_public:thanks")  # a robot: say nothing
             try:
+                waiting = enrolment.is_full(programme)
                 enrolment.enrol(programme, form.cleaned_data)
-                return redirect("delivery_public:thanks")
+                return redirect(reverse("delivery_public:thanks") + ("?waiting=1" if waiting else ""))
             except Refused as refusal:
                 for field, message in refusal.errors.items():
                     form.add_error(None if field == "__all__" else field, message)
@@ -82,12 +84,13 @@ def programme_page(request, pk):
             "programme": programme,
             "form": form,
             "open": enrolment.enrolment_is_open(programme),
+            "full": enrolment.is_full(programme),
         },
     )
 
 
 def thanks(request):
-    return render(request, "delivery/public/thanks.html")
+    return render(request, "delivery/public/thanks.html", {"waiting": request.GET.get("waiting") == "1"})
 
 
 def survey_page(request, token):

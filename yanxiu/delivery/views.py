@@ -87,6 +87,7 @@ def programme_detail(request, pk):
             "notice": programme.enrolment_notice,
             "deadline": programme.enrolment_deadline,
             "open": programme.enrolment_open,
+            "waiting_list": programme.waiting_list,
         }
     )
     return render(
@@ -138,6 +139,7 @@ def enrolment_notice(request, pk):
                 notice=form.cleaned_data["notice"],
                 deadline=form.cleaned_data["deadline"],
                 open_=form.cleaned_data["open"],
+                waiting_list=form.cleaned_data["waiting_list"],
             )
             messages.success(
                 request, "招生通知已发布，公开页面可以报名。" if form.cleaned_data["open"] else "已关闭报名。"
@@ -334,10 +336,12 @@ def sign_in_sheets(request, pk, fmt):
 def _accounts_page(request, application, kind, back_url, editable):
     accounts = Accounts.objects.filter(application=application, kind=kind).first()
     lectures = list(accounts.lectures.select_related("fee_standard")) if accounts else []
+    programme = getattr(application, "programme", None)
+    counted = money.counted_from_the_class(programme) if kind == AccountsKind.FINAL and programme else None
     if request.method == "POST":
         if not editable:
             raise PermissionDenied("当前不能修改。")
-        form = forms.AccountsForm(request.POST, instance=accounts)
+        form = forms.AccountsForm(request.POST, instance=accounts, counted=counted)
         formset = forms.LectureFormSet(request.POST, prefix="lecture")
         if form.is_valid() and formset.is_valid():
             fields = {f: form.cleaned_data[f] for f in form.Meta.fields}
@@ -359,7 +363,7 @@ def _accounts_page(request, application, kind, back_url, editable):
             initial = {"trainees": application.planned_trainees or 0, "days": application.days or 0}
             if programme is not None:
                 initial["days"] = programme.days
-        form = forms.AccountsForm(instance=accounts, initial=initial)
+        form = forms.AccountsForm(instance=accounts, initial=initial, counted=counted)
         formset = forms.LectureFormSet(
             prefix="lecture",
             initial=[
@@ -392,6 +396,13 @@ def _accounts_page(request, application, kind, back_url, editable):
             "back_url": back_url,
             "limit": limit,
             "fiscal": money.is_fiscal(application),
+            "required_standard": money.required_standard(application),
+            "counted": counted,
+            "comparison": money.compare(
+                Accounts.objects.filter(application=application, kind=AccountsKind.BUDGET).first(), accounts
+            )
+            if kind == AccountsKind.FINAL
+            else None,
         },
     )
 

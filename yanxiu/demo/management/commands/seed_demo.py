@@ -5,7 +5,9 @@ from yanxiu.demo.world import DEMO_PASSWORD, accounts_table, seed
 
 
 class Command(BaseCommand):
-    help = "Reference data, the 2026 call (and 2027), demo organisations, users and applications, and the demo of today."
+    help = (
+        "Reference data, the 2026 call (and 2027), demo organisations, users and applications, and the demo of today."
+    )
 
     def handle(self, **options):
         seed()
