@@ -141,6 +141,8 @@ def test_from_enrolment_to_confirmed_completion(login, chromium, live_server, cl
 
     host.goto(f"/delivery/{programme.pk}/closing/")
     host.get_by_test_id("submit-closing").click()
+    expect(host.get_by_test_id("confirm-summary")).to_contain_text("将提交")
+    host.get_by_test_id("confirm").click()
     expect(host.get_by_test_id("programme-state")).to_have_text("结业材料已提交")
 
     office = login("province")

@@ -3,12 +3,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from yanxiu.applications.models import Application
 from yanxiu.audit.models import AuditEntry
 from yanxiu.calls.enums import Tier
 from yanxiu.calls.models import Call
+from yanxiu.core import confirm
 from yanxiu.core.downloads import DOCX, XLSX, attachment
 from yanxiu.core.refusal import Refused
 from yanxiu.core.uploads import SCAN_TYPES, validate_attachment
@@ -143,6 +145,21 @@ def act(request, pk, action):
     batch = _batch(request, pk)
     if action not in BATCH_WORKFLOW.transitions:
         raise Http404
+    if (
+        action == "submit"
+        and not confirm.confirmed(request)
+        and not BATCH_WORKFLOW.why_not(batch, action, request.user)
+    ):
+        members = list(batch.applications.select_related("institution"))
+        return confirm.ask(
+            request,
+            title="确认报送省人社厅",
+            summary=f"将把本批次的{len(members)}项{batch.get_tier_display()}申报报送省人社厅。",
+            consequences=[f"{a.authority_rank or '—'}. {a.title}（{a.institution.name}）" for a in members]
+            + ["报送后不能再修改批次；如需修改，须由省人社厅退回。省人社厅经办人会收到通知。"],
+            button=f"确认报送{len(members)}项",
+            back_url=reverse("batches:detail", args=[batch.pk]),
+        )
     try:
         BATCH_WORKFLOW.perform(batch, action, request.user, reason=request.POST.get("reason", "")[:2000])
         messages.success(request, f"已{BATCH_WORKFLOW.transitions[action].label}。")

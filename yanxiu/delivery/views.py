@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from yanxiu.applications.models import Application
 from yanxiu.audit.models import AuditEntry
 from yanxiu.calls.models import Call
+from yanxiu.core import confirm
 from yanxiu.core.downloads import DOCX, PDF, XLSX, attachment
 from yanxiu.core.refusal import Refused
 from yanxiu.documents.generate import pdf
@@ -157,6 +158,23 @@ def action(request, pk, name):
     programme = _programme(request, pk)
     if name not in programmes.PROGRAMME_WORKFLOW.transitions:
         raise Http404
+    workflow_ = programmes.PROGRAMME_WORKFLOW
+    if (
+        name == "submit_closing"
+        and not confirm.confirmed(request)
+        and not workflow_.why_not(programme, name, request.user)
+    ):
+        approved = programme.trainees.filter(state=EnrolmentState.APPROVED).count()
+        late = programmes.days_late(programme, programmes.clock.now())
+        return confirm.ask(
+            request,
+            title="确认提交结业材料",
+            summary=f"将提交“{programme}”的结业材料（总结报告、照片、经费决算、{approved}名录取学员的名册和考勤）。",
+            consequences=["提交后不能再修改结业材料和经费决算；省人社厅审核后确认完成情况，或退回修改。"],
+            warnings=[f"已超过结业材料提交期限{late}天，提交后将标记为逾期提交，省人社厅可见。"] if late else [],
+            button="确认提交",
+            back_url=reverse("delivery:programme", args=[programme.pk]),
+        )
     try:
         programmes.perform(programme, name, request.user, reason=request.POST.get("reason", ""))
         messages.success(request, f"已{programmes.PROGRAMME_WORKFLOW.transitions[name].label}。")

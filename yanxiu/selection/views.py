@@ -3,11 +3,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from yanxiu.applications.enums import ApplicationState
 from yanxiu.applications.models import Application
 from yanxiu.calls.models import Call
+from yanxiu.core import confirm
 from yanxiu.core.downloads import DOCX, XLSX, attachment
 from yanxiu.core.refusal import Refused
 from yanxiu.organisations.models import DeadlineExtension
@@ -20,7 +22,8 @@ from .models import Decision, Outcome
 
 
 def review_scores(call):
-    """Each application's result in the call's latest review round for its tier (rank, trimmed mean, flags)."""
+    """Each application's results in every review round of the call, oldest first: [(round, result)].
+    A second round never hides the first (issue 12)."""
     from yanxiu.reviews.domain.results import round_ranking
     from yanxiu.reviews.models import ReviewRound
 
@@ -28,7 +31,7 @@ def review_scores(call):
     for review_round in ReviewRound.objects.filter(call=call).order_by("created_at", "pk"):
         for standings in round_ranking(review_round).values():
             for standing in standings:
-                found[standing.application_id] = standing  # later rounds override earlier ones
+                found.setdefault(standing.application_id, []).append((review_round, standing))
     return found
 
 
@@ -91,6 +94,24 @@ def stage(request, call_pk, pk):
 @require_POST
 def publish(request, call_pk):
     call = get_object_or_404(Call, pk=call_pk)
+    if not confirm.confirmed(request):
+        staged = list(decisions.staged(call))
+        by_outcome = {}
+        for decision in staged:
+            by_outcome[decision.get_outcome_display()] = by_outcome.get(decision.get_outcome_display(), 0) + 1
+        return confirm.ask(
+            request,
+            title="确认发布遴选结果",
+            summary=f"将发布{call.year}年{len(staged)}项遴选结果，相关承办单位和主管部门会立即收到通知。",
+            consequences=[f"{label}：{count}项" for label, count in by_outcome.items()]
+            + ["发布后结果不能撤销；入选项目列入年度计划。"],
+            warnings=[
+                f"评审轮次“{r.name}”尚未完成：这些申报的评审已交{done}/{total}份。"
+                for r, done, total in decisions.incomplete_rounds(staged)
+            ],
+            button=f"确认发布{len(staged)}项",
+            back_url=reverse("selection:pool", args=[call.pk]),
+        )
     try:
         published = decisions.publish(call, actor=request.user)
         messages.success(request, f"已发布{len(published)}项遴选结果，并已通知相关单位。")
@@ -116,6 +137,18 @@ def ministry(request, call_pk):
 def ministry_answer(request, call_pk, pk):
     application = get_object_or_404(Application, pk=pk, call_id=call_pk)
     selected = request.POST.get("selected") == "yes"
+    if not confirm.confirmed(request):
+        return confirm.ask(
+            request,
+            title="确认登记人社部结果",
+            summary=f"将登记“{application}”（{application.institution.name}）："
+            + ("人社部入选国家级计划。" if selected else "人社部未入选。"),
+            consequences=["承办单位和主管部门会收到通知。"]
+            + ([] if selected else ["项目自动转入省级待遴选，按省级规则重新检查，承办单位无需重新申报。"]),
+            button="确认登记",
+            back_url=reverse("selection:ministry", args=[call_pk]),
+            danger=not selected,
+        )
     try:
         decisions.record_ministry_answer(
             application, selected=selected, actor=request.user, note=request.POST.get("note", "")

@@ -90,3 +90,18 @@ def record_ministry_answer(application, *, selected, actor, note=""):
     _require_officer(actor)
     action = "ministry_select" if selected else "ministry_reject"
     return workflow.perform(application, action, actor, reason=note)
+
+
+def incomplete_rounds(decisions_):
+    """Review rounds that still wait for experts on any of these applications: [(round, done, all)]."""
+    from yanxiu.reviews.enums import ACTIVE_ASSIGNMENT_STATES, AssignmentState
+    from yanxiu.reviews.models import Assignment
+
+    ids = [d.application_id for d in decisions_]
+    found = {}
+    for assignment in Assignment.objects.filter(
+        application_id__in=ids, state__in=ACTIVE_ASSIGNMENT_STATES
+    ).select_related("round"):
+        done, total = found.get(assignment.round, (0, 0))
+        found[assignment.round] = (done + (assignment.state == AssignmentState.SUBMITTED), total + 1)
+    return [(r, done, total) for r, (done, total) in found.items() if done < total]
