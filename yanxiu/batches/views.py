@@ -43,7 +43,7 @@ def batch_list(request):
     user = request.user
     if not (user.is_authority_reviewer or user.is_province_officer):
         raise PermissionDenied("您的角色没有报送批次。")
-    batches = Batch.objects.visible_to(user).select_related("call", "authority").order_by("-created_at")
+    batches = Batch.objects.visible_to(user).with_numbers().select_related("call", "authority").order_by("-created_at")
     calls = Call.objects.filter(is_open=True).prefetch_related("tier_rules") if user.is_authority_reviewer else []
     return render(request, "batches/list.html", {"batches": batches, "calls": calls, "tiers": Tier.choices})
 
@@ -206,7 +206,7 @@ def summary_file(request, pk, fmt):
     batch = _batch(request, pk)
     members = batch.applications.select_related("domain", "institution").order_by("authority_rank", "pk")
     sheet = summary_sheet(members, year=batch.call.year, signer=batch.authority.name)
-    name = f"附件3-汇总表-{batch.authority.name}-{batch.call.year}年{batch.get_tier_display()}第{batch.pk}批"
+    name = f"附件3-汇总表-{batch.authority.name}-{batch.call.year}年{batch.get_tier_display()}第{batch.number}批"
     if fmt == "xlsx":
         return attachment(render_summary_xlsx(sheet), f"{name}.xlsx", XLSX)
     if fmt == "docx":

@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Case, When
 
 from yanxiu.reference.models import LectureFeeStandard, TrainingCostStandard
 
@@ -73,6 +74,9 @@ class AttendanceForm(forms.Form):
     half_day = forms.ChoiceField(label="时段", choices=HalfDay.choices)
 
 
+CLASS_ORDER = ["一类", "二类", "三类", "四类"]
+
+
 class AccountsForm(forms.ModelForm):
     class Meta:
         model = Accounts
@@ -81,7 +85,10 @@ class AccountsForm(forms.ModelForm):
 
     def __init__(self, *args, counted=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cost_standard"].queryset = TrainingCostStandard.objects.all()
+        self.fields["cost_standard"].queryset = TrainingCostStandard.objects.order_by(
+            "standard", Case(*(When(training_class=c, then=n) for n, c in enumerate(CLASS_ORDER)), default=99)
+        )
+        self.fields["cost_standard"].error_messages["invalid_choice"] = "请从列表中选择培训费标准。"
         self.fields["cost_standard"].required = False
         self.fields["cost_standard"].empty_label = "请选择培训费标准"
         if counted is not None:
@@ -101,9 +108,36 @@ class LectureForm(forms.Form):
     date = forms.DateField(label="日期", widget=DATE)
     half_day = forms.ChoiceField(label="时段", choices=[("", "—"), *HalfDay.choices])
     lecturer = forms.CharField(label="授课专家", max_length=50)
-    fee_standard = forms.ModelChoiceField(label="职称", queryset=LectureFeeStandard.objects.all())
-    class_hours = forms.DecimalField(label="学时", min_value=0.5, max_value=12, decimal_places=1)
-    fee = forms.DecimalField(label="讲课费（元）", min_value=0, max_digits=10, decimal_places=2)
+    fee_standard = forms.ModelChoiceField(
+        label="职称",
+        queryset=LectureFeeStandard.objects.all(),
+        empty_label="请选择",
+        error_messages={"invalid_choice": "请从列表中选择职称。", "required": "请选择职称。"},
+    )
+    class_hours = forms.DecimalField(
+        label="学时",
+        min_value=0.5,
+        max_value=12,
+        decimal_places=1,
+        error_messages={
+            "invalid": "请输入学时数，如 3 或 1.5。",
+            "max_decimal_places": "学时最多保留1位小数。",
+            "min_value": "学时至少为0.5。",
+            "max_value": "学时不能超过12。",
+        },
+    )
+    fee = forms.DecimalField(
+        label="讲课费（元）",
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        error_messages={
+            "invalid": "请输入金额，如 1500 或 1500.50。",
+            "max_decimal_places": "金额最多保留2位小数。",
+            "min_value": "金额不能为负数。",
+            "max_digits": "金额过大，请检查。",
+        },
+    )
 
 
 LectureFormSet = forms.formset_factory(LectureForm, extra=2, max_num=100, validate_max=True)
@@ -116,6 +150,9 @@ class UploadForm(forms.Form):
     file = forms.FileField(label="文件")
 
 
+SCORE_MEANINGS = {5: "非常满意", 4: "满意", 3: "一般", 2: "不满意", 1: "非常不满意"}
+
+
 class SurveyForm(forms.Form):
     mobile = forms.CharField(label="手机号", max_length=11)
     id_last4 = forms.CharField(label="身份证号后四位", max_length=4, min_length=4)
@@ -125,10 +162,16 @@ class SurveyForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        comment = self.fields.pop("comment")  # asked last, after the ratings
         for key, label in SurveyResponse.QUESTIONS:
             self.fields[key] = forms.TypedChoiceField(
-                label=label, coerce=int, widget=forms.RadioSelect, choices=[(i, f"{i}分") for i in range(5, 0, -1)]
+                label=label,
+                coerce=int,
+                widget=forms.RadioSelect,
+                choices=[(i, f"{i}分 {SCORE_MEANINGS[i]}") for i in range(5, 0, -1)],
+                error_messages={"required": "请选择评分。", "invalid_choice": "请选择1至5分。"},
             )
+        self.fields["comment"] = comment
 
 
 class CostStandardForm(forms.ModelForm):

@@ -396,6 +396,10 @@ def _accounts_page(request, application, kind, back_url, editable):
                 for l in lectures
             ],
         )
+    if not editable:  # the office and the authority read; nothing looks editable
+        for f in (form, *formset.forms):
+            for field in f.fields.values():
+                field.disabled = True
     results = money.check_accounts(accounts, lectures) if accounts else []
     limit = None
     if accounts and accounts.cost_standard and accounts.cost_standard.total_per_person_day is not None:

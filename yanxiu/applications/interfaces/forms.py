@@ -1,6 +1,7 @@
 """Forms for the application editor, attachments and workflow actions."""
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.forms import formset_factory
 
 from yanxiu.calls.enums import RecruitmentScope, Tier
@@ -83,7 +84,10 @@ class ApplicationForm(forms.ModelForm):
                 "min_value": "学员人数至少为1人。",
                 "max_value": "学员人数不能超过100000人，请检查是否多输入了数字。",
             },
-            "base_batch": {"invalid": "请输入批次数字，如 10。"},
+            "base_batch": {
+                "invalid": "请输入批次数字，如 10。",
+                "min_value": "批次应为正整数（第1批起），如 10。",
+            },
         }
 
     def __init__(self, *args, tier, **kwargs):
@@ -103,6 +107,12 @@ class ApplicationForm(forms.ModelForm):
             self.fields["funding"].choices = [c for c in self.fields["funding"].choices if c[0]]
         self.fields["base_status"].choices = [c for c in self.fields["base_status"].choices if c[0]]
         self.fields["recruitment_scope"].choices = [c for c in self.fields["recruitment_scope"].choices if c[0]]
+        self.fields["base_batch"].min_value = 1
+        self.fields["base_batch"].validators.append(MinValueValidator(1, "批次应为正整数（第1批起），如 10。"))
+        self.fields["base_batch"].widget.attrs["min"] = "1"
+        for name in ("domain", "competent_department"):
+            self.fields[name].empty_label = "请选择"
+            self.fields[name].error_messages["invalid_choice"] = "请从列表中选择。"
         for field in self.fields.values():
             field.required = False  # drafts may be incomplete: the checks say what is missing
 
