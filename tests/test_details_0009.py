@@ -64,3 +64,33 @@ def test_lecture_and_accounts_inputs_speak_chinese():
     labels = [str(s) for s in AccountsForm().fields["cost_standard"].queryset]
     central = [label for label in labels if label.startswith("中央")]
     assert [label[-2:] for label in central] == ["一类", "二类", "三类"]
+
+
+def test_the_quota_text_counts_the_sent_batch(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from yanxiu.applications.domain import workflow
+    from yanxiu.batches.domain.operations import BATCH_WORKFLOW
+
+    host = factories.staff()
+    call = factories.call_2026()
+    call.tier_rules.filter(tier="provincial").update(authority_quota=1)
+    application = factories.complete("provincial", actor=host)
+    workflow.perform(application, "submit", host)
+    reviewer = factories.reviewer(host.institution.authority)
+    workflow.perform(application, "approve", reviewer, reason="同意")
+    batch = operations.create_batch(call=application.call, tier="provincial", actor=reviewer)
+    application.refresh_from_db()
+    operations.set_members(batch, [application], actor=reviewer)
+    for member in (None, application):
+        operations.upload_scan(
+            batch, application=member, uploaded=SimpleUploadedFile("s.pdf", b"%PDF-1"), ext=".pdf", actor=reviewer
+        )
+        application.refresh_from_db()
+    client.force_login(reviewer)
+    page = client.get(reverse("batches:detail", args=[batch.pk])).content.decode()
+    assert "本批次可报送不超过 1 项（已选 1 项）" in page
+    BATCH_WORKFLOW.perform(batch, "submit", reviewer)
+    page = client.get(reverse("batches:detail", args=[batch.pk])).content.decode()
+    assert "本年度还可报送 0 项" in page

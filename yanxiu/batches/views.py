@@ -84,7 +84,10 @@ def detail(request, pk):
             "scans": scans,
             "actions": actions,
             "missing": operations.missing_scans(batch),
-            "quota_left": operations.quota_left(batch.call, batch.tier, batch.authority, batch),
+            # Once sent, the batch's own applications count against the quota too.
+            "quota_left": operations.quota_left(
+                batch.call, batch.tier, batch.authority, batch if batch.is_editable else None
+            ),
             "history": AuditEntry.objects.for_object(batch),
             "is_owner": user.is_authority_reviewer and batch.authority_id == user.authority_id,
         },
