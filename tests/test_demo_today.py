@@ -47,7 +47,8 @@ def test_the_demo_seeded_on_any_day_has_every_step(settings, client, today):
         programme.refresh_from_db()
         assert programme.state == ProgrammeState.PREPARING
         assert programme.end_date <= programme.call.completion_date
-    assert enrolling.start_date > today and enrolment_is_open(enrolling)
+    assert enrolling.start_date > today
+    assert enrolment_is_open(enrolling)
     assert running.start_date <= today <= running.end_date
     assert closing.end_date < today
     assert closing.trainees.filter(state="approved").count() == 32

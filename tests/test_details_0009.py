@@ -21,7 +21,7 @@ def test_batches_are_numbered_per_authority_call_and_tier():
     assert str(first) == f"{zhangzhou.authority.name} 2026年省级第1批"
     assert str(national) == f"{zhangzhou.authority.name} 2026年国家级第1批"
     listed = {b.pk: b.number for b in Batch.objects.with_numbers()}
-    assert listed[first.pk] == 1 and listed[national.pk] == 1
+    assert (listed[first.pk], listed[national.pk]) == (1, 1)
 
 
 def test_a_message_never_repeats_the_organisations_name():

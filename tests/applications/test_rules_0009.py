@@ -235,7 +235,8 @@ def test_an_extension_is_announced_to_the_institution_and_its_authority():
         institution=host.institution,
     )
     told = set(Message.objects.values_list("recipient_id", flat=True))
-    assert host.pk in told and reviewer.pk in told
+    assert host.pk in told
+    assert reviewer.pk in told
     assert bystander.pk not in told
     assert AuditEntry.objects.filter(action="grant_extension").count() == 1
 
@@ -297,7 +298,7 @@ def _fallen_back():
 
 def test_a_fallback_reruns_the_provincial_rules_and_tells_host_authority_and_province():
     application, officer = _fallen_back()
-    assert application.tier == "provincial" and application.state == S.FORWARDED
+    assert (application.tier, application.state) == ("provincial", S.FORWARDED)
     results = found(application)
     assert results["duration.tier"].severity == Severity.WARNING  # 6 days against 4天左右
     entry = AuditEntry.objects.for_object(application).get(action="fallback_checks")

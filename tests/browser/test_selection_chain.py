@@ -357,7 +357,9 @@ def test_national_application_from_submission_to_the_provincial_plan(login, cloc
     expect(listed.locator("td").nth(1)).to_have_text("省级")
     expect(listed.locator("[data-flag]")).to_have_count(0)
 
-    expect_notified(host, "人社部未入选，转入省级")
+    # Newest: the provincial rules run again (6 days against 4天左右); before it, the ministry's answer.
+    expect_notified(host, "转入省级后的规则检查", "本项目为6天")
+    expect(host.locator("table.list tr").nth(2)).to_contain_text("人社部未入选，转入省级")
     expect_state(host, pk, "已报送省人社厅")
     expect(host.locator(".card", has_text="承办单位：")).to_contain_text("2026年 · 省级")
 

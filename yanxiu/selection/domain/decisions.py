@@ -10,6 +10,8 @@ from yanxiu.applications.models import Application
 from yanxiu.audit.log import record
 from yanxiu.core import clock
 from yanxiu.core.refusal import Refused
+from yanxiu.reviews.enums import ACTIVE_ASSIGNMENT_STATES, AssignmentState
+from yanxiu.reviews.models import Assignment
 
 from ..models import Decision, Outcome
 
@@ -94,9 +96,6 @@ def record_ministry_answer(application, *, selected, actor, note=""):
 
 def incomplete_rounds(decisions_):
     """Review rounds that still wait for experts on any of these applications: [(round, done, all)]."""
-    from yanxiu.reviews.enums import ACTIVE_ASSIGNMENT_STATES, AssignmentState
-    from yanxiu.reviews.models import Assignment
-
     ids = [d.application_id for d in decisions_]
     found = {}
     for assignment in Assignment.objects.filter(
