@@ -434,6 +434,7 @@ def test_national_application_from_submission_to_the_provincial_plan(login, cloc
         "review_submitted",
         "decide_national_candidate",
         "ministry_reject",
+        "fallback_checks",  # the provincial rules run again (decision 0009)
         "decide_demonstration",
     ]
     assert audit_trail(pk)[2] == ("return", "returned", RETURN_COMMENT)

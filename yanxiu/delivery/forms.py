@@ -95,7 +95,7 @@ class AccountsForm(forms.ModelForm):
             # Final accounts: counted from the roster and attendance, never typed (decision 0009).
             for name, value in zip(("trainees", "days"), counted, strict=True):
                 self.fields[name].disabled = True
-                self.fields[name].initial = value
+                self.fields[name].initial = self.initial[name] = value
                 self.fields[name].help_text = (
                     "按学员名册和考勤自动计算" if name == "trainees" else "按办班日期计算（含报到返程）"
                 )
