@@ -19,6 +19,7 @@ urlpatterns = [
     path("applications/", include("yanxiu.applications.urls")),
     path("batches/", include("yanxiu.batches.urls")),
     path("selection/", include("yanxiu.selection.urls")),
+    path("calls/", include("yanxiu.calls.urls")),
     path("documents/", include("yanxiu.documents.urls")),
     path("institution/", include("yanxiu.organisations.urls")),
     path("messages/", include("yanxiu.notifications.urls")),

@@ -183,6 +183,20 @@ def _p(w):
 # `changes`: an allowed POST must change the database (its payload is a real one).
 CASES = {
     "home": [("get", None, None, EVERYONE, False)],
+    # A fallen-back application only; the demo's A is not one, so even its host is refused (with a reason).
+    "applications:adjust_after_fallback": [
+        (
+            "post",
+            lambda w: {"pk": w["a"].pk},
+            lambda w: {"start_date": "2026-12-20", "end_date": "2026-12-23", "planned_trainees": "40"},
+            set(),
+            False,
+        )
+    ],
+    "calls:list": [("get", None, None, {"province"}, False)],
+    "calls:edit": [("get", lambda w: {"pk": w["open_call"].pk}, None, {"province"}, False)],
+    "calls:copy": [("post", lambda w: {"pk": w["open_call"].pk}, lambda w: {"year": "2028"}, {"province"}, True)],
+    "calls:open": [("post", lambda w: {"pk": w["call"].pk}, lambda w: {}, set(), False)],
     "accounts:password_change": [("get", None, None, EVERYONE, False)],
     "accounts:keepalive": [("get", None, None, EVERYONE, False)],
     "accounts:otp_status": [("get", None, None, EVERYONE, False)],

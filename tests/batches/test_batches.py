@@ -10,7 +10,7 @@ from yanxiu.applications.enums import ApplicationState as S
 from yanxiu.applications.models import Application
 from yanxiu.batches.domain import operations
 from yanxiu.batches.domain.operations import BATCH_WORKFLOW
-from yanxiu.batches.models import BatchState
+from yanxiu.batches.models import Batch, BatchState
 from yanxiu.core.refusal import Refused
 
 pytestmark = pytest.mark.django_db
@@ -224,7 +224,10 @@ def test_the_authority_builds_and_submits_a_batch_through_its_pages(client):
     assert [str(m) for m in response.context["messages"]][
         -1
     ] == "不支持的文件类型“.docx”。可上传：JPEG 图片、PDF、PNG 图片。"
-    client.post(reverse("batches:act", args=[batch.pk, "submit"]))
+    asked = client.post(reverse("batches:act", args=[batch.pk, "submit"])).content.decode()
+    assert "将把本批次的1项省级申报报送省人社厅。" in asked
+    assert Batch.objects.get(pk=batch.pk).state == BatchState.DRAFT  # nothing happens before the confirmation
+    client.post(reverse("batches:act", args=[batch.pk, "submit"]), {"confirmed": "1"})
     batch.refresh_from_db()
     assert batch.state == BatchState.SUBMITTED
     assert Application.objects.get(pk=application.pk).state == S.FORWARDED

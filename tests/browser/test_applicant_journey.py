@@ -110,7 +110,10 @@ def fill_application(page, *, title, start, end, place, domain, department, topi
     page.select_option('[name="domain"]', label=domain)
     page.select_option('[name="competent_department"]', label=department)
     page.check(f'[name="topic_{topic}"]')
-    page.fill(f'[name="topic_{topic}_explanation"]', "项目紧扣通知所列重点领域，服务海洋强省建设和产业升级。")
+    page.fill(
+        f'[name="topic_{topic}_explanation"]',
+        "项目紧扣通知所列海洋装备、数字化转型等重点领域，服务海洋强省建设和产业升级。",
+    )
     page.fill('[name="purpose"]', "提升海洋装备领域高层次专业技术人才的创新能力，推动关键核心技术攻关和成果转化。")
     page.fill('[name="content_summary"]', "主题报告、专题研讨与现场教学相结合。")
     page.fill('[name="trainee_description"]', "海洋装备领域具有中级及以上职称的专业技术人员。")

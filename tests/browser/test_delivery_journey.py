@@ -96,8 +96,10 @@ def test_from_enrolment_to_confirmed_completion(login, chromium, live_server, cl
             expect(host.locator(".messages")).to_contain_text("出勤1人")
     host.goto(f"/delivery/{programme.pk}/accounts/")
     host.select_option("#id_cost_standard", label="中央和国家机关培训费管理办法（财行〔2016〕540号） 一类")
-    host.fill("#id_trainees", "1")
-    host.fill("#id_days", "6")
+    # Counted from the roster and attendance, never typed (decision 0009).
+    expect(host.locator("#id_trainees")).to_have_value("1")
+    expect(host.locator("#id_days")).to_have_value("6")
+    expect(host.locator("#id_trainees")).to_be_disabled()
     host.fill("#id_accommodation", "4560.01")  # 760 × 1 × 6 = 4,560
     host.get_by_test_id("save-accounts").click()
     expect(host.get_by_test_id("checks")).to_contain_text("超过综合定额760.00元/人天×1人×6天=4,560.00元")
@@ -143,6 +145,8 @@ def test_from_enrolment_to_confirmed_completion(login, chromium, live_server, cl
 
     host.goto(f"/delivery/{programme.pk}/closing/")
     host.get_by_test_id("submit-closing").click()
+    expect(host.get_by_test_id("confirm-summary")).to_contain_text("将提交")
+    host.get_by_test_id("confirm").click()
     expect(host.get_by_test_id("programme-state")).to_have_text("结业材料已提交")
 
     office = login("province")

@@ -118,6 +118,8 @@ def stage_and_publish(page, pk, outcome):
     publish = page.get_by_test_id("publish")
     expect(publish).to_have_text("发布已拟定的 1 项结果")
     publish.click()
+    expect(page.get_by_test_id("confirm-summary")).to_contain_text("项遴选结果")  # says how many before acting
+    page.get_by_test_id("confirm").click()
     expect_message(page, "已发布1项遴选结果，并已通知相关单位。")
     expect(page.get_by_test_id(f"outcome-{pk}")).to_have_count(0)  # decided: out of the pool
     expect(page.get_by_test_id("publish")).to_be_disabled()
@@ -228,6 +230,8 @@ def test_national_application_from_submission_to_the_provincial_plan(login, cloc
     ).to_be_visible()
     expect(reviewer.get_by_test_id("batch-submit")).to_be_enabled()
     reviewer.get_by_test_id("batch-submit").click()
+    expect(reviewer.get_by_test_id("confirm-summary")).to_contain_text("将把本批次的1项")
+    reviewer.get_by_test_id("confirm").click()
     expect_message(reviewer, "已报送省人社厅。")
     expect(reviewer.get_by_test_id("batch-state")).to_have_text("已报送省人社厅")
     expect(reviewer.locator("table.list tr", has_text=TITLE)).to_contain_text("已报送省人社厅")
@@ -330,6 +334,8 @@ def test_national_application_from_submission_to_the_provincial_plan(login, cloc
     candidate = office.locator("table.list tr", has_text=TITLE)
     expect(candidate).to_contain_text("推荐申报国家级")
     office.get_by_test_id(f"ministry-no-{pk}").click()
+    expect(office.get_by_test_id("confirm-summary")).to_contain_text("人社部未入选")
+    office.get_by_test_id("confirm").click()
     expect_message(office, "已登记：人社部未入选，项目已自动转入省级待遴选。")
     expect(office.get_by_test_id(f"ministry-no-{pk}")).to_have_count(0)
     expect(office.locator("h2", has_text="已转入省级的国家级申报").locator("+ ul")).to_contain_text(
@@ -351,7 +357,9 @@ def test_national_application_from_submission_to_the_provincial_plan(login, cloc
     expect(listed.locator("td").nth(1)).to_have_text("省级")
     expect(listed.locator("[data-flag]")).to_have_count(0)
 
-    expect_notified(host, "人社部未入选，转入省级")
+    # Newest: the provincial rules run again (6 days against 4天左右); before it, the ministry's answer.
+    expect_notified(host, "转入省级后的规则检查", "本项目为6天")
+    expect(host.locator("table.list tr").nth(2)).to_contain_text("人社部未入选，转入省级")
     expect_state(host, pk, "已报送省人社厅")
     expect(host.locator(".card", has_text="承办单位：")).to_contain_text("2026年 · 省级")
 
@@ -426,6 +434,7 @@ def test_national_application_from_submission_to_the_provincial_plan(login, cloc
         "review_submitted",
         "decide_national_candidate",
         "ministry_reject",
+        "fallback_checks",  # the provincial rules run again (decision 0009)
         "decide_demonstration",
     ]
     assert audit_trail(pk)[2] == ("return", "returned", RETURN_COMMENT)

@@ -134,6 +134,8 @@ def test_overdue_programmes_are_flagged_and_next_years_call_flags_the_institutio
     assert ProgrammeRecord.objects.filter(institution=programme.institution).count() == 1
     # Next year: the institution's new application is warned by the rule.
     call_2027 = copy_call(programme.call, 2027)
+    call_2027.is_open = True  # the office opens the copy when it is ready
+    call_2027.save(update_fields=["is_open"])
     host = host_of(programme)
     clock("2027-01-05T10:00:00+08:00")
     application = editing.create_application(

@@ -231,7 +231,10 @@ def test_the_office_stages_and_publishes_through_its_pages(client, officer):
     )
     page = client.get(reverse("selection:pool", args=[application.call_id])).content.decode()
     assert "发布已拟定的 1 项结果" in page
-    client.post(reverse("selection:publish", args=[application.call_id]))
+    asked = client.post(reverse("selection:publish", args=[application.call_id])).content.decode()
+    assert "将发布2026年1项遴选结果" in asked
+    assert Application.objects.get(pk=application.pk).state == S.FORWARDED
+    client.post(reverse("selection:publish", args=[application.call_id]), {"confirmed": "1"})
     assert Application.objects.get(pk=application.pk).state == S.PROVINCIAL_DEMONSTRATION
     response = client.get(reverse("selection:plan_download", args=[application.call_id, "xlsx"]))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -277,7 +280,7 @@ def test_the_pool_shows_each_applications_review_result(client, officer):
     task = review_factories.assign(review_round, application, review_factories.expert())
     review_factories.submit(task, values=(8, 8, 8, 8, 8))
     rows = client.get(reverse("selection:pool", args=[application.call_id])).context["rows"]
-    result = {a.pk: r for a, _, r in rows}[application.pk]
+    [(_, result)] = {a.pk: r for a, _, r in rows}[application.pk]
     assert (result.rank, result.submitted, result.summary.trimmed_mean) == (1, 1, Decimal("80.00"))
 
 
@@ -290,9 +293,11 @@ def test_the_ministrys_answer_keeps_its_note_and_the_institution_sees_the_fallba
     client.force_login(officer)
     client.post(
         reverse("selection:ministry_answer", args=[national.call_id, national.pk]),
-        {"selected": "no", "note": "人社厅函〔2026〕12号"},
+        {"selected": "no", "note": "人社厅函〔2026〕12号", "confirmed": "1"},
     )
-    assert AuditEntry.objects.for_object(national).last().reason == "人社厅函〔2026〕12号"
+    assert (
+        AuditEntry.objects.for_object(national).filter(action="ministry_reject").last().reason == "人社厅函〔2026〕12号"
+    )
     client.force_login(national.created_by)
     page = client.get(reverse("applications:detail", args=[national.pk])).content.decode()
     assert "已按通知自动转入省级项目" in page

@@ -176,6 +176,12 @@ class Application(models.Model):
         return self.state in EDITABLE_STATES
 
     @property
+    def adjustable_after_fallback(self):
+        """A national application fallen back to provincial, waiting for the province's decision:
+        the host may adjust its dates and recruitment to the provincial rules (decision 0009)."""
+        return self.fallback_from_national and self.state == "forwarded"
+
+    @property
     def days(self):
         """Days of the class, counting arrival and departure (both dates inclusive)."""
         if self.start_date and self.end_date and self.end_date >= self.start_date:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/preview/", views.preview, name="preview"),
     path("<int:pk>/history/", views.history, name="history"),
     path("<int:pk>/reasons/", views.warning_reason, name="warning_reason"),
+    path("<int:pk>/adjust/", views.adjust_after_fallback, name="adjust_after_fallback"),
     path("<int:pk>/attachments/", views.upload_attachment, name="upload_attachment"),
     path("<int:pk>/attachments/<int:attachment_pk>/", views.download_attachment, name="download_attachment"),
     path("<int:pk>/attachments/<int:attachment_pk>/delete/", views.delete_attachment, name="delete_attachment"),

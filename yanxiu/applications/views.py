@@ -26,12 +26,14 @@ from .domain import editing, queries, workflow
 from .domain.checks import CheckReport
 from .domain.deadlines import deadline_for, effective_deadline
 from .domain.snapshot import diff, snapshot
+from .domain.timing import too_close
 from .enums import ApplicationState
 from .interfaces.form_context import official_form
 from .interfaces.forms import (
     ActionForm,
     ApplicationForm,
     AttachmentForm,
+    FallbackAdjustmentForm,
     InboxFilterForm,
     LecturerFormSet,
     SessionFormSet,
@@ -275,11 +277,36 @@ def warning_reason(request, pk):
     form = WarningReasonForm(request.POST)
     if not form.is_valid():
         raise Refused("说明理由不能超过1000字，且只能是纯文本。")
-    editing.set_warning_reason(
+    kept = editing.set_warning_reason(
         application, code=form.cleaned_data["code"], reason=form.cleaned_data["reason"], actor=request.user
     )
-    messages.success(request, "说明理由已保存。")
+    if kept:
+        messages.success(request, "说明理由已保存。")
+    else:
+        messages.warning(request, "说明理由为空：未保存理由（原有理由已清除），该提醒仍需说明后才能提交。")
+    if not application.is_editable:
+        return redirect(reverse("applications:detail", args=[pk]) + "#checks")
     return redirect(reverse("applications:edit", args=[pk]) + "#checks")
+
+
+@login_required
+@require_POST
+def adjust_after_fallback(request, pk):
+    application = _get_editable(request, pk)
+    form = FallbackAdjustmentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        return redirect(reverse("applications:detail", args=[pk]) + "#fallback-adjust")
+    try:
+        _, changed = editing.adjust_after_fallback(application, actor=request.user, **form.cleaned_data)
+    except Refused as refusal:
+        messages.error(request, str(refusal))
+        return redirect(reverse("applications:detail", args=[pk]) + "#fallback-adjust")
+    if changed:
+        messages.success(request, "已调整，主管部门和省人社厅已收到通知。")
+    else:
+        messages.info(request, "没有修改任何内容。")
+    return redirect("applications:detail", pk=pk)
 
 
 # --- attachments ----------------------------------------------------------------
@@ -341,6 +368,21 @@ def detail(request, pk):
     ]
     history = AuditEntry.objects.for_object(application)
     last_return = history.filter(action="return").order_by("-created_at", "-id").first()
+    last_decline = (
+        history.filter(action="decline").order_by("-created_at", "-id").first()
+        if application.state == ApplicationState.AUTHORITY_DECLINED
+        else None
+    )
+    adjust_form = None
+    if application.adjustable_after_fallback and user.is_institution_staff:
+        adjust_form = FallbackAdjustmentForm(
+            initial={
+                "start_date": application.start_date,
+                "end_date": application.end_date,
+                "planned_trainees": application.planned_trainees,
+                "recruitment_scope": application.recruitment_scope,
+            }
+        )
     changes = None
     if last_return and application.state != ApplicationState.RETURNED and "snapshot" in last_return.data:
         changes = diff(last_return.data["snapshot"], snapshot(application))
@@ -353,6 +395,9 @@ def detail(request, pk):
             "actions": actions,
             "action_form": ActionForm(),
             "last_return": last_return,
+            "last_decline": last_decline,
+            "adjust_form": adjust_form,
+            "too_close": too_close(application),
             "changes": changes,
             "missed_records": [r for r in application.institution.programme_records.all() if not r.completed],
             "official": official_form(application),

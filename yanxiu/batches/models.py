@@ -27,6 +27,14 @@ class BatchQuerySet(models.QuerySet):
             return self.filter(authority_id=user.authority_id)
         return self.none()
 
+    def with_numbers(self):
+        """Annotate each batch's number per authority, call and tier, for lists (one query)."""
+        same = Batch.objects.filter(
+            authority=models.OuterRef("authority"), call=models.OuterRef("call"), tier=models.OuterRef("tier")
+        ).filter(pk__lte=models.OuterRef("pk"))
+        counted = same.order_by().values("authority").annotate(n=models.Count("pk")).values("n")
+        return self.annotate(sequence=models.Subquery(counted, output_field=models.IntegerField()))
+
 
 class Batch(models.Model):
     call = models.ForeignKey("calls.Call", on_delete=models.PROTECT, related_name="batches", verbose_name="年度通知")
@@ -55,7 +63,22 @@ class Batch(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.authority.name} {self.call.year}年{self.get_tier_display()}第{self.pk}批"
+        return f"{self.authority.name} {self.call.year}年{self.get_tier_display()}第{self.number}批"
+
+    @property
+    def number(self):
+        """Numbered per authority, call and tier, in order of creation (漳州's first batch is 第1批)."""
+        found = getattr(self, "sequence", None) or getattr(self, "_number", None)  # `sequence`: with_numbers()
+        if found is None:
+            found = (
+                Batch.objects.filter(
+                    authority_id=self.authority_id, call_id=self.call_id, tier=self.tier, pk__lte=self.pk
+                ).count()
+                if self.pk
+                else 0
+            )
+            self._number = found
+        return found
 
     @property
     def is_editable(self):

@@ -10,6 +10,7 @@ from yanxiu.applications.models import Application
 from yanxiu.audit.models import AuditEntry
 from yanxiu.calls.enums import Tier
 from yanxiu.calls.models import Call
+from yanxiu.core import confirm
 from yanxiu.core.downloads import stored_file
 from yanxiu.core.errors import refusal_returns_to
 from yanxiu.core.params import int_list, int_param
@@ -52,7 +53,7 @@ def batch_list(request):
     user = request.user
     if not user.has_perm("batches.list_batches"):
         raise PermissionDenied("您的角色没有报送批次。")
-    batches = Batch.objects.visible_to(user).select_related("call", "authority").order_by("-created_at")
+    batches = Batch.objects.visible_to(user).with_numbers().select_related("call", "authority").order_by("-created_at")
     calls = Call.objects.filter(is_open=True).prefetch_related("tier_rules") if user.is_authority_reviewer else []
     return render(request, "batches/list.html", {"batches": batches, "calls": calls, "tiers": Tier.choices})
 
@@ -90,7 +91,10 @@ def detail(request, pk):
             "scans": scans,
             "actions": actions,
             "missing": operations.missing_scans(batch),
-            "quota_left": operations.quota_left(batch.call, batch.tier, batch.authority, batch),
+            # Once sent, the batch's own applications count against the quota too.
+            "quota_left": operations.quota_left(
+                batch.call, batch.tier, batch.authority, batch if batch.is_editable else None
+            ),
             "history": AuditEntry.objects.for_object(batch),
             "is_owner": user.is_authority_reviewer and batch.authority_id == user.authority_id,
         },
@@ -149,6 +153,21 @@ def act(request, pk, action):
     """Only the actions the batch page offers this user (BATCH_WORKFLOW.available)."""
     batch = _batch(request, pk)
     BATCH_WORKFLOW.check_offered(batch, action, request.user)
+    if (
+        action == "submit"
+        and not confirm.confirmed(request)
+        and not BATCH_WORKFLOW.why_not(batch, action, request.user)
+    ):
+        members = list(batch.applications.select_related("institution"))
+        return confirm.ask(
+            request,
+            title="确认报送省人社厅",
+            summary=f"将把本批次的{len(members)}项{batch.get_tier_display()}申报报送省人社厅。",
+            consequences=[f"{a.authority_rank or '—'}. {a.title}（{a.institution.name}）" for a in members]
+            + ["报送后不能再修改批次；如需修改，须由省人社厅退回。省人社厅经办人会收到通知。"],
+            button=f"确认报送{len(members)}项",
+            back_url=reverse("batches:detail", args=[batch.pk]),
+        )
     BATCH_WORKFLOW.perform(batch, action, request.user, reason=request.POST.get("reason", "")[:2000])
     messages.success(request, f"已{BATCH_WORKFLOW.transitions[action].label}。")
     return redirect("batches:detail", pk=pk)

@@ -61,6 +61,11 @@ class TierRule(models.Model):
     authority_quota = models.PositiveIntegerField(
         "每个主管部门限报数量", null=True, blank=True, help_text="留空表示不限"
     )
+    min_lead_days = models.PositiveIntegerField(
+        "开班前至少留出天数",
+        default=30,
+        help_text="距开班不足此天数时，提醒主管部门和省人社厅该项目时间紧张（不阻止提交）",
+    )
 
     class Meta:
         ordering = ["call", "tier"]

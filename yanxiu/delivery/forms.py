@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Case, When
 
 from yanxiu.applications.enums import TraineeTitleLevel
 from yanxiu.core.validators import validate_plain_text
@@ -48,6 +49,7 @@ class EnrolmentNoticeForm(forms.Form):
     )
     deadline = forms.DateField(label="报名截止日期", widget=DATE, required=False)
     open = forms.BooleanField(label="开放报名（在公开页面显示报名表）", required=False)
+    waiting_list = forms.BooleanField(label="名额满后接受候补报名（不勾选则名额满后停止报名）", required=False)
 
 
 class EnrolmentForm(forms.Form):
@@ -87,16 +89,31 @@ class AttendanceForm(forms.Form):
     half_day = forms.ChoiceField(label="时段", choices=ATTENDANCE_HALF_DAY_CHOICES)
 
 
+CLASS_ORDER = ["一类", "二类", "三类", "四类"]
+
+
 class AccountsForm(forms.ModelForm):
     class Meta:
         model = Accounts
         fields = ["cost_standard", "trainees", "days", *Accounts.ITEMS, "charged_to_trainees", "note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, counted=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cost_standard"].queryset = TrainingCostStandard.objects.all()
+        self.fields["cost_standard"].queryset = TrainingCostStandard.objects.order_by(
+            "standard", Case(*(When(training_class=c, then=n) for n, c in enumerate(CLASS_ORDER)), default=99)
+        )
+        self.fields["cost_standard"].error_messages["invalid_choice"] = "请从列表中选择培训费标准。"
         self.fields["cost_standard"].required = False
+        self.fields["cost_standard"].empty_label = "请选择培训费标准"
+        if counted is not None:
+            # Final accounts: counted from the roster and attendance, never typed (decision 0009).
+            for name, value in zip(("trainees", "days"), counted, strict=True):
+                self.fields[name].disabled = True
+                self.fields[name].initial = self.initial[name] = value
+                self.fields[name].help_text = (
+                    "按学员名册和考勤自动计算" if name == "trainees" else "按办班日期计算（含报到返程）"
+                )
         for name in (*Accounts.ITEMS, "charged_to_trainees"):
             self.fields[name].min_value = 0
             self.fields[name].widget.attrs["min"] = "0"
@@ -106,9 +123,36 @@ class LectureForm(forms.Form):
     date = forms.DateField(label="日期", widget=DATE)
     half_day = forms.ChoiceField(label="时段", choices=[("", "—"), *ATTENDANCE_HALF_DAY_CHOICES])
     lecturer = forms.CharField(label="授课专家", max_length=50)
-    fee_standard = forms.ModelChoiceField(label="职称", queryset=LectureFeeStandard.objects.all())
-    class_hours = forms.DecimalField(label="学时", min_value=0.5, max_value=12, decimal_places=1)
-    fee = forms.DecimalField(label="讲课费（元）", min_value=0, max_digits=10, decimal_places=2)
+    fee_standard = forms.ModelChoiceField(
+        label="职称",
+        queryset=LectureFeeStandard.objects.all(),
+        empty_label="请选择",
+        error_messages={"invalid_choice": "请从列表中选择职称。", "required": "请选择职称。"},
+    )
+    class_hours = forms.DecimalField(
+        label="学时",
+        min_value=0.5,
+        max_value=12,
+        decimal_places=1,
+        error_messages={
+            "invalid": "请输入学时数，如 3 或 1.5。",
+            "max_decimal_places": "学时最多保留1位小数。",
+            "min_value": "学时至少为0.5。",
+            "max_value": "学时不能超过12。",
+        },
+    )
+    fee = forms.DecimalField(
+        label="讲课费（元）",
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        error_messages={
+            "invalid": "请输入金额，如 1500 或 1500.50。",
+            "max_decimal_places": "金额最多保留2位小数。",
+            "min_value": "金额不能为负数。",
+            "max_digits": "金额过大，请检查。",
+        },
+    )
 
 
 LectureFormSet = forms.formset_factory(LectureForm, extra=2, max_num=100, validate_max=True)
@@ -121,6 +165,9 @@ class UploadForm(forms.Form):
     file = forms.FileField(label="文件")
 
 
+SCORE_MEANINGS = {5: "非常满意", 4: "满意", 3: "一般", 2: "不满意", 1: "非常不满意"}
+
+
 class SurveyForm(forms.Form):
     mobile = forms.CharField(label="手机号", max_length=11)
     id_last4 = forms.CharField(label="身份证号后四位", max_length=4, min_length=4)
@@ -130,10 +177,16 @@ class SurveyForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        comment = self.fields.pop("comment")  # asked last, after the ratings
         for key, label in SurveyResponse.QUESTIONS:
             self.fields[key] = forms.TypedChoiceField(
-                label=label, coerce=int, widget=forms.RadioSelect, choices=[(i, f"{i}分") for i in range(5, 0, -1)]
+                label=label,
+                coerce=int,
+                widget=forms.RadioSelect,
+                choices=[(i, f"{i}分 {SCORE_MEANINGS[i]}") for i in range(5, 0, -1)],
+                error_messages={"required": "请选择评分。", "invalid_choice": "请选择1至5分。"},
             )
+        self.fields["comment"] = comment
 
 
 class CostStandardForm(forms.ModelForm):

@@ -96,9 +96,15 @@ class Programme(models.Model):
         "招生通知", blank=True, validators=[validate_plain_text, MaxLengthValidator(5000)]
     )
     enrolment_open = models.BooleanField("开放报名", default=False)
+    waiting_list = models.BooleanField(
+        "名额满后接受候补报名", default=False, help_text="不勾选：名额已满时公开页面停止接受报名"
+    )
     enrolment_deadline = models.DateField("报名截止日期", null=True, blank=True)
     survey_token = models.CharField(max_length=40, unique=True, default=new_token)
     closing_submitted_at = models.DateTimeField("结业材料提交时间", null=True, blank=True)
+    closing_days_late = models.PositiveIntegerField(
+        "逾期提交天数", null=True, blank=True, help_text="结业材料晚于提交期限的天数；按期提交为空"
+    )
     overdue_flagged_at = models.DateTimeField("逾期未完成标记时间", null=True, blank=True)
     decided_at = models.DateTimeField("完成情况确认时间", null=True, blank=True)
     decision_note = models.TextField("完成情况说明", blank=True)

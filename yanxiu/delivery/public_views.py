@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from yanxiu.applications.enums import PLANNED_STATES
 from yanxiu.audit.conditional import conditional
@@ -100,8 +101,9 @@ def programme_page(request, pk):
             if form.cleaned_data.get("website"):
                 return redirect("delivery_public:thanks")  # a robot: say nothing
             try:
+                waiting = enrolment.is_full(programme)
                 enrolment.enrol(programme, form.cleaned_data)
-                return redirect("delivery_public:thanks")
+                return redirect(reverse("delivery_public:thanks") + ("?waiting=1" if waiting else ""))
             except Refused as refusal:
                 for field, message in refusal.errors.items():
                     form.add_error(None if field == "__all__" else field, message)
@@ -112,12 +114,13 @@ def programme_page(request, pk):
             "programme": programme,
             "form": form,
             "open": enrolment.enrolment_is_open(programme),
+            "full": enrolment.is_full(programme),
         },
     )
 
 
 def thanks(request):
-    return render(request, "delivery/public/thanks.html")
+    return render(request, "delivery/public/thanks.html", {"waiting": request.GET.get("waiting") == "1"})
 
 
 @no_store

@@ -13,7 +13,7 @@ from yanxiu.applications.models import Application
 from yanxiu.audit.models import AuditEntry
 from yanxiu.calls.enums import Tier
 from yanxiu.calls.models import Call
-from yanxiu.core import jobs
+from yanxiu.core import confirm, jobs
 from yanxiu.core.downloads import DOCX, PDF, XLSX, attachment, stored_file
 from yanxiu.core.errors import refusal_returns_to, show_on_form
 from yanxiu.core.http import no_store
@@ -112,6 +112,7 @@ def _detail_page(request, programme, *, arrangements=None, notice=None, status=2
             "notice": programme.enrolment_notice,
             "deadline": programme.enrolment_deadline,
             "open": programme.enrolment_open,
+            "waiting_list": programme.waiting_list,
         }
     )
     return render(
@@ -168,6 +169,7 @@ def enrolment_notice(request, pk):
                 notice=form.cleaned_data["notice"],
                 deadline=form.cleaned_data["deadline"],
                 open_=form.cleaned_data["open"],
+                waiting_list=form.cleaned_data["waiting_list"],
             )
         except Refused as refusal:
             show_on_form(form, refusal)
@@ -187,6 +189,22 @@ def action(request, pk, name):
     """Only the actions the programme page offers this user (PROGRAMME_WORKFLOW.available)."""
     programme = _programme(request, pk)
     programmes.PROGRAMME_WORKFLOW.check_offered(programme, name, request.user)
+    if (
+        name == "submit_closing"
+        and not confirm.confirmed(request)
+        and not programmes.PROGRAMME_WORKFLOW.why_not(programme, name, request.user)
+    ):
+        approved = programme.trainees.filter(state=EnrolmentState.APPROVED).count()
+        late = programmes.days_late(programme, programmes.clock.now())
+        return confirm.ask(
+            request,
+            title="确认提交结业材料",
+            summary=f"将提交“{programme}”的结业材料（总结报告、照片、经费决算、{approved}名录取学员的名册和考勤）。",
+            consequences=["提交后不能再修改结业材料和经费决算；省人社厅审核后确认完成情况，或退回修改。"],
+            warnings=[f"已超过结业材料提交期限{late}天，提交后将标记为逾期提交，省人社厅可见。"] if late else [],
+            button="确认提交",
+            back_url=reverse("delivery:programme", args=[programme.pk]),
+        )
     programmes.perform(programme, name, request.user, reason=request.POST.get("reason", ""))
     messages.success(request, f"已{programmes.PROGRAMME_WORKFLOW.transitions[name].label}。")
     return redirect("delivery:programme", pk=pk)
@@ -387,10 +405,12 @@ def sign_in_sheets(request, pk, fmt):
 def _accounts_page(request, application, kind, back_url, editable):
     accounts = Accounts.objects.filter(application=application, kind=kind).first()
     lectures = list(accounts.lectures.select_related("fee_standard")) if accounts else []
+    programme = getattr(application, "programme", None)
+    counted = money.counted_from_the_class(programme) if kind == AccountsKind.FINAL and programme else None
     if request.method == "POST":
         if not editable:
             raise PermissionDenied("当前不能修改。")
-        form = forms.AccountsForm(request.POST, instance=accounts)
+        form = forms.AccountsForm(request.POST, instance=accounts, counted=counted)
         formset = forms.LectureFormSet(request.POST, prefix="lecture")
         if form.is_valid() and formset.is_valid():
             fields = {f: form.cleaned_data[f] for f in form.Meta.fields}
@@ -413,7 +433,7 @@ def _accounts_page(request, application, kind, back_url, editable):
             initial = {"trainees": application.planned_trainees or 0, "days": application.days or 0}
             if programme is not None:
                 initial["days"] = programme.days
-        form = forms.AccountsForm(instance=accounts, initial=initial)
+        form = forms.AccountsForm(instance=accounts, initial=initial, counted=counted)
         formset = forms.LectureFormSet(
             prefix="lecture",
             initial=[
@@ -428,6 +448,10 @@ def _accounts_page(request, application, kind, back_url, editable):
                 for line in lectures
             ],
         )
+    if not editable:  # the office and the authority read; nothing looks editable
+        for f in (form, *formset.forms):
+            for field in f.fields.values():
+                field.disabled = True
     results = money.check_accounts(accounts, lectures) if accounts else []
     limit = None
     if accounts and accounts.cost_standard and accounts.cost_standard.total_per_person_day is not None:
@@ -446,6 +470,13 @@ def _accounts_page(request, application, kind, back_url, editable):
             "back_url": back_url,
             "limit": limit,
             "fiscal": money.is_fiscal(application),
+            "required_standard": money.required_standard(application),
+            "counted": counted,
+            "comparison": money.compare(
+                Accounts.objects.filter(application=application, kind=AccountsKind.BUDGET).first(), accounts
+            )
+            if kind == AccountsKind.FINAL
+            else None,
         },
     )
 

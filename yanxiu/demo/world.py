@@ -226,7 +226,10 @@ def fill(application, actor, *, title, start, days, trainees, domain, department
         },
     ]
     areas = {a.code: a for a in application.call.topic_areas.all()}
-    claims = {areas[code]: f"项目聚焦{areas[code].name}，紧贴通知所列重点领域，内容前沿实用。" for code in scope}
+    claims = {}
+    for code in scope:
+        named = "、".join(areas[code].keyword_list()[:2])
+        claims[areas[code]] = f"项目聚焦{areas[code].name}，围绕{named}等通知所列重点领域，内容前沿实用。"
     editing.save_draft(
         application,
         fields=fields,
@@ -243,7 +246,11 @@ def fill(application, actor, *, title, start, days, trainees, domain, department
 def seed():
     load_defaults()
     call_2026 = load_call_file()
-    call_2027 = Call.objects.filter(year=2027).first() or copy_call(call_2026, 2027)
+    call_2027 = Call.objects.filter(year=2027).first()
+    if call_2027 is None:
+        call_2027 = copy_call(call_2026, 2027)  # a copy is closed until the office opens it
+        call_2027.is_open = True
+        call_2027.save(update_fields=["is_open"])
     if Institution.objects.filter(name=INSTITUTIONS[0][0]).exists():
         return call_2026, call_2027
 

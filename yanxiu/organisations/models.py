@@ -110,6 +110,7 @@ class DeadlineExtension(models.Model):
                 condition=models.Q(institution__isnull=False, authority__isnull=True)
                 | models.Q(institution__isnull=True, authority__isnull=False),
                 name="extension_for_institution_xor_authority",
+                violation_error_message="请在承办单位和主管部门中选择且只选择一个。",
             )
         ]
         verbose_name = verbose_name_plural = "延期申报"

@@ -18,10 +18,17 @@ class ExtensionForm(forms.ModelForm):
         model = DeadlineExtension
         fields = ["call", "tier", "institution", "authority", "until", "reason"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["call"].empty_label = "请选择年度通知"
+        self.fields["institution"].empty_label = "（不选：延期给主管部门）"
+        self.fields["authority"].empty_label = "（不选：延期给承办单位）"
+        self.fields["call"].error_messages["invalid_choice"] = "请选择有效的年度通知。"
+        self.fields["reason"].error_messages["required"] = "请填写延期理由。"
+
     def clean(self):
         cleaned = super().clean()
-        if bool(cleaned.get("institution")) == bool(cleaned.get("authority")):
-            raise forms.ValidationError("请在承办单位和主管部门中选择且只选择一个。")
+        # Said once by the model's constraint (its violation_error_message).
         call, until, tier = cleaned.get("call"), cleaned.get("until"), cleaned.get("tier")
         if call and until and tier and until <= call.tier_rule(tier).deadline_end:
             self.add_error("until", "延期时间应晚于原截止时间。")

@@ -13,21 +13,24 @@ from yanxiu.applications.enums import ApplicationState
 from yanxiu.applications.models import Application
 from yanxiu.audit.conditional import conditional
 from yanxiu.calls.models import Call
+from yanxiu.core import confirm
 from yanxiu.core.downloads import DOCX, XLSX, attachment
 from yanxiu.core.errors import refusal_returns_to
+from yanxiu.core.refusal import Refused
 from yanxiu.organisations.models import DeadlineExtension
-from yanxiu.reviews.domain.results import call_standings
+from yanxiu.reviews.domain.results import call_standings_by_round
 
 from .domain import decisions
-from .domain.extensions import grant_extension
+from .domain import extensions as extensions_domain
 from .forms import ExtensionForm
 from .interfaces import plan as plan_outputs
 from .models import Decision, Outcome
 
 
 def review_scores(call, applications):
-    """Each application's result in the call's latest review round for its tier (rank, trimmed mean, flags)."""
-    return call_standings(call, applications)
+    """Each application's results in every review round of the call, oldest first: [(round, result)].
+    A second round never hides the first (issue 12)."""
+    return call_standings_by_round(call, applications)
 
 
 def officer_only(view, perm="selection.select"):
@@ -115,6 +118,24 @@ def stage(request, call_pk, pk):
 @refusal_returns_to(_to_pool)
 def publish(request, call_pk):
     call = get_object_or_404(Call, pk=call_pk)
+    if not confirm.confirmed(request):
+        staged = list(decisions.staged(call))
+        by_outcome = {}
+        for decision in staged:
+            by_outcome[decision.get_outcome_display()] = by_outcome.get(decision.get_outcome_display(), 0) + 1
+        return confirm.ask(
+            request,
+            title="确认发布遴选结果",
+            summary=f"将发布{call.year}年{len(staged)}项遴选结果，相关承办单位和主管部门会立即收到通知。",
+            consequences=[f"{label}：{count}项" for label, count in by_outcome.items()]
+            + ["发布后结果不能撤销；入选项目列入年度计划。"],
+            warnings=[
+                f"评审轮次“{r.name}”尚未完成：这些申报的评审已交{done}/{total}份。"
+                for r, done, total in decisions.incomplete_rounds(staged)
+            ],
+            button=f"确认发布{len(staged)}项",
+            back_url=reverse("selection:pool", args=[call.pk]),
+        )
     published = decisions.publish(call, actor=request.user)
     messages.success(request, f"已发布{len(published)}项遴选结果，并已通知相关单位。")
     return redirect("selection:pool", call_pk=call_pk)
@@ -138,6 +159,18 @@ def ministry(request, call_pk):
 def ministry_answer(request, call_pk, pk):
     application = get_object_or_404(Application, pk=pk, call_id=call_pk)
     selected = request.POST.get("selected") == "yes"
+    if not confirm.confirmed(request):
+        return confirm.ask(
+            request,
+            title="确认登记人社部结果",
+            summary=f"将登记“{application}”（{application.institution.name}）："
+            + ("人社部入选国家级计划。" if selected else "人社部未入选。"),
+            consequences=["承办单位和主管部门会收到通知。"]
+            + ([] if selected else ["项目自动转入省级待遴选，按省级规则重新检查，承办单位无需重新申报。"]),
+            button="确认登记",
+            back_url=reverse("selection:ministry", args=[call_pk]),
+            danger=not selected,
+        )
     decisions.record_ministry_answer(
         application, selected=selected, actor=request.user, note=request.POST.get("note", "")
     )
@@ -170,8 +203,24 @@ def plan_download(request, call_pk, fmt):
 def extensions(request):
     form = ExtensionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        extension = grant_extension(form.save(commit=False), actor=request.user)
-        messages.success(request, f"已批准：{extension}。")
-        return redirect("selection:extensions")
+        data = form.cleaned_data
+        try:
+            extension = extensions_domain.grant(
+                call=data["call"],
+                tier=data["tier"],
+                until=data["until"],
+                reason=data["reason"],
+                actor=request.user,
+                institution=data.get("institution"),
+                authority=data.get("authority"),
+            )
+        except Refused as refusal:
+            for field, message in refusal.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+            if not refusal.errors:
+                form.add_error(None, str(refusal))
+        else:
+            messages.success(request, f"已批准：{extension}。已通知相关承办单位和主管部门。")
+            return redirect("selection:extensions")
     items = DeadlineExtension.objects.select_related("call", "institution", "authority", "granted_by")
     return render(request, "selection/extensions.html", {"form": form, "extensions": items})

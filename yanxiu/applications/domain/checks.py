@@ -11,6 +11,8 @@ The same checks serve the editor (live), submission, the importer and reviewers.
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils import timezone
+
 from yanxiu.calls.enums import RecruitmentScope, Tier
 from yanxiu.core import clock
 from yanxiu.core.dates import chinese_date
@@ -141,6 +143,27 @@ def dates_coherent(ctx):
         )
 
 
+def _in_the_applicants_hands(app):
+    """Draft or returned (or a fallback being adjusted): its dates are still being chosen."""
+    return app.is_editable or app.adjustable_after_fallback
+
+
+@check
+def start_after_submission(ctx):
+    """A programme cannot be applied for once it has started (decision 0009: the start must
+    lie after the day the application is submitted)."""
+    app = ctx.application
+    today = timezone.localdate(ctx.now)
+    if app.start_date and _in_the_applicants_hands(app) and app.start_date <= today:
+        yield error(
+            "dates.start_passed",
+            f"开班日期{chinese_date(app.start_date)}不晚于今天（{chinese_date(today)}），"
+            f"研修项目须在提交申报之后开班，请修改办班时间。",
+            "start_date",
+            "通知二（一）：并应在规定日期之前完成办班。",
+        )
+
+
 @check
 def completion_date(ctx):
     app, call = ctx.application, ctx.rule.call
@@ -220,11 +243,24 @@ def topic_scope(ctx):
             "通知三（一）：严格按照通知要求的选题范围组织申报。",
         )
     for claim in ctx.claims:
-        if len(claim.explanation.strip()) < 10:
+        explanation = claim.explanation.strip()
+        if len(explanation) < 10:
             yield error(
                 f"topic_scope.explain.{claim.area.code}",
                 f"已勾选“{claim.area.name}”，请用不少于10个字说明项目如何符合该选题范围。",
                 "topic_scope",
+                "通知三（一）：严格按照通知要求的选题范围组织申报。",
+            )
+            continue
+        keywords = claim.area.keyword_list()
+        named = explanation + (ctx.application.title or "")
+        if keywords and not any(k in named for k in keywords):
+            yield warning(
+                f"topic_scope.keywords.{claim.area.code}",
+                f"“{claim.area.name}”的说明和项目名称未提及通知所列的任何领域（如{'、'.join(keywords[:4])}等），"
+                f"请说明项目与该选题范围的关系。",
+                "topic_scope",
+                f"通知一、研修项目选题范围（{claim.area.name}）",
             )
 
 
@@ -235,7 +271,12 @@ def topic_scope(ctx):
 def schedule(ctx):
     app = ctx.application
     if not ctx.sessions:
-        yield error("schedule.empty", "请填写日程安排（至少一个半天的研修内容）。", "sessions")
+        yield error(
+            "schedule.empty",
+            "请填写日程安排（至少一个半天的研修内容）。",
+            "sessions",
+            "通知二（二）：科学设置研修内容。",
+        )
         return
     if app.start_date and app.end_date:
         outside = [s for s in ctx.sessions if not app.start_date <= s.date <= app.end_date]
@@ -244,6 +285,7 @@ def schedule(ctx):
                 "schedule.outside_dates",
                 f"有{len(outside)}项日程不在办班时间内（如{chinese_date(outside[0].date)}）。",
                 "sessions",
+                "通知二（二）：科学设置研修内容。",
             )
     seen = set()
     for s in ctx.sessions:
@@ -252,6 +294,7 @@ def schedule(ctx):
                 "schedule.duplicate_slot",
                 f"{chinese_date(s.date)}{s.get_half_day_display()}重复安排了两项内容，请合并为一行。",
                 "sessions",
+                "附件4：研修内容按日程逐半天填写。",
             )
             break
         seen.add((s.date, s.half_day))
@@ -395,6 +438,8 @@ def previous_completion(ctx):
 
 @check
 def deadline(ctx):
+    if not ctx.application.is_editable:
+        return  # the deadline is for submitting; a submitted application met it
     end = effective_deadline(ctx.application)
     if ctx.now > end:
         yield error(

@@ -27,3 +27,14 @@ def authority_deadline(call, tier, authority):
         until=Max("until")
     )["until"]
     return max(rule.deadline_end, extended) if extended else rule.deadline_end
+
+
+def batch_deadline(call, tier, authority, institutions):
+    """When an authority's batch can still be sent: its own deadline, or later while every
+    member's institution still has an extension open. An extension granted to an institution
+    carries its applications through its authority's batch (decision 0009)."""
+    own = authority_deadline(call, tier, authority)
+    institutions = list(institutions)
+    if not institutions:
+        return own
+    return max(own, min(deadline_for(call, tier, institution) for institution in institutions))

@@ -9,11 +9,16 @@ import secrets
 
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 
+from yanxiu.accounts.models import Role, User
 from yanxiu.audit.log import record
 from yanxiu.calls.enums import Tier
+from yanxiu.core import clock
+from yanxiu.core.dates import chinese_date
 from yanxiu.core.refusal import Refused
 from yanxiu.core.validators import normalise_spaces
+from yanxiu.notifications.service import notify
 from yanxiu.organisations.enums import BaseStatus
 
 from ..enums import EDITABLE_STATES, ApplicationState
@@ -107,7 +112,8 @@ def _lock_editable(application, refusal):
 
 @transaction.atomic
 def set_warning_reason(application, *, code, reason, actor):
-    _lock_editable(application, "申报已提交，不能修改说明理由。")
+    if not application.adjustable_after_fallback:
+        _lock_editable(application, "申报已提交，不能修改说明理由。")
     reason = reason.strip()
     if not reason:
         WarningReason.objects.filter(application=application, code=code).delete()
@@ -150,3 +156,58 @@ def remove_attachment(attachment, *, actor):
     attachment.delete()
     record(application, action="detach", label="删除附件", actor=actor, reason=name)
     transaction.on_commit(lambda: attachment.file.delete(save=False))
+
+
+ADJUSTABLE_AFTER_FALLBACK = {
+    "start_date": "办班开始日期",
+    "end_date": "办班结束日期",
+    "planned_trainees": "计划招收学员人数",
+    "recruitment_scope": "招收范围",
+}
+
+
+def adjust_after_fallback(application, *, actor, start_date, end_date, planned_trainees, recruitment_scope):
+    """A national application fallen back to provincial keeps its place in the pool: its host
+    adjusts dates and recruitment to the provincial rules without reapplying (decision 0009).
+    The authority and the province office are told what changed."""
+    if not (actor.is_institution_staff and actor.institution_id == application.institution_id):
+        raise Refused("只有承办单位经办人可以调整本单位的申报。")
+    if not application.adjustable_after_fallback:
+        raise Refused("只有转入省级、等待省人社厅遴选的申报可以调整办班时间和招收安排。")
+    if end_date < start_date:
+        raise Refused("结束日期早于开始日期，请检查办班时间。", errors={"end_date": "结束日期早于开始日期。"})
+    if start_date <= clock.today():
+        raise Refused(f"开班日期须晚于今天（{chinese_date(clock.today())}）。", errors={"start_date": "须晚于今天。"})
+    if end_date > application.call.completion_date:
+        raise Refused(f"应在{chinese_date(application.call.completion_date)}之前完成办班（通知二（一））。")
+    if planned_trainees is None or planned_trainees < 1:
+        raise Refused("请填写计划招收学员人数。", errors={"planned_trainees": "请填写人数。"})
+    wanted = {
+        "start_date": start_date,
+        "end_date": end_date,
+        "planned_trainees": planned_trainees,
+        "recruitment_scope": recruitment_scope,
+    }
+    diff = {f: [str(getattr(application, f) or ""), str(v)] for f, v in wanted.items() if getattr(application, f) != v}
+    if not diff:
+        return application, {}
+    with transaction.atomic():
+        if not Application.objects.filter(
+            pk=application.pk, state=application.state, version=application.version
+        ).update(version=F("version") + 1, **wanted):
+            raise Refused("刚被他人处理，请刷新页面后查看最新状态。")
+        for name, value in wanted.items():
+            setattr(application, name, value)
+        application.version += 1
+        record(application, action="adjust_after_fallback", label="转入省级后调整", actor=actor, data={"changes": diff})
+        summary = "；".join(f"{ADJUSTABLE_AFTER_FALLBACK[f]}：{old} → {new}" for f, (old, new) in diff.items())
+        notify(
+            User.objects.filter(role=Role.PROVINCE_OFFICER, is_active=True)
+            | User.objects.filter(
+                role=Role.AUTHORITY_REVIEWER, authority_id=application.institution.authority_id, is_active=True
+            ),
+            f"【研修申报】{application}：转入省级后调整",
+            f"{application.institution.name}按省级规则调整了申报：{summary}。",
+            reverse("applications:detail", args=[application.pk]),
+        )
+    return application, diff

@@ -12,6 +12,7 @@ from yanxiu.organisations.models import ProgrammeRecord
 from ..enums import ApplicationState
 from ..models import Application
 from .checks import lacks_training_invoice, missed_completions
+from .timing import too_close
 
 
 @dataclass
@@ -22,10 +23,12 @@ class Flags:
     enterprise_without_invoice: bool = False
     same_institution_twice: bool = False
     similar_title: bool = False
+    too_close: str = ""
 
     def any(self):
         return bool(
             self.warnings
+            or self.too_close
             or self.missing_scan
             or self.missed_last_year
             or self.enterprise_without_invoice
@@ -94,6 +97,7 @@ def with_flag_data(queryset):
         .select_related("call", "institution", "institution__authority", "domain")
         .only(*LIST_COLUMNS)
         .prefetch_related(
+            "call__tier_rules",
             Prefetch(
                 "institution__programme_records",
                 queryset=ProgrammeRecord.objects.filter(completed=False).only("institution_id", "year", "completed"),
@@ -121,4 +125,5 @@ def flag(application):
         enterprise_without_invoice=lacks_training_invoice(institution),
         same_institution_twice=application.same_institution_count > 1,
         similar_title=application.same_title_count > 1,
+        too_close=too_close(application),
     )

@@ -10,7 +10,9 @@ Nothing else changes `Application.state`.
 from django.urls import reverse
 
 from yanxiu.accounts.models import Role, User
+from yanxiu.audit.log import record
 from yanxiu.core.refusal import Refused
+from yanxiu.notifications.service import notify
 from yanxiu.reference.models import CompetentDepartment
 from yanxiu.workflow import Transition, Workflow
 
@@ -92,6 +94,39 @@ def _fallback_to_provincial(application, actor, now, reason):
     if department is not None:
         changes["competent_department"] = department
     return changes
+
+
+def _province_officers(application=None):
+    return User.objects.filter(role=Role.PROVINCE_OFFICER, is_active=True)
+
+
+def _report_fallback(application, actor, reason):
+    """After the fallback: the provincial rules run again, and the host, its authority and
+    the province office are told what they say (decision 0009)."""
+    application = Application.objects.select_related("call", "institution").get(pk=application.pk)
+    report = CheckReport.for_application(application)
+    problems = [*report.errors, *report.warnings]
+    record(
+        application,
+        action="fallback_checks",
+        label="转入省级后按省级规则检查",
+        actor=actor,
+        data={"results": [r.as_dict() for r in problems]},
+    )
+    if problems:
+        listed = "\n".join(f"- {r.message}" for r in problems)
+        body = (
+            f"“{application}”已转入省级项目，按省级规则重新检查，有{len(problems)}项需要注意：\n{listed}\n"
+            "承办单位可在申报页面调整办班时间、学员人数和招收范围，无需重新申报。"
+        )
+    else:
+        body = f"“{application}”已转入省级项目，按省级规则重新检查，全部通过。"
+    notify(
+        _host_staff(application) | _authority_reviewers(application) | _province_officers(),
+        f"【研修申报】{application}：转入省级后的规则检查",
+        body,
+        reverse("applications:detail", args=[application.pk]),
+    )
 
 
 def _snapshot_data(application):
@@ -268,6 +303,7 @@ TRANSITIONS_LIST = [
         "只有省人社厅可以登记人社部的结果",
         recipients=_host_and_authority,
         effects=_fallback_to_provincial,
+        after=_report_fallback,
         manual=False,
         via="ministry_answer",
         via_label="由省人社厅登记人社部结果",

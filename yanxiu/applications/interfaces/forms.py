@@ -1,9 +1,10 @@
 """Forms for the application editor, attachments and workflow actions."""
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.forms import formset_factory
 
-from yanxiu.calls.enums import Tier, TopicAreaCode
+from yanxiu.calls.enums import RecruitmentScope, Tier, TopicAreaCode
 from yanxiu.calls.models import Call
 from yanxiu.core.validators import validate_plain_text
 from yanxiu.organisations.models import Authority
@@ -86,7 +87,10 @@ class ApplicationForm(forms.ModelForm):
                 "min_value": "学员人数至少为1人。",
                 "max_value": "学员人数不能超过100000人，请检查是否多输入了数字。",
             },
-            "base_batch": {"invalid": "请输入批次数字，如 10。"},
+            "base_batch": {
+                "invalid": "请输入批次数字，如 10。",
+                "min_value": "批次应为正整数（第1批起），如 10。",
+            },
         }
 
     def __init__(self, *args, tier, **kwargs):
@@ -106,6 +110,12 @@ class ApplicationForm(forms.ModelForm):
             self.fields["funding"].choices = [c for c in self.fields["funding"].choices if c[0]]
         self.fields["base_status"].choices = [c for c in self.fields["base_status"].choices if c[0]]
         self.fields["recruitment_scope"].choices = [c for c in self.fields["recruitment_scope"].choices if c[0]]
+        self.fields["base_batch"].min_value = 1
+        self.fields["base_batch"].validators.append(MinValueValidator(1, "批次应为正整数（第1批起），如 10。"))
+        self.fields["base_batch"].widget.attrs["min"] = "1"
+        for name in ("domain", "competent_department"):
+            self.fields[name].empty_label = "请选择"
+            self.fields[name].error_messages["invalid_choice"] = "请从列表中选择。"
         for field in self.fields.values():
             field.required = False  # drafts may be incomplete: the checks say what is missing
 
@@ -260,3 +270,33 @@ class InboxFilterForm(forms.Form):
         if data.get("topic"):
             queryset = queryset.filter(topic_claims__area__code=data["topic"])
         return queryset
+
+
+class FallbackAdjustmentForm(forms.Form):
+    """What the host may change once its national application fell back to provincial."""
+
+    start_date = forms.DateField(label="办班开始日期", widget=DATE_WIDGET, error_messages=DATE_ERRORS)
+    end_date = forms.DateField(label="办班结束日期", widget=DATE_WIDGET, error_messages=DATE_ERRORS)
+    planned_trainees = forms.IntegerField(
+        label="计划招收学员人数",
+        min_value=1,
+        max_value=10000,
+        error_messages={
+            "invalid": "请输入整数人数。",
+            "min_value": "人数至少为1。",
+            "max_value": "人数不能超过10000。",
+            "required": "请填写人数。",
+        },
+    )
+    recruitment_scope = forms.ChoiceField(label="招收范围", error_messages={"invalid_choice": "请选择招收范围。"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recruitment_scope"].choices = RecruitmentScope.choices
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "结束日期早于开始日期，请检查办班时间。")
+        return cleaned

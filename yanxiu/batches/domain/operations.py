@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from yanxiu.accounts.models import Role, User
 from yanxiu.applications.domain import workflow as application_workflow
-from yanxiu.applications.domain.deadlines import authority_deadline
+from yanxiu.applications.domain.deadlines import batch_deadline
 from yanxiu.applications.enums import ApplicationState
 from yanxiu.applications.models import Application
 from yanxiu.audit.log import record
@@ -195,7 +195,8 @@ def _scans_complete(batch, now):
 
 
 def _before_deadline(batch, now):
-    end = authority_deadline(batch.call, batch.tier, batch.authority)
+    institutions = {a.institution_id: a.institution for a in batch.applications.select_related("institution")}
+    end = batch_deadline(batch.call, batch.tier, batch.authority, institutions.values())
     if now > end:
         raise Refused(
             f"{batch.get_tier_display()}项目报送已于{chinese_date(end.date())}截止。如确有特殊情况，请联系省人社厅申请延期。"

@@ -6,6 +6,10 @@ from pathlib import Path
 
 from django.db import transaction
 
+from yanxiu.audit.log import record
+from yanxiu.core.dates import chinese_date
+from yanxiu.core.refusal import Refused
+
 from ..models import Call, TierRule, TopicArea
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -35,6 +39,8 @@ RULE_FIELDS = [
     "trainees_is_strict",
     "recruitment_scope",
 ]
+# Copied to next year's call but not read from the notice's JSON file (set by the office).
+COPIED_RULE_FIELDS = [*RULE_FIELDS, "authority_quota", "min_lead_days"]
 DATE_FIELDS = {"document_date", "completion_date", "deadline"}
 
 
@@ -86,7 +92,8 @@ def _shift_text(text, old_year, new_year):
 
 @transaction.atomic
 def copy_call(source, year):
-    """Next year's call: every field copied, every date and year moved by the difference."""
+    """Next year's call: every field copied (quotas too), every date and year moved by the
+    difference. The copy is closed: applicants see it once the office opens it."""
     if Call.objects.filter(year=year).exists():
         raise ValueError(f"{year}年度通知已存在。")
     years = year - source.year
@@ -103,10 +110,10 @@ def copy_call(source, year):
         office_email=source.office_email,
         contact_persons=source.contact_persons,
         contact_phones=source.contact_phones,
-        is_open=True,
+        is_open=False,  # the office opens it when it is ready (calls/views.py)
     )
     for rule in source.tier_rules.all():
-        values = {name: getattr(rule, name) for name in RULE_FIELDS}
+        values = {name: getattr(rule, name) for name in COPIED_RULE_FIELDS}
         values["deadline"] = _shift(rule.deadline, years)
         values["form_title"] = _shift_text(rule.form_title, source.year, year)
         TierRule.objects.create(call=call, tier=rule.tier, **values)
@@ -119,4 +126,103 @@ def copy_call(source, year):
             keywords=area.keywords,
             sort_order=area.sort_order,
         )
+    return call
+
+
+# --- managed by the province office (calls/views.py) --------------------------------------
+
+EDITABLE_CALL_FIELDS = [*CALL_FIELDS]
+EDITABLE_RULE_FIELDS = [
+    "deadline",
+    "min_days",
+    "max_days",
+    "duration_wording",
+    "duration_is_strict",
+    "min_trainees",
+    "trainees_wording",
+    "trainees_is_strict",
+    "recruitment_scope",
+    "authority_quota",
+    "min_lead_days",
+]
+
+
+def _require_office(actor):
+    if not (actor.is_authenticated and actor.is_province_officer):
+        raise Refused("只有省人社厅经办人可以管理年度通知。")
+
+
+def problems(call):
+    """What would make the call wrong to open: its dates and ranges must agree."""
+    found = []
+    for rule in call.tier_rules.all():
+        label = rule.get_tier_display()
+        if rule.deadline > call.completion_date:
+            found.append(f"{label}申报截止日期晚于办班完成截止日期{chinese_date(call.completion_date)}。")
+        if rule.min_days > rule.max_days:
+            found.append(f"{label}研修天数下限大于上限。")
+        if rule.min_trainees < 1:
+            found.append(f"{label}学员数量下限至少为1人。")
+    if call.completion_date.year != call.year:
+        found.append(f"办班完成截止日期应在{call.year}年内。")
+    if not call.topic_areas.exists():
+        found.append("请填写选题范围。")
+    return found
+
+
+@transaction.atomic
+def copy_for_next_year(source, actor):
+    _require_office(actor)
+    try:
+        call = copy_call(source, source.year + 1)
+    except ValueError as problem:
+        raise Refused(str(problem)) from problem
+    record(call, action="copy_call", label=f"由{source.year}年度通知复制", actor=actor)
+    return call
+
+
+@transaction.atomic
+def update_call(call, actor, *, fields, rules, areas):
+    """`fields`: Call attributes; `rules`: {tier: {field: value}}; `areas`: {code: {name, keywords}}."""
+    _require_office(actor)
+    before = {name: str(getattr(call, name)) for name in EDITABLE_CALL_FIELDS}
+    for name in EDITABLE_CALL_FIELDS:
+        if name in fields:
+            setattr(call, name, fields[name])
+    call.save()
+    changed = {
+        name: [before[name], str(getattr(call, name))] for name in before if before[name] != str(getattr(call, name))
+    }
+    for rule in call.tier_rules.all():
+        for name, value in rules.get(rule.tier, {}).items():
+            if name in EDITABLE_RULE_FIELDS and getattr(rule, name) != value:
+                changed[f"{rule.tier}.{name}"] = [str(getattr(rule, name)), str(value)]
+                setattr(rule, name, value)
+        rule.save()
+    for area in call.topic_areas.all():
+        for name, value in areas.get(area.code, {}).items():
+            if name in ("name", "keywords") and getattr(area, name) != value:
+                changed[f"{area.code}.{name}"] = [getattr(area, name), value]
+                setattr(area, name, value)
+        area.save()
+    if call.is_open:
+        found = problems(call)
+        if found:
+            raise Refused("通知已开放申报，修改后" + found[0] + "未保存。")
+    record(call, action="update_call", label="修改年度通知", actor=actor, data={"changes": changed})
+    return changed
+
+
+@transaction.atomic
+def set_open(call, actor, *, open_):
+    _require_office(actor)
+    if open_:
+        found = problems(call)
+        if found:
+            raise Refused("还不能开放申报：" + "；".join(found))
+    if call.is_open == open_:
+        return call
+    call.is_open = open_
+    call.save(update_fields=["is_open"])
+    record(call, action="open_call" if open_ else "close_call", label="开放申报" if open_ else "关闭申报", actor=actor)
     return call

@@ -95,15 +95,27 @@ def validate_trainee(programme, data):
     return values, errors
 
 
+def approved_count(programme):
+    return programme.trainees.filter(state=EnrolmentState.APPROVED).count()
+
+
+def is_full(programme):
+    """Every place is taken by an approved trainee (the host approves; approving never passes the capacity)."""
+    return approved_count(programme) >= programme.capacity
+
+
 def enrol(programme, data, *, source="public"):
     """A trainee's own enrolment on the public page.
 
-    The answer never says whether the ID number is already enrolled (the page
-    is public): a second enrolment with the same number changes nothing, is
-    recorded in the programme's audit trail for the host, and returns None;
-    the page thanks the visitor either way (docs/decisions/0006)."""
+    Once the class is full it is refused, unless the host keeps a waiting list: then it is
+    taken as a waiting enrolment (decision 0009). The answer never says whether the ID number
+    is already enrolled (the page is public): a second enrolment with the same number changes
+    nothing, is recorded in the programme's audit trail for the host, and returns None; the
+    page thanks the visitor either way (docs/decisions/0006)."""
     if not enrolment_is_open(programme):
         raise Refused(errors={"__all__": "本项目目前不接受报名。"})
+    if source == "public" and is_full(programme) and not programme.waiting_list:
+        raise Refused(errors={"__all__": f"本项目招收名额（{programme.capacity}人）已满，不再接受报名。"}, code="full")
     values, errors = validate_trainee(programme, data)
     if errors:
         raise Refused(errors=errors)

@@ -26,8 +26,13 @@ from yanxiu.core import clock
 from yanxiu.core.refusal import Refused
 
 from ..enums import AccountsKind
-from ..models import Accounts, LectureLine
+from ..models import Accounts, Attendance, LectureLine
 
+# The regulations the notice names (通知三（二）): a provincial demonstration programme is
+# funded under the Fujian one, a national fiscal one under the central one. Matched against
+# the standard's name in the reference data.
+FUJIAN_STANDARD = "福建省省直机关培训费管理办法"
+CENTRAL_STANDARD = "中央和国家机关培训费管理办法"
 MAX_HOURS_PER_HALF_DAY = Decimal(4)
 FULL_RATE_DAYS = 30
 LONG_COURSE_RATE = Decimal("0.7")
@@ -39,6 +44,52 @@ def yuan(value):
 
 def is_fiscal(application):
     return application.funding == "fiscal" or application.state == ApplicationState.PROVINCIAL_DEMONSTRATION
+
+
+def required_standard(application):
+    """Which regulation the programme's costs follow (通知三（二）), or '' when it is the host's own."""
+    if application.state == ApplicationState.PROVINCIAL_DEMONSTRATION:
+        return FUJIAN_STANDARD
+    if application.funding == "fiscal" and application.tier == "national":
+        return CENTRAL_STANDARD
+    return ""
+
+
+def counted_from_the_class(programme):
+    """Final accounts count trainees and days from the class itself (decision 0009): the
+    approved trainees present at least one half-day, and the class's days with arrival and
+    departure. Typed figures could raise the limit beyond what happened."""
+    attended = (
+        Attendance.objects.filter(trainee__programme=programme, trainee__state="approved", present=True)
+        .values("trainee")
+        .distinct()
+        .count()
+    )
+    return attended, programme.days
+
+
+def _difference(planned, spent):
+    if planned is None or spent is None:
+        return None, "—"
+    difference = spent - planned
+    if difference > 0:
+        return difference, f"超出预算{yuan(difference)}"
+    if difference < 0:
+        return difference, f"结余{yuan(-difference)}"
+    return difference, "与预算一致"
+
+
+def compare(budget, final):
+    """Budget beside final accounts: (label, budget, final, final − budget, text) per item and in total."""
+    rows = []
+    for name in Accounts.ITEMS:
+        planned = getattr(budget, name) if budget else None
+        spent = getattr(final, name) if final else None
+        rows.append((Accounts._meta.get_field(name).verbose_name, planned, spent, *_difference(planned, spent)))
+    planned = budget.total if budget else None
+    spent = final.total if final else None
+    rows.append(("合计", planned, spent, *_difference(planned, spent)))
+    return rows
 
 
 def quota_days(days):
@@ -113,6 +164,18 @@ def check_accounts(accounts, lectures=None):
     if standard is None:
         results.append(error("money.no_standard", "财政资助项目须选择适用的培训费标准。", "cost_standard"))
         return results
+    expected = required_standard(accounts.application)
+    if expected and not standard.standard.startswith(expected):
+        kind = "省级示范项目" if expected == FUJIAN_STANDARD else "中央财政支持的项目"
+        results.append(
+            error(
+                "money.standard_regulation",
+                f"{kind}的办班经费依据《{expected}》执行，所选标准为“{standard}”。",
+                "cost_standard",
+                "通知三（二）",
+            )
+        )
+        return results
     if standard.total_per_person_day is None:
         results.append(
             error(
@@ -152,6 +215,8 @@ def save_accounts(application, kind, actor, *, fields, lectures):
         programme = getattr(application, "programme", None)
         if programme is None or programme.state != "preparing":
             raise Refused("经费决算只能在结业材料提交前填写。")
+        fields = dict(fields)
+        fields["trainees"], fields["days"] = counted_from_the_class(programme)
     accounts, _ = Accounts.objects.update_or_create(
         application=application,
         kind=kind,

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from yanxiu.accounts.models import Role, User
 from yanxiu.applications.enums import PLANNED_STATES
@@ -195,7 +196,7 @@ def decide_change(change, actor, *, approve, note=""):
     return change
 
 
-def publish_enrolment(programme, actor, *, notice, deadline, open_):
+def publish_enrolment(programme, actor, *, notice, deadline, open_, waiting_list=None):
     require_host(actor, programme)
     _open(programme)
     if open_ and programme.arrangements_confirmed_at is None:
@@ -205,7 +206,9 @@ def publish_enrolment(programme, actor, *, notice, deadline, open_):
     if open_ and deadline and deadline > programme.start_date:
         raise Refused("报名截止日期不能晚于开班日期。")
     programme.enrolment_notice, programme.enrolment_deadline, programme.enrolment_open = notice.strip(), deadline, open_
-    programme.save(update_fields=["enrolment_notice", "enrolment_deadline", "enrolment_open"])
+    if waiting_list is not None:
+        programme.waiting_list = waiting_list
+    programme.save(update_fields=["enrolment_notice", "enrolment_deadline", "enrolment_open", "waiting_list"])
     record(
         programme,
         action="publish_enrolment" if open_ else "close_enrolment",
@@ -229,6 +232,31 @@ def _closing_complete(programme, now):
     problems = closing_problems(programme)
     if problems:
         raise Refused("结业材料不完整：" + "；".join(problems) + "。")
+
+
+def days_late(programme, now):
+    """Days past the closing deadline (DeliverySettings.closing_days after the class), or None."""
+    late = (timezone.localdate(now) - closing_deadline(programme)).days
+    return late if late > 0 else None
+
+
+def _on_submit_closing(programme, actor, now, reason):
+    return {"closing_submitted_at": now, "closing_days_late": days_late(programme, now)}
+
+
+def _report_late_closing(programme, actor, reason):
+    """A late closing is accepted but marked, logged and said to the province office (decision 0009)."""
+    if not programme.closing_days_late:
+        return
+    deadline = chinese_date(closing_deadline(programme))
+    note = f"结业材料应于{deadline}前提交，逾期{programme.closing_days_late}天。"
+    record(programme, action="late_closing", label="逾期提交结业材料", actor=actor, reason=note)
+    notify(
+        officers(),
+        f"【研修申报】{programme}：逾期提交结业材料",
+        f"“{programme}”（{programme.institution.name}）{note}",
+        reverse("delivery:programme", args=[programme.pk]),
+    )
 
 
 def write_record(programme, completed, note=""):
@@ -273,7 +301,8 @@ PROGRAMME_WORKFLOW = Workflow(
             "只有承办单位经办人可以提交结业材料",
             guards=(_class_is_over, _closing_complete),
             recipients=officers,
-            effects=lambda p, a, now, r: {"closing_submitted_at": now},
+            effects=_on_submit_closing,
+            after=_report_late_closing,
         ),
         Transition(
             "return_closing",

@@ -156,10 +156,10 @@ def round_ranking(review_round):
     return scored
 
 
-def call_standings(call, applications):
-    """{application id: Standing} of these applications in the call's latest review round that
-    holds each (later rounds override earlier ones), for a page of the selection pool. Reads the
-    stored standings of the page only, in two queries, whatever the size of the rounds."""
+def call_standings_by_round(call, applications):
+    """{application id: [(round, Standing)]} of these applications in every review round of the
+    call that holds them, oldest first (a second round never hides the first), for a page of the
+    selection pool. Reads the stored standings of the page only, in two queries."""
     applications = list(applications)
     rounds = list(ReviewRound.objects.filter(call=call).order_by("created_at", "pk"))
     stored = {}
@@ -172,23 +172,43 @@ def call_standings(call, applications):
         for application in applications:
             row = stored.get((review_round.pk, application.pk))
             if row is not None and row["tier"] in review_round.tiers:
-                found[application.pk] = Standing(
-                    application.pk,
-                    row["tier"],
-                    _summary(row),
-                    row["rank"],
-                    row["submitted"],
-                    review_round.reviews_per_application,
+                found.setdefault(application.pk, []).append(
+                    (
+                        review_round,
+                        Standing(
+                            application.pk,
+                            row["tier"],
+                            _summary(row),
+                            row["rank"],
+                            row["submitted"],
+                            review_round.reviews_per_application,
+                        ),
+                    )
                 )
             elif (
                 application.call_id == review_round.call_id
                 and application.state == ApplicationState.FORWARDED
                 and application.tier in review_round.tiers
             ):
-                found[application.pk] = Standing(
-                    application.pk, application.tier, _empty_summary(), None, 0, review_round.reviews_per_application
+                found.setdefault(application.pk, []).append(
+                    (
+                        review_round,
+                        Standing(
+                            application.pk,
+                            application.tier,
+                            _empty_summary(),
+                            None,
+                            0,
+                            review_round.reviews_per_application,
+                        ),
+                    )
                 )
     return found
+
+
+def call_standings(call, applications):
+    """{application id: Standing} in the call's latest review round that holds each."""
+    return {pk: rounds[-1][1] for pk, rounds in call_standings_by_round(call, applications).items()}
 
 
 def round_results(review_round, only=None, ranking=None):

@@ -11,6 +11,8 @@ from yanxiu.audit.log import record
 from yanxiu.core import clock
 from yanxiu.core.refusal import Refused
 from yanxiu.reviews.domain.standings import refresh_for_applications
+from yanxiu.reviews.enums import ACTIVE_ASSIGNMENT_STATES, AssignmentState
+from yanxiu.reviews.models import Assignment
 
 from ..models import Decision, Outcome
 
@@ -97,3 +99,15 @@ def record_ministry_answer(application, *, selected, actor, note=""):
         if not selected:  # the application moves to the provincial tier: its review standings follow
             refresh_for_applications([application.pk])
     return result
+
+
+def incomplete_rounds(decisions_):
+    """Review rounds that still wait for experts on any of these applications: [(round, done, all)]."""
+    ids = [d.application_id for d in decisions_]
+    found = {}
+    for assignment in Assignment.objects.filter(
+        application_id__in=ids, state__in=ACTIVE_ASSIGNMENT_STATES
+    ).select_related("round"):
+        done, total = found.get(assignment.round, (0, 0))
+        found[assignment.round] = (done + (assignment.state == AssignmentState.SUBMITTED), total + 1)
+    return [(r, done, total) for r, (done, total) in found.items() if done < total]

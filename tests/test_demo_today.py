@@ -1,0 +1,67 @@
+"""The demo on any day: seeded on a clock set to several days of the year, a newcomer finds
+an open call with an application at every step, a programme open for enrolment, one running
+and one ready to close (decision 0009)."""
+
+from datetime import date, datetime, time
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from yanxiu.applications.domain.deadlines import deadline_for
+from yanxiu.applications.enums import ApplicationState as S
+from yanxiu.calls.models import Call
+from yanxiu.delivery.domain.enrolment import enrolment_is_open
+from yanxiu.delivery.enums import ProgrammeState
+from yanxiu.demo.today import seed_today
+from yanxiu.demo.world import seed
+
+pytestmark = pytest.mark.django_db
+
+DAYS = [
+    date(2026, 1, 3),
+    date(2026, 3, 1),
+    date(2026, 6, 15),
+    date(2026, 11, 20),
+    date(2026, 12, 1),
+    date(2027, 12, 30),
+]
+
+
+@pytest.mark.parametrize("today", DAYS, ids=str)
+def test_the_demo_seeded_on_any_day_has_every_step(settings, client, today):
+    settings.YANXIU_FIXED_NOW = timezone.make_aware(datetime.combine(today, time(10, 0))).isoformat()
+    seed()
+    made = seed_today(today)
+    now = timezone.make_aware(datetime.combine(today, time(10, 0)))
+
+    call = made["open_call"]
+    assert call.is_open
+    steps = [a.state for a in made["steps"]]
+    assert steps == [S.DRAFT, S.SUBMITTED, S.RETURNED, S.AUTHORITY_APPROVED, S.FORWARDED]
+    draft = made["steps"][0]
+    assert deadline_for(call, "provincial", draft.institution) > now
+
+    enrolling, running, closing = made["enrolling"], made["running"], made["ready_to_close"]
+    for programme in (enrolling, running, closing):
+        programme.refresh_from_db()
+        assert programme.state == ProgrammeState.PREPARING
+        assert programme.end_date <= programme.call.completion_date
+    assert enrolling.start_date > today
+    assert enrolment_is_open(enrolling)
+    assert running.start_date <= today <= running.end_date
+    assert closing.end_date < today
+    assert closing.trainees.filter(state="approved").count() == 32
+    assert closing.trainees.first().attendance.exists()
+
+    listing = client.get(reverse("delivery_public:list")).content.decode()
+    assert enrolling.application.title in listing
+    assert client.get(reverse("delivery_public:programme", args=[enrolling.pk])).status_code == 200
+
+
+def test_the_demo_of_the_day_is_added_once(settings):
+    settings.YANXIU_FIXED_NOW = "2026-06-15T10:00:00+08:00"
+    seed()
+    assert seed_today(date(2026, 6, 15))
+    assert seed_today(date(2026, 6, 15)) == {}
+    assert Call.objects.filter(year=2026).count() == 1

@@ -1,0 +1,96 @@
+"""Details users notice (issue 12): numbering, messages, labels, orders."""
+
+import pytest
+
+from tests import factories
+from yanxiu.batches.domain import operations
+from yanxiu.batches.models import Batch
+from yanxiu.delivery.forms import AccountsForm, LectureForm, SurveyForm
+from yanxiu.notifications.models import Message
+
+pytestmark = pytest.mark.django_db
+
+
+def test_batches_are_numbered_per_authority_call_and_tier():
+    fuzhou = factories.reviewer(factories.authority("350100-RS"))
+    zhangzhou = factories.reviewer(factories.authority("350600-RS"))
+    call = factories.call_2026()
+    operations.create_batch(call=call, tier="provincial", actor=fuzhou)
+    first = operations.create_batch(call=call, tier="provincial", actor=zhangzhou)
+    national = operations.create_batch(call=call, tier="national", actor=zhangzhou)
+    assert str(first) == f"{zhangzhou.authority.name} 2026年省级第1批"
+    assert str(national) == f"{zhangzhou.authority.name} 2026年国家级第1批"
+    listed = {b.pk: b.number for b in Batch.objects.with_numbers()}
+    assert (listed[first.pk], listed[national.pk]) == (1, 1)
+
+
+def test_a_message_never_repeats_the_organisations_name():
+    from yanxiu.applications.domain import workflow
+
+    application = factories.complete("provincial")
+    reviewer = factories.reviewer(application.institution.authority)
+    reviewer.display_name = f"{reviewer.organisation_name} 审核员"
+    reviewer.save()
+    workflow.perform(application, "submit", application.created_by)
+    workflow.perform(application, "return", reviewer, reason="请补充")
+    body = Message.objects.filter(recipient=application.created_by).last().body
+    assert body.startswith(f"{reviewer.organisation_name} 审核员 于")
+
+
+def test_the_survey_asks_the_ratings_first_with_their_meanings():
+    form = SurveyForm()
+    names = list(form.fields)
+    assert names[-1] == "comment"
+    ratings = [name for name in names if name not in ("mobile", "id_last4", "comment")]
+    assert dict(form.fields[ratings[0]].choices)[5] == "5分 非常满意"
+
+
+def test_lecture_and_accounts_inputs_speak_chinese():
+    form = LectureForm(
+        {
+            "date": "2026-09-02",
+            "half_day": "am",
+            "lecturer": "王",
+            "fee_standard": "33",
+            "class_hours": "1.25",
+            "fee": "-1",
+        }
+    )
+    assert not form.is_valid()
+    assert form.errors["fee_standard"] == ["请从列表中选择职称。"]
+    assert form.errors["class_hours"] == ["学时最多保留1位小数。"]
+    assert form.errors["fee"] == ["金额不能为负数。"]
+    factories.call_2026()
+    labels = [str(s) for s in AccountsForm().fields["cost_standard"].queryset]
+    central = [label for label in labels if label.startswith("中央")]
+    assert [label[-2:] for label in central] == ["一类", "二类", "三类"]
+
+
+def test_the_quota_text_counts_the_sent_batch(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from yanxiu.applications.domain import workflow
+    from yanxiu.batches.domain.operations import BATCH_WORKFLOW
+
+    host = factories.staff()
+    call = factories.call_2026()
+    call.tier_rules.filter(tier="provincial").update(authority_quota=1)
+    application = factories.complete("provincial", actor=host)
+    workflow.perform(application, "submit", host)
+    reviewer = factories.reviewer(host.institution.authority)
+    workflow.perform(application, "approve", reviewer, reason="同意")
+    batch = operations.create_batch(call=application.call, tier="provincial", actor=reviewer)
+    application.refresh_from_db()
+    operations.set_members(batch, [application], actor=reviewer)
+    for member in (None, application):
+        operations.upload_scan(
+            batch, application=member, uploaded=SimpleUploadedFile("s.pdf", b"%PDF-1"), ext=".pdf", actor=reviewer
+        )
+        application.refresh_from_db()
+    client.force_login(reviewer)
+    page = client.get(reverse("batches:detail", args=[batch.pk])).content.decode()
+    assert "本批次可报送不超过 1 项（已选 1 项）" in page
+    BATCH_WORKFLOW.perform(batch, "submit", reviewer)
+    page = client.get(reverse("batches:detail", args=[batch.pk])).content.decode()
+    assert "本年度还可报送 0 项" in page
