@@ -57,3 +57,10 @@ def client_ip(request) -> str:
         if chain:  # every hop is one of ours: the first one is the client
             return str(chain[0])
     return str(remote)
+
+
+def client_ip_or_none(request):
+    """The visitor's address, or None when there is none (an address column, a login without a
+    connection such as a test client's force_login): never the word "unknown"."""
+    address = client_ip(request)
+    return None if address == UNKNOWN else address

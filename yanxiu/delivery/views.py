@@ -18,7 +18,7 @@ from yanxiu.core.downloads import DOCX, PDF, XLSX, attachment, stored_file
 from yanxiu.core.errors import refusal_returns_to, show_on_form
 from yanxiu.core.http import no_store
 from yanxiu.core.jobs import JobState
-from yanxiu.core.net import client_ip
+from yanxiu.core.net import client_ip_or_none
 from yanxiu.core.params import int_list
 from yanxiu.core.refusal import Refused
 from yanxiu.documents.generate import pdf
@@ -278,7 +278,9 @@ def trainees(request, pk):
 def reveal_id(request, pk, trainee_pk):
     programme = _host_or_officer(request, pk)
     trainee = get_object_or_404(Trainee, pk=trainee_pk, programme=programme)
-    whole = personal_data.reveal(request.user, programme, [trainee], "查看身份证号", client_address=client_ip(request))
+    whole = personal_data.reveal(
+        request.user, programme, [trainee], "查看身份证号", client_address=client_ip_or_none(request)
+    )
     return HttpResponse(f'<span class="id-number" data-testid="id-{trainee.pk}">{whole[trainee.pk]}</span>')
 
 
@@ -324,7 +326,7 @@ def _whole_for_export(request, programme, trainees, what):
         trainees,
         what,
         reason=form.cleaned_data["reason"],
-        client_address=client_ip(request),
+        client_address=client_ip_or_none(request),
     )
 
 

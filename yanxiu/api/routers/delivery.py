@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
-from yanxiu.core.net import client_ip
+from yanxiu.core.net import client_ip_or_none
 from yanxiu.core.refusal import Refused
 from yanxiu.delivery.domain import personal_data
 from yanxiu.delivery.enums import EnrolmentState
@@ -142,7 +142,7 @@ def list_trainees(request, pk: int, query: Query[TraineeQuery]):
             trainees,
             "接口查看身份证号",
             reason=query.purpose.strip(),
-            client_address=client_ip(request),
+            client_address=client_ip_or_none(request),
         )
     return [
         {
