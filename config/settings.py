@@ -265,7 +265,7 @@ AXES_FAILURE_LIMIT = YANXIU_LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=YANXIU_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_HANDLER = "yanxiu.accounts.lockout.AccountAndAddressHandler"
-AXES_CLIENT_IP_CALLABLE = "yanxiu.core.net.client_ip"
+AXES_CLIENT_IP_CALLABLE = "yanxiu.core.net.client_ip_or_none"
 AXES_LOCKOUT_CALLABLE = "yanxiu.accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

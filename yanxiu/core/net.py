@@ -57,3 +57,9 @@ def client_ip(request) -> str:
         if chain:  # every hop is one of ours: the first one is the client
             return str(chain[0])
     return str(remote)
+
+
+def client_ip_or_none(request):
+    """client_ip, or None when there is no address (django-axes stores it in an IP column)."""
+    address = client_ip(request)
+    return None if address == UNKNOWN else address
