@@ -256,7 +256,7 @@ def test_national_application_from_submission_to_the_provincial_plan(login, cloc
     expect(row).to_contain_text("未分配")
     expect(row).to_contain_text("缺3位")
     office.get_by_test_id("auto-assign").click()
-    expect_message(office, "已自动分配3项评审任务。")
+    expect_message(office, "已最优分配3项评审任务")
     expect(row).to_contain_text("已满")
     # The least-loaded experts get it; nobody from 厦门 or its authority is eligible anyway.
     assigned = Assignment.objects.filter(round=review_round, application_id=pk)

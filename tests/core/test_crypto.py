@@ -139,7 +139,7 @@ def test_the_migration_encrypts_rows_written_in_clear():
             f"UPDATE {table} SET id_number = %s, mobile = %s, id_number_hash = '', mobile_hash = ''",  # noqa: S608
             [id_number(1), "13900000001"],
         )
-    migration = importlib.import_module("yanxiu.delivery.migrations.0003_encrypt_personal_data")
+    migration = importlib.import_module("yanxiu.delivery.migrations.0004_encrypt_personal_data")
     migration.encrypt_existing(django_apps, SimpleNamespace(connection=connection))
     assert id_number(1) not in _raw_database_text()
     assert (Trainee.objects.get().id_number, Trainee.objects.get().mobile) == (id_number(1), "13900000001")
