@@ -167,6 +167,8 @@ PAGES = {
     "province intake list (申报受理)": "/applications/inbox/",
     "selection pool (遴选)": "/selection/{call}/",
     "review ranking (专家评审结果与排名)": "/reviews/{round}/results/",
+    "statistics page (统计分析, every chart)": "/statistics/?call={call}",
+    "statistics JSON (/api/v1/statistics)": "/api/v1/statistics?call=2026",
 }
 
 
@@ -214,7 +216,7 @@ def main():
             rps = requests_per_second(client, url)
             large = query_count(client, url)
             print(
-                f"  {name}: {rps:.1f} requests/s = {rps / bare_rps:.3f} × bare view; "
+                f"  {name}: {rps:.1f} requests/s ({1000 / rps:.0f} ms each) = {rps / bare_rps:.3f} × bare view; "
                 f"queries: {small[name]} with 50 rows, {large} with {total} rows"
                 f"{'' if small[name] == large else '  ← GROWS'}"
             )
