@@ -3,7 +3,9 @@ response that contradicts the schema, for a province officer's token and for an 
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from tests import factories
@@ -18,6 +20,17 @@ EXPLORE = settings(
     derandomize=True,  # the same examples every run: a failure is reproducible
     suppress_health_check=list(HealthCheck),
 )
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_tests_connection():
+    """Called straight through WSGI, Django would close the database connection after each request
+    (close_old_connections), ending the test's transaction on PostgreSQL; the test client does this too."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
