@@ -168,11 +168,14 @@ def unoserver(tmp_path):
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     address = f"127.0.0.1:{UNOSERVER_PORT}"
     try:
-        deadline = time.monotonic() + 90
-        while not pdf.unoserver_alive(address):
+        # Wait for it to listen (a generous number of polls: LibreOffice starts slowly on a loaded machine).
+        for _poll in range(180):
+            if pdf.unoserver_alive(address):
+                break
             assert process.poll() is None, "unoserver exited"
-            assert time.monotonic() < deadline, "unoserver did not start"
             time.sleep(0.5)
+        else:
+            pytest.fail("unoserver did not start")
         yield address
     finally:
         process.terminate()
