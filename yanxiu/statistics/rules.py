@@ -2,16 +2,7 @@
 
 import rules
 
+from yanxiu.accounts.rules import is_authority_or_province, is_province_officer
 
-@rules.predicate
-def is_province_officer(user):
-    return bool(user.is_authenticated and user.is_province_officer)
-
-
-@rules.predicate
-def is_authority_reviewer(user):
-    return bool(user.is_authenticated and user.is_authority_reviewer)
-
-
-rules.add_perm("statistics.view_statistics", is_province_officer | is_authority_reviewer)
+rules.add_perm("statistics.view_statistics", is_authority_or_province)
 rules.add_perm("statistics.filter_by_authority", is_province_officer)

@@ -35,32 +35,28 @@ class Scope:
     tier: str = ""
     authority: object = None
 
-    def applications(self, *, all_calls=False):
-        queryset = Application.objects.visible_to(self.user)
+    def _scoped(self, queryset, application, all_calls):
+        """`queryset` limited to this scope; `application` is the path from its rows to the application."""
+        prefix = f"{application}__" if application else ""
         if not all_calls:
-            queryset = queryset.filter(call=self.call)
+            queryset = queryset.filter(**{f"{prefix}call": self.call})
         if self.tier:
-            queryset = queryset.filter(tier=self.tier)
+            queryset = queryset.filter(**{f"{prefix}tier": self.tier})
         if self.authority is not None:
-            queryset = queryset.filter(institution__authority=self.authority)
+            queryset = queryset.filter(**{f"{prefix}institution__authority": self.authority})
         return queryset
 
+    def applications(self, *, all_calls=False):
+        return self._scoped(Application.objects.visible_to(self.user), "", all_calls)
+
     def programmes(self, *, all_calls=False):
-        queryset = Programme.objects.visible_to(self.user)
-        if not all_calls:
-            queryset = queryset.filter(application__call=self.call)
-        if self.tier:
-            queryset = queryset.filter(application__tier=self.tier)
-        if self.authority is not None:
-            queryset = queryset.filter(application__institution__authority=self.authority)
-        return queryset
+        return self._scoped(Programme.objects.visible_to(self.user), "application", all_calls)
 
     def trainees(self, *, all_calls=False):
         return Trainee.objects.filter(programme__in=self.programmes(all_calls=all_calls), state=EnrolmentState.APPROVED)
 
-    def list_query(self, **extra):
-        """The filters of this scope as the lists' query string."""
-        params = {"call": self.call.pk}
+    def _query(self, first, extra):
+        params = dict(first)
         if self.tier:
             params["tier"] = self.tier
         if self.authority is not None:
@@ -68,14 +64,13 @@ class Scope:
         params.update(extra)
         return urlencode(params)
 
+    def list_query(self, **extra):
+        """The filters of this scope as the application lists' query string."""
+        return self._query({"call": self.call.pk}, extra)
+
     def programme_list_query(self, **extra):
-        params = {"year": self.call.year}
-        if self.tier:
-            params["tier"] = self.tier
-        if self.authority is not None:
-            params["authority"] = self.authority.pk
-        params.update(extra)
-        return urlencode(params)
+        """The same for the programme list, which is filtered by year."""
+        return self._query({"year": self.call.year}, extra)
 
 
 @dataclass(frozen=True)
