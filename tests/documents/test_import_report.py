@@ -47,7 +47,8 @@ def test_an_unregistered_institution_still_gets_every_other_finding(provincial, 
     result = run("unregistered.docx", data, province, dry_run=False)
     assert (result.status, result.problems[-1].code) == ("refused", "import.unknown_institution")
     minimum = [p for p in result.problems if p.code == "trainees.minimum"]
-    assert len(minimum) == 1 and "25人" in minimum[0].message
+    assert len(minimum) == 1
+    assert "25人" in minimum[0].message
     assert not [p for p in result.problems if p.code.startswith(("institution.", "deadline."))]
     assert Application.objects.count() == before
     line = next(report.rows([result]))
@@ -85,7 +86,8 @@ def test_a_form_whose_labels_were_deleted_is_never_reported_as_importable(nation
     assert result.problems[-1].code == "import.incomplete"
     reason = result.problems[-1].message
     # 附件1's own labels, not 附件2's.
-    assert "未找到“选题所属行业领域”栏" in reason and "未找到“研修目的和作用”栏" in reason
+    assert "未找到“选题所属行业领域”栏" in reason
+    assert "未找到“研修目的和作用”栏" in reason
     assert "选题所属专业技术领域" not in reason
     assert "不能导入" in reason
     assert report.STATUS[result.status] == "未导入"
@@ -108,7 +110,8 @@ def test_an_att1_with_an_unknown_domain_names_its_own_label(national, province):
     data = handfill("att1", {(0, 1): "测试研修班", (2, 1): "不存在的领域", (12, 2): national.institution.name})
     result = run("domain.docx", data, province)
     messages = [p.message for p in result.problems if p.code == "import.unknown_domain"]
-    assert messages and "“选题所属行业领域”" in messages[0]
+    assert messages
+    assert "“选题所属行业领域”" in messages[0]
 
 
 def test_each_further_form_of_a_run_costs_a_fixed_handful_of_queries(demo, province, national, provincial):
