@@ -69,6 +69,7 @@ def test_the_certificate_points_at_the_configured_site_and_has_a_place_for_the_s
     data = docs.certificate_pages([certificate])
     text = "".join(xml(data).xpath("//w:t/text()", namespaces=NS))
     assert f"扫码或访问 {url} 核验" in text
+    assert "也可在 http://192.0.2.10:8123/p/verify/ 按证书编号和姓名查询" in text
     assert "127.0.0.1" not in text
     assert media(data) == [qr.png(url, scale=4)]  # the QR code encodes the same address
     # The seal's place is marked next to the issuer and the date, in a row that never splits.

@@ -12,7 +12,7 @@ from docx.shared import Mm, Pt
 
 from yanxiu.core.dates import chinese_date
 
-from ..domain.certificates import verification_url
+from ..domain.certificates import lookup_url, verification_url
 from . import qr
 
 BODY_FONT = "仿宋_GB2312"
@@ -175,6 +175,7 @@ def certificate_pages(certificates, on_page=None):
         picture = _cell_paragraph(left, "", first=True)
         picture.add_run().add_picture(io.BytesIO(qr.png(url, scale=4)), width=Mm(28))
         _cell_paragraph(left, f"扫码或访问 {url} 核验", size=9)
+        _cell_paragraph(left, f"也可在 {lookup_url()} 按证书编号和姓名查询", size=9)
         # The seal goes over the issuer's name and the date, as on any official certificate:
         # a marked, empty place above them keeps it clear of the text.
         _cell_paragraph(right, "（盖章处）", size=10, align=WD_ALIGN_PARAGRAPH.CENTER, first=True)
