@@ -128,3 +128,22 @@ def test_each_further_form_of_a_run_costs_a_fixed_handful_of_queries(demo, provi
     per_form = (six - two) / 4
     assert per_form == int(per_form)
     assert per_form <= 14  # was 46: the report is built from what was read, the rows bulk-created
+
+
+def test_the_upload_page_shows_the_findings_of_a_form_from_an_unregistered_host(client, provincial, province):
+    import io
+
+    from django.urls import reverse
+
+    Application.objects.filter(pk=provincial.pk).update(planned_trainees=25)
+    data = render_application_docx(application(provincial.title))
+    Institution.objects.filter(pk=provincial.institution_id).update(name="改名后的单位", uscc="91350100MA00000000")
+    client.force_login(province)
+    upload = io.BytesIO(data)
+    upload.name = "未登记单位.docx"
+    response = client.post(reverse("documents:upload"), {"files": [upload]})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "未导入" in page
+    assert "请先登记该单位" in page
+    assert "本项目计划招收25人" in page
