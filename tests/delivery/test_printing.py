@@ -92,16 +92,27 @@ def test_each_certificate_prints_on_one_page_with_its_seal_place(issued):
         assert "准予结业" in page
 
 
-def test_the_demo_site_address_follows_make_run():
-    """`make run HOST=… PORT=…` exports SITE_URL from them (certificates read settings.SITE_URL)."""
+def test_the_demo_site_address_follows_make_run(tmp_path):
+    """`make run HOST=… PORT=…` exports SITE_URL from them (certificates read settings.SITE_URL), to
+    the seeding as well as the server and workers; a SITE_URL in the environment wins."""
     from pathlib import Path
 
     makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text(encoding="utf-8")
-    assert "SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}" in makefile
-    dry = subprocess.run(
-        ["make", "-n", "run", "HOST=127.0.0.1", "PORT=8765"], capture_output=True, text=True, check=True
-    ).stdout
-    assert "SITE_URL=${SITE_URL:-http://127.0.0.1:8765}" in dry
+    line = "run setup worker: export SITE_URL ?= http://$(HOST):$(PORT)"
+    assert line in makefile.splitlines()
+    # The same line in a makefile whose recipes only print what they get.
+    probe = tmp_path / "Makefile"
+    probe.write_text(f"HOST ?= 127.0.0.1\nPORT ?= 8000\n{line}\nsetup:\n\t@echo $$SITE_URL\nrun: setup\n")
+    env = {"PATH": "/usr/bin:/bin"}
+    out = subprocess.run(
+        ["make", "-s", "-f", str(probe), "run", "PORT=8765"], capture_output=True, text=True, env=env, check=True
+    )
+    assert out.stdout.strip() == "http://127.0.0.1:8765"
+    env["SITE_URL"] = "https://yanxiu.example.cn"
+    out = subprocess.run(
+        ["make", "-s", "-f", str(probe), "run", "PORT=8765"], capture_output=True, text=True, env=env, check=True
+    )
+    assert out.stdout.strip() == "https://yanxiu.example.cn"
 
 
 # --- the verification page: by serial number and name ---------------------------------------------
