@@ -35,15 +35,18 @@ setup: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 
+# SITE_URL (certificates' QR codes, e-mail links) follows HOST and PORT unless set: for the
+# server and workers, and already while seeding the demo (its e-mails are queued then).
+run setup worker: export SITE_URL ?= http://$(HOST):$(PORT)
+
 # Sets up everything and starts the web server and the background worker.
-# SITE_URL (certificates' QR codes, e-mail links) follows HOST and PORT unless set.
 # The warm PDF converter (unoserver) listens on UNOSERVER_PORT (and +1 for
 # LibreOffice); a second worker takes only PDFs, polling every 0.2 s.
 UNOSERVER_PORT ?= 2003
 run: setup
 	@echo "系统地址: http://$(HOST):$(PORT)/   (Ctrl-C 停止)"
 	@trap 'kill 0' INT TERM EXIT; \
-	  export DOCUMENTS_UNOSERVER=127.0.0.1:$(UNOSERVER_PORT) SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}; \
+	  export DOCUMENTS_UNOSERVER=127.0.0.1:$(UNOSERVER_PORT); \
 	  $(PY) manage.py pdf_converter --port $(UNOSERVER_PORT) >var/pdf_converter.log 2>&1 & \
 	  $(PY) manage.py db_worker --no-reload >var/worker.log 2>&1 & \
 	  $(PY) manage.py db_worker --no-reload --queue-name pdf --interval 0.2 >var/pdf_worker.log 2>&1 & \

@@ -430,7 +430,8 @@ CASES = {
     "delivery:access_log": [("get", _p, None, {"programme_host", "province"}, False)],
 }
 PUBLIC = {"login", "logout"} | {
-    "delivery_public:" + n for n in ("list", "programme", "thanks", "survey", "verify", "certificate_file")
+    "delivery_public:" + n
+    for n in ("list", "programme", "thanks", "survey", "verify", "verify_lookup", "certificate_file")
 }
 OWN_MATRIX = ("admin", "reviews", "api")  # see the module docstring
 

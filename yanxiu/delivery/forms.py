@@ -193,3 +193,25 @@ class CostStandardForm(forms.ModelForm):
     class Meta:
         model = TrainingCostStandard
         fields = ["accommodation", "meals", "venue_materials_transport", "other", "total_per_person_day", "source"]
+
+
+def without_spaces(text):
+    """A name as compared on the verification page: every space (also 全角) removed, nothing else."""
+    return "".join((text or "").split())
+
+
+class CertificateLookupForm(forms.Form):
+    """Find a certificate by its serial number and its holder's name (both must match)."""
+
+    serial = forms.CharField(
+        label="证书编号", max_length=40, error_messages={"required": "请填写证书编号。", "max_length": "证书编号过长。"}
+    )
+    name = forms.CharField(
+        label="持证人姓名", max_length=40, error_messages={"required": "请填写持证人姓名。", "max_length": "姓名过长。"}
+    )
+
+    def clean_serial(self):
+        return without_spaces(self.cleaned_data["serial"]).upper()
+
+    def clean_name(self):
+        return without_spaces(self.cleaned_data["name"])

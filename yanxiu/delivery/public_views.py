@@ -149,22 +149,46 @@ def survey_page(request, token):
     return render(request, "delivery/public/survey.html", {"programme": programme, "form": form, "done": done})
 
 
+CERTIFICATE_RELATIONS = (
+    "trainee",
+    "trainee__programme",
+    "trainee__programme__application",
+    "trainee__programme__application__institution",
+    "trainee__programme__application__call",
+)
+
+
 @no_store
 def verify(request, token):
-    certificate = (
-        Certificate.objects.filter(token=token)
-        .select_related(
-            "trainee",
-            "trainee__programme",
-            "trainee__programme__application",
-            "trainee__programme__application__institution",
-            "trainee__programme__application__call",
-        )
-        .first()
-    )
+    certificate = Certificate.objects.filter(token=token).select_related(*CERTIFICATE_RELATIONS).first()
     return render(
-        request, "delivery/public/verify.html", {"certificate": certificate}, status=200 if certificate else 404
+        request,
+        "delivery/public/verify.html",
+        {"certificate": certificate, "lookup": forms.CertificateLookupForm()},
+        status=200 if certificate else 404,
     )
+
+
+@no_store
+def verify_lookup(request):
+    """A certificate by its serial number and its holder's name (both must match; a mismatch
+    says only 未找到, never which part was wrong). Limited per client address like the other posts."""
+    form = forms.CertificateLookupForm(request.POST or None)
+    context = {"lookup": form, "lookup_page": True}
+    if request.method != "POST":
+        return render(request, "delivery/public/verify.html", context)
+    if _too_many(request, "verify"):
+        context["error"] = "查询过于频繁，请稍后再试。"
+        return render(request, "delivery/public/verify.html", context, status=429)
+    if not form.is_valid():
+        return render(request, "delivery/public/verify.html", context)
+    certificate = (
+        Certificate.objects.filter(serial=form.cleaned_data["serial"]).select_related(*CERTIFICATE_RELATIONS).first()
+    )
+    if certificate is not None and forms.without_spaces(certificate.trainee.name) != form.cleaned_data["name"]:
+        certificate = None
+    context.update(certificate=certificate, searched=True)
+    return render(request, "delivery/public/verify.html", context, status=200 if certificate else 404)
 
 
 @no_store

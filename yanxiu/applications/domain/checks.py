@@ -68,11 +68,17 @@ class CheckContext:
 
 
 CHECKS = []
+INSTITUTION_CHECKS = set()  # those that read the host institution (skipped when it is not registered)
 
 
-def check(func):
-    CHECKS.append(func)
-    return func
+def check(func=None, *, institution=False):
+    def register(func):
+        CHECKS.append(func)
+        if institution:
+            INSTITUTION_CHECKS.add(func)
+        return func
+
+    return register(func) if func is not None else register
 
 
 def error(code, message, field="", citation=""):
@@ -398,7 +404,7 @@ def lacks_training_invoice(institution):
     return institution.is_enterprise and not institution.can_issue_training_invoice
 
 
-@check
+@check(institution=True)
 def enterprise_invoice(ctx):
     if lacks_training_invoice(ctx.application.institution):
         yield error(
@@ -419,7 +425,7 @@ def missed_completions(institution, call):
     return [r for r in institution.programme_records.all() if r.year == year and not r.completed]
 
 
-@check
+@check(institution=True)
 def previous_completion(ctx):
     year = previous_year(ctx.rule.call)
     missed = missed_completions(ctx.application.institution, ctx.rule.call)
@@ -436,7 +442,7 @@ def previous_completion(ctx):
 # --- the deadline -----------------------------------------------------------------
 
 
-@check
+@check(institution=True)
 def deadline(ctx):
     if not ctx.application.is_editable:
         return  # the deadline is for submitting; a submitted application met it
@@ -455,10 +461,16 @@ def deadline(ctx):
 
 
 def run_checks(application, now=None):
-    ctx = CheckContext.load(application, now)
+    return run_checks_on(CheckContext.load(application, now))
+
+
+def run_checks_on(ctx, *, institution=True):
+    """The checks on a loaded context; `institution=False` leaves out those that read the host
+    institution (an import whose institution is not registered yet still gets every other finding)."""
     results = []
     for func in CHECKS:
-        results.extend(func(ctx))
+        if institution or func not in INSTITUTION_CHECKS:
+            results.extend(func(ctx))
     return results
 
 

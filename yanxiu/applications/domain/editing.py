@@ -57,6 +57,78 @@ def create_application(*, call, tier, institution, actor):
     return application
 
 
+def unsaved_draft(*, call, tier, institution, fields, sessions, lecturers, claims):
+    """An application as it would be created from these values, in memory only: the
+    Application with its rows and claims, each normalised as `save_draft` does.
+    `institution` may be None (an import whose host is not registered yet)."""
+    rule = call.tier_rule(tier)
+    application = Application(call=call, tier=tier, recruitment_scope=rule.recruitment_scope)
+    if institution is not None:
+        application.institution = institution
+        application.host_name = institution.name
+        application.host_contact = institution.contact_person
+        application.host_office_phone = institution.office_phone
+        application.host_mobile = institution.mobile
+        application.host_fax = institution.fax
+        application.host_address = institution.address
+        application.base_status = institution.base_status or BaseStatus.NONE
+        application.base_batch = institution.base_batch
+        application.venue_city = institution.city
+    for name, value in fields.items():
+        setattr(application, name, normalise_spaces(value))
+    rows = [ScheduleSession(**{k: normalise_spaces(v) for k, v in row.items()}) for row in sessions]
+    people = [Lecturer(**{k: normalise_spaces(v) for k, v in row.items()}) for row in lecturers]
+    topic_claims = [TopicClaim(area=area, explanation=normalise_spaces(text)) for area, text in claims.items()]
+    return application, rows, people, topic_claims
+
+
+def create_imported_draft(*, call, tier, institution, fields, sessions, lecturers, claims, actor, source_name):
+    """A draft from an imported form in one go: one insert for the application, one per kind
+    of row, one audit entry (「从Word申报表导入」, to 草稿). The returned application carries its
+    rows, so the report is built from what was read without reading it back."""
+    if not call.is_open:
+        raise Refused(f"{call.year}年度申报未开放。")
+    if tier not in Tier.values:
+        raise Refused("申报级别不正确。")
+    application, rows, people, topic_claims = unsaved_draft(
+        call=call,
+        tier=tier,
+        institution=institution,
+        fields=fields,
+        sessions=sessions,
+        lecturers=lecturers,
+        claims=claims,
+    )
+    application.created_by = actor
+    # The domain and department come from the catalogues just looked up: no existence queries.
+    application.full_clean(
+        exclude=["call", "institution", "created_by", "tier", "state", "domain", "competent_department"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    with transaction.atomic(savepoint=False):  # inside the importer's own transaction per file
+        application.save(force_insert=True)
+        for row in (*rows, *people, *topic_claims):
+            row.application = application
+        ScheduleSession.objects.bulk_create(rows)
+        Lecturer.objects.bulk_create(people)
+        TopicClaim.objects.bulk_create(topic_claims)
+        record(
+            application,
+            action="import",
+            label="从Word申报表导入",
+            actor=actor,
+            to_state=ApplicationState.DRAFT,
+            reason=source_name[:300],
+        )
+    application._prefetched_objects_cache = {
+        "sessions": sorted(rows, key=lambda s: (s.date, s.half_day)),  # the models' orderings
+        "lecturers": people,
+        "topic_claims": sorted(topic_claims, key=lambda c: c.area.sort_order),
+    }
+    return application
+
+
 def _claim_version(application, expected_version):
     """Bump the version only if nobody saved since `expected_version` (atomic)."""
     bumped = Application.objects.filter(pk=application.pk, version=expected_version, state__in=EDITABLE_STATES).update(

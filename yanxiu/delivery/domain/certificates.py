@@ -23,6 +23,11 @@ def verification_url(certificate):
     return settings.SITE_URL.rstrip("/") + reverse("delivery_public:verify", args=[certificate.token])
 
 
+def lookup_url():
+    """Where anyone can check a certificate by its serial number and the holder's name."""
+    return settings.SITE_URL.rstrip("/") + reverse("delivery_public:verify_lookup")
+
+
 @transaction.atomic
 def issue(programme, actor):
     """Certificates for every approved trainee who attended enough (idempotent:

@@ -12,7 +12,7 @@ from docx.shared import Mm, Pt
 
 from yanxiu.core.dates import chinese_date
 
-from ..domain.certificates import verification_url
+from ..domain.certificates import lookup_url, verification_url
 from . import qr
 
 BODY_FONT = "仿宋_GB2312"
@@ -57,11 +57,33 @@ def _bytes(document):
     return buffer.getvalue()
 
 
-SIGN_IN_COLUMNS = [("序号", 14), ("姓名", 28), ("工作单位", 78), ("上午签到", 35), ("下午签到", 35)]
+# Column widths (mm) summing to the text width of A4 portrait with 20 mm margins (170 mm).
+SIGN_IN_COLUMNS = [("序号", 12), ("姓名", 24), ("工作单位", 64), ("上午签到", 35), ("下午签到", 35)]
+TEXT_WIDTH_MM = 170
+SIGN_ROW_MM = 10  # room to sign by hand (at least 8 mm)
+HEADER_ROW_MM = 9
+
+
+def _row_properties(row, height_mm, *, header=False):
+    """A row that is never split across pages, at least `height_mm` tall; a header row repeats
+    at the top of every page the table runs onto."""
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(tr_pr.makeelement(qn("w:cantSplit"), {}))
+    height = tr_pr.makeelement(qn("w:trHeight"), {qn("w:val"): str(int(Mm(height_mm).twips)), qn("w:hRule"): "atLeast"})
+    tr_pr.append(height)
+    if header:
+        tr_pr.append(tr_pr.makeelement(qn("w:tblHeader"), {}))
+
+
+def _vertically_centred(cell):
+    tc_pr = cell._tc.get_or_add_tcPr()
+    tc_pr.append(tc_pr.makeelement(qn("w:vAlign"), {qn("w:val"): "center"}))
 
 
 def sign_in_sheets(programme, trainees, days):
-    """One page per class day: the approved trainees with two empty signature columns."""
+    """One table per class day (a new page each): the approved trainees with two empty
+    signature columns, within the margins, the header repeated on every page, rows to sign in."""
+    assert sum(width for _, width in SIGN_IN_COLUMNS) <= TEXT_WIDTH_MM
     document = _document()
     for number, day in enumerate(days):
         if number:
@@ -75,31 +97,58 @@ def sign_in_sheets(programme, trainees, days):
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
+        _row_properties(table.rows[0], HEADER_ROW_MM, header=True)
         for i, (label, width) in enumerate(SIGN_IN_COLUMNS):
             table.columns[i].width = Mm(width)
             cell = table.rows[0].cells[i]
             cell.width = Mm(width)
             cell.text = ""
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _vertically_centred(cell)
             _font(cell.paragraphs[0].add_run(label), TITLE_FONT, 11)
         for row_number, trainee in enumerate(trainees, start=1):
-            cells = table.add_row().cells
+            row = table.add_row()
+            _row_properties(row, SIGN_ROW_MM)
             for i, value in enumerate([str(row_number), trainee.name, trainee.employer, "", ""]):
-                cells[i].width = Mm(SIGN_IN_COLUMNS[i][1])
-                _font(cells[i].paragraphs[0].add_run(value), BODY_FONT, 11)
+                cell = row.cells[i]
+                cell.width = Mm(SIGN_IN_COLUMNS[i][1])
+                _vertically_centred(cell)
+                _font(cell.paragraphs[0].add_run(value), BODY_FONT, 11)
     return _bytes(document)
 
 
+SEAL_MM = 42  # a round official seal is 40–42 mm across
+
+
+def _borderless(table):
+    borders = table._tbl.tblPr.makeelement(qn("w:tblBorders"), {})
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        borders.append(borders.makeelement(qn(f"w:{side}"), {qn("w:val"): "nil"}))
+    table._tbl.tblPr.append(borders)
+
+
+def _cell_paragraph(cell, text, font=BODY_FONT, size=12, align=None, first=False):
+    paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
+    if align is not None:
+        paragraph.alignment = align
+    if text:
+        _font(paragraph.add_run(text), font, size)
+    return paragraph
+
+
 def certificate_pages(certificates, on_page=None):
-    """One certificate per page, each with its serial and a QR code to the verification page."""
+    """One certificate per page (A4 landscape): the serial, the text, and at the foot the QR code
+    to the verification page (at settings.SITE_URL) on the left and, on the right, the issuer's
+    name and the date with the place marked for its seal (盖章处) over them."""
     document = _document(landscape=True)
     for number, certificate in enumerate(certificates):
         trainee = certificate.trainee
         programme = trainee.programme
+        url = verification_url(certificate)
         if number:
             document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         _paragraph(document, f"证书编号：{certificate.serial}", size=11, align=WD_ALIGN_PARAGRAPH.RIGHT)
         _paragraph(document, "结 业 证 书", TITLE_FONT, 36, WD_ALIGN_PARAGRAPH.CENTER)
-        _paragraph(document, "")
         _paragraph(
             document,
             f"    {trainee.name}同志（身份证号：{trainee.id_masked}）于{chinese_date(programme.start_date)}至"
@@ -108,12 +157,32 @@ def certificate_pages(certificates, on_page=None):
             f"计{certificate.credit_hours.normalize():f}学时，准予结业。",
             size=18,
         )
-        _paragraph(document, "")
-        _paragraph(document, f"承办单位：{programme.institution.name}", size=16, align=WD_ALIGN_PARAGRAPH.RIGHT)
-        _paragraph(document, chinese_date(certificate.issued_at.date()), size=16, align=WD_ALIGN_PARAGRAPH.RIGHT)
-        picture = document.add_paragraph()
-        picture.add_run().add_picture(io.BytesIO(qr.png(verification_url(certificate), scale=4)), width=Mm(28))
-        _paragraph(document, f"扫码或访问 {verification_url(certificate)} 核验", size=9)
+        foot = document.add_table(rows=1, cols=2)
+        foot.autofit = False
+        _borderless(foot)
+        widths = (Mm(130), Mm(127))  # the 257 mm text width of A4 landscape with 20 mm margins
+        for column, width in zip(foot.columns, widths, strict=True):
+            column.width = width
+        left, right = foot.rows[0].cells
+        left.width, right.width = widths
+        tr_pr = foot.rows[0]._tr.get_or_add_trPr()
+        tr_pr.append(tr_pr.makeelement(qn("w:cantSplit"), {}))
+        tr_pr.append(
+            tr_pr.makeelement(
+                qn("w:trHeight"), {qn("w:val"): str(int(Mm(SEAL_MM + 8).twips)), qn("w:hRule"): "atLeast"}
+            )
+        )
+        picture = _cell_paragraph(left, "", first=True)
+        picture.add_run().add_picture(io.BytesIO(qr.png(url, scale=4)), width=Mm(28))
+        _cell_paragraph(left, f"扫码或访问 {url} 核验", size=9)
+        _cell_paragraph(left, f"也可在 {lookup_url()} 按证书编号和姓名查询", size=9)
+        # The seal goes over the issuer's name and the date, as on any official certificate:
+        # a marked, empty place above them keeps it clear of the text.
+        _cell_paragraph(right, "（盖章处）", size=10, align=WD_ALIGN_PARAGRAPH.CENTER, first=True)
+        spacer = _cell_paragraph(right, "", align=WD_ALIGN_PARAGRAPH.CENTER)
+        spacer.paragraph_format.space_before = Mm(SEAL_MM / 2 - 8)
+        _cell_paragraph(right, f"承办单位：{programme.institution.name}", size=16, align=WD_ALIGN_PARAGRAPH.CENTER)
+        _cell_paragraph(right, chinese_date(certificate.issued_at.date()), size=16, align=WD_ALIGN_PARAGRAPH.CENTER)
         if on_page:
             on_page(number + 1)
     return _bytes(document)

@@ -12,10 +12,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from yanxiu.applications.domain import editing
-from yanxiu.applications.domain.checks import run_checks
+from yanxiu.applications.domain.checks import CheckContext, run_checks_on
 from yanxiu.applications.models import Application
-from yanxiu.audit.log import record as audit
 from yanxiu.calls.models import Call
+from yanxiu.core import clock
 from yanxiu.core.refusal import Refused
 from yanxiu.organisations.models import Authority, Institution
 from yanxiu.reference.models import CompetentDepartment, ProfessionalDomain
@@ -59,7 +59,31 @@ class _Rollback(Exception):
     """Raised inside the transaction to undo a dry run or a refused file."""
 
 
-def import_source(source: Source, *, actor, dry_run=False):
+class Lookups:
+    """What every file of one run looks up the same way: calls (with their rules and topic
+    areas), the catalogues' domains and departments. Read once per run, not once per file."""
+
+    def __init__(self):
+        self._calls, self._domains, self._departments = {}, {}, {}
+
+    def call(self, year):
+        if year not in self._calls:
+            self._calls[year] = find_call(year)
+        return self._calls[year]
+
+    def domain(self, name):
+        if name not in self._domains:
+            self._domains[name] = _by_name(ProfessionalDomain, name)
+        return self._domains[name]
+
+    def department(self, name, level):
+        if (name, level) not in self._departments:
+            self._departments[name, level] = _by_name(CompetentDepartment, name, level=level)
+        return self._departments[name, level]
+
+
+def import_source(source: Source, *, actor, dry_run=False, lookups=None):
+    lookups = lookups or Lookups()
     result = FileResult(file=source.name)
     if source.refused is not None:
         result.problems.append(Problem(source.refused.code, "error", source.refused.message))
@@ -76,9 +100,9 @@ def import_source(source: Source, *, actor, dry_run=False):
     result.form = form
     try:
         if form == "att3":
-            _import_summary(result, parse_summary(doc), source, actor, dry_run)
+            _import_summary(result, parse_summary(doc), source, actor, dry_run, lookups)
         else:
-            _import_application(result, parse_application_form(doc, form), source, actor, dry_run)
+            _import_application(result, parse_application_form(doc, form), source, actor, dry_run, lookups)
     except Refused as refused:
         result.status = "refused"
         result.application_id = result.summary_id = None
@@ -87,8 +111,9 @@ def import_source(source: Source, *, actor, dry_run=False):
 
 
 def import_sources(sources, *, actor, dry_run=False):
+    lookups = Lookups()
     for source in sources:
-        yield import_source(source, actor=actor, dry_run=dry_run)
+        yield import_source(source, actor=actor, dry_run=dry_run, lookups=lookups)
 
 
 # --- matching -------------------------------------------------------------------------
@@ -101,18 +126,19 @@ def find_call(year):
 
 
 def find_institution(name, uscc):
+    institutions = Institution.objects.prefetch_related("programme_records")  # the rule checks read them
     if uscc:
-        found = Institution.objects.filter(uscc=uscc).first()
+        found = institutions.filter(uscc=uscc).first()
         if found:
             return found
     if name:
-        found = Institution.objects.filter(name=name.strip()).first()
+        found = institutions.filter(name=name.strip()).first()
         if found:
             return found
         key = compact(name)
         for candidate in Institution.objects.filter(name__contains=key[:4]).only("id", "name"):
             if compact(candidate.name) == key:
-                return Institution.objects.get(pk=candidate.pk)
+                return institutions.get(pk=candidate.pk)
     return None
 
 
@@ -178,6 +204,38 @@ def model_fields(parsed):
     }
 
 
+# The form's label each model field is read from (附件1 and 附件2 differ where FORM_LABELS says).
+READ_FROM = {
+    "title": "项目名称",
+    "start_date": "办班时间",
+    "end_date": "办班时间",
+    "venue_city": "办班地点",
+    "venue_place": "办班地点",
+    "funding": "申报项目类别",
+    "funding_source": "自筹经费来源",
+    "purpose": "研修目的和作用",
+    "content_summary": "研修内容和方式",
+    "lecturer_summary": "授课专家情况",
+    "trainee_description": "trainees",
+    "planned_trainees": "trainees",
+    "recruitment_scope": "trainees",
+    "host_name": "承办单位名称",
+    "host_contact": "联系人",
+    "host_office_phone": "办公电话",
+    "host_mobile": "手机",
+    "host_fax": "传真",
+    "host_address": "地址",
+    "base_status": "是否继续教育基地",
+    "base_batch": "国家级基地批次",
+}
+
+
+def form_label(form, name):
+    """The label of model field `name` as the form (att1 / att2) prints it."""
+    label = READ_FROM.get(name, name)
+    return FORM_LABELS.get(form, {}).get(label, label) if label == "trainees" else label
+
+
 def _validated(fields, parsed):
     """Drop (and report) each value the model would refuse; keep the rest."""
     clean = {}
@@ -186,7 +244,7 @@ def _validated(fields, parsed):
         try:
             clean[name] = model_field.clean(value, None) if value not in (None, "") else value
         except ValidationError as invalid:
-            label = model_field.verbose_name
+            label = form_label(parsed.form, name)
             parsed.problem(
                 f"import.invalid.{name}", f"“{label}”的内容“{value}”未导入：{'；'.join(invalid.messages)}", "error"
             )
@@ -229,58 +287,86 @@ def _fields_read(parsed):
     return read
 
 
-def _import_application(result, parsed, source, actor, dry_run):
+def _unreadable(parsed):
+    """The form's structure was not read: its title or host, or whole labelled fields, are missing."""
+    return [p for p in parsed.problems if p.severity == "error" and p.code.startswith(UNREAD)]
+
+
+UNREAD = ("import.missing.", "import.unread.")
+
+
+def _checks(application, sessions, lecturers, claims, *, institution):
+    ctx = CheckContext(
+        application=application,
+        rule=application.call.tier_rule(application.tier),
+        sessions=sessions,
+        lecturers=lecturers,
+        claims=claims,
+        now=clock.now(),
+    )
+    return [Problem(c.code, c.severity.value, c.message) for c in run_checks_on(ctx, institution=institution)]
+
+
+def _import_application(result, parsed, source, actor, dry_run, lookups):
     rec = parsed.record
     result.fields = _fields_read(parsed)
-    call = find_call(parsed.year)
+    call = lookups.call(parsed.year)
     institution = find_institution(rec["host"], parsed.uscc)
     result.problems.extend(parsed.problems)
     result.application = record_json(rec, call=call.year if call else None, submitted=iso(parsed.submitted))
+    unread = _unreadable(parsed)
+    if unread:
+        raise Refused(
+            code="import.incomplete",
+            reason=f"未能读取这份{FORM_NAMES[rec['form']]}（{'；'.join(p.message.rstrip('。') for p in unread)}），不能导入。"
+            "请使用系统生成的申报表或官方空白表填写，不要删改表格的栏目。",
+        )
     if call is None:
         raise Refused(code="import.no_call", reason="系统中没有对应年度的申报通知，无法导入。")
-    if institution is None:
-        raise Refused(
-            code="import.unknown_institution",
-            reason=f"系统中没有承办单位“{rec['host']}”（按统一社会信用代码或单位名称匹配），请先登记该单位。",
-        )
-    if not may_import_for(actor, institution):
+    if institution is not None and not may_import_for(actor, institution):
         raise Refused(code="import.not_allowed", reason=f"您无权为“{institution.name}”导入申报。")
-    if any(p.severity == "error" and p.code.startswith("import.missing") for p in parsed.problems):
-        raise Refused(code="import.incomplete", reason="申报表缺少项目名称或承办单位，未导入。")
 
     fields = _validated(model_fields(parsed), parsed)
     national = rec["form"] == "att1"
     level = CompetentDepartment.Level.NATIONAL if national else CompetentDepartment.Level.PROVINCIAL
-    fields["domain"] = _by_name(ProfessionalDomain, rec["domain"])
-    fields["competent_department"] = _by_name(CompetentDepartment, rec["department"], level=level)
+    fields["domain"] = lookups.domain(rec["domain"]) if rec["domain"] else None
+    fields["competent_department"] = lookups.department(rec["department"], level) if rec["department"] else None
     if rec["domain"] and fields["domain"] is None:
         label = FORM_LABELS[rec["form"]]["domain"]
         parsed.problem("import.unknown_domain", f"“{label}”的“{rec['domain']}”不在专业技术领域目录中，未导入该项。")
     if rec["department"] and fields["competent_department"] is None:
-        parsed.problem("import.unknown_department", f"“{rec['department']}”不在行业主管部门目录中，未导入该项。")
+        parsed.problem(
+            "import.unknown_department",
+            f"“选题所属行业主管部门”的“{rec['department']}”不在行业主管部门目录中，未导入该项。",
+        )
     areas = {a.code: a for a in call.topic_areas.all()}
     claims = {areas[code]: rec["scope_text"].get(code, "") for code in rec["scope"] if code in areas}
+    sessions = parsed.schedule.rows if parsed.schedule else []
+    lecturers = parsed.lecturer_rows.rows if parsed.lecturer_rows else []
     result.problems = list(parsed.problems)
+    values = {"call": call, "tier": rec["tier"], "fields": fields, "sessions": sessions, "lecturers": lecturers}
 
+    if institution is None:
+        # Not registered yet: nothing is saved, but every finding that does not depend on the
+        # institution is reported, so the clerk sees them before registering anyone.
+        draft, rows, people, topic_claims = editing.unsaved_draft(institution=None, claims=claims, **values)
+        result.problems.extend(_checks(draft, rows, people, topic_claims, institution=False))
+        raise Refused(
+            code="import.unknown_institution",
+            reason=f"系统中没有承办单位“{rec['host']}”（按统一社会信用代码或单位名称匹配），请先登记该单位；"
+            "不涉及承办单位的规则检查结果已列出。",
+        )
     try:
         with transaction.atomic():
-            application = editing.create_application(call=call, tier=rec["tier"], institution=institution, actor=actor)
-            editing.save_draft(
-                application,
-                fields=fields,
-                claims=claims,
-                sessions=parsed.schedule.rows if parsed.schedule else [],
-                lecturers=parsed.lecturer_rows.rows if parsed.lecturer_rows else [],
-                actor=actor,
-                expected_version=application.version,
+            application = editing.create_imported_draft(
+                institution=institution, claims=claims, actor=actor, source_name=source.name, **values
             )
-            audit(application, action="import", label="从Word申报表导入", actor=actor, reason=source.name[:300])
-            application = Application.objects.select_related(
-                "call", "institution", "domain", "competent_department"
-            ).get(pk=application.pk)
+            cache = application._prefetched_objects_cache
             exported = application_json(application)
             exported["submitted"] = iso(parsed.submitted)  # the form's 申报时间 (a draft is not submitted)
-            checks = run_checks(application)
+            checks = _checks(
+                application, cache["sessions"], cache["lecturers"], cache["topic_claims"], institution=True
+            )
             if dry_run:
                 exported["id"] = None
                 raise _Rollback
@@ -290,7 +376,7 @@ def _import_application(result, parsed, source, actor, dry_run):
         messages = refusal.messages if isinstance(refusal, ValidationError) else [str(refusal)]
         raise Refused(code="import.refused", reason="；".join(messages)) from refusal
     result.application = exported
-    result.problems.extend(Problem(c.code, c.severity.value, c.message) for c in checks)
+    result.problems.extend(checks)
     result.status = "checked" if dry_run else "imported"
     result.application_id = None if dry_run else application.pk
 
@@ -298,11 +384,11 @@ def _import_application(result, parsed, source, actor, dry_run):
 # --- 附件3 ------------------------------------------------------------------------------------
 
 
-def _import_summary(result, parsed, source, actor, dry_run):
+def _import_summary(result, parsed, source, actor, dry_run, lookups):
     rec = parsed.record
     result.problems.extend(parsed.problems)
     result.fields = ["主管部门", "填表日期", f"{len(rec['rows'])}个项目"]
-    call = find_call(parsed.year)
+    call = lookups.call(parsed.year)
     matches = []
     for row in rec["rows"]:
         queryset = Application.objects.visible_to(actor).filter(title=row["title"])

@@ -543,7 +543,30 @@ def parse_application_form(doc, form, default_year=None):
     for field_name, label in (("title", "项目名称"), ("host", "承办单位名称")):
         if not record[field_name]:
             parsed.problem(f"import.missing.{field_name}", f"未读到“{label}”。", "error")
+    # A label the form always has but that is nowhere in the file: its structure was not read
+    # (an edited or foreign table), so whatever else was read cannot be trusted to be the form.
+    own = layout.FORM_LABELS[form]
+    for field_name, label in EXPECTED_LABELS:
+        if _tag(doc, field_name) is None and field_name not in raw:
+            label = own.get(field_name, label)
+            parsed.problem(f"import.unread.{field_name}", f"未找到“{label}”栏。", "error")
     return parsed
+
+
+# The labels every 附件1 and 附件2 has (each form's own wording from layout.FORM_LABELS).
+EXPECTED_LABELS = (
+    ("period", "办班时间"),
+    ("venue", "办班地点"),
+    ("domain", "选题所属领域"),
+    ("department", "选题所属行业主管部门"),
+    ("purpose", "研修目的和作用"),
+    ("content", "研修内容和方式"),
+    ("lecturers", "授课专家情况"),
+    ("trainees", "研修对象"),
+    ("host.contact", "承办单位信息·联系人"),
+    ("host.office_phone", "承办单位信息·办公电话"),
+    ("host.address", "承办单位信息·地址"),
+)
 
 
 # --- 附件3 ----------------------------------------------------------------------------------
