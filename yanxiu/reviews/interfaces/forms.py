@@ -13,7 +13,15 @@ from ..models import ReviewRound
 class RoundForm(forms.ModelForm):
     class Meta:
         model = ReviewRound
-        fields = ["name", "scope", "deadline", "reviews_per_application", "anonymous", "disagreement_threshold"]
+        fields = [
+            "name",
+            "scope",
+            "deadline",
+            "reviews_per_application",
+            "anonymous",
+            "disagreement_threshold",
+            "ranking_basis",
+        ]
         widgets = {"deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
