@@ -6,7 +6,7 @@ from yanxiu.organisations.models import Authority, Institution
 from yanxiu.reference.models import ProfessionalDomain
 
 from ..domain.rounds import CriterionRow
-from ..enums import Recommendation
+from ..enums import RankingBasis, Recommendation
 from ..models import ReviewRound
 
 
@@ -23,6 +23,13 @@ class RoundForm(forms.ModelForm):
             "ranking_basis",
         ]
         widgets = {"deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ranking_basis"].required = False  # left out: unchanged (a new round: raw totals)
+
+    def clean_ranking_basis(self):
+        return self.cleaned_data.get("ranking_basis") or self.instance.ranking_basis or RankingBasis.RAW
 
 
 class NewRoundForm(RoundForm):
