@@ -108,9 +108,9 @@ POOL_HEADER = [
 
 def pool_bytes(rows, header=POOL_HEADER):
     """An expert-pool .xlsx (openpyxl, as an office would save it) with `rows` under the header."""
-    import io  # noqa: PLC0415 - only the pool tests need these
+    import io
 
-    import openpyxl  # noqa: PLC0415
+    import openpyxl
 
     book = openpyxl.Workbook()
     sheet = book.active

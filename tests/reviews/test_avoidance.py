@@ -99,9 +99,7 @@ def test_automatic_match_is_exact_on_name_and_employer_or_registered_institution
     namesake = ExpertProfile.objects.get(user=pool_expert("王五一"))
     assert [avoidance.avoids(request, p) for p in (same, spaced, elsewhere, namesake)] == [True, True, False, False]
     inst = f.institution("350200-RS")
-    registered = ExpertProfile.objects.get(
-        user=pool_expert("王五", affiliation="某学院", institution=inst)
-    )
+    registered = ExpertProfile.objects.get(user=pool_expert("王五", affiliation="某学院", institution=inst))
     request.employer = inst.name
     assert avoidance.avoids(request, registered) is True
 
@@ -137,13 +135,15 @@ def avoided_round():
 def test_never_assigned_automatically(avoided_round, method):
     review_round, application, avoided, others = avoided_round
     assigning.auto_assign(review_round, actor=review_round.created_by, method=method, seed="2026-评审-1", backups=2)
-    assigned = set(Assignment.objects.filter(round=review_round, application=application).values_list("expert_id", flat=True))
+    assigned = set(
+        Assignment.objects.filter(round=review_round, application=application).values_list("expert_id", flat=True)
+    )
     assert assigned == {e.pk for e in others}
     assert not review_round.backups.filter(expert=avoided).exists()  # nor kept as a substitute
 
 
 def test_refused_when_it_leaves_too_few_experts(avoided_round):
-    review_round, application, avoided, others = avoided_round
+    review_round, _application, _avoided, _others = avoided_round
     review_round.reviews_per_application = 3
     review_round.save()
     with pytest.raises(Refused) as refused:
@@ -174,9 +174,7 @@ def test_the_office_page_lists_requests_and_matches_by_user_name(client, avoided
     response = client.get(reverse("reviews:avoidance_requests"))
     row = response.context["rows"][0]
     assert [p.user_id for p in row["automatic"]] == [avoided.pk]
-    response = client.post(
-        reverse("reviews:avoidance_match", args=[request.pk]), {"username": avoided.username}
-    )
+    response = client.post(reverse("reviews:avoidance_match", args=[request.pk]), {"username": avoided.username})
     assert response.status_code == 302
     request.refresh_from_db()
     assert request.expert_id == avoided.pk

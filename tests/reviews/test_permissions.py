@@ -79,7 +79,13 @@ HOST_ONLY = {"institution_staff": (200, 302)}
 
 def pool_file(world):
     """A one-row pool file that would be accepted (a new expert)."""
-    return {"file": rf.pool_workbook([["new_pool", "新专家", "教授", "福建师范大学", "", "", "", "", "", "", "", "", "", "是"]])}
+    return {
+        "file": rf.pool_workbook(
+            [["new_pool", "新专家", "教授", "福建师范大学", "", "", "", "", "", "", "", "", "", "是"]]
+        )
+    }
+
+
 EXPERT_OWN = {"own_expert": (200, 302), "other_expert": (404,), "province_officer": (403,)}
 
 # name → (method, kwargs builder, data builder, who gets what; everyone else not listed gets 403)

@@ -10,9 +10,9 @@ from collections import Counter, defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -35,9 +35,8 @@ from yanxiu.organisations.models import ProgrammeRecord
 
 from . import rules as perms
 from .domain import assignment as assigning
-from .domain import avoidance
+from .domain import avoidance, operations
 from .domain import experts as experts_domain
-from .domain import operations
 from .domain import rounds as round_ops
 from .domain.experts import create_expert, reset_expert_password, update_expert
 from .domain.pool import applications_in_round
@@ -341,6 +340,7 @@ def round_assignments(request, pk):
             "assign_form": AssignForm(),
             "auto_form": AutoAssignForm(),
             "report": report,
+            "job": review_round.assignment_jobs.first(),
         },
     )
 
@@ -374,9 +374,7 @@ def assignment_job(request, pk, job_pk):
     """A background assignment's status: queued, solving, done (with the result) or failed (with why)."""
     review_round = _round(request, pk)
     job = jobs.expire_if_stale(get_object_or_404(AssignmentJob, pk=job_pk, round=review_round))
-    return render(
-        request, "reviews/assignment_job.html", {"round": review_round, "job": job, "tab": "assignments"}
-    )
+    return render(request, "reviews/assignment_job.html", {"round": review_round, "job": job, "tab": "assignments"})
 
 
 @login_required
@@ -517,9 +515,7 @@ def experts_export(request):
     _require_pool_manager(request)
     _form, filters = _pool_filters(request)
     year = experts_domain.current_year()
-    content = expert_pool.export_pool(
-        experts_domain.pool(filters, year), lambda p: experts_domain.is_in_pool(p, year)
-    )
+    content = expert_pool.export_pool(experts_domain.pool(filters, year), lambda p: experts_domain.is_in_pool(p, year))
     response = HttpResponse(content, content_type=expert_pool.XLSX_MIME)
     response["Content-Disposition"] = 'attachment; filename="expert-pool.xlsx"'
     return response
@@ -683,7 +679,9 @@ def expert_contacts(request, pk):
 def applicant_avoidance(request, application_pk):
     """The host staff name up to two experts to avoid, while the application is a draft or returned."""
     application = get_object_or_404(Application.objects.select_related("institution", "batch"), pk=application_pk)
-    if not (perms.is_institution_staff(request.user) and request.user.has_perm("applications.see_application", application)):
+    if not (
+        perms.is_institution_staff(request.user) and request.user.has_perm("applications.see_application", application)
+    ):
         raise PermissionDenied("只有承办单位经办人可以为本单位的申报申请回避专家。")
     requests = list(application.avoidance_requests.all())
     form = AvoidanceForm(request.POST or None, requests=requests)
@@ -753,7 +751,5 @@ def avoidance_match(request, pk):
     elif form.cleaned_data["expert"]:
         expert = get_object_or_404(User, pk=form.cleaned_data["expert"], expert_profile__isnull=False)
     avoidance.set_match(item, expert, actor=request.user)
-    messages.success(
-        request, f"已确认“{item}”对应{expert}。" if expert else f"“{item}”改为按姓名和工作单位自动对应。"
-    )
+    messages.success(request, f"已确认“{item}”对应{expert}。" if expert else f"“{item}”改为按姓名和工作单位自动对应。")
     return redirect("reviews:avoidance_requests")

@@ -10,16 +10,21 @@ from yanxiu.core.crypto import encrypt_in_place
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_encrypt_phone'),
+        ("accounts", "0004_encrypt_phone"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='email',
-            field=yanxiu.core.crypto.EncryptedField(blank=True, max_length=254, purpose='accounts.user.email', validators=[django.core.validators.EmailValidator()], verbose_name='电子邮箱'),
+            model_name="user",
+            name="email",
+            field=yanxiu.core.crypto.EncryptedField(
+                blank=True,
+                max_length=254,
+                purpose="accounts.user.email",
+                validators=[django.core.validators.EmailValidator()],
+                verbose_name="电子邮箱",
+            ),
         ),
         migrations.RunPython(*encrypt_in_place("accounts", "user", ["email"])),
     ]

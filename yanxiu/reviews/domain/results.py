@@ -261,9 +261,7 @@ def round_results(review_round, only=None, ranking=None):
         scores = {s.criterion_id: s.value for s in review.scores.all()}
         exact_total = scoring.exact_total(scores, weighting)
         result.lines.append(
-            ReviewLine(
-                assignment, review, scores, scoring.to_decimal(exact_total), exact_total, review.normalised
-            )
+            ReviewLine(assignment, review, scores, scoring.to_decimal(exact_total), exact_total, review.normalised)
         )
 
     basis = review_round.ranking_basis

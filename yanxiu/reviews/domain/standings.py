@@ -239,9 +239,7 @@ def fresh_ranking(review_round):
         if tier in by_tier:
             by_tier[tier].append([application_id, None, summary])
     for tier, items in by_tier.items():
-        scored = sorted(
-            (i for i in items if i[2].count), key=lambda i: (i[2].ranking_key(basis), -i[0]), reverse=True
-        )
+        scored = sorted((i for i in items if i[2].count), key=lambda i: (i[2].ranking_key(basis), -i[0]), reverse=True)
         unscored = sorted((i for i in items if not i[2].count), key=lambda i: i[0])
         keys = [i[2].ranking_key(basis) for i in scored]
         for item, rank in zip(scored, scoring.competition_ranks(keys), strict=True):

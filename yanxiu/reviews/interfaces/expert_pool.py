@@ -237,7 +237,9 @@ def _validate(cells, lookups, seen, number):
     if values["所在承办单位"]:
         institution = lookups.institutions.get(values["所在承办单位"])
         if institution is None:
-            errors.append(f"所在承办单位：“{values['所在承办单位']}”不是已注册的承办单位（请填写名称或统一社会信用代码，或留空）。")
+            errors.append(
+                f"所在承办单位：“{values['所在承办单位']}”不是已注册的承办单位（请填写名称或统一社会信用代码，或留空）。"
+            )
     if values["所属主管部门"]:
         authority = lookups.authorities.get(values["所属主管部门"])
         if authority is None:

@@ -22,126 +22,212 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0006_encrypt_host_mobile'),
-        ('organisations', '0003_extension_message'),
-        ('reference', '0001_initial'),
-        ('reviews', '0004_fill_standings'),
-        ('accounts', '0005_encrypt_email'),  # the fill reads users through the current model
+        ("applications", "0006_encrypt_host_mobile"),
+        ("organisations", "0003_extension_message"),
+        ("reference", "0001_initial"),
+        ("reviews", "0004_fill_standings"),
+        ("accounts", "0005_encrypt_email"),  # the fill reads users through the current model
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ApplicantAvoidance',
+            name="ApplicantAvoidance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, validators=[yanxiu.core.validators.validate_plain_text], verbose_name='专家姓名')),
-                ('employer', models.CharField(max_length=100, validators=[yanxiu.core.validators.validate_plain_text], verbose_name='专家工作单位')),
-                ('reason', models.TextField(validators=[yanxiu.core.validators.validate_plain_text, django.core.validators.MaxLengthValidator(300)], verbose_name='回避理由')),
-                ('declared_at', models.DateTimeField(verbose_name='提出时间')),
-                ('matched_at', models.DateTimeField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "name",
+                    models.CharField(
+                        max_length=50, validators=[yanxiu.core.validators.validate_plain_text], verbose_name="专家姓名"
+                    ),
+                ),
+                (
+                    "employer",
+                    models.CharField(
+                        max_length=100,
+                        validators=[yanxiu.core.validators.validate_plain_text],
+                        verbose_name="专家工作单位",
+                    ),
+                ),
+                (
+                    "reason",
+                    models.TextField(
+                        validators=[
+                            yanxiu.core.validators.validate_plain_text,
+                            django.core.validators.MaxLengthValidator(300),
+                        ],
+                        verbose_name="回避理由",
+                    ),
+                ),
+                ("declared_at", models.DateTimeField(verbose_name="提出时间")),
+                ("matched_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': '申报单位申请回避',
-                'verbose_name_plural': '申报单位申请回避',
-                'ordering': ['application', 'pk'],
+                "verbose_name": "申报单位申请回避",
+                "verbose_name_plural": "申报单位申请回避",
+                "ordering": ["application", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='AssignmentJob',
+            name="AssignmentJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('options', models.JSONField(default=dict, verbose_name='分配参数')),
-                ('state', models.CharField(choices=[('queued', '排队中'), ('running', '生成中'), ('done', '已完成'), ('failed', '失败')], default='queued', max_length=20, verbose_name='状态')),
-                ('total', models.PositiveIntegerField(default=3)),
-                ('done', models.PositiveIntegerField(default=0)),
-                ('message', models.TextField(blank=True, verbose_name='结果')),
-                ('error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField()),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("options", models.JSONField(default=dict, verbose_name="分配参数")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("queued", "排队中"), ("running", "生成中"), ("done", "已完成"), ("failed", "失败")],
+                        default="queued",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("total", models.PositiveIntegerField(default=3)),
+                ("done", models.PositiveIntegerField(default=0)),
+                ("message", models.TextField(blank=True, verbose_name="结果")),
+                ("error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField()),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': '后台分配任务',
-                'verbose_name_plural': '后台分配任务',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "后台分配任务",
+                "verbose_name_plural": "后台分配任务",
+                "ordering": ["-created_at", "-pk"],
             },
             bases=(yanxiu.core.jobs.JobProgress, models.Model),
         ),
         migrations.AddField(
-            model_name='expertprofile',
-            name='active_from',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='入库年度'),
+            model_name="expertprofile",
+            name="active_from",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(2000),
+                    django.core.validators.MaxValueValidator(2100),
+                ],
+                verbose_name="入库年度",
+            ),
         ),
         migrations.AddField(
-            model_name='expertprofile',
-            name='active_until',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='留空：长期有效', null=True, validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='有效期至（年度）'),
+            model_name="expertprofile",
+            name="active_until",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                help_text="留空：长期有效",
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(2000),
+                    django.core.validators.MaxValueValidator(2100),
+                ],
+                verbose_name="有效期至（年度）",
+            ),
         ),
         migrations.AddField(
-            model_name='review',
-            name='normalised',
-            field=models.DecimalField(blank=True, decimal_places=4, max_digits=8, null=True, verbose_name='标准化总分'),
+            model_name="review",
+            name="normalised",
+            field=models.DecimalField(blank=True, decimal_places=4, max_digits=8, null=True, verbose_name="标准化总分"),
         ),
         migrations.AddField(
-            model_name='reviewround',
-            name='ranking_basis',
-            field=models.CharField(choices=[('raw', '原始分（截尾平均分）'), ('normalised', '标准化分（按专家本人评分尺度校正）')], default='raw', help_text='标准化分：每位专家的总分按其本人在本轮的评分均值和离散程度校正，使宽严不同的专家同等计分', max_length=20, verbose_name='排名依据'),
+            model_name="reviewround",
+            name="ranking_basis",
+            field=models.CharField(
+                choices=[("raw", "原始分（截尾平均分）"), ("normalised", "标准化分（按专家本人评分尺度校正）")],
+                default="raw",
+                help_text="标准化分：每位专家的总分按其本人在本轮的评分均值和离散程度校正，使宽严不同的专家同等计分",
+                max_length=20,
+                verbose_name="排名依据",
+            ),
         ),
         migrations.AddField(
-            model_name='standing',
-            name='median',
-            field=models.DecimalField(decimal_places=2, max_digits=5, null=True, verbose_name='中位数'),
+            model_name="standing",
+            name="median",
+            field=models.DecimalField(decimal_places=2, max_digits=5, null=True, verbose_name="中位数"),
         ),
         migrations.AddField(
-            model_name='standing',
-            name='normalised_exact',
+            model_name="standing",
+            name="normalised_exact",
             field=models.CharField(blank=True, max_length=100),
         ),
         migrations.AddField(
-            model_name='standing',
-            name='normalised_mean',
-            field=models.DecimalField(decimal_places=2, max_digits=5, null=True, verbose_name='标准化平均分'),
+            model_name="standing",
+            name="normalised_mean",
+            field=models.DecimalField(decimal_places=2, max_digits=5, null=True, verbose_name="标准化平均分"),
         ),
         migrations.AddField(
-            model_name='standing',
-            name='sd',
-            field=models.DecimalField(decimal_places=2, max_digits=5, null=True, verbose_name='标准差'),
+            model_name="standing",
+            name="sd",
+            field=models.DecimalField(decimal_places=2, max_digits=5, null=True, verbose_name="标准差"),
         ),
         migrations.AddConstraint(
-            model_name='expertprofile',
-            constraint=models.CheckConstraint(condition=models.Q(('active_from__isnull', True), ('active_until__isnull', True), ('active_until__gte', models.F('active_from')), _connector='OR'), name='expert_active_years_in_order'),
+            model_name="expertprofile",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("active_from__isnull", True),
+                    ("active_until__isnull", True),
+                    ("active_until__gte", models.F("active_from")),
+                    _connector="OR",
+                ),
+                name="expert_active_years_in_order",
+            ),
         ),
         migrations.AddField(
-            model_name='applicantavoidance',
-            name='application',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='avoidance_requests', to='applications.application', verbose_name='申报'),
+            model_name="applicantavoidance",
+            name="application",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="avoidance_requests",
+                to="applications.application",
+                verbose_name="申报",
+            ),
         ),
         migrations.AddField(
-            model_name='applicantavoidance',
-            name='declared_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='提出人'),
+            model_name="applicantavoidance",
+            name="declared_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="提出人",
+            ),
         ),
         migrations.AddField(
-            model_name='applicantavoidance',
-            name='expert',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='对应专家（省人社厅确认）'),
+            model_name="applicantavoidance",
+            name="expert",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="对应专家（省人社厅确认）",
+            ),
         ),
         migrations.AddField(
-            model_name='applicantavoidance',
-            name='matched_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="applicantavoidance",
+            name="matched_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='assignmentjob',
-            name='requested_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="assignmentjob",
+            name="requested_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='assignmentjob',
-            name='round',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignment_jobs', to='reviews.reviewround'),
+            model_name="assignmentjob",
+            name="round",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="assignment_jobs", to="reviews.reviewround"
+            ),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
     ]
