@@ -161,9 +161,10 @@ def test_never_assigned_by_hand_and_shown_per_pair(client, avoided_round):
     client.force_login(review_round.created_by)
     response = client.get(reverse("reviews:round_assignments", args=[review_round.pk]))
     row = next(r for r in response.context["rows"] if r["application"].pk == application.pk)
-    assert [(p.user_id, message) for p, message in row["avoided"]] == [
-        (avoided.pk, f"申报单位申请{avoided}回避（理由已报省人社厅）。")
+    assert [(p.user_id, message, rule.code) for p, message, rule in row["avoided"]] == [
+        (avoided.pk, f"申报单位申请{avoided}回避（理由已报省人社厅）。", "applicant_avoidance")
     ]
+    assert "【申报单位申请回避】" in response.content.decode()
     assert avoided.pk not in {p.user_id for p in row["eligible"]}
 
 

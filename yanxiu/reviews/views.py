@@ -321,7 +321,7 @@ def round_assignments(request, pk):
                     p for p in profiles if p.user_id not in taken and not assigning.conflicts(p, application, declared)
                 ],
                 "avoided": [
-                    (p, rule.message.format(expert=p.user))
+                    (p, rule.message.format(expert=p.user), rule)
                     for p in profiles
                     for rule in assigning.conflicts(p, application, declared)
                 ],

@@ -72,14 +72,22 @@ class ConflictRule:
     code: str
     applies: Callable
     message: str  # formatted with expert=
+    label: str = ""  # the check's name, shown beside each avoided pair
 
 
 CONFLICT_RULES = (
-    ConflictRule("same_institution", same_institution, "{expert}与该申报的承办单位为同一单位，应当回避。"),
-    ConflictRule("same_authority", same_authority, "{expert}与该申报的承办单位属同一主管部门，应当回避。"),
-    ConflictRule("declared_conflict", declared_conflict, "{expert}已对该申报申明回避。"),
-    ConflictRule("lectures_in_programme", lectures_in_programme, "{expert}是该项目的授课专家，应当回避。"),
-    ConflictRule("applicant_avoidance", applicant_avoidance, "申报单位申请{expert}回避（理由已报省人社厅）。"),
+    ConflictRule("same_institution", same_institution, "{expert}与该申报的承办单位为同一单位，应当回避。", "同一单位"),
+    ConflictRule(
+        "same_authority", same_authority, "{expert}与该申报的承办单位属同一主管部门，应当回避。", "同一主管部门"
+    ),
+    ConflictRule("declared_conflict", declared_conflict, "{expert}已对该申报申明回避。", "专家申明回避"),
+    ConflictRule("lectures_in_programme", lectures_in_programme, "{expert}是该项目的授课专家，应当回避。", "授课专家"),
+    ConflictRule(
+        "applicant_avoidance",
+        applicant_avoidance,
+        "申报单位申请{expert}回避（理由已报省人社厅）。",
+        "申报单位申请回避",
+    ),
 )
 
 
