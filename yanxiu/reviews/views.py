@@ -593,7 +593,7 @@ def experts_import_confirm(request):
 
 @login_required
 def expert_create(request):
-    _require_officer(request)
+    _require_pool_manager(request)
     form = ExpertForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -613,7 +613,7 @@ def expert_create(request):
 @login_required
 @require_POST
 def expert_reset_password(request, pk):
-    _require_officer(request)
+    _require_pool_manager(request)
     profile = get_object_or_404(ExpertProfile.objects.select_related("user"), pk=pk)
     try:
         password = reset_expert_password(profile, actor=request.user)
