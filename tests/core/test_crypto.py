@@ -23,8 +23,17 @@ from yanxiu.delivery.models import Trainee
 
 KEY_A = "a2026:" + "11" * 32
 KEY_B = "b2027:" + "22" * 32
-OTHERS_A = {("applications.Application", "a2026"): 1, ("organisations.Institution", "a2026"): 1}
-OTHERS_B = {("applications.Application", "b2027"): 1, ("organisations.Institution", "b2027"): 1}
+# the contact mobiles, and the users' e-mail addresses (three users in the rotation test)
+OTHERS_A = {
+    ("applications.Application", "a2026"): 1,
+    ("organisations.Institution", "a2026"): 1,
+    ("accounts.User", "a2026"): 3,
+}
+OTHERS_B = {
+    ("applications.Application", "b2027"): 1,
+    ("organisations.Institution", "b2027"): 1,
+    ("accounts.User", "b2027"): 3,
+}
 
 
 def test_a_value_round_trips_and_carries_its_key_id(settings):
@@ -107,7 +116,9 @@ def test_the_database_holds_no_id_number_or_mobile_in_clear():
         assert trainee.id_number[:14] not in raw  # not even the unmasked part
         assert trainee.mobile not in raw
         assert trainee.id_masked in raw
-    assert raw.count("sm4gcm$dev$") == 2 * 3 + 2 + 1
+    assert expert.email not in raw  # e-mail addresses are encrypted like the phones
+    users_with_email = sum(1 for email in User.objects.values_list("email", flat=True) if email)
+    assert raw.count("sm4gcm$dev$") == 2 * 3 + 2 + 1 + users_with_email
 
 
 @pytest.mark.django_db

@@ -86,3 +86,41 @@ def submit(task, values=(8, 8, 8, 8, 8), recommendation=Recommendation.RECOMMEND
 def assign(review_round, application, expert_user):
     officer = review_round.created_by
     return assignment.assign(review_round, application, expert_user, actor=officer)
+
+
+POOL_HEADER = [
+    "登录用户名",
+    "姓名",
+    "职称/职务",
+    "工作单位",
+    "所在承办单位",
+    "所属主管部门",
+    "主要专业技术领域",
+    "其他熟悉领域",
+    "研究方向关键词",
+    "电话",
+    "电子邮箱",
+    "入库年度",
+    "有效期至",
+    "本年度可参加评审",
+]
+
+
+def pool_bytes(rows, header=POOL_HEADER):
+    """An expert-pool .xlsx (openpyxl, as an office would save it) with `rows` under the header."""
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def pool_workbook(rows, name="专家库.xlsx"):
+    return SimpleUploadedFile(name, pool_bytes(rows))

@@ -13,7 +13,7 @@ from tests.conftest import shared_world
 from tests.reviews import factories as rf
 from yanxiu.audit.models import AuditEntry
 from yanxiu.reviews import urls as review_urls
-from yanxiu.reviews.models import Assignment, Review, ReviewRound
+from yanxiu.reviews.models import ApplicantAvoidance, Assignment, AssignmentJob, ExpertProfile, Review, ReviewRound
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +27,18 @@ def build_world():
     task = rf.assign(review_round, application, own_expert)
     other_task = rf.assign(review_round, application, other_expert)
     removable = rf.assign(review_round, application, rf.expert())
+    draft = f.complete("provincial", actor=application.created_by)  # the host's, still editable
+    avoidance = ApplicantAvoidance.objects.create(
+        application=application,
+        name="王某",
+        employer="某大学",
+        reason="合作关系。",
+        declared_by=application.created_by,
+        declared_at=review_round.created_at,
+    )
+    job = AssignmentJob.objects.create(
+        round=review_round, requested_by=review_round.created_by, created_at=review_round.created_at
+    )
     users = {
         "anonymous": None,
         "institution_staff": application.created_by,
@@ -41,6 +53,10 @@ def build_world():
         "other_task": other_task,
         "removable": removable,
         "application": application,
+        "draft": draft,
+        "avoidance": avoidance,
+        "job": job,
+        "own_profile": own_expert.expert_profile,
         "users": users,
     }
 
@@ -58,6 +74,18 @@ def review_post(world):
 
 
 OFFICER_ONLY = {"province_officer": (200, 302)}
+HOST_ONLY = {"institution_staff": (200, 302)}
+
+
+def pool_file(world):
+    """A one-row pool file that would be accepted (a new expert)."""
+    return {
+        "file": rf.pool_workbook(
+            [["new_pool", "新专家", "教授", "福建师范大学", "", "", "", "", "", "", "", "", "", "是"]]
+        )
+    }
+
+
 EXPERT_OWN = {"own_expert": (200, 302), "other_expert": (404,), "province_officer": (403,)}
 
 # name → (method, kwargs builder, data builder, who gets what; everyone else not listed gets 403)
@@ -142,6 +170,25 @@ CASES = {
         OFFICER_ONLY,
     ),
     "results": ("get", lambda w: {"pk": w["round"].pk}, None, OFFICER_ONLY),
+    "assignment_job": ("get", lambda w: {"pk": w["round"].pk, "job_pk": w["job"].pk}, None, OFFICER_ONLY),
+    "experts_export": ("get", lambda w: {}, None, OFFICER_ONLY),
+    "experts_import": ("post", lambda w: {}, pool_file, OFFICER_ONLY),
+    "experts_import_confirm": ("post", lambda w: {}, lambda w: {"token": "x"}, OFFICER_ONLY),
+    "expert_contacts": ("post", lambda w: {"pk": w["own_profile"].pk}, lambda w: {}, OFFICER_ONLY),
+    "avoidance_requests": ("get", lambda w: {}, None, OFFICER_ONLY),
+    "avoidance_match": (
+        "post",
+        lambda w: {"pk": w["avoidance"].pk},
+        lambda w: {"expert": w["users"]["own_expert"].pk},
+        OFFICER_ONLY,
+    ),
+    "applicant_avoidance": ("get", lambda w: {"application_pk": w["draft"].pk}, None, HOST_ONLY),
+    "applicant_avoidance:post": (
+        "post",
+        lambda w: {"application_pk": w["draft"].pk},
+        lambda w: {"name_1": "王某", "employer_1": "某大学", "reason_1": "合作关系。"},
+        HOST_ONLY,
+    ),
     "export": ("get", lambda w: {"pk": w["round"].pk}, None, OFFICER_ONLY),
 }
 
@@ -157,6 +204,8 @@ def snapshot():
         Assignment.objects.count(),
         Review.objects.count(),
         sorted(Assignment.objects.values_list("pk", "state")),
+        sorted(ApplicantAvoidance.objects.values_list("pk", "name", "expert_id")),
+        ExpertProfile.objects.count(),
         AuditEntry.objects.operations().count(),  # a refusal is audited as a security event
     )
 

@@ -5,8 +5,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests import factories as f
 from tests.reviews import factories as rf
 from yanxiu.reference.models import ProfessionalDomain
+from yanxiu.reviews.domain import avoidance
 from yanxiu.reviews.domain.operations import declare_conflict
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +80,23 @@ def test_my_assignments(client, setup):
     other = rf.review_round(officer=review_round.created_by, name="第二轮")
     rf.assign(other, rf.forwarded(authority_code="350200-RS"), experts[0])
     assert queries(client, url) == one
+
+
+def test_expert_pool_with_filters_and_avoidance_requests(client, setup):
+    review_round, _experts = setup
+    client.force_login(review_round.created_by)
+    domain = ProfessionalDomain.objects.get_or_create(name="人工智能")[0]
+    pool_url = reverse("reviews:experts") + f"?q=大学&domain={domain.pk}&availability=yes"
+    requests_url = reverse("reviews:avoidance_requests")
+
+    def more(n):
+        for _ in range(n):
+            rf.expert(domains=[domain])
+            staff = f.staff(f.institution("350100-RS"))
+            draft = f.complete("provincial", actor=staff)
+            avoidance.declare(draft, [{"name": "王五", "employer": "厦门大学", "reason": "合作。"}], actor=staff)
+
+    more(1)
+    one = (queries(client, pool_url), queries(client, requests_url))
+    more(4)
+    assert (queries(client, pool_url), queries(client, requests_url)) == one

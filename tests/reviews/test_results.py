@@ -10,6 +10,7 @@ from tests.reviews import factories as rf
 from yanxiu.reviews.domain.operations import declare_conflict
 from yanxiu.reviews.domain.results import round_results
 from yanxiu.reviews.interfaces.export import build_workbook
+from yanxiu.reviews.models import Review
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +102,7 @@ def test_export_holds_every_review_detail(scored_round):
     book = openpyxl.load_workbook(io.BytesIO(build_workbook(round_results(review_round))))
     assert book.sheetnames == ["排名汇总", "评审明细", "分配与回避", "评分标准"]
     ranking = _rows(book["排名汇总"])
-    assert ranking[0][:14] == [
+    assert ranking[0][:17] == [
         "级别",
         "排名",
         "项目名称",
@@ -112,12 +113,15 @@ def test_export_holds_every_review_detail(scored_round):
         "应评审人数",
         "平均分",
         "截尾平均分",
+        "中位数",
+        "标准差",
+        "标准化平均分",
         "极差",
         "最低分",
         "最高分",
         "分歧较大",
     ]
-    assert [(row[0], row[1], row[3], row[8], row[9], row[10], row[13]) for row in ranking[1:]] == [
+    assert [(row[0], row[1], row[3], row[8], row[9], row[13], row[16]) for row in ranking[1:]] == [
         ("国家级", 1, n.institution.name, 75, 75, 4, "否"),
         ("省级", 1, b.institution.name, 75, 75, 0, "否"),
         ("省级", 2, a.institution.name, 70, 75, 50, "是"),
@@ -125,12 +129,13 @@ def test_export_holds_every_review_detail(scored_round):
     ]
     details = _rows(book["评审明细"])
     assert len(details) == 1 + 4 + 2 + 2
-    assert details[0][-5:] == ["总分", "推荐意见", "评审意见", "提交时间", "最后修改"]
+    assert details[0][-6:] == ["总分", "标准化总分", "推荐意见", "评审意见", "提交时间", "最后修改"]
     national_rows = [row for row in details[1:] if row[0] == "国家级"]
     assert [row[3] for row in national_rows] == [str(experts[0]), str(experts[1])]
-    assert national_rows[0][5:13] == [9, 8, 7, 6, 5, 73, "不推荐", '=HYPERLINK("http://x")']
+    first = Review.objects.filter(assignment__application=n).order_by("assignment_id").first()
+    assert national_rows[0][5:14] == [9, 8, 7, 6, 5, 73, float(first.normalised), "不推荐", '=HYPERLINK("http://x")']
     # A comment that looks like a formula stays text.
-    cell = book["评审明细"].cell(row=1 + [r[0] for r in details[1:]].index("国家级") + 1, column=13)
+    cell = book["评审明细"].cell(row=1 + [r[0] for r in details[1:]].index("国家级") + 1, column=14)
     assert cell.data_type == "s"
     assignments = _rows(book["分配与回避"])
     assert len(assignments) == 1 + 4 + 2 + 2 + 2

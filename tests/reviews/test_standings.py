@@ -59,7 +59,7 @@ def world():
 
 score_tenths = st.integers(min_value=0, max_value=1000)
 operation = st.tuples(
-    st.sampled_from(["assign", "submit", "conflict", "unassign", "threshold"]),
+    st.sampled_from(["assign", "submit", "conflict", "unassign", "threshold", "basis"]),
     st.integers(min_value=0, max_value=5),  # application
     st.integers(min_value=0, max_value=3),  # expert
     st.lists(score_tenths, min_size=4, max_size=4),  # scores, as tenths of the maximum's share
@@ -73,7 +73,7 @@ class Rollback(Exception):
     pass
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=16, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rubric=rubric, operations_=st.lists(operation, min_size=1, max_size=14), threshold=st.integers(0, 40))
 def test_standings_agree_with_the_scores_on_random_rounds(world, rubric, operations_, threshold):
     applications, experts = world
@@ -114,6 +114,10 @@ def test_standings_agree_with_the_scores_on_random_rounds(world, rubric, operati
                     elif kind == "threshold":
                         review_round.refresh_from_db()
                         rounds.update_round(review_round, actor=officer, disagreement_threshold=Decimal(tenths[0] % 60))
+                    elif kind == "basis":  # raw or normalised totals rank the round
+                        review_round.refresh_from_db()
+                        basis = "normalised" if review_round.ranking_basis == "raw" else "raw"
+                        rounds.update_round(review_round, actor=officer, ranking_basis=basis)
                 except Refused:
                     pass
                 review_round.refresh_from_db()

@@ -254,7 +254,7 @@ def test_officer_corrects_an_expert_and_deactivates_them(client):
             "expertise": "海洋",
         },
     )
-    assert response["Location"] == reverse("reviews:experts")
+    assert response["Location"] == reverse("reviews:expert_edit", args=[expert.expert_profile.pk])  # back to the record
     expert.refresh_from_db()
     profile = expert.expert_profile
     assert (expert.display_name, expert.is_active, profile.institution, profile.authority_ids) == (

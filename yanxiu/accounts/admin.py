@@ -23,6 +23,8 @@ class UserAdmin(BaseUserAdmin):
     change_password_form = ResetPasswordForm
     list_display = ["username", "display_name", "role", "institution", "authority", "is_active"]
     list_filter = ["role", "is_active"]
+    # e-mail and phone are encrypted (no lookups): search by account and name only
+    search_fields = ["username", "display_name", "first_name", "last_name"]
     readonly_fields = ["password_changed_at", "last_login", "date_joined"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,

@@ -1,6 +1,7 @@
 import rules
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
 from django.db import models
 
 from yanxiu.core import clock
@@ -45,6 +46,10 @@ class User(AbstractUser):
     )
     display_name = models.CharField("姓名", max_length=50, blank=True)
     phone = EncryptedField("电话", max_length=30, blank=True, purpose="accounts.user.phone")
+    # Personal data like the phone: encrypted at rest, never looked up (decision 0011).
+    email = EncryptedField(
+        "电子邮箱", max_length=254, blank=True, validators=[EmailValidator()], purpose="accounts.user.email"
+    )
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
     # A password someone else set (a new account, an officer's reset) must be
     # changed by its owner at the next login; the owner's own change clears it.

@@ -7,3 +7,12 @@ def mask_phone(number):
     if len(number) <= 7:
         return "*" * len(number)
     return number[:3] + "*" * (len(number) - 7) + number[-4:]
+
+
+def mask_email(address):
+    """z***@example.com: the first character of the local part and the domain stay."""
+    address = address or ""
+    local, at, domain = address.partition("@")
+    if not at:
+        return "*" * len(address)
+    return (local[:1] + "***" if local else "***") + "@" + domain

@@ -4,6 +4,8 @@ The size limit is enforced while the body streams in, so a 200 MB upload is
 cut off after the limit instead of being written to disk whole.
 """
 
+import io
+import re
 import zipfile
 
 from django.conf import settings
@@ -88,3 +90,48 @@ def validate_attachment(uploaded, allowed_extensions=None) -> str:
     if not matches(head, uploaded):
         raise ValidationError(f"文件内容与扩展名不符：它不是有效的{label}。请上传真实的文件，不要只改扩展名。")
     return ext
+
+
+# --- spreadsheets uploaded for import (any app; documents/imports/safety.py does the same for Word) ---
+
+XLSX_MAX_ENTRIES = 2000
+XLSX_MAX_UNPACKED = 100 * 1024 * 1024
+XLSX_MAX_RATIO = 200  # uncompressed / compressed, per member above 1 MB
+_XML_DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def refuse_unsafe_xlsx(data: bytes, *, what="Excel 文件"):
+    """Before openpyxl opens an uploaded .xlsx: raise ValueError (Chinese) for a file that is not a zip,
+    is encrypted, is a zip bomb (entries, ratio, unpacked size) or has a part declaring a DOCTYPE or an
+    ENTITY (openpyxl resolves entities when defusedxml is absent)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+        raise ValueError(f"文件不是有效的{what}（.xlsx）：可能已损坏，或只是改了扩展名。") from None
+    if len(infos) > XLSX_MAX_ENTRIES:
+        raise ValueError(f"{what}包含的条目过多（{len(infos)} 个），疑似恶意文件，已拒绝。")
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise ValueError(f"{what}有密码保护（已加密），无法读取。请取消密码后重新上传。")
+        total += info.file_size
+        if info.file_size > 1024 * 1024 and info.file_size > XLSX_MAX_RATIO * max(info.compress_size, 1):
+            raise ValueError(f"{what}的压缩比异常（疑似“压缩炸弹”），已拒绝。")
+    if total > XLSX_MAX_UNPACKED:
+        raise ValueError(f"{what}解压后过大，疑似“压缩炸弹”，已拒绝。")
+    if "xl/workbook.xml" not in {info.filename for info in infos}:
+        raise ValueError(f"文件不是有效的{what}（.xlsx）：缺少工作簿部分。")
+    for info in infos:
+        if not info.filename.endswith((".xml", ".rels", ".vml")):
+            continue
+        try:
+            with archive.open(info) as member:
+                part = member.read(XLSX_MAX_UNPACKED + 1)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+            raise ValueError(f"{what}已损坏，无法读取其内容。") from None
+        texts = [part]
+        if part[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            texts.append(part.decode("utf-16", errors="ignore").encode("utf-8"))
+        if any(_XML_DECLARATION.search(text) for text in texts):
+            raise ValueError(f"{what}内含不允许的 XML 声明（DOCTYPE/ENTITY），疑似恶意文件，已拒绝。")

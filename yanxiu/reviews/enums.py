@@ -27,6 +27,16 @@ class AssignmentState(models.TextChoices):
 ACTIVE_ASSIGNMENT_STATES = (AssignmentState.ASSIGNED, AssignmentState.SUBMITTED)
 
 
+class RankingBasis(models.TextChoices):
+    """What a round's ranking sorts by (chosen per round by the office; scoring.py has the formula)."""
+
+    RAW = "raw", "原始分（截尾平均分）"
+    NORMALISED = "normalised", "标准化分（按专家本人评分尺度校正）"
+
+
+MAX_APPLICANT_AVOIDANCES = 2  # an applicant may name up to two experts to avoid (issue 15)
+
+
 class Recommendation(models.TextChoices):
     RECOMMEND = "recommend", "推荐"
     CONSIDER = "consider", "可考虑"

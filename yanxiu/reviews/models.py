@@ -11,9 +11,10 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 from django.utils import timezone
 
+from yanxiu.core.jobs import JobProgress, JobState
 from yanxiu.core.validators import validate_plain_text
 
-from .enums import AssignmentState, Recommendation, RoundScope
+from .enums import AssignmentState, RankingBasis, Recommendation, RoundScope
 
 
 class ReviewRound(models.Model):
@@ -36,6 +37,13 @@ class ReviewRound(models.Model):
         default=20,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text="同一申报各专家总分的最高分与最低分之差达到此值时提示分歧较大",
+    )
+    ranking_basis = models.CharField(
+        "排名依据",
+        max_length=20,
+        choices=RankingBasis.choices,
+        default=RankingBasis.RAW,
+        help_text="标准化分：每位专家的总分按其本人在本轮的评分均值和离散程度校正，使宽严不同的专家同等计分",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="创建人"
@@ -133,10 +141,28 @@ class ExpertProfile(models.Model):
         help_text="以顿号或逗号分隔，如：人工智能、工业互联网",
     )
     available = models.BooleanField("本年度可参加评审", default=True)
+    active_from = models.PositiveSmallIntegerField(
+        "入库年度", null=True, blank=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    active_until = models.PositiveSmallIntegerField(
+        "有效期至（年度）",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        help_text="留空：长期有效",
+    )
 
     class Meta:
         ordering = ["user__username"]
         verbose_name = verbose_name_plural = "评审专家"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(active_from__isnull=True)
+                | models.Q(active_until__isnull=True)
+                | models.Q(active_until__gte=models.F("active_from")),
+                name="expert_active_years_in_order",
+            )
+        ]
 
     def __str__(self):
         return f"{self.user}（{self.affiliation}）"
@@ -203,6 +229,9 @@ class Review(models.Model):
     # totals instead of recomputing them from every score.
     total = models.DecimalField("总分", max_digits=5, decimal_places=2, null=True, blank=True)
     total_exact = models.CharField("总分（精确值）", max_length=100, blank=True, help_text="分数形式，如 146/2")
+    # The total against the expert's own scoring across the round (scoring.normalise), kept
+    # by domain/standings.refresh_standings with the round's standings.
+    normalised = models.DecimalField("标准化总分", max_digits=8, decimal_places=4, null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "评审意见"
@@ -266,8 +295,12 @@ class Standing(models.Model):
     lowest = models.DecimalField("最低分", max_digits=5, decimal_places=2, null=True)
     highest = models.DecimalField("最高分", max_digits=5, decimal_places=2, null=True)
     disagreement = models.BooleanField("分歧较大", default=False)
+    median = models.DecimalField("中位数", max_digits=5, decimal_places=2, null=True)
+    sd = models.DecimalField("标准差", max_digits=5, decimal_places=2, null=True)
+    normalised_mean = models.DecimalField("标准化平均分", max_digits=5, decimal_places=2, null=True)
     mean_exact = models.CharField(max_length=100, blank=True)
     trimmed_exact = models.CharField(max_length=100, blank=True)
+    normalised_exact = models.CharField(max_length=100, blank=True)
     rank = models.PositiveIntegerField("排名", null=True)
 
     class Meta:
@@ -277,3 +310,66 @@ class Standing(models.Model):
 
     def __str__(self):
         return f"{self.round}：{self.application_id} 第{self.rank}名"
+
+
+class ApplicantAvoidance(models.Model):
+    """An expert the applicant asks to be kept from its application (申报单位提出的回避), with a reason.
+
+    The applicant does not see the pool: it names the person (name and employer, free text). The
+    request matches a pool expert automatically when both are exactly equal to the expert's name and
+    employer, or by the province office's choice (`expert`, set by hand, wins). See decision 0011."""
+
+    application = models.ForeignKey(
+        "applications.Application",
+        on_delete=models.CASCADE,
+        related_name="avoidance_requests",
+        verbose_name="申报",
+    )
+    name = models.CharField("专家姓名", max_length=50, validators=[validate_plain_text])
+    employer = models.CharField("专家工作单位", max_length=100, validators=[validate_plain_text])
+    reason = models.TextField("回避理由", validators=[validate_plain_text, MaxLengthValidator(300)])
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="提出人"
+    )
+    declared_at = models.DateTimeField("提出时间")
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="对应专家（省人社厅确认）",
+    )
+    matched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    matched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["application", "pk"]
+        verbose_name = verbose_name_plural = "申报单位申请回避"
+
+    def __str__(self):
+        return f"{self.name}（{self.employer}）"
+
+
+class AssignmentJob(JobProgress, models.Model):
+    """Automatic assignment of a large round, solved in the background (tasks.solve_assignment)."""
+
+    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="assignment_jobs")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    options = models.JSONField("分配参数", default=dict)
+    state = models.CharField("状态", max_length=20, choices=JobState.choices, default=JobState.QUEUED)
+    total = models.PositiveIntegerField(default=3)
+    done = models.PositiveIntegerField(default=0)
+    message = models.TextField("结果", blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = verbose_name_plural = "后台分配任务"
+
+    def __str__(self):
+        return f"{self.round} 自动分配（{self.get_state_display()}）"

@@ -2,7 +2,7 @@
 
 import rules
 
-from yanxiu.accounts.rules import is_expert, is_province_officer
+from yanxiu.accounts.rules import is_expert, is_institution_staff, is_province_officer
 
 
 @rules.predicate
@@ -13,5 +13,7 @@ def is_assigned_expert(user, assignment):
 rules.add_perm("reviews.manage_rounds", is_province_officer)
 rules.add_perm("reviews.review_assignment", is_assigned_expert)
 rules.add_perm("reviews.declare_conflict", is_assigned_expert)
+# The expert pool (专家库): the records, contacts, import/export, and matching applicants' avoidance requests.
+rules.add_perm("reviews.manage_expert_pool", is_province_officer)
 
-__all__ = ["is_assigned_expert", "is_expert", "is_province_officer"]
+__all__ = ["is_assigned_expert", "is_expert", "is_institution_staff", "is_province_officer"]

@@ -4,11 +4,15 @@ Experts reach only their own assignments (others: 404); every other page is
 the province office's (others: 403).
 """
 
+import hashlib
+import secrets
 from collections import Counter, defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -17,37 +21,48 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from yanxiu.accounts.models import User
+from yanxiu.applications.models import Application
 from yanxiu.audit.conditional import conditional
 from yanxiu.audit.log import security_event
 from yanxiu.calls.enums import Tier
-from yanxiu.core import clock
+from yanxiu.core import clock, jobs
 from yanxiu.core.errors import refusal_returns_to, show_on_form
+from yanxiu.core.http import no_store
+from yanxiu.core.masks import mask_email, mask_phone
+from yanxiu.core.net import client_ip_or_none
 from yanxiu.core.refusal import Refused
 from yanxiu.organisations.models import ProgrammeRecord
 
 from . import rules as perms
 from .domain import assignment as assigning
-from .domain import operations
+from .domain import avoidance, operations
+from .domain import experts as experts_domain
 from .domain import rounds as round_ops
 from .domain.experts import create_expert, reset_expert_password, update_expert
 from .domain.pool import applications_in_round
 from .domain.results import TierRanking, page_rows, round_results
 from .enums import ACTIVE_ASSIGNMENT_STATES, AssignmentState
+from .interfaces import expert_pool
 from .interfaces.expert_view import form_for_expert
 from .interfaces.export import XLSX_MIME, build_workbook
 from .interfaces.forms import (
     AssignForm,
     AutoAssignForm,
+    AvoidanceForm,
     ConflictForm,
     CriterionFormSet,
     ExpertEditForm,
     ExpertForm,
+    MatchForm,
     NewRoundForm,
+    PoolFilterForm,
+    PoolImportForm,
     ReviewForm,
     RoundForm,
     criterion_rows,
 )
-from .models import Assignment, BackupExpert, ExpertProfile, ReviewRound
+from .models import ApplicantAvoidance, Assignment, AssignmentJob, BackupExpert, ExpertProfile, ReviewRound
+from .tasks import solve_assignment
 
 
 def _require_officer(request):
@@ -274,13 +289,13 @@ def round_assignments(request, pk):
     applications = list(
         applications_in_round(review_round)
         .select_related("institution", "institution__authority", "domain")
-        .prefetch_related("lecturers")
+        .prefetch_related("lecturers", "avoidance_requests")
         .order_by("tier", "institution__name", "pk")
     )
     assignments = list(
         Assignment.objects.filter(round=review_round).select_related("expert", "expert__expert_profile").order_by("pk")
     )
-    profiles = list(assigning.available_experts())
+    profiles = list(assigning.available_experts(review_round.call.year))
     declared = assigning.declared_pairs([a.pk for a in applications])
     by_application = defaultdict(list)
     for a in assignments:
@@ -306,7 +321,7 @@ def round_assignments(request, pk):
                     p for p in profiles if p.user_id not in taken and not assigning.conflicts(p, application, declared)
                 ],
                 "avoided": [
-                    (p, rule.message.format(expert=p.user))
+                    (p, rule.message.format(expert=p.user), rule)
                     for p in profiles
                     for rule in assigning.conflicts(p, application, declared)
                 ],
@@ -325,6 +340,7 @@ def round_assignments(request, pk):
             "assign_form": AssignForm(),
             "auto_form": AutoAssignForm(),
             "report": report,
+            "job": review_round.assignment_jobs.first(),
         },
     )
 
@@ -341,9 +357,24 @@ def auto_assign(request, pk):
     form = AutoAssignForm(request.POST)
     if not form.is_valid():
         raise Refused("；".join(e for errors in form.errors.values() for e in errors))
+    if assigning.runs_in_background(review_round):
+        job = assigning.start_assignment_job(
+            review_round, actor=request.user, enqueue=solve_assignment.enqueue, **form.options()
+        )
+        messages.success(request, "本轮待分配的任务较多，已交由后台计算，完成后结果显示在本页。")
+        return redirect("reviews:assignment_job", pk=pk, job_pk=job.pk)
     result = assigning.auto_assign(review_round, actor=request.user, **form.options())
     messages.success(request, result.message)
     return redirect("reviews:round_assignments", pk=pk)
+
+
+@login_required
+@no_store
+def assignment_job(request, pk, job_pk):
+    """A background assignment's status: queued, solving, done (with the result) or failed (with why)."""
+    review_round = _round(request, pk)
+    job = jobs.expire_if_stale(get_object_or_404(AssignmentJob, pk=job_pk, round=review_round))
+    return render(request, "reviews/assignment_job.html", {"round": review_round, "job": job, "tab": "assignments"})
 
 
 @login_required
@@ -421,28 +452,148 @@ def export(request, pk):
 # --- province office: expert accounts --------------------------------------------------------------
 
 
-@login_required
-def experts(request):
-    _require_officer(request)
-    profiles = (
-        ExpertProfile.objects.select_related("user", "institution", "authority")
-        .prefetch_related("domains")
-        .annotate(
-            open_tasks=Count(
-                "user__review_assignments", filter=Q(user__review_assignments__state=AssignmentState.ASSIGNED)
-            ),
-            done_tasks=Count(
-                "user__review_assignments", filter=Q(user__review_assignments__state=AssignmentState.SUBMITTED)
-            ),
+def _require_pool_manager(request):
+    if not request.user.has_perm("reviews.manage_expert_pool"):
+        raise PermissionDenied("只有省人社厅经办人可以管理专家库。")
+
+
+def _pool_filters(request):
+    form = PoolFilterForm(request.GET or None)
+    filters = experts_domain.PoolFilter()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = experts_domain.PoolFilter(
+            q=data.get("q") or "",
+            domain=data.get("domain"),
+            authority=data.get("authority"),
+            availability=data.get("availability") or "",
         )
-        .order_by("user__username")
+    return form, filters
+
+
+EXPERTS_PER_PAGE = 50
+
+
+@login_required
+@no_store
+def experts(request):
+    """专家库: search and filter; contacts masked; the year's availability."""
+    _require_pool_manager(request)
+    form, filters = _pool_filters(request)
+    year = experts_domain.current_year()
+    page = Paginator(experts_domain.pool(filters, year), EXPERTS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "profile": p,
+            "phone": mask_phone(p.user.phone),
+            "email": mask_email(p.user.email),
+            "in_pool": experts_domain.is_in_pool(p, year),
+            "others": [d for d in p.domains.all() if d.pk != p.primary_domain_id],
+        }
+        for p in page.object_list
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reviews/experts.html",
+        {
+            "rows": rows,
+            "page": page,
+            "form": form,
+            "year": year,
+            "query": query.urlencode(),
+            "import_form": PoolImportForm(),
+            "import_report": request.session.pop("expert-import-report", None),
+        },
     )
-    return render(request, "reviews/experts.html", {"profiles": profiles})
+
+
+@login_required
+@no_store
+def experts_export(request):
+    _require_pool_manager(request)
+    _form, filters = _pool_filters(request)
+    year = experts_domain.current_year()
+    content = expert_pool.export_pool(experts_domain.pool(filters, year), lambda p: experts_domain.is_in_pool(p, year))
+    response = HttpResponse(content, content_type=expert_pool.XLSX_MIME)
+    response["Content-Disposition"] = 'attachment; filename="expert-pool.xlsx"'
+    return response
+
+
+IMPORT_SESSION = "expert-import"
+
+
+def _stash_path(token):
+    return f"reviews/imports/{token}.xlsx"
+
+
+@login_required
+@require_POST
+@no_store
+def experts_import(request):
+    """Step one: check every row and show the report; a file without errors waits for confirmation."""
+    _require_pool_manager(request)
+    upload = request.FILES.get("file")
+    if getattr(request, "upload_too_large", False) or upload is None:
+        messages.error(request, "请选择不超过大小限制的专家库文件（.xlsx）。")
+        return redirect("reviews:experts")
+    if upload.size > expert_pool.MAX_BYTES:
+        messages.error(request, f"文件过大：专家库文件不能超过{expert_pool.MAX_BYTES // (1024 * 1024)} MB。")
+        return redirect("reviews:experts")
+    data = upload.read()
+    report = expert_pool.validate_pool_file(data)
+    if not report.ok:
+        messages.error(request, "专家库未导入：请按报告修改后重新上传，整个文件都没有导入。")
+        request.session["expert-import-report"] = report.as_dict()
+        return redirect("reviews:experts")
+    token = secrets.token_urlsafe(16)
+    default_storage.save(_stash_path(token), ContentFile(data))
+    request.session[IMPORT_SESSION] = {"token": token, "sha256": hashlib.sha256(data).hexdigest()}
+    return render(request, "reviews/experts_import.html", {"report": report.as_dict(), "token": token})
+
+
+@login_required
+@require_POST
+@no_store
+def experts_import_confirm(request):
+    """Step two: the checked file, applied whole or not at all."""
+    _require_pool_manager(request)
+    stashed = request.session.pop(IMPORT_SESSION, None)
+    if not stashed or request.POST.get("token") != stashed["token"]:
+        messages.error(request, "导入已失效，请重新上传专家库文件。")
+        return redirect("reviews:experts")
+    path = _stash_path(stashed["token"])
+    try:
+        with default_storage.open(path) as stored:
+            data = stored.read()
+    except OSError:
+        messages.error(request, "导入已失效，请重新上传专家库文件。")
+        return redirect("reviews:experts")
+    finally:
+        default_storage.delete(path)
+    if hashlib.sha256(data).hexdigest() != stashed["sha256"]:
+        messages.error(request, "导入已失效，请重新上传专家库文件。")
+        return redirect("reviews:experts")
+    try:
+        report = expert_pool.import_pool(data, actor=request.user)
+    except Refused as refused:
+        messages.error(request, f"专家库未导入，未作任何改动：{refused}")
+        return redirect("reviews:experts")
+    if not report.ok:  # changed meanwhile (e.g. a user name taken): nothing applied
+        messages.error(request, "专家库未导入：数据已有变化，请按报告修改后重新上传，整个文件都没有导入。")
+        request.session["expert-import-report"] = report.as_dict()
+        return redirect("reviews:experts")
+    messages.success(
+        request,
+        f"已导入专家库：新增{report.created}位、更新{report.updated}位。新增的专家须在其页面“重置密码”后将临时密码告知本人。",
+    )
+    return redirect("reviews:experts")
 
 
 @login_required
 def expert_create(request):
-    _require_officer(request)
+    _require_pool_manager(request)
     form = ExpertForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -462,7 +613,7 @@ def expert_create(request):
 @login_required
 @require_POST
 def expert_reset_password(request, pk):
-    _require_officer(request)
+    _require_pool_manager(request)
     profile = get_object_or_404(ExpertProfile.objects.select_related("user"), pk=pk)
     try:
         password = reset_expert_password(profile, actor=request.user)
@@ -478,9 +629,13 @@ def expert_reset_password(request, pk):
 
 
 @login_required
+@no_store
 def expert_edit(request, pk):
-    _require_officer(request)
-    profile = get_object_or_404(ExpertProfile.objects.select_related("user"), pk=pk)
+    """An expert's record: details (contacts masked, whole on request, logged) and history."""
+    _require_pool_manager(request)
+    profile = get_object_or_404(
+        ExpertProfile.objects.select_related("user", "institution", "authority", "primary_domain"), pk=pk
+    )
     form = ExpertEditForm(request.POST or None, profile=profile)
     if request.method == "POST" and form.is_valid():
         try:
@@ -489,7 +644,112 @@ def expert_edit(request, pk):
             show_on_form(form, refused)
         else:
             messages.success(request, f"已保存评审专家{profile.user}的信息。")
-            return redirect("reviews:experts")
+            return redirect("reviews:expert_edit", pk=profile.pk)
+    year = experts_domain.current_year()
     return render(
-        request, "reviews/expert_form.html", {"form": form, "profile": profile}, status=400 if form.errors else 200
+        request,
+        "reviews/expert_form.html",
+        {
+            "form": form,
+            "profile": profile,
+            "masked": {"phone": mask_phone(profile.user.phone), "email": mask_email(profile.user.email)},
+            "history": experts_domain.history(profile),
+            "in_pool": experts_domain.is_in_pool(profile, year),
+            "year": year,
+        },
+        status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+@no_store
+def expert_contacts(request, pk):
+    """The whole phone and e-mail, for the office; every view is written to the audit trail."""
+    _require_pool_manager(request)
+    profile = get_object_or_404(ExpertProfile.objects.select_related("user"), pk=pk)
+    whole = experts_domain.reveal_contacts(profile, actor=request.user, client_address=client_ip_or_none(request))
+    return render(request, "reviews/expert_contacts.html", {"profile": profile, "whole": whole})
+
+
+# --- applicant-declared avoidance ---------------------------------------------------------------------
+
+
+@login_required
+def applicant_avoidance(request, application_pk):
+    """The host staff name up to two experts to avoid, while the application is a draft or returned."""
+    application = get_object_or_404(Application.objects.select_related("institution", "batch"), pk=application_pk)
+    if not (
+        perms.is_institution_staff(request.user) and request.user.has_perm("applications.see_application", application)
+    ):
+        raise PermissionDenied("只有承办单位经办人可以为本单位的申报申请回避专家。")
+    requests = list(application.avoidance_requests.all())
+    form = AvoidanceForm(request.POST or None, requests=requests)
+    refusal = avoidance.why_not_declare(application, request.user)
+    status = 200
+    if request.method == "POST":
+        if refusal:
+            messages.error(request, refusal)
+            return redirect("reviews:applicant_avoidance", application_pk=application.pk)
+        if form.is_valid():
+            try:
+                avoidance.declare(application, form.rows(), actor=request.user)
+            except Refused as refused:
+                show_on_form(form, refused)
+            else:
+                messages.success(request, "已保存申请回避的专家；省人社厅分配评审专家时将予以回避。")
+                return redirect("reviews:applicant_avoidance", application_pk=application.pk)
+        status = 400
+    return render(
+        request,
+        "reviews/applicant_avoidance.html",
+        {"application": application, "form": form, "requests": requests, "refusal": refusal},
+        status=status,
+    )
+
+
+@login_required
+def avoidance_requests(request):
+    """Every applicant's request, for the office: matched to a pool expert automatically or by hand."""
+    _require_pool_manager(request)
+    items = list(
+        ApplicantAvoidance.objects.select_related(
+            "application", "application__institution", "expert", "matched_by"
+        ).order_by("-declared_at", "-pk")[:500]
+    )
+    profiles = list(
+        ExpertProfile.objects.select_related("user", "institution").order_by("user__display_name", "user_id")
+    )
+    rows = []
+    for item in items:
+        automatic = [p for p in profiles if avoidance.profile_matches(item, p)]
+        rows.append(
+            {
+                "request": item,
+                "automatic": automatic,
+                "candidates": avoidance.candidates(item, profiles),
+            }
+        )
+    return render(request, "reviews/avoidance_requests.html", {"rows": rows, "form": MatchForm()})
+
+
+@login_required
+@require_POST
+@refusal_returns_to(lambda request, pk: reverse("reviews:avoidance_requests"))
+def avoidance_match(request, pk):
+    _require_pool_manager(request)
+    item = get_object_or_404(ApplicantAvoidance, pk=pk)
+    form = MatchForm(request.POST)
+    if not form.is_valid():
+        raise Refused("请选择对应的专家。")
+    expert = None
+    username = form.cleaned_data.get("username")
+    if username:
+        expert = User.objects.filter(username=username, expert_profile__isnull=False).first()
+        if expert is None:
+            raise Refused(f"专家库中没有登录用户名为“{username}”的专家。")
+    elif form.cleaned_data["expert"]:
+        expert = get_object_or_404(User, pk=form.cleaned_data["expert"], expert_profile__isnull=False)
+    avoidance.set_match(item, expert, actor=request.user)
+    messages.success(request, f"已确认“{item}”对应{expert}。" if expert else f"“{item}”改为按姓名和工作单位自动对应。")
+    return redirect("reviews:avoidance_requests")

@@ -2,8 +2,10 @@
 
 Conflict rules are named predicates over (expert profile, application,
 declared conflicts): an expert never reviews an application of their own
-institution, of an institution under their authority, or one they declared
-a conflict for. Manual and automatic assignment use the same checks.
+institution, of an institution under their authority, one they declared
+a conflict for, one whose schedule they lecture in, or one whose applicant
+asked for them to be avoided (avoidance.py). Manual and automatic assignment
+(optimum and draw) use the same checks.
 
 Automatic assignment fills every application of the round up to N active
 assignments at once (conflict declarations do not count), as an optimisation
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 
 from yanxiu.accounts.models import Role, User
@@ -25,13 +28,14 @@ from yanxiu.audit.log import record
 from yanxiu.audit.models import AuditEntry
 from yanxiu.core import clock
 from yanxiu.core.dates import chinese_deadline
+from yanxiu.core.jobs import JobState, expire_if_stale
 from yanxiu.core.refusal import Refused
 from yanxiu.notifications.service import notify
 
 from .. import rules as perms
 from ..enums import ACTIVE_ASSIGNMENT_STATES, AssignmentState
-from ..models import Assignment, BackupExpert, ExpertProfile, ReviewRound
-from . import matching
+from ..models import Assignment, AssignmentJob, BackupExpert, ExpertProfile, ReviewRound
+from . import avoidance, matching
 from .history import log_on_applications
 from .pool import applications_in_round
 from .standings import refresh_standings
@@ -51,6 +55,12 @@ def declared_conflict(profile, application, declared):
     return (application.pk, profile.user_id) in declared
 
 
+def applicant_avoidance(profile, application, declared):
+    """The applicant asked that this expert not review its application (avoidance.py: by the
+    office's match, else by exact name and employer)."""
+    return any(avoidance.avoids(request, profile) for request in application.avoidance_requests.all())
+
+
 def lectures_in_programme(profile, application, declared):
     """An expert who lectures in the programme's own schedule judges their own course."""
     name = (profile.user.display_name or "").strip()
@@ -62,13 +72,22 @@ class ConflictRule:
     code: str
     applies: Callable
     message: str  # formatted with expert=
+    label: str = ""  # the check's name, shown beside each avoided pair
 
 
 CONFLICT_RULES = (
-    ConflictRule("same_institution", same_institution, "{expert}与该申报的承办单位为同一单位，应当回避。"),
-    ConflictRule("same_authority", same_authority, "{expert}与该申报的承办单位属同一主管部门，应当回避。"),
-    ConflictRule("declared_conflict", declared_conflict, "{expert}已对该申报申明回避。"),
-    ConflictRule("lectures_in_programme", lectures_in_programme, "{expert}是该项目的授课专家，应当回避。"),
+    ConflictRule("same_institution", same_institution, "{expert}与该申报的承办单位为同一单位，应当回避。", "同一单位"),
+    ConflictRule(
+        "same_authority", same_authority, "{expert}与该申报的承办单位属同一主管部门，应当回避。", "同一主管部门"
+    ),
+    ConflictRule("declared_conflict", declared_conflict, "{expert}已对该申报申明回避。", "专家申明回避"),
+    ConflictRule("lectures_in_programme", lectures_in_programme, "{expert}是该项目的授课专家，应当回避。", "授课专家"),
+    ConflictRule(
+        "applicant_avoidance",
+        applicant_avoidance,
+        "申报单位申请{expert}回避（理由已报省人社厅）。",
+        "申报单位申请回避",
+    ),
 )
 
 
@@ -86,9 +105,19 @@ def declared_pairs(application_ids):
     )
 
 
-def available_experts():
+def in_pool(year):
+    """Experts in the pool in `year`: active accounts, available this year, within their active years."""
     return (
         ExpertProfile.objects.filter(user__is_active=True, user__role=Role.EXPERT, available=True)
+        .filter(Q(active_from__isnull=True) | Q(active_from__lte=year))
+        .filter(Q(active_until__isnull=True) | Q(active_until__gte=year))
+    )
+
+
+def available_experts(year=None):
+    """The experts automatic assignment may use (and the office picks from by hand)."""
+    return (
+        in_pool(year or clock.now().year)
         .select_related("user", "institution", "authority")
         .prefetch_related("domains")
         .order_by("user_id")
@@ -251,10 +280,10 @@ def build_problem(review_round, *, min_load=0, max_load=None, one_per_authority=
     applications = list(
         applications_in_round(review_round)
         .select_related("institution", "domain")
-        .prefetch_related("lecturers", "topic_claims")
+        .prefetch_related("lecturers", "topic_claims", "avoidance_requests")
         .order_by("pk")
     )
-    profiles = list(available_experts())
+    profiles = list(available_experts(review_round.call.year))
     existing = list(Assignment.objects.filter(round=review_round).values_list("application_id", "expert_id", "state"))
     load = Counter(expert_id for _, expert_id, state in existing if state in ACTIVE_ASSIGNMENT_STATES)
     active = Counter(app_id for app_id, _, state in existing if state in ACTIVE_ASSIGNMENT_STATES)
@@ -443,3 +472,51 @@ def call_backup(assignment, *, actor):
             _notify_new_tasks(assignment.round, {backup.expert_id: 1})
             return created
     return None
+
+
+# --- large rounds: solved in the background ---------------------------------------------------------
+
+# A round with more places to fill than this is solved by the worker (tasks.solve_assignment);
+# smaller rounds are solved in the request (a few seconds at most).
+BACKGROUND_FROM = 600
+
+
+def places_to_fill(review_round):
+    """How many expert places the round's applications still need (one count query per state)."""
+    applications = applications_in_round(review_round).count()
+    active = Assignment.objects.filter(round=review_round, state__in=ACTIVE_ASSIGNMENT_STATES).count()
+    return max(applications * review_round.reviews_per_application - active, 0)
+
+
+def runs_in_background(review_round):
+    return places_to_fill(review_round) >= BACKGROUND_FROM
+
+
+def start_assignment_job(review_round, *, actor, enqueue, **options):
+    """Record a background automatic assignment with `options` (auto_assign's) and its audit entry;
+    `enqueue(job pk)` (the task's, passed by the caller: tasks sit above the domain) runs after commit.
+    The worker calls auto_assign itself, so the result is the one the request would have made."""
+    _require_officer(actor)
+    if options.get("method", "optimal") not in METHODS:
+        raise Refused("分配方式不正确。")
+    if options.get("method") == "draw" and not (options.get("seed") or "").strip():
+        raise Refused("随机抽取须填写抽取种子（如会议编号加随机数），以便复核。", errors={"seed": "请填写抽取种子。"})
+    refusal = why_not_open(review_round, clock.now())
+    if refusal:
+        raise Refused(refusal)
+    running = AssignmentJob.objects.filter(round=review_round, state__in=(JobState.QUEUED, JobState.RUNNING))
+    if any(expire_if_stale(job).is_running for job in running):
+        raise Refused("本轮已有一项自动分配正在后台进行，请等待其完成。")
+    with transaction.atomic():
+        job = AssignmentJob.objects.create(
+            round=review_round, requested_by=actor, options=options, created_at=clock.now()
+        )
+        record(
+            review_round,
+            action="start_auto_assign",
+            label=f"开始后台自动分配（{METHODS[options.get('method', 'optimal')]}）",
+            actor=actor,
+            data={"job": job.pk, "options": options},
+        )
+        transaction.on_commit(lambda: enqueue(job.pk))
+    return job

@@ -1,17 +1,52 @@
-"""Expert accounts (province office only)."""
+"""The expert pool (专家库): expert accounts and their records (province office only).
 
+Contacts (phone, e-mail) are personal data: stored encrypted (accounts.User, core.crypto), shown
+masked on every list and export, and shown whole only on request on the expert's page, each view
+written to the audit trail with the client's address (`reveal_contacts`).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 
 from yanxiu.accounts.models import Role, User
 from yanxiu.accounts.passwords import policy_password
-from yanxiu.audit.log import record
+from yanxiu.audit.log import bump_version, record
+from yanxiu.audit.models import AuditEntry
+from yanxiu.core import clock
 from yanxiu.core.refusal import Refused
 
 from .. import rules as perms
-from ..models import ExpertProfile
+from ..enums import AssignmentState
+from ..models import Assignment, ExpertProfile, Standing
+from . import scoring
+from .assignment import in_pool
 
-PROFILE_FIELDS = ("affiliation", "title", "institution", "authority", "expertise")
+PROFILE_FIELDS = (
+    "affiliation",
+    "title",
+    "institution",
+    "authority",
+    "expertise",
+    "primary_domain",
+    "keywords",
+    "available",
+    "active_from",
+    "active_until",
+)
+
+
+def _domains_with_primary(domains, profile_fields):
+    """The primary domain is one of the expert's domains."""
+    found = list(domains)
+    primary = profile_fields.get("primary_domain")
+    if primary is not None and primary not in found:
+        found.append(primary)
+    return found
 
 
 def initial_password():
@@ -47,7 +82,7 @@ def create_expert(*, actor, username, display_name, email="", phone="", domains=
         except ValidationError as invalid:
             raise Refused("；".join(invalid.messages)) from None
         profile.save()
-        profile.domains.set(domains)
+        profile.domains.set(_domains_with_primary(domains, profile_fields))
         record(
             profile,
             action="create_expert",
@@ -96,7 +131,7 @@ def update_expert(profile, *, actor, display_name, email="", phone="", is_active
             raise Refused("；".join(invalid.messages)) from None
         user.save(update_fields=["display_name", "email", "phone", "is_active"])
         profile.save()
-        profile.domains.set(domains)
+        profile.domains.set(_domains_with_primary(domains, profile_fields))
         record(
             profile,
             action="update_expert",
@@ -113,3 +148,140 @@ def update_expert(profile, *, actor, display_name, email="", phone="", is_active
             },
         )
     return profile
+
+
+# --- the pool page ------------------------------------------------------------------------------
+
+
+@dataclass
+class PoolFilter:
+    q: str = ""
+    domain: object = None  # a ProfessionalDomain
+    authority: object = None  # an Authority
+    availability: str = ""  # "" | "yes" | "no": in the pool this year or not
+
+
+def pool(filters, year):
+    """The experts matching `filters`, with their task counts, for the pool's list page (constant queries)."""
+    profiles = ExpertProfile.objects.select_related("user", "institution", "authority", "primary_domain")
+    if filters.q:
+        words = filters.q.split()
+        for word in words[:5]:
+            profiles = profiles.filter(
+                Q(user__display_name__icontains=word)
+                | Q(user__username__icontains=word)
+                | Q(affiliation__icontains=word)
+                | Q(institution__name__icontains=word)
+                | Q(keywords__icontains=word)
+                | Q(expertise__icontains=word)
+                | Q(title__icontains=word)
+            )
+    if filters.domain is not None:
+        profiles = profiles.filter(Q(primary_domain=filters.domain) | Q(domains=filters.domain)).distinct()
+    if filters.authority is not None:
+        profiles = profiles.filter(Q(authority=filters.authority) | Q(institution__authority=filters.authority))
+    if filters.availability:
+        available = in_pool(year).values("pk")
+        profiles = (
+            profiles.filter(pk__in=available) if filters.availability == "yes" else profiles.exclude(pk__in=available)
+        )
+    return (
+        profiles.prefetch_related("domains")
+        .annotate(
+            rounds_served=Count("user__review_assignments__round", distinct=True),
+            open_tasks=Count(
+                "user__review_assignments",
+                filter=Q(user__review_assignments__state=AssignmentState.ASSIGNED),
+                distinct=True,
+            ),
+            done_tasks=Count(
+                "user__review_assignments",
+                filter=Q(user__review_assignments__state=AssignmentState.SUBMITTED),
+                distinct=True,
+            ),
+        )
+        .order_by("user__display_name", "user__username", "pk")
+    )
+
+
+def is_in_pool(profile, year):
+    return bool(
+        profile.user.is_active
+        and profile.available
+        and (profile.active_from is None or profile.active_from <= year)
+        and (profile.active_until is None or profile.active_until >= year)
+    )
+
+
+def reveal_contacts(profile, *, actor, client_address=None):
+    """The expert's whole phone and e-mail, for the province office; every view is audited."""
+    if not perms.is_province_officer(actor):
+        raise Refused("只有省人社厅经办人可以查看评审专家的完整联系方式。")
+    bump_version()
+    AuditEntry.objects.create(  # record() with the client's address (entries are never updated)
+        content_type=ContentType.objects.get_for_model(profile),
+        object_id=profile.pk,
+        action="view_expert_contacts",
+        action_label="查看评审专家完整联系方式",
+        actor=actor,
+        username=actor.username,
+        client_ip=client_address or "",
+        data={"expert": profile.user_id},
+        created_at=clock.now(),
+    )
+    return {"phone": profile.user.phone, "email": profile.user.email}
+
+
+@dataclass
+class RoundHistory:
+    """What an expert did in one round."""
+
+    round_id: int
+    name: str
+    year: int
+    tasks: int = 0  # assigned or submitted
+    submitted: int = 0
+    conflicts: int = 0
+    disagreed: int = 0  # submitted reviews of applications flagged 分歧较大
+    extreme: int = 0  # of those, where this expert's total was the highest or the lowest
+    totals: list = field(default_factory=list)
+
+    @property
+    def mean_total(self):
+        return scoring.to_decimal(scoring.mean(self.totals)) if self.totals else None
+
+
+def history(profile):
+    """[RoundHistory], newest round first, from the assignments and the stored standings (two queries)."""
+    rows = list(
+        Assignment.objects.filter(expert_id=profile.user_id)
+        .values_list("round_id", "round__name", "round__call__year", "application_id", "state", "review__total")
+        .order_by("-round__created_at", "-round_id", "pk")
+    )
+    standings = {
+        (round_id, app_id): (flag, low, high)
+        for round_id, app_id, flag, low, high in Standing.objects.filter(
+            round_id__in={r[0] for r in rows}, application_id__in={r[3] for r in rows}
+        ).values_list("round_id", "application_id", "disagreement", "lowest", "highest")
+    }
+    found = {}
+    per_round = defaultdict(list)
+    for round_id, name, year, app_id, state, total in rows:
+        item = found.setdefault(round_id, RoundHistory(round_id, name, year))
+        per_round[round_id].append(app_id)
+        if state == AssignmentState.CONFLICT:
+            item.conflicts += 1
+            continue
+        item.tasks += 1
+        if state == AssignmentState.SUBMITTED and total is not None:
+            item.submitted += 1
+            item.totals.append(total)
+            flag, low, high = standings.get((round_id, app_id), (False, None, None))
+            if flag:
+                item.disagreed += 1
+                item.extreme += total in (low, high)
+    return list(found.values())
+
+
+def current_year():
+    return clock.now().year

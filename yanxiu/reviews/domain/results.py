@@ -1,8 +1,9 @@
 """A round's results: per application the scores summary, per tier a ranking.
 
 Loads everything in a fixed number of queries, then applies the pure maths
-of scoring.py. Ranking key: trimmed mean, then mean (both exact), best first;
-equal keys share a rank. Applications without any submitted review are listed
+of scoring.py. Ranking key: the round's basis (raw: trimmed mean, then mean;
+normalised: the mean of the stored normalised totals, then the raw keys; all
+exact), best first; equal keys share a rank. Applications without any submitted review are listed
 after the ranked ones, without a rank.
 """
 
@@ -30,6 +31,7 @@ class ReviewLine:
     scores: dict  # criterion id -> Decimal
     total: object  # Decimal, two places
     exact_total: object  # Fraction
+    normalised: object = None  # Decimal, four places (stored by standings.refresh_standings)
 
     @property
     def expert(self):
@@ -109,6 +111,7 @@ def _summary(row):
     get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
     if not get("submitted"):
         return scoring.Summary(0, None, None, None, None, None, False, ())
+    normalised = get("normalised_exact")
     return scoring.Summary(
         count=get("submitted"),
         mean=get("mean"),
@@ -118,10 +121,26 @@ def _summary(row):
         highest=get("highest"),
         disagreement=get("disagreement"),
         sort_key=(Fraction(get("trimmed_exact")), Fraction(get("mean_exact"))),
+        median=get("median"),
+        sd=get("sd"),
+        normalised_mean=get("normalised_mean"),
+        normalised_key=Fraction(normalised) if normalised else None,
     )
 
 
-SUMMARY_FIELDS = ("submitted", "mean", "trimmed_mean", "spread", "lowest", "highest", "disagreement")
+SUMMARY_FIELDS = (
+    "submitted",
+    "mean",
+    "trimmed_mean",
+    "spread",
+    "lowest",
+    "highest",
+    "disagreement",
+    "median",
+    "sd",
+    "normalised_mean",
+    "normalised_exact",
+)
 
 
 def _empty_summary():
@@ -241,21 +260,31 @@ def round_results(review_round, only=None, ranking=None):
             continue
         scores = {s.criterion_id: s.value for s in review.scores.all()}
         exact_total = scoring.exact_total(scores, weighting)
-        result.lines.append(ReviewLine(assignment, review, scores, scoring.to_decimal(exact_total), exact_total))
+        result.lines.append(
+            ReviewLine(assignment, review, scores, scoring.to_decimal(exact_total), exact_total, review.normalised)
+        )
 
+    basis = review_round.ranking_basis
     by_tier = {tier: [] for tier in review_round.tiers}
     for result in results.values():
         result.summary = scoring.summarise(
-            [line.exact_total for line in result.lines], review_round.disagreement_threshold
+            [line.exact_total for line in result.lines],
+            review_round.disagreement_threshold,
+            [line.normalised for line in result.lines if line.normalised is not None]
+            if all(line.normalised is not None for line in result.lines)
+            else (),
         )
         if result.application.tier in by_tier:
             by_tier[result.application.tier].append(result)
     for tier, items in by_tier.items():
         scored = sorted(
-            (r for r in items if r.lines), key=lambda r: (r.summary.sort_key, -r.application.pk), reverse=True
+            (r for r in items if r.lines),
+            key=lambda r: (r.summary.ranking_key(basis), -r.application.pk),
+            reverse=True,
         )
         unscored = [r for r in items if not r.lines]
-        for result, rank in zip(scored, scoring.competition_ranks([r.summary.sort_key for r in scored]), strict=False):
+        keys = [r.summary.ranking_key(basis) for r in scored]
+        for result, rank in zip(scored, scoring.competition_ranks(keys), strict=False):
             result.rank = rank
         by_tier[tier] = scored + unscored
     if only is not None:  # ranks and order among the whole round, not the page
@@ -279,6 +308,7 @@ class PageLine:
     total: object
     recommendation: str
     comment: str
+    normalised: object = None
 
     @property
     def recommendation_label(self):
@@ -373,7 +403,7 @@ def page_rows(review_round, window):
             row["rank"],
             row["conflicts"],
         )
-    for application_id, username, display_name, total, recommendation, comment in (
+    for application_id, username, display_name, total, recommendation, comment, normalised in (
         Assignment.objects.filter(round=review_round, application_id__in=ids, state=AssignmentState.SUBMITTED)
         .values_list(
             "application_id",
@@ -382,9 +412,12 @@ def page_rows(review_round, window):
             "review__total",
             "review__recommendation",
             "review__comment",
+            "review__normalised",
         )
         .order_by("pk")
     ):
         if total is not None:
-            rows[application_id].lines.append(PageLine(display_name or username, total, recommendation, comment))
+            rows[application_id].lines.append(
+                PageLine(display_name or username, total, recommendation, comment, normalised)
+            )
     return [rows[pk] for pk in ids]

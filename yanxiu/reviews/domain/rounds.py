@@ -13,7 +13,15 @@ from ..enums import DEFAULT_CRITERIA
 from ..models import Criterion, Review, ReviewRound
 from .standings import refresh_standings
 
-ROUND_FIELDS = ("name", "scope", "deadline", "reviews_per_application", "anonymous", "disagreement_threshold")
+ROUND_FIELDS = (
+    "name",
+    "scope",
+    "deadline",
+    "reviews_per_application",
+    "anonymous",
+    "disagreement_threshold",
+    "ranking_basis",
+)
 
 
 def _require_officer(actor):
@@ -67,8 +75,8 @@ def update_round(review_round, *, actor, **fields):
             setattr(review_round, name, value)
         review_round.full_clean()
         review_round.save()
-        if "disagreement_threshold" in changes:
-            refresh_standings(review_round)
+        if {"disagreement_threshold", "ranking_basis"} & set(changes):
+            refresh_standings(review_round)  # the flags, or the order (raw or normalised totals)
         record(
             review_round,
             action="update_round",

@@ -17,7 +17,15 @@ operations that change what a standing depends on:
 Nothing else writes standings (no signals). `fresh_ranking()` is the previous,
 from-the-scores computation; tests compare the two after every kind of change.
 
-Ranking: by trimmed mean, then mean (exact), best first, equal keys share a
+Normalised totals (scoring.normalise) depend on every review of the round (the
+round's mean and spread, each expert's own mean and spread), so each refresh
+recomputes them for the whole round from the stored totals, writes the reviews
+whose normalised total changed (`Review.normalised`) and refreshes the standings
+of every application whose normalised mean may have moved.
+
+Ranking: by the round's basis (`ReviewRound.ranking_basis`, chosen by the
+office): raw — trimmed mean, then mean (exact); normalised — the exact mean of
+the stored normalised totals, then the raw keys. Best first, equal keys share a
 rank (1, 2, 2, 4); ties are listed in application order. Applications of the
 round without a submitted review are listed after the ranked ones, unranked.
 """
@@ -26,7 +34,7 @@ from fractions import Fraction
 
 from django.db import transaction
 
-from ..enums import AssignmentState
+from ..enums import AssignmentState, RankingBasis
 from ..models import Assignment, Review, ReviewRound, Score, Standing
 from . import scoring
 from .results import round_application_ids
@@ -34,6 +42,7 @@ from .results import round_application_ids
 __all__ = [
     "exact_text",
     "fresh_ranking",
+    "ranking_key",
     "recompute_totals",
     "refresh_for_applications",
     "refresh_standings",
@@ -68,24 +77,47 @@ def recompute_totals(review_round):
     Review.objects.bulk_update(reviews, ["total", "total_exact"], batch_size=1000)
 
 
-def _summaries(review_round, application_ids):
+def _normalise_round(review_round):
+    """Recompute every normalised total of the round from the stored totals; write the changed ones.
+    Returns ({review id: normalised}, {application ids whose reviews' normalised totals changed})."""
+    rows = list(
+        Review.objects.filter(assignment__round=review_round)
+        .exclude(assignment__state=AssignmentState.CONFLICT)
+        .exclude(total_exact="")
+        .values_list("pk", "assignment__application_id", "assignment__expert_id", "total_exact", "normalised")
+        .order_by("pk")
+    )
+    found = scoring.normalise((pk, expert, Fraction(total)) for pk, _app, expert, total, _old in rows)
+    changed = [(pk, app) for pk, app, _expert, _total, old in rows if old != found[pk]]
+    Review.objects.bulk_update(
+        [Review(pk=pk, normalised=found[pk]) for pk, _app in changed], ["normalised"], batch_size=1000
+    )
+    return found, {app for _pk, app in changed}
+
+
+def _summaries(review_round, application_ids, normalised):
     """{application id: (tier, Summary, conflicts)} for the given applications (None: every one assigned)."""
     assignments = Assignment.objects.filter(round=review_round)
     if application_ids is not None:
         assignments = assignments.filter(application_id__in=application_ids)
-    totals, conflicts, tiers = {}, {}, {}
-    for application_id, tier, state, total in assignments.values_list(
-        "application_id", "application__tier", "state", "review__total_exact"
+    totals, conflicts, tiers, scaled = {}, {}, {}, {}
+    for application_id, tier, state, review_id, total in assignments.values_list(
+        "application_id", "application__tier", "state", "review__pk", "review__total_exact"
     ).order_by("pk"):
         tiers[application_id] = tier
         totals.setdefault(application_id, [])
+        scaled.setdefault(application_id, [])
         conflicts.setdefault(application_id, 0)
         if state == AssignmentState.CONFLICT:
             conflicts[application_id] += 1
         elif total:
             totals[application_id].append(Fraction(total))
+            scaled[application_id].append(normalised[review_id])
     threshold = review_round.disagreement_threshold
-    return {pk: (tiers[pk], scoring.summarise(values, threshold), conflicts[pk]) for pk, values in totals.items()}
+    return {
+        pk: (tiers[pk], scoring.summarise(values, threshold, scaled[pk]), conflicts[pk])
+        for pk, values in totals.items()
+    }
 
 
 def refresh_standings(review_round, applications=None):
@@ -96,8 +128,11 @@ def refresh_standings(review_round, applications=None):
     """
     with transaction.atomic():
         review_round = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
-        ids = None if applications is None else sorted({getattr(a, "pk", a) for a in applications})
-        summaries = _summaries(review_round, ids)
+        ids = None if applications is None else {getattr(a, "pk", a) for a in applications}
+        normalised, moved = _normalise_round(review_round)
+        if ids is not None:
+            ids = sorted(ids | moved)
+        summaries = _summaries(review_round, ids, normalised)
         stale = Standing.objects.filter(round=review_round)
         if ids is not None:
             stale = stale.filter(application_id__in=ids)
@@ -116,8 +151,12 @@ def refresh_standings(review_round, applications=None):
                     lowest=summary.lowest,
                     highest=summary.highest,
                     disagreement=summary.disagreement,
+                    median=summary.median,
+                    sd=summary.sd,
+                    normalised_mean=summary.normalised_mean,
                     trimmed_exact=exact_text(summary.sort_key[0]) if summary.count else "",
                     mean_exact=exact_text(summary.sort_key[1]) if summary.count else "",
+                    normalised_exact=exact_text(summary.normalised_key) if summary.count else "",
                 )
                 for pk, (tier, summary, conflicts) in summaries.items()
             ],
@@ -127,20 +166,29 @@ def refresh_standings(review_round, applications=None):
     return review_round
 
 
+def ranking_key(row, basis):
+    """A stored standing's ranking key (exact), best = largest, for the round's basis."""
+    raw = (Fraction(row.trimmed_exact), Fraction(row.mean_exact))
+    if basis == RankingBasis.NORMALISED:
+        return (Fraction(row.normalised_exact), *raw)
+    return raw
+
+
 def _rerank(review_round):
-    """Competition ranks per tier from the exact keys; only changed rows are written."""
+    """Competition ranks per tier from the exact keys of the round's basis; only changed rows are written."""
     rows = list(
         Standing.objects.filter(round=review_round).only(
-            "pk", "application_id", "tier", "submitted", "rank", "mean_exact", "trimmed_exact"
+            "pk", "application_id", "tier", "submitted", "rank", "mean_exact", "trimmed_exact", "normalised_exact"
         )
     )
+    basis = review_round.ranking_basis
     changed = []
     for tier in {row.tier for row in rows}:
         scored = sorted(
             (row for row in rows if row.tier == tier and row.submitted and tier in review_round.tiers),
-            key=lambda row: (-Fraction(row.trimmed_exact), -Fraction(row.mean_exact), row.application_id),
+            key=lambda row: (tuple(-k for k in ranking_key(row, basis)), row.application_id),
         )
-        keys = [(Fraction(row.trimmed_exact), Fraction(row.mean_exact)) for row in scored]
+        keys = [ranking_key(row, basis) for row in scored]
         ranks = dict(zip((row.pk for row in scored), scoring.competition_ranks(keys), strict=True))
         for row in rows:
             if row.tier == tier and row.rank != ranks.get(row.pk):
@@ -165,23 +213,36 @@ def fresh_ranking(review_round):
     criteria = list(review_round.criteria.all())
     weighting = [scoring.Weighting(c.pk, c.weight, c.max_score) for c in criteria]
     tiers = dict(round_application_ids(review_round).values_list("pk", "tier"))
-    scores = {}
-    for application_id, review_id, criterion_id, value in (
+    scores, experts = {}, {}
+    for application_id, review_id, expert_id, criterion_id, value in (
         Score.objects.filter(review__assignment__round=review_round)
         .exclude(review__assignment__state=AssignmentState.CONFLICT)
-        .values_list("review__assignment__application_id", "review_id", "criterion_id", "value")
+        .values_list(
+            "review__assignment__application_id", "review_id", "review__assignment__expert_id", "criterion_id", "value"
+        )
         .order_by()
     ):
         scores.setdefault(application_id, {}).setdefault(review_id, {})[criterion_id] = value
+        experts[review_id] = expert_id
+    review_totals = {
+        review_id: scoring.exact_total(values, weighting)
+        for reviews in scores.values()
+        for review_id, values in reviews.items()
+    }
+    normalised = scoring.normalise((pk, experts[pk], total) for pk, total in review_totals.items())
+    basis = review_round.ranking_basis
     by_tier = {tier: [] for tier in review_round.tiers}
     for application_id, tier in tiers.items():
-        totals = [scoring.exact_total(review, weighting) for review in scores.get(application_id, {}).values()]
+        reviews = list(scores.get(application_id, {}))
+        totals = [review_totals[pk] for pk in reviews]
+        summary = scoring.summarise(totals, review_round.disagreement_threshold, [normalised[pk] for pk in reviews])
         if tier in by_tier:
-            by_tier[tier].append([application_id, None, scoring.summarise(totals, review_round.disagreement_threshold)])
+            by_tier[tier].append([application_id, None, summary])
     for tier, items in by_tier.items():
-        scored = sorted((i for i in items if i[2].count), key=lambda i: (i[2].sort_key, -i[0]), reverse=True)
+        scored = sorted((i for i in items if i[2].count), key=lambda i: (i[2].ranking_key(basis), -i[0]), reverse=True)
         unscored = sorted((i for i in items if not i[2].count), key=lambda i: i[0])
-        for item, rank in zip(scored, scoring.competition_ranks([i[2].sort_key for i in scored]), strict=True):
+        keys = [i[2].ranking_key(basis) for i in scored]
+        for item, rank in zip(scored, scoring.competition_ranks(keys), strict=True):
             item[1] = rank
         by_tier[tier] = [(pk, rank, summary, summary.count) for pk, rank, summary in scored + unscored]
     return by_tier

@@ -76,6 +76,9 @@ def build_workbook(results):
             "应评审人数",
             "平均分",
             "截尾平均分",
+            "中位数",
+            "标准差",
+            "标准化平均分",
             "极差",
             "最低分",
             "最高分",
@@ -102,6 +105,9 @@ def build_workbook(results):
                     r.reviews_needed,
                     s.mean,
                     s.trimmed_mean,
+                    s.median,
+                    s.sd,
+                    s.normalised_mean,
                     s.spread,
                     s.lowest,
                     s.highest,
@@ -122,6 +128,7 @@ def build_workbook(results):
             "专家工作单位",
             *(f"{c.name}（满分{c.max_score}，权重{c.weight}%）" for c in criteria),
             "总分",
+            "标准化总分",
             "推荐意见",
             "评审意见",
             "提交时间",
@@ -140,6 +147,7 @@ def build_workbook(results):
                     _expert_affiliation(line.expert),
                     *(line.scores.get(c.pk) for c in criteria),
                     line.total,
+                    line.normalised,
                     line.review.get_recommendation_display(),
                     line.review.comment,
                     _time(line.review.submitted_at),
@@ -193,9 +201,21 @@ def build_workbook(results):
         ("每项申报评审专家人数", review_round.reviews_per_application),
         ("匿名评审", "是" if review_round.anonymous else "否"),
         ("分歧提示阈值（总分极差）", review_round.disagreement_threshold),
+        ("排名依据", review_round.get_ranking_basis_display()),
         (
             "计分方法",
-            "总分=100×Σ(权重×得分/满分)/Σ权重；评审不少于4份时截尾平均分去掉一个最高分和一个最低分；按截尾平均分、平均分排名",
+            (
+                "总分=100×Σ(权重×得分/满分)/Σ权重；评审不少于4份时截尾平均分去掉一个最高分和一个最低分；"
+                "原始分按截尾平均分、平均分排名"
+            ),
+        ),
+        (
+            "标准化方法",
+            (
+                "标准化总分=本轮全部总分的平均分+本轮标准差×z，z=(该总分−该专家本轮总分平均)÷该专家本轮总分标准差，"
+                "限于0至100；专家本轮仅评1份时保留原始总分，其各份总分相同时取本轮平均分；"
+                "按标准化平均分排名，相同时比较截尾平均分、平均分"
+            ),
         ),
     ]:
         rubric.add([label, value])

@@ -2,19 +2,35 @@ from django import forms
 from django.forms import formset_factory
 
 from yanxiu.calls.models import Call
+from yanxiu.core.masks import mask_email, mask_phone
 from yanxiu.organisations.models import Authority, Institution
 from yanxiu.reference.models import ProfessionalDomain
 
 from ..domain.rounds import CriterionRow
-from ..enums import Recommendation
+from ..enums import MAX_APPLICANT_AVOIDANCES, RankingBasis, Recommendation
 from ..models import ReviewRound
 
 
 class RoundForm(forms.ModelForm):
     class Meta:
         model = ReviewRound
-        fields = ["name", "scope", "deadline", "reviews_per_application", "anonymous", "disagreement_threshold"]
+        fields = [
+            "name",
+            "scope",
+            "deadline",
+            "reviews_per_application",
+            "anonymous",
+            "disagreement_threshold",
+            "ranking_basis",
+        ]
         widgets = {"deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ranking_basis"].required = False  # left out: unchanged (a new round: raw totals)
+
+    def clean_ranking_basis(self):
+        return self.cleaned_data.get("ranking_basis") or self.instance.ranking_basis or RankingBasis.RAW
 
 
 class NewRoundForm(RoundForm):
@@ -157,15 +173,38 @@ class ExpertForm(forms.Form):
         help_text="专家所在单位的主管部门，或专家本人任职的主管部门",
     )
     expertise = forms.CharField(label="专业领域", max_length=200, required=False)
+    primary_domain = forms.ModelChoiceField(
+        ProfessionalDomain.objects.filter(is_active=True),
+        label="主要专业技术领域",
+        required=False,
+        help_text="自动分配时优先匹配（目录中的一项）",
+    )
     domains = forms.ModelMultipleChoiceField(
         ProfessionalDomain.objects.filter(is_active=True),
-        label="熟悉的专业技术领域",
+        label="其他熟悉的专业技术领域",
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
+    keywords = forms.CharField(
+        label="研究方向关键词", max_length=200, required=False, help_text="以顿号或逗号分隔，如：人工智能、工业互联网"
+    )
+    active_from = forms.IntegerField(label="入库年度", min_value=2000, max_value=2100, required=False)
+    active_until = forms.IntegerField(
+        label="有效期至（年度）", min_value=2000, max_value=2100, required=False, help_text="留空：长期有效"
+    )
+    available = forms.BooleanField(label="本年度可参加评审", required=False, initial=True)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("active_from"), data.get("active_until")
+        if start and end and end < start:
+            self.add_error("active_until", "有效期不能早于入库年度。")
+        return data
 
 
 class ExpertEditForm(ExpertForm):
+    """Phone and e-mail are never put into the page: blank keeps the stored value (the masked one is shown)."""
+
     is_active = forms.BooleanField(label="启用（停用后不再分配新的评审任务）", required=False)
 
     def __init__(self, *args, profile, **kwargs):
@@ -174,16 +213,78 @@ class ExpertEditForm(ExpertForm):
             "initial",
             {
                 "display_name": user.display_name,
-                "email": user.email,
-                "phone": user.phone,
                 "is_active": user.is_active,
                 "affiliation": profile.affiliation,
                 "title": profile.title,
                 "institution": profile.institution_id,
                 "authority": profile.authority_id,
                 "expertise": profile.expertise,
-                "domains": [d.pk for d in profile.domains.all()],
+                "primary_domain": profile.primary_domain_id,
+                "domains": [d.pk for d in profile.domains.all() if d.pk != profile.primary_domain_id],
+                "keywords": profile.keywords,
+                "active_from": profile.active_from,
+                "active_until": profile.active_until,
+                "available": profile.available,
             },
         )
         super().__init__(*args, **kwargs)
         del self.fields["username"]
+        self.profile = profile
+        for name, current in (("phone", mask_phone(user.phone)), ("email", mask_email(user.email))):
+            self.fields[name].help_text = f"当前：{current or '未填写'}；留空不修改"
+
+    def clean(self):
+        data = super().clean()
+        data["phone"] = data.get("phone") or self.profile.user.phone
+        data["email"] = data.get("email") or self.profile.user.email
+        return data
+
+
+class PoolFilterForm(forms.Form):
+    q = forms.CharField(label="搜索", max_length=50, required=False, help_text="姓名、单位、职称或关键词")
+    domain = forms.ModelChoiceField(ProfessionalDomain.objects.all(), label="专业技术领域", required=False)
+    authority = forms.ModelChoiceField(Authority.objects.all(), label="主管部门", required=False)
+    availability = forms.ChoiceField(
+        label="本年度",
+        choices=[("", "全部"), ("yes", "可参加评审"), ("no", "不参加评审")],
+        required=False,
+    )
+
+
+class PoolImportForm(forms.Form):
+    file = forms.FileField(label="专家库文件（.xlsx）")
+
+
+class AvoidanceForm(forms.Form):
+    """The applicant's up to two experts to avoid: name and employer as free text, and a reason."""
+
+    def __init__(self, *args, requests=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        requests = list(requests)
+        for index in range(1, MAX_APPLICANT_AVOIDANCES + 1):
+            current = requests[index - 1] if index <= len(requests) else None
+            self.fields[f"name_{index}"] = forms.CharField(
+                label=f"专家{index}姓名", max_length=50, required=False, initial=getattr(current, "name", "")
+            )
+            self.fields[f"employer_{index}"] = forms.CharField(
+                label=f"专家{index}工作单位", max_length=100, required=False, initial=getattr(current, "employer", "")
+            )
+            self.fields[f"reason_{index}"] = forms.CharField(
+                label=f"专家{index}回避理由",
+                max_length=300,
+                required=False,
+                initial=getattr(current, "reason", ""),
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def rows(self):
+        data = self.cleaned_data
+        return [
+            {key: data.get(f"{key}_{index}", "") for key in ("name", "employer", "reason")}
+            for index in range(1, MAX_APPLICANT_AVOIDANCES + 1)
+        ]
+
+
+class MatchForm(forms.Form):
+    expert = forms.IntegerField(label="对应专家", required=False)
+    username = forms.CharField(label="或填写专家的登录用户名", max_length=150, required=False)

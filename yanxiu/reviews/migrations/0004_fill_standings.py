@@ -1,19 +1,11 @@
-"""Store every existing review's exact total and build the standings of every round."""
+"""Formerly stored every review's exact total and built the standings here; that now happens in
+0005_expert_pool_avoidance_normalised (the domain functions work on the current models, which only
+match the tables after 0005's columns exist). Kept as a no-op so the migration graph is unchanged."""
 
 from django.db import migrations
-
-
-def fill(apps, schema_editor):
-    from yanxiu.reviews.domain import standings
-    from yanxiu.reviews.models import ReviewRound
-
-    # The domain functions work on the current models: the tables match them at this point.
-    for review_round in ReviewRound.objects.all():
-        standings.recompute_totals(review_round)
-        standings.refresh_standings(review_round)
 
 
 class Migration(migrations.Migration):
     dependencies = [("reviews", "0003_standings")]
 
-    operations = [migrations.RunPython(fill, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]
