@@ -18,7 +18,9 @@ from ..models import PlanIssue
 # 机关代字〔年份〕序号号: 闽人社文〔2026〕123号 (GB/T 9704-2012 7.2.4); ASCII or full-width brackets are
 # taken for the hexagonal ones and a leading zero of the number is dropped.
 NUMBER_RE = re.compile(r"^(?P<code>[\u4e00-\u9fff]{1,12})〔(?P<year>\d{4})〕(?P<serial>\d{1,5})号$")
-BRACKETS = str.maketrans({"[": "〔", "［": "〔", "(": "〔", "（": "〔", "【": "〔", "]": "〕", "］": "〕", ")": "〕", "）": "〕", "】": "〕"})
+BRACKETS = str.maketrans(
+    {"[": "〔", "［": "〔", "(": "〔", "（": "〔", "【": "〔", "]": "〕", "］": "〕", ")": "〕", "）": "〕", "】": "〕"}
+)
 
 
 def normalise_number(text):
@@ -57,5 +59,11 @@ def update(call, *, document_number, copy_to, actor):
         issue.document_number, issue.copy_to = number, copy_to
         issue.updated_by, issue.updated_at = actor, clock.now()
         issue.save()
-        record(issue, action="plan_issue", label="填写年度计划发文信息", actor=actor, data={"before": before, "after": after})
+        record(
+            issue,
+            action="plan_issue",
+            label="填写年度计划发文信息",
+            actor=actor,
+            data={"before": before, "after": after},
+        )
     return issue

@@ -207,7 +207,15 @@ RED = "FF0000"
 # The annex table's columns (twips) by what they hold in 五号 (10.5 pt = 210 twips a character,
 # plus 2 x 57 cell margin): 办班时间 in two lines broken after its dash, 经费 "自筹经费项目" on one.
 # The title column takes what is left, so the widths fill the landscape text area exactly.
-_FIXED = {"number": 600, "host": 2000, "authority": 1700, "period": 2100, "venue": 1500, "trainees": 700, "funding": 1400}
+_FIXED = {
+    "number": 600,
+    "host": 2000,
+    "authority": 1700,
+    "period": 2100,
+    "venue": 1500,
+    "trainees": 700,
+    "funding": 1400,
+}
 DOCX_WIDTHS = [_FIXED.get(key, LANDSCAPE_TEXT_W - sum(_FIXED.values())) for key, _ in DOCX_COLUMNS]
 assert sum(DOCX_WIDTHS) == LANDSCAPE_TEXT_W
 
