@@ -309,6 +309,15 @@ CASES = {
         ("get", lambda w, fmt=fmt: {"call_pk": w["call"].pk, "fmt": fmt}, None, {"province"}, False)
         for fmt in ("xlsx", "docx")
     ],
+    "selection:plan_issue": [
+        (
+            "post",
+            lambda w: {"call_pk": w["call"].pk},
+            lambda w: {"document_number": "闽人社文〔2026〕5号", "copy_to": "人力资源社会保障部专业技术人员管理司"},
+            {"province"},
+            True,
+        )
+    ],
     "documents:application_form": [
         ("get", lambda w: {"pk": w["a"].pk, "fmt": "docx"}, None, {"host", "authority", "province"}, False)
     ],

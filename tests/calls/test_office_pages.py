@@ -40,6 +40,8 @@ def _post_data(call, **changes):
         "completion_date": "2027-11-30",
         "previous_year_for_completion": "2026",
         "office_name": call.office_name,
+        "issuing_authority": call.issuing_authority,
+        "printing_office": call.printing_office,
         "office_address": call.office_address,
         "office_postcode": call.office_postcode,
         "office_email": call.office_email,

@@ -3,14 +3,17 @@
 import io
 import shutil
 import subprocess
+import zipfile
 
 import openpyxl
 import pytest
+from lxml import etree
 
 from yanxiu.applications.models import Application
 from yanxiu.documents.generate import pdf
 from yanxiu.documents.generate.forms_docx import render_application_docx
-from yanxiu.documents.generate.summary import render_summary_docx, render_summary_xlsx
+from yanxiu.documents.generate.ooxml import BLANKS_DIR
+from yanxiu.documents.generate.summary import TEXT_WIDTH, render_summary_docx, render_summary_xlsx
 from yanxiu.documents.imports.importer import import_source
 from yanxiu.documents.imports.sources import Source
 from yanxiu.documents.interfaces.summary import SummaryRow, SummarySheetData, summary_sheet, summary_title
@@ -115,3 +118,69 @@ def test_missing_libreoffice_gives_a_clear_message(settings):
     settings.DOCUMENTS_SOFFICE = "/nonexistent/soffice"
     with pytest.raises(pdf.ConverterMissing, match="LibreOffice"):
         pdf.convert_to_pdf(b"PK")
+
+
+# --- 附件3 as printed (issue 11) ---------------------------------------------------------------
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _w(tag):
+    return f"{{{W_NS}}}{tag}"
+
+
+def _document(data):
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return etree.fromstring(archive.read("word/document.xml"))
+
+
+def _run_text(node):
+    marks = {_w("tab"): "\t", _w("br"): "\n"}
+    found = (c for c in node.iter(_w("t"), _w("tab"), _w("br")) if c.getparent().tag == _w("r"))
+    return "".join(c.text or "" if c.tag == _w("t") else marks[c.tag] for c in found)
+
+
+def test_summary_docx_footer_is_one_line_with_a_right_tab_stop():
+    document = _document(render_summary_docx(sheet_of(2)))
+    footers = [p for p in document.find(_w("body")) if p.tag == _w("p") and "填表日期" in _run_text(p)]
+    assert len(footers) == 1
+    footer = footers[0]
+    assert _run_text(footer) == "主管部门或申报单位(盖章):泉州市人力资源和社会保障局\t填表日期：    年    月    日"
+    stop = footer.find(f"{_w('pPr')}/{_w('tabs')}/{_w('tab')}")
+    assert (stop.get(_w("val")), stop.get(_w("pos"))) == ("right", str(TEXT_WIDTH))
+    assert "主管部门或申报单位" not in "".join(_run_text(p) for p in document.iter(_w("tbl")))
+
+
+def test_summary_docx_widths_by_content_and_blank_rows_to_fill_by_hand():
+    sheet = sheet_of(2)
+    sheet.rows[0].title = "人工智能赋能传统制造业数字化转型高级研修班"  # 21 characters
+    table = next(_document(render_summary_docx(sheet)).iter(_w("tbl")))
+    grid = [int(c.get(_w("w"))) for c in table.find(_w("tblGrid"))]
+    assert sum(grid) == TEXT_WIDTH  # the blank's text area, A4 portrait
+    assert grid[1] == max(grid)  # 研修选题 the widest
+    # in 小四 (240 twips a character, 114 of cell margins) the title takes at most two lines
+    assert -(-21 * 240 // (grid[1] - 114)) <= 2
+    assert grid[4] >= int(len("0591-87612629") * 0.55 * 240) + 114  # a phone number is never broken
+    rows = table.findall(_w("tr"))
+    assert len(rows) == 1 + 5  # two filled, three blank: the official form's five rows
+    assert [_run_text(r).strip() for r in rows[3:]] == ["", "", ""]
+    longer = next(_document(render_summary_docx(sheet_of(7))).iter(_w("tbl")))
+    assert len(longer.findall(_w("tr"))) == 1 + 7
+
+
+def test_summary_with_blank_rows_still_imports_only_its_programmes(demo, province):
+    applications = list(Application.objects.filter(state="submitted").select_related("domain").order_by("pk")[:2])
+    sheet = summary_sheet(applications, year=2026, signer="福州市人力资源和社会保障局")
+    result = import_source(Source("sum.docx", render_summary_docx(sheet)), actor=province, dry_run=True)
+    assert [row["title"] for row in result.application["rows"]] == [a.title for a in applications]
+    assert result.application["authority"] == "福州市人力资源和社会保障局"
+
+
+def test_summary_xlsx_prints_in_the_blank_forms_orientation():
+    blank = next(_document((BLANKS_DIR / "att3.docx").read_bytes()).iter(_w("pgSz")))
+    orientation = "landscape" if int(blank.get(_w("w"))) > int(blank.get(_w("h"))) else "portrait"
+    sheet = openpyxl.load_workbook(io.BytesIO(render_summary_xlsx(sheet_of(2))))["汇总表"]
+    assert (sheet.page_setup.orientation, orientation) == ("portrait", "portrait")
+    footer_rows = [row for row in sheet.iter_rows() if any("填表日期" in str(c.value or "") for c in row)]
+    assert len(footer_rows) == 1
+    assert "主管部门或申报单位(盖章)" in str(footer_rows[0][0].value)

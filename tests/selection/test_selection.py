@@ -113,8 +113,9 @@ def test_a_national_candidate_the_ministry_rejects_falls_back_to_the_provincial_
     decisions.publish(fallen.call, actor=officer)
     assert Application.objects.get(pk=national.pk).state == S.PROVINCIAL_DEMONSTRATION
     sections = plan(fallen.call)
-    assert [len(s.rows) for s in sections] == [0, 1, 0]
-    assert sections[1].rows[0][1] == "人工智能赋能制造业高级研修班"
+    # Only the class that holds programmes, numbered 一 (issue 11: no empty sections).
+    assert [(s.heading, len(s.rows)) for s in sections] == [("一、省级高级研修示范项目", 1)]
+    assert sections[0].rows[0].title == "人工智能赋能制造业高级研修班"
 
 
 def test_a_selected_national_candidate_stays_national(officer):
@@ -158,7 +159,7 @@ def test_the_plan_documents_list_each_class(officer):
     assert cells[0] == ["福建省专业技术人才知识更新工程2026年高级研修项目计划"]
     assert cells[1][:3] == ["序号", "项目名称", "承办单位"]
     assert cells[2] == ["一、推荐申报国家级高级研修项目（1项）"]
-    assert cells[3][:2] == ["1", "量子信息高级研修班"]
+    assert cells[3][:2] == [1, "量子信息高级研修班"]  # 序号 is a number
     assert cells[4] == ["二、省级高级研修示范项目（1项）"]
     assert cells[5][1] == "海洋装备高级研修班"
     assert cells[6] == ["三、省级高级研修普通项目（1项）"]

@@ -21,6 +21,13 @@ class Call(models.Model):
         "考核往年完成情况的年度", null=True, blank=True, help_text="原则上不推荐该年度未按计划完成任务的承办单位"
     )
     office_name = models.CharField("受理处室", max_length=100, default="省人社厅职业能力建设处")
+    # The annual plan is issued as an official document (GB/T 9704-2012) in these names.
+    issuing_authority = models.CharField(
+        "发文机关", max_length=100, default="福建省人力资源和社会保障厅", help_text="年度计划公文的发文机关标志和署名"
+    )
+    printing_office = models.CharField(
+        "印发机关", max_length=100, default="福建省人力资源和社会保障厅办公室", help_text="年度计划公文版记中的印发机关"
+    )
     office_address = models.CharField("地址", max_length=200, blank=True)
     office_postcode = models.CharField("邮编", max_length=10, blank=True)
     office_email = models.EmailField("电子版报送邮箱", blank=True)

@@ -54,6 +54,10 @@ def _pdf_or_progress(request, make_source, filename, back_url, suffix=".docx"):
     return render(request, template, context, status=202 if rendition.state != PdfRendition.State.DONE else 200)
 
 
+# Other apps' downloads (the annual plan) use the same cached, background PDFs.
+pdf_or_progress = _pdf_or_progress
+
+
 def _visible_application(request, pk):
     queryset = Application.objects.visible_to(request.user).select_related(
         "call", "institution", "institution__authority", "domain", "competent_department"

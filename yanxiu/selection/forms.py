@@ -3,6 +3,8 @@ from django import forms
 from yanxiu.calls.enums import Tier
 from yanxiu.organisations.models import Authority, DeadlineExtension, Institution
 
+from .models import PlanIssue
+
 
 class ExtensionForm(forms.ModelForm):
     institution = forms.ModelChoiceField(Institution.objects.all(), label="承办单位", required=False)
@@ -33,3 +35,10 @@ class ExtensionForm(forms.ModelForm):
         if call and until and tier and until <= call.tier_rule(tier).deadline_end:
             self.add_error("until", "延期时间应晚于原截止时间。")
         return cleaned
+
+
+class PlanIssueForm(forms.ModelForm):
+    class Meta:
+        model = PlanIssue
+        fields = ["document_number", "copy_to"]
+        widgets = {"document_number": forms.TextInput(attrs={"placeholder": "闽人社文〔2026〕123号"})}

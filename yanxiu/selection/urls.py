@@ -12,5 +12,6 @@ urlpatterns = [
     path("<int:call_pk>/ministry/", views.ministry, name="ministry"),
     path("<int:call_pk>/ministry/<int:pk>/", views.ministry_answer, name="ministry_answer"),
     path("<int:call_pk>/plan/", views.annual_plan, name="plan"),
+    path("<int:call_pk>/plan/issue/", views.plan_issue, name="plan_issue"),
     path("<int:call_pk>/plan.<str:fmt>", views.plan_download, name="plan_download"),
 ]

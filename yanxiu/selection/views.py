@@ -17,12 +17,14 @@ from yanxiu.core import confirm
 from yanxiu.core.downloads import DOCX, XLSX, attachment
 from yanxiu.core.errors import refusal_returns_to
 from yanxiu.core.refusal import Refused
+from yanxiu.documents.views import pdf_or_progress
 from yanxiu.organisations.models import DeadlineExtension
 from yanxiu.reviews.domain.results import call_standings_by_round
 
 from .domain import decisions
 from .domain import extensions as extensions_domain
-from .forms import ExtensionForm
+from .domain import plan_issue as plan_issue_domain
+from .forms import ExtensionForm, PlanIssueForm
 from .interfaces import plan as plan_outputs
 from .models import Decision, Outcome
 
@@ -178,14 +180,47 @@ def ministry_answer(request, call_pk, pk):
     return redirect("selection:ministry", call_pk=call_pk)
 
 
-@officer_only
-def annual_plan(request, call_pk):
-    call = get_object_or_404(Call, pk=call_pk)
+def _plan_page(request, call, form=None, status=200):
+    issue = plan_outputs.plan_issue(call)
     return render(
         request,
         "selection/plan.html",
-        {"call": call, "sections": plan_outputs.plan(call), "columns": plan_outputs.COLUMNS},
+        {
+            "call": call,
+            "sections": plan_outputs.plan(call),
+            "columns": [label for _, label in plan_outputs.COLUMNS],
+            "issue": issue,
+            "form": form or (PlanIssueForm(instance=issue) if issue else None),
+        },
+        status=status,
     )
+
+
+@officer_only
+def annual_plan(request, call_pk):
+    return _plan_page(request, get_object_or_404(Call, pk=call_pk))
+
+
+@officer_only
+@require_POST
+def plan_issue(request, call_pk):
+    """The plan's 发文字号 and 抄送 (its date is the publication's day)."""
+    call = get_object_or_404(Call, pk=call_pk)
+    form = PlanIssueForm(request.POST, instance=plan_outputs.plan_issue(call))
+    if form.is_valid():
+        try:
+            plan_issue_domain.update(
+                call,
+                document_number=form.cleaned_data["document_number"],
+                copy_to=form.cleaned_data["copy_to"],
+                actor=request.user,
+            )
+        except Refused as refusal:
+            form.add_error("document_number" if "document_number" in refusal.errors else None, str(refusal))
+        else:
+            messages.success(request, "已保存年度计划的发文信息。")
+            return redirect("selection:plan", call_pk=call.pk)
+    return _plan_page(request, call, form=form, status=400)
 
 
 @officer_only
@@ -196,6 +231,11 @@ def plan_download(request, call_pk, fmt):
         return attachment(plan_outputs.plan_xlsx(call), f"{name}.xlsx", XLSX)
     if fmt == "docx":
         return attachment(plan_outputs.plan_docx(call), f"{name}.docx", DOCX)
+    if fmt == "pdf":
+        # Made by the worker from the .docx's exact bytes and cached (decision 0007).
+        return pdf_or_progress(
+            request, lambda: plan_outputs.plan_docx(call), f"{name}.pdf", reverse("selection:plan", args=[call.pk])
+        )
     raise Http404("不支持的格式。")
 
 

@@ -15,6 +15,7 @@ from yanxiu.reviews.enums import ACTIVE_ASSIGNMENT_STATES, AssignmentState
 from yanxiu.reviews.models import Assignment
 
 from ..models import Decision, Outcome
+from . import plan_issue
 
 ACTION_FOR_OUTCOME = {
     Outcome.NATIONAL_CANDIDATE: "decide_national_candidate",
@@ -81,6 +82,7 @@ def publish(call, *, actor):
             )
             decision.published_at = now
             decision.save(update_fields=["published_at"])
+        plan_issue.note_publication(call)
         record(
             call,
             action="publish_decisions",

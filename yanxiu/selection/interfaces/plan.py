@@ -1,34 +1,78 @@
-"""The annual plan (年度高级研修项目计划): one description, two outputs.
+"""The annual plan (年度高级研修项目计划): one description, three outputs.
 
-`plan(call)` lists the published programmes by class; `plan_xlsx` and
-`plan_docx` render it. The .docx follows GB/T 9704-2012 for an official
-document: A4, margins 37/35/28/26 mm, title in 方正小标宋简体 二号, body in
-仿宋_GB2312 三号, headings in 黑体, page numbers "— 1 —" at the foot.
+`plan(call)` lists the published programmes by class (a class with none is left
+out and the others renumbered); `plan_xlsx` renders the table, `plan_docx` the
+official document the office sends as is (GB/T 9704-2012, see
+docs/decisions/0012-annual-plan-official-document.md), and its PDF is made from
+those bytes by the worker (documents/renditions.py).
+
+The .docx is written as WordprocessingML text directly (no python-docx): 500
+programmes take a few milliseconds (bench/documents.py).
 """
 
 import io
+import zipfile
 from dataclasses import dataclass, field
-
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from math import ceil
+from xml.sax.saxutils import escape
 
 from yanxiu.applications.enums import ApplicationState as S
 from yanxiu.applications.models import Application
 from yanxiu.core.dates import chinese_date, chinese_period
 from yanxiu.core.spreadsheets import Workbook
+from yanxiu.documents.generate.ooxml import FONT_DECLARATIONS, core_properties
 
-COLUMNS = ["序号", "项目名称", "承办单位", "主管部门", "办班时间", "办班地点", "学员人数", "经费"]
-WIDTHS_MM = [12, 70, 50, 40, 42, 28, 16, 22]
+from ..models import PlanIssue
+
+# (key, label): the plan page and the .xlsx show every column, the official document the first eight.
+COLUMNS = [
+    ("number", "序号"),
+    ("title", "项目名称"),
+    ("host", "承办单位"),
+    ("authority", "主管部门"),
+    ("period", "办班时间"),
+    ("venue", "办班地点"),
+    ("trainees", "学员人数"),
+    ("funding", "经费"),
+    ("domain", "领域"),
+    ("contact", "联系人"),
+]
+DOCX_COLUMNS = COLUMNS[:8]
+CLASSES = ["推荐申报国家级高级研修项目", "省级高级研修示范项目", "省级高级研修普通项目"]
+CLASS_OF_STATE = {
+    S.NATIONAL_CANDIDATE: 0,
+    S.MINISTRY_SELECTED: 0,
+    S.PROVINCIAL_DEMONSTRATION: 1,
+    S.PROVINCIAL_ORDINARY: 2,
+}
+NUMERALS = "一二三四五六七八九十"
+DEFAULT_ISSUER = "福建省人力资源和社会保障厅"
+RECIPIENTS = (
+    "各设区市人力资源和社会保障局、平潭综合实验区党群工作部，省直有关部门人事（教育）处，各国家级、省级继续教育基地："
+)
+
+
+@dataclass
+class PlanRow:
+    number: int
+    title: str
+    host: str
+    authority: str
+    period: str
+    venue: str
+    trainees: int | None
+    funding: str
+    domain: str
+    contact: str
+
+    def cells(self, columns=COLUMNS):
+        return [getattr(self, key) for key, _ in columns]
 
 
 @dataclass
 class PlanSection:
-    heading: str
+    heading: str  # 一、省级高级研修示范项目
+    name: str
     rows: list = field(default_factory=list)
 
 
@@ -40,163 +84,503 @@ def _row(number, application):
         if application.funding and application.tier == "national"
         else ("省级示范项目经费" if application.state == S.PROVINCIAL_DEMONSTRATION else "单位自筹")
     )
-    return [
-        str(number),
-        application.title,
-        application.institution.name,
-        application.institution.authority.name,
-        chinese_period(application.start_date, application.end_date),
-        " ".join(p for p in (application.venue_city, application.venue_place) if p),
-        str(application.planned_trainees or ""),
-        funding,
-    ]
+    phone = application.host_office_phone or application.host_mobile
+    return PlanRow(
+        number=number,
+        title=application.title,
+        host=application.institution.name,
+        authority=application.institution.authority.name,
+        period=chinese_period(application.start_date, application.end_date),
+        venue=" ".join(p for p in (application.venue_city, application.venue_place) if p),
+        trainees=application.planned_trainees,
+        funding=funding,
+        domain=str(application.domain or ""),
+        contact=" ".join(p for p in (application.host_contact, phone) if p),
+    )
 
 
 def plan(call):
+    """The plan's classes that hold programmes, numbered 一、二、… in that order."""
     applications = (
-        Application.objects.filter(
-            call=call,
-            state__in=[S.NATIONAL_CANDIDATE, S.MINISTRY_SELECTED, S.PROVINCIAL_DEMONSTRATION, S.PROVINCIAL_ORDINARY],
-        )
-        .select_related("institution", "institution__authority")
+        Application.objects.filter(call=call, state__in=list(CLASS_OF_STATE))
+        .select_related("institution", "institution__authority", "domain")
         .order_by("institution__authority__code", "authority_rank", "pk")
     )
-    sections = [
-        PlanSection("一、推荐申报国家级高级研修项目"),
-        PlanSection("二、省级高级研修示范项目"),
-        PlanSection("三、省级高级研修普通项目"),
-    ]
-    place = {S.NATIONAL_CANDIDATE: 0, S.MINISTRY_SELECTED: 0, S.PROVINCIAL_DEMONSTRATION: 1, S.PROVINCIAL_ORDINARY: 2}
+    rows = [[] for _ in CLASSES]
     for application in applications:
-        section = sections[place[application.state]]
-        section.rows.append(_row(len(section.rows) + 1, application))
-    return sections
+        found = rows[CLASS_OF_STATE[application.state]]
+        found.append(_row(len(found) + 1, application))
+    present = [(name, found) for name, found in zip(CLASSES, rows, strict=True) if found]
+    return [PlanSection(f"{NUMERALS[i]}、{name}", name, found) for i, (name, found) in enumerate(present)]
 
 
 def title(call):
     return f"福建省专业技术人才知识更新工程{call.year}年高级研修项目计划"
 
 
+def issuer(call):
+    return call.issuing_authority or DEFAULT_ISSUER
+
+
+# --- .xlsx ------------------------------------------------------------------------------
+
+# Column widths in characters (Excel's unit); A4 landscape holds about 150 at 10 pt.
+XLSX_WIDTHS = [6, 30, 22, 20, 16, 18, 8, 12, 16, 18]
+XLSX_FONT_PT = 10
+LINE_HEIGHT_PT = 13.5
+
+
+def text_width(text):
+    """Width in Chinese characters: ASCII letters and digits count half."""
+    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in str(text))
+
+
+def lines_needed(text, width_chars):
+    """Lines a wrapped cell needs: Excel's column unit is about half a Chinese character."""
+    room = max(1.0, (width_chars - 1) / 2)
+    return max(1, *(ceil(text_width(part) / room) for part in str(text).split("\n")))
+
+
 def plan_xlsx(call):
     buffer = io.BytesIO()
     workbook = Workbook(buffer)
     sheet = workbook.add_worksheet("年度计划")
+    base = {"font_name": "仿宋_GB2312", "font_size": XLSX_FONT_PT}
     title_format = workbook.add_format(
-        {"bold": True, "font_size": 16, "align": "center", "valign": "vcenter", "font_name": "宋体"}
+        {"font_name": "方正小标宋简体", "font_size": 16, "align": "center", "valign": "vcenter"}
     )
-    section_format = workbook.add_format({"bold": True, "font_name": "黑体", "border": 1})
+    section_format = workbook.add_format({**base, "font_name": "黑体", "border": 1, "valign": "vcenter"})
     header = workbook.add_format(
-        {"bold": True, "border": 1, "align": "center", "valign": "vcenter", "text_wrap": True, "bg_color": "#F2F2F2"}
+        {**base, "font_name": "黑体", "border": 1, "align": "center", "valign": "vcenter", "text_wrap": True}
     )
-    cell = workbook.add_format({"border": 1, "valign": "vcenter", "text_wrap": True})
-    sheet.set_paper(9)
+    cell = workbook.add_format({**base, "border": 1, "valign": "vcenter", "text_wrap": True})
+    number = workbook.add_format({**base, "border": 1, "valign": "vcenter", "align": "center"})
+    sheet.set_paper(9)  # A4
     sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(1)
-    for index, width in enumerate(WIDTHS_MM):
-        sheet.set_column(index, index, width / 2.2)
+    sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    sheet.fit_to_pages(1, 0)  # every column on the page's width; as many pages as the rows need
+    sheet.repeat_rows(1)  # the header row on every printed page
+    sheet.center_horizontally()
+    sheet.set_footer("&C第 &P 页，共 &N 页")
+    for index, width in enumerate(XLSX_WIDTHS):
+        sheet.set_column(index, index, width)
     sheet.merge_range(0, 0, 0, len(COLUMNS) - 1, title(call), title_format)
     sheet.set_row(0, 30)
-    sheet.write_row(1, 0, COLUMNS, header)
+    labels = [label for _, label in COLUMNS]
+    sheet.write_row(1, 0, labels, header)
+    sheet.set_row(1, LINE_HEIGHT_PT * max(lines_needed(t, w) for t, w in zip(labels, XLSX_WIDTHS, strict=True)) + 4)
     row = 2
     for section in plan(call):
         sheet.merge_range(row, 0, row, len(COLUMNS) - 1, f"{section.heading}（{len(section.rows)}项）", section_format)
+        sheet.set_row(row, 20)
         row += 1
-        for values in section.rows:
-            sheet.write_row(row, 0, values, cell)
+        for item in section.rows:
+            values = item.cells()
+            for col, value in enumerate(values):
+                if isinstance(value, int):
+                    sheet.write_number(row, col, value, number)
+                elif value is None:
+                    sheet.write_blank(row, col, None, cell)
+                else:
+                    sheet.write_string(row, col, value, cell)
+            lines = max(lines_needed(v, w) for v, w in zip(values, XLSX_WIDTHS, strict=True) if v is not None)
+            sheet.set_row(row, LINE_HEIGHT_PT * lines + 4)
             row += 1
     workbook.close()
     return buffer.getvalue()
 
 
-def _font(run, east_asian, size_pt, bold=False):
-    run.font.size = Pt(size_pt)
-    run.font.bold = bold
-    run.font.name = east_asian
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), east_asian)
+# --- .docx (GB/T 9704-2012) -----------------------------------------------------------------
+# Lengths in twips (1/20 pt; 1 mm = 56.7 twips), font sizes in half-points.
+
+PAGE_W, PAGE_H = 11906, 16838  # A4
+MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 2098, 1984, 1587, 1474  # 37, 35, 28, 26 mm
+TEXT_W = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT  # 156 mm
+TEXT_H = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM  # 225 mm
+LANDSCAPE_TEXT_W = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM  # the annex: margins turned with the page, 225 mm
+LINE = 579  # 22 lines on the 225 mm text area (the standard's 三号 body)
+SIZE_BODY, SIZE_TITLE, SIZE_NOTE, SIZE_TABLE = 32, 44, 28, 21  # 三号, 二号, 四号, 五号
+CHAR = 320  # one 三号 character
+FONT_BODY, FONT_TITLE, FONT_HEADING, FONT_NUMBER = "仿宋_GB2312", "方正小标宋简体", "黑体", "宋体"
+RED = "FF0000"
+
+# The annex table's columns (twips) by what they hold in 五号 (10.5 pt = 210 twips a character,
+# plus 2 x 57 cell margin): 办班时间 in two lines broken after its dash, 经费 "自筹经费项目" on one.
+# The title column takes what is left, so the widths fill the landscape text area exactly.
+_FIXED = {
+    "number": 600,
+    "host": 2000,
+    "authority": 1700,
+    "period": 2100,
+    "venue": 1500,
+    "trainees": 700,
+    "funding": 1400,
+}
+DOCX_WIDTHS = [_FIXED.get(key, LANDSCAPE_TEXT_W - sum(_FIXED.values())) for key, _ in DOCX_COLUMNS]
+assert sum(DOCX_WIDTHS) == LANDSCAPE_TEXT_W
 
 
-def _paragraph(document, text, east_asian="仿宋_GB2312", size=16, bold=False, align=None, indent=False):
-    paragraph = document.add_paragraph()
-    if align is not None:
-        paragraph.alignment = align
-    paragraph.paragraph_format.line_spacing = Pt(28)
-    if indent:
-        paragraph.paragraph_format.first_line_indent = Pt(size * 2)
-    _font(paragraph.add_run(text), east_asian, size, bold)
-    return paragraph
+def _text(value):
+    return escape(str(value if value is not None else ""))
 
 
-def _page_number_footer(section):
-    paragraph = section.footer.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(paragraph.add_run("— "), "宋体", 14)
-    run = paragraph.add_run()
-    _font(run, "宋体", 14)
-    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
-        if kind:
-            element = OxmlElement("w:fldChar")
-            element.set(qn("w:fldCharType"), kind)
-        else:
-            element = OxmlElement("w:instrText")
-            element.set(qn("xml:space"), "preserve")
-            element.text = text
-        run._element.append(element)
-    _font(paragraph.add_run(" —"), "宋体", 14)
-
-
-def plan_docx(call, document_number=""):
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    _page_number_footer(section)
-    _paragraph(document, title(call), "方正小标宋简体", 22, align=WD_ALIGN_PARAGRAPH.CENTER)
-    if document_number:
-        _paragraph(document, document_number, align=WD_ALIGN_PARAGRAPH.CENTER)
-    sections = plan(call)
-    counts = "、".join(f"{s.heading[2:]}{len(s.rows)}项" for s in sections)
-    _paragraph(
-        document,
-        "各设区市人力资源和社会保障局、平潭综合实验区党群工作部，省直有关部门人事（教育）处，各国家级、省级继续教育基地：",
+def _rpr(font, size, color=None, bold=False):
+    colour = f'<w:color w:val="{color}"/>' if color else ""
+    weight = "<w:b/><w:bCs/>" if bold else ""
+    return (
+        f'<w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="{font}" w:cs="{font}" w:hint="eastAsia"/>'
+        f'{weight}{colour}<w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>'
     )
-    _paragraph(
-        document,
-        (
+
+
+def _run(text, rpr):
+    return f'<w:r>{rpr}<w:t xml:space="preserve">{_text(text)}</w:t></w:r>'
+
+
+def _lines(lines, rpr):
+    """Runs for several lines of one paragraph, separated by line breaks."""
+    return f"<w:r>{rpr}<w:br/></w:r>".join(_run(line, rpr) for line in lines)
+
+
+def _ppr(align=None, before=0, after=0, line=LINE, rule="exact", ind="", extra="", rpr=""):
+    jc = f'<w:jc w:val="{align}"/>' if align else ""
+    spacing = f'<w:spacing w:before="{before}" w:after="{after}" w:line="{line}" w:lineRule="{rule}"/>'
+    return f"<w:pPr>{extra}{spacing}{ind}{jc}{rpr}</w:pPr>"
+
+
+def _p(runs="", **ppr):
+    return f"<w:p>{_ppr(**ppr)}{runs}</w:p>"
+
+
+def _body_p(text, **ppr):
+    rpr = _rpr(FONT_BODY, SIZE_BODY)
+    return _p(_run(text, rpr), rpr=rpr, **ppr)
+
+
+def _empty(count=1, size=SIZE_BODY):
+    return "".join(_p(rpr=_rpr(FONT_BODY, size)) for _ in range(count))
+
+
+def title_lines(text_parts, room=20):
+    """Set the title's lines deliberately: pack whole parts, never break inside one.
+
+    `room` is in 二号 characters on the 156 mm text area (digits count half).
+    """
+    lines, current = [], ""
+    for part in text_parts:
+        if current and text_width(current + part) > room:
+            lines.append(current)
+            current = part
+        else:
+            current += part
+    return [*lines, current] if current else lines
+
+
+def document_title_lines(call):
+    parts = [
+        issuer(call),
+        "关于印发",
+        "福建省专业技术人才",
+        "知识更新工程",
+        f"{call.year}年",
+        "高级研修项目计划",
+        "的通知",
+    ]
+    return title_lines(parts)
+
+
+def _sect(landscape=False, last=False):
+    """A section's properties: odd/even footers, A4 portrait or landscape (margins turned with the page)."""
+    footers = '<w:footerReference w:type="default" r:id="rIdFooterOdd"/><w:footerReference w:type="even" r:id="rIdFooterEven"/>'
+    if landscape:
+        size = f'<w:pgSz w:w="{PAGE_H}" w:h="{PAGE_W}" w:orient="landscape"/>'
+        margins = (
+            f'<w:pgMar w:top="{MARGIN_LEFT}" w:right="{MARGIN_BOTTOM}" w:bottom="{MARGIN_RIGHT}" '
+            f'w:left="{MARGIN_TOP}" w:header="851" w:footer="567" w:gutter="0"/>'
+        )
+    else:
+        size = f'<w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/>'
+        # The page number's dash 7 mm under the text area: footer distance = 35 - 7 - one 四号 line.
+        margins = (
+            f'<w:pgMar w:top="{MARGIN_TOP}" w:right="{MARGIN_RIGHT}" w:bottom="{MARGIN_BOTTOM}" '
+            f'w:left="{MARGIN_LEFT}" w:header="851" w:footer="1247" w:gutter="0"/>'
+        )
+    align = '<w:vAlign w:val="bottom"/>' if last else ""  # 版记: at the foot of the last page
+    return f'<w:sectPr>{footers}<w:type w:val="nextPage"/>{size}{margins}<w:cols w:space="425"/>{align}<w:docGrid w:type="lines" w:linePitch="{LINE}"/></w:sectPr>'
+
+
+def _header_block(call, issue):
+    """版头: the issuing office's mark in red, the document number under it, the red rule."""
+    mark = f"{issuer(call)}文件"
+    # As large as fits one line of the text area (at most 一号 + a little), set in red 小标宋.
+    size = min(72, int(TEXT_W / 20 / text_width(mark) * 2) - 2)
+    mark_rpr = _rpr(FONT_TITLE, size, color=RED)
+    number = (issue.document_number if issue else "") or f"〔{call.year}〕　　号"
+    rule = f'<w:pBdr><w:bottom w:val="single" w:sz="18" w:space="11" w:color="{RED}"/></w:pBdr>'
+    body = _rpr(FONT_BODY, SIZE_BODY)
+    return (
+        # The mark's top edge 35 mm under the text area's.
+        _p(_run(mark, mark_rpr), align="center", before=1984, line=size * 12, rpr=mark_rpr)
+        + _p(_run(number, body), align="center", before=2 * LINE, extra=rule, rpr=body)
+    )
+
+
+def _signature_block(call, issue):
+    """署名 above 成文日期 (right by four characters), centred on it; room above for the seal."""
+    day = chinese_date(issue.issued_on) if issue else ""
+    signer = issuer(call)
+    date_right = 4 * CHAR
+    centre = date_right + int(text_width(day or "2026年1月1日") * CHAR / 2)
+    signer_right = max(0, centre - int(text_width(signer) * CHAR / 2))
+    return (
+        _empty(3)  # the seal (42 mm) presses on the signature and the date, its top within a line of the text
+        + _body_p(signer, align="right", ind=f'<w:ind w:right="{signer_right}"/>')
+        + _body_p(day or "　　年　月　日", align="right", ind=f'<w:ind w:right="{date_right}"/>')
+    )
+
+
+def _colophon(call, issue):
+    """版记: 抄送, then 印发机关 and 印发日期, between full-width rules (thick, thin, thick)."""
+    rpr = _rpr(FONT_BODY, SIZE_NOTE)
+    thick = '<w:{side} w:val="single" w:sz="8" w:space="3" w:color="000000"/>'
+    thin = '<w:{side} w:val="single" w:sz="5" w:space="3" w:color="000000"/>'
+    day = chinese_date(issue.issued_on) if issue else "　　年　月　日"
+    copy_to = (issue.copy_to if issue else "").strip().rstrip("。")
+    printed = (
+        _run(f"\u3000{call.printing_office or issuer(call) + '办公室'}", rpr)
+        + f"<w:r>{rpr}<w:tab/></w:r>"
+        + _run(f"{day}印发", rpr)
+    )
+    tabs = f'<w:tabs><w:tab w:val="right" w:pos="{TEXT_W - 280}"/></w:tabs>'
+    copy_line = f"\u3000抄送：{copy_to}。"
+    # Its last line on the page's last line (the section is also bottom-aligned, which Word and
+    # WPS honour and LibreOffice 7.4 does not): the space above is what the rules and lines leave.
+    lines = 1 + (ceil(text_width(copy_line) / (TEXT_W // 280)) if copy_to else 0)
+    before = TEXT_H - lines * 560 - 6 * 50 - 150
+    if copy_to:
+        borders = "<w:pBdr>" + thick.format(side="top") + thin.format(side="bottom") + "</w:pBdr>"
+        first = _p(_run(copy_line, rpr), extra=borders, before=before, line=560, rpr=rpr)
+        printed_borders = "<w:pBdr>" + thick.format(side="bottom") + "</w:pBdr>"
+        return first + _p(printed, extra=printed_borders + tabs, line=560, rpr=rpr)
+    printed_borders = "<w:pBdr>" + thick.format(side="top") + thick.format(side="bottom") + "</w:pBdr>"
+    return _p(printed, extra=printed_borders + tabs, before=before, line=560, rpr=rpr)
+
+
+def _table(section):
+    header_rpr = _rpr(FONT_HEADING, SIZE_TABLE)
+    cell_rpr = _rpr(FONT_BODY, SIZE_TABLE)
+    grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in DOCX_WIDTHS)
+    borders = "".join(
+        f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    properties = (
+        f'<w:tblPr><w:tblW w:w="{LANDSCAPE_TEXT_W}" w:type="dxa"/><w:jc w:val="center"/>'
+        f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+        '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
+        '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr>'
+    )
+    tight = {"line": 300, "rule": "atLeast"}
+    cell_ppr = {
+        "left": _ppr(align="left", **tight, rpr=cell_rpr),
+        "center": _ppr(align="center", **tight, rpr=cell_rpr),
+    }
+    tcprs = [f'<w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>' for width in DOCX_WIDTHS]
+    centred = {"number", "trainees", "period"}
+    keys = [key for key, _ in DOCX_COLUMNS]
+    out = [f"<w:tbl>{properties}<w:tblGrid>{grid}</w:tblGrid>"]
+    header_ppr = _ppr(align="center", **tight, rpr=header_rpr)
+    out.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>")
+    for tcpr, (_, label) in zip(tcprs, DOCX_COLUMNS, strict=True):
+        out.append(f"<w:tc>{tcpr}<w:p>{header_ppr}{_run(label, header_rpr)}</w:p></w:tc>")
+    out.append("</w:tr>")
+    for item in section.rows:
+        out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+        for tcpr, key in zip(tcprs, keys, strict=True):
+            value = getattr(item, key)
+            ppr = cell_ppr["center" if key in centred else "left"]
+            if key == "period" and "—" in value:  # 2026年10月20日— / 10月23日: never inside a date
+                start, end = value.split("—", 1)
+                runs = _lines([f"{start}—", end], cell_rpr)
+            else:
+                runs = _run(value, cell_rpr) if value not in (None, "") else ""
+            out.append(f"<w:tc>{tcpr}<w:p>{ppr}{runs}</w:p></w:tc>")
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    return "".join(out)
+
+
+def document_xml(call, issue, sections):
+    title_rpr = _rpr(FONT_TITLE, SIZE_TITLE)
+    counts = "、".join(f"{s.name}{len(s.rows)}项" for s in sections) or "入选项目0项"
+    plan_title = title(call)
+    body = [
+        _header_block(call, issue),
+        # The title two lines under the red rule, in lines set by whole words.
+        _p(_lines(document_title_lines(call), title_rpr), align="center", before=2 * LINE, line=700, rpr=title_rpr),
+        _empty(),
+        _body_p(RECIPIENTS),
+        _body_p(
             f"根据《关于申报专业技术人才知识更新工程{call.year}年高级研修项目的通知》，经单位申报、主管部门审核推荐、专家评审和择优遴选，"
             f"现将{call.year}年高级研修项目计划（{counts}）印发给你们。请各承办单位严格按照计划组织实施，"
             f"独立承办，不得与其他单位联办、不得转移培训业务，并于{chinese_date(call.completion_date)}前完成办班。"
-            f"推荐申报国家级的项目，如未入选国家级计划，自动转入省级项目。"
+            f"推荐申报国家级的项目，如未入选国家级计划，自动转入省级项目。",
+            ind=f'<w:ind w:firstLine="{2 * CHAR}"/>',
         ),
-        indent=True,
+        _empty(),
+        # 附件说明: two characters in, a second line aligned after "附件：".
+        _body_p(f"附件：{plan_title}", ind=f'<w:ind w:left="{5 * CHAR}" w:hanging="{3 * CHAR}"/>'),
+        _signature_block(call, issue),
+        f"<w:p><w:pPr>{_sect()}</w:pPr></w:p>",
+        # The annex: its own landscape pages.
+        _p(_run("附件", _rpr(FONT_HEADING, SIZE_BODY)), rpr=_rpr(FONT_HEADING, SIZE_BODY)),
+        _p(
+            _run(plan_title, _rpr(FONT_TITLE, 36)),
+            align="center",
+            before=LINE,
+            after=200,
+            line=600,
+            rpr=_rpr(FONT_TITLE, 36),
+            extra="<w:keepNext/>",
+        ),
+    ]
+    heading_rpr = _rpr(FONT_HEADING, SIZE_BODY)
+    for section in sections:
+        body.append(
+            _p(_run(f"{section.heading}（{len(section.rows)}项）", heading_rpr), extra="<w:keepNext/>", rpr=heading_rpr)
+        )
+        body.append(_table(section))
+    if not sections:
+        body.append(_body_p("尚无入选项目。"))
+    body.append(f"<w:p><w:pPr>{_sect(landscape=True)}</w:pPr></w:p>")
+    body.append(_colophon(call, issue))
+    body.append(_sect(last=True))
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f"<w:document {NAMESPACES}><w:body>{''.join(body)}</w:body></w:document>"
+    ).encode()
+
+
+NAMESPACES = (
+    'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+)
+
+
+def _footer(align):
+    """Page number "— 1 —" in 四号 宋体, one character in from the outer edge."""
+    rpr = _rpr(FONT_NUMBER, SIZE_NOTE)
+    indent = f'<w:ind w:{"right" if align == "right" else "left"}="280"/>'
+    field = (
+        f'<w:r>{rpr}<w:fldChar w:fldCharType="begin"/></w:r><w:r>{rpr}<w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+        f'<w:r>{rpr}<w:fldChar w:fldCharType="separate"/></w:r><w:r>{rpr}<w:t>1</w:t></w:r>'
+        f'<w:r>{rpr}<w:fldChar w:fldCharType="end"/></w:r>'
     )
-    landscape = document.add_section()
-    landscape.orientation = WD_ORIENT.LANDSCAPE
-    landscape.page_width, landscape.page_height = Mm(297), Mm(210)
-    landscape.top_margin, landscape.bottom_margin = Mm(28), Mm(26)
-    landscape.left_margin, landscape.right_margin = Mm(37), Mm(35)
-    _paragraph(document, "附件", "黑体", 16)
-    _paragraph(document, title(call), "方正小标宋简体", 18, align=WD_ALIGN_PARAGRAPH.CENTER)
-    for plan_section in sections:
-        _paragraph(document, f"{plan_section.heading}（{len(plan_section.rows)}项）", "黑体", 16)
-        table = document.add_table(rows=1, cols=len(COLUMNS))
-        table.style = "Table Grid"
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table.autofit = False
-        for row_values in [COLUMNS, *plan_section.rows]:
-            cells = table.rows[0].cells if row_values is COLUMNS else table.add_row().cells
-            for index, text in enumerate(row_values):
-                cells[index].width = Mm(WIDTHS_MM[index])
-                cells[index].text = ""
-                _font(cells[index].paragraphs[0].add_run(text), "仿宋_GB2312", 11, bold=row_values is COLUMNS)
-        for index, width in enumerate(WIDTHS_MM):
-            table.columns[index].width = Mm(width)
-        # repeat the header row on every printed page
-        header_properties = table.rows[0]._tr.get_or_add_trPr()
-        repeat = OxmlElement("w:tblHeader")
-        repeat.set(qn("w:val"), "true")
-        header_properties.append(repeat)
+    paragraph = f"<w:p>{_ppr(align=align, line=240, rule='auto', ind=indent, rpr=rpr)}{_run('— ', rpr)}{field}{_run(' —', rpr)}</w:p>"
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:ftr {NAMESPACES}>{paragraph}</w:ftr>'
+    ).encode()
+
+
+def _font_table():
+    fonts = "".join(
+        f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:panose1 w:val="{panose}"/><w:charset w:val="86"/>'
+        f'<w:family w:val="{family}"/><w:pitch w:val="{pitch}"/></w:font>'
+        for name, alt, panose, family, pitch in FONT_DECLARATIONS
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:fonts {NAMESPACES}>{fonts}</w:fonts>'
+    ).encode()
+
+
+STYLES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    f"<w:styles {NAMESPACES}>"
+    "<w:docDefaults><w:rPrDefault><w:rPr>"
+    f'<w:rFonts w:ascii="{FONT_BODY}" w:hAnsi="{FONT_BODY}" w:eastAsia="{FONT_BODY}" w:cs="{FONT_BODY}"/>'
+    f'<w:kern w:val="2"/><w:sz w:val="{SIZE_BODY}"/><w:szCs w:val="{SIZE_BODY}"/>'
+    '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
+    '<w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:jc w:val="both"/></w:pPr></w:pPrDefault></w:docDefaults>'
+    '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style>'
+    '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:uiPriority w:val="99"/>'
+    '<w:semiHidden/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/>'
+    '<w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/>'
+    "</w:tblCellMar></w:tblPr></w:style>"
+    "</w:styles>"
+).encode()
+
+SETTINGS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    f"<w:settings {NAMESPACES}>"
+    '<w:evenAndOddHeaders/><w:defaultTabStop w:val="420"/><w:characterSpacingControl w:val="compressPunctuation"/>'
+    '<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>'
+    "</w:settings>"
+).encode()
+
+CONTENT_TYPES = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    b'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    b'<Default Extension="xml" ContentType="application/xml"/>'
+    b'<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+    b'<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>'
+    b'<Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>'
+    b'<Override PartName="/word/fontTable.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"/>'
+    b'<Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>'
+    b'<Override PartName="/word/footer2.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>'
+    b'<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+    b"</Types>"
+)
+
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PACKAGE_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="word/document.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>'
+    "</Relationships>"
+).encode()
+
+DOCUMENT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    f'<Relationship Id="rIdStyles" Type="{_REL}/styles" Target="styles.xml"/>'
+    f'<Relationship Id="rIdSettings" Type="{_REL}/settings" Target="settings.xml"/>'
+    f'<Relationship Id="rIdFonts" Type="{_REL}/fontTable" Target="fontTable.xml"/>'
+    f'<Relationship Id="rIdFooterOdd" Type="{_REL}/footer" Target="footer1.xml"/>'
+    f'<Relationship Id="rIdFooterEven" Type="{_REL}/footer" Target="footer2.xml"/>'
+    "</Relationships>"
+).encode()
+
+
+def _core(call):
+    return core_properties(title(call), f"plan-{call.year}")
+
+
+def plan_issue(call):
+    return PlanIssue.objects.filter(call=call).first()
+
+
+def plan_docx(call, issue=None, sections=None):
+    """The plan as the official document: deterministic bytes (the PDF cache's key)."""
+    issue = issue if issue is not None else plan_issue(call)
+    sections = sections if sections is not None else plan(call)
+    parts = {
+        "[Content_Types].xml": CONTENT_TYPES,
+        "_rels/.rels": PACKAGE_RELS,
+        "word/document.xml": document_xml(call, issue, sections),
+        "word/_rels/document.xml.rels": DOCUMENT_RELS,
+        "word/styles.xml": STYLES,
+        "word/settings.xml": SETTINGS,
+        "word/fontTable.xml": _font_table(),
+        "word/footer1.xml": _footer("right"),
+        "word/footer2.xml": _footer("left"),
+        "docProps/core.xml": _core(call),
+    }
     buffer = io.BytesIO()
-    document.save(buffer)
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        for name, data in parts.items():
+            entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(entry, data, compresslevel=6)
     return buffer.getvalue()
