@@ -94,3 +94,26 @@ def test_the_quota_text_counts_the_sent_batch(client):
     BATCH_WORKFLOW.perform(batch, "submit", reviewer)
     page = client.get(reverse("batches:detail", args=[batch.pk])).content.decode()
     assert "本年度还可报送 0 项" in page
+
+
+def test_an_upload_error_shows_at_the_upload_control_and_the_list_stays_true(client):
+    import re
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    host = factories.staff()
+    application = factories.complete("provincial", actor=host)
+    client.force_login(host)
+    response = client.post(
+        reverse("applications:upload_attachment", args=[application.pk]),
+        {"file": SimpleUploadedFile("setup.pdf", b"MZ\x90\x00" + b"\x00" * 100), "kind": "supporting"},
+        follow=True,
+    )
+    page = response.content.decode()
+    top = page[page.index("<main") : page.index('id="editor"')]
+    upload = page[page.index('id="attachments"') :]
+    assert "文件内容与扩展名不符" not in top
+    assert re.search(r'id="upload-result"[^>]*><div class="msg error">[^<]*文件内容与扩展名不符[^<]*“setup.pdf”未上传', upload)
+    assert "暂无附件" in upload
+    assert '<label for="id_file">选择文件</label>' in upload

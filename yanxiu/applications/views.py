@@ -317,24 +317,35 @@ def adjust_after_fallback(request, pk):
 @refusal_returns_to(_to_editor("#attachments"))
 def upload_attachment(request, pk):
     application = _get_editable(request, pk)
+    back = redirect(reverse("applications:edit", args=[pk]) + "#attachments")
     files = request.FILES  # parse the body now: the size-limit handler flags an oversized file
     if getattr(request, "upload_too_large", False):
-        messages.error(
-            request, f"文件过大：单个附件不能超过 {settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)} MB，未上传。"
+        return _upload_refused(
+            request, back, f"文件过大：单个附件不能超过 {settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)} MB，未上传。"
         )
-        return redirect(reverse("applications:edit", args=[pk]) + "#attachments")
     form = AttachmentForm(request.POST, files)
     if not form.is_valid():
-        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
-        return redirect(reverse("applications:edit", args=[pk]) + "#attachments")
+        return _upload_refused(request, back, "；".join(e for errors in form.errors.values() for e in errors))
     uploaded = form.cleaned_data["file"]
     try:
         ext = validate_attachment(uploaded)
+        editing.add_attachment(
+            application, uploaded=uploaded, ext=ext, kind=form.cleaned_data["kind"], actor=request.user
+        )
     except ValidationError as invalid:
-        raise Refused("；".join(invalid.messages)) from None
-    editing.add_attachment(application, uploaded=uploaded, ext=ext, kind=form.cleaned_data["kind"], actor=request.user)
-    messages.success(request, f"已上传“{uploaded.name}”。")
-    return redirect(reverse("applications:edit", args=[pk]) + "#attachments")
+        return _upload_refused(request, back, "；".join(invalid.messages) + f"“{uploaded.name}”未上传。")
+    except Refused as refusal:
+        return _upload_refused(request, back, f"{refusal.reason}“{uploaded.name}”未上传。")
+    messages.success(request, f"已上传“{uploaded.name}”。", extra_tags=AT_UPLOAD)
+    return back
+
+
+AT_UPLOAD = "at-upload"  # a message the editor shows at its upload control, not at the top of the page
+
+
+def _upload_refused(request, back, reason):
+    messages.error(request, reason, extra_tags=AT_UPLOAD)
+    return back
 
 
 @login_required
@@ -344,7 +355,7 @@ def delete_attachment(request, pk, attachment_pk):
     application = _get_editable(request, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
     editing.remove_attachment(attachment, actor=request.user)
-    messages.success(request, "附件已删除。")
+    messages.success(request, "附件已删除。", extra_tags=AT_UPLOAD)
     return redirect(reverse("applications:edit", args=[pk]) + "#attachments")
 
 
