@@ -114,6 +114,8 @@ def test_an_upload_error_shows_at_the_upload_control_and_the_list_stays_true(cli
     top = page[page.index("<main") : page.index('id="editor"')]
     upload = page[page.index('id="attachments"') :]
     assert "文件内容与扩展名不符" not in top
-    assert re.search(r'id="upload-result"[^>]*><div class="msg error">[^<]*文件内容与扩展名不符[^<]*“setup.pdf”未上传', upload)
+    assert re.search(
+        r'id="upload-result"[^>]*><div class="msg error">[^<]*文件内容与扩展名不符[^<]*“setup.pdf”未上传', upload
+    )
     assert "暂无附件" in upload
     assert '<label for="id_file">选择文件</label>' in upload
