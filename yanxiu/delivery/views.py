@@ -621,7 +621,13 @@ def certificate_job(request, pk, job_pk):
         if job.state != JobState.DONE:
             raise Http404("证书文件尚未生成。")
         return stored_file(job.file, f"{programme}-结业证书.pdf")
-    return render(request, "delivery/_job.html", {"programme": programme, "job": job})
+    context = {"programme": programme, "job": job}
+    if request.htmx and not job.is_running:
+        # The job has just ended: the page's list of certificates is refreshed with it (out of band).
+        context["certificates"] = Certificate.objects.filter(trainee__programme=programme).select_related("trainee")
+        context["oob"] = True
+        return render(request, "delivery/_job_ended.html", context)
+    return render(request, "delivery/_job.html", context)
 
 
 @login_required
