@@ -60,7 +60,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_tasks",
-    "django_tasks_db",
+    "yanxiu.core.tasks_app.TasksDatabaseConfig",  # django_tasks_db, with a Chinese name in the admin
     "yanxiu.core",
     "yanxiu.accounts",
     "yanxiu.reference",
