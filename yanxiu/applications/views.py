@@ -111,12 +111,17 @@ def inbox(request):
     if filters.is_valid():
         applications = filters.apply(applications)
     ordered = applications.order_by("-call__year", "tier", "institution__authority__code", "authority_rank", "pk")
-    # Sort and cut the page on narrow rows (ids and sort keys), then read that page's rows.
-    page = Paginator(ordered.values_list("pk", flat=True), 100).get_page(request.GET.get("page"))
-    rows = queries.in_order(queries.with_flag_data(Application.objects.all()), page.object_list)
-    flagged = [(a, queries.flag(a)) for a in rows]
     if filters.is_valid() and filters.cleaned_data.get("flagged"):
-        flagged = [(a, f) for a, f in flagged if f.any()]
+        # Flags are worked out row by row: flag every row of the filter, then count and cut
+        # the page from the flagged ones (共 N 项 is what the list shows).
+        rows = queries.in_order(queries.with_flag_data(Application.objects.all()), ordered.values_list("pk", flat=True))
+        page = Paginator([(a, f) for a in rows if (f := queries.flag(a)).any()], 100).get_page(request.GET.get("page"))
+        flagged = page.object_list
+    else:
+        # Sort and cut the page on narrow rows (ids and sort keys), then read that page's rows.
+        page = Paginator(ordered.values_list("pk", flat=True), 100).get_page(request.GET.get("page"))
+        rows = queries.in_order(queries.with_flag_data(Application.objects.all()), page.object_list)
+        flagged = [(a, queries.flag(a)) for a in rows]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
