@@ -119,3 +119,19 @@ def test_an_upload_error_shows_at_the_upload_control_and_the_list_stays_true(cli
     )
     assert "暂无附件" in upload
     assert '<label for="id_file">选择文件</label>' in upload
+
+
+def test_no_dashes_for_an_empty_choice(client):
+    from django.urls import reverse
+
+    from yanxiu.organisations.forms import InstitutionProfileForm
+    from yanxiu.reviews.interfaces.forms import ExpertForm
+
+    factories.call_2026()
+    assert "---------" not in str(ExpertForm())
+    host = factories.staff()
+    assert "---------" not in str(InstitutionProfileForm(instance=host.institution))
+    client.force_login(host)
+    page = client.get(reverse("organisations:profile")).content.decode()
+    assert "---------" not in page
+    assert 'label for=""' not in page

@@ -34,6 +34,13 @@ class InstitutionProfileForm(forms.ModelForm):
         ]
         widgets = {"base_status": forms.RadioSelect, "type": forms.RadioSelect}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Radio buttons: every choice is a real answer, no "---------" one.
+        for name in ("type", "base_status"):
+            field = self.fields[name]
+            field.choices = [(value, label) for value, label in field.choices if value != ""]
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("base_status") == "national" and "base_batch" in cleaned and cleaned["base_batch"] is None:

@@ -148,12 +148,14 @@ class ExpertForm(forms.Form):
         Institution.objects.all(),
         label="所在承办单位（用于回避）",
         required=False,
+        empty_label="（不在承办单位任职）",
         help_text="专家所在单位也是承办单位时必须选择",
     )
     authority = forms.ModelChoiceField(
         Authority.objects.filter(is_active=True),
         label="所属主管部门（用于回避）",
         required=False,
+        empty_label="（无）",
         help_text="专家所在单位的主管部门，或专家本人任职的主管部门",
     )
     expertise = forms.CharField(label="专业领域", max_length=200, required=False)
