@@ -124,14 +124,33 @@ def test_an_upload_error_shows_at_the_upload_control_and_the_list_stays_true(cli
 def test_no_dashes_for_an_empty_choice(client):
     from django.urls import reverse
 
+    from yanxiu.applications.interfaces.forms import LecturerFormSet, SessionFormSet
     from yanxiu.organisations.forms import InstitutionProfileForm
     from yanxiu.reviews.interfaces.forms import ExpertForm
 
     factories.call_2026()
     assert "---------" not in str(ExpertForm())
+    for formset in (SessionFormSet(prefix="sessions", initial=[{}]), LecturerFormSet(prefix="lecturers", initial=[{}])):
+        assert "---------" not in str(formset.forms[0]) + str(formset.empty_form)
+        assert "请选择" in str(formset.forms[0])
     host = factories.staff()
     assert "---------" not in str(InstitutionProfileForm(instance=host.institution))
     client.force_login(host)
     page = client.get(reverse("organisations:profile")).content.decode()
     assert "---------" not in page
     assert 'label for=""' not in page
+
+
+def test_djangos_own_form_messages_read_as_plain_chinese():
+    from django import forms
+
+    class Probe(forms.Form):
+        hours = forms.DecimalField(max_digits=4, decimal_places=1, min_value=0, max_value=10)
+        count = forms.IntegerField()
+        kind = forms.ChoiceField(choices=[("a", "甲")])
+
+    errors = Probe({"hours": "1.25", "count": "x", "kind": "33"}).errors
+    assert errors["hours"] == ["最多保留1位小数。"]
+    assert errors["count"] == ["请填写整数。"]
+    assert errors["kind"] == ["请从列表中选择（“33”不是可选项）。"]
+    assert Probe({"hours": "-1", "count": "1", "kind": "a"}).errors["hours"] == ["不能小于0。"]

@@ -2,7 +2,6 @@ from django import forms
 
 from .models import Institution
 
-
 BASE_BATCH_RANGE = "批次为1至99的整数（如第3批填3）。"
 
 

@@ -141,6 +141,8 @@ class LabelledRowForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs["aria-label"] = f"{self.row_label()} {field.label}"
+            if isinstance(field, forms.ChoiceField):  # "请选择", not Django's "---------"
+                field.choices = [(value, "请选择" if value == "" else label) for value, label in field.choices]
 
     def row_label(self):
         index = (self.prefix or "").rsplit("-", 1)[-1]
