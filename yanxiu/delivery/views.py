@@ -450,10 +450,16 @@ def _accounts_page(request, application, kind, back_url, editable):
                 for line in lectures
             ],
         )
-    if not editable:  # the office and the authority read; nothing looks editable
-        for f in (form, *formset.forms):
-            for field in f.fields.values():
-                field.disabled = True
+    readonly = None
+    if not editable:  # the office and the authority read: values as text, no inputs
+        readonly = {
+            "fields": [(bound.label, forms.as_text(bound)) for bound in form],
+            "lectures": [
+                [forms.as_text(line[name]) for name in line.fields if name != "DELETE"]
+                for line in formset.forms
+                if line.initial
+            ],
+        }
     results = money.check_accounts(accounts, lectures) if accounts else []
     limit = None
     if accounts and accounts.cost_standard and accounts.cost_standard.total_per_person_day is not None:
@@ -469,6 +475,7 @@ def _accounts_page(request, application, kind, back_url, editable):
             "accounts": accounts,
             "results": results,
             "editable": editable,
+            "readonly": readonly,
             "back_url": back_url,
             "limit": limit,
             "fiscal": money.is_fiscal(application),
