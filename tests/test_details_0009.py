@@ -154,3 +154,19 @@ def test_djangos_own_form_messages_read_as_plain_chinese():
     assert errors["count"] == ["请填写整数。"]
     assert errors["kind"] == ["请从列表中选择（“33”不是可选项）。"]
     assert Probe({"hours": "-1", "count": "1", "kind": "a"}).errors["hours"] == ["不能小于0。"]
+
+
+def test_the_header_and_history_never_repeat_the_organisations_name(client):
+    from django.urls import reverse
+
+    officer = factories.province_officer()
+    officer.display_name = f"{officer.organisation_name} 经办人"
+    officer.save()
+    reviewer = factories.reviewer(factories.authority("350100-RS"))
+    reviewer.display_name = "张三"
+    assert officer.name_with_organisation == "省人社厅职业能力建设处 经办人"
+    assert reviewer.name_with_organisation == f"{reviewer.authority.name} 张三"
+    client.force_login(officer)
+    page = client.get(reverse("home"), follow=True).content.decode()
+    assert "省人社厅职业能力建设处 经办人（省人社厅经办人）" in page
+    assert page.count("省人社厅职业能力建设处") == page.count("省人社厅职业能力建设处 经办人")
