@@ -170,3 +170,41 @@ def test_the_header_and_history_never_repeat_the_organisations_name(client):
     page = client.get(reverse("home"), follow=True).content.decode()
     assert "省人社厅职业能力建设处 经办人（省人社厅经办人）" in page
     assert page.count("省人社厅职业能力建设处") == page.count("省人社厅职业能力建设处 经办人")
+
+
+def test_the_institution_sees_the_authoritys_decline_reason_on_its_page(client):
+    from django.urls import reverse
+
+    from yanxiu.applications.domain import workflow
+
+    host = factories.staff()
+    application = factories.complete("provincial", actor=host)
+    workflow.perform(application, "submit", host)
+    reviewer = factories.reviewer(host.institution.authority)
+    workflow.perform(application, "decline", reviewer, reason="与本地区重点产业关联不够紧密。")
+    client.force_login(host)
+    page = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
+    banner = page[page.index('data-testid="decline-reason"') :]
+    assert "不予推荐理由" in banner
+    assert "与本地区重点产业关联不够紧密。" in banner[: banner.index("</div>")]
+    assert host.institution.authority.name in banner[: banner.index("</div>")]
+
+
+def test_an_empty_warning_reason_is_not_called_saved(client):
+    from django.urls import reverse
+
+    from yanxiu.applications.domain import editing
+    from yanxiu.applications.models import WarningReason
+
+    host = factories.staff()
+    application = factories.complete("provincial", actor=host)
+    code = "institution.previous_completion"
+    editing.set_warning_reason(application, code=code, reason="已整改", actor=host)
+    client.force_login(host)
+    url = reverse("applications:warning_reason", args=[application.pk])
+    page = client.post(url, {"code": code, "reason": "  "}, follow=True).content.decode()
+    assert "说明理由已保存" not in page
+    assert "说明理由为空：未保存理由（原有理由已清除），该提醒仍需说明后才能提交。" in page
+    assert not WarningReason.objects.filter(application=application).exists()
+    page = client.post(url, {"code": code, "reason": "已按要求整改"}, follow=True).content.decode()
+    assert "说明理由已保存" in page
