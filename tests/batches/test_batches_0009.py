@@ -125,3 +125,26 @@ def test_a_quota_refusal_keeps_the_users_ticks(client):
     for application in chosen:
         assert f'name="application" value="{application.pk}" checked' in page
     assert not batch.applications.exists()
+
+
+def test_the_return_reasons_label_is_tied_to_its_field(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from yanxiu.batches.domain.operations import BATCH_WORKFLOW
+
+    host = factories.staff()
+    application = factories.complete("provincial", actor=host)
+    workflow.perform(application, "submit", host)
+    reviewer = factories.reviewer(host.institution.authority)
+    workflow.perform(application, "approve", reviewer, reason="同意")
+    batch = operations.create_batch(call=application.call, tier="provincial", actor=reviewer)
+    operations.set_members(batch, [application], actor=reviewer)
+    application.refresh_from_db()
+    for member in (None, application):
+        scan = SimpleUploadedFile("s.pdf", b"%PDF-1")
+        operations.upload_scan(batch, application=member, uploaded=scan, ext=".pdf", actor=reviewer)
+    BATCH_WORKFLOW.perform(batch, "submit", reviewer)
+    client.force_login(factories.province_officer())
+    page = client.get(reverse("batches:detail", args=[batch.pk])).content.decode()
+    assert '<label for="reason-return">退回理由（必填）</label>' in page
+    assert 'name="reason" id="reason-return"' in page
