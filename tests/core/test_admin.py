@@ -55,3 +55,22 @@ def test_the_admin_speaks_chinese_down_to_the_task_results(client):
         assert heading in listing
     for english in ("Task name", "Enqueued at", "Queue name", "Ready"):
         assert english not in listing
+
+
+def test_the_security_administrator_reads_lockouts_and_devices_in_chinese(client):
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.create(
+        username="someone", ip_address="10.0.0.1", user_agent="x", get_data="", post_data="", failures_since_start=3
+    )
+    client.force_login(factories.user("security_admin"))
+    index = client.get(reverse("admin:index")).content.decode()
+    for name in ("登录安全（失败登录与锁定）", "登录失败计数", "双因素认证（动态口令）", "动态口令设备", "备用码设备"):
+        assert name in index
+    for english in ("Axes", "Access attempts", "TOTP devices", "Static devices", "Model name"):
+        assert english not in index
+    listing = client.get(reverse("admin:axes_accessattempt_changelist")).content.decode()
+    for heading in ("用户名", "IP地址", "尝试时间", "连续失败次数"):
+        assert heading in listing
+    for english in ("Attempt Time", "Failed Logins", "IP Address"):
+        assert english not in listing
