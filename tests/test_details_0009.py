@@ -208,3 +208,12 @@ def test_an_empty_warning_reason_is_not_called_saved(client):
     assert not WarningReason.objects.filter(application=application).exists()
     page = client.post(url, {"code": code, "reason": "已按要求整改"}, follow=True).content.decode()
     assert "说明理由已保存" in page
+
+
+@pytest.mark.parametrize("value", ["0", "-1"])
+def test_the_editors_base_batch_says_one_thing_for_zero_and_below(value):
+    from yanxiu.applications.interfaces.forms import ApplicationForm
+
+    factories.call_2026()
+    errors = ApplicationForm({"base_batch": value}, tier="provincial").errors["base_batch"]
+    assert errors == ["批次应为正整数（第1批起），如 10。"]

@@ -110,8 +110,11 @@ class ApplicationForm(forms.ModelForm):
             self.fields["funding"].choices = [c for c in self.fields["funding"].choices if c[0]]
         self.fields["base_status"].choices = [c for c in self.fields["base_status"].choices if c[0]]
         self.fields["recruitment_scope"].choices = [c for c in self.fields["recruitment_scope"].choices if c[0]]
-        self.fields["base_batch"].min_value = 1
-        self.fields["base_batch"].validators.append(MinValueValidator(1, "批次应为正整数（第1批起），如 10。"))
+        batch = self.fields["base_batch"]
+        batch.min_value = 1
+        # One message for 0 and −1 alike (the model's "≥ 0" would add a second one).
+        batch.validators = [v for v in batch.validators if not isinstance(v, MinValueValidator)]
+        batch.validators.append(MinValueValidator(1, "批次应为正整数（第1批起），如 10。"))
         self.fields["base_batch"].widget.attrs["min"] = "1"
         for name in ("domain", "competent_department"):
             self.fields[name].empty_label = "请选择"
