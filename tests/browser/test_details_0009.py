@@ -15,7 +15,7 @@ from yanxiu.delivery.models import CertificateJob, Programme
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 UNLABELLED = """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
-  .filter(e => !e.closest('template'))
+  .filter(e => !e.closest('template') && !e.closest('[aria-hidden=true]'))
   .filter(e => !(e.getAttribute('aria-label') || e.getAttribute('aria-labelledby')
                  || (e.id && document.querySelector('label[for="' + e.id + '"]')) || e.closest('label')))
   .map(e => e.name || e.id)"""
@@ -76,3 +76,30 @@ def test_the_certificate_list_refreshes_when_the_job_ends(login, clock):
     expect(page.get_by_test_id("job-state")).to_have_text("已完成")
     expect(page.get_by_test_id(f"verify-{issued[0].serial}")).to_be_visible()
     expect(page.get_by_test_id("certificates")).not_to_contain_text("尚未颁发")
+
+
+def test_every_input_is_labelled_on_the_pages_of_each_role(login):
+    from yanxiu.calls.models import Call
+    from yanxiu.reviews.models import ReviewRound
+
+    programme = Programme.objects.get(application__institution__users__username="fzxx")
+    call = Call.objects.get(year=2026)
+    pages = {
+        "fzxx": ["/delivery/", f"/delivery/{programme.pk}/trainees/", f"/delivery/{programme.pk}/attendance/"],
+        "fz_rsj": [f"/batches/ranking/{call.pk}/provincial/"],
+        "province": [
+            f"/delivery/{programme.pk}/",
+            f"/selection/{call.pk}/",
+            *[f"/reviews/{r.pk}/" for r in ReviewRound.objects.all()[:1]],
+        ],
+    }
+    unlabelled = {}
+    for username, paths in pages.items():
+        page = login(username)
+        for path in paths:
+            page.goto(path)
+            assert page.url.endswith(path)
+            missing = page.evaluate(UNLABELLED)
+            if missing:
+                unlabelled[path] = missing
+    assert unlabelled == {}

@@ -32,6 +32,13 @@ class CriterionForm(forms.Form):
         label="评分说明", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        index = (self.prefix or "").rsplit("-", 1)[-1]
+        row = f"评分项第{int(index) + 1}行" if index.isdigit() else "评分项新增行"
+        for field in self.fields.values():  # cells of a table: each input names itself
+            field.widget.attrs["aria-label"] = f"{row} {field.label}"
+
     def clean(self):
         data = super().clean()
         if data.get("name") and (data.get("weight") is None or data.get("max_score") is None):
