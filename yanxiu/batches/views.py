@@ -19,7 +19,7 @@ from yanxiu.core.uploads import SCAN_TYPES, validate_attachment
 
 from .domain import operations
 from .domain.operations import BATCH_WORKFLOW
-from .models import Batch, BatchScan
+from .models import Batch, BatchScan, BatchState
 
 
 def _batch(request, pk):
@@ -99,7 +99,7 @@ def _detail_context(request, batch, *, ticked=None, members_error=""):
         "pool": pool,
         "choices": choices,
         "members_error": members_error,
-        "can_delete": batch.state == "draft" and not members and user.has_perm("batches.submit_batch", batch),
+        "can_delete": batch.state == BatchState.DRAFT and not members and user.has_perm("batches.submit_batch", batch),
         "scans": scans,
         "actions": actions,
         "missing": operations.missing_scans(batch),
