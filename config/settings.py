@@ -55,12 +55,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
-    "axes",
+    "yanxiu.core.third_party_apps.AxesConfig",  # axes, with a Chinese name in the admin
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "yanxiu.core.third_party_apps.TotpDevicesConfig",  # django_otp's plugins, with Chinese names
+    "yanxiu.core.third_party_apps.StaticDevicesConfig",
     "django_tasks",
-    "django_tasks_db",
+    "yanxiu.core.third_party_apps.TasksDatabaseConfig",  # django_tasks_db, with a Chinese name in the admin
     "yanxiu.core",
     "yanxiu.accounts",
     "yanxiu.reference",

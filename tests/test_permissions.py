@@ -153,6 +153,12 @@ def _build():
     from yanxiu.statistics.domain.figures import CHARTS
 
     token, _secret = tokens.create_token(users["host"], name="测试", days=30)
+    empty_batch = Batch.objects.create(
+        call=Call.objects.get(year=2027),
+        tier="provincial",
+        authority=users["authority"].authority,
+        created_by=users["authority"],
+    )
     return {
         "token": token,
         "chart": next(iter(CHARTS)),
@@ -161,6 +167,7 @@ def _build():
         "draft": draft,
         "attachment": attachment,
         "batch": batch,
+        "empty_batch": empty_batch,
         "forwarded": forwarded,
         "call": a.call,
         "open_call": Call.objects.get(year=2027),
@@ -259,6 +266,10 @@ CASES = {
     ],
     "batches:members": [
         ("post", lambda w: {"pk": w["batch"].pk}, lambda w: {"application": [w["forwarded"].pk]}, set(), False),
+    ],
+    "batches:delete": [
+        ("post", lambda w: {"pk": w["empty_batch"].pk}, lambda w: {"confirmed": "1"}, {"authority"}, True),
+        ("post", lambda w: {"pk": w["batch"].pk}, lambda w: {"confirmed": "1"}, set(), False),
     ],
     "batches:upload": [("post", lambda w: {"pk": w["batch"].pk}, lambda w: {"file": pdf()}, set(), False)],
     "batches:download_scan": [

@@ -152,9 +152,7 @@ class Workflow:
     def _notify(self, obj, transition, actor, reason, now):
         name = self.describe(obj)
         subject = f"【研修申报】{name}：{transition.label}"
-        who = str(actor)
-        if actor.organisation_name and not who.startswith(actor.organisation_name):
-            who = f"{actor.organisation_name} {who}"  # never "省人社厅… 省人社厅… 经办人"
+        who = actor.name_with_organisation  # never "省人社厅… 省人社厅… 经办人"
         body = f"{who} 于{chinese_date(now)}对“{name}”执行了“{transition.label}”。"
         if reason:
             body += f"\n{transition.reason_label}：{reason}"

@@ -472,3 +472,5 @@ def test_the_province_intake_filters_and_flags(client):
     assert pks(topic="digital") == {plain.pk, twin.pk, late.pk, company.pk, national.pk}
     assert pks(topic="strategy") == set()
     assert pks(flagged="on") == {plain.pk, twin.pk, late.pk, company.pk}
+    flagged_page = client.get(reverse("applications:inbox"), {"flagged": "on"}).content.decode()
+    assert "共 4 项" in flagged_page  # the rows shown, not the 5 before the flag filter

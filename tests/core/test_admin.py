@@ -23,3 +23,54 @@ def test_workflow_objects_are_read_only_in_the_admin(client):
     )
     assert client.get(reverse("admin:batches_batch_add")).status_code == 403
     assert client.get(reverse("admin:audit_auditentry_add")).status_code == 403
+
+
+def test_the_admin_speaks_chinese_down_to_the_task_results(client):
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    from yanxiu.delivery.tasks import build_certificates
+
+    officer = factories.province_officer()
+    officer.is_staff = officer.is_superuser = True
+    officer.save()
+    client.force_login(officer)
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "研修申报 系统管理" in index
+    assert "Django" not in index
+    assert "后台任务" in index
+    assert "Tasks Database Backend" not in index
+    assert "Task Results" not in index
+    DBTaskResult.objects.create(
+        task_path=build_certificates.module_path,
+        args_kwargs={"args": [1], "kwargs": {}},
+        priority=0,
+        queue_name="default",
+        backend_name="default",
+        run_after=get_date_max(),
+        exception_class_path="",
+        traceback="",
+    )
+    listing = client.get(reverse("admin:django_tasks_database_dbtaskresult_changelist")).content.decode()
+    for heading in ("任务", "状态", "排队时间", "完成时间", "队列", "排队中"):
+        assert heading in listing
+    for english in ("Task name", "Enqueued at", "Queue name", "Ready"):
+        assert english not in listing
+
+
+def test_the_security_administrator_reads_lockouts_and_devices_in_chinese(client):
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.create(
+        username="someone", ip_address="10.0.0.1", user_agent="x", get_data="", post_data="", failures_since_start=3
+    )
+    client.force_login(factories.user("security_admin"))
+    index = client.get(reverse("admin:index")).content.decode()
+    for name in ("登录安全（失败登录与锁定）", "登录失败计数", "双因素认证（动态口令）", "动态口令设备", "备用码设备"):
+        assert name in index
+    for english in ("Axes", "Access attempts", "TOTP devices", "Static devices", "Model name"):
+        assert english not in index
+    listing = client.get(reverse("admin:axes_accessattempt_changelist")).content.decode()
+    for heading in ("用户名", "IP地址", "尝试时间", "连续失败次数"):
+        assert heading in listing
+    for english in ("Attempt Time", "Failed Logins", "IP Address"):
+        assert english not in listing

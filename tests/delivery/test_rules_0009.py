@@ -13,7 +13,7 @@ from yanxiu.core.refusal import Refused
 from yanxiu.delivery.domain import attendance, enrolment, money, programmes
 from yanxiu.delivery.models import Accounts, Programme
 from yanxiu.notifications.models import Message
-from yanxiu.reference.models import TrainingCostStandard
+from yanxiu.reference.models import LectureFeeStandard, TrainingCostStandard
 from yanxiu.selection.models import Outcome
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +160,38 @@ def test_days_late_counts_whole_days_past_the_deadline(clock):
 
     assert programmes.days_late(programme, at(date(2026, 10, 4))) is None
     assert programmes.days_late(programme, at(date(2026, 10, 14))) == 10
+
+
+def test_the_office_reads_the_final_accounts_as_text_not_as_a_form(client, clock):
+    programme = planned()
+    clock("2026-09-06T09:00:00+08:00")
+    saved = _final(programme, None, teachers=Decimal(3500))
+    line = {
+        "date": programme.start_date,
+        "half_day": "am",
+        "lecturer": "王教授",
+        "fee_standard": LectureFeeStandard.objects.first(),
+        "class_hours": Decimal(3),
+        "fee": Decimal(1500),
+    }
+    money.save_accounts(
+        programme.application,
+        "final",
+        host_of(programme),
+        fields={"cost_standard": None, "trainees": 50, "days": 9, "teachers": Decimal(3500)},
+        lectures=[line],
+    )
+    assert saved.pk
+    client.force_login(factories.province_officer())
+    page = client.get(reverse("delivery:accounts", args=[programme.pk])).content.decode()
+    readonly = page[page.index('data-testid="accounts-readonly"') : page.index("</main>")]
+    assert "由承办单位填写，此处只供查看。" in readonly
+    assert "<input" not in readonly
+    assert "<select" not in readonly
+    assert "3500" in readonly
+    assert "王教授" in readonly
+    assert 'data-testid="save-accounts"' not in page
+    client.force_login(host_of(programme))
+    page = client.get(reverse("delivery:accounts", args=[programme.pk])).content.decode()
+    assert 'data-testid="accounts-readonly"' not in page
+    assert 'aria-label="讲课费第1行 授课专家"' in page

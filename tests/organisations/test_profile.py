@@ -51,3 +51,17 @@ def test_bad_phone_and_missing_batch_are_refused(client):
 def test_other_roles_have_no_profile_page(client):
     client.force_login(factories.reviewer(factories.authority()))
     assert client.get(reverse("organisations:profile")).status_code == 403
+
+
+@pytest.mark.parametrize("batch", ["0", "-1", "100", "1.5"])
+def test_a_base_batch_outside_1_to_99_gets_one_clear_message(client, batch):
+    host = factories.staff()
+    client.force_login(host)
+    data = {"type": "university", "city": "福州市", "mobile": "13811112222", "base_status": "national"}
+    text = client.post(reverse("organisations:profile"), {**data, "base_batch": batch}).content.decode()
+    assert text.count("批次为1至99的整数（如第3批填3）。") == 1
+    assert "国家级继续教育基地请填写批次" not in text
+    assert "确保该值" not in text
+    host.institution.refresh_from_db()
+    assert host.institution.base_batch != int(float(batch))
+    assert client.post(reverse("organisations:profile"), {**data, "base_batch": "1"}).status_code == 302

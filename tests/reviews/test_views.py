@@ -91,7 +91,7 @@ def test_invalid_score_is_shown_not_saved(client, task):
     response = client.post(reverse("reviews:task", args=[task.pk]), data)
     assert response.status_code == 400
     first = task.round.criteria.first()
-    assert response.context["form"].errors[f"score_{first.pk}"] == ["确保该值小于或等于10。"]
+    assert response.context["form"].errors[f"score_{first.pk}"] == ["不能大于10。"]
     assert not Assignment.objects.filter(pk=task.pk, state="submitted").exists()
 
 

@@ -115,6 +115,14 @@ class User(AbstractUser):
         return self.role in DECIDING_ROLES or self.is_superuser
 
     @property
+    def name_with_organisation(self):
+        """ "福州市人社局 张三", but never "省人社厅职业能力建设处 省人社厅职业能力建设处 经办人"."""
+        who, organisation = str(self), self.organisation_name
+        if organisation and not who.startswith(organisation):
+            return f"{organisation} {who}"
+        return who
+
+    @property
     def organisation_name(self):
         if self.institution_id:
             return self.institution.name

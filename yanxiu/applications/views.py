@@ -111,12 +111,17 @@ def inbox(request):
     if filters.is_valid():
         applications = filters.apply(applications)
     ordered = applications.order_by("-call__year", "tier", "institution__authority__code", "authority_rank", "pk")
-    # Sort and cut the page on narrow rows (ids and sort keys), then read that page's rows.
-    page = Paginator(ordered.values_list("pk", flat=True), 100).get_page(request.GET.get("page"))
-    rows = queries.in_order(queries.with_flag_data(Application.objects.all()), page.object_list)
-    flagged = [(a, queries.flag(a)) for a in rows]
     if filters.is_valid() and filters.cleaned_data.get("flagged"):
-        flagged = [(a, f) for a, f in flagged if f.any()]
+        # Flags are worked out row by row: flag every row of the filter, then count and cut
+        # the page from the flagged ones (共 N 项 is what the list shows).
+        rows = queries.in_order(queries.with_flag_data(Application.objects.all()), ordered.values_list("pk", flat=True))
+        page = Paginator([(a, f) for a in rows if (f := queries.flag(a)).any()], 100).get_page(request.GET.get("page"))
+        flagged = page.object_list
+    else:
+        # Sort and cut the page on narrow rows (ids and sort keys), then read that page's rows.
+        page = Paginator(ordered.values_list("pk", flat=True), 100).get_page(request.GET.get("page"))
+        rows = queries.in_order(queries.with_flag_data(Application.objects.all()), page.object_list)
+        flagged = [(a, queries.flag(a)) for a in rows]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -317,24 +322,35 @@ def adjust_after_fallback(request, pk):
 @refusal_returns_to(_to_editor("#attachments"))
 def upload_attachment(request, pk):
     application = _get_editable(request, pk)
+    back = redirect(reverse("applications:edit", args=[pk]) + "#attachments")
     files = request.FILES  # parse the body now: the size-limit handler flags an oversized file
     if getattr(request, "upload_too_large", False):
-        messages.error(
-            request, f"文件过大：单个附件不能超过 {settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)} MB，未上传。"
+        return _upload_refused(
+            request, back, f"文件过大：单个附件不能超过 {settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)} MB，未上传。"
         )
-        return redirect(reverse("applications:edit", args=[pk]) + "#attachments")
     form = AttachmentForm(request.POST, files)
     if not form.is_valid():
-        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
-        return redirect(reverse("applications:edit", args=[pk]) + "#attachments")
+        return _upload_refused(request, back, "；".join(e for errors in form.errors.values() for e in errors))
     uploaded = form.cleaned_data["file"]
     try:
         ext = validate_attachment(uploaded)
+        editing.add_attachment(
+            application, uploaded=uploaded, ext=ext, kind=form.cleaned_data["kind"], actor=request.user
+        )
     except ValidationError as invalid:
-        raise Refused("；".join(invalid.messages)) from None
-    editing.add_attachment(application, uploaded=uploaded, ext=ext, kind=form.cleaned_data["kind"], actor=request.user)
-    messages.success(request, f"已上传“{uploaded.name}”。")
-    return redirect(reverse("applications:edit", args=[pk]) + "#attachments")
+        return _upload_refused(request, back, "；".join(invalid.messages) + f"“{uploaded.name}”未上传。")
+    except Refused as refusal:
+        return _upload_refused(request, back, f"{refusal.reason}“{uploaded.name}”未上传。")
+    messages.success(request, f"已上传“{uploaded.name}”。", extra_tags=AT_UPLOAD)
+    return back
+
+
+AT_UPLOAD = "at-upload"  # a message the editor shows at its upload control, not at the top of the page
+
+
+def _upload_refused(request, back, reason):
+    messages.error(request, reason, extra_tags=AT_UPLOAD)
+    return back
 
 
 @login_required
@@ -344,7 +360,7 @@ def delete_attachment(request, pk, attachment_pk):
     application = _get_editable(request, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
     editing.remove_attachment(attachment, actor=request.user)
-    messages.success(request, "附件已删除。")
+    messages.success(request, "附件已删除。", extra_tags=AT_UPLOAD)
     return redirect(reverse("applications:edit", args=[pk]) + "#attachments")
 
 

@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:pk>/members/", views.members, name="members"),
     path("<int:pk>/scans/", views.upload, name="upload"),
     path("<int:pk>/scans/<int:scan_pk>/", views.download_scan, name="download_scan"),
+    path("<int:pk>/delete/", views.delete, name="delete"),
     path("<int:pk>/<str:action>/", views.act, name="act"),
 ]

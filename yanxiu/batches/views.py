@@ -19,7 +19,7 @@ from yanxiu.core.uploads import SCAN_TYPES, validate_attachment
 
 from .domain import operations
 from .domain.operations import BATCH_WORKFLOW
-from .models import Batch, BatchScan
+from .models import Batch, BatchScan, BatchState
 
 
 def _batch(request, pk):
@@ -54,8 +54,14 @@ def batch_list(request):
     if not user.has_perm("batches.list_batches"):
         raise PermissionDenied("您的角色没有报送批次。")
     batches = Batch.objects.visible_to(user).with_numbers().select_related("call", "authority").order_by("-created_at")
-    calls = Call.objects.filter(is_open=True).prefetch_related("tier_rules") if user.is_authority_reviewer else []
-    return render(request, "batches/list.html", {"batches": batches, "calls": calls, "tiers": Tier.choices})
+    rows = []
+    if user.is_authority_reviewer:
+        for call in Call.objects.filter(is_open=True).prefetch_related("tier_rules"):
+            rows.extend(
+                (call, rule, operations.why_no_new_batch(call, rule.tier, user.authority))
+                for rule in call.tier_rules.all()
+            )
+    return render(request, "batches/list.html", {"batches": batches, "rows": rows, "tiers": Tier.choices})
 
 
 @login_required
@@ -70,7 +76,11 @@ def create(request):
 
 @login_required
 def detail(request, pk):
-    batch = _batch(request, pk)
+    return render(request, "batches/detail.html", _detail_context(request, _batch(request, pk)))
+
+
+def _detail_context(request, batch, *, ticked=None, members_error=""):
+    """The batch page; after a refused change of members, with the user's ticks and the reason."""
     user = request.user
     members = list(batch.applications.select_related("institution", "domain").order_by("authority_rank", "pk"))
     pool = []
@@ -81,24 +91,25 @@ def detail(request, pk):
         {"transition": t, "refusal": BATCH_WORKFLOW.why_not(batch, t.action, user)}
         for t in BATCH_WORKFLOW.available(batch, user)
     ]
-    return render(
-        request,
-        "batches/detail.html",
-        {
-            "batch": batch,
-            "members": members,
-            "pool": pool,
-            "scans": scans,
-            "actions": actions,
-            "missing": operations.missing_scans(batch),
-            # Once sent, the batch's own applications count against the quota too.
-            "quota_left": operations.quota_left(
-                batch.call, batch.tier, batch.authority, batch if batch.is_editable else None
-            ),
-            "history": AuditEntry.objects.for_object(batch),
-            "is_owner": user.is_authority_reviewer and batch.authority_id == user.authority_id,
-        },
-    )
+    choices = [(a, a.pk in ticked if ticked is not None else True) for a in members]
+    choices += [(a, ticked is not None and a.pk in ticked) for a in pool]
+    return {
+        "batch": batch,
+        "members": members,
+        "pool": pool,
+        "choices": choices,
+        "members_error": members_error,
+        "can_delete": batch.state == BatchState.DRAFT and not members and user.has_perm("batches.submit_batch", batch),
+        "scans": scans,
+        "actions": actions,
+        "missing": operations.missing_scans(batch),
+        # Once sent, the batch's own applications count against the quota too.
+        "quota_left": operations.quota_left(
+            batch.call, batch.tier, batch.authority, batch if batch.is_editable else None
+        ),
+        "history": AuditEntry.objects.for_object(batch),
+        "is_owner": user.is_authority_reviewer and batch.authority_id == user.authority_id,
+    }
 
 
 @login_required
@@ -110,9 +121,35 @@ def members(request, pk):
     chosen = Application.objects.visible_to(request.user).filter(pk__in=ids).select_related("institution")
     if len(chosen) != len(set(ids)):
         raise Refused("所选申报中有不属于本主管部门的项目。")
-    operations.set_members(batch, chosen, actor=request.user)
+    try:
+        operations.set_members(batch, chosen, actor=request.user)
+    except Refused as refusal:
+        # The page comes back with the user's ticks and the reason beside them.
+        context = _detail_context(request, batch, ticked=set(ids), members_error=refusal.reason)
+        return render(request, "batches/detail.html", context, status=409)
     messages.success(request, "批次项目已更新。")
     return redirect("batches:detail", pk=pk)
+
+
+@login_required
+@require_POST
+@refusal_returns_to(_to_detail)
+def delete(request, pk):
+    batch = _owned_batch(request, pk)
+    if not confirm.confirmed(request):
+        operations.why_not_delete(batch, request.user)
+        return confirm.ask(
+            request,
+            title="确认删除批次",
+            summary=f"将删除“{batch}”。批次中没有项目，删除后可以重新新建。",
+            consequences=["删除会记入本主管部门的操作记录。"],
+            button="确认删除",
+            back_url=reverse("batches:detail", args=[batch.pk]),
+            danger=True,
+        )
+    name = operations.delete_empty_draft(batch, actor=request.user)
+    messages.success(request, f"已删除“{name}”。")
+    return redirect("batches:list")
 
 
 @login_required

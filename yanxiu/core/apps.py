@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+ADMIN_TITLE = "研修申报 系统管理"
+
 
 class CoreConfig(AppConfig):
     name = "yanxiu.core"
@@ -10,3 +12,8 @@ class CoreConfig(AppConfig):
 
         # A malformed key, or the development key in production, stops the start.
         crypto.check_production_key()
+
+        from django.contrib import admin  # noqa: PLC0415
+
+        admin.site.site_header = admin.site.site_title = ADMIN_TITLE
+        admin.site.index_title = "管理首页"

@@ -11,6 +11,21 @@ from .models import Accounts, SurveyResponse
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def as_text(bound):
+    """A form field's value as a reader sees it (for those who may look but not change)."""
+    value, field = bound.value(), bound.field
+    if value in (None, "", []):
+        return "未填写"
+    if isinstance(field, forms.ModelChoiceField):
+        chosen = field.queryset.filter(pk=getattr(value, "pk", value)).first()
+        return str(chosen) if chosen else "未填写"
+    if isinstance(field, forms.BooleanField):
+        return "是" if value else "否"
+    if isinstance(field, forms.ChoiceField):
+        return {str(k): label for k, label in field.choices}.get(str(value), str(value))
+    return str(value)
+
+
 class ArrangementsForm(forms.Form):
     start_date = forms.DateField(label="开班日期（含报到）", widget=DATE)
     end_date = forms.DateField(label="结束日期（含返程）", widget=DATE)
@@ -153,6 +168,13 @@ class LectureForm(forms.Form):
             "max_digits": "金额过大，请检查。",
         },
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        index = (self.prefix or "").rsplit("-", 1)[-1]
+        row = f"讲课费第{int(index) + 1}行" if index.isdigit() else "讲课费新增行"
+        for field in self.fields.values():  # cells of a table: each input names itself
+            field.widget.attrs["aria-label"] = f"{row} {field.label}"
 
 
 LectureFormSet = forms.formset_factory(LectureForm, extra=2, max_num=100, validate_max=True)

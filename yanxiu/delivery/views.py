@@ -450,10 +450,16 @@ def _accounts_page(request, application, kind, back_url, editable):
                 for line in lectures
             ],
         )
-    if not editable:  # the office and the authority read; nothing looks editable
-        for f in (form, *formset.forms):
-            for field in f.fields.values():
-                field.disabled = True
+    readonly = None
+    if not editable:  # the office and the authority read: values as text, no inputs
+        readonly = {
+            "fields": [(bound.label, forms.as_text(bound)) for bound in form],
+            "lectures": [
+                [forms.as_text(line[name]) for name in line.fields if name != "DELETE"]
+                for line in formset.forms
+                if line.initial
+            ],
+        }
     results = money.check_accounts(accounts, lectures) if accounts else []
     limit = None
     if accounts and accounts.cost_standard and accounts.cost_standard.total_per_person_day is not None:
@@ -469,6 +475,7 @@ def _accounts_page(request, application, kind, back_url, editable):
             "accounts": accounts,
             "results": results,
             "editable": editable,
+            "readonly": readonly,
             "back_url": back_url,
             "limit": limit,
             "fiscal": money.is_fiscal(application),
@@ -621,7 +628,13 @@ def certificate_job(request, pk, job_pk):
         if job.state != JobState.DONE:
             raise Http404("证书文件尚未生成。")
         return stored_file(job.file, f"{programme}-结业证书.pdf")
-    return render(request, "delivery/_job.html", {"programme": programme, "job": job})
+    context = {"programme": programme, "job": job}
+    if request.htmx and not job.is_running:
+        # The job has just ended: the page's list of certificates is refreshed with it (out of band).
+        context["certificates"] = Certificate.objects.filter(trainee__programme=programme).select_related("trainee")
+        context["oob"] = True
+        return render(request, "delivery/_job_ended.html", context)
+    return render(request, "delivery/_job.html", context)
 
 
 @login_required

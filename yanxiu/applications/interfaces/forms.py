@@ -110,8 +110,11 @@ class ApplicationForm(forms.ModelForm):
             self.fields["funding"].choices = [c for c in self.fields["funding"].choices if c[0]]
         self.fields["base_status"].choices = [c for c in self.fields["base_status"].choices if c[0]]
         self.fields["recruitment_scope"].choices = [c for c in self.fields["recruitment_scope"].choices if c[0]]
-        self.fields["base_batch"].min_value = 1
-        self.fields["base_batch"].validators.append(MinValueValidator(1, "批次应为正整数（第1批起），如 10。"))
+        batch = self.fields["base_batch"]
+        batch.min_value = 1
+        # One message for 0 and −1 alike (the model's "≥ 0" would add a second one).
+        batch.validators = [v for v in batch.validators if not isinstance(v, MinValueValidator)]
+        batch.validators.append(MinValueValidator(1, "批次应为正整数（第1批起），如 10。"))
         self.fields["base_batch"].widget.attrs["min"] = "1"
         for name in ("domain", "competent_department"):
             self.fields[name].empty_label = "请选择"
@@ -131,7 +134,27 @@ class ApplicationForm(forms.ModelForm):
             yield key, label, [self[name] for name in names if name in self.fields]
 
 
-class SessionForm(forms.ModelForm):
+class LabelledRowForm(forms.ModelForm):
+    """A row of a table of rows: its cells have no <label>, so each input names itself
+    (aria-label), with its row: "日程第2行 主讲人"."""
+
+    row_word = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = f"{self.row_label()} {field.label}"
+            if isinstance(field, forms.ChoiceField):  # "请选择", not Django's "---------"
+                field.choices = [(value, "请选择" if value == "" else label) for value, label in field.choices]
+
+    def row_label(self):
+        index = (self.prefix or "").rsplit("-", 1)[-1]
+        return f"{self.row_word}第{int(index) + 1}行" if index.isdigit() else f"{self.row_word}新增行"
+
+
+class SessionForm(LabelledRowForm):
+    row_word = "日程"
+
     class Meta:
         model = ScheduleSession
         fields = ["date", "half_day", "topic", "speaker", "format", "mode", "class_hours"]
@@ -143,15 +166,28 @@ class SessionForm(forms.ModelForm):
         }
 
 
-class LecturerForm(forms.ModelForm):
+class LecturerForm(LabelledRowForm):
+    row_word = "专家"
+
     class Meta:
         model = Lecturer
         fields = ["name", "title", "position", "affiliation", "topic"]
         error_messages = {"name": {"required": "请填写专家姓名。"}, "affiliation": {"required": "请填写工作单位。"}}
 
 
-SessionFormSet = formset_factory(SessionForm, extra=0, can_delete=True, max_num=60, validate_max=True)
-LecturerFormSet = formset_factory(LecturerForm, extra=0, can_delete=True, max_num=60, validate_max=True)
+class LabelledRowFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = f"{form.row_label()} 删除此行"
+
+
+SessionFormSet = formset_factory(
+    SessionForm, formset=LabelledRowFormSet, extra=0, can_delete=True, max_num=60, validate_max=True
+)
+LecturerFormSet = formset_factory(
+    LecturerForm, formset=LabelledRowFormSet, extra=0, can_delete=True, max_num=60, validate_max=True
+)
 
 
 class TopicScopeForm(forms.Form):
@@ -167,7 +203,13 @@ class TopicScopeForm(forms.Form):
                 required=False,
                 max_length=1000,
                 validators=[validate_plain_text],
-                widget=forms.Textarea(attrs={"rows": 2, "placeholder": "说明项目如何符合这一选题范围"}),
+                widget=forms.Textarea(
+                    attrs={
+                        "rows": 2,
+                        "placeholder": "说明项目如何符合这一选题范围",
+                        "aria-label": f"{area.name}：说明项目如何符合",
+                    }
+                ),
             )
 
     def rows(self):

@@ -8,13 +8,15 @@ from django.urls import reverse
 
 from yanxiu.accounts.models import Role, User
 from yanxiu.applications.domain import workflow as application_workflow
-from yanxiu.applications.domain.deadlines import batch_deadline
+from yanxiu.applications.domain.deadlines import authority_deadline, batch_deadline
 from yanxiu.applications.enums import ApplicationState
 from yanxiu.applications.models import Application
 from yanxiu.audit.log import record
 from yanxiu.calls.enums import Tier
+from yanxiu.core import clock
 from yanxiu.core.dates import chinese_date
 from yanxiu.core.refusal import Refused
+from yanxiu.organisations.models import DeadlineExtension
 from yanxiu.workflow import Transition, Workflow
 
 from .. import rules as perms
@@ -50,10 +52,36 @@ def quota_left(call, tier, authority, batch=None):
     return quota - sent.count()
 
 
+def last_sending_day(call, tier, authority):
+    """The last moment any batch of the authority could still be sent for the tier: its own
+    deadline, or the latest extension granted to it or to one of its institutions."""
+    own = authority_deadline(call, tier, authority)
+    extended = (
+        DeadlineExtension.objects.filter(call_id=call.pk, tier=tier, institution__authority_id=authority.pk)
+        .order_by("-until")
+        .values_list("until", flat=True)
+        .first()
+    )
+    return max(own, extended) if extended else own
+
+
+def why_no_new_batch(call, tier, authority, now=None):
+    """Why the authority cannot start a batch for the call's tier ("" when it can)."""
+    if not call.is_open:
+        return f"{call.year}年度通知未开放，不能新建批次。"
+    end = last_sending_day(call, tier, authority)
+    if (now or clock.now()) > end:
+        return f"{call.year}年{Tier(tier).label}项目报送已于{chinese_date(end.date())}截止，不能新建批次。"
+    return ""
+
+
 def create_batch(*, call, tier, actor):
     _require_reviewer(actor)
     if tier not in Tier.values:
         raise Refused("级别不正确。")
+    closed = why_no_new_batch(call, tier, actor.authority)
+    if closed:
+        raise Refused(closed, code="batch.closed")
     refusal = Refused("已有一个编制中的同级别批次，请先完成或报送它。", code="batch.one_draft")
     if Batch.objects.filter(
         call=call, tier=tier, authority_id=actor.authority_id, state__in=[BatchState.DRAFT, BatchState.RETURNED]
@@ -67,6 +95,38 @@ def create_batch(*, call, tier, actor):
     except IntegrityError:
         raise refusal from None
     return batch
+
+
+def why_not_delete(batch, actor):
+    """Refused unless the batch is the actor's authority's, never sent, and empty."""
+    if not perms.is_batch_authority(actor, batch):
+        raise Refused("只有本主管部门可以删除批次。")
+    if batch.state != BatchState.DRAFT:
+        raise Refused(f"批次当前状态为“{batch.get_state_display()}”，不能删除。")
+    if batch.applications.exists():
+        raise Refused("批次中还有项目，请先移出全部项目再删除。")
+
+
+@transaction.atomic
+def delete_empty_draft(batch, *, actor):
+    """An authority's batch that was never sent and holds no application can be deleted
+    (started by mistake, or for a tier it will not send). Its scans go with it; the deletion
+    is audited on the authority, since the batch is gone."""
+    batch = Batch.objects.select_for_update().select_related("call", "authority").get(pk=batch.pk)
+    why_not_delete(batch, actor)
+    described = str(batch)
+    for scan in batch.scans.all():
+        scan.file.delete(save=False)
+    batch.scans.all().delete()
+    record(
+        batch.authority,
+        action="delete_batch",
+        label="删除空批次",
+        actor=actor,
+        data={"batch": batch.pk, "name": described, "call": batch.call.year, "tier": batch.tier},
+    )
+    batch.delete()
+    return described
 
 
 @transaction.atomic

@@ -48,6 +48,13 @@ class CriterionForm(forms.Form):
         label="评分说明", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        index = (self.prefix or "").rsplit("-", 1)[-1]
+        row = f"评分项第{int(index) + 1}行" if index.isdigit() else "评分项新增行"
+        for field in self.fields.values():  # cells of a table: each input names itself
+            field.widget.attrs["aria-label"] = f"{row} {field.label}"
+
     def clean(self):
         data = super().clean()
         if data.get("name") and (data.get("weight") is None or data.get("max_score") is None):
@@ -164,12 +171,14 @@ class ExpertForm(forms.Form):
         Institution.objects.all(),
         label="所在承办单位（用于回避）",
         required=False,
+        empty_label="（不在承办单位任职）",
         help_text="专家所在单位也是承办单位时必须选择",
     )
     authority = forms.ModelChoiceField(
         Authority.objects.filter(is_active=True),
         label="所属主管部门（用于回避）",
         required=False,
+        empty_label="（无）",
         help_text="专家所在单位的主管部门，或专家本人任职的主管部门",
     )
     expertise = forms.CharField(label="专业领域", max_length=200, required=False)
