@@ -230,6 +230,22 @@ def test_malformed_bodies_are_422_with_the_field_named(client, two_hosts):
     assert response.json()["errors"] == {"version": "应为整数", "fields.planned_trainees": "应为整数"}
 
 
+def test_a_body_that_is_not_json_is_a_422_in_chinese_and_changes_nothing(client, two_hosts):
+    application = two_hosts["a_app"]
+    version = application.version
+    response = client.put(
+        api(f"/applications/{application.pk}"),
+        b"\xff{not json",
+        content_type="application/json",
+        **bearer(two_hosts["a"]),
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "unreadable_body"
+    assert response.json()["message"] == "请求内容不是有效的 JSON。"
+    application.refresh_from_db()
+    assert application.version == version
+
+
 def test_an_offered_action_runs_through_the_workflow(client, two_hosts):
     application = two_hosts["a_app"]
     response = client.post(

@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import Schema
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestInvalid
 
 from yanxiu.applications.domain.editing import EditConflict
@@ -55,6 +55,14 @@ def install(api):
     @api.exception_handler(ValidationError)
     def invalid_model(request, exc):
         return answer(request, 422, "invalid", "；".join(exc.messages))
+
+    @api.exception_handler(HttpError)
+    def unreadable(request, exc):
+        # ninja raises HttpError(400, "Cannot parse request body") for a body that is not JSON:
+        # answered like any other invalid request, in Chinese, with a status the schema declares.
+        if exc.status_code == 400:
+            return answer(request, 422, "unreadable_body", "请求内容不是有效的 JSON。")
+        return answer(request, exc.status_code, "error", "请求未能处理。")
 
     @api.exception_handler(RequestInvalid)
     def invalid_request(request, exc):

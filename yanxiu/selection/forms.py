@@ -7,8 +7,12 @@ from .models import PlanIssue
 
 
 class ExtensionForm(forms.ModelForm):
-    institution = forms.ModelChoiceField(Institution.objects.all(), label="承办单位", required=False)
-    authority = forms.ModelChoiceField(Authority.objects.filter(is_active=True), label="主管部门", required=False)
+    institution = forms.ModelChoiceField(
+        Institution.objects.all(), label="承办单位", required=False, empty_label="（不选）"
+    )
+    authority = forms.ModelChoiceField(
+        Authority.objects.filter(is_active=True), label="主管部门", required=False, empty_label="（不选）"
+    )
     until = forms.DateTimeField(
         label="延期至",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),

@@ -186,6 +186,7 @@ class ExpertForm(forms.Form):
         ProfessionalDomain.objects.filter(is_active=True),
         label="主要专业技术领域",
         required=False,
+        empty_label="（未指定）",
         help_text="自动分配时优先匹配（目录中的一项）",
     )
     domains = forms.ModelMultipleChoiceField(
@@ -251,8 +252,10 @@ class ExpertEditForm(ExpertForm):
 
 class PoolFilterForm(forms.Form):
     q = forms.CharField(label="搜索", max_length=50, required=False, help_text="姓名、单位、职称或关键词")
-    domain = forms.ModelChoiceField(ProfessionalDomain.objects.all(), label="专业技术领域", required=False)
-    authority = forms.ModelChoiceField(Authority.objects.all(), label="主管部门", required=False)
+    domain = forms.ModelChoiceField(
+        ProfessionalDomain.objects.all(), label="专业技术领域", required=False, empty_label="全部"
+    )
+    authority = forms.ModelChoiceField(Authority.objects.all(), label="主管部门", required=False, empty_label="全部")
     availability = forms.ChoiceField(
         label="本年度",
         choices=[("", "全部"), ("yes", "可参加评审"), ("no", "不参加评审")],
