@@ -233,6 +233,8 @@ YANXIU_FIXED_NOW = os.environ.get("YANXIU_FIXED_NOW", "")
 FORM_RENDERER = "yanxiu.core.form_renderer.FastWidgetRenderer"
 # bench/serve.py only: a bare login_required view at /bench/bare/, the baseline of every page's figures.
 YANXIU_BENCH_URLS = env_bool("YANXIU_BENCH_URLS", False)
+# List pages with an ETag keep their rendered bytes in the cache under it (yanxiu.audit.conditional).
+YANXIU_PAGE_CACHE = env_bool("YANXIU_PAGE_CACHE", True)
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
