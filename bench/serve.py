@@ -232,6 +232,11 @@ def main():
         "staff": f"{session_cookie(staff)}; {csrf}",
         "anonymous": csrf,
     }
+    # issue 13's baseline (÷ the bare view, measured the same way before the work)
+    baselines = {"/applications/inbox/": 0.028, "/p/programmes/": 0.026, "/applications/": 0.16}
+    baselines[f"/selection/{call.pk}/"] = 0.004
+    baselines[f"/reviews/{review_round.pk}/results/"] = 0.004
+    baselines[f"/applications/{some_application.pk}/"] = 0.094
     pages = [
         ("province intake list (申报受理)", "/applications/inbox/", "officer"),
         ("selection pool (遴选)", f"/selection/{call.pk}/", "officer"),
@@ -262,7 +267,8 @@ def main():
             ok = rps / bare_rps >= 0.2 and p95 < 0.150 and not errors
             failed |= not ok
             line = (
-                f"  {name}: {rps:.1f} req/s, p95 {p95 * 1000:.0f} ms = {rps / bare_rps:.2f} × bare"
+                f"  {name}: {rps:.1f} req/s, p95 {p95 * 1000:.0f} ms = {rps / bare_rps:.2f} × bare "
+                f"(baseline {baselines[path]} ×)"
                 f"{'' if ok else '  ← MISSES ≥0.2× / p95<150 ms'}{f', {errors} errors' if errors else ''}"
             )
             etag = response_headers.get("ETag")

@@ -48,8 +48,10 @@ from .models import Application, Attachment
 
 def _get_visible(request, pk):
     """The application if the user's organisation may see it; 404 otherwise."""
-    queryset = Application.objects.visible_to(request.user).select_related(
-        "call", "institution", "institution__authority", "domain", "competent_department"
+    queryset = (
+        Application.objects.visible_to(request.user)
+        .select_related("call", "institution", "institution__authority", "domain", "competent_department")
+        .prefetch_related("call__tier_rules")  # the checks and the deadline read the tier's rule several times
     )
     return get_object_or_404(queryset, pk=pk)
 
@@ -314,7 +316,8 @@ def edit(request, pk):
             save_error, status = str(refusal), 409
         except ValidationError as invalid:
             save_error, status = "；".join(invalid.messages), 400
-        application.refresh_from_db()
+        if not saved:  # drop what a refused save set on the instance; a saved one is what the row holds
+            application.refresh_from_db()
     else:
         save_error, status = "有填写不正确的内容（见标红处），本次修改未保存。", 400
 
