@@ -234,7 +234,8 @@ FORM_RENDERER = "yanxiu.core.form_renderer.FastWidgetRenderer"
 # bench/serve.py only: a bare login_required view at /bench/bare/, the baseline of every page's figures.
 YANXIU_BENCH_URLS = env_bool("YANXIU_BENCH_URLS", False)
 # List pages with an ETag keep their rendered bytes in the cache under it (yanxiu.audit.conditional).
-YANXIU_PAGE_CACHE = env_bool("YANXIU_PAGE_CACHE", True)
+# In production only: tests and development render every page (query counts measure real renders).
+YANXIU_PAGE_CACHE = env_bool("YANXIU_PAGE_CACHE", PRODUCTION)
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

@@ -53,7 +53,7 @@ PAGE_CACHE_SECONDS = 3600
 def _cache_key(request, etag):
     """None when the page cannot be kept: no CSRF cookie yet (the render makes one)."""
     secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
-    if not secret or not getattr(settings, "YANXIU_PAGE_CACHE", True):
+    if not secret or not getattr(settings, "YANXIU_PAGE_CACHE", False):
         return None
     digest = hashlib.blake2b(f"{etag}|{secret}|{request.headers.get('HX-Request', '')}".encode(), digest_size=16)
     return f"page:{digest.hexdigest()}"
