@@ -43,6 +43,7 @@ from .interfaces.forms import (
     WarningReasonForm,
     formset_rows,
 )
+from .interfaces.inbox_rows import inbox_rows
 from .models import Application, Attachment
 
 
@@ -117,7 +118,7 @@ def inbox(request):
     ordered = applications.order_by("-call__year", "tier", "institution__authority__code", "authority_rank", "pk")
     # Sort and cut the page on narrow rows (ids and sort keys), then read that page's rows.
     page = Paginator(ordered.values_list("pk", flat=True), 100).get_page(request.GET.get("page"))
-    rows = queries.in_order(queries.with_flag_data(Application.objects.all()), page.object_list)
+    rows = queries.share_calls(queries.in_order(queries.with_flag_data(Application.objects.all()), page.object_list))
     flagged = [(a, queries.flag(a)) for a in rows]
     if filters.is_valid() and filters.cleaned_data.get("flagged"):
         flagged = [(a, f) for a, f in flagged if f.any()]
@@ -128,6 +129,7 @@ def inbox(request):
         "applications/inbox.html",
         {
             "rows": flagged,
+            "rows_html": inbox_rows(flagged, with_authority=user.is_province_officer),
             "page": page,
             "filters": filters,
             "query": query.urlencode(),
