@@ -78,6 +78,9 @@ check-deploy: $(VENV)/.installed
 	  YANXIU_DATA_KEY=check:$$($(PY) -c "import secrets; print(secrets.token_hex(32))") \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
+# Every benchmark with its baseline and ratio, on SQLite; with
+# BENCH_DATABASE_URL=postgres://user@host:port/<name> the serving ones (PDFs, list pages,
+# the deadline surge) run on PostgreSQL behind gunicorn, each on a fresh <name>_<script>.
 bench: $(VENV)/.installed
 	$(PY) bench/run.py
 

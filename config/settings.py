@@ -130,8 +130,11 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Several requests (autosave, worker) write at once: wait instead of failing.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # Several requests (autosave, worker) write at once: wait instead of failing. A transaction
+    # takes the write lock when it begins (IMMEDIATE): a deferred one that read first and then
+    # writes cannot wait for the lock and fails with "database is locked" (the deadline surge
+    # had 227 of 300 submissions fail so, bench/surge.py).
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -233,6 +236,9 @@ YANXIU_FIXED_NOW = os.environ.get("YANXIU_FIXED_NOW", "")
 FORM_RENDERER = "yanxiu.core.form_renderer.FastWidgetRenderer"
 # bench/serve.py only: a bare login_required view at /bench/bare/, the baseline of every page's figures.
 YANXIU_BENCH_URLS = env_bool("YANXIU_BENCH_URLS", False)
+# List pages with an ETag keep their rendered bytes in the cache under it (yanxiu.audit.conditional).
+# In production only: tests and development render every page (query counts measure real renders).
+YANXIU_PAGE_CACHE = env_bool("YANXIU_PAGE_CACHE", PRODUCTION)
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

@@ -64,3 +64,18 @@ def test_login_and_logout_are_audited(client, signed_in):
     login, logout = AuditEntry.objects.filter(action__in=["login", "logout"]).order_by("id")
     assert (login.action, login.actor, login.client_ip, login.outcome) == ("login", signed_in, "127.0.0.1", "success")
     assert (logout.action, logout.actor, logout.client_ip) == ("logout", signed_in, "127.0.0.1")
+
+
+def test_the_session_row_is_not_rewritten_on_every_request(client, wall_clock, signed_in):
+    from django.contrib.sessions.models import Session
+
+    def stored():
+        return Session.objects.get(pk=client.session.session_key).session_data
+
+    before = stored()
+    wall_clock.move(seconds=10)
+    assert client.get(PAGE).status_code == 200
+    assert stored() == before  # 10 s later: nothing written
+    wall_clock.move(seconds=25)
+    assert client.get(PAGE).status_code == 200
+    assert stored() != before  # 35 s after the last write: the new last-seen time

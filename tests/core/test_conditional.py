@@ -1,11 +1,13 @@
 """Conditional GET on list pages: unchanged data answers 304; any audited write or staged decision changes the ETag."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from tests import factories as f
 from tests.reviews import factories as rf
 from yanxiu.applications.domain import workflow
+from yanxiu.audit.log import record
 from yanxiu.selection.domain import decisions
 from yanxiu.selection.models import Outcome
 
@@ -72,3 +74,37 @@ def test_the_public_list_is_paginated_and_revalidates(client):
     first = client.get(url)
     assert first.status_code == 200
     assert revalidate(client, url, first["ETag"]).status_code == 304
+
+
+def test_the_rendered_page_is_kept_under_its_etag_and_the_csrf_cookie(client, settings):
+    """Another GET with the same data, user and CSRF secret gets the kept bytes (an unaudited
+    write behind the system's back does not show); any audited write renders afresh."""
+    settings.YANXIU_PAGE_CACHE = True
+    officer = f.province_officer()
+    application = f.complete("provincial", actor=f.staff(f.institution()))
+    workflow.perform(application, "submit", application.created_by)
+    client.force_login(officer)
+    url = reverse("applications:inbox")
+    client.get(url)  # sets the CSRF cookie
+    first = client.get(url).content.decode()
+    assert application.title in first
+    type(application).objects.filter(pk=application.pk).update(title="未经审计的改名")
+    assert client.get(url).content.decode() == first  # kept
+    other_tab = Client()
+    other_tab.force_login(officer)
+    other_tab.get(url)
+    assert "未经审计的改名" in other_tab.get(url).content.decode()  # another CSRF secret: its own render
+    record(officer, action="test", label="测试")  # any audited write
+    assert "未经审计的改名" in client.get(url).content.decode()
+
+
+def test_without_a_csrf_cookie_nothing_is_kept(client, settings):
+    settings.YANXIU_PAGE_CACHE = True
+    url = reverse("delivery_public:list")
+    client.get(url)
+    client.cookies.clear()
+    from django.core.cache import cache
+
+    before = len(getattr(cache, "_cache", {}))
+    client.get(url)
+    assert len(getattr(cache, "_cache", {})) == before

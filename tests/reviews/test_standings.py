@@ -59,7 +59,7 @@ def world():
 
 score_tenths = st.integers(min_value=0, max_value=1000)
 operation = st.tuples(
-    st.sampled_from(["assign", "submit", "conflict", "unassign", "threshold", "basis"]),
+    st.sampled_from(["assign", "submit", "conflict", "unassign", "threshold", "basis", "criteria"]),
     st.integers(min_value=0, max_value=5),  # application
     st.integers(min_value=0, max_value=3),  # expert
     st.lists(score_tenths, min_size=4, max_size=4),  # scores, as tenths of the maximum's share
@@ -111,6 +111,9 @@ def test_standings_agree_with_the_scores_on_random_rounds(world, rubric, operati
                         operations.declare_conflict(task, expert, reason="利害关系。")
                     elif kind == "unassign" and task:
                         assigning.unassign(task, actor=officer)
+                    elif kind == "criteria":  # another rubric (refused once a review is in)
+                        rounds.set_criteria(review_round, list(reversed(rows)), actor=officer)
+                        criteria = list(review_round.criteria.all())
                     elif kind == "threshold":
                         review_round.refresh_from_db()
                         rounds.update_round(review_round, actor=officer, disagreement_threshold=Decimal(tenths[0] % 60))

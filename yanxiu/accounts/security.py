@@ -13,6 +13,10 @@ from yanxiu.core import clock
 
 LAST_SEEN = "yanxiu_last_seen"
 LOGIN_AT = "yanxiu_login_at"
+# The last-seen time is written at most this often: a session row is not rewritten on
+# every request (issue 13). The idle limit counts from the written time plus this, so a
+# session never ends early; it may last up to this much longer.
+LAST_SEEN_EVERY_SECONDS = 30
 
 
 def start_session(session):
@@ -28,11 +32,12 @@ def session_expiry(session):
     if login_at is None or last_seen is None:
         start_session(session)  # a session from before these controls, or force_login in tests
         return None
-    if now - last_seen > settings.YANXIU_SESSION_IDLE_SECONDS:
+    if now - last_seen > settings.YANXIU_SESSION_IDLE_SECONDS + LAST_SEEN_EVERY_SECONDS:
         return "idle"
     if now - login_at > settings.YANXIU_SESSION_MAX_SECONDS:
         return "max"
-    session[LAST_SEEN] = now
+    if now - last_seen >= LAST_SEEN_EVERY_SECONDS:
+        session[LAST_SEEN] = now
     return None
 
 

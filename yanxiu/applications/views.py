@@ -1,5 +1,7 @@
 """Thin views: load, check access, act through the domain layer, render."""
 
+import hashlib
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -41,13 +43,16 @@ from .interfaces.forms import (
     WarningReasonForm,
     formset_rows,
 )
+from .interfaces.inbox_rows import inbox_rows
 from .models import Application, Attachment
 
 
 def _get_visible(request, pk):
     """The application if the user's organisation may see it; 404 otherwise."""
-    queryset = Application.objects.visible_to(request.user).select_related(
-        "call", "institution", "institution__authority", "domain", "competent_department"
+    queryset = (
+        Application.objects.visible_to(request.user)
+        .select_related("call", "institution", "institution__authority", "domain", "competent_department")
+        .prefetch_related("call__tier_rules")  # the checks and the deadline read the tier's rule several times
     )
     return get_object_or_404(queryset, pk=pk)
 
@@ -114,13 +119,17 @@ def inbox(request):
     if filters.is_valid() and filters.cleaned_data.get("flagged"):
         # Flags are worked out row by row: flag every row of the filter, then count and cut
         # the page from the flagged ones (共 N 项 is what the list shows).
-        rows = queries.in_order(queries.with_flag_data(Application.objects.all()), ordered.values_list("pk", flat=True))
+        rows = queries.share_calls(
+            queries.in_order(queries.with_flag_data(Application.objects.all()), ordered.values_list("pk", flat=True))
+        )
         page = Paginator([(a, f) for a in rows if (f := queries.flag(a)).any()], 100).get_page(request.GET.get("page"))
         flagged = page.object_list
     else:
         # Sort and cut the page on narrow rows (ids and sort keys), then read that page's rows.
         page = Paginator(ordered.values_list("pk", flat=True), 100).get_page(request.GET.get("page"))
-        rows = queries.in_order(queries.with_flag_data(Application.objects.all()), page.object_list)
+        rows = queries.share_calls(
+            queries.in_order(queries.with_flag_data(Application.objects.all()), page.object_list)
+        )
         flagged = [(a, queries.flag(a)) for a in rows]
     query = request.GET.copy()
     query.pop("page", None)
@@ -129,6 +138,7 @@ def inbox(request):
         "applications/inbox.html",
         {
             "rows": flagged,
+            "rows_html": inbox_rows(flagged, with_authority=user.is_province_officer),
             "page": page,
             "filters": filters,
             "query": query.urlencode(),
@@ -198,11 +208,62 @@ def _formset_errors(formset, row_label):
     return found
 
 
+def _fingerprint(*parts):
+    return hashlib.blake2b(repr(parts).encode(), digest_size=5).hexdigest()
+
+
+def _message_blocks(form, topic_errors, sessions_errors, lecturers_errors, checks_by_field):
+    """Every block of messages under a field: (name, checks, errors), in page order."""
+    blocks = [("topic_scope", checks_by_field.get("topic_scope"), topic_errors)]
+    blocks += [
+        (field.name, checks_by_field.get(field.name), list(field.errors))
+        for _key, _label, fields in form.sections()
+        for field in fields
+    ]
+    blocks += [
+        ("sessions", checks_by_field.get("sessions"), sessions_errors),
+        ("lecturers", checks_by_field.get("lecturers"), lecturers_errors),
+        ("general", checks_by_field.get("general"), []),
+    ]
+    return blocks
+
+
+def _checks_state(application, report, save_error, blocks):
+    """What the page shows of the checks, one short fingerprint per block ("checks" is the
+    summary card): the editor sends it back with each autosave, which then answers only the
+    blocks whose fingerprint changed."""
+    state = {
+        "checks": _fingerprint(
+            save_error,
+            report.can_submit,
+            application.is_editable,
+            application.adjustable_after_fallback,
+            [(c.severity.value, c.code, c.message, c.citation) for c in report.results],
+            sorted(report.reasons.items()),
+        )
+    }
+    for name, checks, errors in blocks:
+        state[name] = _fingerprint(
+            [str(e) for e in errors], [(c.severity.value, c.code, c.message) for c in checks or ()]
+        )
+    return state
+
+
+def _seen_state(value):
+    return dict(item.split(":", 1) for item in (value or "").split(",") if ":" in item)
+
+
 def _editor_context(request, application, forms, *, saved=None, save_error=""):
     form, sessions, lecturers, topics = forms
     report = CheckReport.for_application(application)
     deadline = effective_deadline(application)
     now = clock.now()
+    checks_by_field = report.by_field()
+    sessions_errors = _formset_errors(sessions, "行日程 ")
+    lecturers_errors = _formset_errors(lecturers, "位专家 ")
+    topic_errors = [message for errors in topics.errors.values() for message in errors]
+    blocks = _message_blocks(form, topic_errors, sessions_errors, lecturers_errors, checks_by_field)
+    state = _checks_state(application, report, save_error, blocks)
     return {
         "application": application,
         "form": form,
@@ -210,14 +271,18 @@ def _editor_context(request, application, forms, *, saved=None, save_error=""):
         "lecturers": lecturers,
         "topics": topics,
         "report": report,
-        "checks_by_field": report.by_field(),
+        "checks_by_field": checks_by_field,
+        "message_blocks": blocks,
+        "checks_state": state,
+        "checks_seen": ",".join(f"{name}:{value}" for name, value in state.items()),
         "attachment_form": AttachmentForm(),
         "in_editor": True,
         "deadline": deadline,
         "deadline_passed": now > deadline,
         "days_left": clock.days_left(deadline, now),
-        "sessions_errors": _formset_errors(sessions, "行日程 "),
-        "lecturers_errors": _formset_errors(lecturers, "位专家 "),
+        "topic_errors": topic_errors,
+        "sessions_errors": sessions_errors,
+        "lecturers_errors": lecturers_errors,
         "saved": saved,
         "save_error": save_error,
         "max_upload_mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
@@ -262,7 +327,8 @@ def edit(request, pk):
             save_error, status = str(refusal), 409
         except ValidationError as invalid:
             save_error, status = "；".join(invalid.messages), 400
-        application.refresh_from_db()
+        if not saved:  # drop what a refused save set on the instance; a saved one is what the row holds
+            application.refresh_from_db()
     else:
         save_error, status = "有填写不正确的内容（见标红处），本次修改未保存。", 400
 
@@ -270,8 +336,13 @@ def edit(request, pk):
         messages.success(request, "已保存。")
         return redirect("applications:edit", pk=pk)
     context = _editor_context(request, application, forms, saved=saved, save_error=save_error)
-    template = "applications/_autosave_result.html" if is_autosave else "applications/edit.html"
-    return render(request, template, context, status=status if not is_autosave else 200)
+    if not is_autosave:
+        return render(request, "applications/edit.html", context, status=status)
+    # The save status, and only the message blocks that differ from what the page shows.
+    seen, state = _seen_state(request.POST.get("checks_seen")), context["checks_state"]
+    context["summary_changed"] = seen.get("checks") != state["checks"]
+    context["changed_blocks"] = [block for block in context["message_blocks"] if seen.get(block[0]) != state[block[0]]]
+    return render(request, "applications/_autosave_result.html", context)
 
 
 @login_required

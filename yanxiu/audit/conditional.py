@@ -5,13 +5,20 @@ its transaction: yanxiu.audit.log), the page's own extra parts (e.g. staged
 decisions, which are not audited), the user, the query string and today's date.
 Nothing is rendered when the client's copy is current. A response is never
 answered with 304 while flash messages wait to be shown.
+
+The rendered page is also kept in the cache under its ETag and the client's CSRF
+cookie (the page's forms carry a token of that secret): another tab, or a browser
+that dropped its copy, gets the same bytes without a render, exactly as current as a
+304 would be (YANXIU_PAGE_CACHE=0 turns this off, e.g. to measure a render).
 """
 
 import hashlib
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
-from django.http import HttpResponseNotModified
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 from django.utils.http import quote_etag
 
@@ -40,6 +47,18 @@ def page_etag(request, *parts):
     return quote_etag(hashlib.blake2b(key.encode(), digest_size=12).hexdigest())
 
 
+PAGE_CACHE_SECONDS = 3600
+
+
+def _cache_key(request, etag):
+    """None when the page cannot be kept: no CSRF cookie yet (the render makes one)."""
+    secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+    if not secret or not getattr(settings, "YANXIU_PAGE_CACHE", False):
+        return None
+    digest = hashlib.blake2b(f"{etag}|{secret}|{request.headers.get('HX-Request', '')}".encode(), digest_size=16)
+    return f"page:{digest.hexdigest()}"
+
+
 def conditional(extra=None):
     """Decorator for a GET list view; `extra(request, *args, **kwargs)` returns more version parts."""
 
@@ -53,7 +72,15 @@ def conditional(extra=None):
                 response = HttpResponseNotModified()
                 response["ETag"] = etag
                 return response
-            response = view(request, *args, **kwargs)
+            key = _cache_key(request, etag)
+            kept = cache.get(key) if key else None
+            if kept is not None:
+                content_type, content = kept
+                response = HttpResponse(content, content_type=content_type)
+            else:
+                response = view(request, *args, **kwargs)
+                if key and response.status_code == 200 and not response.streaming and not response.cookies:
+                    cache.set(key, (response["Content-Type"], response.content), PAGE_CACHE_SECONDS)
             if response.status_code == 200:
                 response["ETag"] = etag
                 patch_cache_control(response, private=True, no_cache=True)

@@ -1,20 +1,36 @@
+import random
+
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import F
+from django.db import connection
+from django.db.models import F, Sum
 
 from yanxiu.core import clock
 from yanxiu.core.net import client_ip
 
-from .models import SECURITY_ACTIONS, AuditEntry, DataVersion, Outcome
+from .models import DATA_VERSION_SLOTS, SECURITY_ACTIONS, AuditEntry, DataVersion, Outcome
+
+
+def _slot():
+    """This connection's slot of the data version (1..DATA_VERSION_SLOTS), fixed for its life."""
+    slot = getattr(connection, "_yanxiu_version_slot", None)
+    if slot is None:
+        slot = connection._yanxiu_version_slot = random.randint(1, DATA_VERSION_SLOTS)  # not a secret
+    return slot
 
 
 def bump_version():
-    """Every audited write moves the data version on (see DataVersion)."""
-    if not DataVersion.objects.filter(pk=1).update(value=F("value") + 1):
-        DataVersion.objects.get_or_create(pk=1, defaults={"value": 1})
+    """Every audited write moves the data version on (see DataVersion): one slot's row."""
+    slot = _slot()
+    if DataVersion.objects.filter(pk=slot).update(value=F("value") + 1):
+        return
+    _, created = DataVersion.objects.get_or_create(pk=slot, defaults={"value": 1})
+    if not created:  # another connection inserted the slot meanwhile
+        DataVersion.objects.filter(pk=slot).update(value=F("value") + 1)
 
 
 def data_version():
-    return DataVersion.objects.filter(pk=1).values_list("value", flat=True).first() or 0
+    """The sum of the slots, read in one statement."""
+    return DataVersion.objects.aggregate(total=Sum("value"))["total"] or 0
 
 
 def record(obj, *, action, label, actor=None, from_state="", to_state="", reason="", data=None):

@@ -101,11 +101,18 @@ class AuditEntry(models.Model):
         raise Refused(IMMUTABLE, code="audit_immutable")
 
 
+# The data version is striped over this many rows (see DataVersion).
+DATA_VERSION_SLOTS = 64
+
+
 class DataVersion(models.Model):
-    """One counter bumped with every audit entry, in the same transaction: a version of the
-    data that list pages put in their ETag (yanxiu.audit.conditional). The row lock of the
-    update orders the bumps as their transactions commit, so an unchanged value means no
-    audited write has committed since."""
+    """A striped counter of audited writes: list pages put its sum in their ETag
+    (yanxiu.audit.conditional). Each database connection bumps its own slot (one of
+    DATA_VERSION_SLOTS rows, picked once per connection) in the transaction of the audit
+    entry, so concurrent writers rarely wait for one another, and a transaction only ever
+    locks one slot (no deadlock between slots). Every slot only grows and a bump becomes
+    visible exactly when its transaction commits, so the sum, read in one statement, changes
+    whenever an audited write has committed since the last read (decision 0008)."""
 
     value = models.BigIntegerField(default=0)
 

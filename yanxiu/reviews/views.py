@@ -61,6 +61,7 @@ from .interfaces.forms import (
     RoundForm,
     criterion_rows,
 )
+from .interfaces.ranking_rows import ranking_comments, ranking_rows
 from .models import ApplicantAvoidance, Assignment, AssignmentJob, BackupExpert, ExpertProfile, ReviewRound
 from .tasks import solve_assignment
 
@@ -424,6 +425,7 @@ def results(request, pk):
         tier = next((t for t in review_round.tiers if rankings[t].count()), review_round.tiers[0])
     page = Paginator(rankings[tier], RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     labels = dict(Tier.choices)
+    items = page_rows(review_round, page.object_list)
     return render(
         request,
         "reviews/results.html",
@@ -432,7 +434,9 @@ def results(request, pk):
             "tab": "results",
             "tier": tier,
             "tier_label": labels[tier],
-            "items": page_rows(review_round, page.object_list),
+            "items": items,
+            "rows_html": ranking_rows(items, basis=review_round.ranking_basis),
+            "comments_html": ranking_comments(items),
             "page": page,
             "tiers": [(t, labels[t], rankings[t].count()) for t in review_round.tiers],
         },

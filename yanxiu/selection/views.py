@@ -26,6 +26,7 @@ from .domain import extensions as extensions_domain
 from .domain import plan_issue as plan_issue_domain
 from .forms import ExtensionForm, PlanIssueForm
 from .interfaces import plan as plan_outputs
+from .interfaces.pool_rows import pool_rows
 from .models import Decision, Outcome
 
 
@@ -87,12 +88,14 @@ def pool(request, call_pk):
         for d in Decision.objects.filter(application__in=[a.pk for a in waiting], published_at__isnull=True)
     }
     scores = review_scores(call, waiting)
+    rows = [(a, staged.get(a.pk), scores.get(a.pk)) for a in waiting]
     return render(
         request,
         "selection/pool.html",
         {
             "call": call,
-            "rows": [(a, staged.get(a.pk), scores.get(a.pk)) for a in waiting],
+            "rows": rows,
+            "rows_html": pool_rows(request, call, rows, Outcome.choices),
             "page": page,
             "staged_count": decisions.staged(call).count(),
             "outcomes": Outcome.choices,

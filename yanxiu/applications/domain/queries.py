@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from yanxiu.calls.enums import Tier
@@ -45,9 +45,10 @@ def _count_of(siblings):
 
 
 # What a list row shows and flag() reads: no long texts, no JSON but the submission's warnings.
+# The call is shared by the page's rows (share_calls), the authority's and domain's names are
+# read as values: no model instance per row but the application and its institution.
 LIST_COLUMNS = (
-    "call__year",
-    "call__previous_year_for_completion",
+    "call_id",
     "tier",
     "title",
     "title_key",
@@ -60,9 +61,7 @@ LIST_COLUMNS = (
     "institution__name",
     "institution__type",
     "institution__can_issue_training_invoice",
-    "institution__authority__name",
-    "institution__authority__code",
-    "domain__name",
+    "institution__authority",
 )
 
 
@@ -93,11 +92,16 @@ def with_flag_data(queryset):
         title_key=""
     )
     return (
-        queryset.annotate(same_institution_count=_count_of(same_institution), same_title_count=_count_of(same_title))
-        .select_related("call", "institution", "institution__authority", "domain")
+        queryset.annotate(
+            same_institution_count=_count_of(same_institution),
+            same_title_count=_count_of(same_title),
+            authority_name=F("institution__authority__name"),
+            authority_code=F("institution__authority__code"),
+            domain_name=F("domain__name"),
+        )
+        .select_related("institution")
         .only(*LIST_COLUMNS)
         .prefetch_related(
-            "call__tier_rules",
             Prefetch(
                 "institution__programme_records",
                 queryset=ProgrammeRecord.objects.filter(completed=False).only("institution_id", "year", "completed"),
@@ -105,6 +109,14 @@ def with_flag_data(queryset):
             Prefetch("stamped_scans", queryset=_stamped_scans().only("pk", "application_id")),
         )
     )
+
+
+def share_calls(rows):
+    """Give the rows one Call object per call (with its tier rules), read in two queries."""
+    calls = Call.objects.filter(pk__in={row.call_id for row in rows}).prefetch_related("tier_rules").in_bulk()
+    for row in rows:
+        Application.call.field.set_cached_value(row, calls[row.call_id])
+    return rows
 
 
 def flag(application):

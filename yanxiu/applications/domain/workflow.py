@@ -35,6 +35,9 @@ def _authority_reviewers(application):
 
 def _rules_pass(application, now):
     report = CheckReport.for_application(application, now)
+    # The submission's effects (_on_submit) read the same report: the workflow calls the guard
+    # and then the effects on the row it has just locked and re-read, with the same `now`.
+    application._checked = (now, report)
     if report.errors:
         first = report.errors[0]
         more = f"等{len(report.errors)}项" if len(report.errors) > 1 else ""
@@ -46,7 +49,8 @@ def _rules_pass(application, now):
 
 def _on_submit(application, actor, now, reason):
     # Keep what the checks said at submission, for the reviewers' lists.
-    report = CheckReport.for_application(application, now)
+    kept = application.__dict__.pop("_checked", None)
+    report = kept[1] if kept is not None and kept[0] == now else CheckReport.for_application(application, now)
     return {
         "submitted_at": now,
         "check_summary": [dict(r.as_dict(), reason=str(report.reasons.get(r.code, ""))) for r in report.warnings],

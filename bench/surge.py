@@ -1,0 +1,206 @@
+"""The deadline surge (issue 13): run .venv/bin/python bench/surge.py [N] [SECONDS]
+
+N institutions (default 300), each with one complete draft application, seeded
+directly in a throw-away database (SQLite, or the empty PostgreSQL database of
+BENCH_DATABASE_URL). gunicorn serves the app as bench/serve.py does (4 workers,
+production settings). Each institution starts at its own moment, spread evenly
+over SECONDS (default 30), and does what a member of staff does on the last day:
+
+  1. opens the editor (GET …/edit/),
+  2. changes the purpose and the editor autosaves (POST …/edit/ with HX-Request),
+  3. submits (POST …/submit/).
+
+Prints every step's p95 and the whole surge's, the errors (any unexpected status
+or a refused save/submit) and the lost writes, checked in the database afterwards:
+every application must be submitted with the autosaved purpose. Targets: 0 errors,
+0 lost writes, p95 < 0.5 s. Exits 1 when one is missed.
+"""
+
+import http.client
+import os
+import re
+import statistics
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import serve  # noqa: E402  (sets up Django on the bench database, starts gunicorn)
+
+TARGET_P95 = 0.5
+# The afternoon of the provincial deadline (the call's 2026-02-20), for this process and the server.
+DEADLINE_DAY = "2026-02-20T15:00:00+08:00"
+os.environ["YANXIU_FIXED_NOW"] = DEADLINE_DAY
+
+
+def seed(count):
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from tests import factories
+
+    settings.YANXIU_FIXED_NOW = DEADLINE_DAY
+    from tests.applications.test_views import editor_post
+    from yanxiu.accounts.models import Role, User
+
+    call_command("migrate", verbosity=0)
+    factories.call_2026()
+    drafts = []
+    for n in range(count):
+        user = User(
+            username=f"surge-staff-{n}",
+            role=Role.INSTITUTION_STAFF,
+            institution=factories.institution(),
+            must_change_password=False,
+        )
+        user.set_unusable_password()
+        user.save()
+        application = factories.complete("provincial", actor=user)
+        data = editor_post(application, purpose=f"截止日前最后修改的研修目的（第{n}号单位）。")
+        drafts.append((user, application, data))
+    return drafts
+
+
+def request(method, path, headers, body=None):
+    connection = http.client.HTTPConnection("127.0.0.1", serve.PORT, timeout=60)
+    try:
+        connection.request(method, path, body=body, headers={"Host": "127.0.0.1", **headers})
+        response = connection.getresponse()
+        return response.status, response.getheader("Location") or "", response.read().decode()
+    finally:
+        connection.close()
+
+
+def encode(data):
+    pairs = [
+        (key, "" if item is None else str(item))
+        for key, value in data.items()
+        for item in (value if isinstance(value, list) else [value])
+    ]
+    return urllib.parse.urlencode(pairs)
+
+
+def field(name, html):
+    found = re.search(rf'name="{name}"[^>]*value="([^"]*)"', html) or re.search(
+        rf'value="([^"]*)"[^>]*name="{name}"', html
+    )
+    return found.group(1) if found else ""
+
+
+def staff_member(application, cookie, data, timings, errors):
+    """One institution's last minutes: open, autosave, submit."""
+    headers = {"Cookie": cookie}
+    post = {**headers, "Content-Type": "application/x-www-form-urlencoded"}
+    edit = f"/applications/{application.pk}/edit/"
+
+    def step(name, method, path, head, body, ok):
+        started = time.perf_counter()
+        try:
+            status, location, text = request(method, path, head, body)
+        except OSError as exc:
+            status, location, text = f"{type(exc).__name__}", "", ""
+        timings[name].append(time.perf_counter() - started)
+        if not ok(status, location, text):
+            errors.append((application.pk, name, status, location, text[:200]))
+            return None
+        return text
+
+    page = step("open the editor", "GET", edit, headers, None, lambda s, _l, t: s == 200 and 'id="editor"' in t)
+    if page is None:
+        return
+    token = field("csrfmiddlewaretoken", page)
+    body = {**data, "version": field("version", page), "checks_seen": field("checks_seen", page)}
+    body["csrfmiddlewaretoken"] = token
+    saved = step(
+        "autosave",
+        "POST",
+        edit,
+        {**post, "HX-Request": "true"},
+        encode(body),
+        lambda s, _l, t: s == 200 and 'data-testid="saved"' in t,
+    )
+    if saved is None:
+        return
+    step(
+        "submit",
+        "POST",
+        f"/applications/{application.pk}/submit/",
+        post,
+        encode({"csrfmiddlewaretoken": token, "reason": ""}),
+        lambda s, location, _t: s == 302 and location.rstrip("/").endswith(f"/applications/{application.pk}"),
+    )
+
+
+def main():
+    from django.utils.crypto import get_random_string
+
+    from yanxiu.applications.enums import ApplicationState
+    from yanxiu.applications.models import Application
+
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 300
+    spread = float(sys.argv[2]) if len(sys.argv) > 2 else 30.0
+    started = time.perf_counter()
+    drafts = seed(count)
+    print(f"seeded {count} institutions with a complete draft each in {time.perf_counter() - started:.0f} s")
+    cookies = [f"{serve.session_cookie(user)}; csrftoken={get_random_string(32)}" for user, _a, _d in drafts]
+    timings = {"open the editor": [], "autosave": [], "submit": []}
+    errors = []
+    server = serve.start_server()
+    try:
+        # every worker warm (imports, templates, the first connection), on the first draft's editor
+        warm_application = drafts[0][1]
+        for _ in range(8):
+            request("GET", f"/applications/{warm_application.pk}/edit/", {"Cookie": cookies[0]})
+        threads = []
+        begin = time.perf_counter()
+        for n, ((_user, application, data), cookie) in enumerate(zip(drafts, cookies, strict=True)):
+            delay = begin + n * spread / count - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            thread = threading.Thread(target=staff_member, args=(application, cookie, data, timings, errors))
+            thread.start()
+            threads.append(thread)
+        for thread in threads:
+            thread.join()
+        duration = time.perf_counter() - begin
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    lost = []
+    for _user, application, data in drafts:
+        stored = Application.objects.get(pk=application.pk)
+        if stored.state != ApplicationState.SUBMITTED or stored.purpose != data["purpose"]:
+            lost.append((application.pk, stored.state, stored.purpose[:30]))
+    every = [t for values in timings.values() for t in values]
+    p95 = statistics.quantiles(every, n=20)[-1]
+    from django.db import connection
+
+    print(
+        f"{count} institutions within {spread:.0f} s ({connection.vendor} behind gunicorn, 4 workers, production "
+        f"settings): {len(every)} requests in {duration:.1f} s"
+    )
+    for name, values in timings.items():
+        print(
+            f"  {name}: {len(values)} requests, median {statistics.median(values) * 1000:.0f} ms, "
+            f"p95 {statistics.quantiles(values, n=20)[-1] * 1000:.0f} ms"
+        )
+    ok = not errors and not lost and p95 < TARGET_P95
+    print(
+        f"  all requests: p95 {p95 * 1000:.0f} ms [target < {TARGET_P95 * 1000:.0f} ms; issue 13's baseline 3.2 s at "
+        f"30 s = {p95 / 3.2:.2f} × it]; errors {len(errors)} "
+        f"[target 0]; lost writes {len(lost)} of {count} [target 0]{'' if ok else '  ← MISSES'}"
+    )
+    for error in errors[:5]:
+        print("   error:", error)
+    for item in lost[:5]:
+        print("   lost:", item)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
