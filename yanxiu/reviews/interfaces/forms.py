@@ -6,7 +6,7 @@ from yanxiu.core.masks import mask_email, mask_phone
 from yanxiu.organisations.models import Authority, Institution
 from yanxiu.reference.models import ProfessionalDomain
 
-from ..domain.rounds import CriterionRow
+from ..domain.rounds import ROUND_FIELDS, CriterionRow
 from ..enums import MAX_APPLICANT_AVOIDANCES, RankingBasis, Recommendation
 from ..models import ReviewRound
 
@@ -14,15 +14,7 @@ from ..models import ReviewRound
 class RoundForm(forms.ModelForm):
     class Meta:
         model = ReviewRound
-        fields = [
-            "name",
-            "scope",
-            "deadline",
-            "reviews_per_application",
-            "anonymous",
-            "disagreement_threshold",
-            "ranking_basis",
-        ]
+        fields = list(ROUND_FIELDS)  # what update_round may change, defined once
         widgets = {"deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, **kwargs):
