@@ -3,7 +3,11 @@
 (The dashboard and the inbox are in test_views.py.)
 """
 
+import re
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests import factories
@@ -28,3 +32,19 @@ def test_the_history_of_an_application(client):
     workflow.perform(application, "submit", host)
     assert count_queries(client, url) == one
     assert len(client.get(url).context["entries"]) == entries + 4
+
+
+def test_the_detail_page_reads_each_part_of_the_application_once(client):
+    """The checks and the official form both read the schedule, lecturers, topic claims and the
+    host's record: the page reads each once (issue 13), for one row of each or many."""
+    host = factories.staff()
+    application = factories.complete("provincial", actor=host)
+    client.force_login(host)
+    url = reverse("applications:detail", args=[application.pk])
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    tables = ["schedulesession", "lecturer", "topicclaim", "programmerecord", "warningreason"]
+    reads = {t: sum(bool(re.search(rf'FROM "\w+_{t}"', q["sql"])) for q in captured) for t in tables}
+    assert reads == dict.fromkeys(tables, 1)
+    longer = factories.complete("provincial", actor=host, days=5)  # ten sessions instead of eight
+    assert count_queries(client, reverse("applications:detail", args=[longer.pk])) == count_queries(client, url)

@@ -47,12 +47,23 @@ from .interfaces.inbox_rows import inbox_rows
 from .models import Application, Attachment
 
 
-def _get_visible(request, pk):
+# What the detail page reads more than once (the checks, then the official form): read once.
+DETAIL_PREFETCH = (
+    "sessions",
+    "lecturers",
+    "topic_claims__area",
+    "call__topic_areas",
+    "institution__programme_records",
+    "warning_reasons",
+)
+
+
+def _get_visible(request, pk, prefetch=()):
     """The application if the user's organisation may see it; 404 otherwise."""
     queryset = (
         Application.objects.visible_to(request.user)
         .select_related("call", "institution", "institution__authority", "domain", "competent_department")
-        .prefetch_related("call__tier_rules")  # the checks and the deadline read the tier's rule several times
+        .prefetch_related("call__tier_rules", *prefetch)  # the checks and the deadline read the tier's rule often
     )
     return get_object_or_404(queryset, pk=pk)
 
@@ -447,7 +458,7 @@ def download_attachment(request, pk, attachment_pk):
 
 @login_required
 def detail(request, pk):
-    application = _get_visible(request, pk)
+    application = _get_visible(request, pk, DETAIL_PREFETCH)
     user = request.user
     actions = [
         {"transition": t, "refusal": workflow.why_not(application, t.action, user)}

@@ -62,7 +62,7 @@ class CheckContext:
             rule=application.call.tier_rule(application.tier),
             sessions=list(application.sessions.all()),
             lecturers=list(application.lecturers.all()),
-            claims=list(application.topic_claims.select_related("area")),
+            claims=application.claims_with_areas(),
             now=now or clock.now(),
         )
 

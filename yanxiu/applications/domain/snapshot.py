@@ -83,9 +83,7 @@ def snapshot(application):
     picture = {str(application._meta.get_field(name).verbose_name): _display(application, name) for name in FIELDS}
     picture["日程安排"] = schedule_text(application)
     picture["授课专家"] = lecturer_text(application)
-    picture["选题范围"] = "\n".join(
-        f"{c.area.name}：{c.explanation}" for c in application.topic_claims.select_related("area")
-    )
+    picture["选题范围"] = "\n".join(f"{c.area.name}：{c.explanation}" for c in application.claims_with_areas())
     return picture
 
 
