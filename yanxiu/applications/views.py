@@ -46,7 +46,6 @@ from .interfaces.forms import (
 from .interfaces.inbox_rows import inbox_rows
 from .models import Application, Attachment
 
-
 # What the detail page reads more than once (the checks, then the official form): read once.
 DETAIL_PREFETCH = (
     "sessions",
