@@ -74,3 +74,33 @@ def test_the_security_administrator_reads_lockouts_and_devices_in_chinese(client
         assert heading in listing
     for english in ("Attempt Time", "Failed Logins", "IP Address"):
         assert english not in listing
+
+
+def test_the_security_administrator_reads_the_second_factor_devices_in_chinese(client):
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    holder = factories.province_officer()
+    totp = TOTPDevice.objects.create(user=holder, name="手机", confirmed=True)
+    static = StaticDevice.objects.create(user=holder, name="备用码", confirmed=True)
+    client.force_login(factories.user("security_admin"))
+    for model, device in (("totpdevice", totp), ("staticdevice", static)):
+        app = "otp_totp" if model == "totpdevice" else "otp_static"
+        listing = client.get(reverse(f"admin:{app}_{model}_changelist")).content.decode()
+        for heading in ("用户", "设备名称", "创建时间", "最近使用时间", "已启用", "按用户名搜索"):
+            assert heading in listing, (model, heading)
+        for english in ("Created at", "Last used at", "Confirmed", "Search by"):
+            assert english not in listing, (model, english)
+        page = client.get(reverse(f"admin:{app}_{model}_change", args=[device.pk])).content.decode()
+        for text in ("heading\">设备</h2>", "heading\">时间</h2>", "设备名称", "最近使用时间"):
+            assert text in page, (model, text)
+        for english in ("Identity", "Timestamps", "Last used at"):
+            assert english not in page, (model, english)
+    # Someone who may change a device (a superuser) reads the form's help in Chinese too.
+    superuser = factories.province_officer()
+    superuser.is_staff = superuser.is_superuser = True
+    superuser.save()
+    client.force_login(superuser)
+    page = client.get(reverse("admin:otp_totp_totpdevice_change", args=[totp.pk])).content.decode()
+    assert "便于识别的设备名称。" in page
+    assert "The human-readable name" not in page
