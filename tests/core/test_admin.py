@@ -92,7 +92,7 @@ def test_the_security_administrator_reads_the_second_factor_devices_in_chinese(c
         for english in ("Created at", "Last used at", "Confirmed", "Search by"):
             assert english not in listing, (model, english)
         page = client.get(reverse(f"admin:{app}_{model}_change", args=[device.pk])).content.decode()
-        for text in ("heading\">设备</h2>", "heading\">时间</h2>", "设备名称", "最近使用时间"):
+        for text in ('heading">设备</h2>', 'heading">时间</h2>', "设备名称", "最近使用时间"):
             assert text in page, (model, text)
         for english in ("Identity", "Timestamps", "Last used at"):
             assert english not in page, (model, english)
