@@ -100,6 +100,10 @@ XLSX_MAX_RATIO = 200  # uncompressed / compressed, per member above 1 MB
 _XML_DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
+class NotASpreadsheet(ValueError):
+    """The file is no .xlsx at all (not a zip, or no workbook in it), as opposed to a dangerous one."""
+
+
 def refuse_unsafe_xlsx(data: bytes, *, what="Excel 文件"):
     """Before openpyxl opens an uploaded .xlsx: raise ValueError (Chinese) for a file that is not a zip,
     is encrypted, is a zip bomb (entries, ratio, unpacked size) or has a part declaring a DOCTYPE or an
@@ -108,7 +112,7 @@ def refuse_unsafe_xlsx(data: bytes, *, what="Excel 文件"):
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
-        raise ValueError(f"文件不是有效的{what}（.xlsx）：可能已损坏，或只是改了扩展名。") from None
+        raise NotASpreadsheet(f"文件不是有效的{what}（.xlsx）：可能已损坏，或只是改了扩展名。") from None
     if len(infos) > XLSX_MAX_ENTRIES:
         raise ValueError(f"{what}包含的条目过多（{len(infos)} 个），疑似恶意文件，已拒绝。")
     total = 0
@@ -121,7 +125,7 @@ def refuse_unsafe_xlsx(data: bytes, *, what="Excel 文件"):
     if total > XLSX_MAX_UNPACKED:
         raise ValueError(f"{what}解压后过大，疑似“压缩炸弹”，已拒绝。")
     if "xl/workbook.xml" not in {info.filename for info in infos}:
-        raise ValueError(f"文件不是有效的{what}（.xlsx）：缺少工作簿部分。")
+        raise NotASpreadsheet(f"文件不是有效的{what}（.xlsx）：缺少工作簿部分。")
     for info in infos:
         if not info.filename.endswith((".xml", ".rels", ".vml")):
             continue

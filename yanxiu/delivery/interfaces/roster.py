@@ -11,9 +11,8 @@ from openpyxl import load_workbook
 from yanxiu.applications.enums import TraineeTitleLevel
 from yanxiu.audit.log import record
 from yanxiu.core import clock
-from yanxiu.core.refusal import Refused
 from yanxiu.core.spreadsheets import xlsx_bytes
-from yanxiu.documents.imports.safety import refuse_xml_declarations
+from yanxiu.core.uploads import NotASpreadsheet, refuse_unsafe_xlsx
 
 from ..domain.enrolment import validate_trainee
 from ..domain.ids import mask
@@ -133,11 +132,9 @@ def read_rows(data):
     refused before openpyxl parses it, and anything openpyxl cannot read is a
     Chinese ValueError, never a server error."""
     try:
-        refuse_xml_declarations(data, what="名册文件")
-    except Refused as refusal:
-        if refusal.code == "import.corrupt":
-            raise ValueError("文件不是有效的 Excel（.xlsx）文件。") from None
-        raise ValueError(str(refusal)) from None
+        refuse_unsafe_xlsx(data, what="名册文件")
+    except NotASpreadsheet:
+        raise ValueError("文件不是有效的 Excel（.xlsx）文件。") from None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file

@@ -112,28 +112,6 @@ def parse_xml(data: bytes):
         raise Refused(code="import.corrupt", reason="Word 文档的内容已损坏（XML 格式错误），无法读取。") from exc
 
 
-XML_DECLARATIONS = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-
-
-def refuse_xml_declarations(data: bytes, *, what="Excel 文件"):
-    """Before openpyxl (which resolves entities when defusedxml is absent) opens an Office
-    file: refuse a zip bomb and any part declaring a DOCTYPE or an ENTITY (in UTF-8 or UTF-16)."""
-    archive = open_zip(data, what=what)
-    for info in archive.infolist():
-        if not info.filename.endswith((".xml", ".rels", ".vml")):
-            continue
-        part = read_member(archive, info.filename)
-        if part is None:
-            continue
-        texts = [part]
-        if part[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            texts.append(part.decode("utf-16", errors="ignore").encode("utf-8"))
-        if any(XML_DECLARATIONS.search(text) for text in texts):
-            raise Refused(
-                code="import.malicious", reason=f"{what}内含不允许的 XML 声明（DOCTYPE/ENTITY），疑似恶意文件，已拒绝。"
-            )
-
-
 class OpenedDocx:
     def __init__(self, document, identifier, embedded=None, embedded_refused=None):
         self.document = document  # parsed word/document.xml
