@@ -67,6 +67,14 @@ class Workbook(xlsxwriter.Workbook):
             self._quoted[key] = self.add_format({**properties, "quote_prefix": True})
         return self._quoted[key]
 
+    def add_notes(self, lines, width):
+        """The "填写说明" sheet of an import template: one instruction a row."""
+        notes = self.add_worksheet("填写说明")
+        for row, line in enumerate(lines):
+            notes.write_string(row, 0, line)
+        notes.set_column(0, 0, width)
+        return notes
+
     def _add_sheet(self, name, worksheet_class=None):
         sheet = super()._add_sheet(name, worksheet_class=worksheet_class)
         if isinstance(sheet, SafeWorksheet):

@@ -77,8 +77,7 @@ def template():
         sheet.data_validation(1, 5, MAX_ROWS, 5, {"validate": "list", "source": TraineeTitleLevel.labels})
         sheet.data_validation(1, 9, MAX_ROWS, 9, {"validate": "list", "source": ["是", "否"]})
         sheet.data_validation(1, 10, MAX_ROWS, 10, {"validate": "list", "source": Sector.labels})
-        notes = workbook.add_worksheet("填写说明")
-        for i, line in enumerate(
+        workbook.add_notes(
             [
                 "1. 第一行为表头，请勿修改列名和顺序；从第二行起每行一名学员。",
                 "2. 身份证号请以文本格式填写18位号码（末位X大写）。",
@@ -86,10 +85,9 @@ def template():
                 "4. 所在省份填写省级行政区全称，如“福建省”；省级项目只招收福建省学员。",
                 "5. 是否基层一线填写“是”或“否”；单位性质填写“公有制单位”或“非公有制单位”。",
                 f"6. 每次最多导入{MAX_ROWS}行；有任何一行出错，整个文件都不会导入。",
-            ]
-        ):
-            notes.write(i, 0, line)
-        notes.set_column(0, 0, 90)
+            ],
+            width=90,
+        )
 
     return _xlsx(write)
 

@@ -95,8 +95,7 @@ def export_pool(profiles, year_in_pool):
                 else:
                     sheet.write_string(number, col, str(value), text)
         sheet.freeze_panes(1, 0)
-        notes = workbook.add_worksheet("填写说明")
-        for i, line in enumerate(
+        workbook.add_notes(
             [
                 "1. 第一行为表头，请勿修改列名和顺序；从第二行起每行一位专家。",
                 "2. 登录用户名已存在的专家将被更新，不存在的将新建（新建的专家须由省人社厅在专家页面重置密码后告知本人）。",
@@ -105,10 +104,9 @@ def export_pool(profiles, year_in_pool):
                 "5. 电话、电子邮箱导出时已脱敏；留空或保留脱敏内容表示不修改。",
                 "6. 本年度可参加评审填写“是”或“否”（留空为“是”）。",
                 f"7. 每次最多导入{MAX_ROWS}行；有任何一行出错，整个文件都不会导入。",
-            ]
-        ):
-            notes.write_string(i, 0, line)
-        notes.set_column(0, 0, 100)
+            ],
+            width=100,
+        )
 
     return xlsx_bytes(write)
 
