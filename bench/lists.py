@@ -172,22 +172,22 @@ PAGES = {
 }
 
 
-def main():
+def seed_round():
+    """A migrated database with reference data, the 2026 call, a province officer and one review
+    round (3 reviews an application): what every list benchmark starts from. (officer, call, round)"""
+    from datetime import date
+
     from yanxiu.accounts.models import Role, User
     from yanxiu.calls.domain.calls import load_call_file
     from yanxiu.calls.models import Call
     from yanxiu.reference.importers import load_defaults
+    from yanxiu.reviews.domain.rounds import create_round
 
-    total = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
     call_command("migrate", verbosity=0)
     load_defaults()
     load_call_file()
     officer = User.objects.create_user("bench-officer", password="x", role=Role.PROVINCE_OFFICER)
     call = Call.objects.get(year=2026)
-    from datetime import date
-
-    from yanxiu.reviews.domain.rounds import create_round
-
     review_round = create_round(
         call=call,
         actor=officer,
@@ -198,6 +198,12 @@ def main():
         anonymous=False,
         disagreement_threshold=20,
     )
+    return officer, call, review_round
+
+
+def main():
+    total = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
+    officer, call, review_round = seed_round()
     with override_settings(ROOT_URLCONF=__name__, DEBUG=False, ALLOWED_HOSTS=["testserver"]):
         client = Client()
         client.force_login(officer)

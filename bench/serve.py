@@ -37,32 +37,9 @@ SECONDS = float(os.environ.get("BENCH_SECONDS", "4"))
 
 
 def build(total):
-    from datetime import date
-
-    from django.core.management import call_command
-
-    from yanxiu.accounts.models import Role, User
-    from yanxiu.calls.domain.calls import load_call_file
-    from yanxiu.calls.models import Call
-    from yanxiu.reference.importers import load_defaults
     from yanxiu.reviews.domain import standings
-    from yanxiu.reviews.domain.rounds import create_round
 
-    call_command("migrate", verbosity=0)
-    load_defaults()
-    load_call_file()
-    officer = User.objects.create_user("bench-officer", password="x", role=Role.PROVINCE_OFFICER)
-    call = Call.objects.get(year=2026)
-    review_round = create_round(
-        call=call,
-        actor=officer,
-        name="基准评审",
-        scope="both",
-        deadline=date(2026, 3, 31),
-        reviews_per_application=3,
-        anonymous=False,
-        disagreement_threshold=20,
-    )
+    officer, call, review_round = lists.seed_round()
     lists.make_applications(total)
     lists.make_reviews(review_round)
     standings.recompute_totals(review_round)

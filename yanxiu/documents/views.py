@@ -97,18 +97,9 @@ def summary(request, fmt="html"):
     call = _summary_call(request)
     applications = list(applications_for_summary(user, call))
     sheet = summary_sheet(applications, year=call.year, signer=signer_for(user))
-    name = f"附件3-汇总表-{call.year}"
-    if fmt == "xlsx":
-        return attachment(render_summary_xlsx(sheet), f"{name}.xlsx", XLSX)
-    if fmt == "docx":
-        return attachment(render_summary_docx(sheet), f"{name}.docx", DOCX)
-    if fmt == "pdf":
-        return _pdf_or_progress(
-            request,
-            lambda: render_summary_docx(sheet),
-            f"{name}.pdf",
-            reverse("documents:summary") + f"?year={call.year}",
-        )
+    if fmt in SUMMARY_FORMATS:
+        back = reverse("documents:summary") + f"?year={call.year}"
+        return _summary_file(request, sheet, fmt, f"附件3-汇总表-{call.year}", back)
     recent = [jobs.expire_if_stale(job) for job in ExportJob.objects.filter(requested_by=user)[:5]]
     return render(request, "documents/summary.html", {"sheet": sheet, "call": call, "jobs": recent})
 
@@ -120,14 +111,20 @@ def batch_summary_file(request, pk, fmt):
     members = batch.applications.select_related("domain", "institution").order_by("authority_rank", "pk")
     sheet = summary_sheet(members, year=batch.call.year, signer=batch.authority.name)
     name = f"附件3-汇总表-{batch.authority.name}-{batch.call.year}年{batch.get_tier_display()}第{batch.pk}批"
+    return _summary_file(request, sheet, fmt, name, reverse("batches:detail", args=[pk]))
+
+
+SUMMARY_FORMATS = ("xlsx", "docx", "pdf")
+
+
+def _summary_file(request, sheet, fmt, name, back):
+    """A 附件3 summary as .xlsx, .docx or (from the worker) PDF; `back` is where the progress page returns."""
     if fmt == "xlsx":
         return attachment(render_summary_xlsx(sheet), f"{name}.xlsx", XLSX)
     if fmt == "docx":
         return attachment(render_summary_docx(sheet), f"{name}.docx", DOCX)
     if fmt == "pdf":
-        return _pdf_or_progress(
-            request, lambda: render_summary_docx(sheet), f"{name}.pdf", reverse("batches:detail", args=[pk])
-        )
+        return _pdf_or_progress(request, lambda: render_summary_docx(sheet), f"{name}.pdf", back)
     raise Http404
 
 
