@@ -1,5 +1,7 @@
 """Authority batches: quota, stamped scans, deadline, and the province returning a batch."""
 
+from urllib.parse import quote
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -275,5 +277,16 @@ def test_the_batch_summary_lists_its_applications_in_rank_order(client):
     ]
     hosts = [row[2] for row in rows if row and isinstance(row[0], (int, str)) and str(row[0]).isdigit()]
     assert hosts == [apps[1].institution.name, apps[0].institution.name]
+    # Named by the batch's own number (per authority, call and tier), never the database id.
+    Batch.objects.create(
+        call=batch.call, authority=factories.authority("350200-RS"), tier=batch.tier, created_by=reviewer
+    )
+    later = Batch.objects.create(
+        call=batch.call, authority=batch.authority, tier=batch.tier, created_by=reviewer, state=BatchState.SUBMITTED
+    )
+    assert later.number == 2
+    assert later.pk >= 3
+    response = client.get(reverse("documents:batch_summary_file", args=[later.pk, "xlsx"]))
+    assert quote(f"{batch.call.year}年{later.get_tier_display()}第2批.xlsx") in response["Content-Disposition"]
     client.force_login(factories.reviewer(factories.authority("350200-RS")))
     assert client.get(reverse("documents:batch_summary_file", args=[batch.pk, "docx"])).status_code == 404

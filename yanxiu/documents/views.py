@@ -110,7 +110,7 @@ def batch_summary_file(request, pk, fmt):
     batch = get_object_or_404(Batch.objects.visible_to(request.user).select_related("call", "authority"), pk=pk)
     members = batch.applications.select_related("domain", "institution").order_by("authority_rank", "pk")
     sheet = summary_sheet(members, year=batch.call.year, signer=batch.authority.name)
-    name = f"附件3-汇总表-{batch.authority.name}-{batch.call.year}年{batch.get_tier_display()}第{batch.pk}批"
+    name = f"附件3-汇总表-{batch.authority.name}-{batch.call.year}年{batch.get_tier_display()}第{batch.number}批"
     return _summary_file(request, sheet, fmt, name, reverse("batches:detail", args=[pk]))
 
 
