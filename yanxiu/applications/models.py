@@ -67,6 +67,11 @@ class ApplicationQuerySet(models.QuerySet):
         return self.select_related("call", "institution", "institution__authority", "domain")
 
 
+def application_label(title, tier):
+    """How an application is named in lists and headings (an untitled draft by its tier)."""
+    return title or f"（未命名{Tier(tier).label}申报）"
+
+
 class Application(models.Model):
     call = models.ForeignKey(
         "calls.Call", on_delete=models.PROTECT, related_name="applications", verbose_name="年度通知"
@@ -159,7 +164,7 @@ class Application(models.Model):
         ]
 
     def __str__(self):
-        return self.title or f"（未命名{self.get_tier_display()}申报）"
+        return application_label(self.title, self.tier)
 
     def save(self, *args, **kwargs):
         self.title_key = title_key(self.title)

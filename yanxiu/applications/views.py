@@ -129,18 +129,13 @@ def inbox(request):
     if filters.is_valid() and filters.cleaned_data.get("flagged"):
         # Flags are worked out row by row: flag every row of the filter, then count and cut
         # the page from the flagged ones (共 N 项 is what the list shows).
-        rows = queries.share_calls(
-            queries.in_order(queries.with_flag_data(Application.objects.all()), ordered.values_list("pk", flat=True))
-        )
-        page = Paginator([(a, f) for a in rows if (f := queries.flag(a)).any()], 100).get_page(request.GET.get("page"))
+        flagged = [(a, f) for a in queries.list_rows(ordered) if (f := queries.flag(a)).any()]
+        page = Paginator(flagged, 100).get_page(request.GET.get("page"))
         flagged = page.object_list
     else:
         # Sort and cut the page on narrow rows (ids and sort keys), then read that page's rows.
         page = Paginator(ordered.values_list("pk", flat=True), 100).get_page(request.GET.get("page"))
-        rows = queries.share_calls(
-            queries.in_order(queries.with_flag_data(Application.objects.all()), page.object_list)
-        )
-        flagged = [(a, queries.flag(a)) for a in rows]
+        flagged = [(a, queries.flag(a)) for a in queries.list_rows_in_order(page.object_list)]
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -11,6 +11,8 @@ The same checks serve the editor (live), submission, the importer and reviewers.
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.db.models import IntegerField, OuterRef
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from yanxiu.calls.enums import RecruitmentScope, Tier
@@ -416,7 +418,14 @@ def enterprise_invoice(ctx):
 
 
 def previous_year(call):
+    """The year whose completions the call looks at (通知三（一）), unless the call names another."""
     return call.previous_year_for_completion or call.year - 1
+
+
+def previous_year_of_outer_call():
+    """previous_year() in SQL, of the call of the outer query's application (for a list's subquery)."""
+    named = NullIf(OuterRef("call__previous_year_for_completion"), 0)
+    return Coalesce(named, OuterRef("call__year") - 1, output_field=IntegerField())
 
 
 def missed_completions(institution, call):

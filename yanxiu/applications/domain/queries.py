@@ -1,18 +1,20 @@
 """Reusable list queries and the reviewers' flags, at a constant number of queries."""
 
 from dataclasses import dataclass, field
+from datetime import date
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from yanxiu.calls.enums import Tier
-from yanxiu.calls.models import Call
+from yanxiu.calls.models import Call, TierRule
+from yanxiu.organisations.enums import InstitutionType
 from yanxiu.organisations.models import ProgrammeRecord
 
 from ..enums import ApplicationState
-from ..models import Application
-from .checks import lacks_training_invoice, missed_completions
-from .timing import too_close
+from ..models import Application, application_label
+from .checks import lacks_training_invoice, previous_year_of_outer_call
+from .timing import start_warning
 
 
 @dataclass
@@ -44,27 +46,6 @@ def _count_of(siblings):
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-# What a list row shows and flag() reads: no long texts, no JSON but the submission's warnings.
-# The call is shared by the page's rows (share_calls), the authority's and domain's names are
-# read as values: no model instance per row but the application and its institution.
-LIST_COLUMNS = (
-    "call_id",
-    "tier",
-    "title",
-    "title_key",
-    "state",
-    "start_date",
-    "end_date",
-    "check_summary",
-    "fallback_from_national",
-    "authority_rank",
-    "institution__name",
-    "institution__type",
-    "institution__can_issue_training_invoice",
-    "institution__authority",
-)
-
-
 def current_call_id(queryset):
     """The latest call (by year) with an application in `queryset`: the lists' default."""
     call = Call.objects.filter(pk__in=queryset.values("call_id")).order_by("-year").only("pk").first()
@@ -83,59 +64,107 @@ def in_order(queryset, ids):
     return [found[pk] for pk in ids if pk in found]
 
 
-def with_flag_data(queryset):
-    """Prefetch and annotate what `flag()` reads, so a page of any length costs the same queries."""
+@dataclass(slots=True, eq=False)  # one row is one application: hashed by identity
+class ListRow:
+    """An application as the reviewers' lists show it, read as values in one query: no model
+    instance, no prefetch, only the columns the list shows and what flag() reads (issue 13)."""
+
+    pk: int
+    year: int
+    tier: str
+    title: str
+    state: str
+    start_date: date | None
+    end_date: date | None
+    check_summary: list
+    fallback_from_national: bool
+    institution_name: str
+    institution_type: str
+    can_issue_training_invoice: bool
+    authority_name: str
+    domain_name: str | None
+    min_lead_days: int | None
+    same_institution_count: int
+    same_title_count: int
+    has_stamped_scan: bool
+    missed_last_year: bool
+
+    def __str__(self):
+        return application_label(self.title, self.tier)
+
+    @property
+    def is_enterprise(self):  # what lacks_training_invoice reads of an institution
+        return self.institution_type == InstitutionType.ENTERPRISE
+
+    def get_tier_display(self):
+        return Tier(self.tier).label
+
+    def get_state_display(self):
+        return ApplicationState(self.state).label
+
+
+def _list_values(queryset):
     same_institution = Application.objects.filter(
         call=OuterRef("call"), tier=OuterRef("tier"), institution=OuterRef("institution")
     )
     same_title = Application.objects.filter(call=OuterRef("call"), title_key=OuterRef("title_key")).exclude(
         title_key=""
     )
-    return (
-        queryset.annotate(
-            same_institution_count=_count_of(same_institution),
-            same_title_count=_count_of(same_title),
-            authority_name=F("institution__authority__name"),
-            authority_code=F("institution__authority__code"),
-            domain_name=F("domain__name"),
-        )
-        .select_related("institution")
-        .only(*LIST_COLUMNS)
-        .prefetch_related(
-            Prefetch(
-                "institution__programme_records",
-                queryset=ProgrammeRecord.objects.filter(completed=False).only("institution_id", "year", "completed"),
-            ),
-            Prefetch("stamped_scans", queryset=_stamped_scans().only("pk", "application_id")),
-        )
+    missed = ProgrammeRecord.objects.filter(
+        institution=OuterRef("institution"), completed=False, year=previous_year_of_outer_call()
+    )
+    lead = TierRule.objects.filter(call=OuterRef("call"), tier=OuterRef("tier")).values("min_lead_days")[:1]
+    return queryset.values(
+        "pk",
+        "tier",
+        "title",
+        "state",
+        "start_date",
+        "end_date",
+        "check_summary",
+        "fallback_from_national",
+        year=F("call__year"),
+        institution_name=F("institution__name"),
+        institution_type=F("institution__type"),
+        can_issue_training_invoice=F("institution__can_issue_training_invoice"),
+        authority_name=F("institution__authority__name"),
+        domain_name=F("domain__name"),
+        min_lead_days=Subquery(lead),
+        same_institution_count=_count_of(same_institution),
+        same_title_count=_count_of(same_title),
+        has_stamped_scan=Exists(_stamped_scans().filter(application=OuterRef("pk"))),
+        missed_last_year=Exists(missed),
     )
 
 
-def share_calls(rows):
-    """Give the rows one Call object per call (with its tier rules), read in two queries."""
-    calls = Call.objects.filter(pk__in={row.call_id for row in rows}).prefetch_related("tier_rules").in_bulk()
-    for row in rows:
-        Application.call.field.set_cached_value(row, calls[row.call_id])
-    return rows
+def list_rows(queryset):
+    """The ListRow of every application of `queryset`, in its order (one query)."""
+    return [ListRow(**values) for values in _list_values(queryset)]
 
 
-def flag(application):
+def list_rows_in_order(ids):
+    """The ListRow of these applications, in the order of `ids` (one query)."""
+    ids = list(ids)
+    found = {row.pk: row for row in list_rows(Application.objects.filter(pk__in=ids).order_by())}
+    return [found[pk] for pk in ids if pk in found]
+
+
+def flag(row: ListRow, now=None):
     """What the reviewers' lists flag; the institution's flags are the checks' own tests (checks.py)."""
-    institution = application.institution
     # A national application that fell back to the provincial tier came in a national
     # batch, which needs no stamped 附件2, and is never resubmitted (附件4 第1条).
     needs_scan = (
-        application.tier == Tier.PROVINCIAL
-        and application.state == ApplicationState.FORWARDED
-        and not application.fallback_from_national
-        and not application.stamped_scans.all()
+        row.tier == Tier.PROVINCIAL
+        and row.state == ApplicationState.FORWARDED
+        and not row.fallback_from_national
+        and not row.has_stamped_scan
     )
     return Flags(
-        warnings=list(application.check_summary or []),
+        warnings=list(row.check_summary or []),
         missing_scan=needs_scan,
-        missed_last_year=bool(missed_completions(institution, application.call)),
-        enterprise_without_invoice=lacks_training_invoice(institution),
-        same_institution_twice=application.same_institution_count > 1,
-        similar_title=application.same_title_count > 1,
-        too_close=too_close(application),
+        missed_last_year=row.missed_last_year,
+        enterprise_without_invoice=lacks_training_invoice(row),
+        same_institution_twice=row.same_institution_count > 1,
+        similar_title=row.same_title_count > 1,
+        too_close=start_warning(row.state, row.start_date, row.min_lead_days, now),
     )

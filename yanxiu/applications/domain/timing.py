@@ -21,23 +21,22 @@ REVIEWED_STATES = {
 }
 
 
-def days_to_start(application, now=None):
-    if not application.start_date:
-        return None
-    return (application.start_date - timezone.localdate(now or clock.now())).days
-
-
 def too_close(application, now=None):
     """A Chinese sentence when the programme would start too soon to run, else ''."""
-    if application.state not in REVIEWED_STATES:
-        return ""
-    days = days_to_start(application, now)
-    if days is None:
+    if application.state not in REVIEWED_STATES or not application.start_date:
         return ""
     lead = application.call.tier_rule(application.tier).min_lead_days
-    start = chinese_date(application.start_date)
+    return start_warning(application.state, application.start_date, lead, now)
+
+
+def start_warning(state, start_date, lead_days, now=None):
+    """too_close() of these facts (the lists read them as values): the sentence, or ''."""
+    if state not in REVIEWED_STATES or not start_date:
+        return ""
+    days = (start_date - timezone.localdate(now or clock.now())).days
+    start = chinese_date(start_date)
     if days <= 0:
         return f"开班日期{start}已到或已过，按申报时间已无法办班。"
-    if days < lead:
-        return f"距开班日期{start}仅剩{days}天（本通知要求至少留出{lead}天），遴选、招生和准备时间紧张。"
+    if days < lead_days:
+        return f"距开班日期{start}仅剩{days}天（本通知要求至少留出{lead_days}天），遴选、招生和准备时间紧张。"
     return ""
