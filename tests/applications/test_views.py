@@ -474,3 +474,31 @@ def test_the_province_intake_filters_and_flags(client):
     assert pks(flagged="on") == {plain.pk, twin.pk, late.pk, company.pk}
     flagged_page = client.get(reverse("applications:inbox"), {"flagged": "on"}).content.decode()
     assert "共 4 项" in flagged_page  # the rows shown, not the 5 before the flag filter
+
+
+def test_the_dashboards_deadlines_are_each_tiers_deadline_for_the_institution():
+    """deadlines_for reads every extension in one query: the same ends as deadline_for, tier by
+    tier, with the authority's extension, the institution's own, and none of another's."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from yanxiu.applications.domain.deadlines import deadline_for, deadlines_for
+    from yanxiu.calls.models import Call
+    from yanxiu.organisations.models import DeadlineExtension
+
+    call = factories.call_2026()
+    institution, other = factories.institution("350100-RS"), factories.institution("350200-RS")
+    for tier, owner, day in [
+        ("national", {"institution": institution}, 25),
+        ("national", {"authority": institution.authority}, 27),
+        ("provincial", {"institution": other}, 28),
+    ]:
+        DeadlineExtension.objects.create(
+            call=call, tier=tier, until=timezone.make_aware(datetime(2026, 3, day, 18)), reason="延期", **owner
+        )
+    calls = list(Call.objects.filter(pk=call.pk).prefetch_related("tier_rules"))
+    ends = deadlines_for(calls, institution)
+    assert ends == {(call.pk, t): deadline_for(call, t, institution) for t in ("national", "provincial")}
+    assert ends[call.pk, "national"] == timezone.make_aware(datetime(2026, 3, 27, 18))
+    assert ends[call.pk, "provincial"] == call.tier_rule("provincial").deadline_end

@@ -108,3 +108,21 @@ def test_without_a_csrf_cookie_nothing_is_kept(client, settings):
     before = len(getattr(cache, "_cache", {}))
     client.get(url)
     assert len(getattr(cache, "_cache", {})) == before
+
+
+def test_a_change_made_in_the_admin_changes_the_etag(client):
+    """The admin writes no audit entry but a LogEntry, in its transaction: that moves the version on."""
+    from django.contrib.admin.models import CHANGE, LogEntry
+
+    from yanxiu.organisations.models import Institution
+
+    officer = f.province_officer()
+    institution = f.institution()
+    client.force_login(officer)
+    url = reverse("applications:inbox")
+    etag = client.get(url)["ETag"]
+    assert revalidate(client, url, etag).status_code == 304
+    Institution.objects.filter(pk=institution.pk).update(name="改名后的单位")  # not audited: no new ETag
+    assert revalidate(client, url, etag).status_code == 304
+    LogEntry.objects.log_actions(user_id=officer.pk, queryset=[institution], action_flag=CHANGE, single_object=True)
+    assert revalidate(client, url, etag).status_code == 200

@@ -26,7 +26,7 @@ from yanxiu.core.uploads import validate_attachment
 from . import rules as rules_perms
 from .domain import editing, queries, workflow
 from .domain.checks import CheckReport
-from .domain.deadlines import deadline_for, effective_deadline
+from .domain.deadlines import deadlines_for, effective_deadline
 from .domain.snapshot import diff, snapshot
 from .domain.timing import too_close
 from .enums import ApplicationState
@@ -79,6 +79,10 @@ def _get_editable(request, pk):
 # --- lists -------------------------------------------------------------------
 
 
+# What the dashboard's rows show and is_editable reads: no long texts.
+DASHBOARD_COLUMNS = ("call__year", "tier", "title", "start_date", "end_date", "state", "updated_at")
+
+
 @login_required
 def dashboard(request):
     """The institution's applications and the deadlines of the open calls."""
@@ -86,11 +90,12 @@ def dashboard(request):
     if not user.is_institution_staff:
         return redirect("home")  # each role's own start page
     now = clock.now()
-    calls = Call.objects.filter(is_open=True).prefetch_related("tier_rules")
+    calls = list(Call.objects.filter(is_open=True).prefetch_related("tier_rules"))
+    ends = deadlines_for(calls, user.institution)
     deadlines = []
     for call in calls:
         for rule in call.tier_rules.all():
-            end = deadline_for(call, rule.tier, user.institution)
+            end = ends[call.pk, rule.tier]
             deadlines.append(
                 {
                     "call": call,
@@ -101,7 +106,12 @@ def dashboard(request):
                     "open": now <= end,
                 }
             )
-    applications = Application.objects.visible_to(user).for_list().order_by("-call__year", "-updated_at")
+    applications = (
+        Application.objects.visible_to(user)
+        .select_related("call")
+        .only(*DASHBOARD_COLUMNS)
+        .order_by("-call__year", "-updated_at")
+    )
     return render(
         request,
         "applications/dashboard.html",

@@ -16,13 +16,12 @@ import hashlib
 from functools import wraps
 
 from django.conf import settings
-from django.contrib.admin.models import LogEntry
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 from django.utils.http import quote_etag
 
-from yanxiu.audit.log import data_version
+from yanxiu.audit.log import versions
 from yanxiu.core import clock
 
 
@@ -31,13 +30,11 @@ def _has_messages(request):
 
 
 def page_etag(request, *parts):
-    last_admin_change = LogEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
     user = request.user
     key = "|".join(
         str(part)
         for part in (
-            data_version(),
-            last_admin_change,
+            *versions(),  # audited writes and admin changes
             user.pk if user.is_authenticated else "-",
             request.get_full_path(),
             clock.today().isoformat(),

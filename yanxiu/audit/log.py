@@ -1,8 +1,9 @@
 import random
 
+from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import F, Sum
+from django.db.models import F
 
 from yanxiu.core import clock
 from yanxiu.core.net import client_ip
@@ -28,9 +29,26 @@ def bump_version():
         DataVersion.objects.filter(pk=slot).update(value=F("value") + 1)
 
 
+def _read_versions(quote):
+    return (
+        f"SELECT (SELECT SUM(value) FROM {quote(DataVersion._meta.db_table)}),"  # noqa: S608 (table names)
+        f" (SELECT MAX(id) FROM {quote(LogEntry._meta.db_table)})"
+    )
+
+
+def versions():
+    """(the data version, the last admin change's id), read in one statement: the admin writes a
+    LogEntry, not an audit entry. Every conditional page and every 304 asks it, so it is plain
+    SQL, a tenth of the cost of compiling the same two reads through the ORM (issue 13)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_read_versions(connection.ops.quote_name))
+        total, last_admin_change = cursor.fetchone()
+    return int(total or 0), last_admin_change or 0
+
+
 def data_version():
     """The sum of the slots, read in one statement."""
-    return DataVersion.objects.aggregate(total=Sum("value"))["total"] or 0
+    return versions()[0]
 
 
 def record(obj, *, action, label, actor=None, from_state="", to_state="", reason="", data=None):

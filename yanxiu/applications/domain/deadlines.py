@@ -6,13 +6,31 @@ from django.db.models import Max, Q
 from yanxiu.organisations.models import DeadlineExtension
 
 
+def _extensions_of(institution):
+    return DeadlineExtension.objects.filter(Q(institution_id=institution.pk) | Q(authority_id=institution.authority_id))
+
+
+def deadlines_for(calls, institution):
+    """{(call id, tier): deadline_for(call, tier, institution)} for every tier of these calls
+    (their tier_rules prefetched), with one query for the extensions: the dashboard's."""
+    extended = {
+        (row["call_id"], row["tier"]): row["until"]
+        for row in _extensions_of(institution)
+        .filter(call_id__in=[call.pk for call in calls])
+        .values("call_id", "tier")
+        .annotate(until=Max("until"))
+        .order_by()
+    }
+    return {
+        (call.pk, rule.tier): max(rule.deadline_end, extended.get((call.pk, rule.tier)) or rule.deadline_end)
+        for call in calls
+        for rule in call.tier_rules.all()
+    }
+
+
 def deadline_for(call, tier, institution):
     rule = call.tier_rule(tier)
-    extended = DeadlineExtension.objects.filter(
-        Q(institution_id=institution.pk) | Q(authority_id=institution.authority_id),
-        call_id=call.pk,
-        tier=tier,
-    ).aggregate(until=Max("until"))["until"]
+    extended = _extensions_of(institution).filter(call_id=call.pk, tier=tier).aggregate(until=Max("until"))["until"]
     return max(rule.deadline_end, extended) if extended else rule.deadline_end
 
 
