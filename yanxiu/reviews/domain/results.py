@@ -148,6 +148,7 @@ SHOWN_FIELDS = (
     "sd",
     "normalised_mean",
 )
+POOL_FIELDS = ("submitted", "trimmed_mean", "normalised_mean", "disagreement")
 SUMMARY_FIELDS = (*SHOWN_FIELDS, "mean_exact", "trimmed_exact", "normalised_exact")
 
 
@@ -187,12 +188,13 @@ def call_standings_by_round(call, applications):
     """{application id: [(round, Standing)]} of these applications in every review round of the
     call that holds them, oldest first (a second round never hides the first), for a page of the
     selection pool (`applications`: instances or rows with pk, call_id, state and tier). Reads the
-    stored standings of the page only, in two queries; the summaries are to show (no exact keys)."""
+    stored standings of the page only, in two queries, and of each only what the pool shows: the
+    summaries hold the count, the trimmed and normalised means and the disagreement flag."""
     applications = list(applications)
     rounds = list(ReviewRound.objects.filter(call=call).order_by("created_at", "pk"))
     stored = {}
     for row in StoredStanding.objects.filter(round__in=rounds, application__in=[a.pk for a in applications]).values(
-        "round_id", "application_id", "tier", "rank", *SHOWN_FIELDS
+        "round_id", "application_id", "tier", "rank", *POOL_FIELDS
     ):
         stored[row["round_id"], row["application_id"]] = row
     found = {}

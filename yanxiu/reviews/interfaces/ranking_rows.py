@@ -3,10 +3,9 @@ reviews/results.html had, without a template lookup per cell (tests/reviews chec
 
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .figures import number, two_places
+from .cells import number, text, two_places
 
 MARK = "987654321"
 DASH = "—"
@@ -20,7 +19,7 @@ def _lines(r):
     if not r.lines:
         return '<span class="help">尚无评审意见</span>'
     return "".join(
-        f"<div>{escape(line.expert)}：{_value(line.total)}{_normalised(line)}（{escape(line.recommendation_label)}）</div>"
+        f"<div>{text(line.expert)}：{_value(line.total)}{_normalised(line)}（{text(line.recommendation_label)}）</div>"
         for line in r.lines
     )
 
@@ -53,8 +52,8 @@ def ranking_rows(items, basis="raw"):
         html.append(
             f"<tr{' class=' + chr(34) + 'highlight' + chr(34) if summary.disagreement else ''}>\n"
             f"    <td>{number(r.rank) if r.rank else DASH}</td>\n"
-            f'    <td><a href="{detail.replace(MARK, str(a.pk))}">{escape(str(a))}</a>'
-            f'<div class="help">{escape(a.institution_name)}</div></td>\n'
+            f'    <td><a href="{detail.replace(MARK, str(a.pk))}">{text(str(a))}</a>'
+            f'<div class="help">{text(a.institution_name)}</div></td>\n'
             f"    <td>{number(r.submitted)} / {number(r.reviews_needed)}{incomplete}{conflicts}</td>\n"
             f"    <td>{_value(summary.mean)}</td>\n"
             f"    <td>{_basis(summary.trimmed_mean, basis == 'raw')}</td>\n"
@@ -76,12 +75,12 @@ def ranking_comments(items):
         if not r.lines:
             continue
         comments = "".join(
-            f"<p><strong>{escape(line.expert)}</strong>（{_value(line.total)}分，{escape(line.recommendation_label)}）："
+            f"<p><strong>{text(line.expert)}</strong>（{_value(line.total)}分，{text(line.recommendation_label)}）："
             f"{linebreaksbr(line.comment, autoescape=True)}</p>"
             for line in r.lines
         )
         html.append(
-            f'\n<div class="card">\n  <strong>{escape(str(r.application))}</strong>'
-            f"（{escape(r.application.get_tier_display())}）\n  {comments}\n</div>\n"
+            f'\n<div class="card">\n  <strong>{text(str(r.application))}</strong>'
+            f"（{text(r.application.get_tier_display())}）\n  {comments}\n</div>\n"
         )
     return mark_safe("".join(html))  # noqa: S308 (every text above is escaped; numbers are digits)
