@@ -14,7 +14,13 @@ from yanxiu.applications.models import Application
 from yanxiu.core.refusal import Refused
 from yanxiu.reviews.domain import assignment as assigning
 from yanxiu.reviews.domain import operations, rounds
-from yanxiu.reviews.domain.results import TierRanking, call_standings, round_ranking
+from yanxiu.reviews.domain.results import (
+    TierRanking,
+    call_standings,
+    call_standings_by_round,
+    page_rows,
+    round_ranking,
+)
 from yanxiu.reviews.domain.standings import fresh_ranking, refresh_standings
 from yanxiu.reviews.models import Review, Standing
 from yanxiu.selection.domain import decisions
@@ -30,23 +36,46 @@ def stored(review_round):
     }
 
 
+SHOWN = ("count", "mean", "trimmed_mean", "median", "sd", "spread", "lowest", "highest", "normalised_mean")
+
+
+def shown(summary):
+    """What the ranking page shows of a summary."""
+    return (*(getattr(summary, name) for name in SHOWN), summary.disagreement)
+
+
 def paged(review_round):
-    """The ranking page's sequence, read in pages of 2, as (id, rank, submitted)."""
+    """The ranking page's rows as the page reads them, in pages of 2, as (id, rank, submitted, figures)."""
     found = {}
-    for tier in review_round.tiers:
-        sequence = TierRanking(review_round, tier)
+    for tier, sequence in TierRanking.of_round(review_round).items():
+        assert sequence.counts() == TierRanking(review_round, tier).counts()  # counted together or alone
         rows = []
         for start in range(0, sequence.count(), 2):
-            rows += sequence[start : start + 2]
-        found[tier] = [(pk, row["rank"], row["submitted"]) for pk, row in rows]
+            rows += page_rows(review_round, sequence[start : start + 2])
+        found[tier] = [(r.application.pk, r.rank, r.submitted, shown(r.summary)) for r in rows]
     return found
+
+
+def pooled(review_round, ids):
+    """The selection pool's figures of the round: (rank, submitted, trimmed mean, normalised mean, disagreement)."""
+    found = call_standings_by_round(review_round.call, Application.objects.filter(pk__in=ids))
+    return {
+        pk: (s.rank, s.submitted, s.summary.trimmed_mean, s.summary.normalised_mean, s.summary.disagreement)
+        for pk, rounds_ in found.items()
+        for r, s in rounds_
+        if r.pk == review_round.pk
+    }
 
 
 def assert_agrees(review_round):
     fresh = fresh_ranking(review_round)
     assert stored(review_round) == fresh
     assert paged(review_round) == {
-        tier: [(pk, rank, count) for pk, rank, _summary, count in items] for tier, items in fresh.items()
+        tier: [(pk, rank, count, shown(summary)) for pk, rank, summary, count in items] for tier, items in fresh.items()
+    }
+    every = {pk: (rank, summary) for items in fresh.values() for pk, rank, summary, _count in items}
+    assert pooled(review_round, list(every)) == {
+        pk: (rank, s.count, s.trimmed_mean, s.normalised_mean, s.disagreement) for pk, (rank, s) in every.items()
     }
 
 

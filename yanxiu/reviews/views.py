@@ -418,7 +418,7 @@ RESULTS_PER_PAGE = 100
 def results(request, pk):
     """One tier's ranking, a page at a time, read from the stored standings; ranks are over the whole round."""
     review_round = _round(request, pk)
-    rankings = {t: TierRanking(review_round, t) for t in review_round.tiers}
+    rankings = TierRanking.of_round(review_round)
     if request.GET.get("tier") in rankings:
         tier = request.GET["tier"]
     else:  # the first tier that has applications

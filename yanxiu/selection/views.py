@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from yanxiu.applications.domain.queries import in_order
 from yanxiu.applications.enums import ApplicationState
 from yanxiu.applications.models import Application
 from yanxiu.audit.conditional import conditional
@@ -55,40 +54,26 @@ def index(request):
     return render(request, "selection/index.html", {"calls": Call.objects.all()})
 
 
-POOL_COLUMNS = (
-    "call_id",
-    "tier",
-    "state",
-    "title",
-    "fallback_from_national",
-    "authority_rank",
-    "institution__name",
-    "institution__authority__name",
-)
+def _staged(request, call_pk):
+    """Count and time of the call's staged decisions, read once a request: staging is not audited
+    until it is published, so they are part of the pool's version, and the page shows the count."""
+    if getattr(request, "_staged", None) is None:
+        request._staged = decisions.staged(call_pk).aggregate(n=Count("pk"), last=Max("staged_at"), top=Max("pk"))
+    return request._staged
 
 
 def _staged_version(request, call_pk):
-    """Staging a decision is not audited until it is published: count and time it."""
-    staged = Decision.objects.filter(application__call_id=call_pk, published_at__isnull=True)
-    return staged.aggregate(n=Count("pk"), last=Max("staged_at"), top=Max("pk")).values()
+    return _staged(request, call_pk).values()
 
 
 @officer_only
 @conditional(_staged_version)
 def pool(request, call_pk):
     call = get_object_or_404(Call, pk=call_pk)
-    # Sort and cut the page on narrow rows, then read only what the page shows.
-    page = Paginator(decisions.pool(call).values_list("pk", flat=True), 100).get_page(request.GET.get("page"))
-    waiting = in_order(
-        Application.objects.select_related("institution", "institution__authority").only(*POOL_COLUMNS),
-        page.object_list,
-    )
-    staged = {
-        d.application_id: d
-        for d in Decision.objects.filter(application__in=[a.pk for a in waiting], published_at__isnull=True)
-    }
+    page = Paginator(decisions.WaitingList(call), 100).get_page(request.GET.get("page"))
+    waiting = page.object_list
     scores = review_scores(call, waiting)
-    rows = [(a, staged.get(a.pk), scores.get(a.pk)) for a in waiting]
+    rows = [(a, a.staged, scores.get(a.pk)) for a in waiting]
     return render(
         request,
         "selection/pool.html",
@@ -97,7 +82,7 @@ def pool(request, call_pk):
             "rows": rows,
             "rows_html": pool_rows(request, call, rows, Outcome.choices),
             "page": page,
-            "staged_count": decisions.staged(call).count(),
+            "staged_count": _staged(request, call_pk)["n"],
             "outcomes": Outcome.choices,
         },
     )

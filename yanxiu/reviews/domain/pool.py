@@ -8,13 +8,16 @@ returns takes its applications out again; reviews already made stay in the
 round's results (see results.py). Kept in this one function on purpose.
 """
 
+from django.db.models import Q
+
 from yanxiu.applications.enums import ApplicationState
 from yanxiu.applications.models import Application
 
 
+def in_round(review_round):
+    """The condition, as a Q on Application (to combine it in one query without a subquery)."""
+    return Q(call_id=review_round.call_id, tier__in=review_round.tiers, state=ApplicationState.FORWARDED)
+
+
 def applications_in_round(review_round):
-    return Application.objects.filter(
-        call_id=review_round.call_id,
-        tier__in=review_round.tiers,
-        state=ApplicationState.FORWARDED,
-    )
+    return Application.objects.filter(in_round(review_round))

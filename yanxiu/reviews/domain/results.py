@@ -10,8 +10,10 @@ after the ranked ones, without a rank.
 from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from yanxiu.applications.enums import ApplicationState
 from yanxiu.applications.models import Application
@@ -21,7 +23,7 @@ from ..enums import AssignmentState, Recommendation
 from ..models import Assignment, ReviewRound
 from ..models import Standing as StoredStanding
 from . import scoring
-from .pool import applications_in_round
+from .pool import in_round
 
 
 @dataclass
@@ -96,22 +98,28 @@ class Standing:
 
 
 def round_application_ids(review_round):
-    """Every application of the round: those in its pool and those assigned in it."""
-    return Application.objects.filter(
-        Q(pk__in=applications_in_round(review_round).values("pk"))
-        | Q(pk__in=Assignment.objects.filter(round=review_round).values("application_id"))
-    )
+    """Every application of the round: those in its pool and those assigned in it. Written as one
+    condition on the applications (the pool's, or an assignment in the round exists) rather than two
+    id lists, which cost a primary-key look-up per assignment (issue 13)."""
+    assigned = Assignment.objects.filter(round=review_round, application=OuterRef("pk"))
+    return Application.objects.filter(in_round(review_round) | Exists(assigned))
 
 
 _round_application_ids = round_application_ids
 
 
-def _summary(row):
-    """A scoring.Summary from a stored standing (a Standing or its values())."""
+def _summary(row, exact=True):
+    """A scoring.Summary from a stored standing (a Standing or its values()). Without `exact`, a
+    summary to show only: the exact ranking keys are neither read nor parsed (a page shows the
+    stored rank; it never sorts)."""
     get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
     if not get("submitted"):
-        return scoring.Summary(0, None, None, None, None, None, False, ())
-    normalised = get("normalised_exact")
+        return _empty_summary()
+    sort_key, normalised_key = (), None
+    if exact:
+        sort_key = (Fraction(get("trimmed_exact")), Fraction(get("mean_exact")))
+        normalised = get("normalised_exact")
+        normalised_key = Fraction(normalised) if normalised else None
     return scoring.Summary(
         count=get("submitted"),
         mean=get("mean"),
@@ -120,15 +128,15 @@ def _summary(row):
         lowest=get("lowest"),
         highest=get("highest"),
         disagreement=get("disagreement"),
-        sort_key=(Fraction(get("trimmed_exact")), Fraction(get("mean_exact"))),
+        sort_key=sort_key,
         median=get("median"),
         sd=get("sd"),
         normalised_mean=get("normalised_mean"),
-        normalised_key=Fraction(normalised) if normalised else None,
+        normalised_key=normalised_key,
     )
 
 
-SUMMARY_FIELDS = (
+SHOWN_FIELDS = (
     "submitted",
     "mean",
     "trimmed_mean",
@@ -139,8 +147,9 @@ SUMMARY_FIELDS = (
     "median",
     "sd",
     "normalised_mean",
-    "normalised_exact",
 )
+POOL_FIELDS = ("submitted", "trimmed_mean", "normalised_mean", "disagreement")
+SUMMARY_FIELDS = (*SHOWN_FIELDS, "mean_exact", "trimmed_exact", "normalised_exact")
 
 
 def _empty_summary():
@@ -153,7 +162,7 @@ def round_ranking(review_round):
     scored = {tier: [] for tier in review_round.tiers}
     for row in (
         StoredStanding.objects.filter(round=review_round, tier__in=review_round.tiers, rank__isnull=False)
-        .values("application_id", "tier", "rank", "mean_exact", "trimmed_exact", *SUMMARY_FIELDS)
+        .values("application_id", "tier", "rank", *SUMMARY_FIELDS)
         .order_by("rank", "application_id")
     ):
         scored[row["tier"]].append(
@@ -178,12 +187,14 @@ def round_ranking(review_round):
 def call_standings_by_round(call, applications):
     """{application id: [(round, Standing)]} of these applications in every review round of the
     call that holds them, oldest first (a second round never hides the first), for a page of the
-    selection pool. Reads the stored standings of the page only, in two queries."""
+    selection pool (`applications`: instances or rows with pk, call_id, state and tier). Reads the
+    stored standings of the page only, in two queries, and of each only what the pool shows: the
+    summaries hold the count, the trimmed and normalised means and the disagreement flag."""
     applications = list(applications)
     rounds = list(ReviewRound.objects.filter(call=call).order_by("created_at", "pk"))
     stored = {}
     for row in StoredStanding.objects.filter(round__in=rounds, application__in=[a.pk for a in applications]).values(
-        "round_id", "application_id", "tier", "rank", "mean_exact", "trimmed_exact", *SUMMARY_FIELDS
+        "round_id", "application_id", "tier", "rank", *POOL_FIELDS
     ):
         stored[row["round_id"], row["application_id"]] = row
     found = {}
@@ -197,7 +208,7 @@ def call_standings_by_round(call, applications):
                         Standing(
                             application.pk,
                             row["tier"],
-                            _summary(row),
+                            _summary(row, exact=False),
                             row["rank"],
                             row["submitted"],
                             review_round.reviews_per_application,
@@ -300,6 +311,25 @@ def round_results(review_round, only=None, ranking=None):
 # --- one page of a tier's ranking, read from the stored standings -----------------------------
 
 
+TIER_LABELS = dict(Tier.choices)
+
+
+@dataclass(slots=True)
+class ListedApplication:
+    """An application as a list page shows it: plain values read with the page's rows (no model
+    instance, issue 13). Its name is Application's own __str__ (an untitled one by its tier)."""
+
+    pk: int
+    title: str
+    tier: str
+    institution_name: str
+
+    __str__ = Application.__str__
+
+    def get_tier_display(self):
+        return TIER_LABELS.get(self.tier, self.tier)
+
+
 @dataclass
 class PageLine:
     """One submitted review on the ranking page (plain values, no model instances)."""
@@ -317,7 +347,7 @@ class PageLine:
 
 @dataclass
 class PageRow:
-    application: Application
+    application: ListedApplication
     reviews_needed: int
     summary: scoring.Summary
     rank: int | None
@@ -338,20 +368,45 @@ class PageRow:
         return {value: counts.get(value, 0) for value in Recommendation.values}
 
 
+def _ranked(review_round):
+    return StoredStanding.objects.filter(round=review_round, rank__isnull=False)
+
+
+def _unscored(review_round):
+    """The round's applications without a rank in it (as round_ranking lists them after the ranked)."""
+    return round_application_ids(review_round).exclude(pk__in=_ranked(review_round).values("application_id"))
+
+
+def _per_tier(queryset):
+    return dict(queryset.values("tier").annotate(n=Count("pk")).values_list("tier", "n").order_by())
+
+
 class TierRanking:
     """A tier's ranking as a sequence for Paginator: the ranked standings in rank order,
-    then the round's unscored applications by id. Counting and slicing are indexed queries."""
+    then the round's unscored applications by id. Counting and slicing are indexed queries;
+    a slice is (application id, row) pairs, each row a stored standing's values with its
+    application (a ListedApplication) read in the same query."""
 
-    def __init__(self, review_round, tier):
+    def __init__(self, review_round, tier, counts=None):
         self.round, self.tier = review_round, tier
-        self.ranked = StoredStanding.objects.filter(round=review_round, tier=tier, rank__isnull=False)
-        self.unscored = (
-            round_application_ids(review_round)
-            .filter(tier=tier)
-            .exclude(pk__in=self.ranked.values("application_id"))
-            .order_by("pk")
-        )
-        self._counts = None
+        self._counts = counts
+
+    @classmethod
+    def of_round(cls, review_round):
+        """{tier: TierRanking} of the round's tiers, counted together in two queries (the tabs show
+        every tier's count; only the shown tier is read further)."""
+        tiers = review_round.tiers
+        ranked = _per_tier(_ranked(review_round).filter(tier__in=tiers))
+        unscored = _per_tier(_unscored(review_round).filter(tier__in=tiers))
+        return {tier: cls(review_round, tier, (ranked.get(tier, 0), unscored.get(tier, 0))) for tier in tiers}
+
+    @cached_property
+    def ranked(self):
+        return _ranked(self.round).filter(tier=self.tier)
+
+    @cached_property
+    def unscored(self):
+        return _unscored(self.round).filter(tier=self.tier).order_by("pk")
 
     def counts(self):
         if self._counts is None:
@@ -369,37 +424,41 @@ class TierRanking:
         start, stop = window.start or 0, window.stop
         rows = []
         if start < ranked_count:
-            rows += [
-                (row["application_id"], row)
-                for row in self.ranked.order_by("rank", "application_id").values(
-                    "application_id", "rank", "conflicts", "mean_exact", "trimmed_exact", *SUMMARY_FIELDS
-                )[start : min(stop, ranked_count)]
-            ]
+            for row in self.ranked.order_by("rank", "application_id").values(
+                "application_id",
+                "rank",
+                "conflicts",
+                *SHOWN_FIELDS,
+                "application__title",
+                "application__tier",
+                "application__institution__name",
+            )[start : min(stop, ranked_count)]:
+                pk = row["application_id"]
+                row["application"] = ListedApplication(
+                    pk, row["application__title"], row["application__tier"], row["application__institution__name"]
+                )
+                rows.append((pk, row))
         if stop > ranked_count:
             unscored_start = max(start - ranked_count, 0)
-            ids = list(self.unscored.values_list("pk", flat=True)[unscored_start : stop - ranked_count])
-            conflicts = dict(
-                StoredStanding.objects.filter(round=self.round, application_id__in=ids).values_list(
-                    "application_id", "conflicts"
-                )
-            )
-            rows += [(pk, {"submitted": 0, "rank": None, "conflicts": conflicts.get(pk, 0)}) for pk in ids]
+            conflicts = StoredStanding.objects.filter(round=self.round, application=OuterRef("pk")).values("conflicts")
+            for pk, title, tier, institution_name, declared in self.unscored.values_list(
+                "pk", "title", "tier", "institution__name", Coalesce(Subquery(conflicts[:1]), 0)
+            )[unscored_start : stop - ranked_count]:
+                application = ListedApplication(pk, title, tier, institution_name)
+                rows.append((pk, {"submitted": 0, "rank": None, "conflicts": declared, "application": application}))
         return rows
 
 
-LIST_FIELDS = ("title", "tier", "institution__name")
-
-
 def page_rows(review_round, window):
-    """PageRow for each (application id, stored standing) of a page: three queries, any page size."""
+    """PageRow for each (application id, row) of a TierRanking page and its submitted reviews: one
+    query more, any page size."""
     ids = [pk for pk, _ in window]
-    applications = Application.objects.select_related("institution").only(*LIST_FIELDS).in_bulk(ids)
     rows = {}
     for pk, row in window:
         rows[pk] = PageRow(
-            applications[pk],
+            row["application"],
             review_round.reviews_per_application,
-            _summary(row),
+            _summary(row, exact=False),
             row["rank"],
             row["conflicts"],
         )

@@ -2,7 +2,10 @@
 together, publish them at once; record the ministry's answer on national
 candidates (a rejected candidate falls back to the provincial pool)."""
 
+from dataclasses import dataclass
+
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 
 from yanxiu.applications.domain import workflow
 from yanxiu.applications.enums import ApplicationState
@@ -10,6 +13,7 @@ from yanxiu.applications.models import Application
 from yanxiu.audit.log import record
 from yanxiu.core import clock
 from yanxiu.core.refusal import Refused
+from yanxiu.reviews.domain.results import ListedApplication
 from yanxiu.reviews.domain.standings import refresh_for_applications
 from yanxiu.reviews.enums import ACTIVE_ASSIGNMENT_STATES, AssignmentState
 from yanxiu.reviews.models import Assignment
@@ -39,7 +43,52 @@ def pool(call):
     )
 
 
+@dataclass(slots=True)
+class Waiting(ListedApplication):
+    """An application of the pool as its page shows it: plain values, read with the page (issue 13)."""
+
+    call_id: int
+    state: str
+    fallback_from_national: bool
+    authority_rank: int | None
+    authority_name: str
+    staged: str | None  # the outcome of its staged decision, if any
+
+
+WAITING_FIELDS = (  # in the order of Waiting's fields, the staged outcome last
+    "pk",
+    "title",
+    "tier",
+    "institution__name",
+    "call_id",
+    "state",
+    "fallback_from_national",
+    "authority_rank",
+    "institution__authority__name",
+)
+
+
+class WaitingList:
+    """The pool as a sequence for Paginator: counted on the applications alone, a slice read as
+    [Waiting] in the pool's order with each staged outcome, in one query."""
+
+    def __init__(self, call):
+        self.call = call
+
+    def count(self):
+        return pool(self.call).count()
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, window):
+        outcome = Decision.objects.filter(application=OuterRef("pk"), published_at__isnull=True).values("outcome")
+        rows = pool(self.call).values_list(*WAITING_FIELDS, Subquery(outcome.order_by()[:1]))
+        return [Waiting(*row) for row in rows[window]]
+
+
 def staged(call):
+    """The call's staged decisions (`call`: a Call or its id)."""
     return Decision.objects.filter(application__call=call, published_at__isnull=True).select_related(
         "application", "application__institution"
     )

@@ -1,0 +1,26 @@
+"""Cells of the rows written in Python (issue 13; reviews' ranking, selection's pool): text escaped
+and numbers written as Django's escape(), localize() and floatformat write them in this project's
+locale (zh-hans: no digit grouping, "." before the decimals), without their per-call lazy-string,
+settings and language look-ups. tests/reviews/test_cells.py holds them to Django's own output, so
+a change of the number settings shows there. Digits need no escaping."""
+
+import html
+from decimal import ROUND_HALF_UP, Decimal
+
+from ..domain.scoring import CENT
+
+
+def text(value):
+    """Escaped for HTML, as django.utils.html.escape (the result is marked safe with the whole row)."""
+    return html.escape(str(value))
+
+
+def number(value):
+    """An int or a Decimal as localize() (and {{ value }}) shows it."""
+    return f"{value:f}" if isinstance(value, Decimal) else str(value)
+
+
+def two_places(value):
+    """A Decimal as floatformat(value, 2) shows it: rounded half up, two decimals, never "-0.00"."""
+    rounded = value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return f"{rounded if rounded else abs(rounded):f}"
