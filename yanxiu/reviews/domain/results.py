@@ -105,9 +105,6 @@ def round_application_ids(review_round):
     return Application.objects.filter(in_round(review_round) | Exists(assigned))
 
 
-_round_application_ids = round_application_ids
-
-
 def _summary(row, exact=True):
     """A scoring.Summary from a stored standing (a Standing or its values()). Without `exact`, a
     summary to show only: the exact ranking keys are neither read nor parsed (a page shows the
