@@ -274,33 +274,41 @@ class WarningReasonForm(forms.Form):
     )
 
 
+def _id_choice(label):
+    return forms.TypedChoiceField(label=label, coerce=int, empty_value=None, required=False)
+
+
 class InboxFilterForm(forms.Form):
-    call = forms.ModelChoiceField(label="年度", queryset=None, required=False, empty_label="全部年度")
-    authority = forms.ModelChoiceField(label="主管部门", queryset=None, required=False, empty_label="全部主管部门")
+    # Rows are chosen by id among (id, name) values: the filters render about 120 options on
+    # every page, and a ModelChoiceField builds a model instance for each (issue 13).
+    call = _id_choice("年度")
+    authority = _id_choice("主管部门")
     tier = forms.ChoiceField(label="级别", choices=[("", "全部级别"), *Tier.choices], required=False)
     state = forms.ChoiceField(label="状态", required=False)
     stage = forms.ChoiceField(label="进度", choices=[("", "全部进度"), *STAGE_CHOICES], required=False)
-    domain = forms.ModelChoiceField(label="专业技术领域", queryset=None, required=False, empty_label="全部领域")
+    domain = _id_choice("专业技术领域")
     topic = forms.ChoiceField(label="选题范围", required=False)
     flagged = forms.BooleanField(label="只看有标记的", required=False)
 
     def __init__(self, *args, province=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["call"].queryset = Call.objects.all()
-        self.fields["call"].label_from_instance = lambda call: f"{call.year}年"
-        self.fields["authority"].queryset = Authority.objects.filter(is_active=True)
-        self.fields["domain"].queryset = ProfessionalDomain.objects.all()
+        years = Call.objects.values_list("pk", "year")
+        self.fields["call"].choices = [("", "全部年度"), *((pk, f"{year}年") for pk, year in years)]
+        if province:
+            authorities = Authority.objects.filter(is_active=True).values_list("pk", "name")
+            self.fields["authority"].choices = [("", "全部主管部门"), *authorities]
+        else:
+            del self.fields["authority"]
+        self.fields["domain"].choices = [("", "全部领域"), *ProfessionalDomain.objects.values_list("pk", "name")]
         self.fields["state"].choices = [("", "全部状态")] + [c for c in ApplicationState.choices if c[0] != "draft"]
         self.fields["topic"].choices = [("", "全部选题范围"), *TopicAreaCode.choices]
-        if not province:
-            del self.fields["authority"]
 
     def apply(self, queryset):
         data = self.cleaned_data
         if data.get("call"):
-            queryset = queryset.filter(call=data["call"])
+            queryset = queryset.filter(call_id=data["call"])
         if data.get("authority"):
-            queryset = queryset.filter(institution__authority=data["authority"])
+            queryset = queryset.filter(institution__authority_id=data["authority"])
         if data.get("tier"):
             queryset = queryset.filter(tier=data["tier"])
         if data.get("state"):
@@ -308,7 +316,7 @@ class InboxFilterForm(forms.Form):
         if data.get("stage"):
             queryset = in_stage(queryset, data["stage"])
         if data.get("domain"):
-            queryset = queryset.filter(domain=data["domain"])
+            queryset = queryset.filter(domain_id=data["domain"])
         if data.get("topic"):
             queryset = queryset.filter(topic_claims__area__code=data["topic"])
         return queryset
