@@ -44,7 +44,7 @@ def build(total):
     lists.make_reviews(review_round)
     standings.recompute_totals(review_round)
     standings.refresh_standings(review_round)
-    make_programmes(call, 300)
+    make_programmes(call, min(300, total // 5))  # the rest stay forwarded, for the other pages
     from django.db import connection
 
     if connection.vendor == "postgresql":  # the planner's statistics after a bulk load, as autovacuum would
