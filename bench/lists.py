@@ -72,7 +72,9 @@ def make_applications(count, start=0):
             )
         )
     Institution.objects.bulk_create(institutions, batch_size=1000)
-    institutions = Institution.objects.filter(name__startswith="基准单位").order_by("pk")[start : start + count]
+    institutions = (Institution.objects.filter(name__startswith="基准单位").select_related("authority").order_by("pk"))[
+        start : start + count
+    ]
     Application.objects.bulk_create(
         [
             Application(
@@ -82,6 +84,7 @@ def make_applications(count, start=0):
                 state="forwarded",
                 title=f"基准高级研修班{start + n}",
                 title_key=title_key(f"基准高级研修班{start + n}"),
+                authority_code=institution.authority.code,
                 start_date=date(2026, 6, 1) + timedelta(days=n % 100),
                 end_date=date(2026, 6, 4) + timedelta(days=n % 100),
                 domain=domains[n % len(domains)],

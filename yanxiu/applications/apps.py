@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ApplicationsConfig(AppConfig):
     name = "yanxiu.applications"
     verbose_name = "项目申报"
+
+    def ready(self):
+        from . import signals  # noqa: F401, PLC0415 - connects the authority-code receivers once the apps are loaded

@@ -39,7 +39,7 @@ def pool(call):
     return (
         Application.objects.filter(call=call, state=ApplicationState.FORWARDED)
         .select_related("institution", "institution__authority", "domain")
-        .order_by("-fallback_from_national", "tier", "institution__authority__code", "authority_rank", "pk")
+        .order_by("-fallback_from_national", "tier", "authority_code", "authority_rank", "pk")  # no join to sort
     )
 
 
