@@ -35,7 +35,7 @@ def test_the_history_of_an_application(client):
 
 
 def test_the_detail_page_reads_each_part_of_the_application_once(client):
-    """The checks and the official form both read the schedule, lecturers, topic claims and the
+    """The checks (and the diff after a return) read the schedule, lecturers, topic claims and the
     host's record: the page reads each once (issue 13), for one row of each or many."""
     host = factories.staff()
     application = factories.complete("provincial", actor=host)

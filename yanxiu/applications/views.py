@@ -46,7 +46,7 @@ from .interfaces.forms import (
 from .interfaces.inbox_rows import inbox_rows
 from .models import Application, Attachment
 
-# What the detail page reads more than once (the checks, then the official form): read once.
+# What the detail page's checks read (and the return diff's snapshot): read once, in one query each.
 DETAIL_PREFETCH = (
     "sessions",
     "lecturers",
@@ -506,7 +506,6 @@ def detail(request, pk):
             "too_close": too_close(application),
             "changes": changes,
             "missed_records": [r for r in application.institution.programme_records.all() if not r.completed],
-            "official": official_form(application),
             "attachments": application.attachments.all(),
         },
     )
