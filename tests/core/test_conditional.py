@@ -126,3 +126,26 @@ def test_a_change_made_in_the_admin_changes_the_etag(client):
     assert revalidate(client, url, etag).status_code == 304
     LogEntry.objects.log_actions(user_id=officer.pk, queryset=[institution], action_flag=CHANGE, single_object=True)
     assert revalidate(client, url, etag).status_code == 200
+
+
+def test_the_unread_count_in_the_header_is_part_of_the_version(client):
+    """A message that arrives without an audited write (a daily reminder), or one that is read,
+    changes what every page's header shows: the page is rendered again, not answered 304."""
+    from yanxiu.notifications.service import notify
+
+    officer = f.province_officer()
+    client.force_login(officer)
+    url = reverse("applications:inbox")
+    etag = client.get(url)["ETag"]
+    assert revalidate(client, url, etag).status_code == 304
+    notify([officer], "截止提醒", "还有3天截止。")
+    fresh = revalidate(client, url, etag)
+    assert fresh.status_code == 200
+    assert fresh.context["unread_message_count"] == 1
+    etag = fresh["ETag"]
+    message = officer.messages.get()
+    assert client.post(reverse("notifications:read", args=[message.pk])).status_code == 302
+    read = revalidate(client, url, etag)
+    assert read.status_code == 200
+    assert read.context["unread_message_count"] == 0
+    assert revalidate(client, url, read["ETag"]).status_code == 304

@@ -34,7 +34,7 @@ def page_etag(request, *parts):
     key = "|".join(
         str(part)
         for part in (
-            *versions(),  # audited writes and admin changes
+            *versions(user.pk),  # audited writes, admin changes, the user's unread count
             user.pk if user.is_authenticated else "-",
             request.get_full_path(),
             clock.today().isoformat(),

@@ -7,6 +7,7 @@ from django.db.models import F
 
 from yanxiu.core import clock
 from yanxiu.core.net import client_ip
+from yanxiu.core.page_versions import USER_PARTS
 
 from .models import DATA_VERSION_SLOTS, SECURITY_ACTIONS, AuditEntry, DataVersion, Outcome
 
@@ -29,21 +30,21 @@ def bump_version():
         DataVersion.objects.filter(pk=slot).update(value=F("value") + 1)
 
 
-def _read_versions(quote):
-    return (
-        f"SELECT (SELECT SUM(value) FROM {quote(DataVersion._meta.db_table)}),"  # noqa: S608 (table names)
-        f" (SELECT MAX(id) FROM {quote(LogEntry._meta.db_table)})"
-    )
-
-
-def versions():
-    """(the data version, the last admin change's id), read in one statement: the admin writes a
-    LogEntry, not an audit entry. Every conditional page and every 304 asks it, so it is plain
-    SQL, a tenth of the cost of compiling the same two reads through the ORM (issue 13)."""
+def versions(user_id=None):
+    """(the data version, the last admin change's id, *the user's parts), read in one statement:
+    the admin writes a LogEntry, not an audit entry, and the parts are what other apps add about
+    the user (core.page_versions: the unread count). Every conditional page and every 304 asks
+    it, so it is plain SQL, a tenth of the cost of compiling the same reads through the ORM."""
+    quote = connection.ops.quote_name
+    reads = [
+        f"SELECT SUM(value) FROM {quote(DataVersion._meta.db_table)}",  # noqa: S608 (table names)
+        f"SELECT MAX(id) FROM {quote(LogEntry._meta.db_table)}",  # noqa: S608
+        *USER_PARTS,
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(_read_versions(connection.ops.quote_name))
-        total, last_admin_change = cursor.fetchone()
-    return int(total or 0), last_admin_change or 0
+        cursor.execute("SELECT " + ", ".join(f"({sql})" for sql in reads), [user_id] * len(USER_PARTS))
+        total, last_admin_change, *parts = cursor.fetchone()
+    return int(total or 0), last_admin_change or 0, *parts
 
 
 def data_version():
