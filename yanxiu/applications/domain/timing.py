@@ -37,6 +37,6 @@ def start_warning(state, start_date, lead_days, now=None):
     start = chinese_date(start_date)
     if days <= 0:
         return f"开班日期{start}已到或已过，按申报时间已无法办班。"
-    if days < lead_days:
+    if lead_days is not None and days < lead_days:
         return f"距开班日期{start}仅剩{days}天（本通知要求至少留出{lead_days}天），遴选、招生和准备时间紧张。"
     return ""
