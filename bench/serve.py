@@ -9,8 +9,10 @@ with DJANGO_ENV=production and a bare login_required view (/bench/bare/, on
 only with YANXIU_BENCH_URLS=1), logs users in before any clock starts, then for
 every list page prints, with 4 concurrent clients, requests per second, p95 and
 the ratio to the bare view measured in the same run; the same for a repeated
-request that sends back the page's ETag (conditional GET, 304). Targets: ≥ 0.2 ×
-bare and p95 < 150 ms; conditional ≥ 0.5 ×.
+request that sends back the page's ETag (conditional GET, 304), and what a render
+costs on a URL never asked before (no kept copy). Targets (issue 13, list pages):
+≥ 0.2 × bare and p95 < 150 ms; conditional ≥ 0.5 ×. The application detail is
+measured alike but is not a list page. Exits 1 when a target is missed.
 """
 
 import http.client
@@ -222,6 +224,8 @@ def main():
         ("institution dashboard", "/applications/", "staff"),
         ("application detail", f"/applications/{some_application.pk}/", "officer"),
     ]
+    # Issue 13's targets are for list pages; its table also measured the detail, reported here alike.
+    not_a_list = {f"/applications/{some_application.pk}/"}
     server = start_server()
     try:
         print(
@@ -241,12 +245,14 @@ def main():
             status, response_headers, _ = request(path, headers)
             assert status == 200, (path, status)
             rps, p95, errors = load(path, headers)
-            ok = rps / bare_rps >= 0.2 and p95 < 0.150 and not errors
-            failed |= not ok
+            meets = rps / bare_rps >= 0.2 and p95 < 0.150
+            failed |= bool(errors) or (path not in not_a_list and not meets)
+            verdict = "" if meets else "  ← below ≥0.2× / p95<150 ms"
+            if path in not_a_list:
+                verdict += " (not a list page: no target of its own)"
             line = (
                 f"  {name}: {rps:.1f} req/s, p95 {p95 * 1000:.0f} ms = {rps / bare_rps:.2f} × bare "
-                f"(baseline {baselines[path]} ×)"
-                f"{'' if ok else '  ← MISSES ≥0.2× / p95<150 ms'}{f', {errors} errors' if errors else ''}"
+                f"(baseline {baselines[path]} ×){verdict}{f', {errors} errors' if errors else ''}"
             )
             etag = response_headers.get("ETag")
             if etag:  # the page is kept per data version: what a render costs, on URLs never seen before
