@@ -484,7 +484,6 @@ def test_the_dashboards_deadlines_are_each_tiers_deadline_for_the_institution():
     from django.utils import timezone
 
     from yanxiu.applications.domain.deadlines import deadline_for, deadlines_for
-    from yanxiu.calls.models import Call
     from yanxiu.organisations.models import DeadlineExtension
 
     call = factories.call_2026()
@@ -497,8 +496,7 @@ def test_the_dashboards_deadlines_are_each_tiers_deadline_for_the_institution():
         DeadlineExtension.objects.create(
             call=call, tier=tier, until=timezone.make_aware(datetime(2026, 3, day, 18)), reason="延期", **owner
         )
-    calls = list(Call.objects.filter(pk=call.pk).prefetch_related("tier_rules"))
-    ends = deadlines_for(calls, institution)
+    ends = deadlines_for(list(call.tier_rules.all()), institution)
     assert ends == {(call.pk, t): deadline_for(call, t, institution) for t in ("national", "provincial")}
     assert ends[call.pk, "national"] == timezone.make_aware(datetime(2026, 3, 27, 18))
     assert ends[call.pk, "provincial"] == call.tier_rule("provincial").deadline_end

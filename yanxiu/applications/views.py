@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from yanxiu.audit.conditional import conditional
 from yanxiu.audit.models import AuditEntry
 from yanxiu.calls.enums import Tier
-from yanxiu.calls.models import Call
+from yanxiu.calls.models import Call, TierRule
 from yanxiu.core import clock
 from yanxiu.core.downloads import stored_file
 from yanxiu.core.errors import refusal_returns_to
@@ -90,22 +90,19 @@ def dashboard(request):
     if not user.is_institution_staff:
         return redirect("home")  # each role's own start page
     now = clock.now()
-    calls = list(Call.objects.filter(is_open=True).prefetch_related("tier_rules"))
-    ends = deadlines_for(calls, user.institution)
-    deadlines = []
-    for call in calls:
-        for rule in call.tier_rules.all():
-            end = ends[call.pk, rule.tier]
-            deadlines.append(
-                {
-                    "call": call,
-                    "rule": rule,
-                    "end": end,
-                    "extended": end != rule.deadline_end,
-                    "days_left": clock.days_left(end, now),
-                    "open": now <= end,
-                }
-            )
+    rules = list(TierRule.objects.filter(call__is_open=True).select_related("call").order_by("-call__year", "tier"))
+    ends = deadlines_for(rules, user.institution)
+    deadlines = [
+        {
+            "call": rule.call,
+            "rule": rule,
+            "end": (end := ends[rule.call_id, rule.tier]),
+            "extended": end != rule.deadline_end,
+            "days_left": clock.days_left(end, now),
+            "open": now <= end,
+        }
+        for rule in rules
+    ]
     applications = (
         Application.objects.visible_to(user)
         .select_related("call")

@@ -10,21 +10,20 @@ def _extensions_of(institution):
     return DeadlineExtension.objects.filter(Q(institution_id=institution.pk) | Q(authority_id=institution.authority_id))
 
 
-def deadlines_for(calls, institution):
-    """{(call id, tier): deadline_for(call, tier, institution)} for every tier of these calls
-    (their tier_rules prefetched), with one query for the extensions: the dashboard's."""
+def deadlines_for(rules, institution):
+    """{(call id, tier): deadline_for(call, tier, institution)} for these tier rules, with one
+    query for the extensions: the dashboard's."""
     extended = {
         (row["call_id"], row["tier"]): row["until"]
         for row in _extensions_of(institution)
-        .filter(call_id__in=[call.pk for call in calls])
+        .filter(call_id__in={rule.call_id for rule in rules})
         .values("call_id", "tier")
         .annotate(until=Max("until"))
         .order_by()
     }
     return {
-        (call.pk, rule.tier): max(rule.deadline_end, extended.get((call.pk, rule.tier)) or rule.deadline_end)
-        for call in calls
-        for rule in call.tier_rules.all()
+        (rule.call_id, rule.tier): max(rule.deadline_end, extended.get((rule.call_id, rule.tier)) or rule.deadline_end)
+        for rule in rules
     }
 
 
