@@ -5,7 +5,9 @@ it through `DOCUMENTS_UNOSERVER` ("127.0.0.1:2003"). Without it, conversions
 still work, each through a fresh soffice with a pooled profile (slower).
 """
 
+import contextlib
 import os
+import signal
 import subprocess
 
 from django.conf import settings
@@ -30,9 +32,33 @@ class Command(BaseCommand):
         except pdf.ConverterMissing as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"PDF converter on 127.0.0.1:{port} (DOCUMENTS_UNOSERVER=127.0.0.1:{port})")
-        try:
-            completed = subprocess.run(command, env=env, check=False)  # noqa: S603 (our own arguments)
-        except KeyboardInterrupt:
-            return
-        if completed.returncode not in (0, -2, -15):
-            raise CommandError(f"unoserver exited with {completed.returncode}")
+        returncode = run_until_stopped(command, env)
+        if returncode not in (0, -2, -15):
+            raise CommandError(f"unoserver exited with {returncode}")
+
+
+def run_until_stopped(command, env):
+    """Run unoserver and its LibreOffice in a process group of their own and stop the whole group
+    when this command is stopped (SIGTERM from a supervisor or a script, Ctrl-C): Python's default
+    SIGTERM ends only this process, and an orphaned soffice was left spinning a core."""
+    process = subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603 (our own arguments)
+
+    def stop(*_):
+        _signal_group(process.pid, signal.SIGTERM)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        stop()
+        return -2
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=10)
+        _signal_group(process.pid, signal.SIGKILL)  # whatever of LibreOffice is still there
+
+
+def _signal_group(pgid, signum):
+    with contextlib.suppress(ProcessLookupError):  # the group is gone already
+        os.killpg(pgid, signum)

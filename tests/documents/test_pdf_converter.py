@@ -1,0 +1,55 @@
+"""`manage.py pdf_converter` stops its LibreOffice with itself: a supervisor's or a script's SIGTERM
+once left an orphaned soffice spinning a core (bench/pdf.py, decision 0007)."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from yanxiu.documents.generate import pdf
+
+ROOT = Path(__file__).resolve().parents[2]
+PORT = 2017  # this test's own ports (2017 XML-RPC, 2018 LibreOffice)
+
+
+def processes_using(path):
+    """The pids whose command line names `path`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue  # gone meanwhile
+            if str(path) in command and int(entry.name) != os.getpid():
+                found.append(int(entry.name))
+    return found
+
+
+def wait_until(condition, seconds):
+    deadline = time.monotonic() + seconds  # a bound for waiting, not a measurement
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.25)
+    return condition()
+
+
+def test_a_terminated_converter_leaves_no_libreoffice_behind(tmp_path):
+    profile = tmp_path / "uno-profile"
+    command = [sys.executable, "manage.py", "pdf_converter", "--port", str(PORT), "--profile", str(profile)]
+    converter = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert wait_until(lambda: pdf.unoserver_alive(f"127.0.0.1:{PORT}"), 90), "the converter did not start"
+        assert len(processes_using(profile)) >= 2  # unoserver and its soffice
+        converter.send_signal(signal.SIGTERM)
+        converter.wait(30)
+        assert wait_until(lambda: not processes_using(profile), 30), processes_using(profile)
+        assert not pdf.unoserver_alive(f"127.0.0.1:{PORT}")
+    finally:
+        for pid in processes_using(profile):
+            os.kill(pid, signal.SIGKILL)
+        if converter.poll() is None:
+            converter.kill()
