@@ -53,3 +53,33 @@ def test_a_terminated_converter_leaves_no_libreoffice_behind(tmp_path):
             os.kill(pid, signal.SIGKILL)
         if converter.poll() is None:
             converter.kill()
+
+
+def test_a_libreoffice_that_ignores_sigterm_is_killed_after_the_grace_time(tmp_path):
+    """LibreOffice does not always stop on SIGTERM: after the grace time the converter kills the group."""
+    marker = str(tmp_path / "stubborn-office")
+    stubborn = [
+        sys.executable,
+        "-c",
+        "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(300)",
+    ]
+    script = (
+        "import django, os, sys; django.setup()\n"
+        "from yanxiu.documents.management.commands.pdf_converter import run_until_stopped\n"
+        f"sys.exit(0 if run_until_stopped({[*stubborn, marker]!r}, os.environ.copy(), grace_seconds=1) == -15 else 1)\n"
+    )
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings")
+    converter = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, env=env)
+    try:
+        def stand_ins():  # the converter's own command line holds the marker too
+            return [pid for pid in processes_using(marker) if pid != converter.pid]
+
+        assert wait_until(stand_ins, 30), "the stand-in did not start"
+        converter.send_signal(signal.SIGTERM)
+        assert converter.wait(30) == 0
+        assert wait_until(lambda: not processes_using(marker), 10), processes_using(marker)
+    finally:
+        for pid in processes_using(marker):
+            os.kill(pid, signal.SIGKILL)
+        if converter.poll() is None:
+            converter.kill()

@@ -37,26 +37,35 @@ class Command(BaseCommand):
             raise CommandError(f"unoserver exited with {returncode}")
 
 
-def run_until_stopped(command, env):
+class _Stopped(Exception):
+    pass
+
+
+def _raise_stopped(*_):
+    raise _Stopped
+
+
+def run_until_stopped(command, env, grace_seconds=5):
     """Run unoserver and its LibreOffice in a process group of their own and stop the whole group
     when this command is stopped (SIGTERM from a supervisor or a script, Ctrl-C): Python's default
-    SIGTERM ends only this process, and an orphaned soffice was left spinning a core."""
-    process = subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603 (our own arguments)
-
-    def stop(*_):
-        _signal_group(process.pid, signal.SIGTERM)
-
-    previous = signal.signal(signal.SIGTERM, stop)
+    SIGTERM ends only this process, and an orphaned soffice was left spinning a core. LibreOffice
+    does not always stop on SIGTERM: after `grace_seconds` the group is killed."""
+    previous = signal.signal(signal.SIGTERM, _raise_stopped)  # before the group exists: no gap
+    process = None
     try:
+        process = subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603 (our own arguments)
         return process.wait()
-    except KeyboardInterrupt:
-        stop()
-        return -2
+    except (_Stopped, KeyboardInterrupt):
+        if process is not None:
+            _signal_group(process.pid, signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=grace_seconds)
+        return -15
     finally:
         signal.signal(signal.SIGTERM, previous)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=10)
-        _signal_group(process.pid, signal.SIGKILL)  # whatever of LibreOffice is still there
+        if process is not None:
+            _signal_group(process.pid, signal.SIGKILL)  # whatever of LibreOffice is still there
+            process.wait()
 
 
 def _signal_group(pgid, signum):
