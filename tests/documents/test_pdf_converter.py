@@ -70,10 +70,11 @@ def test_a_libreoffice_that_ignores_sigterm_is_killed_after_the_grace_time(tmp_p
     )
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings")
     converter = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, env=env)
-    try:
-        def stand_ins():  # the converter's own command line holds the marker too
-            return [pid for pid in processes_using(marker) if pid != converter.pid]
 
+    def stand_ins():  # the converter's own command line holds the marker too
+        return [pid for pid in processes_using(marker) if pid != converter.pid]
+
+    try:
         assert wait_until(stand_ins, 30), "the stand-in did not start"
         converter.send_signal(signal.SIGTERM)
         assert converter.wait(30) == 0
