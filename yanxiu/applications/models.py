@@ -13,6 +13,7 @@ from yanxiu.calls.enums import RecruitmentScope, Tier
 from yanxiu.core.crypto import EncryptedField
 from yanxiu.core.validators import validate_landline, validate_mobile, validate_plain_text
 from yanxiu.organisations.enums import BaseStatus
+from yanxiu.organisations.models import Institution
 
 from .enums import (
     EDITABLE_STATES,
@@ -69,13 +70,25 @@ class ApplicationQuerySet(models.QuerySet):
 
 def authority_code_of(institution_id):
     """The code of the institution's authority (what Application.authority_code copies)."""
-    institutions = Application._meta.get_field("institution").related_model.objects
-    return institutions.filter(pk=institution_id).values_list("authority__code", flat=True).first() or ""
+    return Institution.objects.filter(pk=institution_id).values_list("authority__code", flat=True).first() or ""
 
 
 def application_label(title, tier):
     """How an application is named in lists and headings (an untitled draft by its tier)."""
     return title or f"（未命名{Tier(tier).label}申报）"
+
+
+class ListedLabels:
+    """An application read as values for a list page (no model instance; issue 13) names itself
+    and its tier as Application does. Mixed into such a row, which has `title` and `tier`."""
+
+    __slots__ = ()
+
+    def __str__(self):
+        return application_label(self.title, self.tier)
+
+    def get_tier_display(self):
+        return Tier(self.tier).label
 
 
 class Application(models.Model):
@@ -140,7 +153,7 @@ class Application(models.Model):
     authority_opinion_at = models.DateTimeField("审核时间", null=True, blank=True)
     authority_rank = models.PositiveIntegerField("主管部门排序", null=True, blank=True)
     # The host institution's authority's code, copied so that the intake list's order (tier,
-    # authority, the authority's rank) is an index scan of one page (decision 0008, item 15).
+    # authority, the authority's rank) is an index scan of one page (decision 0008, item 14).
     # Set when the application is created; signals.py keeps it in step when an institution moves
     # to another authority or an authority's code is changed.
     authority_code = models.CharField("主管部门代码", max_length=30, blank=True, editable=False)

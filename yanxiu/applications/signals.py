@@ -1,4 +1,4 @@
-"""Application.authority_code follows the institution's authority (decision 0008, item 15).
+"""Application.authority_code follows the institution's authority (decision 0008, item 14).
 
 An institution moves to another authority, or an authority's code is corrected, only through
 saves (the admin, the organisations pages; the authorities import keys on the code and never

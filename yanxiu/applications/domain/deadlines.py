@@ -6,6 +6,11 @@ from django.db.models import Max, Q
 from yanxiu.organisations.models import DeadlineExtension
 
 
+def _extended(rule, until):
+    """The rule's deadline, or the extension's end when that is later."""
+    return max(rule.deadline_end, until) if until else rule.deadline_end
+
+
 def _extensions_of(institution):
     return DeadlineExtension.objects.filter(Q(institution_id=institution.pk) | Q(authority_id=institution.authority_id))
 
@@ -21,16 +26,12 @@ def deadlines_for(rules, institution):
         .annotate(until=Max("until"))
         .order_by()
     }
-    return {
-        (rule.call_id, rule.tier): max(rule.deadline_end, extended.get((rule.call_id, rule.tier)) or rule.deadline_end)
-        for rule in rules
-    }
+    return {(rule.call_id, rule.tier): _extended(rule, extended.get((rule.call_id, rule.tier))) for rule in rules}
 
 
 def deadline_for(call, tier, institution):
-    rule = call.tier_rule(tier)
     extended = _extensions_of(institution).filter(call_id=call.pk, tier=tier).aggregate(until=Max("until"))["until"]
-    return max(rule.deadline_end, extended) if extended else rule.deadline_end
+    return _extended(call.tier_rule(tier), extended)
 
 
 def effective_deadline(application):
@@ -39,11 +40,10 @@ def effective_deadline(application):
 
 def authority_deadline(call, tier, authority):
     """The tier's deadline for an authority's batch, with the authority's own extension."""
-    rule = call.tier_rule(tier)
     extended = DeadlineExtension.objects.filter(authority_id=authority.pk, call_id=call.pk, tier=tier).aggregate(
         until=Max("until")
     )["until"]
-    return max(rule.deadline_end, extended) if extended else rule.deadline_end
+    return _extended(call.tier_rule(tier), extended)
 
 
 def batch_deadline(call, tier, authority, institutions):

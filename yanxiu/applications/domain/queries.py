@@ -12,7 +12,7 @@ from yanxiu.organisations.enums import InstitutionType
 from yanxiu.organisations.models import ProgrammeRecord
 
 from ..enums import ApplicationState
-from ..models import Application, application_label
+from ..models import Application, ListedLabels
 from .checks import lacks_training_invoice, previous_year_of_outer_call
 from .timing import start_warning
 
@@ -57,15 +57,8 @@ def _stamped_scans():
     return Application._meta.get_field("stamped_scans").related_model.objects.all()
 
 
-def in_order(queryset, ids):
-    """The rows of `queryset` with these ids, in the order of `ids` (one query)."""
-    ids = list(ids)
-    found = queryset.in_bulk(ids)
-    return [found[pk] for pk in ids if pk in found]
-
-
 @dataclass(slots=True, eq=False)  # one row is one application: hashed by identity
-class ListRow:
+class ListRow(ListedLabels):
     """An application as the reviewers' lists show it, read as values in one query: no model
     instance, no prefetch, only the columns the list shows and what flag() reads (issue 13)."""
 
@@ -89,15 +82,9 @@ class ListRow:
     has_stamped_scan: bool
     missed_last_year: bool
 
-    def __str__(self):
-        return application_label(self.title, self.tier)
-
     @property
     def is_enterprise(self):  # what lacks_training_invoice reads of an institution
         return self.institution_type == InstitutionType.ENTERPRISE
-
-    def get_tier_display(self):
-        return Tier(self.tier).label
 
     def get_state_display(self):
         return ApplicationState(self.state).label

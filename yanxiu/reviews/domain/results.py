@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from yanxiu.applications.enums import ApplicationState
-from yanxiu.applications.models import Application
+from yanxiu.applications.models import Application, ListedLabels
 from yanxiu.calls.enums import Tier
 
 from ..enums import AssignmentState, Recommendation
@@ -308,23 +308,15 @@ def round_results(review_round, only=None, ranking=None):
 # --- one page of a tier's ranking, read from the stored standings -----------------------------
 
 
-TIER_LABELS = dict(Tier.choices)
-
-
 @dataclass(slots=True)
-class ListedApplication:
+class ListedApplication(ListedLabels):
     """An application as a list page shows it: plain values read with the page's rows (no model
-    instance, issue 13). Its name is Application's own __str__ (an untitled one by its tier)."""
+    instance, issue 13), named as Application names itself."""
 
     pk: int
     title: str
     tier: str
     institution_name: str
-
-    __str__ = Application.__str__
-
-    def get_tier_display(self):
-        return TIER_LABELS.get(self.tier, self.tier)
 
 
 @dataclass

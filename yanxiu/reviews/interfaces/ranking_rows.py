@@ -5,7 +5,7 @@ from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from .cells import number, text, two_places
+from yanxiu.core.cells import number, text, two_places
 
 MARK = "987654321"
 DASH = "—"

@@ -6,7 +6,7 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from yanxiu.reviews.interfaces.cells import number, text
+from yanxiu.core.cells import number, text
 
 MARK = "987654321"
 HIGHLIGHT = ' class="highlight"'

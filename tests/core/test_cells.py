@@ -1,4 +1,4 @@
-"""The row writers' cells (reviews/interfaces/cells.py) are what Django's escape, localize and
+"""The row writers' cells (core/cells.py) are what Django's escape, localize and
 floatformat write: the shown figures stay the same without their per-call costs."""
 
 from decimal import Decimal
@@ -9,7 +9,7 @@ from django.utils.formats import localize
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy
 
-from yanxiu.reviews.interfaces.cells import number, text, two_places
+from yanxiu.core.cells import number, text, two_places
 
 NUMBERS = [0, 1, 7, 99, 5000, 123456789, Decimal("0.00"), Decimal("85.50"), Decimal("100.00"), Decimal("1E+2")]
 NUMBERS += [Decimal("3.14159"), Decimal("12345.67"), Decimal("-2.50")]

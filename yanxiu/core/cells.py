@@ -1,13 +1,13 @@
-"""Cells of the rows written in Python (issue 13; reviews' ranking, selection's pool): text escaped
+"""Cells of the rows written in Python (issue 13: the intake list, the pool, the ranking): text escaped
 and numbers written as Django's escape(), localize() and floatformat write them in this project's
 locale (zh-hans: no digit grouping, "." before the decimals), without their per-call lazy-string,
-settings and language look-ups. tests/reviews/test_cells.py holds them to Django's own output, so
+settings and language look-ups. tests/core/test_cells.py holds them to Django's own output, so
 a change of the number settings shows there. Digits need no escaping."""
 
 import html
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..domain.scoring import CENT
+TWO_PLACES = Decimal("0.01")
 
 
 def text(value):
@@ -22,5 +22,5 @@ def number(value):
 
 def two_places(value):
     """A Decimal as floatformat(value, 2) shows it: rounded half up, two decimals, never "-0.00"."""
-    rounded = value.quantize(CENT, rounding=ROUND_HALF_UP)
+    rounded = value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
     return f"{rounded if rounded else abs(rounded):f}"
