@@ -491,7 +491,7 @@ def experts(request):
             "profile": p,
             "phone": mask_phone(p.user.phone),
             "email": mask_email(p.user.email),
-            "in_pool": experts_domain.is_in_pool(p, year),
+            "in_pool": p.in_pool_this_year,
             "others": [d for d in p.domains.all() if d.pk != p.primary_domain_id],
         }
         for p in page.object_list
@@ -519,7 +519,7 @@ def experts_export(request):
     _require_pool_manager(request)
     _form, filters = _pool_filters(request)
     year = experts_domain.current_year()
-    content = expert_pool.export_pool(experts_domain.pool(filters, year), lambda p: experts_domain.is_in_pool(p, year))
+    content = expert_pool.export_pool(experts_domain.pool(filters, year), lambda p: p.in_pool_this_year)
     response = HttpResponse(content, content_type=expert_pool.XLSX_MIME)
     response["Content-Disposition"] = 'attachment; filename="expert-pool.xlsx"'
     return response

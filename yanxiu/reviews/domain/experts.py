@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from yanxiu.accounts.models import Role, User
 from yanxiu.accounts.passwords import policy_password
@@ -188,6 +188,7 @@ def pool(filters, year):
     return (
         profiles.prefetch_related("domains")
         .annotate(
+            in_pool_this_year=Exists(in_pool(year).filter(pk=OuterRef("pk"))),
             rounds_served=Count("user__review_assignments__round", distinct=True),
             open_tasks=Count(
                 "user__review_assignments",
@@ -205,12 +206,8 @@ def pool(filters, year):
 
 
 def is_in_pool(profile, year):
-    return bool(
-        profile.user.is_active
-        and profile.available
-        and (profile.active_from is None or profile.active_from <= year)
-        and (profile.active_until is None or profile.active_until >= year)
-    )
+    """Whether the expert is in the pool in `year` (assignment's own in_pool: one definition)."""
+    return in_pool(year).filter(pk=profile.pk).exists()
 
 
 def reveal_contacts(profile, *, actor, client_address=None):
