@@ -59,3 +59,26 @@ def test_one_calls_intake_page_is_an_index_scan_without_a_sort():
         plan = "\n".join(line for (line,) in cursor.fetchall())
     assert "application_intake_order" in plan
     assert "Sort" not in plan
+
+
+def test_the_intake_filters_choose_by_id_and_refuse_a_malformed_one_clearly(client):
+    """The year, authority and domain filters are chosen among (id, name) values (issue 13)."""
+    from yanxiu.reference.models import ProfessionalDomain
+
+    fuzhou, xiamen = submitted("350100-RS"), submitted("350200-RS")
+    other_domain = ProfessionalDomain.objects.exclude(pk=fuzhou.domain_id).first()
+    Application.objects.filter(pk=xiamen.pk).update(domain=other_domain)
+    client.force_login(factories.province_officer())
+
+    def shown(**params):
+        response = client.get(reverse("applications:inbox"), params)
+        assert response.status_code == 200
+        return {row.pk for row, _flags in response.context["rows"]}, response
+
+    assert shown(domain=fuzhou.domain_id)[0] == {fuzhou.pk}
+    assert shown(domain=other_domain.pk)[0] == {xiamen.pk}
+    assert shown(authority=xiamen.institution.authority_id)[0] == {xiamen.pk}
+    assert shown(call=fuzhou.call_id)[0] == {fuzhou.pk, xiamen.pk}
+    _rows, response = shown(domain="abc")  # malformed: a message, not a server error or a silent filter
+    assert "domain" in response.context["filters"].errors
+    assert 'option value="' + str(fuzhou.domain_id) + '"' in response.content.decode()
