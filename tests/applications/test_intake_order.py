@@ -81,4 +81,5 @@ def test_the_intake_filters_choose_by_id_and_refuse_a_malformed_one_clearly(clie
     assert shown(call=fuzhou.call_id)[0] == {fuzhou.pk, xiamen.pk}
     _rows, response = shown(domain="abc")  # malformed: a message, not a server error or a silent filter
     assert "domain" in response.context["filters"].errors
+    assert "请从列表中选择" in response.content.decode()  # shown at the filter, in Chinese
     assert 'option value="' + str(fuzhou.domain_id) + '"' in response.content.decode()
