@@ -52,6 +52,16 @@ def _called(node):
                 yield func.id
 
 
+def _reaches(calls, name, wanted, seen):
+    """Whether `name`, or a function of its module it calls (to any depth), calls one of `wanted`."""
+    if name in seen:
+        return False
+    seen.add(name)
+    if calls[name] & wanted:
+        return True
+    return any(_reaches(calls, callee, wanted, seen) for callee in calls[name] if callee in calls)
+
+
 def writes_without_audit():
     """Public functions of `domain/` modules that write rows and reach no audit call.
 
@@ -65,18 +75,10 @@ def writes_without_audit():
         functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
         calls = {name: set(_called(node)) for name, node in functions.items()}
 
-        def reaches(name, wanted, seen):
-            if name in seen:
-                return False
-            seen.add(name)
-            if calls[name] & wanted:
-                return True
-            return any(reaches(callee, wanted, seen) for callee in calls[name] if callee in functions)
-
         for name in functions:
             if name.startswith("_"):
                 continue
-            if reaches(name, WRITES, set()) and not reaches(name, AUDITS, set()):
+            if _reaches(calls, name, WRITES, set()) and not _reaches(calls, name, AUDITS, set()):
                 module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
                 found.append(f"{module}.{name}")
     return found
