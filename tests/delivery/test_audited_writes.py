@@ -1,12 +1,14 @@
-"""Attendance and final accounts leave an audit entry with what they changed (issue 21)."""
+"""Attendance and final accounts leave an audit entry with what they changed; reads write nothing (issue 21)."""
 
 from decimal import Decimal
 
 import pytest
 
 from yanxiu.audit.models import AuditEntry
-from yanxiu.delivery.domain import attendance, enrolment, money
+from yanxiu.delivery.domain import attendance, enrolment, money, programmes
+from yanxiu.delivery.models import DeliverySettings
 
+from ..factories import call_2026
 from .helpers import add_trainees, host_of, planned
 
 pytestmark = pytest.mark.django_db
@@ -53,3 +55,14 @@ def test_final_accounts_record_the_amounts_that_changed(clock):
     assert (first.actor, first.action_label) == (host, "填写经费决算")
     assert (first.data["before"]["teachers"], first.data["after"]["teachers"]) == (None, "3000.00")
     assert second.data == {"before": {"accommodation": "1000.00"}, "after": {"accommodation": "1200.00"}}
+
+
+def test_reading_a_calls_delivery_settings_writes_nothing():
+    call = call_2026()
+    DeliverySettings.objects.filter(call=call).delete()
+    settings = programmes.settings_for(call)
+    assert (settings.pk, settings.closing_days, DeliverySettings.objects.filter(call=call).exists()) == (
+        None,
+        DeliverySettings._meta.get_field("closing_days").default,
+        False,
+    )
