@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 
 from yanxiu.audit.models import AuditEntry
-from yanxiu.delivery.domain import attendance, enrolment, money, programmes
-from yanxiu.delivery.models import DeliverySettings
+from yanxiu.delivery.domain import attendance, enrolment, money, programmes, survey
+from yanxiu.delivery.models import DeliverySettings, SurveyResponse
 
 from ..factories import call_2026
 from .helpers import add_trainees, host_of, planned
@@ -66,3 +66,13 @@ def test_reading_a_calls_delivery_settings_writes_nothing():
         DeliverySettings._meta.get_field("closing_days").default,
         False,
     )
+
+
+def test_a_survey_answer_is_recorded_without_its_scores():
+    programme = planned()
+    [trainee] = add_trainees(programme, 1)
+    enrolment.review(programme, [trainee], host_of(programme), approve=True)
+    scores = {key: 5 for key, _ in SurveyResponse.QUESTIONS}
+    survey.answer(programme, mobile=trainee.mobile, id_last4=trainee.id_number[-4:], scores=scores, comment="很好")
+    [entry] = AuditEntry.objects.for_object(programme).filter(action="answer_survey")
+    assert (entry.actor, entry.action_label, entry.data) == (None, "提交满意度测评", {"trainee": trainee.pk})
