@@ -57,19 +57,28 @@ worker: $(VENV)/.installed
 
 # Debian packages the tests need: Chromium for browser tests, CJK fonts,
 # LibreOffice (Writer, Calc) and poppler-utils for PDF conversion and its tests;
-# python3-uno for the warm converter (unoserver runs under LibreOffice's Python).
+# python3-uno for the warm converter (unoserver runs under LibreOffice's Python);
+# npm (with Node.js) to fetch axe-core for the accessibility checks.
 system-deps:
-	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null || ! /usr/bin/python3 -c "import uno" 2>/dev/null; then \
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null || ! /usr/bin/python3 -c "import uno" 2>/dev/null || ! command -v npm >/dev/null; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
-	    chromium fonts-noto-cjk fontconfig libreoffice-writer-nogui libreoffice-calc-nogui python3-uno poppler-utils >/dev/null; \
+	    chromium fonts-noto-cjk fontconfig libreoffice-writer-nogui libreoffice-calc-nogui python3-uno poppler-utils \
+	    $$(command -v npm >/dev/null || echo npm) >/dev/null; \
 	fi
+
+# axe-core for the browser tests' accessibility checks (tests/browser/axe.py), from the npm
+# registry into .node/ (ignored by git): never a CDN, nothing in package.json.
+AXE_CORE_VERSION := 4.14.1
+AXE := .node/node_modules/axe-core/axe.min.js
+$(AXE):
+	npm install --no-save --no-audit --no-fund --prefix .node axe-core@$(AXE_CORE_VERSION)
 
 # All tests (unit, integration, browser). DATABASE_URL selects PostgreSQL.
 # In parallel: one process and one test database per core (TEST_WORKERS=0: one process);
 # whole files per worker, so a module's shared world (tests/conftest.py) is built once.
 TEST_WORKERS ?= auto
-test: $(VENV)/.installed system-deps
+test: $(VENV)/.installed system-deps $(AXE)
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 check-deploy: $(VENV)/.installed
@@ -85,4 +94,4 @@ bench: $(VENV)/.installed
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache
+	rm -rf $(VENV) var staticfiles .pytest_cache .node

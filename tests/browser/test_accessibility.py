@@ -1,0 +1,130 @@
+"""Accessibility (issue 20): no serious or critical axe-core violation on any page of any role.
+
+One login per user; from the home page every page its navigation reaches, the pages those link
+to (one object of each kind: a list's detail, an editor) and one step further, each checked with
+axe-core (tests/browser/axe.py). Pages are told apart by their address with the numbers taken out,
+so one application's editor stands for every application's; a page of the same kind is checked
+once per role (the two institution users share theirs), and the pages every user has (password,
+two-factor, messages, API tokens) once in all. Visitors' pages are checked without logging in.
+"""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+
+from tests.browser.axe import serious_violations
+from yanxiu.accounts.models import User
+from yanxiu.core import clock
+from yanxiu.delivery.domain import certificates
+from yanxiu.delivery.models import Certificate, Programme
+
+pytestmark = pytest.mark.browser
+
+# A user of every role; users of one role share what they have seen.
+ROLES = {
+    "zzzz": "institution",  # a draft in the open 2027 call: the editor
+    "fzxx": "institution",  # a programme run, attended and closed: the delivery pages
+    "nyt": "authority",  # a national batch forwarded
+    "province": "province",
+    "zj_huang": "expert",  # an open review task
+    "sysadmin": "sysadmin",
+    "secadmin": "secadmin",
+    "auditor": "auditor",
+}
+# Pages no link reaches (yet), checked even so.
+EXTRA = {
+    "nyt": ["/documents/import/"],
+    "province": ["/documents/import/"],
+}
+# The same page for every user but for the header: checked for the first user only.
+COMMON = re.compile(r"^/(account/|messages/)")
+DEPTH = 3
+
+# Not pages: files, downloads, signing out, the API and its docs, Django's own admin site.
+SKIP = re.compile(
+    r"\.(xlsx|docx|pdf|json|png|jpg|csv|zip)$|/download/$|/files/N/$|/attachments/N/$|/scans/N/$|/id/$"
+    r"|^/logout/|^/api/|^/admin/|/read/$"
+)
+
+
+def page_kind(path):
+    return re.sub(r"\d+", "N", urlsplit(path).path)
+
+
+def links(page):
+    hrefs = page.eval_on_selector_all(
+        "a[href]:not([download])", "anchors => anchors.map((a) => a.getAttribute('href'))"
+    )
+    for href in hrefs:
+        parts = urlsplit(href)
+        if not parts.scheme and not parts.netloc and parts.path.startswith("/"):
+            yield parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def crawl(page, start, seen, found):
+    """Visit `start` and what it links to, DEPTH steps deep; axe on every page; the paths visited."""
+    visited = []
+    queue = [(path, 0) for path in start]
+    while queue:
+        path, depth = queue.pop(0)
+        kind = page_kind(path)
+        if kind in seen or SKIP.search(kind):
+            continue
+        seen.add(kind)
+        try:
+            response = page.goto(path)
+        except PlaywrightError as error:  # a link to a file the pattern did not know
+            if "Download is starting" in str(error):
+                continue
+            raise
+        if "text/html" not in (response.headers.get("content-type") or ""):
+            continue
+        visited.append(path)
+        found.extend(f"{path}\n  {violation}" for violation in serious_violations(page))
+        if depth < DEPTH:
+            queue.extend((link, depth + 1) for link in links(page))
+    return visited
+
+
+def test_no_serious_axe_violation_on_any_page_of_any_role(login, chromium, live_server):
+    host = User.objects.get(username="fzxx")
+    programme = Programme.objects.get(application__institution=host.institution)
+    with clock.frozen_at("2026-11-02T10:00:00+08:00"):  # after the class: its certificates
+        certificates.issue(programme, host)
+    certificate = Certificate.objects.filter(trainee__programme=programme).first()
+
+    found, visited, seen, common = [], {}, {}, set()
+    for username, role in ROLES.items():
+        page = login(username)
+        role_seen = seen.setdefault(role, set())
+        role_seen |= common
+        visited[username] = crawl(page, ["/", *EXTRA.get(username, [])], role_seen, found)
+        common |= {kind for kind in role_seen if COMMON.search(kind)}
+    visitor = chromium.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1400, "height": 1000})
+    try:
+        public = [
+            "/login/",
+            "/p/programmes/",
+            f"/p/survey/{programme.survey_token}/",
+            "/p/verify/",
+            f"/p/verify/{certificate.token}/",
+            "/p/verify/no-such-certificate/",  # the Chinese error page
+        ]
+        visited["visitor"] = crawl(visitor.new_page(), public, set(), found)
+    finally:
+        visitor.close()
+
+    if found:
+        pytest.fail("serious or critical axe-core violations:\n" + "\n".join(found), pytrace=False)
+    # The crawl reached each role's pages, not only its home page.
+    expected = {
+        "institution": {"/applications/N/edit/", "/applications/N/preview/", "/delivery/N/attendance/"},
+        "authority": {"/applications/inbox/", "/batches/N/", "/documents/import/", "/statistics/"},
+        "province": {"/reviews/N/assignments/", "/reviews/experts/N/", "/selection/N/plan/", "/calls/N/"},
+        "expert": {"/reviews/mine/", "/reviews/tasks/N/", "/account/password/", "/account/otp/"},
+        "auditor": {"/audit/"},
+    }
+    assert {role: kinds - seen[role] for role, kinds in expected.items()} == dict.fromkeys(expected, set())
+    assert visited["visitor"] == [*public[:5], "/p/verify/no-such-certificate/", f"/p/programmes/{programme.pk}/"]
