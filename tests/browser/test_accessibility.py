@@ -2,7 +2,7 @@
 
 One login per user; from the home page every page its navigation reaches, the pages those link
 to (one object of each kind: a list's detail, an editor) and one step further, each checked with
-axe-core (tests/browser/axe.py). Pages are told apart by their address with the numbers taken out,
+axe-core (tests/browser/axe.py) in a 1366 px window, which no page may be wider than. Pages are told apart by their address with the numbers taken out,
 so one application's editor stands for every application's; a page of the same kind is checked
 once per role (the two institution users share theirs), and the pages every user has (password,
 two-factor, messages, API tokens) once in all. Visitors' pages are checked without logging in.
@@ -43,6 +43,8 @@ EXTRA = {
 # The same page for every user but for the header: checked for the first user only.
 COMMON = re.compile(r"^/(account/|messages/)")
 DEPTH = 3
+# The commonest office screen: no page is wider (decision 0018).
+WIDTH = 1366
 
 # Not pages: files, downloads, signing out, the API and its docs, Django's own admin site.
 SKIP = re.compile(
@@ -90,6 +92,9 @@ def crawl(page, start, checked, found):
         if kind not in checked:
             checked.add(kind)
             found.extend(f"{path}\n  {violation}" for violation in serious_violations(page))
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            if width > WIDTH:
+                found.append(f"{path}\n  {width} px wide in a {WIDTH} px window")
         if depth < DEPTH:
             queue.extend((link, depth + 1) for link in links(page))
     return visited
@@ -116,13 +121,14 @@ def test_no_serious_axe_violation_on_any_page_of_any_role(login, chromium, live_
     found, visited, checked, common = [], {}, {}, set()
     for username, role in ROLES.items():
         page = login(username)
+        page.set_viewport_size({"width": WIDTH, "height": 768})
         role_checked = checked.setdefault(role, set())
         role_checked |= common
         visited[username] = crawl(page, ["/", *EXTRA.get(username, [])], role_checked, found)
         if username == "province":
             visited[username].append(confirmation_page(page, found))
         common |= {kind for kind in role_checked if COMMON.search(kind)}
-    visitor = chromium.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1400, "height": 1000})
+    visitor = chromium.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": WIDTH, "height": 768})
     try:
         public = [
             "/login/",
@@ -137,7 +143,7 @@ def test_no_serious_axe_violation_on_any_page_of_any_role(login, chromium, live_
         visitor.close()
 
     if found:
-        pytest.fail("serious or critical axe-core violations:\n" + "\n".join(found), pytrace=False)
+        pytest.fail("serious or critical axe-core violations, pages too wide:\n" + "\n".join(found), pytrace=False)
     # The crawl reached each role's pages, not only its home page.
     expected = {
         "institution": {"/applications/N/edit/", "/applications/N/preview/", "/delivery/N/attendance/"},
