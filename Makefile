@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test system-deps worker check-deploy lint format requirements bench clean
+.PHONY: run setup test test-again system-deps worker check-deploy lint format requirements bench clean
 
 # Every package pinned with its hashes (pip-compile --generate-hashes): nothing
 # else can be installed in its place.
@@ -77,9 +77,23 @@ $(AXE):
 # All tests (unit, integration, browser). DATABASE_URL selects PostgreSQL.
 # In parallel: one process and one test database per core (TEST_WORKERS=0: one process);
 # whole files per worker, so a module's shared world (tests/conftest.py) is built once.
+# COVERAGE=1 measures branch coverage, prints it and fails below pyproject's floor (.ci/run).
 TEST_WORKERS ?= auto
+COVERAGE ?=
+COV_ARGS := $(if $(COVERAGE),--cov --cov-report=)
 test: $(VENV)/.installed system-deps $(AXE)
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
+	rm -f .coverage .coverage.*
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(COV_ARGS) $(PYTEST_ARGS)
+	$(if $(COVERAGE),$(VENV)/bin/coverage report --fail-under=0 | tail -n 25)
+	$(if $(COVERAGE),@echo "branch coverage (total, floor in pyproject.toml):" && $(VENV)/bin/coverage report --format=total)
+
+# Rerun one test, or the last failures, in seconds: the test database is kept in var/ between
+# runs (migrations applied once; new ones are applied on the next run).
+#   make test-again T=tests/reviews/test_views.py::test_ranking    make test-again (the last failures)
+T ?= --lf --lfnf=none
+test-again: $(VENV)/.installed $(AXE)
+	mkdir -p var
+	YANXIU_TEST_DB_FILE=var/test-db.sqlite3 $(PY) -m pytest --reuse-db $(T)
 
 check-deploy: $(VENV)/.installed
 	DJANGO_ENV=production DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-secret-value-for-checking \

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from yanxiu.core import confirm
+from yanxiu.core.dates import chinese_date
 from yanxiu.core.refusal import Refused
 
 from .domain import calls as domain
@@ -87,7 +88,7 @@ def call_open(request, pk):
     open_ = request.POST.get("open") == "1"
     if not confirm.confirmed(request) and not (open_ and domain.problems(call)):
         rules = "；".join(
-            f"{r.get_tier_display()}截止{r.deadline:%Y年%m月%d日}"
+            f"{r.get_tier_display()}截止{chinese_date(r.deadline)}"
             + (f"，每个主管部门限报{r.authority_quota}项" if r.authority_quota else "")
             for r in call.tier_rules.all()
         )
