@@ -57,13 +57,22 @@ worker: $(VENV)/.installed
 
 # Debian packages the tests need: Chromium for browser tests, CJK fonts,
 # LibreOffice (Writer, Calc) and poppler-utils for PDF conversion and its tests;
-# python3-uno for the warm converter (unoserver runs under LibreOffice's Python).
+# python3-uno for the warm converter (unoserver runs under LibreOffice's Python);
+# npm (with Node.js) to fetch axe-core for the accessibility checks.
 system-deps:
-	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null || ! /usr/bin/python3 -c "import uno" 2>/dev/null; then \
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null || ! /usr/bin/python3 -c "import uno" 2>/dev/null || ! command -v npm >/dev/null; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
-	    chromium fonts-noto-cjk fontconfig libreoffice-writer-nogui libreoffice-calc-nogui python3-uno poppler-utils >/dev/null; \
+	    chromium fonts-noto-cjk fontconfig libreoffice-writer-nogui libreoffice-calc-nogui python3-uno poppler-utils \
+	    $$(command -v npm >/dev/null || echo npm) >/dev/null; \
 	fi
+
+# axe-core for the browser tests' accessibility checks (tests/browser/axe.py), from the npm
+# registry into .node/ (ignored by git): never a CDN, nothing in package.json.
+AXE_CORE_VERSION := 4.14.1
+AXE := .node/node_modules/axe-core/axe.min.js
+$(AXE):
+	npm install --no-save --no-audit --no-fund --prefix .node axe-core@$(AXE_CORE_VERSION)
 
 # All tests (unit, integration, browser). DATABASE_URL selects PostgreSQL.
 # In parallel: one process and one test database per core (TEST_WORKERS=0: one process);
@@ -72,7 +81,7 @@ system-deps:
 TEST_WORKERS ?= auto
 COVERAGE ?=
 COV_ARGS := $(if $(COVERAGE),--cov --cov-report=)
-test: $(VENV)/.installed system-deps
+test: $(VENV)/.installed system-deps $(AXE)
 	rm -f .coverage .coverage.*
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(COV_ARGS) $(PYTEST_ARGS)
 	$(if $(COVERAGE),$(VENV)/bin/coverage report --fail-under=0 | tail -n 25)
@@ -82,7 +91,7 @@ test: $(VENV)/.installed system-deps
 # runs (migrations applied once; new ones are applied on the next run).
 #   make test-again T=tests/reviews/test_views.py::test_ranking    make test-again (the last failures)
 T ?= --lf --lfnf=none
-test-again: $(VENV)/.installed
+test-again: $(VENV)/.installed $(AXE)
 	mkdir -p var
 	YANXIU_TEST_DB_FILE=var/test-db.sqlite3 $(PY) -m pytest --reuse-db $(T)
 
@@ -99,4 +108,4 @@ bench: $(VENV)/.installed
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache
+	rm -rf $(VENV) var staticfiles .pytest_cache .node
