@@ -308,7 +308,8 @@ def _editor_context(
         "lecturers": lecturers,
         "topics": topics,
         "report": report,
-        "checks_by_field": checks_by_field,
+        # what the page shows under the fields (the message blocks say the same)
+        "checks_by_field": {name: checks for name, checks, _errors in blocks if checks},
         "message_blocks": blocks,
         "checks_state": state,
         "checks_seen": ",".join(f"{name}:{value}" for name, value in state.items()),
@@ -407,6 +408,7 @@ def edit(request, pk):
         conflict=conflict,
         touched=_posted_touched(request.POST) if is_autosave else None,
     )
+    context["posted_version"] = _int_or_none(request.POST.get("version")) or 0  # a conflict keeps it
     if not is_autosave:
         return render(request, "applications/edit.html", context, status=status)
     # The save status, and only the message blocks that differ from what the page shows.
