@@ -32,6 +32,7 @@ def answer_to(page, pk, action):
 
 def asks_before_leaving(page):
     """Close the tab as a user would: the page asks (beforeunload); the user stays."""
+
     def keep(dialog):  # handled here, not auto-dismissed by Playwright
         return None
 
