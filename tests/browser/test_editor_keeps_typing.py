@@ -6,12 +6,16 @@ typed in; two windows show each other's version and one action keeps the user's.
 """
 
 import re
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
 from yanxiu.applications.models import Application
 from yanxiu.audit.models import AuditEntry
+from yanxiu.calls.models import TierRule
+from yanxiu.core import clock
+from yanxiu.core.dates import chinese_date
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -183,3 +187,20 @@ def test_two_windows_show_each_other_and_one_action_keeps_mine(login):
     fresh = Application.objects.get(pk=pk)
     assert (fresh.title, fresh.purpose) == ("第二个窗口的名称", "第二个窗口写了很长的一段研修目的。")
     assert AuditEntry.objects.for_object(fresh).filter(action="edit_override").count() == 1
+
+
+def test_a_deadline_moved_into_the_past_shows_without_reload_and_typing_goes_on(login):
+    page = login("zzzz")
+    application = Application.objects.get(title=DRAFT_TITLE)
+    pk = application.pk
+    page.goto(f"/applications/{pk}/edit/")
+    expect(page.locator("#deadline-banner")).to_contain_text("提交截止")
+    # the office moves the deadline to yesterday while the institution is typing
+    yesterday = clock.today() - timedelta(days=1)
+    TierRule.objects.filter(call=application.call, tier=application.tier).update(deadline=yesterday)
+    answer_to(page, pk, lambda: (page.fill('[name="title"]', "截止后继续写的名称"), page.keyboard.press("Tab")))
+    expect(page.locator("#deadline-banner")).to_contain_text(
+        f"申报已于{chinese_date(yesterday)}截止：可以继续保存草稿，但不能提交。"
+    )
+    expect(page.locator('[name="title"]')).to_have_value("截止后继续写的名称")
+    assert Application.objects.get(pk=pk).title == "截止后继续写的名称"
