@@ -107,7 +107,7 @@ def test_the_checks_panel_names_the_checks_about_unsaved_values(host_client):
     panel = text.split('id="checks"')[1]
     assert "1项输入未保存（计划招收学员人数）" in panel
     item = re.search(r'<li class="error" data-code="trainees.minimum">(.*?)</li>', panel, re.S).group(1)
-    assert "您的新输入尚未保存，此项检查的是上次保存的值" in item
+    assert "新输入尚未保存：此项检查的是上次保存的值" in item
     assert re.search(r'data-testid="submit" disabled', panel)
     assert Application.objects.get(pk=application.pk).planned_trainees == 20
 

@@ -117,7 +117,12 @@ def dashboard(request):
     return render(
         request,
         "applications/dashboard.html",
-        {"applications": applications, "deadlines": deadlines, "institution": user.institution},
+        {
+            "applications": applications,
+            "deadlines": deadlines,
+            "institution": user.institution,
+            "rules_open": len(deadlines) <= 2,  # one call's tiers open; more calls: one line each, to open
+        },
     )
 
 
