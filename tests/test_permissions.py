@@ -264,6 +264,7 @@ CASES = {
     ],
     "calls:list": [("get", None, None, {"province"}, False)],
     "calls:edit": [("get", lambda w: {"pk": w["open_call"].pk}, None, {"province"}, False)],
+    "calls:notice": [("get", lambda w: {"pk": w["open_call"].pk}, None, EVERYONE, False)],
     "calls:copy": [("post", lambda w: {"pk": w["open_call"].pk}, lambda w: {"year": "2028"}, {"province"}, True)],
     "calls:open": [
         ("post", lambda w: {"pk": w["call"].pk}, lambda w: {}, {"province"}, False),  # asks to confirm first
@@ -284,6 +285,7 @@ CASES = {
     ],
     "applications:detail": [("get", lambda w: {"pk": w["a"].pk}, None, {"host", "authority", "province"}, False)],
     "applications:edit": [("get", lambda w: {"pk": w["draft"].pk}, None, {"host"}, False)],
+    "applications:deadline_banner": [("get", lambda w: {"pk": w["draft"].pk}, None, {"host"}, False)],
     "applications:checks": [("get", lambda w: {"pk": w["a"].pk}, None, {"host", "authority", "province"}, False)],
     "applications:preview": [("get", lambda w: {"pk": w["a"].pk}, None, {"host", "authority", "province"}, False)],
     "applications:history": [("get", lambda w: {"pk": w["a"].pk}, None, {"host", "authority", "province"}, False)],
