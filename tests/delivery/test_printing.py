@@ -10,6 +10,8 @@ import pytest
 from django.test import override_settings
 from lxml import etree
 
+from yanxiu.core import spreadsheets
+from yanxiu.core.spreadsheets import xlsx_bytes
 from yanxiu.delivery.domain import attendance, certificates, enrolment
 from yanxiu.delivery.interfaces import docs, qr, roster
 from yanxiu.delivery.models import Certificate
@@ -244,11 +246,10 @@ def test_the_roster_prints_legibly_on_landscape_a4(clock):
     assert (setup.get("paperSize"), setup.get("orientation")) == ("9", "landscape")
     widths = [float(c.get("width")) for c in sheet.xpath("x:cols/x:col", namespaces=X) for _ in _span(c)]
     assert len(widths) == len(roster.EXPORT_COLUMNS)
-    scale = roster.print_scale(widths)
-    fit = sheet.xpath("x:sheetPr/x:pageSetUpPr/@fitToPage", namespaces=X)
-    if fit:
-        assert (setup.get("fitToWidth", "1"), setup.get("fitToHeight")) == ("1", "0")
-    assert 11 * scale >= 9  # never the 5.6 pt of squeezing every column onto the page
+    assert sheet.xpath("x:sheetPr/x:pageSetUpPr/@fitToPage", namespaces=X) == []  # an explicit scale instead
+    scale = int(setup.get("scale")) / 100
+    assert roster.BODY_PT * scale >= 9  # never the 5.6 pt of squeezing every column onto the page
+    assert sum(widths) * spreadsheets.PRINT_PT_PER_UNIT * scale <= (297 - 2 * 10.16) / 25.4 * 72  # one page wide
     assert "学员名册!$2:$2" in "".join(book.xpath("//x:definedName/text()", namespaces=X))  # header repeats
     # Masked unless a full export was asked for (tests/delivery/test_roster.py checks the logged one).
     from openpyxl import load_workbook
@@ -263,6 +264,13 @@ def _span(col):
 
 
 def test_too_many_columns_are_not_squeezed_onto_the_page():
-    assert roster.print_scale([16] * 12) < 9 / 11
-    assert roster.fit_width([16] * 12) is False
-    assert roster.fit_width([8, 20, 5, 24, 10, 9, 12, 13, 8, 7, 11, 8]) is True
+    def write(book):
+        sheet = book.add_worksheet("x")
+        sheet.set_landscape()
+        sheet.write_row(0, 0, ["宽"] * 12, book.add_format({"font_size": 11}))
+        sheet.set_column(0, 11, 16)
+        sheet.fit_to_pages(1, 0)
+
+    setup = etree.fromstring(zipfile.ZipFile(io.BytesIO(xlsx_bytes(write))).read("xl/worksheets/sheet1.xml"))
+    scale = int(setup.find("x:pageSetup", namespaces=X).get("scale"))
+    assert scale == 82  # fitting would need 53 %, i.e. 5.8 pt: 9 pt instead, the columns across pages

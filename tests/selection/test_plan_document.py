@@ -15,11 +15,13 @@ from openpyxl import load_workbook
 from tests import factories
 from yanxiu.applications.models import Application
 from yanxiu.audit.models import AuditEntry
+from yanxiu.core import spreadsheets
 from yanxiu.core.refusal import Refused
 from yanxiu.documents.generate import pdf
 from yanxiu.documents.models import PdfRendition
 from yanxiu.documents.renditions import source_key
 from yanxiu.selection.domain import decisions, plan_issue
+from yanxiu.selection.interfaces import plan
 from yanxiu.selection.interfaces.plan import DOCX_WIDTHS, LANDSCAPE_TEXT_W, plan_docx, plan_xlsx
 from yanxiu.selection.models import Outcome, PlanIssue
 
@@ -338,5 +340,6 @@ def test_plan_xlsx_rows_are_tall_enough_for_their_wrapped_text(officer):
     sheet = load_workbook(io.BytesIO(plan_xlsx(short.call))).active
     heights = {sheet.cell(r, 2).value: sheet.row_dimensions[r].height for r in range(4, 6)}
     width = sheet.column_dimensions["B"].width
-    lines = -(-len(long_title[:50]) // int((width - 1) / 2))
-    assert heights[long_title[:50]] >= 13.5 * lines > heights["短标题研修班"]
+    lines = spreadsheets.lines_needed(long_title[:50], width, plan.XLSX_FONT_PT)
+    assert lines >= 3
+    assert heights[long_title[:50]] >= spreadsheets.row_height(lines, plan.XLSX_FONT_PT) > heights["短标题研修班"]

@@ -125,20 +125,15 @@ def issuer(call):
 # --- .xlsx ------------------------------------------------------------------------------
 
 # Column widths in characters (Excel's unit); A4 landscape holds about 150 at 10 pt.
-XLSX_WIDTHS = [6, 30, 22, 20, 16, 18, 8, 12, 16, 18]
+# Landscape A4 at 10 pt printed at 90 % (≥ 9 pt, core.spreadsheets): the columns add up to what
+# the page's width holds at that scale.
+XLSX_WIDTHS = [4, 21, 16, 14, 11, 13, 6, 9, 11, 13]
 XLSX_FONT_PT = 10
-LINE_HEIGHT_PT = 13.5
 
 
 def text_width(text):
     """Width in Chinese characters: ASCII letters and digits count half."""
     return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in str(text))
-
-
-def lines_needed(text, width_chars):
-    """Lines a wrapped cell needs: Excel's column unit is about half a Chinese character."""
-    room = max(1.0, (width_chars - 1) / 2)
-    return max(1, *(ceil(text_width(part) / room) for part in str(text).split("\n")))
 
 
 def plan_xlsx(call):
@@ -167,8 +162,7 @@ def plan_xlsx(call):
     sheet.merge_range(0, 0, 0, len(COLUMNS) - 1, title(call), title_format)
     sheet.set_row(0, 30)
     labels = [label for _, label in COLUMNS]
-    sheet.write_row(1, 0, labels, header)
-    sheet.set_row(1, LINE_HEIGHT_PT * max(lines_needed(t, w) for t, w in zip(labels, XLSX_WIDTHS, strict=True)) + 4)
+    sheet.write_row(1, 0, labels, header)  # rows get their heights from their text (core.spreadsheets)
     row = 2
     for section in plan(call):
         sheet.merge_range(row, 0, row, len(COLUMNS) - 1, f"{section.heading}（{len(section.rows)}项）", section_format)
@@ -183,8 +177,6 @@ def plan_xlsx(call):
                     sheet.write_blank(row, col, None, cell)
                 else:
                     sheet.write_string(row, col, value, cell)
-            lines = max(lines_needed(v, w) for v, w in zip(values, XLSX_WIDTHS, strict=True) if v is not None)
-            sheet.set_row(row, LINE_HEIGHT_PT * lines + 4)
             row += 1
     workbook.close()
     return buffer.getvalue()
