@@ -91,8 +91,8 @@ def test_a_wrapped_cell_gets_the_height_of_its_lines_and_a_set_height_is_kept():
     lines = spreadsheets.lines_needed(LONG_TITLE, 10, 12)
     assert lines >= 4
     assert sheet.row_dimensions[1].height == spreadsheets.row_height(lines, 12)
-    assert sheet.row_dimensions[2].height is None
-    assert sheet.row_dimensions[3].height is None
+    assert sheet.row_dimensions[2].height == spreadsheets.row_height(1, 12)  # one line of 12 pt
+    assert sheet.row_dimensions[3].height == spreadsheets.row_height(1, 12)  # not wrapped: one line
     assert sheet.row_dimensions[4].height == 40
 
 
@@ -124,6 +124,12 @@ def test_every_printed_export_has_row_heights_and_9_pt_text(clock):
     )
     summary = render_summary_xlsx(sheet)
 
+    officer = factories.province_officer()
+    application = forwarded("provincial", title=LONG_TITLE[:50])
+    decisions.stage(application, Outcome.PROVINCIAL_ORDINARY, actor=officer)
+    decisions.publish(application.call, actor=officer)
+    plan = plan_xlsx(application.call)
+
     programme = planned()
     host = host_of(programme)
     trainees = add_trainees(programme, 6, employer=LONG_HOST)
@@ -135,12 +141,6 @@ def test_every_printed_export_has_row_heights_and_9_pt_text(clock):
     issued = list(Certificate.objects.filter(pk__in=[c.pk for c in issued]).select_related("trainee"))
     roster_data = roster.export_roster(programme, list(programme.trainees.all()), {})
     credit = roster.export_credit_hours(programme, issued, {})
-
-    officer = factories.province_officer()
-    application = forwarded("provincial", title=LONG_TITLE[:50])
-    decisions.stage(application, Outcome.PROVINCIAL_ORDINARY, actor=officer)
-    decisions.publish(application.call, actor=officer)
-    plan = plan_xlsx(application.call)
 
     for name, data, rows in (
         ("附件3", summary, 37),

@@ -63,7 +63,8 @@ def lines_needed(text, width_units, font_pt):
 
 
 def row_height(lines, font_pt):
-    return round(lines * font_pt * LINE_PER_PT + ROW_PADDING_PT, 1)
+    """Points, rounded up to Excel's 0.75 pt steps (so what is written is what is read back)."""
+    return math.ceil((lines * font_pt * LINE_PER_PT + ROW_PADDING_PT) / 0.75) * 0.75
 
 
 class SafeWorksheet(Worksheet):
@@ -86,8 +87,11 @@ class SafeWorksheet(Worksheet):
         return super().set_row(row, height, cell_format, options)
 
     def _width(self, col):
+        """The column's width in Excel's character units (xlsxwriter keeps pixels)."""
         info = self.col_info.get(col)
-        return info.width if info is not None and info.width is not None else DEFAULT_WIDTH
+        if info is None or info.width is None:
+            return DEFAULT_WIDTH
+        return max(0.0, (info.width - self.cell_padding) / self.max_digit_width)
 
     def _font_pt(self, cell_format):
         return cell_format.font_size if cell_format is not None else 11
