@@ -385,6 +385,11 @@ class Certificate(models.Model):
     def __str__(self):
         return self.serial
 
+    @property
+    def hours_text(self):
+        """The credit hours as the certificate prints them, everywhere: 28学时, 27.5学时."""
+        return f"{self.credit_hours.normalize():f}学时"
+
 
 class CertificateJob(JobProgress, models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="certificate_jobs")
