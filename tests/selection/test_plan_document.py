@@ -117,7 +117,8 @@ def test_the_plan_is_a_complete_official_document(published):
     assert attachment.find("w:pPr/w:ind", NS).get(q("hanging")) == "960"
     at = texts.index("福建省人力资源和社会保障厅")
     assert texts[at + 1] == "2026年3月20日"
-    assert texts[at - 3 : at] == ["", "", ""]
+    assert texts[at - 2 : at] == ["", ""]  # two lines for the seal, not three
+    assert texts[at - 3] != ""
     date_paragraph = paragraphs[at + 1]
     assert date_paragraph.find("w:pPr/w:jc", NS).get(q("val")) == "right"
     assert date_paragraph.find("w:pPr/w:ind", NS).get(q("right")) == "1280"
@@ -126,6 +127,8 @@ def test_the_plan_is_a_complete_official_document(published):
     copy_to = paragraph_with(document, "\u3000抄送：人力资源社会保障部专业技术人员管理司。")
     assert copy_to.find("w:pPr/w:pBdr/w:top", NS) is not None
     assert copy_to.find("w:pPr/w:pBdr/w:bottom", NS) is not None
+    indent = copy_to.find("w:pPr/w:ind", NS)  # a second line aligned after "抄送："
+    assert (indent.get(q("left")), indent.get(q("hanging"))) == ("1120", "1120")
     printed = paragraphs[-1]
     assert text_of(printed) == "\u3000福建省人力资源和社会保障厅办公室\t2026年3月20日印发"
     assert printed.find("w:pPr/w:tabs/w:tab", NS).get(q("val")) == "right"
@@ -161,6 +164,9 @@ def test_the_annex_is_a_landscape_section_whose_tables_fit_its_text_area(publish
     document = etree.fromstring(parts(plan_docx(published))["word/document.xml"])
     sections = list(document.iter(q("sectPr")))
     assert len(sections) == 3  # the letter, the annex, the 版记
+    assert [s.find("w:type", NS).get(q("val")) for s in sections] == ["nextPage", "nextPage", "evenPage"]
+    # The page number 7 mm under the text: the footer 35 - 7 - 3.4 mm above the edge (26 mm landscape).
+    assert [s.find("w:pgMar", NS).get(q("footer")) for s in sections] == ["1395", "885", "1395"]
     portrait, annex, last = (s.find("w:pgSz", NS) for s in sections)
     assert annex.get(q("orient")) == "landscape"
     assert int(annex.get(q("w"))) > int(annex.get(q("h")))
@@ -172,6 +178,10 @@ def test_the_annex_is_a_landscape_section_whose_tables_fit_its_text_area(publish
     tables = list(document.iter(q("tbl")))
     assert len(tables) == 2  # one per class that holds programmes
     for table in tables:
+        header = [text_of(tc) for tc in table.find("w:tr", NS).findall("w:tc", NS)]
+        assert header[-2:] == ["领域", "联系人"]
+        # Off the 28.95 pt grid: table lines at their own pitch, not double-spaced.
+        assert all(p.find("w:pPr/w:snapToGrid", NS).get(q("val")) == "0" for p in table.iter(q("p")))
         grid = [int(c.get(q("w"))) for c in table.findall("w:tblGrid/w:gridCol", NS)]
         assert sum(grid) <= text_width
         assert int(table.find("w:tblPr/w:tblW", NS).get(q("w"))) <= text_width
