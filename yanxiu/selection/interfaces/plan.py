@@ -301,8 +301,8 @@ def _sect(landscape=False, last=False):
         )
     else:
         size = f'<w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/>'
-        # The page number 7 mm under the text area: footer distance = 35 - 7 - 3.4 mm (the 四号
-        # number's line above its glyphs' top, as LibreOffice sets it; measured 9.6 mm at 22 mm).
+        # The page number's dashes 7 mm under the text area (GB/T 9704): footer distance
+        # 35 - 7 - 3.4 mm, the 四号 line's half under its dashes (measured 9.6 mm at 22 mm).
         margins = (
             f'<w:pgMar w:top="{MARGIN_TOP}" w:right="{MARGIN_RIGHT}" w:bottom="{MARGIN_BOTTOM}" '
             f'w:left="{MARGIN_LEFT}" w:header="851" w:footer="{FOOTER_PORTRAIT}" w:gutter="0"/>'
