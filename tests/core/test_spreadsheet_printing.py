@@ -93,7 +93,7 @@ def test_a_wrapped_cell_gets_the_height_of_its_lines_and_a_set_height_is_kept():
     assert sheet.row_dimensions[1].height == spreadsheets.row_height(lines, 12)
     assert sheet.row_dimensions[2].height == spreadsheets.row_height(1, 12)  # one line of 12 pt
     assert sheet.row_dimensions[3].height == spreadsheets.row_height(1, 11)  # not wrapped, no format: one 11 pt line
-    assert sheet.row_dimensions[4].height == 40
+    assert sheet.row_dimensions[4].height == 39.75  # 40 pt as Excel stores it (whole pixels)
 
 
 def test_fit_to_the_page_width_becomes_a_scale_that_keeps_9_pt():
