@@ -22,6 +22,7 @@ from .ooxml import (
     block_control,
     body_rpr,
     checkbox_control,
+    clean_xml_text,
     core_properties,
     custom_xml_slot,
     el,
@@ -74,10 +75,14 @@ def _alias(field):
 
 
 def _fill_text(tc, field, value, ids, hint=""):
+    """One paragraph per line, each holding an inline control tagged `yx:<field>`; the importer
+    reads the field as its whole cell. (Block-level controls, or line breaks inside one inline
+    control, print wrongly or come back repeated from LibreOffice 7.4: decisions 0007, 0020.)"""
     rpr, ppr = _clear(tc)
     if not value and hint:
         tc.append(paragraph(text_runs(hint, rpr), ppr))
-    tc.append(block_control(_tag(field), _alias(field), value, rpr, ppr, ids))
+    for line in clean_xml_text(value).split("\n") if value else [""]:
+        tc.append(paragraph([text_control(_tag(field), _alias(field), line, rpr, ids)], ppr))
 
 
 def _tick_paragraph(field, tick, before_text, rpr, ppr, ids, tail=()):

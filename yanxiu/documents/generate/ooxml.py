@@ -130,7 +130,7 @@ class IdSource:
 
 
 def text_control(tag, alias, text, rpr, ids):
-    """An inline plain-text content control tagged `tag`, holding `text`."""
+    """An inline (rich-text) content control tagged `tag`, holding `text`."""
     properties = el(
         w("sdtPr"),
         children=[
@@ -138,7 +138,9 @@ def text_control(tag, alias, text, rpr, ids):
             el(w("alias"), {w("val"): alias}),
             el(w("tag"), {w("val"): tag}),
             el(w("id"), {w("val"): ids.next()}),
-            el(w("text"), {w("multiLine"): "1"}),
+            # No w:text (a plain-text control): LibreOffice 7.4 saves a plain-text control back
+            # as three controls holding its value four times, so a re-saved form printed it four
+            # times; a rich-text control comes back once (decision 0020).
         ],
     )
     runs = text_runs(text, rpr) if text else [el(w("r"), children=[copy.deepcopy(rpr)])]

@@ -233,7 +233,9 @@ def read_document(opened):
         if not value.startswith(TAG_PREFIX) or value in result.tags:
             continue
         content = sdt.find(w("sdtContent"))
-        if tag.get(RESTORED) and value.removeprefix(TAG_PREFIX) in TEXT_SLOT_FIELDS:
+        inline_in_cell = sdt.getparent() is not None and sdt.getparent().tag == P
+        if value.removeprefix(TAG_PREFIX) in TEXT_SLOT_FIELDS and (tag.get(RESTORED) or inline_in_cell):
+            # A field written one inline control per line (or restored by LibreOffice's aliases): its cell.
             result.tags[value] = _restored_value(sdt)
         else:
             result.tags[value] = block_text(content) if content is not None else ""
