@@ -140,7 +140,9 @@ def test_from_enrolment_to_confirmed_completion(login, chromium, live_server, cl
     trainee_page.goto(host.get_by_test_id(f"verify-{serial}").get_attribute("href"))
     expect(trainee_page.get_by_test_id("verified")).to_be_visible()
     expect(trainee_page.get_by_test_id("serial")).to_have_text(serial)
-    expect(trainee_page.get_by_test_id("hours")).to_have_text("16.0")  # 4 half-days × 8 ÷ 2
+    expect(trainee_page.get_by_test_id("hours")).to_have_text(
+        "16学时"
+    )  # 4 half-days × 8 ÷ 2, as the certificate prints it
     context.close()
 
     host.goto(f"/delivery/{programme.pk}/closing/")

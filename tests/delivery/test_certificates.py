@@ -10,6 +10,8 @@ from openpyxl import load_workbook
 
 from yanxiu.delivery.domain import attendance, certificates, enrolment
 from yanxiu.delivery.models import Certificate, CertificateJob, PersonalDataAccess
+from yanxiu.documents.models import PdfRendition
+from yanxiu.documents.renditions import convert_rendition
 
 from .helpers import add_trainees, host_of, planned
 
@@ -69,7 +71,10 @@ def test_a_trainee_downloads_their_own_certificate_from_the_verification_link(at
     programme, trainees = attended
     certificates.issue(programme, host_of(programme))
     certificate = Certificate.objects.get(trainee=trainees[0])
-    response = client.get(f"/p/verify/{certificate.token}/certificate.pdf")
+    url = f"/p/verify/{certificate.token}/certificate.pdf"
+    assert client.get(url).status_code == 202  # the progress page: the worker makes the PDF
+    convert_rendition(PdfRendition.objects.get().pk)
+    response = client.get(url)
     assert response["Content-Type"] == "application/pdf"
     text = subprocess.run(
         ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True

@@ -10,6 +10,8 @@ import pytest
 from django.test import override_settings
 from lxml import etree
 
+from yanxiu.core import spreadsheets
+from yanxiu.core.spreadsheets import xlsx_bytes
 from yanxiu.delivery.domain import attendance, certificates, enrolment
 from yanxiu.delivery.interfaces import docs, qr, roster
 from yanxiu.delivery.models import Certificate
@@ -67,12 +69,12 @@ def test_the_certificate_points_at_the_configured_site_and_has_a_place_for_the_s
     url = f"http://192.0.2.10:8123/p/verify/{certificate.token}/"
     assert certificates.verification_url(certificate) == url
     data = docs.certificate_pages([certificate])
-    text = "".join(xml(data).xpath("//w:t/text()", namespaces=NS))
+    text = "".join(xml(data).xpath("//w:t/text()", namespaces=NS)).replace(docs.WORD_JOINER, "")
     assert f"扫码或访问 {url} 核验" in text
     assert "也可在 http://192.0.2.10:8123/p/verify/ 按证书编号和姓名查询" in text
     assert "127.0.0.1" not in text
     assert media(data) == [qr.png(url, scale=4)]  # the QR code encodes the same address
-    # The seal's place is marked next to the issuer and the date, in a row that never splits.
+    # The seal's place is marked right over the issuer and the date, in a row that never splits.
     seal, issuer, date = text.index("（盖章处）"), text.index("承办单位："), text.index("2026年9月6日")
     assert seal < issuer < date
     row = xml(data).xpath("//w:tr[.//w:t[contains(., '盖章处')]]", namespaces=NS)[0]
@@ -84,12 +86,36 @@ def test_the_certificate_points_at_the_configured_site_and_has_a_place_for_the_s
 def test_each_certificate_prints_on_one_page_with_its_seal_place(issued):
     assert pdf.is_available(), "LibreOffice not installed: make system-deps"
     _, issued_certificates = issued
-    pages = pdf_pages(pdf.convert(docs.certificate_pages(issued_certificates)))
+    data = pdf.convert(docs.certificate_pages(issued_certificates))
+    pages = pdf_pages(data)
     assert len(pages) == len(issued_certificates) == 3
-    for page, certificate in zip(pages, issued_certificates, strict=True):
+    for number, (page, certificate) in enumerate(zip(pages, issued_certificates, strict=True), start=1):
         assert certificate.serial in page
         assert "盖章处" in page
         assert "准予结业" in page
+        lines = [re.sub(r"\s", "", line).replace(docs.WORD_JOINER, "") for line in page.splitlines()]
+        programme = certificate.trainee.programme
+        for whole in (
+            f"{programme.start_date.year}年{programme.start_date.month}月{programme.start_date.day}日",
+            certificate.hours_text,
+        ):
+            assert any(whole in line for line in lines), whole  # never broken across lines
+        # A 42 mm seal centred on the marker covers the issuer's name and the date under it.
+        marker, issuer, date = word_tops(data, number, ("（盖章处）", "承办单位：", "2026年9月6日"))
+        assert 0 < issuer - marker < 10 * MM
+        assert 0 < date - marker < 21 * MM - 16  # the date's line within the seal's radius
+
+
+MM = 72 / 25.4
+
+
+def word_tops(data, page, starts):
+    """The top (points from the page's top) of the first word on `page` starting with each of `starts`."""
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
+    words = [(y, text.replace(docs.WORD_JOINER, "")) for y, text in re.findall(r'yMin="([^"]+)"[^>]*>([^<]*)<', boxes)]
+    return [next(float(y) for y, text in words if text.startswith(start)) for start in starts]
 
 
 def test_the_demo_site_address_follows_make_run(tmp_path):
@@ -244,11 +270,11 @@ def test_the_roster_prints_legibly_on_landscape_a4(clock):
     assert (setup.get("paperSize"), setup.get("orientation")) == ("9", "landscape")
     widths = [float(c.get("width")) for c in sheet.xpath("x:cols/x:col", namespaces=X) for _ in _span(c)]
     assert len(widths) == len(roster.EXPORT_COLUMNS)
-    scale = roster.print_scale(widths)
-    fit = sheet.xpath("x:sheetPr/x:pageSetUpPr/@fitToPage", namespaces=X)
-    if fit:
-        assert (setup.get("fitToWidth", "1"), setup.get("fitToHeight")) == ("1", "0")
-    assert 11 * scale >= 9  # never the 5.6 pt of squeezing every column onto the page
+    assert sheet.xpath("x:sheetPr/x:pageSetUpPr/@fitToPage", namespaces=X) == []  # an explicit scale instead
+    scale = int(setup.get("scale")) / 100
+    assert roster.BODY_PT * scale >= 9  # never the 5.6 pt of squeezing every column onto the page
+    # One page wide (the file's widths carry xlsxwriter's padding; the units set are the roster's).
+    assert sum(roster.EXPORT_WIDTHS) * spreadsheets.PRINT_PT_PER_UNIT * scale <= (297 - 2 * 10.16) / 25.4 * 72
     assert "学员名册!$2:$2" in "".join(book.xpath("//x:definedName/text()", namespaces=X))  # header repeats
     # Masked unless a full export was asked for (tests/delivery/test_roster.py checks the logged one).
     from openpyxl import load_workbook
@@ -263,6 +289,13 @@ def _span(col):
 
 
 def test_too_many_columns_are_not_squeezed_onto_the_page():
-    assert roster.print_scale([16] * 12) < 9 / 11
-    assert roster.fit_width([16] * 12) is False
-    assert roster.fit_width([8, 20, 5, 24, 10, 9, 12, 13, 8, 7, 11, 8]) is True
+    def write(book):
+        sheet = book.add_worksheet("x")
+        sheet.set_landscape()
+        sheet.write_row(0, 0, ["宽"] * 12, book.add_format({"font_size": 11}))
+        sheet.set_column(0, 11, 16)
+        sheet.fit_to_pages(1, 0)
+
+    setup = etree.fromstring(zipfile.ZipFile(io.BytesIO(xlsx_bytes(write))).read("xl/worksheets/sheet1.xml"))
+    scale = int(setup.find("x:pageSetup", namespaces=X).get("scale"))
+    assert scale == 82  # fitting would need 53 %, i.e. 5.8 pt: 9 pt instead, the columns across pages

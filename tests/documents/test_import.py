@@ -230,10 +230,9 @@ def test_unsafe_or_invalid_embedded_rows_fall_back_to_text(national, province, c
 
 @pytest.mark.skipif(not pdf.is_available(), reason="LibreOffice is not installed")
 def test_embedded_rows_survive_a_libreoffice_save(national, province):
-    """LibreOffice keeps the custom XML part as it is. LibreOffice 7.4, though,
-    saves the inline content controls with their text repeated and without
-    their tags, so the printed schedule no longer matches the rows: the import
-    then keeps the (garbled) text and says so instead of restoring the rows."""
+    """LibreOffice keeps the custom XML part as it is. LibreOffice 7.4 drops the content
+    controls' tags but (since decision 0020) keeps each value once, so the printed schedule and
+    lecturers still match the rows and the import restores them."""
     from yanxiu.documents import embedded
     from yanxiu.documents.imports.reader import read_document
     from yanxiu.documents.imports.safety import open_docx
@@ -242,15 +241,9 @@ def test_embedded_rows_survive_a_libreoffice_save(national, province):
     doc = read_document(open_docx(converted))
     assert embedded.from_xml(doc.embedded) == embedded.rows_of(national)
     result = run("libreoffice.docx", converted, province, dry_run=False)
-    if doc.tags:  # a LibreOffice that saves content controls faithfully
-        assert [p.code for p in result.problems if p.code.startswith("import.")] == []
-        assert rows(Application.objects.get(pk=result.application_id)) == rows(national)
-    else:
-        assert result.status == "imported"
-        codes = [p.code for p in result.problems]
-        assert "import.schedule_edited" in codes
-        assert "import.lecturers_edited" in codes
-        assert rows(Application.objects.get(pk=result.application_id))[1::2] == ([], [])
+    assert result.status == "imported"
+    assert [p.code for p in result.problems if p.code.startswith("import.")] == []
+    assert rows(Application.objects.get(pk=result.application_id)) == rows(national)
 
 
 def test_submission_date_is_printed_on_att2_and_read_back(provincial, province):

@@ -15,11 +15,13 @@ from openpyxl import load_workbook
 from tests import factories
 from yanxiu.applications.models import Application
 from yanxiu.audit.models import AuditEntry
+from yanxiu.core import spreadsheets
 from yanxiu.core.refusal import Refused
 from yanxiu.documents.generate import pdf
 from yanxiu.documents.models import PdfRendition
 from yanxiu.documents.renditions import source_key
 from yanxiu.selection.domain import decisions, plan_issue
+from yanxiu.selection.interfaces import plan
 from yanxiu.selection.interfaces.plan import DOCX_WIDTHS, LANDSCAPE_TEXT_W, plan_docx, plan_xlsx
 from yanxiu.selection.models import Outcome, PlanIssue
 
@@ -115,7 +117,8 @@ def test_the_plan_is_a_complete_official_document(published):
     assert attachment.find("w:pPr/w:ind", NS).get(q("hanging")) == "960"
     at = texts.index("福建省人力资源和社会保障厅")
     assert texts[at + 1] == "2026年3月20日"
-    assert texts[at - 3 : at] == ["", "", ""]
+    assert texts[at - 2 : at] == ["", ""]  # two lines for the seal, not three
+    assert texts[at - 3] != ""
     date_paragraph = paragraphs[at + 1]
     assert date_paragraph.find("w:pPr/w:jc", NS).get(q("val")) == "right"
     assert date_paragraph.find("w:pPr/w:ind", NS).get(q("right")) == "1280"
@@ -124,6 +127,8 @@ def test_the_plan_is_a_complete_official_document(published):
     copy_to = paragraph_with(document, "\u3000抄送：人力资源社会保障部专业技术人员管理司。")
     assert copy_to.find("w:pPr/w:pBdr/w:top", NS) is not None
     assert copy_to.find("w:pPr/w:pBdr/w:bottom", NS) is not None
+    indent = copy_to.find("w:pPr/w:ind", NS)  # a second line aligned after "抄送："
+    assert (indent.get(q("left")), indent.get(q("hanging"))) == ("1120", "1120")
     printed = paragraphs[-1]
     assert text_of(printed) == "\u3000福建省人力资源和社会保障厅办公室\t2026年3月20日印发"
     assert printed.find("w:pPr/w:tabs/w:tab", NS).get(q("val")) == "right"
@@ -159,6 +164,9 @@ def test_the_annex_is_a_landscape_section_whose_tables_fit_its_text_area(publish
     document = etree.fromstring(parts(plan_docx(published))["word/document.xml"])
     sections = list(document.iter(q("sectPr")))
     assert len(sections) == 3  # the letter, the annex, the 版记
+    assert [s.find("w:type", NS).get(q("val")) for s in sections] == ["nextPage", "nextPage", "evenPage"]
+    # The page number 7 mm under the text: the footer 35 - 7 - 3.4 mm above the edge (26 mm landscape).
+    assert [s.find("w:pgMar", NS).get(q("footer")) for s in sections] == ["1395", "885", "1395"]
     portrait, annex, last = (s.find("w:pgSz", NS) for s in sections)
     assert annex.get(q("orient")) == "landscape"
     assert int(annex.get(q("w"))) > int(annex.get(q("h")))
@@ -170,6 +178,10 @@ def test_the_annex_is_a_landscape_section_whose_tables_fit_its_text_area(publish
     tables = list(document.iter(q("tbl")))
     assert len(tables) == 2  # one per class that holds programmes
     for table in tables:
+        header = [text_of(tc) for tc in table.find("w:tr", NS).findall("w:tc", NS)]
+        assert header[-2:] == ["领域", "联系人"]
+        # Off the 28.95 pt grid: table lines at their own pitch, not double-spaced.
+        assert all(p.find("w:pPr/w:snapToGrid", NS).get(q("val")) == "0" for p in table.iter(q("p")))
         grid = [int(c.get(q("w"))) for c in table.findall("w:tblGrid/w:gridCol", NS)]
         assert sum(grid) <= text_width
         assert int(table.find("w:tblPr/w:tblW", NS).get(q("w"))) <= text_width
@@ -338,5 +350,6 @@ def test_plan_xlsx_rows_are_tall_enough_for_their_wrapped_text(officer):
     sheet = load_workbook(io.BytesIO(plan_xlsx(short.call))).active
     heights = {sheet.cell(r, 2).value: sheet.row_dimensions[r].height for r in range(4, 6)}
     width = sheet.column_dimensions["B"].width
-    lines = -(-len(long_title[:50]) // int((width - 1) / 2))
-    assert heights[long_title[:50]] >= 13.5 * lines > heights["短标题研修班"]
+    lines = spreadsheets.lines_needed(long_title[:50], width, plan.XLSX_FONT_PT)
+    assert lines >= 3
+    assert heights[long_title[:50]] >= spreadsheets.row_height(lines, plan.XLSX_FONT_PT) > heights["短标题研修班"]

@@ -35,9 +35,32 @@ class Funding(models.TextChoices):
 
 
 class HalfDay(models.TextChoices):
+    """A half-day slot, declared in the day's own order (上午, 下午, 晚上).
+
+    The codes do not sort that way ("eve" < "pm"): order by `HalfDay.rank` in Python and by
+    `HalfDay.ordering()` in queries, never by the code.
+    """
+
     MORNING = "am", "上午"
     AFTERNOON = "pm", "下午"
     EVENING = "eve", "晚上"
+
+    @classmethod
+    def rank(cls, value):
+        """0, 1, 2 for 上午, 下午, 晚上 (an unknown code after them)."""
+        try:
+            return cls.values.index(value)
+        except ValueError:
+            return len(cls.values)
+
+    @classmethod
+    def ordering(cls, field="half_day"):
+        """The same order as a query expression (for Meta.ordering and order_by)."""
+        return models.Case(
+            *(models.When(**{field: value}, then=models.Value(i)) for i, value in enumerate(cls.values)),
+            default=models.Value(len(cls.values)),
+            output_field=models.IntegerField(),
+        ).asc()
 
 
 class SessionFormat(models.TextChoices):

@@ -252,7 +252,7 @@ class ScheduleSession(models.Model):
     )
 
     class Meta:
-        ordering = ["date", "half_day", "id"]
+        ordering = ["date", HalfDay.ordering(), "id"]  # 上午, 下午, 晚上 (not the codes' order)
         verbose_name = verbose_name_plural = "日程安排"
 
     def __str__(self):

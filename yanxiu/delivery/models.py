@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 
-from yanxiu.applications.enums import ApplicationState, TraineeTitleLevel
+from yanxiu.applications.enums import ApplicationState, HalfDay, TraineeTitleLevel
 from yanxiu.core.crypto import EncryptedField, KeyedHashField, lookup_hashes
 from yanxiu.core.dates import chinese_date
 from yanxiu.core.jobs import JobProgress, JobState
@@ -255,7 +255,7 @@ class Attendance(models.Model):
     recorded_at = models.DateTimeField("记录时间")
 
     class Meta:
-        ordering = ["date", "half_day"]
+        ordering = ["date", HalfDay.ordering()]
         constraints = [
             models.UniqueConstraint(fields=["trainee", "date", "half_day"], name="one_attendance_per_half_day")
         ]
@@ -318,7 +318,7 @@ class LectureLine(models.Model):
     fee = models.DecimalField("讲课费", max_digits=10, decimal_places=2)
 
     class Meta:
-        ordering = ["date", "half_day", "pk"]
+        ordering = ["date", HalfDay.ordering(), "pk"]
 
     def __str__(self):
         return f"{chinese_date(self.date)}{self.get_half_day_display()} {self.lecturer}"
@@ -384,6 +384,11 @@ class Certificate(models.Model):
 
     def __str__(self):
         return self.serial
+
+    @property
+    def hours_text(self):
+        """The credit hours as the certificate prints them, everywhere: 28学时, 27.5学时."""
+        return f"{self.credit_hours.normalize():f}学时"
 
 
 class CertificateJob(JobProgress, models.Model):

@@ -12,11 +12,11 @@ from django.urls import reverse
 from yanxiu.applications.enums import PLANNED_STATES
 from yanxiu.audit.conditional import conditional
 from yanxiu.core import clock
-from yanxiu.core.downloads import DOCX, PDF, attachment
+from yanxiu.core.downloads import DOCX, attachment
 from yanxiu.core.http import no_store
 from yanxiu.core.net import client_ip
 from yanxiu.core.refusal import Refused
-from yanxiu.documents.generate.pdf import ConversionFailed, ConverterMissing, convert_to_pdf
+from yanxiu.documents.views import pdf_or_progress
 
 from . import forms
 from .domain import enrolment, rate_limit, survey
@@ -207,7 +207,7 @@ def certificate_file(request, token, fmt):
     )
     if certificate is None or fmt not in ("pdf", "docx"):
         raise Http404("未找到该证书。")
-    if _too_many(request, "certificate"):
+    if request.headers.get("HX-Request") != "true" and _too_many(request, "certificate"):  # a poll is not a download
         return render(
             request,
             "delivery/public/verify.html",
@@ -218,12 +218,6 @@ def certificate_file(request, token, fmt):
     filename = f"结业证书-{certificate.serial}.{fmt}"
     if fmt == "docx":
         return attachment(docx, filename, DOCX)
-    try:
-        return attachment(convert_to_pdf(docx), filename, PDF)
-    except (ConverterMissing, ConversionFailed):
-        return render(
-            request,
-            "delivery/public/verify.html",
-            {"certificate": certificate, "error": "暂时无法生成 PDF，请下载 Word 版。"},
-            status=503,
-        )
+    # The worker converts it (decision 0007); this page polls until the PDF is there.
+    back = reverse("delivery_public:certificate_file", args=[token, "docx"])
+    return pdf_or_progress(request, lambda: docx, filename, back)

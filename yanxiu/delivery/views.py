@@ -14,14 +14,14 @@ from yanxiu.audit.models import AuditEntry
 from yanxiu.calls.enums import Tier
 from yanxiu.calls.models import Call
 from yanxiu.core import confirm, jobs
-from yanxiu.core.downloads import DOCX, PDF, XLSX, attachment, stored_file
+from yanxiu.core.downloads import DOCX, XLSX, attachment, stored_file
 from yanxiu.core.errors import refusal_returns_to, show_on_form
 from yanxiu.core.http import no_store
 from yanxiu.core.jobs import JobState
 from yanxiu.core.net import client_ip_or_none
 from yanxiu.core.params import int_list
 from yanxiu.core.refusal import Refused
-from yanxiu.documents.generate import pdf
+from yanxiu.documents.views import pdf_or_progress
 from yanxiu.reference.models import TrainingCostStandard
 
 from . import forms
@@ -392,12 +392,9 @@ def sign_in_sheets(request, pk, fmt):
     data = docs.sign_in_sheets(programme, approved, attendance.class_days(programme))
     if fmt == "docx":
         return attachment(data, f"{programme}-签到表.docx", DOCX)
-    if fmt == "pdf":
-        try:
-            return attachment(pdf.convert_to_pdf(data), f"{programme}-签到表.pdf", PDF)
-        except (pdf.ConverterMissing, pdf.ConversionFailed) as problem:
-            messages.error(request, str(problem))
-            return redirect("delivery:attendance", pk=pk)
+    if fmt == "pdf":  # made by the worker, never in the request (decision 0007)
+        back = reverse("delivery:sign_in", args=[pk, "docx"])
+        return pdf_or_progress(request, lambda: data, f"{programme}-签到表.pdf", back)
     raise Http404
 
 

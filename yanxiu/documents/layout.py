@@ -86,14 +86,32 @@ PRINT_LAYOUT = {
         # Top and bottom margins 25 mm and 20 mm (the blank's 37/35 mm leave no room
         # for typical content); left and right stay the blank's.
         "margins": {"top": 1418, "bottom": 1134},
-        "table_size": 21,  # 五号, labels and values
-        "dense": {"content": 18, "lecturers": 18},  # 小五: a session or a lecturer per line
-        "line_pitch": {21: 280, 18: 240},  # exact line pitch (twips) per size
+        # Sizes tried in order until the form's estimated height fits the page with its stamp row
+        # (generate/fit.py; decision 0020): (table size, its exact pitch), (schedule and lecturers'
+        # size, their pitch), in half-points and twips. The last is the readable minimum: the table
+        # in 小五 (9 pt) at an 11 pt pitch, the schedule and lecturers in 8 pt at 9.5 pt. Past it the
+        # schedule continues on a second page, clearly marked ("continuation").
+        "fit": (
+            {"table": (21, 280), "dense": (18, 240)},
+            {"table": (21, 250), "dense": (18, 210)},
+            {"table": (21, 240), "dense": (16, 190)},
+            {"table": (18, 220), "dense": (16, 190)},
+        ),
+        "dense_fields": ("content", "lecturers"),  # a session or a lecturer per line
+        # Height of what stands above the table (附件2, the title, 申报单位, 申报时间), measured in print.
+        "header_twips": 2580,
+        "safety_twips": 120,  # the estimate's margin of error (it over-estimates by 0–6 pt)
         "scope_blank_lines": False,
         "base_one_line": True,
         "min_heights": {12: 2400},
     },
 }
+
+# Past the smallest sizes, 附件2's schedule continues after the table on a page of its own:
+# the cell ends with the note, the rest is under the heading in a control tagged
+# yx:content.continued; the importer joins them back (imports/reader.py).
+CONTINUED_NOTE = "（日程安排未完，续见附页）"
+CONTINUED_HEADING = "附：研修内容和方式（续）"
 
 # OfficialForm.host keys -> field names.
 HOST_KEYS = {
@@ -121,6 +139,7 @@ FIELD_LABELS = {
     "scope": "是否符合选题范围",
     "purpose": "研修目的和作用",
     "content": "研修内容和方式",
+    "content.continued": "研修内容和方式（续）",
     "lecturers": "授课专家情况",
     "trainees": "研修（培训）对象",
     "host.name": "承办单位名称",

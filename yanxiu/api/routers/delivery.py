@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
+from yanxiu.applications.enums import HalfDay
 from yanxiu.core.net import client_ip_or_none
 from yanxiu.core.refusal import Refused
 from yanxiu.delivery.domain import personal_data
@@ -164,7 +165,7 @@ def list_trainees(request, pk: int, query: Query[TraineeQuery]):
 @router.get("/programmes/{pk}/attendance", response=responses(list[AttendanceOut]), summary="签到记录")
 def list_attendance(request, pk: int):
     programme = _programme(request.user, pk)
-    records = Attendance.objects.filter(trainee__programme=programme).order_by("trainee_id", "date", "half_day")
+    records = Attendance.objects.filter(trainee__programme=programme).order_by("trainee_id", "date", HalfDay.ordering())
     return [{"trainee_id": r.trainee_id, "date": r.date, "half_day": r.half_day, "present": r.present} for r in records]
 
 

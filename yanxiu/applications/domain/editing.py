@@ -21,7 +21,7 @@ from yanxiu.core.validators import normalise_spaces
 from yanxiu.notifications.service import notify
 from yanxiu.organisations.enums import BaseStatus
 
-from ..enums import EDITABLE_STATES, ApplicationState
+from ..enums import EDITABLE_STATES, ApplicationState, HalfDay
 from ..models import Application, Attachment, Lecturer, ScheduleSession, TopicClaim, WarningReason
 
 
@@ -122,7 +122,7 @@ def create_imported_draft(*, call, tier, institution, fields, sessions, lecturer
             reason=source_name[:300],
         )
     application._prefetched_objects_cache = {
-        "sessions": sorted(rows, key=lambda s: (s.date, s.half_day)),  # the models' orderings
+        "sessions": sorted(rows, key=lambda s: (s.date, HalfDay.rank(s.half_day))),  # the models' orderings
         "lecturers": people,
         "topic_claims": sorted(topic_claims, key=lambda c: c.area.sort_order),
     }

@@ -20,7 +20,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from yanxiu.applications.domain.checks import error, warning
-from yanxiu.applications.enums import ApplicationState
+from yanxiu.applications.enums import ApplicationState, HalfDay
 from yanxiu.audit.log import record, record_change
 from yanxiu.core import clock
 from yanxiu.core.refusal import Refused
@@ -130,9 +130,9 @@ def check_accounts(accounts, lectures=None):
                     "培训费管理办法",
                 )
             )
-    for (day, half), hours in sorted(per_half_day.items()):
+    for (day, half), hours in sorted(per_half_day.items(), key=lambda item: (item[0][0], HalfDay.rank(item[0][1]))):
         if hours > MAX_HOURS_PER_HALF_DAY:
-            label = "上午" if half == "am" else "下午"
+            label = HalfDay(half).label
             results.append(
                 error(
                     "money.hours_per_half_day",

@@ -230,31 +230,18 @@ EXPORT_COLUMNS = [*COLUMNS, "状态"]
 # 工作单位 and 专业领域 wrap. Their sum fits landscape A4 at full size.
 EXPORT_WIDTHS = [8, 20, 5, 24, 10, 9, 12, 13, 8, 7, 11, 8]
 
-# Printing: landscape A4 with 10 mm side margins, 11 pt text. Excel draws a column of width w
-# (in characters of its 7-pixel digit) as 7w + 5 pixels at 96 dpi.
-PRINTABLE_PX = (297 - 2 * 10.16) / 25.4 * 96
-BODY_PT = 11
-LEGIBLE_PT = 9
+# Printing: landscape A4 with 10 mm side margins, 12 pt text. The workbook (core.spreadsheets)
+# sizes every row from its wrapped text and prints at the scale that fits the page's width, but
+# never under 9 pt: these widths fit landscape A4 at 9.6 pt.
+BODY_PT = 12
 
 
-def print_scale(widths):
-    """How much fitting these columns onto one page's width would shrink them (1 = not at all)."""
-    return min(1.0, PRINTABLE_PX / sum(7 * w + 5 for w in widths))
-
-
-def fit_width(widths):
-    """Fit to one page wide only while the text stays at least 9 pt; otherwise print at full
-    size across pages (never the 5–6 pt of squeezing every column onto the page)."""
-    return BODY_PT * print_scale(widths) >= LEGIBLE_PT
-
-
-def print_setup(sheet, widths, header_row):
+def print_setup(sheet, header_row):
     sheet.set_paper(9)
     sheet.set_landscape()
     sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     sheet.repeat_rows(header_row)
-    if fit_width(widths):
-        sheet.fit_to_pages(1, 0)
+    sheet.fit_to_pages(1, 0)  # core.spreadsheets turns it into a legible print scale
 
 
 def export_roster(programme, trainees, id_numbers):
@@ -264,9 +251,18 @@ def export_roster(programme, trainees, id_numbers):
     def write(workbook):
         sheet = workbook.add_worksheet("学员名册")
         head = workbook.add_format(
-            {"bold": True, "border": 1, "bg_color": "#DDEBF7", "text_wrap": True, "valign": "vcenter"}
+            {
+                "bold": True,
+                "border": 1,
+                "bg_color": "#DDEBF7",
+                "text_wrap": True,
+                "valign": "vcenter",
+                "font_size": BODY_PT,
+            }
         )
-        cell = workbook.add_format({"border": 1, "num_format": "@", "text_wrap": True, "valign": "vcenter"})
+        cell = workbook.add_format(
+            {"border": 1, "num_format": "@", "text_wrap": True, "valign": "vcenter", "font_size": BODY_PT}
+        )
         title = workbook.add_format({"bold": True, "font_size": 14})
         sheet.merge_range(0, 0, 0, len(EXPORT_COLUMNS) - 1, f"{programme} 学员名册", title)
         sheet.write_row(1, 0, EXPORT_COLUMNS, head)
@@ -292,21 +288,25 @@ def export_roster(programme, trainees, id_numbers):
             )
         for column, width in enumerate(EXPORT_WIDTHS):
             sheet.set_column(column, column, width)
-        print_setup(sheet, EXPORT_WIDTHS, header_row=1)
+        print_setup(sheet, header_row=1)
 
     return _xlsx(write)
 
 
 CREDIT_COLUMNS = ["序号", "姓名", "身份证号", "工作单位", "项目名称", "承办单位", "研修起止日期", "学时", "证书编号"]
-CREDIT_WIDTHS = [5, 8, 20, 22, 28, 20, 22, 6, 18]
+CREDIT_WIDTHS = [5, 8, 20, 22, 24, 20, 21, 6, 18]  # fit landscape A4 at 9 pt
 
 
 def export_credit_hours(programme, certificates, id_numbers):
     def write(workbook):
         sheet = workbook.add_worksheet("学时登记")
-        head = workbook.add_format({"bold": True, "border": 1, "text_wrap": True, "valign": "vcenter"})
-        cell = workbook.add_format({"border": 1, "num_format": "@", "text_wrap": True, "valign": "vcenter"})
-        number = workbook.add_format({"border": 1, "num_format": "0.0", "valign": "vcenter"})
+        head = workbook.add_format(
+            {"bold": True, "border": 1, "text_wrap": True, "valign": "vcenter", "font_size": BODY_PT}
+        )
+        cell = workbook.add_format(
+            {"border": 1, "num_format": "@", "text_wrap": True, "valign": "vcenter", "font_size": BODY_PT}
+        )
+        number = workbook.add_format({"border": 1, "num_format": "0.0", "valign": "vcenter", "font_size": BODY_PT})
         sheet.write_row(0, 0, CREDIT_COLUMNS, head)
         period = iso_period(programme.start_date, programme.end_date)
         for r, c in enumerate(certificates, start=1):
@@ -329,6 +329,6 @@ def export_credit_hours(programme, certificates, id_numbers):
             sheet.write_string(r, 8, c.serial, cell)
         for column, width in enumerate(CREDIT_WIDTHS):
             sheet.set_column(column, column, width)
-        print_setup(sheet, CREDIT_WIDTHS, header_row=0)
+        print_setup(sheet, header_row=0)
 
     return _xlsx(write)

@@ -15,21 +15,29 @@ from yanxiu.calls.enums import TopicAreaCode
 from yanxiu.core.dates import chinese_date
 
 from .. import embedded, layout
+from . import fit
 from .ooxml import (
+    LABEL_FONT,
     IdSource,
     block_control,
+    body_rpr,
     checkbox_control,
+    clean_xml_text,
     core_properties,
     custom_xml_slot,
+    el,
     first_rpr,
     fix_table_layout,
     keep_rows_whole,
+    no_break_hyphens,
     package,
     paragraph,
     resize_runs,
     set_grid,
     set_paragraph_text,
+    size_styles,
     skeleton,
+    styles_with_sizes,
     text_control,
     text_runs,
     tight_paragraphs,
@@ -67,10 +75,14 @@ def _alias(field):
 
 
 def _fill_text(tc, field, value, ids, hint=""):
+    """One paragraph per line, each holding an inline control tagged `yx:<field>`; the importer
+    reads the field as its whole cell. (Block-level controls, or line breaks inside one inline
+    control, print wrongly or come back repeated from LibreOffice 7.4: decisions 0007, 0020.)"""
     rpr, ppr = _clear(tc)
     if not value and hint:
         tc.append(paragraph(text_runs(hint, rpr), ppr))
-    tc.append(block_control(_tag(field), _alias(field), value, rpr, ppr, ids))
+    for line in clean_xml_text(value).split("\n") if value else [""]:
+        tc.append(paragraph([text_control(_tag(field), _alias(field), line, rpr, ids)], ppr))
 
 
 def _tick_paragraph(field, tick, before_text, rpr, ppr, ids, tail=()):
@@ -151,6 +163,47 @@ def render_official_form(form, uscc="", embedded_rows=None, submitted=None):
     can match the institution. `embedded_rows`: the application's EmbeddedRows (schedule
     and lecturers), embedded as a custom XML part so an import restores them.
     `submitted`: the submission date, printed on 附件2's 申报时间 line.
+
+    A form with a print layout (附件2) is rendered at the largest sizes of its `fit` ladder
+    whose estimated height leaves the stamp row whole on the first page (decision 0020).
+    """
+    printed = layout.PRINT_LAYOUT.get(form.form_key, {})
+    levels = printed.get("fit") or (None,)
+    for level in levels:
+        document = _document(form, submitted, printed, level)
+        if level is None or _fits(document, printed):
+            break
+    else:  # too long even at the smallest sizes: the schedule's last lines continue on a page of their own
+        lines = form.content.split("\n")
+        for keep in range(len(lines) - 1, 0, -1):
+            document = _document(form, submitted, printed, levels[-1], keep=keep)
+            if _fits(document, printed):
+                break
+    overrides = {"docProps/core.xml": core_properties(form.title or form.form_label, f"uscc:{uscc}" if uscc else "")}
+    parts, _ = skeleton(form.form_key)
+    overrides["word/styles.xml"] = styles_with_sizes(parts["word/styles.xml"], size_styles(document))
+    if embedded_rows is not None:
+        item, parts = custom_xml_slot(form.form_key, embedded.ITEM_ID, embedded.NS)
+        overrides.update(parts)
+        overrides[item] = embedded.to_xml(embedded_rows)
+    return package(form.form_key, document, overrides)
+
+
+def _fits(document, printed):
+    """Whether the table, by its estimated height, fits the page under the form's heading."""
+    body = document.find(w("body"))
+    size = body.find(f"{w('sectPr')}/{w('pgSz')}")
+    margins = body.find(f"{w('sectPr')}/{w('pgMar')}")
+    available = int(size.get(w("h"))) - int(margins.get(w("top"))) - int(margins.get(w("bottom")))
+    available -= printed["header_twips"] + printed["safety_twips"]
+    return fit.table_twips(body.find(w("tbl"))) <= available
+
+
+def _document(form, submitted, printed, level, keep=None):
+    """The filled document.xml of one form, at one level of its print layout's sizes.
+
+    `keep`: how many lines of the schedule (研修内容和方式) stay in its cell; the others go to a
+    marked continuation after the table.
     """
     _, template = skeleton(form.form_key)
     document = copy.deepcopy(template)
@@ -177,7 +230,6 @@ def render_official_form(form, uscc="", embedded_rows=None, submitted=None):
 
     table = body.find(w("tbl"))
     key = form.form_key
-    printed = layout.PRINT_LAYOUT.get(key, {})
     if printed:
         set_grid(table, printed["grid"])
         margins = body.find(f"{w('sectPr')}/{w('pgMar')}")
@@ -199,6 +251,11 @@ def render_official_form(form, uscc="", embedded_rows=None, submitted=None):
     }
     for label, field in layout.HOST_KEYS.items():
         values[field] = form.host.get(label, "") or ""
+    continued = []
+    if keep is not None:
+        lines = form.content.split("\n")
+        values["content"] = "\n".join([*lines[:keep], layout.CONTINUED_NOTE])
+        continued = lines[keep:]
     for field, slot in layout.TEXT_SLOTS[key].items():
         _fill_text(_cell(rows, slot), field, values[field] or "", ids, slot.hint)
     if key in layout.FUNDING_SLOT:
@@ -207,21 +264,54 @@ def render_official_form(form, uscc="", embedded_rows=None, submitted=None):
     _fill_base(_cell(rows, layout.BASE_SLOT[key]), form, ids, printed.get("base_one_line", False))
     if key in layout.OPINION_SLOT:
         _fill_opinion(_cell(rows, layout.OPINION_SLOT[key]), form.opinion, ids)
-    if printed:
-        pitch = printed["line_pitch"]
-        resize_runs(table, printed["table_size"])
-        tight_paragraphs(table, line=pitch[printed["table_size"]], rule="exact")
-        for field, size in printed["dense"].items():
-            resize_runs(_cell(rows, layout.TEXT_SLOTS[key][field]), size)
-            tight_paragraphs(_cell(rows, layout.TEXT_SLOTS[key][field]), line=pitch[size], rule="exact")
+    if level is not None:
+        table_size, table_pitch = level["table"]
+        dense_size, dense_pitch = level["dense"]
+        resize_runs(table, table_size)
+        tight_paragraphs(table, line=table_pitch, rule="exact")
+        for field in printed["dense_fields"]:
+            resize_runs(_cell(rows, layout.TEXT_SLOTS[key][field]), dense_size)
+            tight_paragraphs(_cell(rows, layout.TEXT_SLOTS[key][field]), line=dense_pitch, rule="exact")
         for p in body.findall(w("p")):
             tight_paragraphs(p, after=60)
-    overrides = {"docProps/core.xml": core_properties(form.title or form.form_label, f"uscc:{uscc}" if uscc else "")}
-    if embedded_rows is not None:
-        item, parts = custom_xml_slot(key, embedded.ITEM_ID, embedded.NS)
-        overrides.update(parts)
-        overrides[item] = embedded.to_xml(embedded_rows)
-    return package(key, document, overrides)
+    _keep_phones_whole(rows, key)
+    if continued:
+        _add_continuation(body, table, continued, printed["fit"][0]["dense"], ids)  # a page of its own: 小五
+    return document
+
+
+PHONE_FIELDS = ("host.office_phone", "host.mobile", "host.fax")
+MIN_PHONE_SIZE = 18  # half-points: 9 pt
+
+
+def _keep_phones_whole(rows, key):
+    """A phone number on one line: hyphens that do not break, and a size at which it fits its cell."""
+    for field in PHONE_FIELDS:
+        tc = _cell(rows, layout.TEXT_SLOTS[key][field])
+        no_break_hyphens(tc)
+        text = "".join(t.text or "" for t in tc.iter(w("t"))) + "-" * len(list(tc.iter(w("noBreakHyphen"))))
+        if not text:
+            continue
+        room = fit.cell_width(tc) / 20  # points
+        ems = fit.em_width(text) * 1.2  # the CJK faces' Latin digits are a little wider than half
+        for sz in tc.iter(w("sz"), w("szCs")):
+            size = int(sz.get(w("val")))
+            if size / 2 * ems > room:
+                sz.set(w("val"), str(max(MIN_PHONE_SIZE, int(room / ems * 2))))
+
+
+def _add_continuation(body, table, lines, dense, ids):
+    """The schedule's remaining lines on a new page after the table, under a heading that says so."""
+    size, pitch = dense
+    heading = paragraph(text_runs(layout.CONTINUED_HEADING, body_rpr(LABEL_FONT, 24)))
+    heading.insert(0, el(w("pPr"), children=[el(w("pageBreakBefore"))]))
+    tight_paragraphs(heading, after=120)
+    rest = block_control(
+        _tag("content.continued"), _alias("content.continued"), "\n".join(lines), body_rpr(size=size), None, ids
+    )
+    tight_paragraphs(rest, line=pitch, rule="exact")
+    table.addnext(heading)
+    heading.addnext(rest)
 
 
 def submission_date(application):

@@ -97,6 +97,27 @@ def text_runs(text, rpr):
     return runs
 
 
+def no_break_hyphens(node):
+    """Every "-" in the text under `node` as w:noBreakHyphen, so a line never breaks inside
+    "0591-87000001" (the importer reads it back as "-")."""
+    for t in list(node.iter(w("t"))):
+        if "-" not in (t.text or ""):
+            continue
+        parts = t.text.split("-")
+        t.text = parts[0]
+        anchor = t
+        for part in parts[1:]:
+            hyphen = el(w("noBreakHyphen"))
+            anchor.addnext(hyphen)
+            anchor = hyphen
+            if part:
+                rest = el(w("t"))
+                rest.text = part
+                rest.set(XML_SPACE, "preserve")
+                anchor.addnext(rest)
+                anchor = rest
+
+
 class IdSource:
     """Content-control ids, unique within one document."""
 
@@ -109,7 +130,7 @@ class IdSource:
 
 
 def text_control(tag, alias, text, rpr, ids):
-    """An inline plain-text content control tagged `tag`, holding `text`."""
+    """An inline (rich-text) content control tagged `tag`, holding `text`."""
     properties = el(
         w("sdtPr"),
         children=[
@@ -117,7 +138,9 @@ def text_control(tag, alias, text, rpr, ids):
             el(w("alias"), {w("val"): alias}),
             el(w("tag"), {w("val"): tag}),
             el(w("id"), {w("val"): ids.next()}),
-            el(w("text"), {w("multiLine"): "1"}),
+            # No w:text (a plain-text control): LibreOffice 7.4 saves a plain-text control back
+            # as three controls holding its value four times, so a re-saved form printed it four
+            # times; a rich-text control comes back once (decision 0020).
         ],
     )
     runs = text_runs(text, rpr) if text else [el(w("r"), children=[copy.deepcopy(rpr)])]
@@ -237,6 +260,56 @@ def _patch_styles(xml, size=24):
                 style.remove(old)
             style.append(body_rpr(size=size))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def size_styles(document):
+    """Give every paragraph that holds a content control's text a paragraph style of its runs' size.
+
+    LibreOffice (7.4) prints the first paragraph of a block-level control, and an inline
+    control's text, in the paragraph style's size whatever the runs say; a style per size used
+    (`YxSize<half-points>`, see `styles_with_sizes`) makes them print at the runs' size.
+    Returns the sizes used.
+    """
+    sizes = set()
+    for p in document.iter(w("p")):
+        inside = any(a.tag == w("sdtContent") for a in p.iterancestors())
+        if not inside and p.find(f".//{w('sdt')}") is None:
+            continue
+        sz = p.find(f".//{w('r')}/{w('rPr')}/{w('sz')}")
+        if sz is None:
+            sz = p.find(f"{w('pPr')}/{w('rPr')}/{w('sz')}")
+        if sz is None:
+            continue
+        size = sz.get(w("val"))
+        sizes.add(size)
+        ppr = p.find(w("pPr"))
+        if ppr is None:
+            ppr = el(w("pPr"))
+            p.insert(0, ppr)
+        style = ppr.find(w("pStyle"))
+        if style is None:
+            style = el(w("pStyle"))
+            ppr.insert(0, style)
+        style.set(w("val"), f"YxSize{size}")
+    return sizes
+
+
+def styles_with_sizes(xml, sizes):
+    """styles.xml with a paragraph style `YxSize<n>` (Normal in n half-points) for each size."""
+    root = etree.fromstring(xml)
+    for size in sorted(sizes, key=int):
+        root.append(
+            el(
+                w("style"),
+                {w("type"): "paragraph", w("customStyle"): "1", w("styleId"): f"YxSize{size}"},
+                [
+                    el(w("name"), {w("val"): f"yx size {size}"}),
+                    el(w("basedOn"), {w("val"): "Normal"}),
+                    el(w("rPr"), children=[el(w("sz"), {w("val"): size}), el(w("szCs"), {w("val"): size})]),
+                ],
+            )
+        )
+    return _xml_bytes(root)
 
 
 @cache
@@ -442,6 +515,58 @@ def custom_xml_slot(form_key, item_id, schema_uri):
         props: _xml_bytes(store),
         f"customXml/_rels/item{number}.xml.rels": _xml_bytes(item_rels),
         "word/_rels/document.xml.rels": _xml_bytes(document_rels),
+        "[Content_Types].xml": _xml_bytes(types),
+    }
+
+
+REL_FOOTER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
+FOOTER_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _field(instruction, rpr):
+    return el(w("fldSimple"), {w("instr"): f" {instruction} "}, [el(w("r"), children=[copy.deepcopy(rpr), _t("1")])])
+
+
+def _t(text):
+    node = el(w("t"))
+    node.text = text
+    node.set(XML_SPACE, "preserve")
+    return node
+
+
+def page_number_footer(form_key, document, size=21):
+    """A centred footer "第 N 页 共 M 页" on every page of `document` (its last section):
+    the parts to pass to `package()`, and the section's footer reference added."""
+    parts, _ = skeleton(form_key)
+    rpr = body_rpr(size=size)
+    footer = el(
+        w("ftr"),
+        children=[
+            el(
+                w("p"),
+                children=[
+                    el(w("pPr"), children=[el(w("jc"), {w("val"): "center"})]),
+                    el(w("r"), children=[copy.deepcopy(rpr), _t("第 ")]),
+                    _field("PAGE", rpr),
+                    el(w("r"), children=[copy.deepcopy(rpr), _t(" 页  共 ")]),
+                    _field("NUMPAGES", rpr),
+                    el(w("r"), children=[copy.deepcopy(rpr), _t(" 页")]),
+                ],
+            )
+        ],
+    )
+    rels = etree.fromstring(parts["word/_rels/document.xml.rels"])
+    taken = {rel.get("Id") for rel in rels}
+    rel_id = next(f"rIdYxFooter{n}" for n in range(1, 1000) if f"rIdYxFooter{n}" not in taken)
+    etree.SubElement(rels, f"{{{PACKAGE_RELS}}}Relationship", Id=rel_id, Type=REL_FOOTER, Target="footerYx.xml")
+    types = etree.fromstring(parts["[Content_Types].xml"])
+    etree.SubElement(types, f"{{{CONTENT_TYPES}}}Override", PartName="/word/footerYx.xml", ContentType=FOOTER_TYPE)
+    sect = document.find(w("body")).find(w("sectPr"))
+    sect.insert(0, el(w("footerReference"), {w("type"): "default", f"{{{R_NS}}}id": rel_id}))
+    return {
+        "word/footerYx.xml": _xml_bytes(footer),
+        "word/_rels/document.xml.rels": _xml_bytes(rels),
         "[Content_Types].xml": _xml_bytes(types),
     }
 

@@ -2,6 +2,7 @@
 
 import copy
 import io
+import re
 
 from yanxiu.core.spreadsheets import Workbook
 
@@ -12,6 +13,7 @@ from .ooxml import (
     first_rpr,
     fix_table_layout,
     package,
+    page_number_footer,
     paragraph,
     set_grid,
     set_paragraph_text,
@@ -138,7 +140,7 @@ def render_summary_docx(sheet_data):
     ids = IdSource()
     paragraphs = body.findall(w("p"))
     set_paragraph_text(paragraphs[0], sheet_data.label)
-    set_paragraph_text(paragraphs[1], sheet_data.title)
+    _title_paragraph(paragraphs[1], sheet_data.title)
     table = body.find(w("tbl"))
     rows = table.findall(w("tr"))
     header, blank = rows[0], rows[1]
@@ -170,6 +172,7 @@ def render_summary_docx(sheet_data):
         if trpr is None:
             trpr = el(w("trPr"))
             tr.insert(0, trpr)
+        trpr.append(el(w("cantSplit")))  # a row never splits across pages
         trpr.append(el(w("trHeight"), {w("val"): 454, w("hRule"): "atLeast"}))  # 8 mm to write in
     set_grid(table, column_widths(sheet_data))
     fix_table_layout(table)
@@ -179,4 +182,16 @@ def render_summary_docx(sheet_data):
             el(w("tblCellMar"), children=[el(w(side), {w("w"): 57, w("type"): "dxa"}) for side in ("left", "right")])
         )
     _footer_paragraph(paragraphs[2], sheet_data.signer)
-    return package("att3", document)
+    return package("att3", document, page_number_footer("att3", document))
+
+
+def _title_paragraph(p, title):
+    """The title on one line if it fits, else broken before its year ("…工程" / "2026年…汇总表"),
+    never inside a word."""
+    set_paragraph_text(p, title)
+    size = p.find(f".//{w('sz')}")
+    half_points = int(size.get(w("val"))) if size is not None else 36
+    at = re.search(r"\d{4}年", title)
+    if at is None or text_width(title) * half_points * 10 <= TEXT_WIDTH:
+        return
+    set_paragraph_text(p, f"{title[: at.start()]}\n{title[at.start() :]}")

@@ -9,7 +9,7 @@ of every `yx:` content control by tag.
 from dataclasses import dataclass, field
 
 from ..generate.ooxml import W14, W, w, w14
-from ..layout import FIELD_LABELS, HINTS, TAG_PREFIX, TEXT_SLOTS
+from ..layout import CONTINUED_NOTE, FIELD_LABELS, HINTS, TAG_PREFIX, TEXT_SLOTS
 from .ticks import is_symbol_font, symbol_char
 
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -72,7 +72,8 @@ def run_text(node):
     for item in node.iter(TEXT_NODES):
         tag = item.tag
         if tag == T:
-            text = item.text or ""
+            # A non-breaking hyphen: LibreOffice saves the generated w:noBreakHyphen as U+2011.
+            text = (item.text or "").replace("\u2011", "-")
             font = _run_font(item) if text else ""
             if font:
                 text = "".join(symbol_char(font, ord(ch)) or ch for ch in text)
@@ -139,7 +140,12 @@ RESTORED = "{urn:yanxiu:reader}restored"
 
 # Text fields by the alias (title) of their content control: LibreOffice (7.4)
 # drops the tags of a generated form it saves but keeps the aliases.
-TEXT_FIELDS = {field for slots in TEXT_SLOTS.values() for field in slots} | {"applicant", "submitted", "opinion"}
+TEXT_FIELDS = {field for slots in TEXT_SLOTS.values() for field in slots} | {
+    "applicant",
+    "submitted",
+    "opinion",
+    "content.continued",
+}
 TEXT_SLOT_FIELDS = {field for slots in TEXT_SLOTS.values() for field in slots}
 ALIAS_TAGS = {FIELD_LABELS[field]: TAG_PREFIX + field for field in TEXT_FIELDS if field in FIELD_LABELS}
 
@@ -227,7 +233,9 @@ def read_document(opened):
         if not value.startswith(TAG_PREFIX) or value in result.tags:
             continue
         content = sdt.find(w("sdtContent"))
-        if tag.get(RESTORED) and value.removeprefix(TAG_PREFIX) in TEXT_SLOT_FIELDS:
+        inline_in_cell = sdt.getparent() is not None and sdt.getparent().tag == P
+        if value.removeprefix(TAG_PREFIX) in TEXT_SLOT_FIELDS and (tag.get(RESTORED) or inline_in_cell):
+            # A field written one inline control per line (or restored by LibreOffice's aliases): its cell.
             result.tags[value] = _restored_value(sdt)
         else:
             result.tags[value] = block_text(content) if content is not None else ""
@@ -235,7 +243,19 @@ def read_document(opened):
         if checkbox is not None:
             state = checkbox.find(w14("checked"))
             result.checked[value] = state is not None and state.get(w14("val"), "0") in ("1", "true")
+    _join_continuation(result.tags)
     return result
+
+
+def _join_continuation(tags):
+    """附件2's schedule continued after the table (forms_docx): its cell's lines, less the note, then the rest."""
+    more = tags.pop(TAG_PREFIX + "content.continued", None)
+    if more is None:
+        return
+    lines = tags.get(TAG_PREFIX + "content", "").split("\n")
+    if lines and lines[-1].strip() == CONTINUED_NOTE:
+        lines = lines[:-1]
+    tags[TAG_PREFIX + "content"] = "\n".join([*lines, *more.split("\n")])
 
 
 __all__ = ["W14", "Cell", "DocxText", "W", "read_document"]

@@ -24,7 +24,7 @@ from yanxiu.documents.generate.ooxml import FONT_DECLARATIONS, core_properties
 
 from ..models import PlanIssue
 
-# (key, label): the plan page and the .xlsx show every column, the official document the first eight.
+# (key, label): the plan page, the .xlsx and the official document's annex show every column.
 COLUMNS = [
     ("number", "序号"),
     ("title", "项目名称"),
@@ -37,7 +37,7 @@ COLUMNS = [
     ("domain", "领域"),
     ("contact", "联系人"),
 ]
-DOCX_COLUMNS = COLUMNS[:8]
+DOCX_COLUMNS = COLUMNS
 CLASSES = ["推荐申报国家级高级研修项目", "省级高级研修示范项目", "省级高级研修普通项目"]
 CLASS_OF_STATE = {
     S.NATIONAL_CANDIDATE: 0,
@@ -125,20 +125,15 @@ def issuer(call):
 # --- .xlsx ------------------------------------------------------------------------------
 
 # Column widths in characters (Excel's unit); A4 landscape holds about 150 at 10 pt.
-XLSX_WIDTHS = [6, 30, 22, 20, 16, 18, 8, 12, 16, 18]
+# Landscape A4 at 10 pt printed at 90 % (≥ 9 pt, core.spreadsheets): the columns add up to what
+# the page's width holds at that scale.
+XLSX_WIDTHS = [4, 21, 16, 14, 11, 13, 6, 9, 11, 13]
 XLSX_FONT_PT = 10
-LINE_HEIGHT_PT = 13.5
 
 
 def text_width(text):
     """Width in Chinese characters: ASCII letters and digits count half."""
     return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in str(text))
-
-
-def lines_needed(text, width_chars):
-    """Lines a wrapped cell needs: Excel's column unit is about half a Chinese character."""
-    room = max(1.0, (width_chars - 1) / 2)
-    return max(1, *(ceil(text_width(part) / room) for part in str(text).split("\n")))
 
 
 def plan_xlsx(call):
@@ -167,8 +162,7 @@ def plan_xlsx(call):
     sheet.merge_range(0, 0, 0, len(COLUMNS) - 1, title(call), title_format)
     sheet.set_row(0, 30)
     labels = [label for _, label in COLUMNS]
-    sheet.write_row(1, 0, labels, header)
-    sheet.set_row(1, LINE_HEIGHT_PT * max(lines_needed(t, w) for t, w in zip(labels, XLSX_WIDTHS, strict=True)) + 4)
+    sheet.write_row(1, 0, labels, header)  # rows get their heights from their text (core.spreadsheets)
     row = 2
     for section in plan(call):
         sheet.merge_range(row, 0, row, len(COLUMNS) - 1, f"{section.heading}（{len(section.rows)}项）", section_format)
@@ -183,8 +177,6 @@ def plan_xlsx(call):
                     sheet.write_blank(row, col, None, cell)
                 else:
                     sheet.write_string(row, col, value, cell)
-            lines = max(lines_needed(v, w) for v, w in zip(values, XLSX_WIDTHS, strict=True) if v is not None)
-            sheet.set_row(row, LINE_HEIGHT_PT * lines + 4)
             row += 1
     workbook.close()
     return buffer.getvalue()
@@ -205,16 +197,20 @@ FONT_BODY, FONT_TITLE, FONT_HEADING, FONT_NUMBER = "仿宋_GB2312", "方正小�
 RED = "FF0000"
 
 # The annex table's columns (twips) by what they hold in 五号 (10.5 pt = 210 twips a character,
-# plus 2 x 57 cell margin): 办班时间 in two lines broken after its dash, 经费 "自筹经费项目" on one.
-# The title column takes what is left, so the widths fill the landscape text area exactly.
+# plus 2 x 57 cell margin), balanced so no column runs long (decision 0020): 办班时间 in two lines
+# broken after its dash (never inside a date), 经费 and 领域 in two lines, 联系人 as the name over
+# the phone number ("0591-87000001" on one line). The title column takes what is left (about 11
+# characters a line), so the widths fill the landscape text area exactly.
 _FIXED = {
-    "number": 600,
-    "host": 2000,
-    "authority": 1700,
-    "period": 2100,
-    "venue": 1500,
-    "trainees": 700,
-    "funding": 1400,
+    "number": 450,
+    "host": 1500,
+    "authority": 1300,
+    "period": 1800,
+    "venue": 1100,
+    "trainees": 550,
+    "funding": 800,
+    "domain": 1250,
+    "contact": 1600,
 }
 DOCX_WIDTHS = [_FIXED.get(key, LANDSCAPE_TEXT_W - sum(_FIXED.values())) for key, _ in DOCX_COLUMNS]
 assert sum(DOCX_WIDTHS) == LANDSCAPE_TEXT_W
@@ -289,6 +285,11 @@ def document_title_lines(call):
     return title_lines(parts)
 
 
+MM = 56.7  # twips
+FOOTER_PORTRAIT = round((35 - 7 - 3.4) * MM)  # 1395
+FOOTER_LANDSCAPE = round((26 - 7 - 3.4) * MM)  # the annex's bottom margin is 26 mm
+
+
 def _sect(landscape=False, last=False):
     """A section's properties: odd/even footers, A4 portrait or landscape (margins turned with the page)."""
     footers = '<w:footerReference w:type="default" r:id="rIdFooterOdd"/><w:footerReference w:type="even" r:id="rIdFooterEven"/>'
@@ -296,17 +297,20 @@ def _sect(landscape=False, last=False):
         size = f'<w:pgSz w:w="{PAGE_H}" w:h="{PAGE_W}" w:orient="landscape"/>'
         margins = (
             f'<w:pgMar w:top="{MARGIN_LEFT}" w:right="{MARGIN_BOTTOM}" w:bottom="{MARGIN_RIGHT}" '
-            f'w:left="{MARGIN_TOP}" w:header="851" w:footer="567" w:gutter="0"/>'
+            f'w:left="{MARGIN_TOP}" w:header="851" w:footer="{FOOTER_LANDSCAPE}" w:gutter="0"/>'
         )
     else:
         size = f'<w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/>'
-        # The page number's dash 7 mm under the text area: footer distance = 35 - 7 - one 四号 line.
+        # The page number's dashes 7 mm under the text area (GB/T 9704): footer distance
+        # 35 - 7 - 3.4 mm, the 四号 line's half under its dashes (measured 9.6 mm at 22 mm).
         margins = (
             f'<w:pgMar w:top="{MARGIN_TOP}" w:right="{MARGIN_RIGHT}" w:bottom="{MARGIN_BOTTOM}" '
-            f'w:left="{MARGIN_LEFT}" w:header="851" w:footer="1247" w:gutter="0"/>'
+            f'w:left="{MARGIN_LEFT}" w:header="851" w:footer="{FOOTER_PORTRAIT}" w:gutter="0"/>'
         )
     align = '<w:vAlign w:val="bottom"/>' if last else ""  # 版记: at the foot of the last page
-    return f'<w:sectPr>{footers}<w:type w:val="nextPage"/>{size}{margins}<w:cols w:space="425"/>{align}<w:docGrid w:type="lines" w:linePitch="{LINE}"/></w:sectPr>'
+    # The 版记 starts on an even page (the back of the last sheet): an evenPage break.
+    start = "evenPage" if last else "nextPage"
+    return f'<w:sectPr>{footers}<w:type w:val="{start}"/>{size}{margins}<w:cols w:space="425"/>{align}<w:docGrid w:type="lines" w:linePitch="{LINE}"/></w:sectPr>'
 
 
 def _header_block(call, issue):
@@ -333,7 +337,7 @@ def _signature_block(call, issue):
     centre = date_right + int(text_width(day or "2026年1月1日") * CHAR / 2)
     signer_right = max(0, centre - int(text_width(signer) * CHAR / 2))
     return (
-        _empty(3)  # the seal (42 mm) presses on the signature and the date, its top within a line of the text
+        _empty(2)  # the seal (42 mm) presses on the signature and the date, its top within a line of the text
         + _body_p(signer, align="right", ind=f'<w:ind w:right="{signer_right}"/>')
         + _body_p(day or "　　年　月　日", align="right", ind=f'<w:ind w:right="{date_right}"/>')
     )
@@ -355,11 +359,14 @@ def _colophon(call, issue):
     copy_line = f"\u3000抄送：{copy_to}。"
     # Its last line on the page's last line (the section is also bottom-aligned, which Word and
     # WPS honour and LibreOffice 7.4 does not): the space above is what the rules and lines leave.
-    lines = 1 + (ceil(text_width(copy_line) / (TEXT_W // 280)) if copy_to else 0)
+    room = TEXT_W // 280
+    lines = 1 + ((1 + ceil(max(0, text_width(copy_line) - room) / (room - 4))) if copy_to else 0)
     before = TEXT_H - lines * 560 - 6 * 50 - 150
     if copy_to:
         borders = "<w:pBdr>" + thick.format(side="top") + thin.format(side="bottom") + "</w:pBdr>"
-        first = _p(_run(copy_line, rpr), extra=borders, before=before, line=560, rpr=rpr)
+        # A second line starts under the text after "抄送：" (one character in, then four).
+        hanging = '<w:ind w:left="1120" w:hanging="1120"/>'
+        first = _p(_run(copy_line, rpr), extra=borders, before=before, line=560, ind=hanging, rpr=rpr)
         printed_borders = "<w:pBdr>" + thick.format(side="bottom") + "</w:pBdr>"
         return first + _p(printed, extra=printed_borders + tabs, line=560, rpr=rpr)
     printed_borders = "<w:pBdr>" + thick.format(side="top") + thick.format(side="bottom") + "</w:pBdr>"
@@ -380,7 +387,8 @@ def _table(section):
         '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
         '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr>'
     )
-    tight = {"line": 300, "rule": "atLeast"}
+    # Off the document grid: the body's 28.95 pt grid would double-space every table line.
+    tight = {"line": 300, "rule": "atLeast", "extra": '<w:snapToGrid w:val="0"/>'}
     cell_ppr = {
         "left": _ppr(align="left", **tight, rpr=cell_rpr),
         "center": _ppr(align="center", **tight, rpr=cell_rpr),
@@ -402,6 +410,8 @@ def _table(section):
             if key == "period" and "—" in value:  # 2026年10月20日— / 10月23日: never inside a date
                 start, end = value.split("—", 1)
                 runs = _lines([f"{start}—", end], cell_rpr)
+            elif key == "contact" and value and " " in value:  # the name over the phone number
+                runs = _lines(value.split(" ", 1), cell_rpr)
             else:
                 runs = _run(value, cell_rpr) if value not in (None, "") else ""
             out.append(f"<w:tc>{tcpr}<w:p>{ppr}{runs}</w:p></w:tc>")
