@@ -156,20 +156,28 @@ def _in_the_applicants_hands(app):
     return app.is_editable or app.adjustable_after_fallback
 
 
-@check
-def start_after_submission(ctx):
-    """A programme cannot be applied for once it has started (decision 0009: the start must
-    lie after the day the application is submitted)."""
-    app = ctx.application
-    today = timezone.localdate(ctx.now)
-    if app.start_date and _in_the_applicants_hands(app) and app.start_date <= today:
-        yield error(
+def start_passed(app, today):
+    """The finding when the programme's start is today or earlier (None otherwise): read by the
+    check below and by the office's pool, where a programme selected after its dates is shown."""
+    if app.start_date and app.start_date <= today:
+        return error(
             "dates.start_passed",
             f"开班日期{chinese_date(app.start_date)}不晚于今天（{chinese_date(today)}），"
             f"研修项目须在提交申报之后开班，请修改办班时间。",
             "start_date",
             "通知二（一）：并应在规定日期之前完成办班。",
         )
+    return None
+
+
+@check
+def start_after_submission(ctx):
+    """A programme cannot be applied for once it has started (decision 0009: the start must
+    lie after the day the application is submitted)."""
+    app = ctx.application
+    found = start_passed(app, timezone.localdate(ctx.now)) if _in_the_applicants_hands(app) else None
+    if found:
+        yield found
 
 
 @check
@@ -501,6 +509,11 @@ class CheckReport:
     @property
     def warnings(self):
         return [r for r in self.results if not r.is_error]
+
+    @property
+    def problems(self):
+        """Errors first, then every warning (what a re-check after the fallback reports)."""
+        return [*self.errors, *self.warnings]
 
     @property
     def unexplained_warnings(self):
