@@ -52,7 +52,7 @@ def _data(call, **changes):
 def test_moving_an_open_calls_deadline_into_the_past_asks_first_and_says_who_is_affected(
     client, office, world, django_capture_on_commit_callbacks
 ):
-    call, drafts, submitted, reviewer, national = world
+    call, drafts, submitted, reviewer, _national = world
     assert call.is_open
     url = reverse("calls:edit", args=[call.pk])
     data = _data(call, **{"provincial-deadline": "2026-01-05"})
@@ -85,7 +85,7 @@ def test_moving_an_open_calls_deadline_into_the_past_asks_first_and_says_who_is_
 
 
 def test_the_completion_date_touches_every_live_application(client, office, world):
-    call, drafts, submitted, reviewer, national = world
+    call, _drafts, _submitted, _reviewer, national = world
     data = _data(call, completion_date="2026-10-31")
     page = client.post(reverse("calls:edit", args=[call.pk]), data).content.decode()
     assert "办班完成截止日期由2026年11月30日改为2026年10月31日。" in page
