@@ -410,16 +410,20 @@ def base_batch(ctx):
 
 
 def lacks_training_invoice(institution):
-    """An enterprise that cannot issue a training-fee invoice (also a reviewers' flag)."""
-    return institution.is_enterprise and not institution.can_issue_training_invoice
+    """An enterprise whose training-fee invoicing is not declared and confirmed by its authority
+    (also a reviewers' flag; decision 0016: the institution's own tick alone does not count)."""
+    return institution.is_enterprise and not institution.training_invoice_confirmed
 
 
 @check(institution=True)
 def enterprise_invoice(ctx):
-    if lacks_training_invoice(ctx.application.institution):
+    institution = ctx.application.institution
+    if lacks_training_invoice(institution):
         yield error(
             "institution.invoice",
-            "企业申报须能开具培训费发票。请在单位信息中确认，或联系主管部门。",
+            "企业申报须能开具培训费发票：已声明，待主管部门确认。请联系主管部门核实确认。"
+            if institution.can_issue_training_invoice
+            else "企业申报须能开具培训费发票。请在单位信息中声明，并由主管部门确认。",
             "",
             "通知三（一）：企业申报须能开具培训费发票。",
         )
