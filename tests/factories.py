@@ -1,7 +1,7 @@
 """Factories: real objects through the domain functions, never mocks."""
 
 import itertools
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from yanxiu.accounts.models import Role, User
 from yanxiu.applications.domain import editing
@@ -51,6 +51,8 @@ def institution(authority_code="350100-RS", **overrides):
         "contact_person": "张联系",
     }
     values.update(overrides)
+    if values["can_issue_training_invoice"]:  # declared and, unless a test says otherwise, confirmed (0016)
+        values.setdefault("training_invoice_confirmed_at", datetime.fromisoformat("2026-01-05T10:00:00+08:00"))
     return Institution.objects.create(**values)
 
 

@@ -420,6 +420,10 @@ CASES = {
     "documents:export_download": [("get", lambda w: {"pk": w["export"].pk}, None, {"province"}, False)],
     "documents:upload": [("get", None, None, AUTHORITIES | {"province"}, False)],
     "organisations:profile": [("get", None, None, HOSTS, False)],
+    "organisations:institutions": [("get", None, None, AUTHORITIES, False)],
+    "organisations:confirm_invoice": [  # A's host declared and its authority confirmed: withdrawn here
+        ("post", lambda w: {"pk": w["a"].institution_id}, lambda w: {"confirmed": "0"}, {"authority"}, True)
+    ],
     "notifications:inbox": [("get", None, None, EVERYONE, False)],
     "statistics:index": [("get", None, None, AUTHORITIES | {"province"}, False)],
     "statistics:data": [("get", None, None, AUTHORITIES | {"province"}, False)],

@@ -8,6 +8,7 @@ from django.utils import timezone
 from tests import factories
 from yanxiu.applications.domain.checks import CheckReport, Severity, run_checks
 from yanxiu.applications.models import WarningReason
+from yanxiu.organisations.domain.invoicing import confirm_training_invoice
 from yanxiu.organisations.enums import BaseStatus, InstitutionType
 from yanxiu.organisations.models import DeadlineExtension, ProgrammeRecord
 
@@ -183,9 +184,12 @@ def test_enterprises_must_issue_training_invoices():
     inst = factories.institution(type=InstitutionType.ENTERPRISE, can_issue_training_invoice=False)
     application = factories.complete("provincial", actor=factories.staff(inst))
     assert codes(application)["institution.invoice"] == Severity.ERROR
-    inst.can_issue_training_invoice = True
+    inst.can_issue_training_invoice = True  # declared by the institution itself
     inst.save()
     application.refresh_from_db()
+    assert codes(application)["institution.invoice"] == Severity.ERROR  # not counted until confirmed (0016)
+    confirm_training_invoice(inst, factories.reviewer(inst.authority))
+    application = type(application).objects.get(pk=application.pk)
     assert "institution.invoice" not in codes(application)
 
 

@@ -12,6 +12,7 @@ from tests import factories
 from yanxiu.applications.domain import workflow
 from yanxiu.applications.enums import ApplicationState as S
 from yanxiu.applications.models import Application, Attachment
+from yanxiu.core import clock
 
 pytestmark = pytest.mark.django_db
 
@@ -447,7 +448,9 @@ def test_the_province_intake_filters_and_flags(client):
     late = submitted(inst=missed, title="文物数字化研修班")
     enterprise = factories.institution("350500-RS", type=InstitutionType.ENTERPRISE, can_issue_training_invoice=False)
     Institution = type(enterprise)
-    Institution.objects.filter(pk=enterprise.pk).update(can_issue_training_invoice=True)
+    Institution.objects.filter(pk=enterprise.pk).update(
+        can_issue_training_invoice=True, training_invoice_confirmed_at=clock.now()
+    )
     company = submitted(inst=Institution.objects.get(pk=enterprise.pk), title="工业互联网研修班")
     Institution.objects.filter(pk=enterprise.pk).update(can_issue_training_invoice=False)
     national = submitted(tier="national", inst=plain.institution, title="量子信息高级研修班")

@@ -154,6 +154,8 @@ def test_from_enrolment_to_confirmed_completion(login, chromium, live_server, cl
     office = login("province")
     office.goto(f"/delivery/{programme.pk}/")
     office.get_by_test_id("action-confirm_completion").click()
+    expect(office.get_by_test_id("confirm-summary")).to_contain_text("已按计划完成")  # what it means, first
+    office.get_by_test_id("confirm").click()
     expect(office.get_by_test_id("programme-state")).to_have_text("已按计划完成")
 
 

@@ -110,16 +110,20 @@ def pool_row(page, pk):
     return page.locator("table.list tr", has=page.get_by_test_id(f"outcome-{pk}"))
 
 
-def stage_and_publish(page, pk, outcome):
+def stage_and_publish(page, pk, outcome, reason=None):
+    """Stage and publish one decision; `reason`: what the confirmation asks for a flagged item (0016)."""
     page.get_by_test_id(f"outcome-{pk}").select_option(outcome)
     page.get_by_test_id(f"stage-{pk}").click()
     expect(page.get_by_test_id(f"outcome-{pk}")).to_have_value(outcome)
     expect(pool_row(page, pk)).to_have_class("highlight")
-    assert Decision.objects.get(application_id=pk, published_at__isnull=True).outcome == outcome
+    decision = Decision.objects.get(application_id=pk, published_at__isnull=True)
+    assert decision.outcome == outcome
     publish = page.get_by_test_id("publish")
     expect(publish).to_have_text("发布已拟定的 1 项结果")
     publish.click()
     expect(page.get_by_test_id("confirm-summary")).to_contain_text("项遴选结果")  # says how many before acting
+    if reason:
+        page.get_by_test_id(f"reason-{decision.pk}").fill(reason)
     page.get_by_test_id("confirm").click()
     expect_message(page, "已发布1项遴选结果，并已通知相关单位。")
     expect(page.get_by_test_id(f"outcome-{pk}")).to_have_count(0)  # decided: out of the pool
@@ -372,13 +376,15 @@ def test_national_application_from_submission_to_the_provincial_plan(login, cloc
     open_selection_pool(office, call)
     row = pool_row(office, pk)
     expect(row).to_contain_text("省级")
-    expect(row.locator(".msg.warning")).to_have_text("国家级未入选转入")
+    expect(row.locator(".msg.warning").first).to_have_text("国家级未入选转入")
+    # re-checked under the provincial rules: into the plan only with a reason (decision 0016)
+    expect(office.get_by_test_id(f"findings-{pk}")).to_contain_text("本项目为6天")
     expect(row).to_contain_text(f"截尾均分 {TRIMMED_MEAN}（3/3份）")  # the experts' scores are kept
     # A provincial application can no longer be recommended to the ministry.
     expect(office.get_by_test_id(f"outcome-{pk}").locator("option")).to_have_text(
         ["（未拟定）", "省级示范项目", "省级普通项目", "不予入选"]
     )
-    stage_and_publish(office, pk, Outcome.PROVINCIAL_DEMONSTRATION)
+    stage_and_publish(office, pk, Outcome.PROVINCIAL_DEMONSTRATION, reason="6天含两天现场教学，经核实安排合理。")
     application.refresh_from_db()
     assert (application.state, application.tier, application.fallback_from_national) == (
         ApplicationState.PROVINCIAL_DEMONSTRATION,

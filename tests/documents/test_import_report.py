@@ -11,7 +11,7 @@ from yanxiu.applications.models import Application
 from yanxiu.audit.models import AuditEntry
 from yanxiu.documents.generate.forms_docx import render_application_docx
 from yanxiu.documents.imports import report
-from yanxiu.documents.imports.importer import form_label, import_source, import_sources
+from yanxiu.documents.imports.importer import COPY, form_label, import_source, import_sources
 from yanxiu.documents.imports.sources import Source
 from yanxiu.organisations.models import Institution
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def run(name, data, actor, dry_run=True):
-    return import_source(Source(name, data), actor=actor, dry_run=dry_run)
+    return import_source(Source(name, data), actor=actor, dry_run=dry_run, on_duplicate=COPY)  # as test_import.run
 
 
 def without_rows(data, *labels):
@@ -120,7 +120,7 @@ def test_each_further_form_of_a_run_costs_a_fixed_handful_of_queries(demo, provi
     def queries(count):
         sources = [Source(f"{n}.docx", files[n % 2]) for n in range(count)]
         with CaptureQueriesContext(connection) as captured:
-            results = list(import_sources(sources, actor=province, dry_run=False))
+            results = list(import_sources(sources, actor=province, dry_run=False, on_duplicate=COPY))
         assert [r.status for r in results] == ["imported"] * count
         return len(captured)
 

@@ -76,7 +76,8 @@ def test_upload_page_imports_and_reports(client, demo):
     upload.name = "example-att2.docx"
     bad = io.BytesIO(b"MZ" + b"\0" * 50)
     bad.name = "virus.docx"
-    response = client.post(reverse("documents:upload"), {"files": [upload, bad]})
+    # the example is a demo application's form: a copy on purpose (test_reimport.py covers the default)
+    response = client.post(reverse("documents:upload"), {"files": [upload, bad], "on_duplicate": "copy"})
     assert response.status_code == 200
     lines = response.context["lines"]
     assert [(line[0], line[1], line[2]) for line in lines] == [

@@ -109,8 +109,9 @@ def test_a_national_candidate_the_ministry_rejects_falls_back_to_the_provincial_
         "provincial",
     )
     assert next(iter(decisions.pool(fallen.call))) == fallen
-    decisions.stage(fallen, Outcome.PROVINCIAL_DEMONSTRATION, actor=officer)
-    decisions.publish(fallen.call, actor=officer)
+    decision = decisions.stage(fallen, Outcome.PROVINCIAL_DEMONSTRATION, actor=officer)
+    # 6 days against the provincial 4天左右: into the plan only with a reason (decision 0016)
+    decisions.publish(fallen.call, actor=officer, reasons={decision.pk: "经核实，6天安排合理。"})
     assert Application.objects.get(pk=national.pk).state == S.PROVINCIAL_DEMONSTRATION
     sections = plan(fallen.call)
     # Only the class that holds programmes, numbered 一 (issue 11: no empty sections).

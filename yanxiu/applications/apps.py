@@ -7,3 +7,4 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401, PLC0415 - connects the authority-code receivers once the apps are loaded
+        from .domain import call_dates  # noqa: F401, PLC0415 - registers who a moved call date touches (calls)

@@ -13,6 +13,7 @@ from yanxiu.core.dates import chinese_date
 from yanxiu.core.refusal import Refused
 
 from .domain import calls as domain
+from .domain import date_moves
 from .domain.rules_text import contact_line
 from .forms import CallForm, TierRuleForm, TopicAreaForm
 from .models import Call
@@ -47,9 +48,13 @@ def call_edit(request, pk):
     if request.method == "POST":
         everything = [form, *(f for _, f in rules), *(f for _, f in areas)]
         if all(f.is_valid() for f in everything):
+            stored = Call.objects.get(pk=call.pk)  # the forms wrote their values onto `call` and its rules
+            moved = date_moves.moves(stored, form.cleaned_data, {rule.tier: f.cleaned_data for rule, f in rules})
+            if stored.is_open and moved and not confirm.confirmed(request):
+                return _confirm_moves(request, stored, moved)
             try:
                 changed = domain.update_call(
-                    Call.objects.get(pk=call.pk),
+                    stored,
                     request.user,
                     fields=form.cleaned_data,
                     rules={rule.tier: f.cleaned_data for rule, f in rules},
@@ -65,6 +70,30 @@ def call_edit(request, pk):
         request,
         "calls/edit.html",
         {"call": call, "form": form, "rules": rules, "areas": areas, "problems": domain.problems(call)},
+    )
+
+
+def _confirm_moves(request, call, moved):
+    """An open call's dates move: say what, whether a new date has passed, and who is told."""
+    who = date_moves.audience(call, moved)
+    past = [m for m in moved if m.into_the_past]
+    return confirm.ask(
+        request,
+        title="确认修改申报日期",
+        summary=f"{call.year}年度申报正在进行，将修改：" + "；".join(m.sentence() for m in moved) + "。",
+        consequences=[
+            (
+                f"涉及{len(who.institutions)}个有草稿或已提交申报的承办单位、{len(who.authorities)}个有待审核或待报送申报的主管部门，"
+                "保存后系统会通知它们（站内消息和电子邮件）。"
+            ),
+            "通知中的其他修改一并保存。",
+        ],
+        warnings=[
+            f"{m.label}改为{chinese_date(m.new)}，早于今天：保存后即已截止，尚未提交的申报不能再提交。" for m in past
+        ],
+        button="确认修改并通知",
+        back_url=reverse("calls:edit", args=[call.pk]),
+        danger=bool(past),
     )
 
 

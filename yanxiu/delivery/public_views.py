@@ -56,7 +56,7 @@ PROGRAMMES_PER_PAGE = 20
 def programme_list(request):
     """Open programmes, a page at a time, reading only the columns the list shows."""
     today = clock.today()
-    programmes = (
+    programmes = enrolment.with_fullness(
         _open_programmes()
         .filter(Q(enrolment_deadline__isnull=True) | Q(enrolment_deadline__gte=today))
         .only(
@@ -68,6 +68,8 @@ def programme_list(request):
             "application__tier",
             "application__institution__name",
             "application__call__year",
+            "capacity",
+            "waiting_list",
         )
     )
     page = Paginator(programmes, PROGRAMMES_PER_PAGE).get_page(request.GET.get("page"))

@@ -205,9 +205,36 @@ def action(request, pk, name):
             button="确认提交",
             back_url=reverse("delivery:programme", args=[programme.pk]),
         )
+    if (
+        name == "confirm_completion"
+        and not confirm.confirmed(request)
+        and not programmes.PROGRAMME_WORKFLOW.why_not(programme, name, request.user)
+    ):
+        return _confirm_completion(request, programme)
     programmes.perform(programme, name, request.user, reason=request.POST.get("reason", ""))
     messages.success(request, f"已{programmes.PROGRAMME_WORKFLOW.transitions[name].label}。")
     return redirect("delivery:programme", pk=pk)
+
+
+def _confirm_completion(request, programme):
+    """确认按计划完成 is what next year's eligibility reads (通知三（一）): say so before it is written."""
+    year = programme.call.year
+    late = programme.closing_days_late
+    return confirm.ask(
+        request,
+        title="确认按计划完成",
+        summary=f"将确认“{programme}”（{programme.institution.name}）已按计划完成。",
+        consequences=[
+            (
+                f"记入{programme.institution.name}{year}年度项目完成情况：{year + 1}年度申报时，"
+                "系统据此判断该单位上一年度的项目是否按计划完成（通知三（一）：原则上不推荐未按计划完成任务的单位）。"
+            ),
+            "承办单位会收到通知；确认后不能撤销，也不能再认定为未按计划完成。",
+        ],
+        warnings=[f"结业材料逾期{late}天提交。"] if late else [],
+        button="确认按计划完成",
+        back_url=reverse("delivery:programme", args=[programme.pk]),
+    )
 
 
 @login_required
@@ -558,6 +585,8 @@ def closing_view(request, pk):
             "files": programme.files.all(),
             "problems": closing.closing_problems(programme),
             "deadline": programmes.closing_deadline(programme),
+            "days_late": programmes.days_late(programme, programmes.clock.now()),
+            "days_left": (programmes.closing_deadline(programme) - programmes.clock.today()).days,
             "submit": programmes.PROGRAMME_WORKFLOW.transitions["submit_closing"],
             "why_not": programmes.PROGRAMME_WORKFLOW.why_not(programme, "submit_closing", request.user),
         },

@@ -287,6 +287,7 @@ def seed():
             base_status=base,
             base_batch=batch,
             can_issue_training_invoice=invoice,
+            training_invoice_confirmed_at=clock.now() if invoice else None,  # confirmed by the authority (0016)
             office_phone=phone,
             mobile=mobile,
             contact_person=contact,

@@ -20,7 +20,7 @@ from .generate import pdf
 from .generate.forms_docx import form_filename, render_application_docx
 from .generate.summary import render_summary_docx, render_summary_xlsx
 from .imports import report
-from .imports.importer import import_sources
+from .imports.importer import ASK, ON_DUPLICATE, import_sources
 from .imports.sources import expand_bytes
 from .interfaces.summary import applications_for_summary, signer_for, summary_sheet
 from .models import ExportJob, PdfRendition
@@ -183,13 +183,17 @@ def upload(request):
     user = request.user
     if not user.has_perm("documents.import_forms"):
         raise PermissionDenied("只有省人社厅和主管部门可以导入 Word 申报表。")
-    context = {"max_files": MAX_UPLOAD_FILES}
+    context = {"max_files": MAX_UPLOAD_FILES, "duplicate_choices": ON_DUPLICATE.items(), "on_duplicate": ASK}
     if request.method == "POST":
         files = request.FILES.getlist("files")[:MAX_UPLOAD_FILES]
         dry_run = request.POST.get("dry_run") == "1"
+        on_duplicate = request.POST.get("on_duplicate", ASK)
+        on_duplicate = on_duplicate if on_duplicate in ON_DUPLICATE else ASK
         sources = (s for f in files for s in expand_bytes(f.name, f.read()))
-        results = list(import_sources(sources, actor=user, dry_run=dry_run))
-        context.update({"results": results, "dry_run": dry_run, "lines": list(report.rows(results))})
+        results = list(import_sources(sources, actor=user, dry_run=dry_run, on_duplicate=on_duplicate))
+        context.update(
+            {"results": results, "dry_run": dry_run, "lines": list(report.rows(results)), "on_duplicate": on_duplicate}
+        )
         if request.POST.get("report") == "xlsx":
             return attachment(report.xlsx(results), "导入报告.xlsx", XLSX)
     return render(request, "documents/upload.html", context)

@@ -41,7 +41,15 @@ class Institution(models.Model):
     base_batch = models.PositiveIntegerField(
         "国家级基地批次", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(99)]
     )
-    can_issue_training_invoice = models.BooleanField("能开具培训费发票", default=False)
+    can_issue_training_invoice = models.BooleanField(
+        "能开具培训费发票", default=False, help_text="由本单位声明，经主管部门确认后计入企业申报条件"
+    )
+    # The authority's confirmation of the declaration above (decision 0016): cleared when the
+    # declaration changes; only a confirmed declaration counts for an enterprise's eligibility.
+    training_invoice_confirmed_at = models.DateTimeField("发票能力确认时间", null=True, blank=True)
+    training_invoice_confirmed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="确认人"
+    )
     address = models.CharField("地址", max_length=200, blank=True)
     office_phone = models.CharField("办公电话", max_length=30, blank=True, validators=[validate_landline])
     mobile = EncryptedField(
@@ -61,6 +69,11 @@ class Institution(models.Model):
     @property
     def is_enterprise(self):
         return self.type == InstitutionType.ENTERPRISE
+
+    @property
+    def training_invoice_confirmed(self):
+        """The declaration 能开具培训费发票, confirmed by the authority (what the eligibility check counts)."""
+        return self.can_issue_training_invoice and self.training_invoice_confirmed_at is not None
 
 
 class ProgrammeRecord(models.Model):

@@ -12,7 +12,7 @@ from yanxiu.applications.enums import ApplicationState
 from yanxiu.applications.models import Application
 from yanxiu.audit.conditional import conditional
 from yanxiu.calls.models import Call
-from yanxiu.core import confirm
+from yanxiu.core import clock, confirm
 from yanxiu.core.downloads import DOCX, XLSX, attachment
 from yanxiu.core.errors import refusal_returns_to
 from yanxiu.core.refusal import Refused
@@ -20,7 +20,7 @@ from yanxiu.documents.views import pdf_or_progress
 from yanxiu.organisations.models import DeadlineExtension
 from yanxiu.reviews.domain.results import call_standings_by_round
 
-from .domain import decisions
+from .domain import decisions, findings
 from .domain import extensions as extensions_domain
 from .domain import plan_issue as plan_issue_domain
 from .forms import ExtensionForm, PlanIssueForm
@@ -74,13 +74,19 @@ def pool(request, call_pk):
     waiting = page.object_list
     scores = review_scores(call, waiting)
     rows = [(a, a.staged, scores.get(a.pk)) for a in waiting]
+    today = clock.today()
+    # Only fallbacks and started programmes are read again: a page of neither costs no query.
+    flagged = findings.findings(
+        [a.pk for a in waiting if a.fallback_from_national or (a.start_date and a.start_date <= today)]
+    )
     return render(
         request,
         "selection/pool.html",
         {
             "call": call,
             "rows": rows,
-            "rows_html": pool_rows(request, call, rows, Outcome.choices),
+            "rows_html": pool_rows(request, call, rows, Outcome.choices, flagged),
+            "flagged_count": len(flagged),
             "page": page,
             "staged_count": _staged(request, call_pk)["n"],
             "outcomes": Outcome.choices,
@@ -103,32 +109,67 @@ def stage(request, call_pk, pk):
     return redirect("selection:pool", call_pk=call_pk)
 
 
+def _flag_lines(results):
+    return [r.message for r in results]
+
+
 @officer_only
 @require_POST
 @refusal_returns_to(_to_pool)
 def publish(request, call_pk):
     call = get_object_or_404(Call, pk=call_pk)
-    if not confirm.confirmed(request):
-        staged = list(decisions.staged(call))
-        by_outcome = {}
-        for decision in staged:
-            by_outcome[decision.get_outcome_display()] = by_outcome.get(decision.get_outcome_display(), 0) + 1
-        return confirm.ask(
-            request,
-            title="确认发布遴选结果",
-            summary=f"将发布{call.year}年{len(staged)}项遴选结果，相关承办单位和主管部门会立即收到通知。",
-            consequences=[f"{label}：{count}项" for label, count in by_outcome.items()]
-            + ["发布后结果不能撤销；入选项目列入年度计划。"],
-            warnings=[
-                f"评审轮次“{r.name}”尚未完成：这些申报的评审已交{done}/{total}份。"
-                for r, done, total in decisions.incomplete_rounds(staged)
-            ],
-            button=f"确认发布{len(staged)}项",
-            back_url=reverse("selection:pool", args=[call.pk]),
-        )
-    published = decisions.publish(call, actor=request.user)
-    messages.success(request, f"已发布{len(published)}项遴选结果，并已通知相关单位。")
-    return redirect("selection:pool", call_pk=call_pk)
+    staged = list(decisions.staged(call))
+    flagged = findings.needing_reason(staged)
+    reasons = {d.pk: request.POST.get(decisions.reason_field(d), "") for d in staged if d.pk in flagged}
+    refusal = None
+    if confirm.confirmed(request):
+        try:
+            published = decisions.publish(call, actor=request.user, reasons=reasons)
+        except Refused as refused:
+            if not refused.errors:
+                raise
+            refusal = refused  # the page again, with what was typed and the error at each reason
+        else:
+            messages.success(request, f"已发布{len(published)}项遴选结果，并已通知相关单位。")
+            return redirect("selection:pool", call_pk=call_pk)
+    by_outcome = {}
+    for decision in staged:
+        by_outcome[decision.get_outcome_display()] = by_outcome.get(decision.get_outcome_display(), 0) + 1
+    errors = refusal.errors if refusal else {}
+    return confirm.ask(
+        request,
+        title="确认发布遴选结果",
+        summary=f"将发布{call.year}年{len(staged)}项遴选结果，相关承办单位和主管部门会立即收到通知。",
+        consequences=[f"{label}：{count}项" for label, count in by_outcome.items()]
+        + ["发布后结果不能撤销；入选项目列入年度计划。"],
+        warnings=[
+            f"评审轮次“{r.name}”尚未完成：这些申报的评审已交{done}/{total}份。"
+            for r, done, total in decisions.incomplete_rounds(staged)
+        ]
+        + (
+            [
+                f"有{len(flagged)}个拟列入计划的项目办班日期已过或不符合省级规则（见下），须逐项填写理由，理由记入遴选说明和操作记录。"
+            ]
+            if flagged
+            else []
+        ),
+        inputs=[
+            confirm.Input(
+                name=decisions.reason_field(d),
+                label=f"“{d.application}”（{d.application.institution.name}，拟定为{d.get_outcome_display()}）"
+                + ("，国家级未入选转入省级" if d.application.fallback_from_national else "")
+                + "：列入计划的理由",
+                lines=_flag_lines(flagged[d.pk]),
+                value=reasons.get(d.pk, ""),
+                error=errors.get(decisions.reason_field(d), ""),
+            )
+            for d in staged
+            if d.pk in flagged
+        ],
+        error=str(refusal) if refusal else "",
+        button=f"确认发布{len(staged)}项",
+        back_url=reverse("selection:pool", args=[call.pk]),
+    )
 
 
 @officer_only

@@ -156,20 +156,28 @@ def _in_the_applicants_hands(app):
     return app.is_editable or app.adjustable_after_fallback
 
 
-@check
-def start_after_submission(ctx):
-    """A programme cannot be applied for once it has started (decision 0009: the start must
-    lie after the day the application is submitted)."""
-    app = ctx.application
-    today = timezone.localdate(ctx.now)
-    if app.start_date and _in_the_applicants_hands(app) and app.start_date <= today:
-        yield error(
+def start_passed(app, today):
+    """The finding when the programme's start is today or earlier (None otherwise): read by the
+    check below and by the office's pool, where a programme selected after its dates is shown."""
+    if app.start_date and app.start_date <= today:
+        return error(
             "dates.start_passed",
             f"开班日期{chinese_date(app.start_date)}不晚于今天（{chinese_date(today)}），"
             f"研修项目须在提交申报之后开班，请修改办班时间。",
             "start_date",
             "通知二（一）：并应在规定日期之前完成办班。",
         )
+    return None
+
+
+@check
+def start_after_submission(ctx):
+    """A programme cannot be applied for once it has started (decision 0009: the start must
+    lie after the day the application is submitted)."""
+    app = ctx.application
+    found = start_passed(app, timezone.localdate(ctx.now)) if _in_the_applicants_hands(app) else None
+    if found:
+        yield found
 
 
 @check
@@ -402,16 +410,20 @@ def base_batch(ctx):
 
 
 def lacks_training_invoice(institution):
-    """An enterprise that cannot issue a training-fee invoice (also a reviewers' flag)."""
-    return institution.is_enterprise and not institution.can_issue_training_invoice
+    """An enterprise whose training-fee invoicing is not declared and confirmed by its authority
+    (also a reviewers' flag; decision 0016: the institution's own tick alone does not count)."""
+    return institution.is_enterprise and not institution.training_invoice_confirmed
 
 
 @check(institution=True)
 def enterprise_invoice(ctx):
-    if lacks_training_invoice(ctx.application.institution):
+    institution = ctx.application.institution
+    if lacks_training_invoice(institution):
         yield error(
             "institution.invoice",
-            "企业申报须能开具培训费发票。请在单位信息中确认，或联系主管部门。",
+            "企业申报须能开具培训费发票：已声明，待主管部门确认。请联系主管部门核实确认。"
+            if institution.can_issue_training_invoice
+            else "企业申报须能开具培训费发票。请在单位信息中声明，并由主管部门确认。",
             "",
             "通知三（一）：企业申报须能开具培训费发票。",
         )
@@ -501,6 +513,11 @@ class CheckReport:
     @property
     def warnings(self):
         return [r for r in self.results if not r.is_error]
+
+    @property
+    def problems(self):
+        """Errors first, then every warning (what a re-check after the fallback reports)."""
+        return [*self.errors, *self.warnings]
 
     @property
     def unexplained_warnings(self):

@@ -129,6 +129,44 @@ def create_imported_draft(*, call, tier, institution, fields, sessions, lecturer
     return application
 
 
+def update_from_import(application, *, fields, sessions, lecturers, claims, actor, source_name):
+    """Replace a draft's content with a re-imported form (decision 0016): only while it is in the
+    applicant's hands (草稿 or 退回修改); audited with each changed field before and after."""
+    if application.state not in EDITABLE_STATES:
+        raise Refused(f"原申报当前状态为“{application.get_state_display()}”，不能用导入的申报表更新。")
+    before = {name: str(getattr(application, name + "_id" if name in FOREIGN else name)) for name in fields}
+    with transaction.atomic():
+        save_draft(
+            application,
+            fields=fields,
+            sessions=[_row_values(row) for row in sessions],
+            lecturers=[_row_values(row) for row in lecturers],
+            claims=claims,
+            actor=actor,
+            expected_version=application.version,
+        )
+        after = {name: str(getattr(application, name + "_id" if name in FOREIGN else name)) for name in fields}
+        record(
+            application,
+            action="import_update",
+            label="用Word申报表更新草稿",
+            actor=actor,
+            reason=source_name[:300],
+            data={"changes": {k: [before[k], after[k]] for k in fields if before[k] != after[k]}},
+        )
+    return application
+
+
+FOREIGN = ("domain", "competent_department")
+
+
+def _row_values(row):
+    """A parsed schedule or lecturer row as field values (dicts pass through)."""
+    if isinstance(row, dict):
+        return row
+    return {f.name: getattr(row, f.name) for f in row._meta.concrete_fields if f.name not in ("id", "application")}
+
+
 def _claim_version(application, expected_version):
     """Bump the version only if nobody saved since `expected_version` (atomic)."""
     bumped = Application.objects.filter(pk=application.pk, version=expected_version, state__in=EDITABLE_STATES).update(

@@ -74,6 +74,7 @@ class ListRow(ListedLabels):
     institution_name: str
     institution_type: str
     can_issue_training_invoice: bool
+    training_invoice_confirmed_at: object  # a datetime, or None
     authority_name: str
     domain_name: str | None
     min_lead_days: int | None
@@ -85,6 +86,10 @@ class ListRow(ListedLabels):
     @property
     def is_enterprise(self):  # what lacks_training_invoice reads of an institution
         return self.institution_type == InstitutionType.ENTERPRISE
+
+    @property
+    def training_invoice_confirmed(self):  # as Institution.training_invoice_confirmed
+        return self.can_issue_training_invoice and self.training_invoice_confirmed_at is not None
 
     def get_state_display(self):
         return ApplicationState(self.state).label
@@ -114,6 +119,7 @@ def _list_values(queryset):
         institution_name=F("institution__name"),
         institution_type=F("institution__type"),
         can_issue_training_invoice=F("institution__can_issue_training_invoice"),
+        training_invoice_confirmed_at=F("institution__training_invoice_confirmed_at"),
         authority_name=F("institution__authority__name"),
         domain_name=F("domain__name"),
         min_lead_days=Subquery(lead),

@@ -109,7 +109,7 @@ def _report_fallback(application, actor, reason):
     the province office are told what they say (decision 0009)."""
     application = Application.objects.select_related("call", "institution").get(pk=application.pk)
     report = CheckReport.for_application(application)
-    problems = [*report.errors, *report.warnings]
+    problems = report.problems
     record(
         application,
         action="fallback_checks",

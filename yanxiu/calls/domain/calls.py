@@ -12,6 +12,7 @@ from yanxiu.core.dates import chinese_date
 from yanxiu.core.refusal import Refused
 
 from ..models import Call, TierRule, TopicArea
+from . import date_moves
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 CALL_FIELDS = [
@@ -225,6 +226,7 @@ def copy_for_next_year(source, actor):
 def update_call(call, actor, *, fields, rules, areas):
     """`fields`: Call attributes; `rules`: {tier: {field: value}}; `areas`: {code: {name, keywords}}."""
     _require_office(actor)
+    moved = date_moves.moves(call, fields, rules) if call.is_open else []
     before = {name: str(getattr(call, name)) for name in EDITABLE_CALL_FIELDS}
     for name in EDITABLE_CALL_FIELDS:
         if name in fields:
@@ -249,7 +251,10 @@ def update_call(call, actor, *, fields, rules, areas):
         found = problems(call)
         if found:
             raise Refused("通知已开放申报，修改后" + found[0] + "未保存。")
-    record(call, action="update_call", label="修改年度通知", actor=actor, data={"changes": changed})
+    data = {"changes": changed}
+    if moved:  # an open call's dates: those they touch are told (decision 0016)
+        data["notified"] = date_moves.tell(call, moved)
+    record(call, action="update_call", label="修改年度通知", actor=actor, data=data)
     return changed
 
 

@@ -41,6 +41,7 @@ class FileResult:
     fields: list = field(default_factory=list)  # Chinese labels of the fields read
     application_id: int = None
     summary_id: int = None
+    duplicate_of: int = None  # an application of the same institution, call, tier and title
 
     def as_json(self):
         return {
@@ -82,7 +83,12 @@ class Lookups:
         return self._departments[name, level]
 
 
-def import_source(source: Source, *, actor, dry_run=False, lookups=None):
+# What to do when a form matches an existing application (decision 0016): never a silent duplicate.
+ASK, UPDATE, COPY = "ask", "update", "copy"
+ON_DUPLICATE = {ASK: "提示，不导入", UPDATE: "更新原草稿", COPY: "另存为副本"}
+
+
+def import_source(source: Source, *, actor, dry_run=False, lookups=None, on_duplicate=ASK):
     lookups = lookups or Lookups()
     result = FileResult(file=source.name)
     if source.refused is not None:
@@ -102,7 +108,8 @@ def import_source(source: Source, *, actor, dry_run=False, lookups=None):
         if form == "att3":
             _import_summary(result, parse_summary(doc), source, actor, dry_run, lookups)
         else:
-            _import_application(result, parse_application_form(doc, form), source, actor, dry_run, lookups)
+            parsed = parse_application_form(doc, form)
+            _import_application(result, parsed, source, actor, dry_run, lookups, on_duplicate)
     except Refused as refused:
         result.status = "refused"
         result.application_id = result.summary_id = None
@@ -110,10 +117,10 @@ def import_source(source: Source, *, actor, dry_run=False, lookups=None):
     return result
 
 
-def import_sources(sources, *, actor, dry_run=False):
+def import_sources(sources, *, actor, dry_run=False, on_duplicate=ASK):
     lookups = Lookups()
     for source in sources:
-        yield import_source(source, actor=actor, dry_run=dry_run, lookups=lookups)
+        yield import_source(source, actor=actor, dry_run=dry_run, lookups=lookups, on_duplicate=on_duplicate)
 
 
 # --- matching -------------------------------------------------------------------------
@@ -307,7 +314,27 @@ def _checks(application, sessions, lecturers, claims, *, institution):
     return [Problem(c.code, c.severity.value, c.message) for c in run_checks_on(ctx, institution=institution)]
 
 
-def _import_application(result, parsed, source, actor, dry_run, lookups):
+def find_existing(call, institution, tier, title):
+    """The application this form is a re-import of: same institution, call, tier and title (the
+    generated forms carry no key of their own), the latest if several."""
+    title = (title or "").strip()
+    if not title:
+        return None
+    return (
+        Application.objects.filter(call=call, institution=institution, tier=tier, title=title).order_by("-pk").first()
+    )
+
+
+def _duplicate_refusal(existing, institution):
+    where = f"系统中已有“{institution.name}”同一年度、同一级别、同名的申报（编号{existing.pk}，{existing.get_state_display()}）"
+    if existing.is_editable:
+        choice = "如要用这份文件更新原草稿，请选择“更新原草稿”后重新导入；如确要另建一份，请选择“另存为副本”。"
+    else:
+        choice = "原申报已不是草稿，不能更新；如确要另建一份草稿，请选择“另存为副本”后重新导入。"
+    return Refused(code="import.duplicate", reason=f"{where}，为免重复未导入。{choice}")
+
+
+def _import_application(result, parsed, source, actor, dry_run, lookups, on_duplicate=ASK):
     rec = parsed.record
     result.fields = _fields_read(parsed)
     call = lookups.call(parsed.year)
@@ -356,17 +383,42 @@ def _import_application(result, parsed, source, actor, dry_run, lookups):
             reason=f"系统中没有承办单位“{rec['host']}”（按统一社会信用代码或单位名称匹配），请先登记该单位；"
             "不涉及承办单位的规则检查结果已列出。",
         )
+    existing = find_existing(call, institution, rec["tier"], fields.get("title"))
+    if existing is not None:
+        result.duplicate_of = existing.pk
+        refusal = _duplicate_refusal(existing, institution)
+        if on_duplicate == UPDATE and not existing.is_editable:
+            raise refusal
+        if on_duplicate not in (UPDATE, COPY):
+            if not dry_run:
+                raise refusal
+            parsed.problem(refusal.code, refusal.reason, "warning")  # a trial run says what a real one would do
+            result.problems = list(parsed.problems)
+    updating = existing is not None and on_duplicate == UPDATE
     try:
         with transaction.atomic():
-            application = editing.create_imported_draft(
-                institution=institution, claims=claims, actor=actor, source_name=source.name, **values
-            )
-            cache = application._prefetched_objects_cache
+            if updating:
+                application = editing.update_from_import(
+                    existing,
+                    fields=fields,
+                    sessions=sessions,
+                    lecturers=lecturers,
+                    claims=claims,
+                    actor=actor,
+                    source_name=source.name,
+                )
+                rows, people = list(application.sessions.all()), list(application.lecturers.all())
+                topic_claims = application.claims_with_areas()
+            else:
+                copy_of = f"（另存为副本，原申报编号{existing.pk}）" if existing is not None else ""
+                application = editing.create_imported_draft(
+                    institution=institution, claims=claims, actor=actor, source_name=source.name + copy_of, **values
+                )
+                cache = application._prefetched_objects_cache
+                rows, people, topic_claims = cache["sessions"], cache["lecturers"], cache["topic_claims"]
             exported = application_json(application)
             exported["submitted"] = iso(parsed.submitted)  # the form's 申报时间 (a draft is not submitted)
-            checks = _checks(
-                application, cache["sessions"], cache["lecturers"], cache["topic_claims"], institution=True
-            )
+            checks = _checks(application, rows, people, topic_claims, institution=True)
             if dry_run:
                 exported["id"] = None
                 raise _Rollback
@@ -377,7 +429,7 @@ def _import_application(result, parsed, source, actor, dry_run, lookups):
         raise Refused(code="import.refused", reason="；".join(messages)) from refusal
     result.application = exported
     result.problems.extend(checks)
-    result.status = "checked" if dry_run else "imported"
+    result.status = "checked" if dry_run else ("updated" if updating else "imported")
     result.application_id = None if dry_run else application.pk
 
 

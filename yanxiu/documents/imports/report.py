@@ -6,7 +6,12 @@ from yanxiu.core.spreadsheets import Workbook
 
 from .importer import FORM_NAMES
 
-STATUS = {"imported": "已导入（草稿）", "checked": "可导入（试运行，未保存）", "refused": "未导入"}
+STATUS = {
+    "imported": "已导入（草稿）",
+    "updated": "已更新原草稿",
+    "checked": "可导入（试运行，未保存）",
+    "refused": "未导入",
+}
 HEADER = ["文件", "识别为", "结果", "申报编号", "读到的栏目", "未能读取 / 问题", "规则检查"]
 
 
@@ -27,7 +32,7 @@ def rows(results):
             r.file,
             FORM_NAMES.get(r.form, "无法识别"),
             STATUS[r.status],
-            r.application_id or r.summary_id or "",
+            r.application_id or r.summary_id or r.duplicate_of or "",
             "、".join(r.fields),
             _lines(reading),
             _lines(checks),

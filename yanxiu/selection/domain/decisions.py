@@ -19,7 +19,7 @@ from yanxiu.reviews.enums import ACTIVE_ASSIGNMENT_STATES, AssignmentState
 from yanxiu.reviews.models import Assignment
 
 from ..models import Decision, Outcome
-from . import plan_issue
+from . import findings, plan_issue
 
 ACTION_FOR_OUTCOME = {
     Outcome.NATIONAL_CANDIDATE: "decide_national_candidate",
@@ -52,6 +52,7 @@ class Waiting(ListedApplication):
     fallback_from_national: bool
     authority_rank: int | None
     authority_name: str
+    start_date: object  # a date, or None
     staged: str | None  # the outcome of its staged decision, if any
 
 
@@ -65,6 +66,7 @@ WAITING_FIELDS = (  # in the order of Waiting's fields, the staged outcome last
     "fallback_from_national",
     "authority_rank",
     "institution__authority__name",
+    "start_date",
 )
 
 
@@ -117,27 +119,58 @@ def unstage(decision, *, actor):
     decision.delete()
 
 
-def publish(call, *, actor):
-    """Publish every staged decision of the call at once; each notifies its host and authority."""
+def reason_field(decision):
+    """The name of the confirmation page's field holding a flagged decision's reason."""
+    return f"reason-{decision.pk}"
+
+
+def publish(call, *, actor, reasons=None):
+    """Publish every staged decision of the call at once; each notifies its host and authority.
+
+    A decision that puts a flagged application into the plan (a fallback with findings under the
+    provincial rules, or a start date that has passed: `findings.needing_reason`) needs a reason,
+    given in `reasons` ({decision id: text}); it becomes the decision's note and the audit's reason."""
     _require_officer(actor)
+    reasons = {int(k): str(v).strip()[:300] for k, v in (reasons or {}).items()}
     now = clock.now()
     with transaction.atomic():
         decisions = list(staged(call).select_for_update())
         if not decisions:
             raise Refused("没有待发布的遴选结果。")
+        flagged = findings.needing_reason(decisions, now)
+        missing = {
+            reason_field(d): "请填写将此项目列入计划的理由。"
+            for d in decisions
+            if d.pk in flagged and not reasons.get(d.pk)
+        }
+        if missing:
+            raise Refused(
+                f"有{len(missing)}个项目办班日期已过或不符合省级规则，请逐项填写列入计划的理由后再发布。",
+                code="selection.reason_needed",
+                errors=missing,
+            )
         for decision in decisions:
+            if decision.pk in flagged:
+                decision.note = reasons[decision.pk]
             workflow.perform_within(
                 "publication", decision.application, ACTION_FOR_OUTCOME[decision.outcome], actor, reason=decision.note
             )
             decision.published_at = now
-            decision.save(update_fields=["published_at"])
+            decision.save(update_fields=["published_at", "note"])
         plan_issue.note_publication(call)
         record(
             call,
             action="publish_decisions",
             label="发布遴选结果",
             actor=actor,
-            data={"decisions": [d.pk for d in decisions]},
+            data={
+                "decisions": [d.pk for d in decisions],
+                "flagged": {
+                    str(d.pk): {"findings": [r.code for r in flagged[d.pk]], "reason": d.note}
+                    for d in decisions
+                    if d.pk in flagged
+                },
+            },
         )
     return decisions
 

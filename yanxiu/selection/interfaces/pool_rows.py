@@ -44,8 +44,21 @@ def _results(rounds):
     return "".join(parts)
 
 
-def pool_rows(request, call, rows, outcomes):
-    """The <tr> of each (Waiting application, staged outcome, [(round, standing)]) row."""
+def _findings(pk, results):
+    """A flagged row's findings (selection.domain.findings): past dates, the provincial re-check."""
+    if not results:
+        return ""
+    items = "".join(f"<li>{text(r.message)}</li>" for r in results)
+    return (
+        f'<div class="msg warning" data-testid="findings-{pk}"><strong>列入计划须填写理由：</strong>'
+        f'<ul style="margin:4px 0 0 1.2em;padding:0">{items}</ul></div>'
+    )
+
+
+def pool_rows(request, call, rows, outcomes, flagged=None):
+    """The <tr> of each (Waiting application, staged outcome, [(round, standing)]) row;
+    `flagged`: {application id: [CheckResult]} shown under the title."""
+    flagged = flagged or {}
     csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{text(get_token(request))}">'
     detail, stage = _url("applications:detail"), _url("selection:stage", call.pk)
     options = [(value, text(value), text(label)) for value, label in outcomes]
@@ -69,7 +82,7 @@ def pool_rows(request, call, rows, outcomes):
         html.append(
             f"<tr{HIGHLIGHT if d else ''}>\n"
             f"    <td>{text(a.get_tier_display())}{fallback}</td>\n"
-            f'    <td><a href="{detail.replace(MARK, pk)}">{text(str(a))}</a></td>'
+            f'    <td><a href="{detail.replace(MARK, pk)}">{text(str(a))}</a>{_findings(pk, flagged.get(a.pk))}</td>'
             f"<td>{text(a.institution_name)}</td>\n"
             f"    <td>{text(a.authority_name)}{rank}</td>\n"
             f'    <td data-testid="round-results">{_results(rounds)}</td>\n'

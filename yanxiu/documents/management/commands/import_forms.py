@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from yanxiu.accounts.models import Role, User
 from yanxiu.documents.imports import report
-from yanxiu.documents.imports.importer import import_sources
+from yanxiu.documents.imports.importer import ASK, ON_DUPLICATE, import_sources
 from yanxiu.documents.imports.sources import expand_paths
 
 
@@ -22,11 +22,17 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="每个文件输出一行 JSON")
         parser.add_argument("--user", help="以哪个用户的身份导入（默认：第一个省人社厅经办人）")
         parser.add_argument("--report", help="导入报告 .xlsx 的路径（默认写入 var/imports/）")
+        parser.add_argument(
+            "--on-duplicate",
+            choices=list(ON_DUPLICATE),
+            default=ASK,
+            help="与已有申报相同（同一单位、年度、级别、名称）时：ask 不导入（默认）、update 更新原草稿、copy 另存为副本",
+        )
 
-    def handle(self, *args, paths, dry_run, json, user, report, **options):
+    def handle(self, *args, paths, dry_run, json, user, report, on_duplicate=ASK, **options):
         actor = self._actor(user)
         results = []
-        for result in import_sources(expand_paths(paths), actor=actor, dry_run=dry_run):
+        for result in import_sources(expand_paths(paths), actor=actor, dry_run=dry_run, on_duplicate=on_duplicate):
             results.append(result)
             if json:
                 self.stdout.write(_dumps(result.as_json()))
