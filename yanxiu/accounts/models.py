@@ -45,7 +45,7 @@ class User(AbstractUser):
         verbose_name="所属主管部门",
     )
     display_name = models.CharField("姓名", max_length=50, blank=True)
-    phone = EncryptedField("电话", max_length=30, blank=True, purpose="accounts.user.phone")
+    phone = EncryptedField("电话", max_length=30, blank=True, purpose="accounts.user.phone", code=True)
     # Personal data like the phone: encrypted at rest, never looked up (decision 0011).
     email = EncryptedField(
         "电子邮箱", max_length=254, blank=True, validators=[EmailValidator()], purpose="accounts.user.email"

@@ -2,6 +2,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from yanxiu.core.crypto import EncryptedField
+from yanxiu.core.fields import CodeField
 from yanxiu.core.validators import validate_landline, validate_mobile, validate_uscc
 
 from .enums import AuthorityKind, BaseStatus, InstitutionType
@@ -29,7 +30,7 @@ class Institution(models.Model):
     """承办单位 / 施训机构. A base that reports directly has its own Authority."""
 
     name = models.CharField("单位名称", max_length=100, unique=True)
-    uscc = models.CharField("统一社会信用代码", max_length=18, unique=True, validators=[validate_uscc])
+    uscc = CodeField("统一社会信用代码", max_length=18, unique=True, validators=[validate_uscc], upper=True)
     type = models.CharField("单位类型", max_length=20, choices=InstitutionType.choices)
     authority = models.ForeignKey(
         Authority, on_delete=models.PROTECT, related_name="institutions", verbose_name="主管部门"
@@ -43,11 +44,16 @@ class Institution(models.Model):
     )
     can_issue_training_invoice = models.BooleanField("能开具培训费发票", default=False)
     address = models.CharField("地址", max_length=200, blank=True)
-    office_phone = models.CharField("办公电话", max_length=30, blank=True, validators=[validate_landline])
+    office_phone = CodeField("办公电话", max_length=30, blank=True, validators=[validate_landline])
     mobile = EncryptedField(
-        "手机", max_length=20, blank=True, validators=[validate_mobile], purpose="organisations.institution.mobile"
+        "手机",
+        max_length=20,
+        blank=True,
+        validators=[validate_mobile],
+        purpose="organisations.institution.mobile",
+        code=True,
     )
-    fax = models.CharField("传真", max_length=30, blank=True, validators=[validate_landline])
+    fax = CodeField("传真", max_length=30, blank=True, validators=[validate_landline])
     contact_person = models.CharField("联系人", max_length=50, blank=True)
     email = models.EmailField("电子邮箱", blank=True)
 
