@@ -5,7 +5,7 @@ from yanxiu.core.crypto import EncryptedField
 from yanxiu.core.fields import CodeField
 from yanxiu.core.validators import validate_landline, validate_mobile, validate_uscc
 
-from .enums import AuthorityKind, BaseStatus, InstitutionType
+from .enums import AuthorityKind, BaseStatus, InstitutionType, RecordTier
 
 
 class Authority(models.Model):
@@ -81,7 +81,7 @@ class ProgrammeRecord(models.Model):
     )
     year = models.PositiveIntegerField("年度")
     title = models.CharField("项目名称", max_length=200)
-    tier = models.CharField("级别", max_length=20, blank=True)
+    tier = models.CharField("级别", max_length=20, blank=True, choices=RecordTier.choices)
     completed = models.BooleanField("按计划完成", default=True)
     note = models.CharField("说明", max_length=300, blank=True)
 
