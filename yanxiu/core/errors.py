@@ -158,6 +158,7 @@ class RefusalMiddleware:
         if (
             settings.DEBUG
             and response.status_code == 404
+            and request.resolver_match is None  # no view: a view's own 404 page (a lookup) is kept
             and not getattr(response, "yanxiu_error_page", False)
             and response.get("Content-Type", "").startswith("text/html")
             and not request.path.startswith(("/static/", "/admin/"))
