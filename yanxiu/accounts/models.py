@@ -8,6 +8,12 @@ from yanxiu.core import clock
 from yanxiu.core.crypto import EncryptedField
 
 
+def _short_forms(organisation):
+    """The ways a name may already spell its organisation: "福建省农业农村厅人事处" is also
+    written "省农业农村厅人事处", "福建现代种业研究院" also "现代种业研究院"."""
+    return {organisation, organisation.removeprefix("福建")} - {""}
+
+
 class Role(models.TextChoices):
     INSTITUTION_STAFF = "institution_staff", "承办单位经办人"
     AUTHORITY_REVIEWER = "authority_reviewer", "主管部门审核人"
@@ -116,11 +122,19 @@ class User(AbstractUser):
 
     @property
     def name_with_organisation(self):
-        """ "福州市人社局 张三", but never "省人社厅职业能力建设处 省人社厅职业能力建设处 经办人"."""
+        """ "福州市人社局 张三", but never "省人社厅职业能力建设处 省人社厅职业能力建设处 经办人" nor
+        "福建省农业农村厅人事处 省农业农村厅人事处 审核员": a name that already holds the
+        organisation, in full or without the province's "福建", is left as it is."""
         who, organisation = str(self), self.organisation_name
-        if organisation and not who.startswith(organisation):
-            return f"{organisation} {who}"
-        return who
+        if not organisation or any(form in who for form in _short_forms(organisation)):
+            return who
+        return f"{organisation} {who}"
+
+    @property
+    def signed_in_as(self):
+        """The header's "福州市人社局 张三（主管部门审核人）"; the role only if the name does not say it."""
+        who, role = self.name_with_organisation, self.get_role_display()
+        return who if role in who else f"{who}（{role}）"
 
     @property
     def organisation_name(self):
