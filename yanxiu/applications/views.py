@@ -229,18 +229,18 @@ def _fingerprint(*parts):
 
 
 def _message_blocks(form, topic_errors, sessions_errors, lecturers_errors, checks_by_field):
-    """Every block of messages under a field: (name, checks, errors), in page order."""
-    blocks = [("topic_scope", checks_by_field.get("topic_scope"), topic_errors)]
-    blocks += [
-        (field.name, checks_by_field.get(field.name), list(field.errors))
-        for _key, _label, fields in form.sections()
-        for field in fields
-    ]
-    blocks += [
-        ("sessions", checks_by_field.get("sessions"), sessions_errors),
-        ("lecturers", checks_by_field.get("lecturers"), lecturers_errors),
-        ("general", checks_by_field.get("general"), []),
-    ]
+    """Every block of messages under a field: (name, checks, errors), in page order.
+
+    A field whose typed value was refused shows only why: its checks describe the saved value
+    the user is replacing (an end date before the start would also say "请填写办班结束日期",
+    a base batch of 0 also "请填写批次"), decision 0017."""
+
+    def block(name, errors):
+        return (name, None if errors else checks_by_field.get(name), errors)
+
+    blocks = [block("topic_scope", topic_errors)]
+    blocks += [block(field.name, list(field.errors)) for _key, _label, fields in form.sections() for field in fields]
+    blocks += [block("sessions", sessions_errors), block("lecturers", lecturers_errors), block("general", [])]
     return blocks
 
 
