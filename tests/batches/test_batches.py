@@ -6,6 +6,7 @@ from urllib.parse import quote
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from tests import factories
 from yanxiu.applications.domain import workflow
