@@ -113,6 +113,11 @@ class User(AbstractUser):
         return self.role == Role.PROVINCE_OFFICER
 
     @property
+    def is_administrator(self):
+        """One of the three administrators (三员分立)."""
+        return self.role in ADMIN_ROLES
+
+    @property
     def is_audit_admin(self):
         return self.role == Role.AUDIT_ADMIN
 
