@@ -160,6 +160,8 @@ def test_opening_an_actions_address_gets_a_chinese_405_with_a_way_back(client, s
     assert "<h1>不能直接打开此地址</h1>" in page
     assert "请回到原页面，点击相应按钮办理。" in page
     assert f'<a href="http://testserver/applications/{application.pk}/" data-testid="error-back">返回上一页</a>' in page
+    typed = text(client.get(f"/applications/{application.pk}/submit/", HTTP_ACCEPT="text/html"))  # no Referer
+    assert f'<a href="/applications/{application.pk}/" data-testid="error-back">返回上一页</a>' in typed
     script = client.get(f"/applications/{application.pk}/submit/", HTTP_ACCEPT="application/json")
     assert (script.status_code, script["Content-Type"]) == (405, "text/plain; charset=utf-8")
     assert text(script).startswith("此地址用于提交办理事项")

@@ -25,7 +25,7 @@ from django.core.exceptions import BadRequest, DisallowedHost, PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
-from django.urls import Resolver404
+from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .refusal import Refused
@@ -87,6 +87,16 @@ def _back_url(request):
     if referer and url_has_allowed_host_and_scheme(referer, {request.get_host()}, require_https=request.is_secure()):
         return referer
     return None
+
+
+def _owner_page(path):
+    """The address one level up (/applications/5/submit/ → /applications/5/), if the site has it."""
+    parent = path.rstrip("/").rsplit("/", 1)[0] + "/"
+    try:
+        resolve(parent)
+    except Resolver404:
+        return None
+    return parent
 
 
 def _safe_back_url(request):
@@ -151,7 +161,10 @@ class RefusalMiddleware:
         response = self.get_response(request)
         if response.status_code == 405 and not response.content and not getattr(response, "yanxiu_error_page", False):
             # require_POST's empty answer (a GET on an action's address, e.g. a refreshed or typed
-            # link): Chromium would show its own English page. The Allow header stays.
+            # link): Chromium would show its own English page. The Allow header stays; without a
+            # Referer the way back is the page the action belongs to (/applications/5/submit/ → /applications/5/).
+            if not _back_url(request):
+                request.refusal_next = _owner_page(request.path)
             answer = refusal_response(request, None, 405)
             answer["Allow"] = response.get("Allow", "")
             return answer
