@@ -122,6 +122,21 @@ def test_the_api_stores_a_full_width_mobile_half_width(client):
     assert (application.host_mobile, application.planned_trainees) == ("13900001111", 41)
 
 
+def test_the_api_takes_and_returns_typed_text_as_it_is(client):
+    host = factories.staff()
+    application = factories.complete("provincial", actor=host)
+    _saved, token = tokens.create_token(host, name="测试", days=30)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    response = client.put(
+        f"/api/v1/applications/{application.pk}",
+        {"version": application.version, "fields": {"title": TITLE}},
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == 200, response.content
+    assert client.get(f"/api/v1/applications/{application.pk}", **headers).json()["title"] == TITLE
+
+
 def test_a_full_width_uscc_is_cleaned_to_the_half_width_code_and_then_unique():
     """The Word importer and the profile form both clean through the model (full_clean)."""
     existing = factories.institution("350100-RS")
