@@ -140,6 +140,33 @@ def test_error_pages_are_chinese_in_development_and_production(client, settings,
     assert "只有省人社厅经办人可以进行遴选。" in text(forbidden)
 
 
+@pytest.mark.parametrize("debug", [True, False])
+def test_opening_an_actions_address_gets_a_chinese_405_with_a_way_back(client, settings, debug):
+    """Django's require_POST answers a GET with an empty 405; Chromium then shows its own English page."""
+    settings.DEBUG = debug
+    host = factories.staff()
+    application = factories.draft(actor=host)
+    client.force_login(host)
+    with Unchanged():
+        response = client.get(
+            f"/applications/{application.pk}/submit/",
+            HTTP_ACCEPT="text/html",
+            HTTP_REFERER=f"http://testserver/applications/{application.pk}/",
+        )
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert response["Content-Type"].startswith("text/html")
+    page = text(response)
+    assert "<h1>不能直接打开此地址</h1>" in page
+    assert "请回到原页面，点击相应按钮办理。" in page
+    assert f'<a href="http://testserver/applications/{application.pk}/" data-testid="error-back">返回上一页</a>' in page
+    typed = text(client.get(f"/applications/{application.pk}/submit/", HTTP_ACCEPT="text/html"))  # no Referer
+    assert f'<a href="/applications/{application.pk}/" data-testid="error-back">返回上一页</a>' in typed
+    script = client.get(f"/applications/{application.pk}/submit/", HTTP_ACCEPT="application/json")
+    assert (script.status_code, script["Content-Type"]) == (405, "text/plain; charset=utf-8")
+    assert text(script).startswith("此地址用于提交办理事项")
+
+
 def test_an_expired_form_gets_a_chinese_403():
     client = Client(enforce_csrf_checks=True)
     host = factories.staff()

@@ -1,15 +1,18 @@
 """Authority batches: quota, stamped scans, deadline, and the province returning a batch."""
 
+import re
 from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from tests import factories
 from yanxiu.applications.domain import workflow
 from yanxiu.applications.enums import ApplicationState as S
 from yanxiu.applications.models import Application
+from yanxiu.audit.models import AuditEntry
 from yanxiu.batches.domain import operations
 from yanxiu.batches.domain.operations import BATCH_WORKFLOW
 from yanxiu.batches.models import Batch, BatchState
@@ -290,3 +293,30 @@ def test_the_batch_summary_lists_its_applications_in_rank_order(client):
     assert quote(f"{batch.call.year}年{later.get_tier_display()}第2批.xlsx") in response["Content-Disposition"]
     client.force_login(factories.reviewer(factories.authority("350200-RS")))
     assert client.get(reverse("documents:batch_summary_file", args=[batch.pk, "docx"])).status_code == 404
+
+
+def test_the_submit_confirmation_names_each_members_place_and_says_which_are_unranked(client):
+    batch, apps, reviewer = ready_batch(2)
+    Application.objects.filter(pk=apps[1].pk).update(authority_rank=1)
+    Application.objects.filter(pk=apps[0].pk).update(authority_rank=None)
+    client.force_login(reviewer)
+    asked = client.post(reverse("batches:act", args=[batch.pk, "submit"])).content.decode()
+    lines = re.findall(r"<li>([^<]*)</li>", asked)
+    assert lines[:2] == [
+        f"第1名 {apps[1].title}（{apps[1].institution.name}）",
+        f"未排序 {apps[0].title}（{apps[0].institution.name}）",
+    ]
+    assert "—." not in asked
+    assert "有1项尚未排序。如需体现推荐顺序，请返回后在“排序”页面排好顺序再报送。" in asked
+    Application.objects.filter(pk=apps[0].pk).update(authority_rank=2)
+    ranked = client.post(reverse("batches:act", args=[batch.pk, "submit"])).content.decode()
+    assert 'data-testid="confirm-warning"' not in ranked
+
+
+def test_the_batch_history_dates_carry_the_year(client):
+    batch, _apps, reviewer = ready_batch(1)
+    client.force_login(reviewer)
+    page = client.get(reverse("batches:detail", args=[batch.pk])).content.decode()
+    history = page.split("操作记录")[1]
+    when = timezone.localtime(AuditEntry.objects.for_object(batch).earliest("created_at").created_at)
+    assert f"<li>{when.year}年{when.month}月{when.day}日 {when:%H:%M} " in history

@@ -54,6 +54,22 @@ def test_enrolment_stores_the_number_masked_and_a_second_enrolment_is_recorded_q
     assert entry.reason == f"身份证号{trainee.id_masked}再次提交报名，已忽略（首次报名保持不变）。"
 
 
+FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+
+
+def test_an_id_typed_full_width_is_stored_half_width_and_a_half_width_enrolment_is_its_duplicate():
+    programme = open_enrolment(planned())
+    number = next(id_number(n) for n in range(1, 100) if id_number(n).endswith("X"))
+    typed = number.translate(FULL_WIDTH)
+    trainee = enrol(programme, trainee_data(7, id_number=typed, mobile="１３９００００００07"))
+    trainee.refresh_from_db()
+    assert (trainee.id_number, trainee.mobile) == (number, "13900000007")
+    assert trainee.id_masked == "3501**********" + number[-4:]
+    assert enrol(programme, trainee_data(8, id_number=number, mobile="13900000008")) is None
+    assert list(programme.trainees.values_list("pk", flat=True)) == [trainee.pk]
+    assert AuditEntry.objects.for_object(programme).filter(action="duplicate_enrolment").count() == 1
+
+
 def test_enrolment_is_closed_until_the_host_publishes_the_notice():
     programme = planned()
     with pytest.raises(Refused, match="本项目目前不接受报名"):

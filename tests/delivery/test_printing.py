@@ -179,6 +179,26 @@ def test_a_mismatch_says_not_found_without_saying_which_part(issued, client, whi
     assert "编号不存在" not in body
 
 
+@pytest.mark.parametrize("debug", [True, False])
+def test_a_failed_lookup_keeps_what_was_typed_and_says_what_was_not_found(issued, client, settings, debug):
+    """In the demo (DEBUG) too: the view's own 404 page, never the generic one (decision 0017)."""
+    settings.DEBUG = debug
+    _, issued_certificates = issued
+    certificate = issued_certificates[0]
+    response = client.post("/p/verify/", {"serial": certificate.serial, "name": "李四"})
+    body = response.content.decode()
+    assert response.status_code == 404
+    assert f"未找到证书编号为“{certificate.serial}”、持证人为“李四”的证书，请核对证书编号和姓名。" in body
+    assert f'name="serial" value="{certificate.serial}"' in body
+    assert 'name="name" value="李四"' in body
+    assert "页面不存在" not in body
+    qr = client.get("/p/verify/not-a-token/")
+    assert qr.status_code == 404
+    assert "未找到该证书，请核对二维码或链接。" in qr.content.decode()
+    assert 'name="serial"' in qr.content.decode()
+    assert "页面不存在" in client.get("/p/no-such-page/").content.decode()  # unknown addresses: still Chinese
+
+
 def test_the_name_must_match_exactly_apart_from_spaces(issued, client):
     _, issued_certificates = issued
     certificate = issued_certificates[0]

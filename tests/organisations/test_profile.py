@@ -3,6 +3,9 @@ from django.urls import reverse
 
 from tests import factories
 from yanxiu.audit.models import AuditEntry
+from yanxiu.calls.enums import Tier
+from yanxiu.organisations.enums import RecordTier
+from yanxiu.organisations.models import ProgrammeRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +68,21 @@ def test_a_base_batch_outside_1_to_99_gets_one_clear_message(client, batch):
     host.institution.refresh_from_db()
     assert host.institution.base_batch != int(float(batch))
     assert client.post(reverse("organisations:profile"), {**data, "base_batch": "1"}).status_code == 302
+
+
+def test_past_programmes_show_their_tier_in_chinese(client):
+    host = factories.staff()
+    for year, tier in ((2024, "national"), (2025, "provincial")):
+        ProgrammeRecord.objects.create(institution=host.institution, year=year, title="研修班", tier=tier)
+    client.force_login(host)
+    text = client.get(reverse("organisations:profile")).content.decode()
+    table = text.split("往年高级研修项目完成情况")[1]
+    assert "<td>2024</td><td>研修班</td><td>国家级</td>" in table
+    assert "<td>2025</td><td>研修班</td><td>省级</td>" in table
+    assert "national" not in table
+    assert "provincial" not in table
+
+
+def test_a_records_tier_is_the_calls_tier():
+    """RecordTier is calls.enums.Tier's twin (organisations may not import calls)."""
+    assert RecordTier.choices == Tier.choices

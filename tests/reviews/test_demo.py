@@ -1,12 +1,15 @@
 """The demo round: made through the domain functions, conflicts respected."""
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from yanxiu.demo.reviews import ROUND_NAME, seed_reviews
 from yanxiu.demo.world import DEMO_PASSWORD, seed
 from yanxiu.reviews.domain.results import round_results
+from yanxiu.reviews.enums import AssignmentState
 from yanxiu.reviews.models import Assignment, ExpertProfile
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +39,11 @@ def test_seed_reviews():
         Decimal("12.00"),
         1,
     )
+    # The README sends the reader to the expert who still has to score (decision 0017).
+    open_tasks = Assignment.objects.filter(round=review_round, state=AssignmentState.ASSIGNED)
+    waiting = list(open_tasks.values_list("expert__username", flat=True))
+    assert waiting == ["zj_huang"]
+    assert "`zj_huang` still has it to score" in (Path(settings.BASE_DIR) / "README.md").read_text()
     assert ExpertProfile.objects.get(user__username="zj_lin").user.check_password(DEMO_PASSWORD)
     assert seed_reviews() == review_round  # idempotent
     assert Assignment.objects.filter(round=review_round).count() == 3

@@ -293,6 +293,18 @@ def test_the_expert_sees_the_hosts_record_of_past_years(client, task):
     assert "未按计划完成" in page(response)
 
 
+def test_the_experts_record_table_names_the_tier_in_chinese(client, task):
+    from yanxiu.organisations.models import ProgrammeRecord
+
+    for year, tier in ((2024, "national"), (2025, "provincial")):
+        ProgrammeRecord.objects.create(institution=task.application.institution, year=year, title="研修班", tier=tier)
+    client.force_login(task.expert)
+    text = page(client.get(reverse("reviews:task", args=[task.pk])))
+    assert "<td>2025</td><td>研修班</td><td>省级</td>" in text
+    assert "<td>2024</td><td>研修班</td><td>国家级</td>" in text
+    assert "national" not in text.split('data-testid="past-record"')[1].split("</section>")[0]
+
+
 def test_a_host_without_a_record_says_so(client, task):
     client.force_login(task.expert)
     assert "系统中没有该单位往年承办高级研修项目的记录" in page(client.get(reverse("reviews:task", args=[task.pk])))

@@ -185,3 +185,29 @@ def test_the_charts_data_is_embedded_as_json_not_script(client, world):
     embedded = re.search(r'<script id="statistics-data" type="application/json">(.*?)</script>', html, re.S)
     keys = [chart["key"] for chart in json.loads(embedded.group(1))]
     assert keys == list(figures.CHARTS)
+
+
+def test_a_pie_of_zeros_says_no_data_beside_its_table_of_zeros(client, world):
+    """录取学员职称结构 with no admitted trainee: four equal quarters before (decision 0017)."""
+    client.force_login(world["province"])
+    html = client.get(reverse("statistics:index")).content.decode()
+    section = html.split('id="chart-title_level"')[1].split("</section>")[0]
+    assert '<p class="chart chart-empty" data-testid="chart-empty-title_level">暂无数据</p>' in section
+    assert "data-chart=" not in section
+    assert re.findall(r'<td class="num">([^<]*)</td>', section) == ["0", "0", "0", "0"]
+    assert 'data-chart="tier"' in html  # a pie with numbers is drawn
+    embedded = json.loads(
+        re.search(r'<script id="statistics-data" type="application/json">(.*?)</script>', html, re.S)[1]
+    )
+    assert {chart["key"]: chart["empty"] for chart in embedded}["title_level"] is True
+    assert {chart["key"]: chart["empty"] for chart in embedded}["tier"] is False
+
+
+@pytest.mark.parametrize(
+    ("kind", "values", "empty"),
+    [("pie", [0, 0], True), ("pie", [0, 1], False), ("funnel", [0, 0], True), ("bar", [0, 0], False)],
+)
+def test_only_a_chart_of_shares_with_nothing_to_share_is_empty(kind, values, empty):
+    chart = figures.Chart("k", "标题", kind, ["甲", "乙"], [("人数", values)])
+    assert chart.has_nothing_to_draw is empty
+    assert figures.Chart("k", "标题", "bar", [], []).has_nothing_to_draw is True

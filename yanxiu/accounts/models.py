@@ -8,6 +8,12 @@ from yanxiu.core import clock
 from yanxiu.core.crypto import EncryptedField
 
 
+def _short_forms(organisation):
+    """The ways a name may already spell its organisation: "福建省农业农村厅人事处" is also
+    written "省农业农村厅人事处", "福建现代种业研究院" also "现代种业研究院"."""
+    return {organisation, organisation.removeprefix("福建")} - {""}
+
+
 class Role(models.TextChoices):
     INSTITUTION_STAFF = "institution_staff", "承办单位经办人"
     AUTHORITY_REVIEWER = "authority_reviewer", "主管部门审核人"
@@ -45,7 +51,7 @@ class User(AbstractUser):
         verbose_name="所属主管部门",
     )
     display_name = models.CharField("姓名", max_length=50, blank=True)
-    phone = EncryptedField("电话", max_length=30, blank=True, purpose="accounts.user.phone")
+    phone = EncryptedField("电话", max_length=30, blank=True, purpose="accounts.user.phone", code=True)
     # Personal data like the phone: encrypted at rest, never looked up (decision 0011).
     email = EncryptedField(
         "电子邮箱", max_length=254, blank=True, validators=[EmailValidator()], purpose="accounts.user.email"
@@ -107,6 +113,11 @@ class User(AbstractUser):
         return self.role == Role.PROVINCE_OFFICER
 
     @property
+    def is_administrator(self):
+        """One of the three administrators (三员分立)."""
+        return self.role in ADMIN_ROLES
+
+    @property
     def is_audit_admin(self):
         return self.role == Role.AUDIT_ADMIN
 
@@ -116,11 +127,19 @@ class User(AbstractUser):
 
     @property
     def name_with_organisation(self):
-        """ "福州市人社局 张三", but never "省人社厅职业能力建设处 省人社厅职业能力建设处 经办人"."""
+        """ "福州市人社局 张三", but never "省人社厅职业能力建设处 省人社厅职业能力建设处 经办人" nor
+        "福建省农业农村厅人事处 省农业农村厅人事处 审核员": a name that already holds the
+        organisation, in full or without the province's "福建", is left as it is."""
         who, organisation = str(self), self.organisation_name
-        if organisation and not who.startswith(organisation):
-            return f"{organisation} {who}"
-        return who
+        if not organisation or any(form in who for form in _short_forms(organisation)):
+            return who
+        return f"{organisation} {who}"
+
+    @property
+    def signed_in_as(self):
+        """The header's "福州市人社局 张三（主管部门审核人）"; the role only if the name does not say it."""
+        who, role = self.name_with_organisation, self.get_role_display()
+        return who if role in who else f"{who}（{role}）"
 
     @property
     def organisation_name(self):

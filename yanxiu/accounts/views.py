@@ -22,6 +22,7 @@ from yanxiu.audit import log
 from yanxiu.audit.models import Outcome
 
 from . import security
+from .duties import tasks_of
 
 
 class TokenForm(forms.Form):
@@ -170,3 +171,11 @@ def otp_status(request):
             "required": settings.YANXIU_OTP_REQUIRED and user.needs_second_factor,
         },
     )
+
+
+@login_required
+def duties(request):
+    """An administrator's home page: what their duty is and where it is done (三员分立)."""
+    if not request.user.is_administrator:
+        return redirect("home")
+    return render(request, "accounts/duties.html", {"tasks": tasks_of(request.user)})

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -15,6 +16,8 @@ from .models import ApiToken
 
 @login_required
 def token_list(request):
+    if not request.user.has_perm("api.hold_tokens"):
+        raise PermissionDenied(tokens.NO_TOKENS)
     form = NewTokenForm(request.POST or None)
     created = None
     if request.method == "POST" and form.is_valid():

@@ -11,6 +11,7 @@ from django.db import models
 
 from yanxiu.calls.enums import RecruitmentScope, Tier
 from yanxiu.core.crypto import EncryptedField
+from yanxiu.core.fields import CodeField
 from yanxiu.core.validators import validate_landline, validate_mobile, validate_plain_text
 from yanxiu.organisations.enums import BaseStatus
 from yanxiu.organisations.models import Institution
@@ -131,11 +132,16 @@ class Application(models.Model):
 
     host_name = models.CharField("承办单位名称", max_length=100, blank=True, validators=plain)
     host_contact = models.CharField("联系人", max_length=50, blank=True, validators=plain)
-    host_office_phone = models.CharField("办公电话", max_length=30, blank=True, validators=[validate_landline])
+    host_office_phone = CodeField("办公电话", max_length=30, blank=True, validators=[validate_landline])
     host_mobile = EncryptedField(
-        "手机", max_length=20, blank=True, validators=[validate_mobile], purpose="applications.application.host_mobile"
+        "手机",
+        max_length=20,
+        blank=True,
+        validators=[validate_mobile],
+        purpose="applications.application.host_mobile",
+        code=True,
     )
-    host_fax = models.CharField("传真", max_length=30, blank=True, validators=[validate_landline])
+    host_fax = CodeField("传真", max_length=30, blank=True, validators=[validate_landline])
     host_address = models.CharField("地址", max_length=200, blank=True, validators=plain)
     base_status = models.CharField("是否继续教育基地", max_length=20, choices=BaseStatus.choices, blank=True)
     base_batch = models.PositiveIntegerField(

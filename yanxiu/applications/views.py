@@ -239,23 +239,20 @@ def _fingerprint(*parts):
 
 
 def _message_blocks(form, topic_errors, sessions_errors, lecturers_errors, checks_by_field, touched=None):
-    """Every block of messages under a field: (name, checks, errors), in page order. In quiet
-    mode (`touched` is a set) a block the user has not typed in shows no check yet."""
+    """Every block of messages under a field: (name, checks, errors), in page order.
 
-    def checks(name):
-        return None if touched is not None and name not in touched else checks_by_field.get(name)
+    In quiet mode (`touched` is a set) a block the user has not typed in shows no check yet. A
+    field whose typed value was refused shows only why: its checks describe the saved value the
+    user is replacing (an end date before the start would also say "请填写办班结束日期", a base
+    batch of 0 also "请填写批次"), decision 0017."""
 
-    blocks = [("topic_scope", checks("topic_scope"), topic_errors)]
-    blocks += [
-        (field.name, checks(field.name), list(field.errors))
-        for _key, _label, fields in form.sections()
-        for field in fields
-    ]
-    blocks += [
-        ("sessions", checks("sessions"), sessions_errors),
-        ("lecturers", checks("lecturers"), lecturers_errors),
-        ("general", checks("general"), []),
-    ]
+    def block(name, errors):
+        quiet = touched is not None and name not in touched
+        return (name, None if errors or quiet else checks_by_field.get(name), errors)
+
+    blocks = [block("topic_scope", topic_errors)]
+    blocks += [block(field.name, list(field.errors)) for _key, _label, fields in form.sections() for field in fields]
+    blocks += [block("sessions", sessions_errors), block("lecturers", lecturers_errors), block("general", [])]
     return blocks
 
 

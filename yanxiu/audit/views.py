@@ -9,13 +9,15 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
+from yanxiu.core.forms import HalfWidthForm
+
 from .models import SECURITY_ACTIONS, AuditEntry, Outcome
 
 PAGE_SIZE = 50
 KIND_CHOICES = [("", "全部"), ("security", "安全事件"), ("operations", "业务操作")]
 
 
-class TrailFilter(forms.Form):
+class TrailFilter(HalfWidthForm, forms.Form):
     date_from = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     username = forms.CharField(label="账号", required=False, max_length=150)

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -183,6 +184,12 @@ def download_scan(request, pk, scan_pk):
     return stored_file(scan.file, scan.original_name)
 
 
+def _member_line(application):
+    """A batch member on the confirmation: "第1名 title（institution）", or 未排序 (never "—.")."""
+    place = f"第{application.authority_rank}名" if application.authority_rank else "未排序"
+    return f"{place} {application.title}（{application.institution.name}）"
+
+
 @login_required
 @require_POST
 @refusal_returns_to(_to_detail)
@@ -195,13 +202,21 @@ def act(request, pk, action):
         and not confirm.confirmed(request)
         and not BATCH_WORKFLOW.why_not(batch, action, request.user)
     ):
-        members = list(batch.applications.select_related("institution"))
+        members = list(
+            batch.applications.select_related("institution").order_by(
+                F("authority_rank").asc(nulls_last=True), "submitted_at", "pk"
+            )
+        )
+        unranked = sum(1 for a in members if not a.authority_rank)
         return confirm.ask(
             request,
             title="确认报送省人社厅",
             summary=f"将把本批次的{len(members)}项{batch.get_tier_display()}申报报送省人社厅。",
-            consequences=[f"{a.authority_rank or '—'}. {a.title}（{a.institution.name}）" for a in members]
+            consequences=[_member_line(a) for a in members]
             + ["报送后不能再修改批次；如需修改，须由省人社厅退回。省人社厅经办人会收到通知。"],
+            warnings=[f"有{unranked}项尚未排序。如需体现推荐顺序，请返回后在“排序”页面排好顺序再报送。"]
+            if unranked
+            else [],
             button=f"确认报送{len(members)}项",
             back_url=reverse("batches:detail", args=[batch.pk]),
         )

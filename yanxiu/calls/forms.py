@@ -2,6 +2,8 @@
 
 from django import forms
 
+from yanxiu.core.forms import HalfWidthForm
+
 from .domain.calls import EDITABLE_CALL_FIELDS, EDITABLE_RULE_FIELDS, wording_problems
 from .enums import RecruitmentScope
 from .models import Call, TierRule
@@ -27,7 +29,7 @@ def _chinese(form):
             field.error_messages.setdefault("required", "必填。")
 
 
-class CallForm(forms.ModelForm):
+class CallForm(HalfWidthForm, forms.ModelForm):
     class Meta:
         model = Call
         fields = EDITABLE_CALL_FIELDS
@@ -38,7 +40,7 @@ class CallForm(forms.ModelForm):
         self.fields["office_email"].error_messages["invalid"] = "请输入有效的电子邮箱。"
 
 
-class TierRuleForm(forms.ModelForm):
+class TierRuleForm(HalfWidthForm, forms.ModelForm):
     class Meta:
         model = TierRule
         fields = EDITABLE_RULE_FIELDS
@@ -75,7 +77,7 @@ WORDED_FIELDS = (
 )
 
 
-class TopicAreaForm(forms.Form):
+class TopicAreaForm(HalfWidthForm, forms.Form):
     name = forms.CharField(label="名称", max_length=50, error_messages={"required": "必填。"})
     keywords = forms.CharField(
         label="关键词（以顿号分隔）",

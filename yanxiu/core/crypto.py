@@ -33,6 +33,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models.functions import Cast
 
+from .validators import normalise_code
+
 PREFIX = "sm4gcm"
 NONCE_BYTES = 12
 TAG_BYTES = 16
@@ -186,9 +188,16 @@ class EncryptedField(models.CharField):
     """Text stored encrypted (SM4-GCM). `max_length` limits the plain text; the
     column is unbounded text. No lookups but isnull: search the hash beside it."""
 
-    def __init__(self, *args, purpose, **kwargs):
+    def __init__(self, *args, purpose, code=False, **kwargs):
         self.purpose = purpose
+        # A phone or number: cleaned to half-width like `core.fields.CodeField` (Python only,
+        # so not deconstructed: the column does not change).
+        self.code = code
         super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalise_code(value) if self.code else value
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()

@@ -21,11 +21,11 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.exceptions import BadRequest, DisallowedHost, PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
-from django.urls import Resolver404
+from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .refusal import Refused
@@ -36,6 +36,7 @@ TITLES = {
     400: "请求有误",
     403: "没有权限",
     404: "页面不存在",
+    405: "不能直接打开此地址",
     409: "不能办理",
     500: "系统出错",
 }
@@ -43,6 +44,7 @@ DEFAULT_REASONS = {
     400: "提交的内容格式不正确，未作任何修改。",
     403: "您没有办理此事项的权限。",
     404: "您要找的页面不存在，或您没有查看它的权限。",
+    405: "此地址用于提交办理事项（页面上的按钮），不能直接打开或刷新。请回到原页面，点击相应按钮办理。",
     409: "当前不能办理此事项。",
     500: "系统暂时出错，已记录。请稍后再试；如多次出现，请联系省人社厅。",
 }
@@ -87,10 +89,34 @@ def _back_url(request):
     return None
 
 
+def _owner_page(path):
+    """The address one level up (/applications/5/submit/ → /applications/5/), if the site has it."""
+    parent = path.rstrip("/").rsplit("/", 1)[0] + "/"
+    try:
+        resolve(parent)
+    except Resolver404:
+        return None
+    return parent
+
+
+def _safe_back_url(request):
+    """The back link of an error page; none for a request whose host is not ours (a 400)."""
+    try:
+        return _back_url(request)
+    except DisallowedHost:
+        return None
+
+
 def error_page(request, status, reason=""):
     html = render_to_string(
         "core/error.html",
-        {"status": status, "title": TITLES[status], "reason": reason, "default_reason": DEFAULT_REASONS[status]},
+        {
+            "status": status,
+            "title": TITLES[status],
+            "reason": reason,
+            "default_reason": DEFAULT_REASONS[status],
+            "back": _safe_back_url(request) if status != 500 else None,
+        },
         request=request if status != 500 else None,
     )
     response = HttpResponse(html, status=status)
@@ -133,9 +159,19 @@ class RefusalMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        if response.status_code == 405 and not response.content and not getattr(response, "yanxiu_error_page", False):
+            # require_POST's empty answer (a GET on an action's address, e.g. a refreshed or typed
+            # link): Chromium would show its own English page. The Allow header stays; without a
+            # Referer the way back is the page the action belongs to (/applications/5/submit/ → /applications/5/).
+            if not _back_url(request):
+                request.refusal_next = _owner_page(request.path)
+            answer = refusal_response(request, None, 405)
+            answer["Allow"] = response.get("Allow", "")
+            return answer
         if (
             settings.DEBUG
             and response.status_code == 404
+            and request.resolver_match is None  # no view: a view's own 404 page (a lookup) is kept
             and not getattr(response, "yanxiu_error_page", False)
             and response.get("Content-Type", "").startswith("text/html")
             and not request.path.startswith(("/static/", "/admin/"))

@@ -15,12 +15,25 @@ def uscc_with_check(body17: str) -> str:
     return body17 + uscc.calc_check_digit(body17)
 
 
+def normalise_code(value):
+    """A code, number or phone as typed with a Chinese input method, in half-width form.
+
+    Full-width digits and letters (０-９, Ａ-Ｚ, common with Chinese input methods) and the
+    ideographic space become their ASCII forms (NFKC); surrounding spaces go. Only for
+    values that are codes or numbers: NFKC would also turn Chinese punctuation (，：（）)
+    into ASCII, so free text never passes here. Non-strings are returned as they are.
+    Every validator below expects a normalised value and matches ASCII digits only."""
+    if not isinstance(value, str):
+        return value
+    return unicodedata.normalize("NFKC", value).strip()
+
+
 def validate_uscc(value: str) -> None:
     """Length, alphabet and check character, each refused with its own Chinese message.
 
     Only stdnum's check character is used: its `validate` also wants the first eight
     characters to be digits, which refuses real codes such as those of 农村集体经济组织 (N…)."""
-    code = (value or "").strip().upper()
+    code = normalise_code(value or "").upper()
     if len(code) != 18:
         raise ValidationError("统一社会信用代码应为18位。", code="uscc_length")
     if any(ch not in USCC_ALPHABET for ch in code):
@@ -34,12 +47,13 @@ def validate_uscc(value: str) -> None:
 
 # Landline: optional area code 0xx(x) with a hyphen, 7–8 digit number,
 # optional extension. Also accepts 400/800 service numbers.
-LANDLINE_RE = re.compile(r"^(0\d{2,3}-?)?[2-9]\d{6,7}(-\d{1,6})?$|^[48]00-?\d{3}-?\d{4}$")
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+# ASCII digits only: `\d` would also match full-width and other Unicode digits.
+LANDLINE_RE = re.compile(r"^(0[0-9]{2,3}-?)?[2-9][0-9]{6,7}(-[0-9]{1,6})?$|^[48]00-?[0-9]{3}-?[0-9]{4}$")
+MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
 def normalise_phone(value: str) -> str:
-    return re.sub(r"[\s（）()]", "", value or "").replace("—", "-").replace("－", "-")
+    return re.sub(r"[\s()]", "", normalise_code(value or "")).replace("—", "-")
 
 
 def validate_landline(value: str) -> None:
@@ -52,14 +66,17 @@ def validate_mobile(value: str) -> None:
         raise ValidationError("手机号码格式不正确，应为以1开头的11位数字。", code="mobile")
 
 
-def validate_plain_text(value: str) -> None:
-    """Refuse markup in text fields: the text is printed on official forms.
+# C0 controls but tab, line feed and carriage return; DEL and the C1 controls.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
-    What a browser would parse as a tag ("<x", "</x", "<!") is refused;
-    "a < b" is ordinary text. Output is escaped in any case.
-    """
-    if value and re.search(r"</?[a-zA-Z!?]", value):
-        raise ValidationError("请勿输入网页代码（如 <script>），只填写纯文本。", code="markup")
+
+def validate_plain_text(value: str) -> None:
+    """Plain text: any character a person types, angle brackets included ("x<y",
+    "面向<a类>企业" are ordinary Chinese writing, decision 0017). Every output escapes
+    it (templates, row writers, .docx/.xlsx, e-mail, API). Refused are only control
+    characters, which no keyboard types and Word and XML cannot hold."""
+    if value and CONTROL_RE.search(value):
+        raise ValidationError("含有无法显示的控制字符，请删除后重新填写（可先粘贴到记事本再复制）。", code="control")
 
 
 def normalise_spaces(value):

@@ -11,4 +11,6 @@ def home(request):
         return redirect("applications:inbox")
     if user.role == "expert":
         return redirect("reviews:mine")
+    if user.is_administrator:
+        return redirect("accounts:duties")
     return render(request, "core/home.html")

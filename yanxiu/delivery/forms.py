@@ -2,7 +2,8 @@ from django import forms
 from django.db.models import Case, When
 
 from yanxiu.applications.enums import TraineeTitleLevel
-from yanxiu.core.validators import validate_plain_text
+from yanxiu.core.forms import HalfWidthForm, half_width
+from yanxiu.core.validators import normalise_code, validate_plain_text
 from yanxiu.reference.models import LectureFeeStandard, TrainingCostStandard
 
 from .enums import ATTENDANCE_HALF_DAY_CHOICES, PROVINCES, FileKind, Gender, Sector
@@ -26,7 +27,7 @@ def as_text(bound):
     return str(value)
 
 
-class ArrangementsForm(forms.Form):
+class ArrangementsForm(HalfWidthForm, forms.Form):
     start_date = forms.DateField(label="开班日期（含报到）", widget=DATE)
     end_date = forms.DateField(label="结束日期（含返程）", widget=DATE)
     venue = forms.CharField(label="办班地点", max_length=200)
@@ -45,7 +46,7 @@ class ArrangementsForm(forms.Form):
     )
 
 
-class FullExportForm(forms.Form):
+class FullExportForm(HalfWidthForm, forms.Form):
     """Whole ID numbers and mobiles in an export: the user says what for; it is logged."""
 
     reason = forms.CharField(label="导出完整身份证号和手机号的用途", min_length=2, max_length=200)
@@ -58,7 +59,7 @@ class FullExportForm(forms.Form):
         return reason
 
 
-class EnrolmentNoticeForm(forms.Form):
+class EnrolmentNoticeForm(HalfWidthForm, forms.Form):
     notice = forms.CharField(
         label="招生通知", widget=forms.Textarea(attrs={"rows": 5}), max_length=5000, required=False
     )
@@ -67,22 +68,24 @@ class EnrolmentNoticeForm(forms.Form):
     waiting_list = forms.BooleanField(label="名额满后接受候补报名（不勾选则名额满后停止报名）", required=False)
 
 
-class EnrolmentForm(forms.Form):
+class EnrolmentForm(HalfWidthForm, forms.Form):
     """The public form; the rules live in domain/enrolment.validate_trainee."""
 
     name = forms.CharField(label="姓名", max_length=30)
-    id_number = forms.CharField(
-        label="身份证号",
-        max_length=18,
-        min_length=18,
-        error_messages={"min_length": "身份证号应为18位。", "max_length": "身份证号应为18位。"},
+    id_number = half_width(
+        forms.CharField(
+            label="身份证号",
+            max_length=18,
+            min_length=18,
+            error_messages={"min_length": "身份证号应为18位。", "max_length": "身份证号应为18位。"},
+        )
     )
     gender = forms.ChoiceField(label="性别", choices=Gender.choices, widget=forms.RadioSelect)
     employer = forms.CharField(label="工作单位", max_length=100)
     position = forms.CharField(label="职务", max_length=50, required=False)
     title_level = forms.ChoiceField(label="职称等级", choices=[("", "请选择"), *TraineeTitleLevel.choices])
     professional_field = forms.CharField(label="专业领域", max_length=50)
-    mobile = forms.CharField(label="手机", max_length=11)
+    mobile = half_width(forms.CharField(label="手机", max_length=11))
     province = forms.ChoiceField(label="所在省份", choices=[("", "请选择"), *PROVINCES])
     is_grassroots = forms.BooleanField(label="基层一线专业技术人员", required=False)
     sector = forms.ChoiceField(label="单位性质", choices=Sector.choices, initial=Sector.PUBLIC)
@@ -99,7 +102,7 @@ class EnrolmentForm(forms.Form):
             self.fields["province"].initial = "35"
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(HalfWidthForm, forms.Form):
     date = forms.DateField(label="日期", widget=DATE)
     half_day = forms.ChoiceField(label="时段", choices=ATTENDANCE_HALF_DAY_CHOICES)
 
@@ -107,7 +110,7 @@ class AttendanceForm(forms.Form):
 CLASS_ORDER = ["一类", "二类", "三类", "四类"]
 
 
-class AccountsForm(forms.ModelForm):
+class AccountsForm(HalfWidthForm, forms.ModelForm):
     class Meta:
         model = Accounts
         fields = ["cost_standard", "trainees", "days", *Accounts.ITEMS, "charged_to_trainees", "note"]
@@ -134,7 +137,7 @@ class AccountsForm(forms.ModelForm):
             self.fields[name].widget.attrs["min"] = "0"
 
 
-class LectureForm(forms.Form):
+class LectureForm(HalfWidthForm, forms.Form):
     date = forms.DateField(label="日期", widget=DATE)
     half_day = forms.ChoiceField(label="时段", choices=[("", "—"), *ATTENDANCE_HALF_DAY_CHOICES])
     lecturer = forms.CharField(label="授课专家", max_length=50)
@@ -180,7 +183,7 @@ class LectureForm(forms.Form):
 LectureFormSet = forms.formset_factory(LectureForm, extra=2, max_num=100, validate_max=True)
 
 
-class UploadForm(forms.Form):
+class UploadForm(HalfWidthForm, forms.Form):
     kind = forms.ChoiceField(
         label="材料类别", choices=[c for c in FileKind.choices if c[0] != FileKind.ENROLMENT_NOTICE]
     )
@@ -190,9 +193,9 @@ class UploadForm(forms.Form):
 SCORE_MEANINGS = {5: "非常满意", 4: "满意", 3: "一般", 2: "不满意", 1: "非常不满意"}
 
 
-class SurveyForm(forms.Form):
-    mobile = forms.CharField(label="手机号", max_length=11)
-    id_last4 = forms.CharField(label="身份证号后四位", max_length=4, min_length=4)
+class SurveyForm(HalfWidthForm, forms.Form):
+    mobile = half_width(forms.CharField(label="手机号", max_length=11))
+    id_last4 = half_width(forms.CharField(label="身份证号后四位", max_length=4, min_length=4))
     comment = forms.CharField(
         label="意见和建议", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -211,7 +214,7 @@ class SurveyForm(forms.Form):
         self.fields["comment"] = comment
 
 
-class CostStandardForm(forms.ModelForm):
+class CostStandardForm(HalfWidthForm, forms.ModelForm):
     class Meta:
         model = TrainingCostStandard
         fields = ["accommodation", "meals", "venue_materials_transport", "other", "total_per_person_day", "source"]
@@ -222,7 +225,7 @@ def without_spaces(text):
     return "".join((text or "").split())
 
 
-class CertificateLookupForm(forms.Form):
+class CertificateLookupForm(HalfWidthForm, forms.Form):
     """Find a certificate by its serial number and its holder's name (both must match)."""
 
     serial = forms.CharField(
@@ -233,7 +236,7 @@ class CertificateLookupForm(forms.Form):
     )
 
     def clean_serial(self):
-        return without_spaces(self.cleaned_data["serial"]).upper()
+        return without_spaces(normalise_code(self.cleaned_data["serial"])).upper()
 
     def clean_name(self):
         return without_spaces(self.cleaned_data["name"])

@@ -192,7 +192,7 @@ class Trainee(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="trainees")
     name = models.CharField("姓名", max_length=30, validators=plain)
-    id_number = EncryptedField("身份证号", max_length=18, purpose="delivery.trainee.id_number")
+    id_number = EncryptedField("身份证号", max_length=18, purpose="delivery.trainee.id_number", code=True)
     id_number_hash = KeyedHashField(source="id_number", purpose="id_number", db_index=True)
     id_masked = models.CharField("身份证号（脱敏）", max_length=18)
     gender = models.CharField("性别", max_length=10, choices=Gender.choices)
@@ -200,7 +200,9 @@ class Trainee(models.Model):
     position = models.CharField("职务", max_length=50, blank=True, validators=plain)
     title_level = models.CharField("职称等级", max_length=20, choices=TraineeTitleLevel.choices)
     professional_field = models.CharField("专业领域", max_length=50, validators=plain)
-    mobile = EncryptedField("手机", max_length=11, validators=[validate_mobile], purpose="delivery.trainee.mobile")
+    mobile = EncryptedField(
+        "手机", max_length=11, validators=[validate_mobile], purpose="delivery.trainee.mobile", code=True
+    )
     mobile_hash = KeyedHashField(source="mobile", purpose="mobile", db_index=True)
     province = models.CharField("所在省份", max_length=2, choices=PROVINCES)
     is_grassroots = models.BooleanField("基层一线", default=False)

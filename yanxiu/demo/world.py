@@ -294,7 +294,7 @@ def seed():
             address=address,
             email=f"{username}@example.invalid",
         )
-        staff[username] = _user(username, Role.INSTITUTION_STAFF, f"{contact}（{name}）", institution=institution)
+        staff[username] = _user(username, Role.INSTITUTION_STAFF, contact, institution=institution)
     ProgrammeRecord.objects.create(
         institution=Institution.objects.get(name="南平绿色生态科技有限公司"),
         year=2025,
@@ -322,11 +322,11 @@ def seed():
     for code, username, name in [*AUTHORITY_USERS, ("BASE-FJCZ", "fjcz_shenhe", "船政基地 审核员")]:
         reviewers[username] = _user(username, Role.AUTHORITY_REVIEWER, name, authority=Authority.objects.get(code=code))
     _user("province", Role.PROVINCE_OFFICER, "省人社厅职业能力建设处 经办人", is_staff=True, is_superuser=True)
-    _user("expert1", Role.EXPERT, "评审专家 王明")
+    _user("expert1", Role.EXPERT, "王明")
     # 三员分立: one account per administrator duty.
-    _user("sysadmin", Role.SYSTEM_ADMIN, "系统管理员 陈")
-    _user("secadmin", Role.SECURITY_ADMIN, "安全管理员 林")
-    _user("auditor", Role.AUDIT_ADMIN, "审计管理员 黄")
+    _user("sysadmin", Role.SYSTEM_ADMIN, "陈伟")
+    _user("secadmin", Role.SECURITY_ADMIN, "林静")
+    _user("auditor", Role.AUDIT_ADMIN, "黄敏")
 
     # 2026 applications, made while the 2026 call was open.
     with clock.frozen_at("2026-01-10T10:00:00+08:00"):

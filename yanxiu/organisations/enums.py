@@ -21,3 +21,12 @@ class BaseStatus(models.TextChoices):
     NATIONAL = "national", "国家级继续教育基地"
     PROVINCIAL = "provincial", "省级继续教育基地"
     NONE = "none", "否"
+
+
+class RecordTier(models.TextChoices):
+    """The tier of a past programme (`ProgrammeRecord.tier`): the codes and labels of
+    `calls.enums.Tier`, which this app may not import (held together by
+    tests/organisations/test_profile.py)."""
+
+    NATIONAL = "national", "国家级"
+    PROVINCIAL = "provincial", "省级"

@@ -1,11 +1,13 @@
 from django import forms
 
+from yanxiu.core.forms import HalfWidthForm
+
 from .models import Institution
 
 BASE_BATCH_RANGE = "批次为1至99的整数（如第3批填3）。"
 
 
-class InstitutionProfileForm(forms.ModelForm):
+class InstitutionProfileForm(HalfWidthForm, forms.ModelForm):
     """What an institution maintains itself. Name, USCC and authority are the province's."""
 
     base_batch = forms.IntegerField(

@@ -2,9 +2,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from yanxiu.core.crypto import EncryptedField
+from yanxiu.core.fields import CodeField
 from yanxiu.core.validators import validate_landline, validate_mobile, validate_uscc
 
-from .enums import AuthorityKind, BaseStatus, InstitutionType
+from .enums import AuthorityKind, BaseStatus, InstitutionType, RecordTier
 
 
 class Authority(models.Model):
@@ -29,7 +30,7 @@ class Institution(models.Model):
     """承办单位 / 施训机构. A base that reports directly has its own Authority."""
 
     name = models.CharField("单位名称", max_length=100, unique=True)
-    uscc = models.CharField("统一社会信用代码", max_length=18, unique=True, validators=[validate_uscc])
+    uscc = CodeField("统一社会信用代码", max_length=18, unique=True, validators=[validate_uscc], upper=True)
     type = models.CharField("单位类型", max_length=20, choices=InstitutionType.choices)
     authority = models.ForeignKey(
         Authority, on_delete=models.PROTECT, related_name="institutions", verbose_name="主管部门"
@@ -51,11 +52,16 @@ class Institution(models.Model):
         "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="确认人"
     )
     address = models.CharField("地址", max_length=200, blank=True)
-    office_phone = models.CharField("办公电话", max_length=30, blank=True, validators=[validate_landline])
+    office_phone = CodeField("办公电话", max_length=30, blank=True, validators=[validate_landline])
     mobile = EncryptedField(
-        "手机", max_length=20, blank=True, validators=[validate_mobile], purpose="organisations.institution.mobile"
+        "手机",
+        max_length=20,
+        blank=True,
+        validators=[validate_mobile],
+        purpose="organisations.institution.mobile",
+        code=True,
     )
-    fax = models.CharField("传真", max_length=30, blank=True, validators=[validate_landline])
+    fax = CodeField("传真", max_length=30, blank=True, validators=[validate_landline])
     contact_person = models.CharField("联系人", max_length=50, blank=True)
     email = models.EmailField("电子邮箱", blank=True)
 
@@ -88,7 +94,7 @@ class ProgrammeRecord(models.Model):
     )
     year = models.PositiveIntegerField("年度")
     title = models.CharField("项目名称", max_length=200)
-    tier = models.CharField("级别", max_length=20, blank=True)
+    tier = models.CharField("级别", max_length=20, blank=True, choices=RecordTier.choices)
     completed = models.BooleanField("按计划完成", default=True)
     note = models.CharField("说明", max_length=300, blank=True)
 

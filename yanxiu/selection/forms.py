@@ -1,12 +1,13 @@
 from django import forms
 
 from yanxiu.calls.enums import Tier
+from yanxiu.core.forms import HalfWidthForm
 from yanxiu.organisations.models import Authority, DeadlineExtension, Institution
 
 from .models import PlanIssue
 
 
-class ExtensionForm(forms.ModelForm):
+class ExtensionForm(HalfWidthForm, forms.ModelForm):
     institution = forms.ModelChoiceField(
         Institution.objects.all(), label="承办单位", required=False, empty_label="（不选）"
     )
@@ -41,7 +42,7 @@ class ExtensionForm(forms.ModelForm):
         return cleaned
 
 
-class PlanIssueForm(forms.ModelForm):
+class PlanIssueForm(HalfWidthForm, forms.ModelForm):
     class Meta:
         model = PlanIssue
         fields = ["document_number", "copy_to"]

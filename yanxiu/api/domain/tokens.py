@@ -21,8 +21,13 @@ def digest(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+NO_TOKENS = "系统管理员、安全管理员和审计管理员在系统管理和审计页面办理职责，接口不提供其数据，无需 API 令牌。"
+
+
 def create_token(user, *, name, days):
     """A new token for `user`; the whole token is returned once and never stored."""
+    if not user.has_perm("api.hold_tokens"):
+        raise Refused(NO_TOKENS)
     name = (name or "").strip()
     if not name:
         raise Refused("请填写令牌用途。", errors={"name": "请填写令牌用途。"})

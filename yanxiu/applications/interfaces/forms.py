@@ -6,6 +6,7 @@ from django.forms import formset_factory
 
 from yanxiu.calls.enums import RecruitmentScope, Tier, TopicAreaCode
 from yanxiu.calls.models import Call
+from yanxiu.core.forms import HalfWidthForm
 from yanxiu.core.validators import validate_plain_text
 from yanxiu.organisations.models import Authority
 from yanxiu.reference.models import CompetentDepartment, ProfessionalDomain
@@ -60,7 +61,7 @@ SECTIONS = [
 ]
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(HalfWidthForm, forms.ModelForm):
     trainee_title_levels = forms.MultipleChoiceField(
         label="学员职称要求", choices=TraineeTitleLevel.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -134,7 +135,7 @@ class ApplicationForm(forms.ModelForm):
             yield key, label, [self[name] for name in names if name in self.fields]
 
 
-class LabelledRowForm(forms.ModelForm):
+class LabelledRowForm(HalfWidthForm, forms.ModelForm):
     """A row of a table of rows: its cells have no <label>, so each input names itself
     (aria-label), with its row: "日程第2行 主讲人"."""
 
@@ -190,7 +191,7 @@ LecturerFormSet = formset_factory(
 )
 
 
-class TopicScopeForm(forms.Form):
+class TopicScopeForm(HalfWidthForm, forms.Form):
     """One tick box and one explanation per topic-scope area of the call."""
 
     def __init__(self, *args, areas, **kwargs):
@@ -246,14 +247,14 @@ def formset_rows(formset):
     return rows
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(HalfWidthForm, forms.Form):
     file = forms.FileField(
         label="选择文件", error_messages={"required": "请选择要上传的文件。", "empty": "文件是空的，请重新选择。"}
     )
     kind = forms.ChoiceField(label="类别", choices=AttachmentKind.choices, initial=AttachmentKind.SUPPORTING)
 
 
-class ActionForm(forms.Form):
+class ActionForm(HalfWidthForm, forms.Form):
     reason = forms.CharField(
         label="说明",
         required=False,
@@ -263,7 +264,7 @@ class ActionForm(forms.Form):
     )
 
 
-class WarningReasonForm(forms.Form):
+class WarningReasonForm(HalfWidthForm, forms.Form):
     code = forms.CharField(max_length=60)
     reason = forms.CharField(
         label="说明理由",
@@ -278,7 +279,7 @@ def _id_choice(label):
     return forms.TypedChoiceField(label=label, coerce=int, empty_value=None, required=False)
 
 
-class InboxFilterForm(forms.Form):
+class InboxFilterForm(HalfWidthForm, forms.Form):
     # Rows are chosen by id among (id, name) values: the filters render about 120 options on
     # every page, and a ModelChoiceField builds a model instance for each (issue 13).
     call = _id_choice("年度")
@@ -322,7 +323,7 @@ class InboxFilterForm(forms.Form):
         return queryset
 
 
-class FallbackAdjustmentForm(forms.Form):
+class FallbackAdjustmentForm(HalfWidthForm, forms.Form):
     """What the host may change once its national application fell back to provincial."""
 
     start_date = forms.DateField(label="办班开始日期", widget=DATE_WIDGET, error_messages=DATE_ERRORS)

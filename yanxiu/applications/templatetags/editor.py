@@ -10,6 +10,10 @@ register = template.Library()
 
 @register.simple_tag
 def field_msgs(name, checks=None, errors=None, oob=False):
+    """A refused typed value shows only why it was refused: the field's checks are about the
+    saved value it replaces (views._message_blocks, decision 0017)."""
+    if errors:
+        checks = None
     errors_html = format_html_join("", '<div class="msg error">{}</div>', ((e,) for e in errors or ()))
     checks_html = format_html_join(
         "",

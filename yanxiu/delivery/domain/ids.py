@@ -6,7 +6,9 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from stdnum.cn import ric
 
-ID_RE = re.compile(r"^\d{17}[\dX]$")
+from yanxiu.core.validators import normalise_code
+
+ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")  # ASCII digits only: `\d` matches full-width ones too
 
 
 def id_with_check(body17: str) -> str:
@@ -18,7 +20,8 @@ def id_with_check(body17: str) -> str:
 
 
 def normalise(value: str) -> str:
-    return (value or "").strip().replace(" ", "").upper().replace("Ｘ", "X")
+    """Half-width (full-width digits and Ｘ typed with a Chinese input method), no spaces, upper case."""
+    return normalise_code(value or "").replace(" ", "").upper()
 
 
 def validate_id_number(value: str) -> str:

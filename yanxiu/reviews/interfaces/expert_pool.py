@@ -24,6 +24,7 @@ from yanxiu.core.masks import mask_email, mask_phone
 from yanxiu.core.refusal import Refused
 from yanxiu.core.spreadsheets import xlsx_bytes
 from yanxiu.core.uploads import refuse_unsafe_xlsx
+from yanxiu.core.validators import normalise_code
 from yanxiu.organisations.models import Authority, Institution
 from yanxiu.reference.models import ProfessionalDomain
 
@@ -199,7 +200,7 @@ def _year(text, label, errors):
     if not text:
         return None
     try:
-        year = int(text)
+        year = int(normalise_code(text))
     except ValueError:
         errors.append(f"{label}：请填写四位年份，如 2026。")
         return None
@@ -252,7 +253,7 @@ def _validate(cells, lookups, seen, number):
             errors.append(f"其他熟悉领域：“{name}”不在专业技术领域目录中。")
         else:
             others.append(lookups.domains[name])
-    phone, email = values["电话"], values["电子邮箱"]
+    phone, email = normalise_code(values["电话"]), values["电子邮箱"]
     keep_phone = not phone or "*" in phone
     keep_email = not email or "*" in email
     if "*" in phone and profile is None:

@@ -2,6 +2,7 @@ from django import forms
 from django.forms import formset_factory
 
 from yanxiu.calls.models import Call
+from yanxiu.core.forms import HalfWidthForm, half_width
 from yanxiu.core.masks import mask_email, mask_phone
 from yanxiu.organisations.models import Authority, Institution
 from yanxiu.reference.models import ProfessionalDomain
@@ -11,7 +12,7 @@ from ..enums import MAX_APPLICANT_AVOIDANCES, RankingBasis, Recommendation
 from ..models import ReviewRound
 
 
-class RoundForm(forms.ModelForm):
+class RoundForm(HalfWidthForm, forms.ModelForm):
     class Meta:
         model = ReviewRound
         fields = list(ROUND_FIELDS)  # what update_round may change, defined once
@@ -32,7 +33,7 @@ class NewRoundForm(RoundForm):
         fields = ["call", *RoundForm.Meta.fields]
 
 
-class CriterionForm(forms.Form):
+class CriterionForm(HalfWidthForm, forms.Form):
     name = forms.CharField(label="评分项", max_length=50, required=False)
     weight = forms.IntegerField(label="权重（%）", min_value=1, max_value=100, required=False)
     max_score = forms.IntegerField(label="满分", min_value=1, max_value=100, required=False)
@@ -70,7 +71,7 @@ def criterion_rows(formset):
     ]
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(HalfWidthForm, forms.Form):
     """One score field per criterion, then the recommendation and the comment."""
 
     recommendation = forms.ChoiceField(label="推荐意见", choices=Recommendation.choices, widget=forms.RadioSelect)
@@ -108,16 +109,16 @@ class ReviewForm(forms.Form):
         return {c.pk: self.cleaned_data[f"score_{c.pk}"] for c in self.criteria}
 
 
-class ConflictForm(forms.Form):
+class ConflictForm(HalfWidthForm, forms.Form):
     reason = forms.CharField(label="回避理由", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class AssignForm(forms.Form):
+class AssignForm(HalfWidthForm, forms.Form):
     application = forms.IntegerField(widget=forms.HiddenInput)
     expert = forms.IntegerField(label="评审专家")
 
 
-class AutoAssignForm(forms.Form):
+class AutoAssignForm(HalfWidthForm, forms.Form):
     method = forms.ChoiceField(
         label="分配方式",
         choices=[("optimal", "最优分配（领域匹配优先，总匹配度最高）"), ("draw", "随机抽取（按领域，凭种子可复核）")],
@@ -147,7 +148,7 @@ class AutoAssignForm(forms.Form):
         }
 
 
-class ExpertForm(forms.Form):
+class ExpertForm(HalfWidthForm, forms.Form):
     username = forms.RegexField(
         label="登录用户名",
         max_length=150,
@@ -156,7 +157,7 @@ class ExpertForm(forms.Form):
     )
     display_name = forms.CharField(label="姓名", max_length=50)
     email = forms.EmailField(label="电子邮箱", required=False)
-    phone = forms.CharField(label="电话", max_length=30, required=False)
+    phone = half_width(forms.CharField(label="电话", max_length=30, required=False))
     affiliation = forms.CharField(label="工作单位", max_length=100)
     title = forms.CharField(label="职称/职务", max_length=50, required=False)
     institution = forms.ModelChoiceField(
@@ -242,7 +243,7 @@ class ExpertEditForm(ExpertForm):
         return data
 
 
-class PoolFilterForm(forms.Form):
+class PoolFilterForm(HalfWidthForm, forms.Form):
     q = forms.CharField(label="搜索", max_length=50, required=False, help_text="姓名、单位、职称或关键词")
     domain = forms.ModelChoiceField(
         ProfessionalDomain.objects.all(), label="专业技术领域", required=False, empty_label="全部"
@@ -255,11 +256,11 @@ class PoolFilterForm(forms.Form):
     )
 
 
-class PoolImportForm(forms.Form):
+class PoolImportForm(HalfWidthForm, forms.Form):
     file = forms.FileField(label="专家库文件（.xlsx）")
 
 
-class AvoidanceForm(forms.Form):
+class AvoidanceForm(HalfWidthForm, forms.Form):
     """The applicant's up to two experts to avoid: name and employer as free text, and a reason."""
 
     def __init__(self, *args, requests=(), **kwargs):
@@ -289,6 +290,6 @@ class AvoidanceForm(forms.Form):
         ]
 
 
-class MatchForm(forms.Form):
+class MatchForm(HalfWidthForm, forms.Form):
     expert = forms.IntegerField(label="对应专家", required=False)
     username = forms.CharField(label="或填写专家的登录用户名", max_length=150, required=False)

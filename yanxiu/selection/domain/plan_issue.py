@@ -12,12 +12,13 @@ from django.db import transaction
 from yanxiu.audit.log import record
 from yanxiu.core import clock
 from yanxiu.core.refusal import Refused
+from yanxiu.core.validators import normalise_code
 
 from ..models import PlanIssue
 
 # 机关代字〔年份〕序号号: 闽人社文〔2026〕123号 (GB/T 9704-2012 7.2.4); ASCII or full-width brackets are
 # taken for the hexagonal ones and a leading zero of the number is dropped.
-NUMBER_RE = re.compile(r"^(?P<code>[\u4e00-\u9fff]{1,12})〔(?P<year>\d{4})〕(?P<serial>\d{1,5})号$")
+NUMBER_RE = re.compile(r"^(?P<code>[\u4e00-\u9fff]{1,12})〔(?P<year>[0-9]{4})〕(?P<serial>[0-9]{1,5})号$")
 BRACKETS = str.maketrans(
     {"[": "〔", "［": "〔", "(": "〔", "（": "〔", "【": "〔", "]": "〕", "］": "〕", ")": "〕", "）": "〕", "】": "〕"}
 )
@@ -25,7 +26,7 @@ BRACKETS = str.maketrans(
 
 def normalise_number(text):
     """The number as the standard writes it, or Refused with the expected form."""
-    text = "".join((text or "").split()).translate(BRACKETS)
+    text = "".join(normalise_code(text or "").split()).translate(BRACKETS)
     if not text:
         return ""
     found = NUMBER_RE.match(text)

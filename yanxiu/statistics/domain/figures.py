@@ -100,11 +100,22 @@ class Chart:
     def headers(self):
         return [name for name, _ in self.series]
 
+    # Charts of shares: with nothing to share out, ECharts draws equal slices (decision 0017).
+    SHARES = ("pie", "funnel")
+
+    @property
+    def has_nothing_to_draw(self):
+        """No category, or a pie (funnel) whose values are all zero: the page says 暂无数据."""
+        if not self.categories:
+            return True
+        return self.kind in self.SHARES and not any(v for _, values in self.series for v in values)
+
     def as_dict(self):
         return {
             "key": self.key,
             "title": self.title,
             "kind": self.kind,
+            "empty": self.has_nothing_to_draw,
             "categories": self.categories,
             "series": [{"name": name, "values": [_plain(v) for v in values]} for name, values in self.series],
         }

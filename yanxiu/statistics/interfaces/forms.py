@@ -3,6 +3,7 @@ from django import forms
 from yanxiu.applications.domain.stages import FORWARDED_STATES
 from yanxiu.calls.enums import Tier
 from yanxiu.calls.models import Call
+from yanxiu.core.forms import HalfWidthForm
 from yanxiu.organisations.models import Authority
 
 from ..domain.figures import Scope
@@ -14,7 +15,7 @@ def default_call():
     return reached or Call.objects.order_by("-year").first()
 
 
-class StatisticsFilterForm(forms.Form):
+class StatisticsFilterForm(HalfWidthForm, forms.Form):
     call = forms.ModelChoiceField(
         label="年度", queryset=Call.objects.order_by("-year"), required=False, empty_label=None
     )

@@ -47,7 +47,7 @@
     charts.forEach(function (chart) {
       var element = document.querySelector('[data-chart="' + chart.key + '"]');
       if (!element) return;
-      if (!chart.categories.length) { element.hidden = true; return; }
+      if (chart.empty) { element.hidden = true; return; }  // the page says 暂无数据 instead
       var instance = window.echarts.init(element, null, { renderer: "svg" });
       instance.setOption(option(chart));
       drawn.push(instance);
