@@ -16,7 +16,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Sum
 from django.shortcuts import render
 
-LOCKED_MESSAGE = "登录失败次数过多，已暂时锁定，请 {minutes} 分钟后再试。如忘记密码，请联系系统管理员重置。"
+LOCKED_MESSAGE = "登录失败次数过多，已暂时锁定，请 {minutes} 分钟后再试。如需提前解锁或忘记密码，请联系安全管理员。"
 
 
 def locked_message():
