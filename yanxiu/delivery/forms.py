@@ -5,8 +5,9 @@ from yanxiu.applications.enums import TraineeTitleLevel
 from yanxiu.core.validators import validate_plain_text
 from yanxiu.reference.models import LectureFeeStandard, TrainingCostStandard
 
+from .domain import programmes
 from .enums import ATTENDANCE_HALF_DAY_CHOICES, PROVINCES, FileKind, Gender, Sector
-from .models import Accounts, SurveyResponse
+from .models import Accounts, DeliverySettings, SurveyResponse
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -209,6 +210,12 @@ class SurveyForm(forms.Form):
                 error_messages={"required": "请选择评分。", "invalid_choice": "请选择1至5分。"},
             )
         self.fields["comment"] = comment
+
+
+class DeliverySettingsForm(forms.ModelForm):
+    class Meta:
+        model = DeliverySettings
+        fields = list(programmes.SETTINGS_FIELDS)
 
 
 class CostStandardForm(forms.ModelForm):
