@@ -165,22 +165,12 @@ class UserAdmin(BaseUserAdmin):
         context = {
             **self.admin_site.each_context(request),
             "title": f"重置密码：{account.username}",
-            "adminForm": admin.helpers.AdminForm(form, [(None, {"fields": list(form.base_fields)})], {}),
-            "form_url": form_url,
             "form": form,
-            "is_popup": False,
-            "add": True,
-            "change": False,
-            "has_delete_permission": False,
-            "has_change_permission": True,
-            "has_absolute_url": False,
             "opts": self.opts,
             "original": account,
-            "save_as": False,
-            "show_save": True,
         }
         request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/auth/user/change_password.html", context)
+        return TemplateResponse(request, "accounts/admin/reset_password.html", context)
 
 
 admin.site.unregister(Group)  # groups combine duties: one role per account instead (decision 0005)

@@ -31,6 +31,7 @@ ACCOUNT_ACTIONS = {
     "account_create": "创建账号",
     "account_change": "修改账号",
     "admin_role_assign": "设置管理员角色",
+    "password_reset": "重置密码",  # also a security event
     "account_unlock": "解除登录锁定",
     "otp_device_remove": "删除双因素设备",
     "create_api_token": "创建 API 令牌",
