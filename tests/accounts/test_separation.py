@@ -309,3 +309,14 @@ def test_the_lockout_message_sends_users_to_the_security_administrator():
 
     assert "请联系安全管理员" in locked_message()
     assert "系统管理员" not in locked_message()
+
+
+def test_login_records_are_never_deleted(client, secadmin):
+    from axes.models import AccessLog
+
+    record = AccessLog.objects.create(username="zzzz", ip_address="10.0.0.9", user_agent="x")
+    client.force_login(secadmin)
+    assert client.get(reverse("admin:axes_accesslog_change", args=[record.pk])).status_code == 200
+    response = client.post(reverse("admin:axes_accesslog_delete", args=[record.pk]), {"post": "yes"})
+    assert response.status_code == 403
+    assert AccessLog.objects.filter(pk=record.pk).exists()

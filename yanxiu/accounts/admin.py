@@ -5,7 +5,8 @@ No page sets superuser status, groups or single permissions: those fields are in
 form here, and the group admin is not registered."""
 
 from axes.admin import AccessAttemptAdmin as BaseAccessAttemptAdmin
-from axes.models import AccessAttempt
+from axes.admin import AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -192,6 +193,22 @@ class AccessAttemptAdmin(BaseAccessAttemptAdmin):
             raise PermissionDenied(refusal.reason) from None
 
 
+class KeptLog:
+    """Login records are evidence: read, never deleted (the security administrator's axes duty
+    has delete for unlocking, i.e. AccessAttempt only)."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class KeptAccessLogAdmin(KeptLog, AccessLogAdmin):
+    pass
+
+
+class KeptAccessFailureLogAdmin(KeptLog, AccessFailureLogAdmin):
+    pass
+
+
 class DeviceDeletion:
     """Removing a second-factor device is the security administrator's, audited."""
 
@@ -219,6 +236,8 @@ class AccountStaticAdmin(DeviceDeletion, StaticAdmin):
 
 for model, model_admin in (
     (AccessAttempt, AccessAttemptAdmin),
+    (AccessLog, KeptAccessLogAdmin),
+    (AccessFailureLog, KeptAccessFailureLogAdmin),
     (TOTPDevice, AccountTotpAdmin),
     (StaticDevice, AccountStaticAdmin),
 ):
