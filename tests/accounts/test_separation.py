@@ -320,3 +320,23 @@ def test_login_records_are_never_deleted(client, secadmin):
     response = client.post(reverse("admin:axes_accesslog_delete", args=[record.pk]), {"post": "yes"})
     assert response.status_code == 403
     assert AccessLog.objects.filter(pk=record.pk).exists()
+
+
+def test_the_offices_changes_to_its_experts_accounts_are_account_changes():
+    from yanxiu.reviews.domain.experts import create_expert, reset_expert_password, update_expert
+
+    officer = factories.province_officer()
+    expert, _password = create_expert(
+        actor=officer, username="zj_audit", display_name="审计专家", affiliation="福州大学"
+    )
+    created = AuditEntry.objects.account_changes().get(action="account_create")
+    assert (created.username, created.actor) == ("zj_audit", officer)
+    update_expert(
+        expert.expert_profile, actor=officer, display_name="审计专家", is_active=False, affiliation="福州大学"
+    )
+    changed = AuditEntry.objects.account_changes().get(action="account_change")
+    assert changed.data["changes"] == [{"field": "有效", "before": "是", "after": "否"}]
+    reset_expert_password(expert.expert_profile, actor=officer)
+    reset = AuditEntry.objects.account_changes().get(action="password_reset")
+    assert (reset.username, reset.actor) == ("zj_audit", officer)
+    assert reset.data["changes"] == [{"field": "密码", "before": "已设置", "after": "已重置（须在下次登录时修改）"}]
