@@ -172,7 +172,10 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "yanxiu.accounts.passwords.NotUsernameValidator"},
     {"NAME": "yanxiu.accounts.passwords.CommonPasswordValidator"},
+    {"NAME": "yanxiu.accounts.passwords.NotRecentPasswordValidator"},
 ]
+# A new password is none of the current one and the last N (their hashes are kept).
+YANXIU_PASSWORD_HISTORY = int(os.environ.get("YANXIU_PASSWORD_HISTORY", "5"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]

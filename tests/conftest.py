@@ -74,6 +74,22 @@ def clock(settings):
     return move
 
 
+# The PostgreSQL trigger that refuses TRUNCATE of the audit trail (audit/0006), off in the test
+# database: transactional tests (live_server) end with Django's flush, a TRUNCATE of every table.
+# tests/audit/test_trail.py turns it back on inside its own transaction to prove it refuses.
+AUDIT_TRUNCATE_TRIGGER = "ALTER TABLE audit_auditentry {} TRIGGER audit_auditentry_no_truncate"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(AUDIT_TRUNCATE_TRIGGER.format("DISABLE"))
+    return django_db_setup
+
+
 def shared_world(request, build):
     """Build `build()` once for a module-scoped fixture; each test rolls back to it.
 

@@ -4,10 +4,12 @@ import itertools
 from datetime import date, datetime, timedelta
 
 from yanxiu.accounts.models import Role, User
+from yanxiu.api.domain import tokens
 from yanxiu.applications.domain import editing
 from yanxiu.applications.enums import DeliveryMode, Funding, HalfDay, LecturerTitle, SessionFormat
 from yanxiu.calls.domain.calls import load_call_file
 from yanxiu.calls.models import Call
+from yanxiu.core import clock
 from yanxiu.core.validators import uscc_with_check
 from yanxiu.organisations.enums import BaseStatus, InstitutionType
 from yanxiu.organisations.models import Authority, Institution
@@ -61,6 +63,16 @@ def user(role=Role.INSTITUTION_STAFF, **overrides):
     values = {"username": f"user{n}", "role": role, "email": f"user{n}@example.invalid", "display_name": f"用户{n}"}
     values.update(overrides)
     return User.objects.create_user(password="pw-for-tests", **values)
+
+
+def web_login(verified=True):
+    """A web login a token is made in (a deciding role's token is bound to one)."""
+    return tokens.Login(session_key=f"test-session-{next(_counter)}", started_at=clock.wall_now(), verified=verified)
+
+
+def api_token(user, days=30, name="测试"):
+    """(the saved token, the whole token) for `user`, made in a fresh web login."""
+    return tokens.create_token(user, name=name, days=days, login=web_login())
 
 
 def staff(inst=None):

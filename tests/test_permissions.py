@@ -444,6 +444,22 @@ CASES = {
         )
     ],
     "delivery:cost_standards": [("get", None, None, {"province"}, False)],
+    "delivery:settings": [
+        ("get", lambda w: {"year": w["call"].year}, None, {"province"}, False),
+        (
+            "post",
+            lambda w: {"year": w["call"].year},
+            lambda w: {
+                "credit_hours_per_day": "6",
+                "closing_days": "21",
+                "min_attendance_percent": "85",
+                "min_grassroots_percent": "30",
+                "min_non_public_percent": "10",
+            },
+            {"province"},
+            True,
+        ),
+    ],
     "delivery:cost_standard": [("get", lambda w: {"standard_pk": w["standard"].pk}, None, {"province"}, False)],
     "delivery:budget": [
         ("get", lambda w: {"application_pk": w["a"].pk}, None, {"host", "authority", "province"}, False)

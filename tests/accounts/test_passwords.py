@@ -196,3 +196,67 @@ def test_an_officer_resets_an_experts_password_and_the_expert_must_change_it(cli
     client.logout()
     client.post("/login/", {"username": "zj_reset", "password": password})
     assert client.get(reverse("reviews:mine"))["Location"] == reverse("accounts:password_change")
+
+
+# --- no reuse of the current or a recent password (issue 22, decision 0019) -------------------
+
+REUSED = "新密码不能与当前密码或最近 5 次用过的密码相同。"
+
+
+def with_password(password, **extra):
+    user = factories.staff()
+    user.set_password(password)
+    for name, value in extra.items():
+        setattr(user, name, value)
+    user.save()
+    return user
+
+
+def test_a_forced_change_refuses_the_same_password_and_the_flag_stays(client, forced):
+    user = with_password(GOOD, must_change_password=True)
+    client.force_login(user)
+    response = client.post(
+        reverse("accounts:password_change"), {"old_password": GOOD, "new_password1": GOOD, "new_password2": GOOD}
+    )
+    assert response.status_code == 200
+    assert REUSED in response.content.decode()
+    user.refresh_from_db()
+    assert user.must_change_password is True
+    assert client.get(reverse("applications:dashboard"))["Location"] == reverse("accounts:password_change")
+    other = "Ander-2026xz"  # a new one is accepted
+    changed = client.post(
+        reverse("accounts:password_change"), {"old_password": GOOD, "new_password1": other, "new_password2": other}
+    )
+    assert changed.status_code == 302
+    user.refresh_from_db()
+    assert (user.must_change_password, user.check_password(other)) == (False, True)
+
+
+def test_the_last_five_passwords_are_refused_the_sixth_is_not():
+    passwords = [f"Folge-{n}-2026xz" for n in range(7)]
+    user = with_password(passwords[0])
+    for password in passwords[1:6]:
+        assert messages_for(password, user) == []
+        user.set_password(password)
+        user.save()
+    # current: passwords[5]; history: passwords[4] … passwords[0]
+    for password in passwords[:6]:
+        assert messages_for(password, user) == [REUSED], password
+    user.set_password(passwords[6])
+    user.save()
+    assert user.password_history.count() == 5  # only the last five hashes are kept
+    assert messages_for(passwords[0], user) == []  # now six changes ago
+    assert messages_for(passwords[1], user) == [REUSED]
+    assert all(not row.startswith("Folge") for row in user.password_history.values_list("password", flat=True))
+
+
+def test_a_security_administrators_reset_refuses_the_accounts_current_password(client):
+    user = with_password(GOOD, must_change_password=False)
+    client.force_login(factories.user("security_admin"))
+    response = client.post(
+        reverse("admin:auth_user_password_change", args=[user.pk]), {"password1": GOOD, "password2": GOOD}
+    )
+    assert response.status_code == 200
+    assert REUSED in response.content.decode()
+    user.refresh_from_db()
+    assert user.must_change_password is False

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def bearer(user, days=30):
-    _saved, token = tokens.create_token(user, name="测试", days=days)
+    _saved, token = factories.api_token(user, days=days)
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 

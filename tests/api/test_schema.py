@@ -10,7 +10,6 @@ from hypothesis import HealthCheck, settings
 
 from tests import factories
 from tests.delivery.helpers import add_trainees, host_of, planned
-from yanxiu.api.domain import tokens
 
 schema = schemathesis.openapi.from_wsgi("/api/schema", get_wsgi_application())
 
@@ -44,7 +43,7 @@ def world(db):
 
 @pytest.fixture(params=["province", "host"])
 def token(request, world):
-    _saved, value = tokens.create_token(world[request.param], name="schemathesis", days=30)
+    _saved, value = factories.api_token(world[request.param], name="schemathesis")
     return value
 
 

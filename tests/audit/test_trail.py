@@ -56,6 +56,28 @@ def test_on_postgresql_the_database_refuses_too():
     assert AuditEntry.objects.filter(pk=young.pk).exists()
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+def test_on_postgresql_truncate_is_refused():
+    from django.db import DatabaseError, transaction
+
+    from tests.conftest import AUDIT_TRUNCATE_TRIGGER
+
+    with transaction.atomic():  # the test database keeps the trigger off for Django's flush (conftest)
+        with connection.cursor() as cursor:
+            cursor.execute(AUDIT_TRUNCATE_TRIGGER.format("ENABLE"))
+        e = entry()
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the entry's deferred key checks, done now
+        with (
+            pytest.raises(DatabaseError, match="audit entries cannot be truncated"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute("TRUNCATE audit_auditentry")
+        assert AuditEntry.objects.filter(pk=e.pk).exists()
+        transaction.set_rollback(True)
+
+
 def test_nobody_can_edit_or_delete_in_the_admin(client):
     e = entry()
     admin = factories.user("system_admin", is_superuser=True)

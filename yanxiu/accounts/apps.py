@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "用户"
 
     def ready(self):
-        from . import signals  # noqa: F401, PLC0415 - connects the audit receivers once the apps are loaded
+        from . import rules, signals  # noqa: F401, PLC0415 - the audit receivers and named permissions, once the apps are loaded

@@ -13,13 +13,13 @@ ALL = frozenset({"view", "add", "change", "delete"})
 
 DUTIES = {
     Role.SYSTEM_ADMIN: {
-        "accounts": frozenset({"view", "add", "change"}),
+        "accounts": frozenset({"view", "add", "change"}),  # business accounts only (rules.py)
         "organisations": ALL,
         "reference": ALL,
         "calls": ALL,
     },
     Role.SECURITY_ADMIN: {
-        "accounts": frozenset({"view", "change"}),
+        "accounts": frozenset({"view"}),  # resets: accounts.reset_password (rules.py)
         "axes": frozenset({"view", "delete"}),  # deleting an access attempt unlocks it
         "otp_totp": frozenset({"view", "delete"}),  # deleting a device makes its owner enrol again
         "otp_static": frozenset({"view", "delete"}),

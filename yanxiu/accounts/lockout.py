@@ -16,7 +16,19 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Sum
 from django.shortcuts import render
 
-LOCKED_MESSAGE = "登录失败次数过多，已暂时锁定，请 {minutes} 分钟后再试。如忘记密码，请联系系统管理员重置。"
+from yanxiu.core import clock
+
+LOCKED_MESSAGE = "登录失败次数过多，已暂时锁定，请 {minutes} 分钟后再试。如需提前解锁或忘记密码，请联系安全管理员。"
+
+
+def is_locked(username):
+    """Whether the account is locked now (its failures within the cool-off reach the limit):
+    what a login would refuse, asked by other doors (an API token)."""
+    since = clock.wall_now() - settings.AXES_COOLOFF_TIME
+    failures = AccessAttempt.objects.filter(username=username, attempt_time__gte=since).aggregate(
+        n=Sum("failures_since_start")
+    )["n"]
+    return (failures or 0) >= settings.AXES_FAILURE_LIMIT
 
 
 def locked_message():

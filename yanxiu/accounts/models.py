@@ -1,4 +1,5 @@
 import rules
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
@@ -76,6 +77,8 @@ class User(AbstractUser):
         return super().has_perm(perm, obj)
 
     def set_password(self, raw_password):
+        if self.pk and self.has_usable_password() and not hasattr(self, "_retired_password"):
+            self._retired_password = self.password  # kept by save(): a recent password is not reused
         super().set_password(raw_password)
         self.password_changed_at = clock.wall_now()
 
@@ -92,6 +95,9 @@ class User(AbstractUser):
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "password_changed_at"}
         super().save(*args, **kwargs)
+        retired = self.__dict__.pop("_retired_password", None)
+        if retired:
+            PasswordHistory.keep(self, retired)
 
     def clean(self):
         super().clean()
@@ -154,3 +160,25 @@ class User(AbstractUser):
         if self.role in ADMIN_ROLES:
             return "系统运维"
         return ""
+
+
+class PasswordHistory(models.Model):
+    """The hashes of an account's last passwords (never the passwords): a new password may be
+    none of them nor the current one (passwords.NotRecentPasswordValidator, decision 0019)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    retired_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-retired_at", "-id"]
+        verbose_name = verbose_name_plural = "历史密码"
+
+    def __str__(self):
+        return f"{self.user} {self.retired_at:%Y-%m-%d}"
+
+    @classmethod
+    def keep(cls, user, password_hash):
+        cls.objects.create(user=user, password=password_hash, retired_at=clock.wall_now())
+        kept = cls.objects.filter(user=user).values_list("pk", flat=True)[: settings.YANXIU_PASSWORD_HISTORY]
+        cls.objects.filter(user=user).exclude(pk__in=list(kept)).delete()

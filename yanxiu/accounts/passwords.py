@@ -8,7 +8,9 @@ Configured in AUTH_PASSWORD_VALIDATORS; the numbers come from settings.
 import re
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 
 CLASSES = (
@@ -64,6 +66,25 @@ class CommonPasswordValidator(password_validation.CommonPasswordValidator):
 
     def get_help_text(self):
         return "不能是常见密码。"
+
+
+class NotRecentPasswordValidator:
+    """Not the current password, nor one of the last YANXIU_PASSWORD_HISTORY (GB/T 22239-2019
+    8.1.4.1 a: 定期更换): a forced or expired change must really change the password."""
+
+    def validate(self, password, user=None):
+        if user is None or user.pk is None:
+            return
+        recent = [user.password, *user.password_history.values_list("password", flat=True)]
+        recent = recent[: settings.YANXIU_PASSWORD_HISTORY + 1]
+        if any(encoded and check_password(password, encoded) for encoded in recent):
+            raise ValidationError(
+                f"新密码不能与当前密码或最近 {settings.YANXIU_PASSWORD_HISTORY} 次用过的密码相同。",
+                code="password_reused",
+            )
+
+    def get_help_text(self):
+        return f"不能与当前密码或最近 {settings.YANXIU_PASSWORD_HISTORY} 次用过的密码相同。"
 
 
 def policy_password(length=14):

@@ -30,3 +30,55 @@ def is_expert(user, obj=None):
 
 is_authority_or_province = is_authority_reviewer | is_province_officer
 has_an_organisation = is_institution_staff | is_authority_reviewer | is_province_officer
+
+
+# --- 三员分立: the administrators' duties over accounts (decision 0019) ---------------------
+# Role values (models import rules' layer, not the reverse).
+SYSTEM_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN = "system_admin", "security_admin", "audit_admin"
+ADMIN_ROLE_VALUES = (SYSTEM_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN)
+
+
+def _role(user, role):
+    return bool(user.is_authenticated and user.is_active and getattr(user, "role", None) == role)
+
+
+@rules.predicate
+def is_system_admin(user, obj=None):
+    return _role(user, SYSTEM_ADMIN)
+
+
+@rules.predicate
+def is_security_admin(user, obj=None):
+    return _role(user, SECURITY_ADMIN)
+
+
+@rules.predicate
+def is_audit_admin(user, obj=None):
+    return _role(user, AUDIT_ADMIN)
+
+
+@rules.predicate
+def is_own_account(user, account=None):
+    """The account (a user, or a username for lockouts) is the acting user's own."""
+    if account is None:
+        return False
+    name = account if isinstance(account, str) else getattr(account, "username", None)
+    return name == user.username
+
+
+@rules.predicate
+def holds_an_admin_role(user, account=None):
+    """An administrator's account, or a bootstrap superuser: changed only on the server."""
+    return getattr(account, "role", None) in ADMIN_ROLE_VALUES or bool(getattr(account, "is_superuser", False))
+
+
+# The system administrator keeps accounts of the business roles, never an administrator's
+# (those change only through the bootstrap command) and never their own.
+rules.add_perm("accounts.manage_account", is_system_admin & ~is_own_account & ~holds_an_admin_role)
+# The security administrator resets passwords, unlocks accounts and removes second-factor
+# devices of everyone but themselves (their own password: 修改密码; their own device: its page).
+rules.add_perm("accounts.reset_password", is_security_admin & ~is_own_account)
+rules.add_perm("accounts.unlock_account", is_security_admin & ~is_own_account)
+rules.add_perm("accounts.remove_device", is_security_admin & ~is_own_account)
+# The audit administrator reads the trail (and nobody else does).
+rules.add_perm("audit.read_trail", is_audit_admin)

@@ -9,6 +9,8 @@ from ninja.errors import ValidationError as RequestInvalid
 from yanxiu.applications.domain.editing import EditConflict
 from yanxiu.core.refusal import Refused
 
+from .domain.tokens import TokenRefused
+
 
 class ErrorOut(Schema):
     code: str
@@ -35,6 +37,10 @@ def install(api):
         return answer(
             request, 401, "unauthenticated", "请先登录，或在请求头中提供有效的 API 令牌（Authorization: Bearer …）。"
         )
+
+    @api.exception_handler(TokenRefused)
+    def token_refused(request, exc):
+        return answer(request, 401, "token_refused", exc.reason)
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request, exc):

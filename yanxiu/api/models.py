@@ -19,6 +19,12 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField("有效期至")
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
     revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    # A deciding role's token lives no longer than the web login it was made in (decision 0019):
+    # that session (its key's SHA-256), when the login began and when the token was last used
+    # (real time, like sessions: core.clock.wall_now).
+    session_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    bound_login_at = models.DateTimeField("绑定登录时间", null=True, blank=True)
+    bound_last_seen = models.DateTimeField(null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
 

@@ -1,5 +1,6 @@
 """The user's own API tokens: create (shown once), list, revoke."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -23,7 +24,10 @@ def token_list(request):
     if request.method == "POST" and form.is_valid():
         try:
             _saved, created = tokens.create_token(
-                request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
+                request.user,
+                name=form.cleaned_data["name"],
+                days=form.cleaned_data["days"],
+                login=tokens.login_of(request),
             )
             form = NewTokenForm()
         except Refused as refusal:
@@ -39,6 +43,9 @@ def token_list(request):
             "created": created,
             "tokens": ApiToken.objects.filter(user=request.user),
             "now": clock.now(),
+            "session_bound": request.user.role in tokens.SESSION_BOUND_ROLES,
+            "max_hours": settings.YANXIU_SESSION_MAX_SECONDS // 3600,
+            "idle_minutes": settings.YANXIU_SESSION_IDLE_SECONDS // 60,
         },
     )
     response["Cache-Control"] = "no-store"  # a new token is shown once: never keep the page

@@ -11,7 +11,7 @@ from yanxiu.core import clock
 from yanxiu.core.net import client_ip
 from yanxiu.core.page_versions import USER_PARTS
 
-from .models import DATA_VERSION_SLOTS, SECURITY_ACTIONS, AuditEntry, DataVersion, Outcome
+from .models import ACCOUNT_ACTIONS, DATA_VERSION_SLOTS, SECURITY_ACTIONS, AuditEntry, DataVersion, Outcome
 
 
 def _slot():
@@ -113,6 +113,40 @@ def security_event(request, action, *, outcome=Outcome.SUCCESS, user=None, usern
         outcome=outcome,
         reason=reason,
         data=data or {},
+        created_at=clock.now(),
+    )
+
+
+def account_change(
+    action, *, account=None, username="", actor=None, changes=(), request=None, obj=None, reason="", via=""
+):
+    """One change to an account, with what changed: `changes` is a list of (field label,
+    before, after). `account` is the user changed (or, for a lockout of a name that is no
+    account, only its `username`); `obj` the object the entry is about when it is not the
+    account (an API token). The entry's username is the account concerned, as for security
+    events; `actor` is who acted, None for a command run on the server (`via` names it).
+    Every door that changes an account calls this, so the audit administrator reads them
+    all in one list (`AuditEntry.objects.account_changes()`)."""
+    subject = obj if obj is not None else account
+    name = getattr(account, "username", "") or username
+    bump_version()
+    return AuditEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
+        object_id=subject.pk if subject is not None else None,
+        action=action,
+        action_label={**ACCOUNT_ACTIONS, **SECURITY_ACTIONS}[action],
+        actor=actor,
+        username=name[:150],
+        client_ip=client_ip(request) if request is not None else "",
+        outcome=Outcome.SUCCESS,
+        reason=reason,
+        data={
+            "account": name,
+            "by": getattr(actor, "username", "") or via,
+            "changes": [
+                {"field": field, "before": str(before), "after": str(after)} for field, before, after in changes
+            ],
+        },
         created_at=clock.now(),
     )
 

@@ -24,6 +24,20 @@ SECURITY_ACTIONS = {
     "permission_denied": "越权访问被拒绝",
 }
 
+# Changes to accounts (三员分立): who changed which account, what, from what to what. Every
+# door that changes an account (the admin, the bootstrap command, the API token page, and later
+# registration, invitations and unified identity) writes one through audit.log.account_change.
+ACCOUNT_ACTIONS = {
+    "account_create": "创建账号",
+    "account_change": "修改账号",
+    "admin_role_assign": "设置管理员角色",
+    "password_reset": "重置密码",  # also a security event
+    "account_unlock": "解除登录锁定",
+    "otp_device_remove": "删除双因素设备",
+    "create_api_token": "创建 API 令牌",
+    "revoke_api_token": "撤销 API 令牌",
+}
+
 
 class Outcome(models.TextChoices):
     SUCCESS = "success", "成功"
@@ -41,8 +55,11 @@ class AuditEntryQuerySet(models.QuerySet):
     def security(self):
         return self.filter(action__in=SECURITY_ACTIONS)
 
+    def account_changes(self):
+        return self.filter(action__in=ACCOUNT_ACTIONS)
+
     def operations(self):
-        return self.exclude(action__in=SECURITY_ACTIONS)
+        return self.exclude(action__in=SECURITY_ACTIONS).exclude(action__in=ACCOUNT_ACTIONS)
 
     # The trail is append-only: bulk changes are refused like single ones. The
     # purge command removes entries past the retention period through `purge`.

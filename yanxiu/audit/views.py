@@ -14,7 +14,7 @@ from yanxiu.core.forms import HalfWidthForm
 from .models import SECURITY_ACTIONS, AuditEntry, Outcome
 
 PAGE_SIZE = 50
-KIND_CHOICES = [("", "全部"), ("security", "安全事件"), ("operations", "业务操作")]
+KIND_CHOICES = [("", "全部"), ("security", "安全事件"), ("accounts", "账号变更"), ("operations", "业务操作")]
 
 
 class TrailFilter(HalfWidthForm, forms.Form):
@@ -45,6 +45,8 @@ def filtered(entries, data):
         entries = entries.filter(username=data["username"].strip())
     if data.get("kind") == "security":
         entries = entries.security()
+    elif data.get("kind") == "accounts":
+        entries = entries.account_changes()
     elif data.get("kind") == "operations":
         entries = entries.operations()
     if data.get("action"):
@@ -56,7 +58,7 @@ def filtered(entries, data):
 
 @login_required
 def trail(request):
-    if not request.user.is_audit_admin:
+    if not request.user.has_perm("audit.read_trail"):
         raise PermissionDenied("只有审计管理员可以查看审计记录。")
     form = TrailFilter(request.GET or None)
     entries = AuditEntry.objects.select_related("actor", "content_type").order_by("-created_at", "-id")

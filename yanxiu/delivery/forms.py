@@ -6,8 +6,9 @@ from yanxiu.core.forms import HalfWidthForm, half_width
 from yanxiu.core.validators import normalise_code, validate_plain_text
 from yanxiu.reference.models import LectureFeeStandard, TrainingCostStandard
 
+from .domain import programmes
 from .enums import ATTENDANCE_HALF_DAY_CHOICES, PROVINCES, FileKind, Gender, Sector
-from .models import Accounts, SurveyResponse
+from .models import Accounts, DeliverySettings, SurveyResponse
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -212,6 +213,12 @@ class SurveyForm(HalfWidthForm, forms.Form):
                 error_messages={"required": "请选择评分。", "invalid_choice": "请选择1至5分。"},
             )
         self.fields["comment"] = comment
+
+
+class DeliverySettingsForm(HalfWidthForm, forms.ModelForm):
+    class Meta:
+        model = DeliverySettings
+        fields = list(programmes.SETTINGS_FIELDS)
 
 
 class CostStandardForm(HalfWidthForm, forms.ModelForm):

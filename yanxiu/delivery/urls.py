@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.programme_list, name="list"),
     path("changes/", views.changes, name="changes"),
     path("changes/<int:change_pk>/decide/", views.decide_change, name="decide_change"),
+    path("settings/<int:year>/", views.delivery_settings, name="settings"),
     path("standards/", views.cost_standards, name="cost_standards"),
     path("standards/<int:standard_pk>/", views.cost_standards, name="cost_standard"),
     path("budget/<int:application_pk>/", views.budget, name="budget"),

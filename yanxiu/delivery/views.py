@@ -553,6 +553,20 @@ def cost_standards(request, standard_pk=None):
     )
 
 
+@login_required
+def delivery_settings(request, year):
+    """A call's delivery settings (credit hours per day, closing deadline, thresholds): the province office's."""
+    if not request.user.has_perm("delivery.change_delivery_settings"):
+        raise PermissionDenied("只有省人社厅经办人可以修改实施与结业设置。")
+    call = get_object_or_404(Call, year=year)
+    form = forms.DeliverySettingsForm(request.POST or None, instance=programmes.settings_for(call))
+    if request.method == "POST" and form.is_valid():
+        programmes.change_settings(call, request.user, **form.cleaned_data)
+        messages.success(request, f"已保存{call.year}年实施与结业设置。")
+        return redirect("delivery:settings", year=call.year)
+    return render(request, "delivery/settings.html", {"form": form, "call": call})
+
+
 # --- closing ---------------------------------------------------------------------------
 
 

@@ -321,7 +321,7 @@ def seed():
     reviewers = {}
     for code, username, name in [*AUTHORITY_USERS, ("BASE-FJCZ", "fjcz_shenhe", "船政基地 审核员")]:
         reviewers[username] = _user(username, Role.AUTHORITY_REVIEWER, name, authority=Authority.objects.get(code=code))
-    _user("province", Role.PROVINCE_OFFICER, "省人社厅职业能力建设处 经办人", is_staff=True, is_superuser=True)
+    _user("province", Role.PROVINCE_OFFICER, "省人社厅职业能力建设处 经办人")
     _user("expert1", Role.EXPERT, "王明")
     # 三员分立: one account per administrator duty.
     _user("sysadmin", Role.SYSTEM_ADMIN, "陈伟")

@@ -23,7 +23,6 @@ from django.views.decorators.http import require_POST
 from yanxiu.accounts.models import User
 from yanxiu.applications.models import Application
 from yanxiu.audit.conditional import conditional
-from yanxiu.audit.log import security_event
 from yanxiu.calls.enums import Tier
 from yanxiu.core import clock, jobs
 from yanxiu.core.errors import refusal_returns_to, show_on_form
@@ -620,11 +619,10 @@ def expert_reset_password(request, pk):
     _require_pool_manager(request)
     profile = get_object_or_404(ExpertProfile.objects.select_related("user"), pk=pk)
     try:
-        password = reset_expert_password(profile, actor=request.user)
+        password = reset_expert_password(profile, actor=request.user, request=request)
     except Refused as refused:
         messages.error(request, str(refused))
     else:
-        security_event(request, "password_reset", username=profile.user.username, reason="省人社厅重置评审专家密码")
         messages.success(
             request,
             f"已重置评审专家{profile.user}的密码，临时密码：{password}（仅显示一次，请转告专家；专家登录时须修改密码）。",

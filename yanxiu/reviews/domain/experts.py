@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 
+from yanxiu.accounts.domain import changes as account_changes
 from yanxiu.accounts.models import Role, User
 from yanxiu.accounts.passwords import policy_password
 from yanxiu.audit.log import bump_version, record
@@ -90,10 +91,11 @@ def create_expert(*, actor, username, display_name, email="", phone="", domains=
             actor=actor,
             data={"username": username, "affiliation": profile.affiliation},
         )
+        account_changes.record("account_create", user, actor=actor)
     return user, password
 
 
-def reset_expert_password(profile, *, actor):
+def reset_expert_password(profile, *, actor, request=None):
     """A new temporary password for an expert who lost theirs; they must change it at the next login.
     Returns the password (shown once to the officer)."""
     if not perms.is_province_officer(actor):
@@ -105,6 +107,14 @@ def reset_expert_password(profile, *, actor):
         user.must_change_password = True
         user.save(update_fields=["password", "password_changed_at", "must_change_password"])
         record(profile, action="reset_expert_password", label="重置评审专家密码", actor=actor)
+        account_changes.record(
+            "password_reset",
+            user,
+            actor=actor,
+            request=request,
+            changes=[("密码", "已设置", "已重置（须在下次登录时修改）")],
+            reason="省人社厅重置评审专家的临时密码",
+        )
     return password
 
 
@@ -114,6 +124,7 @@ def update_expert(profile, *, actor, display_name, email="", phone="", is_active
         raise Refused("只有省人社厅经办人可以修改评审专家信息。")
     user = profile.user
     with transaction.atomic():
+        account_before = account_changes.snapshot(user)
         before = {
             "affiliation": profile.affiliation,
             "institution": profile.institution_id,
@@ -147,6 +158,8 @@ def update_expert(profile, *, actor, display_name, email="", phone="", is_active
                 },
             },
         )
+        if account_changes.differences(account_before, account_changes.snapshot(user)):
+            account_changes.record("account_change", user, actor=actor, before=account_before)
     return profile
 
 

@@ -1,0 +1,257 @@
+"""Every change to an account goes through here: who may make it, the change, its audit entry.
+
+三员分立 (GB/T 22239-2019 8.1.4.2, decision 0019): the system administrator keeps the
+accounts of the business roles (create, name, organisation, role, active); the security
+administrator resets passwords, unlocks accounts and removes second-factor devices; the
+audit administrator reads. Nobody acts on their own account's duties, and the
+administrator roles are set only by `manage.py set_admin_role` on the server.
+Superuser status, groups and single permissions are set by no page.
+
+Each function checks the named permission (`accounts.*` in rules.py), changes, and writes
+one `audit.log.account_change` entry with every changed field before and after, in one
+transaction. Registration, invitations and unified identity reuse `create_account`,
+`change_account` and `record` (with their own actor and `via`).
+"""
+
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from yanxiu.audit import log
+from yanxiu.core.masks import mask_email, mask_phone
+from yanxiu.core.refusal import Refused
+
+from ..models import ADMIN_ROLES, Role, User
+
+# What an account change records, in the order the auditor reads it. Personal data is masked.
+FIELDS = {
+    "username": "账号",
+    "display_name": "姓名",
+    "email": "电子邮箱",
+    "phone": "电话",
+    "role": "角色",
+    "institution": "所属单位",
+    "authority": "所属主管部门",
+    "is_active": "有效",
+    "must_change_password": "须修改密码",
+    "is_superuser": "超级用户",
+}
+MASKS = {"email": mask_email, "phone": mask_phone}
+YES_NO = {True: "是", False: "否"}
+
+# Refusals, one sentence each, shown on the page that was refused.
+NOT_YOURS = "系统管理员只能管理业务账号；管理员账号由部署人员在服务器上用命令设置。"
+OWN_ACCOUNT = "不能对自己的账号执行管理操作（本人修改密码请使用“修改密码”）。"
+ADMIN_ROLE_BY_COMMAND = "管理员角色（系统、安全、审计管理员）只能由部署人员在服务器上用 manage.py set_admin_role 设置。"
+NOT_SECURITY_ADMIN = "重置密码、解除锁定和删除双因素设备是安全管理员的职责。"
+NOT_SYSTEM_ADMIN = "账号的创建和修改是系统管理员的职责。"
+
+
+def snapshot(user):
+    """The recorded fields of an account as texts."""
+    values = {}
+    for name in FIELDS:
+        value = getattr(user, name)
+        if name in MASKS:
+            value = MASKS[name](value)
+        elif name == "role":
+            value = Role(value).label if value in Role.values else value
+        elif name in ("institution", "authority"):
+            related = getattr(user, f"{name}_id")
+            value = str(getattr(user, name)) if related else ""
+        elif isinstance(value, bool):
+            value = YES_NO[value]
+        values[name] = value or ""
+    return values
+
+
+def differences(before, after):
+    return [(FIELDS[name], before[name], after[name]) for name in FIELDS if before[name] != after[name]]
+
+
+def record(action, account, *, actor, before=None, request=None, obj=None, reason="", via="", changes=None):
+    """The audit entry of one account change (after the change is saved)."""
+    if changes is None:
+        changes = differences(before or dict.fromkeys(FIELDS, ""), snapshot(account))
+    return log.account_change(
+        action, account=account, actor=actor, changes=changes, request=request, obj=obj, reason=reason, via=via
+    )
+
+
+def why_not_manage(actor, account=None):
+    """Why `actor` may not create (account None) or change `account`, or ""."""
+    if actor.has_perm("accounts.manage_account", account):
+        return ""
+    if getattr(actor, "role", None) != Role.SYSTEM_ADMIN:
+        return NOT_SYSTEM_ADMIN
+    if account is not None and account.username == actor.username:
+        return OWN_ACCOUNT
+    return NOT_YOURS
+
+
+def check_new_values(account):
+    """The role a system administrator may give: a business role."""
+    if account.role in ADMIN_ROLES:
+        raise Refused(ADMIN_ROLE_BY_COMMAND, code="admin_role_by_command", errors={"role": ADMIN_ROLE_BY_COMMAND})
+
+
+def _refuse_unless(reason):
+    if reason:
+        raise Refused(reason, code="account_duty")
+
+
+def create_account(actor, account, *, request=None, via=""):
+    """Save a new account someone else sets up (its owner changes the password at the first login)."""
+    _refuse_unless(why_not_manage(actor))
+    check_new_values(account)
+    with transaction.atomic():
+        account.must_change_password = True
+        account.is_superuser = False
+        account.save()
+        record("account_create", account, actor=actor, request=request, via=via)
+    return account
+
+
+def change_account(actor, account, *, request=None, reason=""):
+    """Save the changed `account` (new values set on the instance): checked against the stored row."""
+    with transaction.atomic():
+        stored = User.objects.select_for_update().get(pk=account.pk)
+        _refuse_unless(why_not_manage(actor, stored))
+        check_new_values(account)
+        for locked in ("is_superuser", "is_staff", "password", "must_change_password"):
+            setattr(account, locked, getattr(stored, locked))  # not a system administrator's to change
+        before = snapshot(stored)
+        account.save()
+        changes = differences(before, snapshot(account))
+        if changes:
+            record("account_change", account, actor=actor, request=request, reason=reason, changes=changes)
+    return account
+
+
+def why_not_reset(actor, account):
+    if actor.has_perm("accounts.reset_password", account):
+        return ""
+    if getattr(actor, "role", None) != Role.SECURITY_ADMIN:
+        return NOT_SECURITY_ADMIN
+    return OWN_ACCOUNT
+
+
+def reset_password(actor, account, raw_password, *, request=None):
+    """A password the security administrator sets: temporary, its owner changes it at the next login."""
+    _refuse_unless(why_not_reset(actor, account))
+    try:
+        password_validation.validate_password(raw_password, account)
+    except ValidationError as error:
+        raise Refused(
+            "；".join(error.messages), code="weak_password", errors={"password1": error.messages[0]}
+        ) from None
+    with transaction.atomic():
+        before = snapshot(account)
+        was = account.password_changed_at
+        account.set_password(raw_password)
+        account.must_change_password = True
+        account.save()
+        changes = [
+            ("密码", "已设置" if was else "未设置", "已重置（须在下次登录时修改）"),
+            *differences(before, snapshot(account)),
+        ]
+        record(
+            "password_reset",
+            account,
+            actor=actor,
+            request=request,
+            changes=changes,
+            reason=f"由 {actor.username} 重置，须在下次登录时修改",
+        )
+    return account
+
+
+def why_not_unlock(actor, username):
+    if actor.has_perm("accounts.unlock_account", username):
+        return ""
+    if getattr(actor, "role", None) != Role.SECURITY_ADMIN:
+        return NOT_SECURITY_ADMIN
+    return OWN_ACCOUNT
+
+
+def unlock(actor, attempts, *, request=None):
+    """Remove failed-login records (axes' AccessAttempt rows): the account or address may log in again."""
+    attempts = list(attempts)
+    for attempt in attempts:
+        _refuse_unless(why_not_unlock(actor, attempt.username))
+    with transaction.atomic():
+        for attempt in attempts:
+            account = User.objects.filter(username=attempt.username).first()
+            log.account_change(
+                "account_unlock",
+                account=account,
+                username=attempt.username,
+                actor=actor,
+                request=request,
+                changes=[("连续失败次数", attempt.failures_since_start, 0)],
+                reason=f"地址 {attempt.ip_address}" if attempt.ip_address else "",
+            )
+            attempt.delete()
+
+
+def why_not_remove_device(actor, device):
+    if actor.has_perm("accounts.remove_device", device.user):
+        return ""
+    if getattr(actor, "role", None) != Role.SECURITY_ADMIN:
+        return NOT_SECURITY_ADMIN
+    return OWN_ACCOUNT
+
+
+def remove_device(actor, device, *, request=None):
+    """Delete a second-factor device (a lost phone): its owner enrols again at the next login."""
+    _refuse_unless(why_not_remove_device(actor, device))
+    with transaction.atomic():
+        log.account_change(
+            "otp_device_remove",
+            account=device.user,
+            actor=actor,
+            request=request,
+            changes=[("双因素设备", f"{device._meta.verbose_name}“{device.name}”", "已删除")],
+        )
+        device.delete()
+
+
+def _via(operator):
+    return f"manage.py set_admin_role（{operator}）"[:150]
+
+
+def create_admin(username, role, password, *, display_name="", operator):
+    """The bootstrap command's new administrator account (a temporary password)."""
+    if role not in ADMIN_ROLES:
+        raise Refused("用命令新建的只能是管理员账号。", code="business_role")
+    with transaction.atomic():
+        account = User(username=username, display_name=display_name, role=role)
+        account.set_password(password)
+        account.must_change_password = True
+        account.save()
+        record("account_create", account, actor=None, via=_via(operator))
+    return account
+
+
+def set_admin_role(account, role, *, operator):
+    """The bootstrap command's door: give an account an administrator role, or take it back
+    (role = a business role). Run on the server, so there is no actor; `operator` is who ran it."""
+    if role not in Role.values:
+        raise Refused(f"没有这个角色：{role}。", code="unknown_role")
+    if account.role == role:
+        raise Refused(f"{account.username} 已经是{Role(role).label}。", code="unchanged")
+    if role not in ADMIN_ROLES and account.role not in ADMIN_ROLES:
+        raise Refused("业务角色由系统管理员在账号管理中设置。", code="business_role")
+    with transaction.atomic():
+        before = snapshot(account)
+        account.role = role
+        account.is_superuser = False
+        account.save()
+        record(
+            "admin_role_assign",
+            account,
+            actor=None,
+            before=before,
+            via=_via(operator),
+        )
+    return account
