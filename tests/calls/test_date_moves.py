@@ -80,7 +80,7 @@ def test_moving_an_open_calls_deadline_into_the_past_asks_first_and_says_who_is_
         [d.created_by.email for d in drafts] + [submitted.created_by.email, reviewer.email]
     )
     entry = AuditEntry.objects.filter(action="update_call").latest("pk")
-    assert entry.data["changes"]["provincial.deadline"] == ["2026-02-20", "2026-01-05"]
+    assert {"field": "provincial.deadline", "before": "2026-02-20", "after": "2026-01-05"} in entry.data["changes"]
     assert entry.data["notified"] == 4
 
 

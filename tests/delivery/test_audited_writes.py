@@ -28,7 +28,11 @@ def test_attendance_records_who_was_marked_present_before_and_after(clock):
         (
             host,
             "记录考勤",
-            {"date": "2026-09-01", "half_day": half, "before": {"present": None}, "after": {"present": [first.pk]}},
+            {
+                "date": "2026-09-01",
+                "half_day": half,
+                "changes": [{"field": "present", "before": None, "after": [first.pk]}],
+            },
         ),
         (
             host,
@@ -36,8 +40,7 @@ def test_attendance_records_who_was_marked_present_before_and_after(clock):
             {
                 "date": "2026-09-01",
                 "half_day": half,
-                "before": {"present": [first.pk]},
-                "after": {"present": sorted([first.pk, second.pk])},
+                "changes": [{"field": "present", "before": [first.pk], "after": sorted([first.pk, second.pk])}],
             },
         ),
     ]
@@ -53,8 +56,9 @@ def test_final_accounts_record_the_amounts_that_changed(clock):
     money.save_accounts(application, "final", host, fields={**fields, "accommodation": Decimal(1200)}, lectures=[])
     first, second = AuditEntry.objects.for_object(application).filter(action="save_accounts_final").order_by("pk")
     assert (first.actor, first.action_label) == (host, "填写经费决算")
-    assert (first.data["before"]["teachers"], first.data["after"]["teachers"]) == (None, "3000.00")
-    assert second.data == {"before": {"accommodation": "1000.00"}, "after": {"accommodation": "1200.00"}}
+    teachers = next(change for change in first.data["changes"] if change["field"] == "teachers")
+    assert teachers == {"field": "teachers", "before": None, "after": "3000.00"}
+    assert second.data == {"changes": [{"field": "accommodation", "before": "1000.00", "after": "1200.00"}]}
 
 
 def test_reading_a_calls_delivery_settings_writes_nothing():

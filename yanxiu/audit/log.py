@@ -77,13 +77,14 @@ def as_json(value):
 
 
 def changes(before, after):
-    """What changed between two dicts of values: {"before": {...}, "after": {...}}, changed keys only."""
+    """What changed between two dicts of values, as the audit trail lists it (the same shape as
+    `account_change`'s): [{"field": key, "before": value, "after": value}], changed keys only."""
     before, after = as_json(before or {}), as_json(after or {})
-    changed = sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key))
-    return {
-        "before": {key: before.get(key) for key in changed},
-        "after": {key: after.get(key) for key in changed},
-    }
+    return [
+        {"field": key, "before": before.get(key), "after": after.get(key)}
+        for key in sorted(before.keys() | after.keys())
+        if before.get(key) != after.get(key)
+    ]
 
 
 def record_change(obj, *, action, label, actor, before, after, reason="", data=None):
@@ -91,9 +92,8 @@ def record_change(obj, *, action, label, actor, before, after, reason="", data=N
 
     Like Indico's `make_diff_log`: the auditor sees which values moved, not a copy of the object.
     `data` adds context that is not a change (the half-day an attendance list is for, say)."""
-    return record(
-        obj, action=action, label=label, actor=actor, reason=reason, data={**(data or {}), **changes(before, after)}
-    )
+    data = {**(data or {}), "changes": changes(before, after)}
+    return record(obj, action=action, label=label, actor=actor, reason=reason, data=data)
 
 
 def security_event(request, action, *, outcome=Outcome.SUCCESS, user=None, username="", reason="", data=None):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from yanxiu.audit.log import record
+from yanxiu.audit.log import record, record_change
 from yanxiu.core.dates import chinese_date
 from yanxiu.core.refusal import Refused
 
@@ -251,10 +251,16 @@ def update_call(call, actor, *, fields, rules, areas):
         found = problems(call)
         if found:
             raise Refused("通知已开放申报，修改后" + found[0] + "未保存。")
-    data = {"changes": changed}
-    if moved:  # an open call's dates: those they touch are told (decision 0016)
-        data["notified"] = date_moves.tell(call, moved)
-    record(call, action="update_call", label="修改年度通知", actor=actor, data=data)
+    data = {"notified": date_moves.tell(call, moved)} if moved else {}  # those an open call's dates touch (0016)
+    record_change(
+        call,
+        action="update_call",
+        label="修改年度通知",
+        actor=actor,
+        before={name: values[0] for name, values in changed.items()},
+        after={name: values[1] for name, values in changed.items()},
+        data=data,
+    )
     return changed
 
 
