@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "yanxiu.core.third_party_apps.TasksDatabaseConfig",  # django_tasks_db, with a Chinese name in the admin
     "yanxiu.core",
+    "yanxiu.operations",
     "yanxiu.accounts",
     "yanxiu.reference",
     "yanxiu.calls",
@@ -81,6 +82,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz (load balancer probes), before anything else (yanxiu/operations/middleware.py).
+    "yanxiu.operations.middleware.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -222,6 +225,21 @@ TASKS = {
         "QUEUES": ["default", "pdf"],
     }
 }
+
+# The system's own calendar and its background processes (yanxiu.operations, docs/operations.md):
+# `manage.py scheduler` runs the periodic jobs; `manage.py worker` runs tasks. Each process beats a
+# heartbeat every YANXIU_HEARTBEAT_SECONDS; one silent for YANXIU_DEAD_AFTER_SECONDS is taken for
+# dead: its running task is put back in the queue, or failed after YANXIU_TASK_MAX_ATTEMPTS.
+YANXIU_HEARTBEAT_SECONDS = float(os.environ.get("YANXIU_HEARTBEAT_SECONDS", "5"))
+YANXIU_DEAD_AFTER_SECONDS = float(os.environ.get("YANXIU_DEAD_AFTER_SECONDS", "20"))
+YANXIU_TASK_MAX_ATTEMPTS = int(os.environ.get("YANXIU_TASK_MAX_ATTEMPTS", "3"))
+# /readyz: a worker, the PDF worker and the PDF converter must have beaten within this long.
+YANXIU_READY_WINDOW_SECONDS = float(os.environ.get("YANXIU_READY_WINDOW_SECONDS", "60"))
+# Scheduled backups (daily, 02:30): archives kept this many days; an empty folder turns them off.
+YANXIU_BACKUP_DIR = os.environ.get("YANXIU_BACKUP_DIR", str(VAR_DIR / "backups"))
+YANXIU_BACKUP_KEEP_DAYS = int(os.environ.get("YANXIU_BACKUP_KEEP_DAYS", "30"))
+# PDFs kept as a cache this many days after they were made (then made again when asked).
+YANXIU_PDF_KEEP_DAYS = int(os.environ.get("YANXIU_PDF_KEEP_DAYS", "30"))
 
 # PDFs: converted by the worker (queue "pdf"), through a warm LibreOffice when
 # `manage.py pdf_converter` runs at this address (make run starts it), else a
