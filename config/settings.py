@@ -84,6 +84,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # /healthz and /readyz (load balancer probes), before anything else (yanxiu/operations/middleware.py).
     "yanxiu.operations.middleware.ProbeMiddleware",
+    "yanxiu.operations.metrics.MetricsMiddleware",  # requests and latency per view (Prometheus)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -234,6 +235,9 @@ TASKS = {
 YANXIU_HEARTBEAT_SECONDS = float(os.environ.get("YANXIU_HEARTBEAT_SECONDS", "5"))
 YANXIU_DEAD_AFTER_SECONDS = float(os.environ.get("YANXIU_DEAD_AFTER_SECONDS", "20"))
 YANXIU_TASK_MAX_ATTEMPTS = int(os.environ.get("YANXIU_TASK_MAX_ATTEMPTS", "3"))
+# Prometheus metrics: `manage.py metrics` serves them on this address only (never public); empty: off.
+# With several gunicorn workers also set PROMETHEUS_MULTIPROC_DIR (docs/operations.md).
+YANXIU_METRICS_ADDRESS = os.environ.get("YANXIU_METRICS_ADDRESS", "")
 # /readyz: a worker, the PDF worker and the PDF converter must have beaten within this long.
 YANXIU_READY_WINDOW_SECONDS = float(os.environ.get("YANXIU_READY_WINDOW_SECONDS", "60"))
 # Scheduled backups (daily, 02:30): archives kept this many days; an empty folder turns them off.
@@ -295,6 +299,19 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+# Errors to a Sentry-compatible service, only when configured (`pip install sentry-sdk` on the
+# servers): no personal data is sent (no user names, addresses, cookies or request bodies).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk  # optional, installed by the operator
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        send_default_pii=False,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        max_request_body_size="never",
+    )
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

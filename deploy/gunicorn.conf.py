@@ -22,3 +22,11 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # No client address and no query string in the access log (they may hold personal data).
 access_log_format = "%({x-request-id}i)s %(m)s %(U)s %(s)s %(b)s %(M)sms"
+
+
+def child_exit(server, worker):
+    """Prometheus multiprocess mode (PROMETHEUS_MULTIPROC_DIR): forget a worker's live gauges."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess  # noqa: PLC0415 (only when metrics are on)
+
+        multiprocess.mark_process_dead(worker.pid)
