@@ -7,8 +7,9 @@ after downtime). Beats a heartbeat like the workers. `--once`: run what is due
 now and exit (for a cron line, or a test)."""
 
 import signal
+import threading
 
-from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -35,11 +36,18 @@ class Command(BaseCommand):
             return
         names = set(job) if job else None
         process = heartbeats.new_process_id()
+        stopping = threading.Event()  # SIGTERM / Ctrl-C: finish the jobs in hand, then exit 0
+
+        def stop(*_):
+            stopping.set()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
         with heartbeats.Beating(process, ProcessKind.SCHEDULER):
             self.report(schedule.run_due(process, names))
-            if once:
+            if once or stopping.is_set():
                 return
-            scheduler = BlockingScheduler(
+            scheduler = BackgroundScheduler(
                 timezone=settings.TIME_ZONE,
                 job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
                 executors={"default": {"type": "threadpool", "max_workers": 4}},
@@ -58,15 +66,11 @@ class Command(BaseCommand):
                 IntervalTrigger(seconds=SWEEP_SECONDS),
                 id="sweep",
             )
-
-            def stop(*_):
-                scheduler.shutdown(wait=False)
-
-            signal.signal(signal.SIGTERM, stop)
-            signal.signal(signal.SIGINT, stop)
+            scheduler.start()
             self.stdout.write(f"定时任务进程 {process} 已启动：{len(jobs)} 项任务。")
             self.stdout.flush()
-            scheduler.start()
+            stopping.wait()
+            scheduler.shutdown(wait=True)
 
     def report(self, runs):
         for run in runs:
