@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test system-deps system-deps-run worker check-deploy lint format requirements bench clean
+.PHONY: run setup test test-again system-deps system-deps-run worker check-deploy lint format requirements bench clean
 
 # Every package pinned with its hashes (pip-compile --generate-hashes): nothing
 # else can be installed in its place. Running needs requirements.txt only; the test
@@ -71,20 +71,42 @@ system-deps-run:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(RUN_DEBS) >/dev/null; \
 	fi
 
-# And what the tests need besides: Chromium for the browser tests, poppler-utils to read PDFs.
+# And what the tests need besides: Chromium for the browser tests, poppler-utils to read PDFs,
+# npm (with Node.js) to fetch axe-core for the accessibility checks.
 system-deps: system-deps-run
-	@if [ ! -x /usr/bin/chromium ] || ! command -v pdftotext >/dev/null; then \
+	@if [ ! -x /usr/bin/chromium ] || ! command -v pdftotext >/dev/null || ! command -v npm >/dev/null; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
-	    chromium poppler-utils >/dev/null; \
+	    chromium poppler-utils $$(command -v npm >/dev/null || echo npm) >/dev/null; \
 	fi
+
+# axe-core for the browser tests' accessibility checks (tests/browser/axe.py), from the npm
+# registry into .node/ (ignored by git): never a CDN, nothing in package.json.
+AXE_CORE_VERSION := 4.14.1
+AXE := .node/node_modules/axe-core/axe.min.js
+$(AXE):
+	npm install --no-save --no-audit --no-fund --prefix .node axe-core@$(AXE_CORE_VERSION)
 
 # All tests (unit, integration, browser). DATABASE_URL selects PostgreSQL.
 # In parallel: one process and one test database per core (TEST_WORKERS=0: one process);
 # whole files per worker, so a module's shared world (tests/conftest.py) is built once.
+# COVERAGE=1 measures branch coverage, prints it and fails below pyproject's floor (.ci/run).
 TEST_WORKERS ?= auto
-test: $(VENV)/.installed-dev system-deps
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
+COVERAGE ?=
+COV_ARGS := $(if $(COVERAGE),--cov --cov-report=)
+test: $(VENV)/.installed-dev system-deps $(AXE)
+	rm -f .coverage .coverage.*
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(COV_ARGS) $(PYTEST_ARGS)
+	$(if $(COVERAGE),$(VENV)/bin/coverage report --fail-under=0 | tail -n 25)
+	$(if $(COVERAGE),@echo "branch coverage (total, floor in pyproject.toml):" && $(VENV)/bin/coverage report --format=total)
+
+# Rerun one test, or the last failures, in seconds: the test database is kept in var/ between
+# runs (migrations applied once; new ones are applied on the next run).
+#   make test-again T=tests/reviews/test_views.py::test_ranking    make test-again (the last failures)
+T ?= --lf --lfnf=none
+test-again: $(VENV)/.installed-dev $(AXE)
+	mkdir -p var
+	YANXIU_TEST_DB_FILE=var/test-db.sqlite3 $(PY) -m pytest --reuse-db $(T)
 
 check-deploy: $(VENV)/.installed
 	DJANGO_ENV=production DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-secret-value-for-checking \
@@ -99,4 +121,4 @@ bench: $(VENV)/.installed-dev
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache
+	rm -rf $(VENV) var staticfiles .pytest_cache .node

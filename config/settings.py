@@ -141,6 +141,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # had 227 of 300 submissions fail so, bench/surge.py).
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests use an in-memory database unless a developer asks to keep one between runs
+    # (`make test-again`, pytest --reuse-db): then it is a file, so the 46 migrations are
+    # applied once instead of at every run. CI always builds a fresh in-memory one.
+    if os.environ.get("YANXIU_TEST_DB_FILE"):
+        DATABASES["default"]["TEST"] = {"NAME": os.environ["YANXIU_TEST_DB_FILE"]}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -46,6 +46,7 @@ AUTHORITIES = {"authority", "programme_authority", "batch_authority"}
 ORGANISATIONS = HOSTS | AUTHORITIES | {"province"}
 EVERYONE = set(USERS)
 PDF = b"%PDF-1.4\n%test\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 20
 
 
 def pdf(name="scan.pdf"):
@@ -186,6 +187,67 @@ def _p(w):
     return {"pk": w["programme"].pk}
 
 
+# Preparations: run before a case's request for every role, rolled back with it, so the allowed
+# users' payload has something to act on (and the refusals are tested against the same state).
+def _staged(w):
+    from yanxiu.selection.domain import decisions
+
+    decisions.stage(w["forwarded"], "provincial_ordinary", actor=w["users"]["province"])
+
+
+def _national_candidate(w):
+    from yanxiu.selection.domain import decisions
+
+    decisions.stage(w["forwarded"], "national_candidate", actor=w["users"]["province"])
+    decisions.publish(w["call"], actor=w["users"]["province"])
+
+
+def _ready_to_close(w):
+    """The day after the demo's class (2026-10-23): it has its trainees and attendance; add the report,
+    a photo and the final accounts. The clock stays moved for the rest of this test only (the test
+    settings are restored after each test)."""
+    from yanxiu.delivery.domain import closing, money
+
+    settings.YANXIU_FIXED_NOW = "2026-10-24T09:00:00+08:00"
+
+    host = w["users"]["programme_host"]
+    closing.upload(w["programme"], "closure_report", pdf("总结.pdf"), host)
+    closing.upload(w["programme"], "photo", SimpleUploadedFile("a.png", PNG), host)
+    fields = {"trainees": 1, "days": 4, "teachers": 3000, "accommodation": 1000}
+    money.save_accounts(w["programme"].application, "final", host, fields=fields, lectures=[])
+
+
+def _roster():
+    """A one-trainee roster on the official template's columns."""
+    import io
+
+    import xlsxwriter
+
+    from tests.delivery.helpers import id_number
+    from yanxiu.delivery.interfaces import roster
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, roster.COLUMNS)
+    row = {
+        "name": "新学员",
+        "id_number": id_number(77),
+        "gender": "男",
+        "employer": "某单位",
+        "position": "工程师",
+        "title": "中级",
+        "field": "电子信息",
+        "mobile": "13912345678",
+        "province": "福建省",
+        "grassroots": "是",
+        "sector": "非公有制单位",
+    }
+    sheet.write_row(1, 0, list(row.values()))
+    book.close()
+    return SimpleUploadedFile("名册.xlsx", buffer.getvalue())
+
+
 # name -> list of (method, kwargs(w), payload(w) or None, allowed roles, changes)
 # `changes`: an allowed POST must change the database (its payload is a real one).
 CASES = {
@@ -202,10 +264,12 @@ CASES = {
     ],
     "calls:list": [("get", None, None, {"province"}, False)],
     "calls:edit": [("get", lambda w: {"pk": w["open_call"].pk}, None, {"province"}, False)],
+    "calls:notice": [("get", lambda w: {"pk": w["open_call"].pk}, None, EVERYONE, False)],
     "calls:copy": [("post", lambda w: {"pk": w["open_call"].pk}, lambda w: {"year": "2028"}, {"province"}, True)],
     "calls:open": [
-        ("post", lambda w: {"pk": w["call"].pk}, lambda w: {}, {"province"}, False)
-    ],  # asks to confirm first
+        ("post", lambda w: {"pk": w["call"].pk}, lambda w: {}, {"province"}, False),  # asks to confirm first
+        ("post", lambda w: {"pk": w["open_call"].pk}, lambda w: {"open": "0", "confirmed": "1"}, {"province"}, True),
+    ],
     "accounts:password_change": [("get", None, None, EVERYONE, False)],
     "accounts:keepalive": [("get", None, None, EVERYONE, False)],
     "accounts:otp_status": [("get", None, None, EVERYONE, False)],
@@ -217,10 +281,11 @@ CASES = {
     "applications:dashboard": [("get", None, None, EVERYONE, False)],
     "applications:inbox": [("get", None, None, ORGANISATIONS, False)],  # hosts are sent to their own start page
     "applications:create": [
-        ("post", None, lambda w: {"call": w["open_call"].pk, "tier": "provincial"}, HOSTS, False),
+        ("post", None, lambda w: {"call": w["open_call"].pk, "tier": "provincial"}, HOSTS, True),
     ],
     "applications:detail": [("get", lambda w: {"pk": w["a"].pk}, None, {"host", "authority", "province"}, False)],
     "applications:edit": [("get", lambda w: {"pk": w["draft"].pk}, None, {"host"}, False)],
+    "applications:deadline_banner": [("get", lambda w: {"pk": w["draft"].pk}, None, {"host"}, False)],
     "applications:checks": [("get", lambda w: {"pk": w["a"].pk}, None, {"host", "authority", "province"}, False)],
     "applications:preview": [("get", lambda w: {"pk": w["a"].pk}, None, {"host", "authority", "province"}, False)],
     "applications:history": [("get", lambda w: {"pk": w["a"].pk}, None, {"host", "authority", "province"}, False)],
@@ -304,7 +369,10 @@ CASES = {
             True,
         )
     ],
-    "selection:publish": [("post", lambda w: {"call_pk": w["call"].pk}, lambda w: {}, {"province"}, False)],
+    "selection:publish": [
+        ("post", lambda w: {"call_pk": w["call"].pk}, lambda w: {}, {"province"}, False),  # asks to confirm first
+        ("post", lambda w: {"call_pk": w["call"].pk}, lambda w: {"confirmed": "1"}, {"province"}, True, _staged),
+    ],
     "selection:ministry": [("get", lambda w: {"call_pk": w["call"].pk}, None, {"province"}, False)],
     "selection:ministry_answer": [
         (
@@ -312,8 +380,16 @@ CASES = {
             lambda w: {"call_pk": w["call"].pk, "pk": w["forwarded"].pk},
             lambda w: {"selected": "yes"},
             {"province"},
-            False,
-        )
+            False,  # asks to confirm first
+        ),
+        (
+            "post",
+            lambda w: {"call_pk": w["call"].pk, "pk": w["forwarded"].pk},
+            lambda w: {"selected": "yes", "confirmed": "1"},
+            {"province"},
+            True,
+            _national_candidate,
+        ),
     ],
     "selection:plan": [("get", lambda w: {"call_pk": w["call"].pk}, None, {"province"}, False)],
     "selection:plan_download": [
@@ -399,9 +475,10 @@ CASES = {
         (
             "post",
             lambda w: {"pk": w["programme"].pk, "name": "submit_closing"},
-            lambda w: {},
+            lambda w: {"confirmed": "1"},
             {"programme_host"},
-            False,
+            True,
+            _ready_to_close,
         ),
     ],
     "delivery:trainees": [("get", _p, None, {"programme_host", "province"}, False)],
@@ -415,7 +492,10 @@ CASES = {
         )
     ],
     "delivery:roster_template": [("get", _p, None, {"programme_host"}, False)],
-    "delivery:roster_import": [("post", _p, lambda w: {"file": pdf("r.xlsx")}, {"programme_host"}, False)],
+    "delivery:roster_import": [
+        ("post", _p, lambda w: {"file": pdf("r.xlsx")}, {"programme_host"}, False),  # not a workbook: refused
+        ("post", _p, lambda w: {"file": _roster()}, {"programme_host"}, True),
+    ],
     "delivery:roster_export": [("get", _p, None, {"programme_host", "province"}, False)],
     "delivery:attendance": [("get", _p, None, {"programme_host", "province"}, False)],
     "delivery:sign_in": [
@@ -483,31 +563,38 @@ def test_every_role_on_every_url(world, name):
     for key, user in w["users"].items():
         clients[key] = Client()
         clients[key].force_login(user)
-    for method, kwargs, payload, allowed, must_change in CASES[name]:
-        url = reverse(name, kwargs=kwargs(w) if kwargs else None)
+    for method, kwargs, payload, allowed, must_change, *prepare in CASES[name]:
         for role in ROLES:
-            data = payload(w) if payload else None
-            client = clients[role]
-            if role in allowed:
-                with transaction.atomic():
-                    before = snapshot() if must_change else None
-                    response = _send(client, method, url, data)
-                    assert response.status_code in (200, 204, 302), (name, role, response.status_code)
-                    if must_change:
-                        assert changes(before, snapshot()) != [], (name, role, "an allowed POST changed nothing")
-                    transaction.set_rollback(True)
-                continue
-            before = snapshot()
-            response = _send(client, method, url, data)
-            if role == "anonymous":
-                assert response.status_code == 302, (name, role)
-                assert response.url.startswith("/login/"), (name, role)
-            elif name in ("applications:dashboard", "applications:inbox", "home") and response.status_code == 302:
-                pass  # sent to their own start page
-            elif response.status_code == 302:  # a rule of the state refused it: back, with the Chinese reason
-                shown = [m for m in get_messages(response.wsgi_request) if m.level == ERROR]
-                assert shown, (name, role, method, "redirected without a refusal")
-            else:
-                # 403/404: the role or the organisation; 409: a rule of the state
-                assert response.status_code in (403, 404, 405, 409), (name, role, method, response.status_code)
-            assert changes(before, snapshot()) == [], (name, role, "a refused request changed the database")
+            with transaction.atomic():
+                _one_request(name, w, clients[role], role, method, kwargs, payload, allowed, must_change, prepare)
+                transaction.set_rollback(True)
+
+
+def _one_request(name, w, client, role, method, kwargs, payload, allowed, must_change, prepare):
+    for step in prepare:
+        step(w)
+    url = reverse(name, kwargs=kwargs(w) if kwargs else None)
+    data = payload(w) if payload else None
+    if role in allowed:
+        before = snapshot() if must_change else None
+        response = _send(client, method, url, data)
+        assert response.status_code in (200, 204, 302), (name, role, response.status_code)
+        if must_change:
+            assert changes(before, snapshot()) != [], (name, role, "an allowed POST changed nothing")
+        if must_change:  # and without a refusal shown
+            assert [m.message for m in get_messages(response.wsgi_request) if m.level == ERROR] == [], (name, role)
+        return
+    before = snapshot()
+    response = _send(client, method, url, data)
+    if role == "anonymous":
+        assert response.status_code == 302, (name, role)
+        assert response.url.startswith("/login/"), (name, role)
+    elif name in ("applications:dashboard", "applications:inbox", "home") and response.status_code == 302:
+        pass  # sent to their own start page
+    elif response.status_code == 302:  # a rule of the state refused it: back, with the Chinese reason
+        shown = [m for m in get_messages(response.wsgi_request) if m.level == ERROR]
+        assert shown, (name, role, method, "redirected without a refusal")
+    else:
+        # 403/404: the role or the organisation; 409: a rule of the state
+        assert response.status_code in (403, 404, 405, 409), (name, role, method, response.status_code)
+    assert changes(before, snapshot()) == [], (name, role, "a refused request changed the database")

@@ -46,7 +46,7 @@ def test_a_programme_must_start_after_the_day_it_is_submitted(start, refused):
     if refused:
         assert result.severity == Severity.ERROR
         assert result.field == "start_date"
-        with pytest.raises(Refused):
+        with pytest.raises(Refused, match=r"研修项目须在提交申报之后开班，请修改办班时间。$"):
             workflow.perform(application, "submit", application.created_by)
 
 

@@ -26,11 +26,11 @@ def test_an_entry_cannot_be_changed_or_deleted():
     e.reason = "改过"
     with pytest.raises(Refused, match="操作记录一经写入不能修改或删除。"):
         e.save()
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=r"^操作记录一经写入不能修改或删除。$"):
         e.delete()
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=r"^操作记录一经写入不能修改或删除。$"):
         AuditEntry.objects.filter(pk=e.pk).update(reason="改过")
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=r"^操作记录一经写入不能修改或删除。$"):
         AuditEntry.objects.filter(pk=e.pk).delete()
     assert AuditEntry.objects.get(pk=e.pk).reason == ""
 

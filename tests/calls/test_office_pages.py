@@ -72,6 +72,7 @@ def test_the_office_edits_tiers_keywords_and_contacts(client, officer):
         **{
             "provincial-deadline": "2027-03-01",
             "provincial-min_trainees": "35",
+            "provincial-trainees_wording": "不少于35人",
             "provincial-authority_quota": "2",
             "area-digital-keywords": "人工智能、大数据、低空经济",
         },
@@ -107,3 +108,27 @@ def test_a_call_opens_only_when_its_dates_agree(client, officer):
     assert Call.objects.get(pk=call.pk).is_open is False
     client.post(reverse("calls:open", args=[call.pk]), {"open": "1", "confirmed": "1"})
     assert Call.objects.get(pk=call.pk).is_open is True
+
+
+def test_a_tiers_wording_may_not_contradict_its_numbers(client, officer):
+    call = domain.copy_for_next_year(factories.call_2026(), officer)
+    client.force_login(officer)
+    url = reverse("calls:edit", args=[call.pk])
+    page = client.post(url, _post_data(call, **{"provincial-min_trainees": "40"})).content.decode()
+    assert "省级学员数量要求原文“不少于30人”与下限40人不一致。" in page
+    page = client.post(url, _post_data(call, **{"national-max_days": "8"})).content.decode()
+    assert "国家级天数要求原文“一般为5至7天”与5至8天不一致。" in page
+    page = client.post(url, _post_data(call, **{"provincial-trainees_is_strict": ""})).content.decode()
+    assert "省级学员数量要求原文“不少于30人”与“学员数量为硬性要求”不一致。" in page
+    assert Call.objects.get(pk=call.pk).tier_rule("provincial").min_trainees == 30
+    data = _post_data(call, **{"provincial-min_trainees": "40", "provincial-trainees_wording": "不少于40人"})
+    assert client.post(url, data).status_code == 302
+    assert Call.objects.get(pk=call.pk).tier_rule("provincial").min_trainees == 40
+
+
+def test_the_notices_own_wording_agrees_with_its_numbers():
+    call = factories.call_2026()
+    assert [domain.wording_problems(rule) for rule in call.tier_rules.all()] == [[], []]
+    rule = call.tier_rule("provincial")
+    rule.min_days, rule.max_days = 3, 6  # "4天左右" is 3 to 5
+    assert domain.wording_problems(rule) == [("duration_wording", "省级天数要求原文“4天左右”与3至6天不一致。")]

@@ -132,7 +132,7 @@ def test_lookups_go_through_the_keyed_hash():
         list(Trainee.objects.filter(id_number=id_number(1)))  # would compare ciphertexts: refused
     review(programme, [trainee], host_of(programme), approve=True)
     assert survey.find_trainee(programme, "139 0000 0001", id_number(1)[-4:].lower()) == trainee
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=r"^未找到该学员：请核对手机号和身份证号后四位（须为本班录取学员）。$"):
         survey.find_trainee(programme, "13900000001", "0000")
     with transaction.atomic(), pytest.raises(IntegrityError):
         Trainee.objects.create(

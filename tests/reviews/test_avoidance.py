@@ -62,7 +62,7 @@ def test_only_the_host_and_only_while_the_application_is_editable():
     draft = f.complete("provincial", actor=staff)
     row = [{"name": "王五", "employer": "厦门大学", "reason": REASON}]
     other = f.staff(f.institution("350100-RS"))
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=r"^只有承办单位经办人可以在申报为草稿或退回修改时提出回避专家。$"):
         avoidance.declare(draft, row, actor=other)
     workflow.perform(draft, "submit", staff)
     draft.refresh_from_db()
@@ -114,7 +114,7 @@ def test_the_offices_match_wins_and_is_audited():
     assert [avoidance.avoids(request, p) for p in (auto, chosen)] == [False, True]
     entry = AuditEntry.objects.for_object(request).get()
     assert (entry.action, entry.data["after"]) == ("match_avoidance", chosen.user_id)
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=r"^只有省人社厅经办人可以确认申请回避的专家。$"):
         avoidance.set_match(request, auto.user, actor=application.created_by)
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.create, name="create"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/edit/deadline/", views.deadline_banner, name="deadline_banner"),
     path("<int:pk>/checks/", views.checks, name="checks"),
     path("<int:pk>/preview/", views.preview, name="preview"),
     path("<int:pk>/history/", views.history, name="history"),

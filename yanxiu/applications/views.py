@@ -30,6 +30,7 @@ from .domain.deadlines import deadlines_for, effective_deadline
 from .domain.snapshot import diff, snapshot
 from .domain.timing import too_close
 from .enums import ApplicationState
+from .interfaces.editor_input import TABLES, comparison, editor_input
 from .interfaces.form_context import official_form
 from .interfaces.forms import (
     ActionForm,
@@ -41,7 +42,6 @@ from .interfaces.forms import (
     SessionFormSet,
     TopicScopeForm,
     WarningReasonForm,
-    formset_rows,
 )
 from .interfaces.inbox_rows import inbox_rows
 from .models import Application, Attachment
@@ -90,7 +90,12 @@ def dashboard(request):
     if not user.is_institution_staff:
         return redirect("home")  # each role's own start page
     now = clock.now()
-    rules = list(TierRule.objects.filter(call__is_open=True).select_related("call").order_by("-call__year", "tier"))
+    rules = list(
+        TierRule.objects.filter(call__is_open=True)
+        .select_related("call")
+        .prefetch_related("call__topic_areas")
+        .order_by("-call__year", "tier")
+    )
     ends = deadlines_for(rules, user.institution)
     deadlines = [
         {
@@ -112,7 +117,12 @@ def dashboard(request):
     return render(
         request,
         "applications/dashboard.html",
-        {"applications": applications, "deadlines": deadlines, "institution": user.institution},
+        {
+            "applications": applications,
+            "deadlines": deadlines,
+            "institution": user.institution,
+            "rules_open": len(deadlines) <= 2,  # one call's tiers open; more calls: one line each, to open
+        },
     )
 
 
@@ -228,23 +238,28 @@ def _fingerprint(*parts):
     return hashlib.blake2b(repr(parts).encode(), digest_size=5).hexdigest()
 
 
-def _message_blocks(form, topic_errors, sessions_errors, lecturers_errors, checks_by_field):
-    """Every block of messages under a field: (name, checks, errors), in page order."""
-    blocks = [("topic_scope", checks_by_field.get("topic_scope"), topic_errors)]
+def _message_blocks(form, topic_errors, sessions_errors, lecturers_errors, checks_by_field, touched=None):
+    """Every block of messages under a field: (name, checks, errors), in page order. In quiet
+    mode (`touched` is a set) a block the user has not typed in shows no check yet."""
+
+    def checks(name):
+        return None if touched is not None and name not in touched else checks_by_field.get(name)
+
+    blocks = [("topic_scope", checks("topic_scope"), topic_errors)]
     blocks += [
-        (field.name, checks_by_field.get(field.name), list(field.errors))
+        (field.name, checks(field.name), list(field.errors))
         for _key, _label, fields in form.sections()
         for field in fields
     ]
     blocks += [
-        ("sessions", checks_by_field.get("sessions"), sessions_errors),
-        ("lecturers", checks_by_field.get("lecturers"), lecturers_errors),
-        ("general", checks_by_field.get("general"), []),
+        ("sessions", checks("sessions"), sessions_errors),
+        ("lecturers", checks("lecturers"), lecturers_errors),
+        ("general", checks("general"), []),
     ]
     return blocks
 
 
-def _checks_state(application, report, save_error, blocks):
+def _checks_state(application, report, save_error, blocks, refused=(), touched=None):
     """What the page shows of the checks, one short fingerprint per block ("checks" is the
     summary card): the editor sends it back with each autosave, which then answers only the
     blocks whose fingerprint changed."""
@@ -256,6 +271,8 @@ def _checks_state(application, report, save_error, blocks):
             application.adjustable_after_fallback,
             [(c.severity.value, c.code, c.message, c.citation) for c in report.results],
             sorted(report.reasons.items()),
+            sorted(refused),
+            sorted(touched) if touched is not None else None,
         )
     }
     for name, checks, errors in blocks:
@@ -269,17 +286,26 @@ def _seen_state(value):
     return dict(item.split(":", 1) for item in (value or "").split(",") if ":" in item)
 
 
-def _editor_context(request, application, forms, *, saved=None, save_error=""):
+def _deadline_context(application):
+    deadline, now = effective_deadline(application), clock.now()
+    return {"deadline": deadline, "deadline_passed": now > deadline, "days_left": clock.days_left(deadline, now)}
+
+
+def _editor_context(
+    request, application, forms, *, saved=None, save_error="", refused=None, conflict=None, touched=None
+):
     form, sessions, lecturers, topics = forms
     report = CheckReport.for_application(application)
-    deadline = effective_deadline(application)
-    now = clock.now()
     checks_by_field = report.by_field()
     sessions_errors = _formset_errors(sessions, "行日程 ")
     lecturers_errors = _formset_errors(lecturers, "位专家 ")
     topic_errors = [message for errors in topics.errors.values() for message in errors]
-    blocks = _message_blocks(form, topic_errors, sessions_errors, lecturers_errors, checks_by_field)
-    state = _checks_state(application, report, save_error, blocks)
+    blocks = _message_blocks(form, topic_errors, sessions_errors, lecturers_errors, checks_by_field, touched)
+    refused = refused or {}
+    state = _checks_state(application, report, save_error, blocks, refused, touched)
+    # The checks about a value typed but held (not saved) judge the stored value, not the typed one.
+    unsaved_codes = {c.code for c in report.results if c.field in refused}
+    quiet_codes = {c.code for c in report.results if touched is not None and (c.field or "general") not in touched}
     return {
         "application": application,
         "form": form,
@@ -287,22 +313,49 @@ def _editor_context(request, application, forms, *, saved=None, save_error=""):
         "lecturers": lecturers,
         "topics": topics,
         "report": report,
-        "checks_by_field": checks_by_field,
+        # what the page shows under the fields (the message blocks say the same)
+        "checks_by_field": {name: checks for name, checks, _errors in blocks if checks},
         "message_blocks": blocks,
         "checks_state": state,
         "checks_seen": ",".join(f"{name}:{value}" for name, value in state.items()),
         "attachment_form": AttachmentForm(),
         "in_editor": True,
-        "deadline": deadline,
-        "deadline_passed": now > deadline,
-        "days_left": clock.days_left(deadline, now),
+        **_deadline_context(application),
         "topic_errors": topic_errors,
         "sessions_errors": sessions_errors,
         "lecturers_errors": lecturers_errors,
         "saved": saved,
         "save_error": save_error,
+        "refused": refused,
+        "unsaved_codes": unsaved_codes,
+        "quiet": touched is not None,
+        "quiet_codes": quiet_codes,
+        "conflict": conflict,
         "max_upload_mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
     }
+
+
+@login_required
+def deadline_banner(request, pk):
+    """The editor's deadline banner alone: a tab coming back asks whether the deadline moved."""
+    application = _get_editable(request, pk)
+    context = {"application": application, **_deadline_context(application)}
+    return render(request, "applications/_deadline_banner.html", context)
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _posted_touched(post):
+    """Quiet mode (a new form, decision 0014): the blocks the user has typed in; None once
+    every message is to show (not quiet, or 保存 pressed)."""
+    if post.get("quiet") != "1" or post.get("reveal") == "1":
+        return None
+    return {name for name in post.get("touched", "").split(",") if name}
 
 
 @login_required
@@ -313,45 +366,54 @@ def edit(request, pk):
         return redirect("applications:detail", pk=pk)
     is_autosave = bool(request.htmx)
     if request.method != "POST":
-        return render(
-            request, "applications/edit.html", _editor_context(request, application, _editor_forms(application))
-        )
+        quiet = set() if application.version == 1 else None  # a new form: no message before typing
+        context = _editor_context(request, application, _editor_forms(application), touched=quiet)
+        return render(request, "applications/edit.html", context)
 
     forms = _editor_forms(application, request.POST)
-    form, sessions, lecturers, topics = forms
-    saved, save_error, status = False, "", 200
-    if all(f.is_valid() for f in forms):
-        try:
-            expected_version = int(request.POST.get("version", "0"))
-        except ValueError:
-            expected_version = 0
-        fields = dict(form.cleaned_data.items())
-        try:
-            editing.save_draft(
-                application,
-                fields=fields,
-                sessions=formset_rows(sessions),
-                lecturers=formset_rows(lecturers),
-                claims=topics.claims(),
-                actor=request.user,
-                expected_version=expected_version,
-            )
-            saved = True
-        except editing.EditConflict as conflict:
-            save_error, status = str(conflict), 409
-        except Refused as refusal:
-            save_error, status = str(refusal), 409
-        except ValidationError as invalid:
-            save_error, status = "；".join(invalid.messages), 400
-        if not saved:  # drop what a refused save set on the instance; a saved one is what the row holds
-            application.refresh_from_db()
-    else:
-        save_error, status = "有填写不正确的内容（见标红处），本次修改未保存。", 400
+    values = editor_input(*forms)
+    saved, save_error, status, conflict = False, "", 200, None
+    try:
+        editing.save_draft(
+            application,
+            fields=values.fields,
+            sessions=values.sessions,
+            lecturers=values.lecturers,
+            claims=values.claims,
+            actor=request.user,
+            expected_version=_int_or_none(request.POST.get("version")) or 0,
+            overrides=_int_or_none(request.POST.get("overrides")),
+        )
+        saved = True
+    except editing.EditConflict as refusal:
+        save_error, status = str(refusal), 409
+        application.refresh_from_db()
+        conflict = comparison(application, *forms)
+    except Refused as refusal:
+        save_error, status = str(refusal), 409
+    except ValidationError as invalid:
+        save_error, status = "；".join(invalid.messages), 400
+    if not saved and conflict is None:  # drop what a refused save set on the instance
+        application.refresh_from_db()
+    elif held := [name for name in values.refused if name not in TABLES]:
+        application.refresh_from_db(fields=held)  # the held fields keep their stored values on the instance
+    if saved and values.refused:
+        status = 400
 
-    if not is_autosave and saved:
+    if not is_autosave and saved and not values.refused:
         messages.success(request, "已保存。")
         return redirect("applications:edit", pk=pk)
-    context = _editor_context(request, application, forms, saved=saved, save_error=save_error)
+    context = _editor_context(
+        request,
+        application,
+        forms,
+        saved=saved,
+        save_error=save_error,
+        refused=values.refused if saved else {},
+        conflict=conflict,
+        touched=_posted_touched(request.POST) if is_autosave else None,
+    )
+    context["posted_version"] = _int_or_none(request.POST.get("version")) or 0  # a conflict keeps it
     if not is_autosave:
         return render(request, "applications/edit.html", context, status=status)
     # The save status, and only the message blocks that differ from what the page shows.

@@ -1,7 +1,9 @@
+import json
 import random
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.db.models import F
 
@@ -66,6 +68,31 @@ def record(obj, *, action, label, actor=None, from_state="", to_state="", reason
         reason=reason,
         data=data or {},
         created_at=clock.now(),
+    )
+
+
+def as_json(value):
+    """`value` as the audit trail stores it: dates, decimals and ids as JSON would write them."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def changes(before, after):
+    """What changed between two dicts of values: {"before": {...}, "after": {...}}, changed keys only."""
+    before, after = as_json(before or {}), as_json(after or {})
+    changed = sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key))
+    return {
+        "before": {key: before.get(key) for key in changed},
+        "after": {key: after.get(key) for key in changed},
+    }
+
+
+def record_change(obj, *, action, label, actor, before, after, reason="", data=None):
+    """An audit entry for an edit, with what it changed (before/after of the changed values only).
+
+    Like Indico's `make_diff_log`: the auditor sees which values moved, not a copy of the object.
+    `data` adds context that is not a change (the half-day an attendance list is for, say)."""
+    return record(
+        obj, action=action, label=label, actor=actor, reason=reason, data={**(data or {}), **changes(before, after)}
     )
 
 

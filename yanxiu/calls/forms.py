@@ -2,7 +2,7 @@
 
 from django import forms
 
-from .domain.calls import EDITABLE_CALL_FIELDS, EDITABLE_RULE_FIELDS
+from .domain.calls import EDITABLE_CALL_FIELDS, EDITABLE_RULE_FIELDS, wording_problems
 from .enums import RecruitmentScope
 from .models import Call, TierRule
 
@@ -56,7 +56,23 @@ class TierRuleForm(forms.ModelForm):
         low, high = cleaned.get("min_days"), cleaned.get("max_days")
         if low and high and low > high:
             self.add_error("max_days", "研修天数上限不能小于下限。")
+        if not self.errors:  # the wording may not contradict the numbers it is shown beside
+            probe = TierRule(tier=self.instance.tier, **{name: cleaned.get(name) for name in WORDED_FIELDS})
+            for field, message in wording_problems(probe):
+                self.add_error(field, message)
         return cleaned
+
+
+# What a tier's wording must agree with (calls.domain.calls.wording_problems).
+WORDED_FIELDS = (
+    "min_days",
+    "max_days",
+    "duration_wording",
+    "duration_is_strict",
+    "min_trainees",
+    "trainees_wording",
+    "trainees_is_strict",
+)
 
 
 class TopicAreaForm(forms.Form):

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/", views.call_edit, name="edit"),
     path("<int:pk>/copy/", views.call_copy, name="copy"),
     path("<int:pk>/open/", views.call_open, name="open"),
+    path("<int:pk>/notice/", views.notice, name="notice"),
 ]

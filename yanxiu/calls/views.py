@@ -3,14 +3,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from yanxiu.core import confirm
+from yanxiu.core.dates import chinese_date
 from yanxiu.core.refusal import Refused
 
 from .domain import calls as domain
+from .domain.rules_text import contact_line
 from .forms import CallForm, TierRuleForm, TopicAreaForm
 from .models import Call
 
@@ -87,7 +90,7 @@ def call_open(request, pk):
     open_ = request.POST.get("open") == "1"
     if not confirm.confirmed(request) and not (open_ and domain.problems(call)):
         rules = "；".join(
-            f"{r.get_tier_display()}截止{r.deadline:%Y年%m月%d日}"
+            f"{r.get_tier_display()}截止{chinese_date(r.deadline)}"
             + (f"，每个主管部门限报{r.authority_quota}项" if r.authority_quota else "")
             for r in call.tier_rules.all()
         )
@@ -106,3 +109,18 @@ def call_open(request, pk):
     except Refused as refusal:
         messages.error(request, str(refusal))
     return redirect("calls:edit", pk=call.pk)
+
+
+@login_required
+def notice(request, pk):
+    """The call's rules, topic scope and contacts, for everyone who works on applications: read
+    from the call's data (an unopened draft of next year's call only for the office)."""
+    calls = Call.objects.all()
+    if not request.user.is_province_officer:  # an open call, or a past one with applications
+        calls = calls.filter(Q(is_open=True) | Q(applications__isnull=False)).distinct()
+    call = get_object_or_404(calls.prefetch_related("tier_rules", "topic_areas"), pk=pk)
+    return render(
+        request,
+        "calls/notice.html",
+        {"call": call, "rules": call.tier_rules.all(), "areas": call.topic_areas.all(), "contact": contact_line(call)},
+    )

@@ -17,6 +17,26 @@ def chinese_date(day):
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def chinese_datetime(moment, seconds=False):
+    """2026年1月16日 14:05 (local time; with `seconds`, 14:05:09). No moment gives ""."""
+    if not moment:
+        return ""
+    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    return f"{chinese_date(local)} {local:%H:%M:%S}" if seconds else f"{chinese_date(local)} {local:%H:%M}"
+
+
+def iso_datetime(moment):
+    """2026-01-16 14:05 (local time): a moment in a spreadsheet cell. No moment gives ""."""
+    if not moment:
+        return ""
+    return f"{timezone.localtime(moment) if timezone.is_aware(moment) else moment:%Y-%m-%d %H:%M}"
+
+
+def iso_period(start, end):
+    """2026-09-01至2026-09-04: a period in a spreadsheet cell, sortable and unambiguous."""
+    return f"{start:%Y-%m-%d}至{end:%Y-%m-%d}"
+
+
 def chinese_period(start, end):
     """2026年6月15日—6月20日: the year is written once when both days are in it."""
     if not start or not end:

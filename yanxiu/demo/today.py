@@ -19,7 +19,6 @@ Idempotent: a second run on the same day adds nothing.
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.test.utils import override_settings
 from django.utils import timezone
 
 from yanxiu.accounts.models import Role, User
@@ -44,7 +43,7 @@ MARK = "（演示）"  # every title made here ends with it, so a rerun finds th
 
 def _at(day, hour=10):
     moment = timezone.make_aware(datetime.combine(day, time(hour, 0)))
-    return override_settings(YANXIU_FIXED_NOW=moment.isoformat())
+    return clock.frozen_at(moment)
 
 
 def call_for(year):

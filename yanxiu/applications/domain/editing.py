@@ -8,7 +8,7 @@ someone else's work.
 import secrets
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Model
 from django.urls import reverse
 
 from yanxiu.accounts.models import Role, User
@@ -136,40 +136,107 @@ def _claim_version(application, expected_version):
     )
     if bumped:
         return expected_version + 1
-    current = Application.objects.get(pk=application.pk)
+    _refuse_stale(Application.objects.get(pk=application.pk))
+    return None  # not reached: _refuse_stale always raises
+
+
+def _refuse_stale(current):
     if current.state not in EDITABLE_STATES:
         raise Refused(f"申报当前状态为“{current.get_state_display()}”，不能修改。")
     raise EditConflict(
         "保存失败：这份申报在您打开之后已被他人（或您在另一个窗口）修改并保存。"
-        "为避免覆盖对方的内容，本次修改未保存。请复制您的修改，刷新页面后重新填写。"
+        "为避免覆盖对方的内容，本次修改未保存；您输入的内容仍在页面上。"
     )
 
 
-def save_draft(application, *, fields, sessions, lecturers, claims, actor, expected_version):
-    """Save everything the editor shows, all or nothing.
+SESSION_COLUMNS = ("date", "half_day", "topic", "speaker", "format", "mode", "class_hours")
+LECTURER_COLUMNS = ("name", "title", "position", "affiliation", "topic")
 
-    `fields` are Application attributes; `sessions`, `lecturers` are lists of
-    dicts replacing the current rows; `claims` maps TopicArea to explanation.
+
+def _same_rows(stored, given):
+    def key(row):
+        return sorted((name, str(value)) for name, value in row.items())
+
+    return sorted(map(key, stored)) == sorted(map(key, given))
+
+
+def _changes(current, fields, sessions, lecturers, claims):
+    """The labels of what these values change on the stored application (`current`)."""
+    changed = []
+    for name, value in fields.items():
+        field = Application._meta.get_field(name)
+        new = value.pk if isinstance(value, Model) else value
+        if getattr(current, field.attname) != new:
+            changed.append(str(field.verbose_name))
+    if sessions is not None and not _same_rows(current.sessions.values(*SESSION_COLUMNS), sessions):
+        changed.append("日程安排")
+    if lecturers is not None and not _same_rows(current.lecturers.values(*LECTURER_COLUMNS), lecturers):
+        changed.append("授课专家")
+    if claims is not None:
+        stored = dict(current.topic_claims.values_list("area_id", "explanation"))
+        if stored != {area.pk: text for area, text in claims.items()}:
+            changed.append("选题范围")
+    return changed
+
+
+def save_draft(
+    application, *, fields, sessions=None, lecturers=None, claims=None, actor, expected_version, overrides=None
+):
+    """Save what the editor sends, all of it or nothing.
+
+    `fields` are Application attributes (only these are written: the editor sends the fields
+    whose values are valid and holds the others on the page, decision 0014); `sessions`,
+    `lecturers` are lists of dicts replacing the current rows, `claims` maps TopicArea to
+    explanation; a table given as None keeps its stored rows. Values equal to the stored ones
+    write nothing and keep the version. A save from another version than the stored one is an
+    EditConflict, unless `overrides` names that stored version: the user saw it beside their
+    own (the editor's comparison) and chose to keep theirs; that overwrite is audited.
     """
     fields = {name: normalise_spaces(value) for name, value in fields.items()}
-    sessions = [{k: normalise_spaces(v) for k, v in row.items()} for row in sessions]
-    lecturers = [{k: normalise_spaces(v) for k, v in row.items()} for row in lecturers]
-    claims = {area: normalise_spaces(text) for area, text in claims.items()}
+    if sessions is not None:
+        sessions = [{k: normalise_spaces(v) for k, v in row.items()} for row in sessions]
+    if lecturers is not None:
+        lecturers = [{k: normalise_spaces(v) for k, v in row.items()} for row in lecturers]
+    if claims is not None:
+        claims = {area: normalise_spaces(text) for area, text in claims.items()}
     with transaction.atomic():
-        new_version = _claim_version(application, expected_version)
+        current = Application.objects.select_for_update().get(pk=application.pk)
+        if current.state not in EDITABLE_STATES:
+            _refuse_stale(current)
+        overwriting = overrides is not None and current.version == overrides != expected_version
+        if current.version != expected_version and not overwriting:
+            _refuse_stale(current)
+        changed = _changes(current, fields, sessions, lecturers, claims)
+        if not changed:
+            application.version = current.version
+            return application
+        new_version = _claim_version(application, current.version)
         for name, value in fields.items():
             setattr(application, name, value)
         application.version = new_version
-        application.full_clean(exclude=["call", "institution", "created_by", "tier", "state"])
-        application.save()
-        application.sessions.all().delete()
-        ScheduleSession.objects.bulk_create(ScheduleSession(application=application, **row) for row in sessions)
-        application.lecturers.all().delete()
-        Lecturer.objects.bulk_create(Lecturer(application=application, **row) for row in lecturers)
-        application.topic_claims.all().delete()
-        TopicClaim.objects.bulk_create(
-            TopicClaim(application=application, area=area, explanation=text) for area, text in claims.items()
-        )
+        others = [f.name for f in Application._meta.concrete_fields if f.name not in fields]
+        application.full_clean(exclude=others, validate_unique=False, validate_constraints=False)
+        application.save(update_fields=[*fields, "version", "updated_at"])
+        if sessions is not None:
+            application.sessions.all().delete()
+            ScheduleSession.objects.bulk_create(ScheduleSession(application=application, **row) for row in sessions)
+        if lecturers is not None:
+            application.lecturers.all().delete()
+            Lecturer.objects.bulk_create(Lecturer(application=application, **row) for row in lecturers)
+        if claims is not None:
+            application.topic_claims.all().delete()
+            TopicClaim.objects.bulk_create(
+                TopicClaim(application=application, area=area, explanation=text) for area, text in claims.items()
+            )
+        if overwriting:
+            record(
+                application,
+                action="edit_override",
+                label="保留本人修改（覆盖另一窗口保存的版本）",
+                actor=actor,
+                reason="、".join(changed)[:300],
+                data={"overwritten_version": current.version, "fields": changed},
+            )
     return application
 
 

@@ -1,6 +1,7 @@
 """Loading a call from its data file and copying it to another year."""
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -167,11 +168,46 @@ def problems(call):
             found.append(f"{label}研修天数下限大于上限。")
         if rule.min_trainees < 1:
             found.append(f"{label}学员数量下限至少为1人。")
+        found.extend(message for _field, message in wording_problems(rule))
     if call.completion_date.year != call.year:
         found.append(f"办班完成截止日期应在{call.year}年内。")
     if not call.topic_areas.exists():
         found.append("请填写选题范围。")
     return found
+
+
+# Words by which the notice makes a requirement a guideline (warning) rather than a rule (error).
+SOFT_WORDS = ("一般", "原则上", "左右")
+
+
+def wording_problems(rule):
+    """Where a tier's wording says something else than its numbers and strictness: (field, message).
+
+    The checks quote the wording to applicants beside the numbers they test, so the two are one
+    fact written twice: the office may phrase it as the notice does, but not contradict it
+    (decision 0022)."""
+    label = rule.get_tier_display()
+    found = []
+    trainees = rule.trainees_wording
+    if f"{rule.min_trainees}人" not in trainees:
+        found.append(("trainees_wording", f"{label}学员数量要求原文“{trainees}”与下限{rule.min_trainees}人不一致。"))
+    if _is_soft(trainees) == rule.trainees_is_strict:
+        found.append(("trainees_wording", f"{label}学员数量要求原文“{trainees}”与“学员数量为硬性要求”不一致。"))
+    duration = rule.duration_wording
+    numbers = [int(n) for n in re.findall(r"\d+", duration)]
+    centre = (rule.min_days + rule.max_days) / 2
+    spelled = sorted(numbers) == sorted({rule.min_days, rule.max_days}) or (numbers == [centre] and "左右" in duration)
+    if not spelled:
+        found.append(
+            ("duration_wording", f"{label}天数要求原文“{duration}”与{rule.min_days}至{rule.max_days}天不一致。")
+        )
+    if _is_soft(duration) == rule.duration_is_strict:
+        found.append(("duration_wording", f"{label}天数要求原文“{duration}”与“天数为硬性要求”不一致。"))
+    return found
+
+
+def _is_soft(wording):
+    return any(word in wording for word in SOFT_WORDS)
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from decimal import ROUND_DOWN, Decimal
 from django.db import transaction
 from django.db.models import Count, Q
 
+from yanxiu.audit.log import record_change
 from yanxiu.core import clock
 from yanxiu.core.dates import chinese_date
 from yanxiu.core.refusal import Refused
@@ -41,12 +42,24 @@ def record_attendance(programme, day, half_day, present_ids, actor):
     trainees = list(Trainee.objects.filter(programme=programme, state=EnrolmentState.APPROVED))
     present_ids = {int(i) for i in present_ids}
     now = clock.now()
-    Attendance.objects.filter(trainee__programme=programme, date=day, half_day=half_day).delete()
+    earlier = Attendance.objects.filter(trainee__programme=programme, date=day, half_day=half_day)
+    recorded = dict(earlier.values_list("trainee_id", "present"))
+    earlier.delete()
     Attendance.objects.bulk_create(
         Attendance(
             trainee=t, date=day, half_day=half_day, present=t.pk in present_ids, recorded_by=actor, recorded_at=now
         )
         for t in trainees
+    )
+    # Attendance feeds credit hours and certificates: who marked whom present is kept.
+    record_change(
+        programme,
+        action="record_attendance",
+        label="记录考勤",
+        actor=actor,
+        before={"present": sorted(pk for pk, present in recorded.items() if present)} if recorded else {},
+        after={"present": sorted(t.pk for t in trainees if t.pk in present_ids)},
+        data={"date": day.isoformat(), "half_day": half_day},
     )
     return sum(1 for t in trainees if t.pk in present_ids)
 

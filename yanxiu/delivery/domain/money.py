@@ -21,7 +21,7 @@ from django.db import transaction
 
 from yanxiu.applications.domain.checks import error, warning
 from yanxiu.applications.enums import ApplicationState
-from yanxiu.audit.log import record
+from yanxiu.audit.log import record, record_change
 from yanxiu.core import clock
 from yanxiu.core.refusal import Refused
 
@@ -217,6 +217,8 @@ def save_accounts(application, kind, actor, *, fields, lectures):
             raise Refused("经费决算只能在结业材料提交前填写。")
         fields = dict(fields)
         fields["trainees"], fields["days"] = counted_from_the_class(programme)
+    earlier = Accounts.objects.filter(application=application, kind=kind).first()
+    before = _accounts_values(earlier) if earlier else {}
     accounts, _ = Accounts.objects.update_or_create(
         application=application,
         kind=kind,
@@ -224,7 +226,30 @@ def save_accounts(application, kind, actor, *, fields, lectures):
     )
     accounts.lectures.all().delete()
     LectureLine.objects.bulk_create(LectureLine(accounts=accounts, **line) for line in lectures)
+    record_change(
+        application,
+        action=f"save_accounts_{kind}",
+        label=f"填写{AccountsKind(kind).label}",
+        actor=actor,
+        before=before,
+        after=_accounts_values(Accounts.objects.get(pk=accounts.pk)),  # as stored, not as typed
+    )
     return accounts
+
+
+# What a lecture line says, as the audit trail compares it.
+LECTURE_LINE_FIELDS = ("date", "half_day", "lecturer", "fee_standard_id", "class_hours", "fee")
+
+
+def _accounts_values(accounts):
+    """The accounts as the audit trail compares them: every amount, the note and the lecture lines."""
+    values = {name: getattr(accounts, name) for name in (*Accounts.ITEMS, "trainees", "days", "charged_to_trainees")}
+    values["cost_standard"] = accounts.cost_standard_id
+    values["note"] = accounts.note
+    values["lectures"] = [
+        {field: getattr(line, field) for field in LECTURE_LINE_FIELDS} for line in accounts.lectures.order_by("pk")
+    ]
+    return values
 
 
 @transaction.atomic

@@ -59,9 +59,13 @@ def officers(programme=None):
 
 
 def settings_for(call):
+    """The call's delivery settings; the defaults, unsaved, while the office has stored none.
+
+    A read never writes: the settings row is created with the call's first programme
+    (`ensure_programmes`) or by the office."""
     found = getattr(call, "_delivery_settings_cache", None)
     if found is None:
-        found, _ = DeliverySettings.objects.get_or_create(call=call)
+        found = DeliverySettings.objects.filter(call=call).first() or DeliverySettings(call=call)
         call._delivery_settings_cache = found
     return found
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count
 
+from yanxiu.audit.log import record
 from yanxiu.core import clock
 from yanxiu.core.refusal import Refused
 from yanxiu.core.validators import normalise_phone
@@ -35,12 +36,15 @@ def answer(programme, *, mobile, id_last4, scores, comment=""):
             raise Refused("请为每一项选择1至5分。")
     try:
         with transaction.atomic():
-            return SurveyResponse.objects.create(
+            response = SurveyResponse.objects.create(
                 trainee=trainee,
                 comment=(comment or "")[:500],
                 answered_at=clock.now(),
                 **{k: scores[k] for k, _ in SurveyResponse.QUESTIONS},
             )
+            # That the trainee answered, not what: the scores are read only as the class's figures.
+            record(programme, action="answer_survey", label="提交满意度测评", data={"trainee": trainee.pk})
+            return response
     except IntegrityError:
         raise Refused("您已提交过满意度测评，感谢参与。") from None
 

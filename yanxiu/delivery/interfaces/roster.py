@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from yanxiu.applications.enums import TraineeTitleLevel
 from yanxiu.audit.log import record
 from yanxiu.core import clock
+from yanxiu.core.dates import iso_period
 from yanxiu.core.spreadsheets import xlsx_bytes
 from yanxiu.core.uploads import NotASpreadsheet, refuse_unsafe_xlsx
 
@@ -307,7 +308,7 @@ def export_credit_hours(programme, certificates, id_numbers):
         cell = workbook.add_format({"border": 1, "num_format": "@", "text_wrap": True, "valign": "vcenter"})
         number = workbook.add_format({"border": 1, "num_format": "0.0", "valign": "vcenter"})
         sheet.write_row(0, 0, CREDIT_COLUMNS, head)
-        period = f"{programme.start_date:%Y-%m-%d}至{programme.end_date:%Y-%m-%d}"
+        period = iso_period(programme.start_date, programme.end_date)
         for r, c in enumerate(certificates, start=1):
             t = c.trainee
             sheet.write_row(

@@ -7,8 +7,7 @@ stay text, never become a formula.
 
 import io
 
-from django.utils import timezone
-
+from yanxiu.core.dates import iso_datetime
 from yanxiu.core.spreadsheets import Workbook
 
 from ..enums import Recommendation
@@ -17,7 +16,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _time(value):
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+    return iso_datetime(value)
 
 
 def _expert_affiliation(user):
