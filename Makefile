@@ -6,31 +6,36 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test test-again system-deps worker check-deploy lint format requirements bench clean
+.PHONY: run setup test test-again system-deps system-deps-run worker check-deploy lint format requirements bench clean
 
 # Every package pinned with its hashes (pip-compile --generate-hashes): nothing
-# else can be installed in its place.
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# else can be installed in its place. Running needs requirements.txt only; the test
+# and lint tools (requirements-dev.txt) are installed by the targets that use them.
+$(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --require-hashes -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	$(PIP) install --quiet --require-hashes -r requirements.txt -r requirements-dev.txt
 	touch $@
 
 # Re-pin after editing requirements.in or requirements-dev.in.
-requirements: $(VENV)/.installed
+requirements: $(VENV)/.installed-dev
 	$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe -o requirements.txt requirements.in
 	$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe -o requirements-dev.txt requirements-dev.in
 
 # Lint, formatting and the import contracts between layers (docs/architecture.md).
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 
-format: $(VENV)/.installed
+format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-setup: $(VENV)/.installed system-deps
+setup: $(VENV)/.installed system-deps-run
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
@@ -39,32 +44,40 @@ setup: $(VENV)/.installed system-deps
 # server and workers, and already while seeding the demo (its e-mails are queued then).
 run setup worker: export SITE_URL ?= http://$(HOST):$(PORT)
 
-# Sets up everything and starts the web server and the background worker.
+# Sets up everything and starts the web server, the background workers and the scheduler.
 # The warm PDF converter (unoserver) listens on UNOSERVER_PORT (and +1 for
-# LibreOffice); a second worker takes only PDFs, polling every 0.2 s.
+# LibreOffice); a second worker takes only PDFs, polling every 0.2 s; the scheduler
+# runs the periodic jobs (reminders, overdue flags, lost tasks, purges, backups).
 UNOSERVER_PORT ?= 2003
 run: setup
 	@echo "系统地址: http://$(HOST):$(PORT)/   (Ctrl-C 停止)"
 	@trap 'kill 0' INT TERM EXIT; \
 	  export DOCUMENTS_UNOSERVER=127.0.0.1:$(UNOSERVER_PORT); \
 	  $(PY) manage.py pdf_converter --port $(UNOSERVER_PORT) >var/pdf_converter.log 2>&1 & \
-	  $(PY) manage.py db_worker --no-reload >var/worker.log 2>&1 & \
-	  $(PY) manage.py db_worker --no-reload --queue-name pdf --interval 0.2 >var/pdf_worker.log 2>&1 & \
+	  $(PY) manage.py worker >var/worker.log 2>&1 & \
+	  $(PY) manage.py worker --queue-name pdf --interval 0.2 >var/pdf_worker.log 2>&1 & \
+	  $(PY) manage.py scheduler >var/scheduler.log 2>&1 & \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: $(VENV)/.installed
-	$(PY) manage.py db_worker --queue-name default,pdf
+	$(PY) manage.py worker --queue-name default,pdf
 
-# Debian packages the tests need: Chromium for browser tests, CJK fonts,
-# LibreOffice (Writer, Calc) and poppler-utils for PDF conversion and its tests;
-# python3-uno for the warm converter (unoserver runs under LibreOffice's Python);
+# Debian packages running needs: CJK fonts and LibreOffice (Writer, Calc) for PDFs,
+# python3-uno for the warm converter (unoserver runs under LibreOffice's Python).
+RUN_DEBS := fonts-noto-cjk fontconfig libreoffice-writer-nogui libreoffice-calc-nogui python3-uno
+system-deps-run:
+	@if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || ! command -v soffice >/dev/null || ! /usr/bin/python3 -c "import uno" 2>/dev/null; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(RUN_DEBS) >/dev/null; \
+	fi
+
+# And what the tests need besides: Chromium for the browser tests, poppler-utils to read PDFs,
 # npm (with Node.js) to fetch axe-core for the accessibility checks.
-system-deps:
-	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null || ! /usr/bin/python3 -c "import uno" 2>/dev/null || ! command -v npm >/dev/null; then \
+system-deps: system-deps-run
+	@if [ ! -x /usr/bin/chromium ] || ! command -v pdftotext >/dev/null || ! command -v npm >/dev/null; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
-	    chromium fonts-noto-cjk fontconfig libreoffice-writer-nogui libreoffice-calc-nogui python3-uno poppler-utils \
-	    $$(command -v npm >/dev/null || echo npm) >/dev/null; \
+	    chromium poppler-utils $$(command -v npm >/dev/null || echo npm) >/dev/null; \
 	fi
 
 # axe-core for the browser tests' accessibility checks (tests/browser/axe.py), from the npm
@@ -81,7 +94,7 @@ $(AXE):
 TEST_WORKERS ?= auto
 COVERAGE ?=
 COV_ARGS := $(if $(COVERAGE),--cov --cov-report=)
-test: $(VENV)/.installed system-deps $(AXE)
+test: $(VENV)/.installed-dev system-deps $(AXE)
 	rm -f .coverage .coverage.*
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(COV_ARGS) $(PYTEST_ARGS)
 	$(if $(COVERAGE),$(VENV)/bin/coverage report --fail-under=0 | tail -n 25)
@@ -91,7 +104,7 @@ test: $(VENV)/.installed system-deps $(AXE)
 # runs (migrations applied once; new ones are applied on the next run).
 #   make test-again T=tests/reviews/test_views.py::test_ranking    make test-again (the last failures)
 T ?= --lf --lfnf=none
-test-again: $(VENV)/.installed $(AXE)
+test-again: $(VENV)/.installed-dev $(AXE)
 	mkdir -p var
 	YANXIU_TEST_DB_FILE=var/test-db.sqlite3 $(PY) -m pytest --reuse-db $(T)
 
@@ -104,7 +117,7 @@ check-deploy: $(VENV)/.installed
 # Every benchmark with its baseline and ratio, on SQLite; with
 # BENCH_DATABASE_URL=postgres://user@host:port/<name> the serving ones (PDFs, list pages,
 # the deadline surge) run on PostgreSQL behind gunicorn, each on a fresh <name>_<script>.
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed-dev
 	$(PY) bench/run.py
 
 clean:

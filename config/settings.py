@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "yanxiu.core.third_party_apps.TasksDatabaseConfig",  # django_tasks_db, with a Chinese name in the admin
     "yanxiu.core",
+    "yanxiu.operations",
     "yanxiu.accounts",
     "yanxiu.reference",
     "yanxiu.calls",
@@ -81,6 +82,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz (load balancer probes), before anything else (yanxiu/operations/middleware.py).
+    "yanxiu.operations.middleware.ProbeMiddleware",
+    "yanxiu.operations.metrics.MetricsMiddleware",  # requests and latency per view (Prometheus)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -88,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "yanxiu.operations.logs.RequestContextMiddleware",  # request id, user and organisation in every log line
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "yanxiu.core.errors.RefusalMiddleware",
@@ -231,6 +236,24 @@ TASKS = {
     }
 }
 
+# The system's own calendar and its background processes (yanxiu.operations, docs/operations.md):
+# `manage.py scheduler` runs the periodic jobs; `manage.py worker` runs tasks. Each process beats a
+# heartbeat every YANXIU_HEARTBEAT_SECONDS; one silent for YANXIU_DEAD_AFTER_SECONDS is taken for
+# dead: its running task is put back in the queue, or failed after YANXIU_TASK_MAX_ATTEMPTS.
+YANXIU_HEARTBEAT_SECONDS = float(os.environ.get("YANXIU_HEARTBEAT_SECONDS", "5"))
+YANXIU_DEAD_AFTER_SECONDS = float(os.environ.get("YANXIU_DEAD_AFTER_SECONDS", "20"))
+YANXIU_TASK_MAX_ATTEMPTS = int(os.environ.get("YANXIU_TASK_MAX_ATTEMPTS", "3"))
+# Prometheus metrics: `manage.py metrics` serves them on this address only (never public); empty: off.
+# With several gunicorn workers also set PROMETHEUS_MULTIPROC_DIR (docs/operations.md).
+YANXIU_METRICS_ADDRESS = os.environ.get("YANXIU_METRICS_ADDRESS", "")
+# /readyz: a worker, the PDF worker and the PDF converter must have beaten within this long.
+YANXIU_READY_WINDOW_SECONDS = float(os.environ.get("YANXIU_READY_WINDOW_SECONDS", "60"))
+# Scheduled backups (daily, 02:30): archives kept this many days; an empty folder turns them off.
+YANXIU_BACKUP_DIR = os.environ.get("YANXIU_BACKUP_DIR", str(VAR_DIR / "backups"))
+YANXIU_BACKUP_KEEP_DAYS = int(os.environ.get("YANXIU_BACKUP_KEEP_DAYS", "30"))
+# PDFs kept as a cache this many days after they were made (then made again when asked).
+YANXIU_PDF_KEEP_DAYS = int(os.environ.get("YANXIU_PDF_KEEP_DAYS", "30"))
+
 # PDFs: converted by the worker (queue "pdf"), through a warm LibreOffice when
 # `manage.py pdf_converter` runs at this address (make run starts it), else a
 # fresh soffice with one of DOCUMENTS_SOFFICE_POOL pooled profiles.
@@ -271,13 +294,32 @@ CACHES = {
     }
 }
 
+# LOG_FORMAT=json: one JSON object per line with the request id, user id and organisation id
+# (yanxiu/operations/logs.py); the default in production, plain text otherwise.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "yanxiu.operations.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", **({"formatter": "json"} if LOG_FORMAT == "json" else {})}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+# Errors to a Sentry-compatible service, only when configured (`pip install sentry-sdk` on the
+# servers): no personal data is sent (no user names, addresses, cookies or request bodies).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk  # optional, installed by the operator
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        send_default_pii=False,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        max_request_body_size="never",
+    )
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -17,6 +17,7 @@ DUTIES = {
         "organisations": ALL,
         "reference": ALL,
         "calls": ALL,
+        "operations": frozenset({"view"}),  # periodic job runs and process heartbeats (read-only)
     },
     Role.SECURITY_ADMIN: {
         "accounts": frozenset({"view"}),  # resets: accounts.reset_password (rules.py)

@@ -57,3 +57,35 @@ def expire_stale(model):
     return model.objects.filter(state__in=UNFINISHED, created_at__lt=clock.now() - timeout()).update(
         state=JobState.FAILED, error=_stale_reason()
     )
+
+
+# --- A job whose worker died (yanxiu.operations.domain.recovery) ---------------------------
+# A task that fills one job row (first argument: the row's pk) says so with `@tracked(Model)`
+# above `@task()`: when its worker dies mid-run, the row is put back in the queue (retried: jobs
+# are idempotent) or, after the last attempt, failed with a Chinese reason its page shows.
+
+TRACKED = {}
+
+
+def tracked(model):
+    def register(task):
+        TRACKED[task.module_path] = model
+        return task
+
+    return register
+
+
+LOST_REASON = (
+    "处理进程意外中断，已自动重试 {attempts} 次仍未完成，任务已停止。请重新生成；如再次失败，请联系系统管理员。"
+)
+
+
+def requeued(model, pk):
+    """The job's row after its task was put back in the queue."""
+    model.objects.filter(pk=pk, state__in=UNFINISHED).update(state=JobState.QUEUED, error="")
+
+
+def abandoned(model, pk, attempts):
+    model.objects.filter(pk=pk, state__in=UNFINISHED).update(
+        state=JobState.FAILED, error=LOST_REASON.format(attempts=attempts)
+    )

@@ -5,7 +5,7 @@ Idempotent: a rerun issues only missing certificates and rebuilds the file."""
 from django.core.files.base import ContentFile
 from django_tasks import task
 
-from yanxiu.core import clock
+from yanxiu.core import clock, jobs
 from yanxiu.core.jobs import JobState
 from yanxiu.core.refusal import Refused
 from yanxiu.documents.generate.pdf import convert_to_pdf
@@ -15,6 +15,7 @@ from .interfaces.docs import certificate_pages
 from .models import Certificate, CertificateJob
 
 
+@jobs.tracked(CertificateJob)
 @task()
 def build_certificates(job_id):
     job = CertificateJob.objects.select_related("programme", "requested_by").get(pk=job_id)

@@ -9,6 +9,7 @@ import hashlib
 import time
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
@@ -74,3 +75,20 @@ def convert_rendition(rendition_id):
     rendition.seconds, rendition.finished_at = time.perf_counter() - started, clock.now()
     rendition.save(update_fields=["file", "state", "source", "error", "seconds", "finished_at"])
     return rendition.pk
+
+
+def forget_old(days=None):
+    """Delete finished renditions (and their files) older than `days` (YANXIU_PDF_KEEP_DAYS, 30):
+    a cache, so a later request for the same source converts it again. Returns how many."""
+    days = days if days is not None else int(getattr(settings, "YANXIU_PDF_KEEP_DAYS", 30))
+    old = PdfRendition.objects.filter(
+        state__in=[PdfRendition.State.DONE, PdfRendition.State.FAILED],
+        created_at__lt=clock.now() - timedelta(days=days),
+    )
+    count = 0
+    for rendition in old.iterator():
+        if rendition.file:
+            rendition.file.delete(save=False)
+        rendition.delete()
+        count += 1
+    return count

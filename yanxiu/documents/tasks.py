@@ -8,13 +8,13 @@ from django_tasks import task
 
 from yanxiu.accounts.models import User
 from yanxiu.applications.models import Application
-from yanxiu.core import clock
+from yanxiu.core import clock, jobs
 from yanxiu.core.jobs import JobState
 
 from .generate.forms_docx import render_application_docx
 from .generate.summary import render_summary_docx, render_summary_xlsx
 from .interfaces.summary import SUMMARY_STATES, summary_sheet
-from .models import ExportJob
+from .models import ExportJob, PdfRendition
 from .renditions import convert_rendition
 
 
@@ -35,6 +35,7 @@ def export_queryset(job):
     )
 
 
+@jobs.tracked(ExportJob)
 @task()
 def build_export(job_id):
     """Idempotent: a rerun rebuilds the zip from scratch."""
@@ -67,6 +68,7 @@ def build_export(job_id):
     return job.pk
 
 
+@jobs.tracked(PdfRendition)
 @task(queue_name="pdf")
 def make_pdf(rendition_id):
     """One PDF (renditions.request_pdf queued it); its own queue, so a bulk export never delays it."""

@@ -4,7 +4,7 @@ feasible assignment, the round closed) is the job's answer, shown on its page; n
 
 from django_tasks import task
 
-from yanxiu.core import clock
+from yanxiu.core import clock, jobs
 from yanxiu.core.jobs import JobState
 from yanxiu.core.refusal import Refused
 
@@ -12,6 +12,7 @@ from .domain import assignment as assigning
 from .models import AssignmentJob
 
 
+@jobs.tracked(AssignmentJob)
 @task()
 def solve_assignment(job_id):
     job = AssignmentJob.objects.select_related("round", "requested_by").get(pk=job_id)

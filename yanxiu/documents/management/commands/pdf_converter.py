@@ -8,12 +8,15 @@ still work, each through a fresh soffice with a pooled profile (slower).
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from yanxiu.documents.generate import pdf
+from yanxiu.operations.domain import heartbeats
+from yanxiu.operations.enums import ProcessKind
 
 
 class Command(BaseCommand):
@@ -32,9 +35,24 @@ class Command(BaseCommand):
         except pdf.ConverterMissing as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"PDF converter on 127.0.0.1:{port} (DOCUMENTS_UNOSERVER=127.0.0.1:{port})")
-        returncode = run_until_stopped(command, env)
+        # A heartbeat while the converter's port answers: /readyz reports a dead or hung converter.
+        with heartbeats.Beating(
+            heartbeats.new_process_id(),
+            ProcessKind.PDF_CONVERTER,
+            queues=f"127.0.0.1:{port}",
+            healthy=lambda: answers(port),
+        ):
+            returncode = run_until_stopped(command, env)
         if returncode not in (0, -2, -15):
             raise CommandError(f"unoserver exited with {returncode}")
+
+
+def answers(port, host="127.0.0.1"):
+    try:
+        with socket.create_connection((host, port), timeout=2):
+            return True
+    except OSError:
+        return False
 
 
 class _Stopped(Exception):
