@@ -2,12 +2,12 @@
 
 A round asks for N experts per application, each expert between a minimum
 and a maximum load, never a conflicted pair, and (optionally) at most one
-expert of the same authority on an application. Among all assignments that
-satisfy this, `solve_optimal` finds one of maximum total affinity, as a
-min-cost flow (OR-Tools), the way OpenReview's matcher and HotCRP's
-autoassigner do:
+expert of the same authority on an application — counting the experts the
+application already has. Among all assignments that satisfy this,
+`solve_optimal` finds one of maximum total affinity, as a min-cost flow
+(OR-Tools), the way OpenReview's matcher and HotCRP's autoassigner do:
 
-    source ─need─▶ application ─1, −affinity─▶ [authority group ─1─▶] expert ─(max−min)─▶ sink
+    source ─need─▶ application ─1, cost─▶ [authority group ─1─▶] expert ─(max−min)─▶ sink
 
 Minimum loads are lower bounds on the expert → sink arcs, written as node
 demands so the flow is feasible only if every expert gets them. When no
@@ -16,17 +16,23 @@ is never a partial result.
 
 Affinity puts the professional domain first and keyword overlap second:
 the expert's primary domain scores 100, another of their domains 60, and each
-of the expert's keywords found in the application's text 10 (at most 30), so
-no keyword overlap outweighs a domain match.
+distinct keyword of the expert found in the application's text 10 (at most
+30), so no keyword overlap outweighs a domain match.
 
-`draw` is the alternative the office may choose (NSFC practice): a random draw
-from the eligible experts of the application's domain, reproducible from its
-seed. `greedy` is the previous method (least-loaded first), kept to compare.
+`draw` is the alternative the office may choose (NSFC practice): a random draw,
+reproducible from its seed, over the same network and rules: each application
+gives every expert a lot number (their place in a shuffle seeded by the seed
+and the application), and among the assignments that keep every rule the draw
+takes the one with the most domain experts and then the smallest lots. So it
+fills exactly the rounds the optimum fills. `greedy` is the previous method
+(least-loaded first), kept to compare.
 """
 
 import random
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
@@ -36,6 +42,8 @@ OTHER_DOMAIN = 60
 KEYWORD = 10
 MAX_KEYWORDS = 3
 BALANCE_ARCS = 200  # unit arcs per expert for the load-balancing costs; beyond that one arc
+# Without a maximum from the office: an even share plus a fifth (at least one more task).
+DEFAULT_MAX_SHARE = (6, 5)
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,8 @@ class AppNode:
     text: str = ""  # title, purpose, topic explanations: where keywords are looked for
     label: str = ""
     domain_label: str = ""
+    # Authorities of the experts the application already has (active tasks): the spread rule counts them.
+    held_authorities: frozenset = frozenset()
 
 
 @dataclass(frozen=True)
@@ -72,6 +82,7 @@ class Problem:
     def __post_init__(self):
         self._experts = {e.id: e for e in self.experts}
         self._applications = {a.id: a for a in self.applications}
+        self._allowed = {}
 
     def expert(self, expert_id):
         return self._experts[expert_id]
@@ -85,8 +96,22 @@ class Problem:
     def minimum(self, expert):
         return max(0, self.min_load - expert.load)
 
+    def allowed(self, application):
+        """Experts the rules allow on this application, whatever their load: no conflict, not already
+        on it, and with the spread rule not of an authority the application already has."""
+        key = (application.id, self.one_per_authority)
+        if key not in self._allowed:
+            forbidden, held = self.forbidden, application.held_authorities
+            self._allowed[key] = [
+                e
+                for e in self.experts
+                if (application.id, e.id) not in forbidden
+                and not (self.one_per_authority and e.authority_id is not None and e.authority_id in held)
+            ]
+        return self._allowed[key]
+
     def eligible(self, application):
-        return [e for e in self.experts if (application.id, e.id) not in self.forbidden and self.capacity(e) > 0]
+        return [e for e in self.allowed(application) if e.load < self.max_load]
 
     def distinct_eligible(self, application):
         """How many experts the application could get at most (the spread rule counts an authority once)."""
@@ -96,6 +121,58 @@ class Problem:
         groups = {e.authority_id for e in experts if e.authority_id is not None}
         return len(groups) + sum(1 for e in experts if e.authority_id is None)
 
+    def even_share(self):
+        """Each expert's share of every task of the round (held and to assign), rounded up."""
+        total = sum(a.need for a in self.applications) + sum(e.load for e in self.experts)
+        return -(-total // max(len(self.experts), 1))
+
+
+# --- affinity ------------------------------------------------------------------------------------
+
+_LATIN = re.compile(r"[0-9a-z]+(?:[ ._+#-][0-9a-z]+)*")
+
+
+@lru_cache(maxsize=4096)
+def _prepared(keywords):
+    """The expert's distinct keywords (case-folded, longest first), and whether one contains another."""
+    words = sorted({w.strip().casefold() for w in keywords if w and w.strip()}, key=lambda w: (-len(w), w))
+    nested = any(short in long for i, long in enumerate(words) for short in words[i + 1 :])
+    return tuple(words), nested
+
+
+@lru_cache(maxsize=8192)
+def _folded(text):
+    return text.casefold()
+
+
+@lru_cache(maxsize=4096)
+def _pattern(word):
+    """A Latin keyword is a whole word (`ai` is not in `maintain`); a Chinese one any run of characters."""
+    if _LATIN.fullmatch(word):
+        return re.compile(rf"(?<![0-9a-z]){re.escape(word)}(?![0-9a-z])")
+    return None
+
+
+def _occurs(word, text):
+    pattern = _pattern(word)
+    return word in text if pattern is None else (word in text and pattern.search(text) is not None)
+
+
+def keyword_hits(text, keywords):
+    """How many distinct keywords occur in `text`; a keyword found only inside a longer keyword that
+    also occurs (数据 inside 大数据) does not count again."""
+    words, nested = _prepared(tuple(keywords))
+    text = _folded(text)
+    if not nested:
+        return sum(1 for word in words if _occurs(word, text))
+    hits = 0
+    for word in words:  # longest first: remove what a longer keyword already counted
+        if _occurs(word, text):
+            hits += 1
+            pattern = _pattern(word)
+            text = text.replace(word, "\x00") if pattern is None else pattern.sub("\x00", text)
+    return hits
+
 
 def affinity(application, expert):
     score = 0
@@ -104,8 +181,9 @@ def affinity(application, expert):
             score += PRIMARY_DOMAIN
         elif application.domain_id in expert.domain_ids:
             score += OTHER_DOMAIN
-    hits = sum(1 for word in expert.keywords if word and word in application.text)
-    return score + KEYWORD * min(hits, MAX_KEYWORDS)
+    if expert.keywords:
+        score += KEYWORD * min(keyword_hits(application.text, expert.keywords), MAX_KEYWORDS)
+    return score
 
 
 def domain_match(application, expert):
@@ -122,11 +200,34 @@ class Infeasible(Exception):
         self.reasons = reasons
 
 
-# --- the optimum ---------------------------------------------------------------------------
+# --- the network: the optimum and the draw --------------------------------------------------------
 
 
 def solve_optimal(problem):
     """[(application id, expert id)] of maximum total affinity, or raise Infeasible."""
+    return _solve(problem, _optimal_costs(problem), balance=True)
+
+
+def _optimal_costs(problem):
+    def cost(application, expert, weight):
+        return -weight * affinity(application, expert)
+
+    return cost
+
+
+def feasible(problem):
+    """Whether any assignment keeps every rule (the same network, without costs)."""
+    try:
+        _solve(problem, None, balance=False)
+    except Infeasible:
+        return False
+    return True
+
+
+def _solve(problem, pair_cost, *, balance):
+    """Route every needed place through the network. `pair_cost(application, expert, weight)` is the
+    cost of one pair, `weight` what it must be multiplied by to outweigh every balance cost
+    (1 without balance); None for a bare feasibility check."""
     needing = [a for a in problem.applications if a.need > 0]
     if not needing:
         return []
@@ -136,9 +237,7 @@ def solve_optimal(problem):
     source, sink = nodes.new(), nodes.new()
     tails, heads, capacities, costs, pairs = [], [], [], [], {}
 
-    def arc(tail, head, capacity, cost=0, pair=None):
-        if pair is not None:
-            pairs[len(tails)] = pair
+    def arc(tail, head, capacity, cost=0):
         tails.append(tail)
         heads.append(head)
         capacities.append(capacity)
@@ -149,8 +248,8 @@ def solve_optimal(problem):
     supplies[source] = total
     minimum_total = 0
     # Balance second: each task beyond an even share costs a little more than the one before
-    # (convex), but every affinity point is worth more than all those costs together, so the
-    # result has the maximum total affinity and, among those, the most even loads.
+    # (convex), but every pair-cost unit is worth more than all those costs together, so the
+    # result has the best pair costs and, among those, the most even loads.
     fair = -(-(total + sum(e.load for e in problem.experts)) // max(len(problem.experts), 1))
     penalty_bound = 1
     for expert in problem.experts:
@@ -158,6 +257,11 @@ def solve_optimal(problem):
         minimum_total += minimum
         supplies[expert_node[expert.id]] -= minimum
         free = problem.capacity(expert) - minimum
+        if free <= 0:
+            continue
+        if not balance:
+            arc(expert_node[expert.id], sink, free)
+            continue
         held = expert.load + minimum
         units = min(free, BALANCE_ARCS)
         for k in range(1, units + 1):
@@ -169,7 +273,7 @@ def solve_optimal(problem):
             penalty_bound += step * (free - units)
             arc(expert_node[expert.id], sink, free - units, step)
     supplies[sink] -= total - minimum_total
-    weight = penalty_bound + 1
+    weight = penalty_bound + 1 if balance else 1
 
     for application in needing:
         app_node = nodes.new()
@@ -182,7 +286,8 @@ def solve_optimal(problem):
                     groups[expert.authority_id] = nodes.new()
                     arc(app_node, groups[expert.authority_id], 1)
                 target = groups[expert.authority_id]
-            arc(target, expert_node[expert.id], 1, -weight * affinity(application, expert), (application.id, expert.id))
+            pairs[len(tails)] = (application.id, expert.id)
+            arc(target, expert_node[expert.id], 1, 0 if pair_cost is None else pair_cost(application, expert, weight))
 
     flow = min_cost_flow.SimpleMinCostFlow()
     arcs = flow.add_arcs_with_capacity_and_unit_cost(
@@ -191,13 +296,15 @@ def solve_optimal(problem):
         np.array(capacities, dtype=np.int64),
         np.array(costs, dtype=np.int64),
     )
-    node_ids = np.array(list(supplies), dtype=np.int64)
-    flow.set_nodes_supplies(node_ids, np.array([supplies[n] for n in node_ids], dtype=np.int64))
+    node_ids = np.arange(nodes.count, dtype=np.int64)
+    flow.set_nodes_supplies(node_ids, np.array([supplies.get(n, 0) for n in range(nodes.count)], dtype=np.int64))
     status = flow.solve()
     if status != flow.OPTIMAL:
         raise Infeasible(explain(problem))
     flows = flow.flows(arcs)
-    return sorted(pairs[i] for i in pairs if flows[i] > 0)
+    index = np.fromiter(pairs, dtype=np.int64, count=len(pairs))
+    used = index[flows[index] > 0]
+    return sorted(pairs[int(i)] for i in used)
 
 
 class _Nodes:
@@ -296,48 +403,84 @@ def greedy(problem):
     return sorted(pairs)
 
 
+def default_max_load(problem):
+    """Without a maximum from the office: an even share plus a fifth, at least one task more."""
+    share = problem.even_share()
+    num, den = DEFAULT_MAX_SHARE
+    return max(-(-share * num // den), share + 1, problem.min_load, 1)
+
+
+def loosen_max_load(problem):
+    """The smallest maximum, from `problem.max_load` up, with which the round can be filled (None when
+    even an unlimited one cannot: more than one task per application is never possible)."""
+    if feasible(problem):
+        return problem.max_load
+    low, high = problem.max_load, len(problem.applications) + max((e.load for e in problem.experts), default=0)
+    if high <= low:
+        return None
+    problem.max_load = high
+    if not feasible(problem):
+        return None
+    while high - low > 1:  # low infeasible, high feasible
+        middle = (low + high) // 2
+        problem.max_load = middle
+        if feasible(problem):
+            high = middle
+        else:
+            low = middle
+    problem.max_load = high
+    return high
+
+
+class Lots:
+    """Each application's lot numbers: every expert's place (0, 1, …) in a shuffle of all the round's
+    experts (by id), seeded by the draw's seed and the application's id. Anyone can recompute them."""
+
+    def __init__(self, problem, seed):
+        self.seed = seed
+        self.order = sorted(e.id for e in problem.experts)
+        self._cache = {}
+
+    def __call__(self, application_id):
+        if application_id not in self._cache:
+            order = list(self.order)
+            random.Random(f"{self.seed}:{application_id}").shuffle(order)
+            self._cache[application_id] = {expert_id: lot for lot, expert_id in enumerate(order)}
+        return self._cache[application_id]
+
+
 def draw(problem, seed, *, backups=0):
-    """A random draw reproducible from `seed`: for each application in id order, experts drawn from the
-    eligible ones of its domain (all eligible ones when the domain has too few), respecting loads and
-    the spread rule. Returns (pairs, {application id: [backup expert ids]}); raises Infeasible when an
-    application cannot be served."""
-    load = Counter({e.id: e.load for e in problem.experts})
-    pairs, reserves = [], {}
-    short = []
-    for application in sorted(problem.applications, key=lambda a: a.id):
-        if application.need <= 0:
-            continue
-        rng = random.Random(f"{seed}:{application.id}")
-        eligible = sorted(
-            (e for e in problem.eligible(application) if load[e.id] < problem.max_load), key=lambda e: e.id
-        )
-        in_domain = [e for e in eligible if domain_match(application, e)]
-        pool = in_domain if len(in_domain) >= application.need else eligible
-        rng.shuffle(pool)
-        chosen, authorities = [], set()
-        for expert in pool:
-            if len(chosen) >= application.need:
-                break
-            if load[expert.id] >= problem.max_load:
-                continue
-            if problem.one_per_authority and expert.authority_id is not None:
-                if expert.authority_id in authorities:
-                    continue
-                authorities.add(expert.authority_id)
-            chosen.append(expert.id)
-            load[expert.id] += 1
-        if len(chosen) < application.need:
-            short.append(application)
-        pairs.extend((application.id, e) for e in chosen)
-        reserves[application.id] = [e.id for e in pool if e.id not in chosen][:backups]
-    if short:
-        raise Infeasible(explain(problem) or [f"抽取后仍有{len(short)}项申报的专家不足：请增加专家或提高任务上限。"])
-    return sorted(pairs), reserves
+    """A random draw reproducible from `seed`, under every rule of the round (loads, conflicts, the
+    spread rule counting existing tasks). Among the assignments that keep the rules it takes one with
+    the most domain experts (an application's domain experts first, others only where they are too
+    few) and, among those, the smallest sum of lot numbers. Returns (pairs, {application id: [backup
+    expert ids]}); raises Infeasible exactly when no assignment keeps the rules."""
+    lots = Lots(problem, seed)
+    total = sum(a.need for a in problem.applications if a.need > 0)
+    domain_weight = total * max(len(problem.experts), 1) + 1  # one more domain expert outweighs any lots
+
+    def cost(application, expert, weight):
+        return lots(application.id)[expert.id] - (domain_weight if domain_match(application, expert) else 0)
+
+    pairs = _solve(problem, cost, balance=False)
+    reserves = _backups(
+        problem,
+        pairs,
+        backups,
+        lambda application, e, load: (not domain_match(application, e), lots(application.id)[e.id]),
+    )
+    return pairs, reserves
 
 
 def backups_for(problem, pairs, count):
     """For each application, the best `count` eligible experts not assigned to it (by affinity, then
     lighter load), to call on when an assigned expert declines or declares a conflict."""
+    return _backups(problem, pairs, count, lambda application, e, load: (-affinity(application, e), load[e.id]))
+
+
+def _backups(problem, pairs, count, key):
+    """Backups who keep the rules after the assignment: allowed on the application, below the maximum
+    with the new tasks, and with the spread rule of an authority the application does not have yet."""
     assigned = defaultdict(set)
     load = Counter({e.id: e.load for e in problem.experts})
     for application_id, expert_id in pairs:
@@ -345,8 +488,19 @@ def backups_for(problem, pairs, count):
         load[expert_id] += 1
     reserves = {}
     for application in problem.applications:
-        candidates = [e for e in problem.eligible(application) if e.id not in assigned[application.id]]
-        candidates.sort(key=lambda e: (-affinity(application, e), load[e.id], e.id))
+        if count <= 0:
+            reserves[application.id] = []
+            continue
+        mine = assigned[application.id]
+        authorities = {problem.expert(e).authority_id for e in mine} - {None}
+        candidates = [
+            e
+            for e in problem.allowed(application)
+            if e.id not in mine
+            and load[e.id] < problem.max_load
+            and not (problem.one_per_authority and e.authority_id in authorities)
+        ]
+        candidates.sort(key=lambda e: (*key(application, e, load), e.id))
         reserves[application.id] = [e.id for e in candidates[:count]]
     return reserves
 
@@ -398,7 +552,7 @@ class Quality:
         }
 
 
-def quality(problem, pairs):
+def quality(problem, pairs, method="optimal"):
     by_application = defaultdict(list)
     load = Counter({e.id: e.load for e in problem.experts})
     for application_id, expert_id in pairs:
@@ -417,26 +571,55 @@ def quality(problem, pairs):
         per_application=per_application,
         domain_matched=matched,
         load_histogram=dict(histogram),
-        left_out=why_left_out(problem, {e for _, e in pairs}),
+        left_out=why_left_out(problem, pairs, method),
     )
 
 
-def why_left_out(problem, used):
-    """For each expert given nothing new, why (Chinese)."""
-    domains = {a.domain_id for a in problem.applications if a.need > 0}
+def why_left_out(problem, pairs, method="optimal"):
+    """For each expert given nothing new, why (Chinese), true for the method that was used."""
+    used = {e for _, e in pairs}
+    unused = [e for e in problem.experts if e.id not in used]
+    if not unused:
+        return {}
+    needing = [a for a in problem.applications if a.need > 0]
+    domains = {a.domain_id for a in needing}
+    chosen = defaultdict(list)
+    for application_id, expert_id in pairs:
+        chosen[application_id].append(problem.expert(expert_id))
+    allowed = {a.id: {e.id for e in problem.allowed(a)} for a in needing}
     reasons = {}
-    for expert in problem.experts:
-        if expert.id in used:
-            continue
+    for expert in unused:
         found = []
         if problem.capacity(expert) <= 0:
             found.append(f"本轮已有{expert.load}项任务，达到任务上限")
         conflicted = sum(1 for a in problem.applications if (a.id, expert.id) in problem.forbidden)
         if conflicted:
             found.append(f"需回避或已在评审{conflicted}项申报")
-        if not (expert.domain_ids | {expert.primary_domain_id}) & domains:
-            found.append("熟悉的领域与本轮申报均不相同，匹配度更高的专家优先")
-        if not found:
-            found.append("其他专家的匹配度更高，本轮无需其承担任务")
+        spread = sum(
+            1
+            for a in needing
+            if problem.one_per_authority
+            and (a.id, expert.id) not in problem.forbidden
+            and expert.authority_id is not None
+            and expert.authority_id in a.held_authorities
+        )
+        if spread:
+            found.append(f"{spread}项申报已有同一主管部门的专家（每个主管部门最多一位）")
+        open_ = [a for a in needing if expert.id in allowed[a.id]] if problem.capacity(expert) > 0 else []
+        if open_ and method == "draw":
+            in_domain = sum(1 for a in open_ if domain_match(a, expert))
+            if in_domain:
+                found.append(f"参加了{in_domain}项领域相符申报的抽取，均未抽中")
+            else:
+                found.append(f"可评审的{len(open_)}项申报领域均不相符，领域相符的专家优先抽取，本轮未抽中")
+        elif open_:
+            if not (expert.domain_ids | {expert.primary_domain_id}) & domains:
+                found.append("熟悉的领域与本轮申报均不相同，匹配度更高的专家优先")
+            elif all(chosen[a.id] and min(affinity(a, e) for e in chosen[a.id]) > affinity(a, expert) for a in open_):
+                found.append("其他专家的匹配度更高，本轮无需其承担任务")
+            else:
+                found.append("为使全部申报的总匹配度最高并满足任务上下限和分散规则，本轮未安排其任务")
+        elif not found:
+            found.append("本轮没有其可评审的待分配申报")
         reasons[expert.id] = "；".join(found) + "。"
     return reasons
