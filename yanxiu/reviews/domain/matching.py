@@ -247,10 +247,9 @@ def _solve(problem, pair_cost, *, balance):
     supplies = defaultdict(int)
     supplies[source] = total
     minimum_total = 0
-    # Balance second: each task beyond an even share costs a little more than the one before
-    # (convex), but every pair-cost unit is worth more than all those costs together, so the
+    # Balance second: each task costs a little more than the one before (convex: the k-th task of an
+    # expert costs k), but every pair-cost unit is worth more than all those costs together, so the
     # result has the best pair costs and, among those, the most even loads.
-    fair = -(-(total + sum(e.load for e in problem.experts)) // max(len(problem.experts), 1))
     penalty_bound = 1
     for expert in problem.experts:
         minimum = problem.minimum(expert)
@@ -265,11 +264,11 @@ def _solve(problem, pair_cost, *, balance):
         held = expert.load + minimum
         units = min(free, BALANCE_ARCS)
         for k in range(1, units + 1):
-            step = max(0, held + k - fair)
+            step = held + k
             penalty_bound += step
             arc(expert_node[expert.id], sink, 1, step)
         if free > units:
-            step = max(0, held + units + 1 - fair)
+            step = held + units + 1
             penalty_bound += step * (free - units)
             arc(expert_node[expert.id], sink, free - units, step)
     supplies[sink] -= total - minimum_total
