@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from yanxiu.accounts.models import Role, User
+from yanxiu.applications.models import Lecturer, TopicClaim
 from yanxiu.audit.log import record
 from yanxiu.audit.models import AuditEntry
 from yanxiu.core import clock
@@ -34,7 +35,7 @@ from yanxiu.notifications.service import notify
 
 from .. import rules as perms
 from ..enums import ACTIVE_ASSIGNMENT_STATES, AssignmentState
-from ..models import Assignment, AssignmentJob, BackupExpert, ExpertProfile, ReviewRound
+from ..models import ApplicantAvoidance, Assignment, AssignmentJob, BackupExpert, ExpertProfile, ReviewRound
 from . import avoidance, matching
 from .history import log_on_applications
 from .pool import applications_in_round
@@ -102,23 +103,24 @@ def applicant_avoidance_pairs(profiles, applications, declared):
     for profile in profiles:
         by_name[avoidance.normalise(profile.user.display_name)].append(profile)
     pairs = set()
-    for application in applications:
-        for request in application.avoidance_requests.all():
-            if request.expert_id is not None:
-                if request.expert_id in experts:
-                    pairs.add((application.pk, request.expert_id))
-                continue
-            for profile in by_name.get(avoidance.normalise(request.name), ()):
-                if avoidance.avoids(request, profile):
-                    pairs.add((application.pk, profile.user_id))
+    requests = ApplicantAvoidance.objects.filter(application_id__in=[a.pk for a in applications])
+    for request in requests:
+        if request.expert_id is not None:
+            if request.expert_id in experts:
+                pairs.add((request.application_id, request.expert_id))
+            continue
+        for profile in by_name.get(avoidance.normalise(request.name), ()):
+            if avoidance.avoids(request, profile):
+                pairs.add((request.application_id, profile.user_id))
     return pairs
 
 
 def lectures_in_programme_pairs(profiles, applications, declared):
     index = _index(profiles, lambda p: [n] if (n := (p.user.display_name or "").strip()) else [])
-    return {
-        (a.pk, e) for a in applications for lecturer in a.lecturers.all() for e in index.get(lecturer.name.strip(), ())
-    }
+    lecturers = Lecturer.objects.filter(application_id__in=[a.pk for a in applications]).values_list(
+        "application_id", "name"
+    )
+    return {(application_id, e) for application_id, name in lecturers for e in index.get(name.strip(), ())}
 
 
 @dataclass(frozen=True)
@@ -174,7 +176,7 @@ def conflicts(profile, application, declared=frozenset()):
 
 def conflicting_pairs(profiles, applications, declared=frozenset()):
     """{rule: {(application id, expert id)}} for every rule, computed set-wise (the same answers as
-    `conflicts` pair by pair). Applications need `institution`, `lecturers` and `avoidance_requests`
+    `conflicts` pair by pair), a few queries whatever the size. Applications need `institution`
     loaded, profiles `user` and `institution`."""
     return {rule: rule.pairs(profiles, applications, declared) for rule in CONFLICT_RULES}
 
@@ -368,12 +370,14 @@ def build_problem(review_round, *, min_load=0, max_load=None, one_per_authority=
     """The round as plain data for `matching`: what each application still needs (and the authorities
     of the experts it already has), each expert's load, and every pair the conflict rules (computed
     set-wise) or an existing task rule out."""
-    applications = list(
-        applications_in_round(review_round)
-        .select_related("institution", "domain")
-        .prefetch_related("lecturers", "topic_claims", "avoidance_requests")
+    applications = list(applications_in_round(review_round).select_related("institution", "domain").order_by("pk"))
+    claims = defaultdict(list)
+    for application_id, explanation in (
+        TopicClaim.objects.filter(application_id__in=[a.pk for a in applications])
         .order_by("pk")
-    )
+        .values_list("application_id", "explanation")
+    ):
+        claims[application_id].append(explanation)
     profiles = list(available_experts(review_round.call.year))
     existing = list(
         Assignment.objects.filter(round=review_round).values_list(
@@ -401,7 +405,7 @@ def build_problem(review_round, *, min_load=0, max_load=None, one_per_authority=
             need=max(0, review_round.reviews_per_application - active[a.pk]),
             domain_id=a.domain_id,
             authority_id=a.institution.authority_id,
-            text=" ".join([a.title, a.purpose, *(c.explanation for c in a.topic_claims.all())]),
+            text=" ".join([a.title, a.purpose, *claims[a.pk]]),
             label=a.title or f"申报{a.pk}",
             domain_label=a.domain.name if a.domain_id else "",
             held_authorities=frozenset(held[a.pk]),
@@ -426,25 +430,34 @@ def build_problem(review_round, *, min_load=0, max_load=None, one_per_authority=
     return problem, {a.pk: a for a in applications}
 
 
-def _set_max_load(problem, max_load):
-    """The office's maximum, or without one the default (an even share plus a fifth, see
-    matching.default_max_load), loosened only as far as the round needs to be filled at all.
-    Returns what the report says about it (Chinese), empty for the office's own maximum."""
+def _solve(problem, method, seed, backups, max_load):
+    """Solve under the office's maximum or, without one, the default (an even share plus a fifth, see
+    matching.default_max_load), loosened only when the round cannot be filled under it. Returns
+    (pairs, backups, what the report says about a default maximum: Chinese, empty for the office's)."""
     if not problem.experts:
         raise matching.Infeasible(["尚无可参加本年度评审的专家：请先在专家库中添加专家。"])
+
+    def run():
+        if method == "draw":
+            return matching.draw(problem, seed, backups=backups)
+        pairs = matching.solve_optimal(problem)
+        return pairs, matching.backups_for(problem, pairs, backups)
+
     if max_load is not None:
         problem.max_load = max_load
-        return ""
+        return (*run(), "")
     share = problem.even_share()
     problem.max_load = default = matching.default_max_load(problem)
-    if not any(a.need > 0 for a in problem.applications):
-        return ""
-    loosened = matching.loosen_max_load(problem)
-    if loosened is None:
-        raise matching.Infeasible(matching.explain(problem))
-    if loosened == default:
-        return f"未填写任务上限：按平均任务量{share}项加两成，每位专家最多{default}项"
-    return f"未填写任务上限：按平均任务量{share}项加两成应为{default}项，因回避和分散规则放宽到{loosened}项"
+    try:
+        return (*run(), f"未填写任务上限：按平均任务量{share}项加两成，每位专家最多{default}项")
+    except matching.Infeasible:
+        loosened = matching.loosen_max_load(problem)
+        if loosened is None:  # not even without a limit: explain under the loosest one
+            raise matching.Infeasible(matching.explain(problem)) from None
+    return (
+        *run(),
+        f"未填写任务上限：按平均任务量{share}项加两成应为{default}项，因回避和分散规则放宽到{loosened}项",
+    )
 
 
 def auto_assign(
@@ -478,14 +491,9 @@ def auto_assign(
         refusal = why_not_open(review_round, now)
         if refusal:
             raise Refused(refusal)
-        problem, applications = build_problem(review_round, min_load=min_load, one_per_authority=one_per_authority)
+        problem, _applications = build_problem(review_round, min_load=min_load, one_per_authority=one_per_authority)
         try:
-            default_note = _set_max_load(problem, max_load)
-            if method == "draw":
-                pairs, reserves = matching.draw(problem, seed, backups=backups)
-            else:
-                pairs = matching.solve_optimal(problem)
-                reserves = matching.backups_for(problem, pairs, backups)
+            pairs, reserves, default_note = _solve(problem, method, seed, backups, max_load)
         except matching.Infeasible as infeasible:
             raise Refused(
                 "无法完成分配，未作任何改动：" + "；".join(infeasible.reasons), code="assignment.infeasible"
@@ -500,10 +508,10 @@ def auto_assign(
         )
         result.created = [
             Assignment(
-                round=review_round,
-                application=applications[app_id],
+                round_id=review_round.pk,
+                application_id=app_id,
                 expert_id=expert_id,
-                assigned_by=actor,
+                assigned_by_id=actor.pk,
                 assigned_at=now,
                 is_automatic=True,
             )
@@ -513,7 +521,7 @@ def auto_assign(
         BackupExpert.objects.filter(round=review_round).delete()
         BackupExpert.objects.bulk_create(
             [
-                BackupExpert(round=review_round, application_id=app_id, expert_id=expert_id, rank=rank)
+                BackupExpert(round_id=review_round.pk, application_id=app_id, expert_id=expert_id, rank=rank)
                 for app_id, experts in reserves.items()
                 for rank, expert_id in enumerate(experts, start=1)
             ],

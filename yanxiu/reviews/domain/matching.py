@@ -32,7 +32,7 @@ import random
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
@@ -70,7 +70,7 @@ class ExpertNode:
     label: str = ""
 
 
-@dataclass
+@dataclass(eq=False)
 class Problem:
     applications: list
     experts: list
@@ -82,7 +82,11 @@ class Problem:
     def __post_init__(self):
         self._experts = {e.id: e for e in self.experts}
         self._applications = {a.id: a for a in self.applications}
-        self._allowed = {}
+        self._position = {e.id: i for i, e in enumerate(self.experts)}
+        self._row = {a.id: i for i, a in enumerate(self.applications)}
+        self._allowed_matrix = None
+        self._affinity = {}
+        self._domain = {}
 
     def expert(self, expert_id):
         return self._experts[expert_id]
@@ -90,36 +94,81 @@ class Problem:
     def application(self, application_id):
         return self._applications[application_id]
 
+    def position(self, expert_id):
+        return self._position[expert_id]
+
     def capacity(self, expert):
         return max(0, self.max_load - expert.load)
 
     def minimum(self, expert):
         return max(0, self.min_load - expert.load)
 
-    def allowed(self, application):
+    # Vectors over the experts, in `experts` order: the network and the reports read whole rows.
+
+    @cached_property
+    def ids(self):
+        return np.array([e.id for e in self.experts], dtype=np.int64)
+
+    @cached_property
+    def loads(self):
+        return np.array([e.load for e in self.experts], dtype=np.int64)
+
+    @cached_property
+    def authorities(self):
+        return np.array([-1 if e.authority_id is None else e.authority_id for e in self.experts], dtype=np.int64)
+
+    def allowed_mask(self, application):
         """Experts the rules allow on this application, whatever their load: no conflict, not already
         on it, and with the spread rule not of an authority the application already has."""
-        key = (application.id, self.one_per_authority)
-        if key not in self._allowed:
-            forbidden, held = self.forbidden, application.held_authorities
-            self._allowed[key] = [
-                e
-                for e in self.experts
-                if (application.id, e.id) not in forbidden
-                and not (self.one_per_authority and e.authority_id is not None and e.authority_id in held)
-            ]
-        return self._allowed[key]
+        key = self.one_per_authority
+        if self._allowed_matrix is None or self._allowed_matrix[0] != key:
+            matrix = np.ones((len(self.applications), len(self.experts)), dtype=bool)
+            for application_id, expert_id in self.forbidden:
+                row, column = self._row.get(application_id), self._position.get(expert_id)
+                if row is not None and column is not None:
+                    matrix[row, column] = False
+            if key:
+                authorities = self.authorities
+                for row, app in enumerate(self.applications):
+                    if app.held_authorities:
+                        matrix[row] &= ~np.isin(authorities, list(app.held_authorities))
+            self._allowed_matrix = (key, matrix)
+        return self._allowed_matrix[1][self._row[application.id]]
+
+    def eligible_index(self, application):
+        """Positions of the experts allowed on the application and below the maximum load."""
+        return np.flatnonzero(self.allowed_mask(application) & (self.loads < self.max_load))
+
+    def allowed(self, application):
+        return [self.experts[i] for i in np.flatnonzero(self.allowed_mask(application))]
 
     def eligible(self, application):
-        return [e for e in self.allowed(application) if e.load < self.max_load]
+        return [self.experts[i] for i in self.eligible_index(application)]
+
+    def affinity_row(self, application):
+        """`affinity(application, expert)` for every expert, computed once per application."""
+        if application.id not in self._affinity:
+            self._affinity[application.id] = _affinity_row(self, application)
+        return self._affinity[application.id]
+
+    def affinity(self, application, expert):
+        return int(self.affinity_row(application)[self._position[expert.id]])
+
+    def domain_row(self, application):
+        """Whether each expert knows the application's domain (primary or another)."""
+        if application.domain_id not in self._domain:
+            self._domain[application.domain_id] = np.array(
+                [domain_match(application, e) for e in self.experts], dtype=bool
+            )
+        return self._domain[application.domain_id]
 
     def distinct_eligible(self, application):
         """How many experts the application could get at most (the spread rule counts an authority once)."""
-        experts = self.eligible(application)
+        index = self.eligible_index(application)
         if not self.one_per_authority:
-            return len(experts)
-        groups = {e.authority_id for e in experts if e.authority_id is not None}
-        return len(groups) + sum(1 for e in experts if e.authority_id is None)
+            return len(index)
+        authorities = self.authorities[index]
+        return len(np.unique(authorities[authorities >= 0])) + int((authorities < 0).sum())
 
     def even_share(self):
         """Each expert's share of every task of the round (held and to assign), rounded up."""
@@ -186,6 +235,39 @@ def affinity(application, expert):
     return score
 
 
+def _affinity_row(problem, application):
+    """One application's affinity with every expert, vectorised: domains by comparison, keywords by
+    which of the round's keywords occur in the text (experts with a keyword inside another one,
+    where a longer match hides a shorter one, are counted one by one)."""
+    vocabulary = problem.__dict__.get("_vocabulary")
+    if vocabulary is None:
+        words, nested = {}, []
+        for i, expert in enumerate(problem.experts):
+            prepared, inside = _prepared(tuple(expert.keywords))
+            if inside:
+                nested.append(i)
+            for word in prepared:
+                words.setdefault(word, []).append(i)
+        matrix = np.zeros((len(problem.experts), len(words)), dtype=np.int64)
+        for column, owners in enumerate(words.values()):
+            matrix[owners, column] = 1
+        primary = np.array([-1 if e.primary_domain_id is None else e.primary_domain_id for e in problem.experts])
+        vocabulary = problem._vocabulary = (list(words), matrix, nested, primary)
+    words, matrix, nested, primary = vocabulary
+    row = np.zeros(len(problem.experts), dtype=np.int64)
+    if application.domain_id is not None:
+        row[problem.domain_row(application)] = OTHER_DOMAIN
+        row[primary == application.domain_id] = PRIMARY_DOMAIN
+    if words:
+        text = _folded(application.text)
+        found = np.fromiter((_occurs(word, text) for word in words), dtype=np.int64, count=len(words))
+        hits = matrix @ found
+        for i in nested:
+            hits[i] = keyword_hits(application.text, problem.experts[i].keywords)
+        row += KEYWORD * np.minimum(hits, MAX_KEYWORDS)
+    return row
+
+
 def domain_match(application, expert):
     return application.domain_id is not None and (
         application.domain_id == expert.primary_domain_id or application.domain_id in expert.domain_ids
@@ -205,14 +287,11 @@ class Infeasible(Exception):
 
 def solve_optimal(problem):
     """[(application id, expert id)] of maximum total affinity, or raise Infeasible."""
-    return _solve(problem, _optimal_costs(problem), balance=True)
 
+    def cost(application, index, weight):
+        return -weight * problem.affinity_row(application)[index]
 
-def _optimal_costs(problem):
-    def cost(application, expert, weight):
-        return -weight * affinity(application, expert)
-
-    return cost
+    return _solve(problem, cost, balance=True)
 
 
 def feasible(problem):
@@ -225,85 +304,96 @@ def feasible(problem):
 
 
 def _solve(problem, pair_cost, *, balance):
-    """Route every needed place through the network. `pair_cost(application, expert, weight)` is the
-    cost of one pair, `weight` what it must be multiplied by to outweigh every balance cost
-    (1 without balance); None for a bare feasibility check."""
+    """Route every needed place through the network. `pair_cost(application, positions, weight)` gives
+    the cost of each (application, expert at that position) pair, `weight` what a cost unit must be
+    multiplied by to outweigh every balance cost (1 without balance); None for a bare feasibility check."""
     needing = [a for a in problem.applications if a.need > 0]
     if not needing:
         return []
     _refuse_if_obviously_infeasible(problem)
     total = sum(a.need for a in needing)
-    nodes = _Nodes()
-    source, sink = nodes.new(), nodes.new()
-    tails, heads, capacities, costs, pairs = [], [], [], [], {}
+    source, sink, first_expert = 0, 1, 2
+    count = first_expert + len(problem.experts)
+    tails, heads, capacities, costs = [], [], [], []
 
-    def arc(tail, head, capacity, cost=0):
-        tails.append(tail)
-        heads.append(head)
-        capacities.append(capacity)
-        costs.append(cost)
+    def arcs(tail, head, capacity, cost):
+        tails.append(np.broadcast_to(np.asarray(tail, dtype=np.int64), np.shape(head)))
+        heads.append(np.asarray(head, dtype=np.int64))
+        capacities.append(np.broadcast_to(np.asarray(capacity, dtype=np.int64), np.shape(head)))
+        costs.append(np.broadcast_to(np.asarray(cost, dtype=np.int64), np.shape(head)))
 
-    expert_node = {e.id: nodes.new() for e in problem.experts}
-    supplies = defaultdict(int)
+    supplies = np.zeros(count, dtype=np.int64)
     supplies[source] = total
     minimum_total = 0
     # Balance second: each task costs a little more than the one before (convex: the k-th task of an
     # expert costs k), but every pair-cost unit is worth more than all those costs together, so the
     # result has the best pair costs and, among those, the most even loads.
     penalty_bound = 1
-    for expert in problem.experts:
+    for position, expert in enumerate(problem.experts):
+        node = first_expert + position
         minimum = problem.minimum(expert)
         minimum_total += minimum
-        supplies[expert_node[expert.id]] -= minimum
+        supplies[node] -= minimum
         free = problem.capacity(expert) - minimum
         if free <= 0:
             continue
         if not balance:
-            arc(expert_node[expert.id], sink, free)
+            arcs(node, [sink], free, 0)
             continue
         held = expert.load + minimum
         units = min(free, BALANCE_ARCS)
-        for k in range(1, units + 1):
-            step = held + k
-            penalty_bound += step
-            arc(expert_node[expert.id], sink, 1, step)
+        steps = held + np.arange(1, units + 1, dtype=np.int64)
+        arcs(node, np.full(units, sink), 1, steps)
+        penalty_bound += int(steps.sum())
         if free > units:
             step = held + units + 1
             penalty_bound += step * (free - units)
-            arc(expert_node[expert.id], sink, free - units, step)
+            arcs(node, [sink], free - units, step)
     supplies[sink] -= total - minimum_total
     weight = penalty_bound + 1 if balance else 1
 
+    authorities = problem.authorities
+    pair_offsets, pair_apps, pair_experts = [], [], []
+    arc_count = sum(len(h) for h in heads)
     for application in needing:
-        app_node = nodes.new()
-        arc(source, app_node, application.need)
-        groups = {}
-        for expert in problem.eligible(application):
-            target = app_node
-            if problem.one_per_authority and expert.authority_id is not None:
-                if expert.authority_id not in groups:
-                    groups[expert.authority_id] = nodes.new()
-                    arc(app_node, groups[expert.authority_id], 1)
-                target = groups[expert.authority_id]
-            pairs[len(tails)] = (application.id, expert.id)
-            arc(target, expert_node[expert.id], 1, 0 if pair_cost is None else pair_cost(application, expert, weight))
+        app_node = count
+        count += 1
+        arcs(source, [app_node], application.need, 0)
+        arc_count += 1
+        index = problem.eligible_index(application)
+        target = np.full(len(index), app_node, dtype=np.int64)
+        if problem.one_per_authority:
+            grouped = authorities[index] >= 0
+            groups, inverse = np.unique(authorities[index][grouped], return_inverse=True)
+            group_nodes = count + np.arange(len(groups), dtype=np.int64)
+            count += len(groups)
+            arcs(app_node, group_nodes, 1, 0)
+            arc_count += len(groups)
+            target[grouped] = group_nodes[inverse]
+        cost = 0 if pair_cost is None else pair_cost(application, index, weight)
+        arcs(target, first_expert + index, 1, cost)
+        pair_offsets.append(arc_count)
+        pair_apps.append(np.full(len(index), application.id, dtype=np.int64))
+        pair_experts.append(index)
+        arc_count += len(index)
 
     flow = min_cost_flow.SimpleMinCostFlow()
-    arcs = flow.add_arcs_with_capacity_and_unit_cost(
-        np.array(tails, dtype=np.int64),
-        np.array(heads, dtype=np.int64),
-        np.array(capacities, dtype=np.int64),
-        np.array(costs, dtype=np.int64),
+    all_arcs = flow.add_arcs_with_capacity_and_unit_cost(
+        np.concatenate(tails), np.concatenate(heads), np.concatenate(capacities), np.concatenate(costs)
     )
-    node_ids = np.arange(nodes.count, dtype=np.int64)
-    flow.set_nodes_supplies(node_ids, np.array([supplies.get(n, 0) for n in range(nodes.count)], dtype=np.int64))
+    supplies = np.concatenate([supplies, np.zeros(count - len(supplies), dtype=np.int64)])
+    flow.set_nodes_supplies(np.arange(count, dtype=np.int64), supplies)
     status = flow.solve()
     if status != flow.OPTIMAL:
         raise Infeasible(explain(problem))
-    flows = flow.flows(arcs)
-    index = np.fromiter(pairs, dtype=np.int64, count=len(pairs))
-    used = index[flows[index] > 0]
-    return sorted(pairs[int(i)] for i in used)
+    flows = flow.flows(all_arcs)
+    offsets = np.concatenate(
+        [offset + np.arange(len(e), dtype=np.int64) for offset, e in zip(pair_offsets, pair_experts, strict=True)]
+    )
+    used = flows[offsets] > 0
+    apps = np.concatenate(pair_apps)[used]
+    experts = problem.ids[np.concatenate(pair_experts)[used]]
+    return sorted(zip(apps.tolist(), experts.tolist(), strict=True))
 
 
 class _Nodes:
@@ -335,7 +425,7 @@ def explain(problem, *, deep=True):
         )
     if minimum > total:
         reasons.append(f"各专家最低任务量之和为{minimum}人次，多于待分配的{total}人次：请降低最低任务量。")
-    short = [(a, problem.distinct_eligible(a)) for a in needing if problem.distinct_eligible(a) < a.need]
+    short = [(a, n) for a in needing if (n := problem.distinct_eligible(a)) < a.need]
     for application, available in short[:5]:
         rule = "（每个主管部门最多一位）" if problem.one_per_authority else ""
         domain = f"增加“{application.domain_label}”领域的专家，" if application.domain_label else "增加专家，"
@@ -436,15 +526,19 @@ class Lots:
     experts (by id), seeded by the draw's seed and the application's id. Anyone can recompute them."""
 
     def __init__(self, problem, seed):
+        self.problem = problem
         self.seed = seed
         self.order = sorted(e.id for e in problem.experts)
         self._cache = {}
 
     def __call__(self, application_id):
+        """The lots as a vector in the problem's expert order."""
         if application_id not in self._cache:
             order = list(self.order)
             random.Random(f"{self.seed}:{application_id}").shuffle(order)
-            self._cache[application_id] = {expert_id: lot for lot, expert_id in enumerate(order)}
+            lots = np.empty(len(order), dtype=np.int64)
+            lots[[self.problem.position(e) for e in order]] = np.arange(len(order), dtype=np.int64)
+            self._cache[application_id] = lots
         return self._cache[application_id]
 
 
@@ -458,15 +552,15 @@ def draw(problem, seed, *, backups=0):
     total = sum(a.need for a in problem.applications if a.need > 0)
     domain_weight = total * max(len(problem.experts), 1) + 1  # one more domain expert outweighs any lots
 
-    def cost(application, expert, weight):
-        return lots(application.id)[expert.id] - (domain_weight if domain_match(application, expert) else 0)
+    def cost(application, index, weight):
+        return lots(application.id)[index] - domain_weight * problem.domain_row(application)[index]
 
     pairs = _solve(problem, cost, balance=False)
     reserves = _backups(
         problem,
         pairs,
         backups,
-        lambda application, e, load: (not domain_match(application, e), lots(application.id)[e.id]),
+        lambda application, index, load: (~problem.domain_row(application)[index], lots(application.id)[index]),
     )
     return pairs, reserves
 
@@ -474,33 +568,36 @@ def draw(problem, seed, *, backups=0):
 def backups_for(problem, pairs, count):
     """For each application, the best `count` eligible experts not assigned to it (by affinity, then
     lighter load), to call on when an assigned expert declines or declares a conflict."""
-    return _backups(problem, pairs, count, lambda application, e, load: (-affinity(application, e), load[e.id]))
+    return _backups(
+        problem, pairs, count, lambda application, index, load: (-problem.affinity_row(application)[index], load[index])
+    )
 
 
-def _backups(problem, pairs, count, key):
+def _backups(problem, pairs, count, keys):
     """Backups who keep the rules after the assignment: allowed on the application, below the maximum
-    with the new tasks, and with the spread rule of an authority the application does not have yet."""
-    assigned = defaultdict(set)
-    load = Counter({e.id: e.load for e in problem.experts})
+    with the new tasks, and with the spread rule of an authority the application does not have yet.
+    `keys(application, positions, loads)` orders the candidates (first key first, then the id)."""
+    load = problem.loads.copy()
+    assigned = defaultdict(list)
     for application_id, expert_id in pairs:
-        assigned[application_id].add(expert_id)
-        load[expert_id] += 1
+        position = problem.position(expert_id)
+        assigned[application_id].append(position)
+        load[position] += 1
+    ids, authorities = problem.ids, problem.authorities
     reserves = {}
     for application in problem.applications:
         if count <= 0:
             reserves[application.id] = []
             continue
+        mask = problem.allowed_mask(application) & (load < problem.max_load)
         mine = assigned[application.id]
-        authorities = {problem.expert(e).authority_id for e in mine} - {None}
-        candidates = [
-            e
-            for e in problem.allowed(application)
-            if e.id not in mine
-            and load[e.id] < problem.max_load
-            and not (problem.one_per_authority and e.authority_id in authorities)
-        ]
-        candidates.sort(key=lambda e: (*key(application, e, load), e.id))
-        reserves[application.id] = [e.id for e in candidates[:count]]
+        mask[mine] = False
+        if problem.one_per_authority and mine:
+            taken = authorities[mine]
+            mask &= ~np.isin(authorities, taken[taken >= 0])
+        index = np.flatnonzero(mask)
+        order = np.lexsort((ids[index], *reversed(keys(application, index, load))))
+        reserves[application.id] = ids[index[order[:count]]].tolist()
     return reserves
 
 
@@ -508,15 +605,17 @@ def _backups(problem, pairs, count, key):
 
 
 def total_affinity(problem, pairs):
-    return sum(affinity(problem.application(a), problem.expert(e)) for a, e in pairs)
+    return sum(problem.affinity(problem.application(a), problem.expert(e)) for a, e in pairs)
 
 
 def upper_bound(problem):
     """Each application's best possible experts, ignoring loads: no assignment can score more."""
     bound = 0
     for application in problem.applications:
-        scores = sorted((affinity(application, e) for e in problem.eligible(application)), reverse=True)
-        bound += sum(scores[: application.need])
+        if application.need <= 0:
+            continue
+        scores = np.sort(problem.affinity_row(application)[problem.eligible_index(application)])[::-1]
+        bound += int(scores[: application.need].sum())
     return bound
 
 
@@ -560,7 +659,7 @@ def quality(problem, pairs, method="optimal"):
     per_application, matched = {}, 0
     for application_id, experts in by_application.items():
         application = problem.application(application_id)
-        scores = [affinity(application, problem.expert(e)) for e in experts]
+        scores = [problem.affinity(application, problem.expert(e)) for e in experts]
         per_application[application_id] = (sum(scores) / len(scores), min(scores))
         matched += all(domain_match(application, problem.expert(e)) for e in experts)
     histogram = Counter(load[e.id] for e in problem.experts)
@@ -585,7 +684,6 @@ def why_left_out(problem, pairs, method="optimal"):
     chosen = defaultdict(list)
     for application_id, expert_id in pairs:
         chosen[application_id].append(problem.expert(expert_id))
-    allowed = {a.id: {e.id for e in problem.allowed(a)} for a in needing}
     reasons = {}
     for expert in unused:
         found = []
@@ -604,7 +702,8 @@ def why_left_out(problem, pairs, method="optimal"):
         )
         if spread:
             found.append(f"{spread}项申报已有同一主管部门的专家（每个主管部门最多一位）")
-        open_ = [a for a in needing if expert.id in allowed[a.id]] if problem.capacity(expert) > 0 else []
+        position = problem.position(expert.id)
+        open_ = [a for a in needing if problem.allowed_mask(a)[position]] if problem.capacity(expert) > 0 else []
         if open_ and method == "draw":
             in_domain = sum(1 for a in open_ if domain_match(a, expert))
             if in_domain:
