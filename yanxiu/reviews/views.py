@@ -307,6 +307,9 @@ def round_assignments(request, pk):
         backups[backup.application_id].append(backup.expert)
     report = assigning.latest_report(review_round)
     left_out = (report or {}).get("quality", {}).get("left_out", {})
+    # A reason holds while the expert's load is what the run left it (a backup called or a task given
+    # by hand since makes it stale); records from before loads were kept show it as they are.
+    left_out_loads = (report or {}).get("left_out_loads")
     rows = []
     for application in applications:
         mine = by_application.get(application.pk, [])
@@ -336,7 +339,16 @@ def round_assignments(request, pk):
             "round": review_round,
             "rows": rows,
             "tab": "assignments",
-            "experts": [(p, load[p.user_id], left_out.get(str(p.user_id), "")) for p in profiles],
+            "experts": [
+                (
+                    p,
+                    load[p.user_id],
+                    left_out.get(str(p.user_id), "")
+                    if left_out_loads is None or left_out_loads.get(str(p.user_id)) == load[p.user_id]
+                    else "",
+                )
+                for p in profiles
+            ],
             "closed": assigning.why_not_open(review_round, clock.now()),
             "assign_form": AssignForm(),
             "auto_form": AutoAssignForm(),
