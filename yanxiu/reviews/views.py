@@ -290,7 +290,6 @@ def round_assignments(request, pk):
     applications = list(
         applications_in_round(review_round)
         .select_related("institution", "institution__authority", "domain")
-        .prefetch_related("lecturers", "avoidance_requests")
         .order_by("tier", "institution__name", "pk")
     )
     assignments = list(
@@ -298,6 +297,11 @@ def round_assignments(request, pk):
     )
     profiles = list(assigning.available_experts(review_round.call.year))
     declared = assigning.declared_pairs([a.pk for a in applications])
+    # Every rule set-wise, once for the page: {application id: {expert id: [rules, in rule order]}}.
+    avoided = defaultdict(lambda: defaultdict(list))
+    for rule, pairs in assigning.conflicting_pairs(profiles, applications, declared).items():
+        for application_id, expert_id in pairs:
+            avoided[application_id][expert_id].append(rule)
     by_application = defaultdict(list)
     for a in assignments:
         by_application[a.application_id].append(a)
@@ -322,12 +326,12 @@ def round_assignments(request, pk):
                 "active": active,
                 "missing": max(review_round.reviews_per_application - active, 0),
                 "eligible": [
-                    p for p in profiles if p.user_id not in taken and not assigning.conflicts(p, application, declared)
+                    p for p in profiles if p.user_id not in taken and p.user_id not in avoided[application.pk]
                 ],
                 "avoided": [
                     (p, rule.message.format(expert=p.user), rule)
                     for p in profiles
-                    for rule in assigning.conflicts(p, application, declared)
+                    for rule in avoided[application.pk].get(p.user_id, ())
                 ],
                 "backups": backups.get(application.pk, []),
             }
