@@ -85,6 +85,7 @@ class Problem:
         self._position = {e.id: i for i, e in enumerate(self.experts)}
         self._row = {a.id: i for i, a in enumerate(self.applications)}
         self._allowed_matrix = None
+        self._eligible = {}
         self._affinity = {}
         self._domain = {}
 
@@ -137,7 +138,12 @@ class Problem:
 
     def eligible_index(self, application):
         """Positions of the experts allowed on the application and below the maximum load."""
-        return np.flatnonzero(self.allowed_mask(application) & (self.loads < self.max_load))
+        key = (application.id, self.max_load, self.one_per_authority)
+        if key not in self._eligible:
+            if len(self._eligible) > 4 * len(self.applications):  # a loosened maximum: start afresh
+                self._eligible.clear()
+            self._eligible[key] = np.flatnonzero(self.allowed_mask(application) & (self.loads < self.max_load))
+        return self._eligible[key]
 
     def allowed(self, application):
         return [self.experts[i] for i in np.flatnonzero(self.allowed_mask(application))]
@@ -317,10 +323,11 @@ def _solve(problem, pair_cost, *, balance):
     tails, heads, capacities, costs = [], [], [], []
 
     def arcs(tail, head, capacity, cost):
-        tails.append(np.broadcast_to(np.asarray(tail, dtype=np.int64), np.shape(head)))
-        heads.append(np.asarray(head, dtype=np.int64))
-        capacities.append(np.broadcast_to(np.asarray(capacity, dtype=np.int64), np.shape(head)))
-        costs.append(np.broadcast_to(np.asarray(cost, dtype=np.int64), np.shape(head)))
+        head = np.asarray(head, dtype=np.int64)
+        tails.append(tail if isinstance(tail, np.ndarray) else np.full(len(head), tail, dtype=np.int64))
+        heads.append(head)
+        capacities.append(np.full(len(head), capacity, dtype=np.int64))
+        costs.append(cost if isinstance(cost, np.ndarray) else np.full(len(head), cost, dtype=np.int64))
 
     supplies = np.zeros(count, dtype=np.int64)
     supplies[source] = total
