@@ -332,8 +332,8 @@ def _solve(problem, pair_cost, *, balance):
     supplies = np.zeros(count, dtype=np.int64)
     supplies[source] = total
     minimum_total = 0
-    # Balance second: each task costs a little more than the one before (convex: the k-th task of an
-    # expert costs k), but every pair-cost unit is worth more than all those costs together, so the
+    # Balance second: each task costs a little more than the one before (convex: an expert's k-th task
+    # costs k − 1), but every pair-cost unit is worth more than all those costs together, so the
     # result has the best pair costs and, among those, the most even loads.
     penalty_bound = 1
     for position, expert in enumerate(problem.experts):
@@ -349,11 +349,11 @@ def _solve(problem, pair_cost, *, balance):
             continue
         held = expert.load + minimum
         units = min(free, BALANCE_ARCS)
-        steps = held + np.arange(1, units + 1, dtype=np.int64)
+        steps = held + np.arange(units, dtype=np.int64)
         arcs(node, np.full(units, sink), 1, steps)
         penalty_bound += int(steps.sum())
         if free > units:
-            step = held + units + 1
+            step = held + units
             penalty_bound += step * (free - units)
             arcs(node, [sink], free - units, step)
     supplies[sink] -= total - minimum_total
