@@ -289,7 +289,6 @@ def round_assignments(request, pk):
     applications = list(
         applications_in_round(review_round)
         .select_related("institution", "institution__authority", "domain")
-        .prefetch_related("lecturers", "avoidance_requests")
         .order_by("tier", "institution__name", "pk")
     )
     assignments = list(
@@ -297,6 +296,11 @@ def round_assignments(request, pk):
     )
     profiles = list(assigning.available_experts(review_round.call.year))
     declared = assigning.declared_pairs([a.pk for a in applications])
+    # Every rule set-wise, once for the page: {application id: {expert id: [rules, in rule order]}}.
+    avoided = defaultdict(lambda: defaultdict(list))
+    for rule, pairs in assigning.conflicting_pairs(profiles, applications, declared).items():
+        for application_id, expert_id in pairs:
+            avoided[application_id][expert_id].append(rule)
     by_application = defaultdict(list)
     for a in assignments:
         by_application[a.application_id].append(a)
@@ -306,6 +310,9 @@ def round_assignments(request, pk):
         backups[backup.application_id].append(backup.expert)
     report = assigning.latest_report(review_round)
     left_out = (report or {}).get("quality", {}).get("left_out", {})
+    # A reason holds while the expert's load is what the run left it (a backup called or a task given
+    # by hand since makes it stale); records from before loads were kept show it as they are.
+    left_out_loads = (report or {}).get("left_out_loads")
     rows = []
     for application in applications:
         mine = by_application.get(application.pk, [])
@@ -318,12 +325,12 @@ def round_assignments(request, pk):
                 "active": active,
                 "missing": max(review_round.reviews_per_application - active, 0),
                 "eligible": [
-                    p for p in profiles if p.user_id not in taken and not assigning.conflicts(p, application, declared)
+                    p for p in profiles if p.user_id not in taken and p.user_id not in avoided[application.pk]
                 ],
                 "avoided": [
                     (p, rule.message.format(expert=p.user), rule)
                     for p in profiles
-                    for rule in assigning.conflicts(p, application, declared)
+                    for rule in avoided[application.pk].get(p.user_id, ())
                 ],
                 "backups": backups.get(application.pk, []),
             }
@@ -335,7 +342,16 @@ def round_assignments(request, pk):
             "round": review_round,
             "rows": rows,
             "tab": "assignments",
-            "experts": [(p, load[p.user_id], left_out.get(str(p.user_id), "")) for p in profiles],
+            "experts": [
+                (
+                    p,
+                    load[p.user_id],
+                    left_out.get(str(p.user_id), "")
+                    if left_out_loads is None or left_out_loads.get(str(p.user_id)) == load[p.user_id]
+                    else "",
+                )
+                for p in profiles
+            ],
             "closed": assigning.why_not_open(review_round, clock.now()),
             "assign_form": AssignForm(),
             "auto_form": AutoAssignForm(),

@@ -14,7 +14,7 @@ reproducible random draw (`matching.draw`), and refuses with the reasons when
 it cannot be done. Backups (替补) are kept for each application.
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from yanxiu.accounts.models import Role, User
+from yanxiu.applications.models import Lecturer, TopicClaim
 from yanxiu.audit.log import record
 from yanxiu.audit.models import AuditEntry
 from yanxiu.core import clock
@@ -34,7 +35,7 @@ from yanxiu.notifications.service import notify
 
 from .. import rules as perms
 from ..enums import ACTIVE_ASSIGNMENT_STATES, AssignmentState
-from ..models import Assignment, AssignmentJob, BackupExpert, ExpertProfile, ReviewRound
+from ..models import ApplicantAvoidance, Assignment, AssignmentJob, BackupExpert, ExpertProfile, ReviewRound
 from . import avoidance, matching
 from .history import log_on_applications
 from .pool import applications_in_round
@@ -67,26 +68,103 @@ def lectures_in_programme(profile, application, declared):
     return bool(name) and any(lecturer.name.strip() == name for lecturer in application.lecturers.all())
 
 
+# The same rules set-wise, over every (application, expert) pair of a round at once: index the experts
+# by institution, authority and name, then look each application up (one pass, no pair-by-pair test).
+# tests/reviews/test_conflict_sets.py checks each against its predicate above on varied data.
+
+
+def _index(profiles, keys):
+    index = defaultdict(list)
+    for profile in profiles:
+        for key in keys(profile):
+            index[key].append(profile.user_id)
+    return index
+
+
+def same_institution_pairs(profiles, applications, declared):
+    index = _index(profiles, lambda p: [p.institution_id] if p.institution_id is not None else [])
+    return {(a.pk, e) for a in applications for e in index.get(a.institution_id, ())}
+
+
+def same_authority_pairs(profiles, applications, declared):
+    index = _index(profiles, lambda p: p.authority_ids)
+    return {(a.pk, e) for a in applications for e in index.get(a.institution.authority_id, ())}
+
+
+def declared_conflict_pairs(profiles, applications, declared):
+    experts = {p.user_id for p in profiles}
+    ids = {a.pk for a in applications}
+    return {(a, e) for a, e in declared if a in ids and e in experts}
+
+
+def applicant_avoidance_pairs(profiles, applications, declared):
+    experts = {p.user_id for p in profiles}
+    by_name = defaultdict(list)
+    for profile in profiles:
+        by_name[avoidance.normalise(profile.user.display_name)].append(profile)
+    pairs = set()
+    requests = ApplicantAvoidance.objects.filter(application_id__in=[a.pk for a in applications])
+    for request in requests:
+        if request.expert_id is not None:
+            if request.expert_id in experts:
+                pairs.add((request.application_id, request.expert_id))
+            continue
+        for profile in by_name.get(avoidance.normalise(request.name), ()):
+            if avoidance.avoids(request, profile):
+                pairs.add((request.application_id, profile.user_id))
+    return pairs
+
+
+def lectures_in_programme_pairs(profiles, applications, declared):
+    index = _index(profiles, lambda p: [n] if (n := (p.user.display_name or "").strip()) else [])
+    lecturers = Lecturer.objects.filter(application_id__in=[a.pk for a in applications]).values_list(
+        "application_id", "name"
+    )
+    return {(application_id, e) for application_id, name in lecturers for e in index.get(name.strip(), ())}
+
+
 @dataclass(frozen=True)
 class ConflictRule:
     code: str
     applies: Callable
     message: str  # formatted with expert=
     label: str = ""  # the check's name, shown beside each avoided pair
+    pairs: Callable = (
+        None  # (profiles, applications, declared) -> {(application id, expert id)}: the same rule set-wise
+    )
 
 
 CONFLICT_RULES = (
-    ConflictRule("same_institution", same_institution, "{expert}与该申报的承办单位为同一单位，应当回避。", "同一单位"),
     ConflictRule(
-        "same_authority", same_authority, "{expert}与该申报的承办单位属同一主管部门，应当回避。", "同一主管部门"
+        "same_institution",
+        same_institution,
+        "{expert}与该申报的承办单位为同一单位，应当回避。",
+        "同一单位",
+        same_institution_pairs,
     ),
-    ConflictRule("declared_conflict", declared_conflict, "{expert}已对该申报申明回避。", "专家申明回避"),
-    ConflictRule("lectures_in_programme", lectures_in_programme, "{expert}是该项目的授课专家，应当回避。", "授课专家"),
+    ConflictRule(
+        "same_authority",
+        same_authority,
+        "{expert}与该申报的承办单位属同一主管部门，应当回避。",
+        "同一主管部门",
+        same_authority_pairs,
+    ),
+    ConflictRule(
+        "declared_conflict", declared_conflict, "{expert}已对该申报申明回避。", "专家申明回避", declared_conflict_pairs
+    ),
+    ConflictRule(
+        "lectures_in_programme",
+        lectures_in_programme,
+        "{expert}是该项目的授课专家，应当回避。",
+        "授课专家",
+        lectures_in_programme_pairs,
+    ),
     ConflictRule(
         "applicant_avoidance",
         applicant_avoidance,
         "申报单位申请{expert}回避（理由已报省人社厅）。",
         "申报单位申请回避",
+        applicant_avoidance_pairs,
     ),
 )
 
@@ -94,6 +172,13 @@ CONFLICT_RULES = (
 def conflicts(profile, application, declared=frozenset()):
     """The conflict rules that keep this expert from this application."""
     return [rule for rule in CONFLICT_RULES if rule.applies(profile, application, declared)]
+
+
+def conflicting_pairs(profiles, applications, declared=frozenset()):
+    """{rule: {(application id, expert id)}} for every rule, computed set-wise (the same answers as
+    `conflicts` pair by pair), a few queries whatever the size. Applications need `institution`
+    loaded, profiles `user` and `institution`."""
+    return {rule: rule.pairs(profiles, applications, declared) for rule in CONFLICT_RULES}
 
 
 def declared_pairs(application_ids):
@@ -259,12 +344,14 @@ class AutoAssignResult:
     max_load: int = 0
     quality: dict = field(default_factory=dict)
     backups: int = 0
+    default_note: str = ""
 
     @property
     def message(self):
         if not self.created:
             return "每项申报的评审专家均已足额，无需分配。"
-        text = f"已{METHODS[self.method]}{len(self.created)}项评审任务（每位专家最多{self.max_load}项）"
+        limit = self.default_note or f"每位专家最多{self.max_load}项"
+        text = f"已{METHODS[self.method]}{len(self.created)}项评审任务（{limit}）"
         if self.method == "draw":
             text += f"，抽取种子“{self.seed}”（凭此种子可复核抽取结果）"
         if self.quality:
@@ -274,32 +361,54 @@ class AutoAssignResult:
         return text + "。"
 
 
+def _spread_authority(own, institutions):
+    """The authority the spread rule counts an expert under: their own, else their institution's."""
+    return own if own is not None else institutions
+
+
 def build_problem(review_round, *, min_load=0, max_load=None, one_per_authority=False):
-    """The round as plain data for `matching`: what each application still needs, each expert's load,
-    and every pair the conflict rules (or an existing task) rule out."""
-    applications = list(
-        applications_in_round(review_round)
-        .select_related("institution", "domain")
-        .prefetch_related("lecturers", "topic_claims", "avoidance_requests")
+    """The round as plain data for `matching`: what each application still needs (and the authorities
+    of the experts it already has), each expert's load, and every pair the conflict rules (computed
+    set-wise) or an existing task rule out."""
+    applications = list(applications_in_round(review_round).select_related("institution", "domain").order_by("pk"))
+    claims = defaultdict(list)
+    for application_id, explanation in (
+        TopicClaim.objects.filter(application_id__in=[a.pk for a in applications])
         .order_by("pk")
-    )
+        .values_list("application_id", "explanation")
+    ):
+        claims[application_id].append(explanation)
     profiles = list(available_experts(review_round.call.year))
-    existing = list(Assignment.objects.filter(round=review_round).values_list("application_id", "expert_id", "state"))
-    load = Counter(expert_id for _, expert_id, state in existing if state in ACTIVE_ASSIGNMENT_STATES)
-    active = Counter(app_id for app_id, _, state in existing if state in ACTIVE_ASSIGNMENT_STATES)
+    existing = list(
+        Assignment.objects.filter(round=review_round).values_list(
+            "application_id",
+            "expert_id",
+            "state",
+            "expert__expert_profile__authority_id",
+            "expert__expert_profile__institution__authority_id",
+        )
+    )
+    load = Counter(expert_id for _, expert_id, state, *_ in existing if state in ACTIVE_ASSIGNMENT_STATES)
+    active = Counter(app_id for app_id, _, state, *_ in existing if state in ACTIVE_ASSIGNMENT_STATES)
+    held = defaultdict(set)
+    for app_id, _, state, own, through_institution in existing:
+        authority = _spread_authority(own, through_institution)
+        if state in ACTIVE_ASSIGNMENT_STATES and authority is not None:
+            held[app_id].add(authority)
     declared = declared_pairs([a.pk for a in applications])
-    forbidden = {(app_id, expert_id) for app_id, expert_id, _ in existing}
-    for application in applications:
-        forbidden.update((application.pk, p.user_id) for p in profiles if conflicts(p, application, declared))
+    forbidden = {(app_id, expert_id) for app_id, expert_id, *_ in existing}
+    for pairs in conflicting_pairs(profiles, applications, declared).values():
+        forbidden |= pairs
     apps = [
         matching.AppNode(
             id=a.pk,
             need=max(0, review_round.reviews_per_application - active[a.pk]),
             domain_id=a.domain_id,
             authority_id=a.institution.authority_id,
-            text=" ".join([a.title, a.purpose, *(c.explanation for c in a.topic_claims.all())]),
+            text=" ".join([a.title, a.purpose, *claims[a.pk]]),
             label=a.title or f"申报{a.pk}",
             domain_label=a.domain.name if a.domain_id else "",
+            held_authorities=frozenset(held[a.pk]),
         )
         for a in applications
     ]
@@ -309,7 +418,7 @@ def build_problem(review_round, *, min_load=0, max_load=None, one_per_authority=
             domain_ids=frozenset(d.pk for d in p.domains.all()),
             primary_domain_id=p.primary_domain_id,
             keywords=p.keyword_list,
-            authority_id=p.authority_id or (p.institution.authority_id if p.institution_id else None),
+            authority_id=_spread_authority(p.authority_id, p.institution.authority_id if p.institution_id else None),
             load=load[p.user_id],
             label=str(p.user),
         )
@@ -321,21 +430,34 @@ def build_problem(review_round, *, min_load=0, max_load=None, one_per_authority=
     return problem, {a.pk: a for a in applications}
 
 
-def _solve(problem, method, seed):
-    if method == "draw":
-        pairs, _reserves = matching.draw(problem, seed)
-        return pairs
-    return matching.solve_optimal(problem)
-
-
-def _default_max_load(problem):
-    """Without a maximum from the office: twice an even share (the optimum balances loads itself),
-    never less than what an expert already holds."""
+def _solve(problem, method, seed, backups, max_load):
+    """Solve under the office's maximum or, without one, the default (an even share plus a fifth, see
+    matching.default_max_load), loosened only when the round cannot be filled under it. Returns
+    (pairs, backups, what the report says about a default maximum: Chinese, empty for the office's)."""
     if not problem.experts:
         raise matching.Infeasible(["尚无可参加本年度评审的专家：请先在专家库中添加专家。"])
-    total = sum(a.need for a in problem.applications) + sum(e.load for e in problem.experts)
-    fair = -(-total // len(problem.experts))
-    return max(2 * fair + 1, problem.min_load, *(e.load + 1 for e in problem.experts))
+
+    def run():
+        if method == "draw":
+            return matching.draw(problem, seed, backups=backups)
+        pairs = matching.solve_optimal(problem)
+        return pairs, matching.backups_for(problem, pairs, backups)
+
+    if max_load is not None:
+        problem.max_load = max_load
+        return (*run(), "")
+    share = problem.even_share()
+    problem.max_load = default = matching.default_max_load(problem)
+    try:
+        return (*run(), f"未填写任务上限：按平均任务量{share}项加两成，每位专家最多{default}项")
+    except matching.Infeasible:
+        loosened = matching.loosen_max_load(problem)
+        if loosened is None:  # not even without a limit: explain under the loosest one
+            raise matching.Infeasible(matching.explain(problem)) from None
+    return (
+        *run(),
+        f"未填写任务上限：按平均任务量{share}项加两成应为{default}项，因回避和分散规则放宽到{loosened}项",
+    )
 
 
 def auto_assign(
@@ -352,8 +474,9 @@ def auto_assign(
     """Give every application of the round its N experts at once, or refuse with the reasons.
 
     `optimal` maximises total affinity (domain first, then keywords) under the loads and the
-    conflict rules; `draw` draws at random from the domain's eligible experts, replayable from
-    `seed`. Existing tasks stay. Backups (替补) are kept per application.
+    conflict rules; `draw` draws at random under the same rules (domain experts first), replayable
+    from `seed`. Existing tasks stay and count for loads and the spread rule. Backups (替补) are kept
+    per application, each within the maximum load and the spread rule.
     """
     _require_officer(actor)
     if method not in METHODS:
@@ -368,48 +491,47 @@ def auto_assign(
         refusal = why_not_open(review_round, now)
         if refusal:
             raise Refused(refusal)
-        problem, applications = build_problem(
-            review_round, min_load=min_load, max_load=max_load, one_per_authority=one_per_authority
-        )
+        problem, _applications = build_problem(review_round, min_load=min_load, one_per_authority=one_per_authority)
         try:
-            if max_load is None:
-                problem.max_load = _default_max_load(problem)
-            pairs = _solve(problem, method, seed)
+            pairs, reserves, default_note = _solve(problem, method, seed, backups, max_load)
         except matching.Infeasible as infeasible:
             raise Refused(
                 "无法完成分配，未作任何改动：" + "；".join(infeasible.reasons), code="assignment.infeasible"
             ) from None
-        if method == "draw":
-            _pairs, reserves = matching.draw(problem, seed, backups=backups)
-        else:
-            reserves = matching.backups_for(problem, pairs, backups)
-        report = matching.quality(problem, pairs)
+        report = matching.quality(problem, pairs, method) if pairs else None
         result = AutoAssignResult(
-            method=method, seed=seed, max_load=problem.max_load, quality=report.as_dict() if pairs else {}
+            method=method,
+            seed=seed,
+            max_load=problem.max_load,
+            quality=report.as_dict() if report else {},
+            default_note=default_note,
         )
         result.created = [
             Assignment(
-                round=review_round,
-                application=applications[app_id],
+                round_id=review_round.pk,
+                application_id=app_id,
                 expert_id=expert_id,
-                assigned_by=actor,
+                assigned_by_id=actor.pk,
                 assigned_at=now,
                 is_automatic=True,
             )
             for app_id, expert_id in pairs
         ]
-        Assignment.objects.bulk_create(result.created)
+        Assignment.objects.bulk_create(result.created, batch_size=2000)
         BackupExpert.objects.filter(round=review_round).delete()
         BackupExpert.objects.bulk_create(
             [
-                BackupExpert(round=review_round, application_id=app_id, expert_id=expert_id, rank=rank)
+                BackupExpert(round_id=review_round.pk, application_id=app_id, expert_id=expert_id, rank=rank)
                 for app_id, experts in reserves.items()
                 for rank, expert_id in enumerate(experts, start=1)
-            ]
+            ],
+            batch_size=2000,
         )
         result.backups = sum(len(v) for v in reserves.values())
         refresh_standings(review_round, {a.application_id for a in result.created})
         log_on_applications(Counter(a.application_id for a in result.created), "review_assigned", review_round)
+        loads = Counter({e.id: e.load for e in problem.experts})
+        loads.update(expert_id for _, expert_id in pairs)
         record(
             review_round,
             action="auto_assign",
@@ -420,10 +542,13 @@ def auto_assign(
                 "seed": seed,
                 "min_load": min_load,
                 "max_load": problem.max_load,
+                "default_max_load": default_note,
                 "one_per_authority": one_per_authority,
                 "created": [list(pair) for pair in pairs],
                 "backups": {str(k): v for k, v in reserves.items()},
                 "quality": result.quality,
+                # Each left-out expert's load after the run: the page shows the reason only while it holds.
+                "left_out_loads": {str(e): loads[e] for e in report.left_out} if report else {},
             },
         )
         new_counts = Counter(expert_id for _, expert_id in pairs)
@@ -444,12 +569,43 @@ def latest_report(review_round):
     return entry.data if entry else None
 
 
+def _expert_authority(expert_id):
+    row = (
+        ExpertProfile.objects.filter(user_id=expert_id).values_list("authority_id", "institution__authority_id").first()
+    )
+    return _spread_authority(*row) if row else None
+
+
+def why_not_backup(backup, review_round, rules):
+    """Why this backup may not take the application now under the last automatic assignment's rules
+    (`rules`: its record, with max_load and one_per_authority), or None. Conflicts, the round's state
+    and N are why_not_assign's."""
+    refusal = why_not_assign(review_round, backup.application, backup.expert)
+    if refusal:
+        return refusal
+    if not rules:
+        return None
+    held = Assignment.objects.filter(round=review_round, expert=backup.expert, state__in=ACTIVE_ASSIGNMENT_STATES)
+    if rules.get("max_load") and held.count() >= rules["max_load"]:
+        return f"{backup.expert}本轮已有{held.count()}项任务，达到任务上限{rules['max_load']}项。"
+    if rules.get("one_per_authority"):
+        authority = _expert_authority(backup.expert_id)
+        others = Assignment.objects.filter(
+            round=review_round, application=backup.application, state__in=ACTIVE_ASSIGNMENT_STATES
+        ).values_list("expert_id", flat=True)
+        if authority is not None and any(_expert_authority(e) == authority for e in others):
+            return f"该申报已有与{backup.expert}同一主管部门的评审专家（每个主管部门最多一位）。"
+    return None
+
+
 def call_backup(assignment, *, actor):
-    """After a conflict declaration, give the application its first backup who may still take it."""
+    """After a conflict declaration, give the application its first backup who may still take it:
+    no conflict, below the maximum load and within the spread rule of the last automatic assignment."""
+    rules = latest_report(assignment.round)
     for backup in BackupExpert.objects.filter(
         round=assignment.round, application=assignment.application
-    ).select_related("expert"):
-        if why_not_assign(assignment.round, assignment.application, backup.expert) is None:
+    ).select_related("expert", "application", "application__institution"):
+        if why_not_backup(backup, assignment.round, rules) is None:
             backup.delete()
             created = Assignment.objects.create(
                 round=assignment.round,

@@ -131,7 +131,12 @@ class AutoAssignForm(HalfWidthForm, forms.Form):
     )
     min_load = forms.IntegerField(label="每位专家最少", min_value=0, max_value=100, initial=0, required=False)
     max_load = forms.IntegerField(
-        label="每位专家最多", min_value=1, max_value=500, required=False, help_text="留空：在规则允许的范围内尽量均衡"
+        label="每位专家最多",
+        min_value=1,
+        max_value=500,
+        required=False,
+        help_text="留空：按平均任务量加两成（向上取整，至少多1项）为上限，任务尽量均衡；"
+        "回避或分散规则使其无法分配时，放宽到能完成分配的最小上限，并在结果中说明",
     )
     one_per_authority = forms.BooleanField(label="每项申报同一主管部门的专家最多一位", required=False)
     backups = forms.IntegerField(label="每项申报替补专家", min_value=0, max_value=5, initial=2, required=False)
