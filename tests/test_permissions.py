@@ -271,6 +271,8 @@ CASES = {
         ("post", lambda w: {"pk": w["open_call"].pk}, lambda w: {"open": "0", "confirmed": "1"}, {"province"}, True),
     ],
     "accounts:password_change": [("get", None, None, EVERYONE, False)],
+    # The administrators' home page: anyone else is sent to their own start page (tests/accounts/test_duties.py).
+    "accounts:duties": [("get", None, None, set(), False)],
     "accounts:keepalive": [("get", None, None, EVERYONE, False)],
     "accounts:otp_status": [("get", None, None, EVERYONE, False)],
     "accounts:otp_setup": [("get", None, None, EVERYONE, False)],
@@ -609,7 +611,10 @@ def _one_request(name, w, client, role, method, kwargs, payload, allowed, must_c
     if role == "anonymous":
         assert response.status_code == 302, (name, role)
         assert response.url.startswith("/login/"), (name, role)
-    elif name in ("applications:dashboard", "applications:inbox", "home") and response.status_code == 302:
+    elif (
+        name in ("applications:dashboard", "applications:inbox", "accounts:duties", "home")
+        and response.status_code == 302
+    ):
         pass  # sent to their own start page
     elif response.status_code == 302:  # a rule of the state refused it: back, with the Chinese reason
         shown = [m for m in get_messages(response.wsgi_request) if m.level == ERROR]

@@ -10,6 +10,9 @@ from tests.applications.test_views import editor_post
 
 pytestmark = pytest.mark.django_db
 
+# The editor's note beside a refused value (decision 0014): the value is held, not lost.
+HELD = "此项未保存：您输入的内容仍在上面，改正后会自动保存。"
+
 
 @pytest.fixture
 def host_client(client):
@@ -34,7 +37,7 @@ def test_an_end_before_the_start_of_a_new_draft_says_only_that(host_client, auto
         editor_post(application, start_date="2026-09-10", end_date="2026-09-01"),
         **headers,
     )
-    assert block(response.content.decode(), "end_date") == ["结束日期早于开始日期，请检查办班时间。"]
+    assert block(response.content.decode(), "end_date") == ["结束日期早于开始日期，请检查办班时间。", HELD]
     # Without a typed end date, the check about the saved (empty) value is what the field says.
     page = host_client.get(reverse("applications:edit", args=[application.pk])).content.decode()
     assert block(page, "end_date") == ["请填写“办班结束日期”。"]
@@ -47,4 +50,4 @@ def test_a_base_batch_of_0_says_one_thing(host_client):
         editor_post(application, base_status="national", base_batch="0"),
         HTTP_HX_REQUEST="true",
     )
-    assert block(response.content.decode(), "base_batch") == ["批次应为正整数（第1批起），如 10。"]
+    assert block(response.content.decode(), "base_batch") == ["批次应为正整数（第1批起），如 10。", HELD]

@@ -94,9 +94,9 @@ TASKS = {
         ),
         (
             "重置密码",
-            "在用户账号页面为忘记密码的用户设置临时密码。",
+            "在用户账号页面为忘记密码的用户设置临时密码（不能重置本人的）。",
             "admin:accounts_user_changelist",
-            "accounts.change_user",
+            "accounts.view_user",  # the reset itself is accounts.reset_password, asked per account
         ),
         (
             "重置双因素认证",

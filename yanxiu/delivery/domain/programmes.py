@@ -85,8 +85,8 @@ def change_settings(call, actor, **values):
     if not actor.has_perm("delivery.change_delivery_settings"):
         raise Refused("只有省人社厅经办人可以修改实施与结业设置。")
     with transaction.atomic():
-        found = settings_for(call)
-        stored = DeliverySettings.objects.select_for_update().get(pk=found.pk)
+        DeliverySettings.objects.get_or_create(call=call)  # a read stores nothing: the first change does
+        stored = DeliverySettings.objects.select_for_update().get(call=call)
         changes = []
         for name in SETTINGS_FIELDS:
             before, after = getattr(stored, name), values[name]
