@@ -32,8 +32,9 @@ def test_the_office_copies_next_years_call_and_opens_it_after_confirming(login):
     expect(office.get_by_test_id("call-state")).to_have_text("未开放")
     assert Call.objects.get(year=2028).is_open is False
     office.get_by_label("学员数量下限").last.fill("35")
+    office.get_by_label("学员数量要求原文").last.fill("不少于35人")  # the wording may not say 30 (decision 0022)
     office.get_by_test_id("save-call").click()
-    expect(office.locator(".messages")).to_contain_text("已保存（修改1项）")
+    expect(office.locator(".messages")).to_contain_text("已保存（修改2项）")
     assert Call.objects.get(year=2028).tier_rule("provincial").min_trainees == 35
     office.get_by_test_id("toggle-open").click()
     expect(office.get_by_test_id("confirm-summary")).to_contain_text("将开放2028年度申报")
