@@ -4,7 +4,7 @@ from django import forms
 
 from yanxiu.core.forms import HalfWidthForm
 
-from .domain.calls import EDITABLE_CALL_FIELDS, EDITABLE_RULE_FIELDS, wording_problems
+from .domain.calls import EDITABLE_CALL_FIELDS, EDITABLE_RULE_FIELDS, WORDED_FIELDS, wording_problems
 from .enums import RecruitmentScope
 from .models import Call, TierRule
 
@@ -63,18 +63,6 @@ class TierRuleForm(HalfWidthForm, forms.ModelForm):
             for field, message in wording_problems(probe):
                 self.add_error(field, message)
         return cleaned
-
-
-# What a tier's wording must agree with (calls.domain.calls.wording_problems).
-WORDED_FIELDS = (
-    "min_days",
-    "max_days",
-    "duration_wording",
-    "duration_is_strict",
-    "min_trainees",
-    "trainees_wording",
-    "trainees_is_strict",
-)
 
 
 class TopicAreaForm(HalfWidthForm, forms.Form):

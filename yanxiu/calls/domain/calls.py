@@ -138,8 +138,8 @@ def copy_call(source, year):
 # --- managed by the province office (calls/views.py) --------------------------------------
 
 EDITABLE_CALL_FIELDS = [*CALL_FIELDS]
-EDITABLE_RULE_FIELDS = [
-    "deadline",
+# The rule fields a tier's wording must agree with (wording_problems).
+WORDED_FIELDS = (
     "min_days",
     "max_days",
     "duration_wording",
@@ -147,10 +147,8 @@ EDITABLE_RULE_FIELDS = [
     "min_trainees",
     "trainees_wording",
     "trainees_is_strict",
-    "recruitment_scope",
-    "authority_quota",
-    "min_lead_days",
-]
+)
+EDITABLE_RULE_FIELDS = ["deadline", *WORDED_FIELDS, "recruitment_scope", "authority_quota", "min_lead_days"]
 
 
 def _require_office(actor):
