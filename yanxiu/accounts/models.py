@@ -61,6 +61,9 @@ class User(AbstractUser):
     # A password someone else set (a new account, an officer's reset) must be
     # changed by its owner at the next login; the owner's own change clears it.
     must_change_password = models.BooleanField("须修改密码", default=True)
+    # The institution's administrator: the first account of a registered institution may
+    # invite and deactivate its colleagues (the staff invitations read this flag; decision 0023).
+    is_org_admin = models.BooleanField("单位管理员", default=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"
@@ -182,3 +185,30 @@ class PasswordHistory(models.Model):
         cls.objects.create(user=user, password=password_hash, retired_at=clock.wall_now())
         kept = cls.objects.filter(user=user).values_list("pk", flat=True)[: settings.YANXIU_PASSWORD_HISTORY]
         cls.objects.filter(user=user).exclude(pk__in=list(kept)).delete()
+
+
+class CodePurpose(models.TextChoices):
+    REGISTER_MOBILE = "register_mobile", "注册：验证手机"
+    REGISTER_EMAIL = "register_email", "注册：验证邮箱"
+    PASSWORD_RESET = "password_reset", "找回密码"
+
+
+class VerificationCode(models.Model):
+    """One code sent to a mobile or an e-mail address (accounts.domain.codes): only its hash and
+    the target's keyed hash are kept; it expires, allows a few attempts, and is used once."""
+
+    purpose = models.CharField("用途", max_length=30, choices=CodePurpose.choices)
+    target_hash = models.CharField("接收方（散列）", max_length=64, db_index=True)
+    code_hash = models.CharField("验证码（散列）", max_length=128)
+    created_at = models.DateTimeField("发送时间")
+    expires_at = models.DateTimeField("失效时间")
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    used_at = models.DateTimeField("使用时间", null=True, blank=True)
+    client_ip = models.CharField("请求地址", max_length=45, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = verbose_name_plural = "验证码"
+
+    def __str__(self):
+        return f"{self.get_purpose_display()} {self.created_at:%Y-%m-%d %H:%M}"

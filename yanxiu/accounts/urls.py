@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import public_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -11,4 +11,7 @@ urlpatterns = [
     path("otp/setup/", views.otp_setup, name="otp_setup"),
     path("otp/verify/", views.otp_verify, name="otp_verify"),
     path("otp/recovery-codes/", views.otp_recovery_codes, name="otp_recovery_codes"),
+    path("reset/", public_views.reset_request, name="reset_request"),
+    path("reset/code/", public_views.reset_code, name="reset_code"),
+    path("reset/<str:uidb64>/<str:token>/", public_views.reset_confirm, name="reset_confirm"),
 ]

@@ -22,6 +22,7 @@ from yanxiu.core.errors import refusal_returns_to
 from yanxiu.core.params import int_param
 from yanxiu.core.refusal import Refused
 from yanxiu.core.uploads import validate_attachment
+from yanxiu.organisations.domain import registration
 
 from . import rules as rules_perms
 from .domain import editing, queries, workflow
@@ -168,6 +169,7 @@ def inbox(request):
             "page": page,
             "filters": filters,
             "query": query.urlencode(),
+            "pending_registrations": list(registration.pending_for(user)),
         },
     )
 

@@ -16,3 +16,11 @@ def mask_email(address):
     if not at:
         return "*" * len(address)
     return (local[:1] + "***" if local else "***") + "@" + domain
+
+
+def mask_name(name):
+    """An organisation's name half hidden: "福建**********公司" (the first two and last two characters)."""
+    name = name or ""
+    if len(name) <= 4:
+        return name[:1] + "*" * (len(name) - 1)
+    return name[:2] + "*" * (len(name) - 4) + name[-2:]

@@ -409,19 +409,3 @@ class CertificateJob(JobProgress, models.Model):
 
     def __str__(self):
         return f"{self.programme} 结业证书（{self.get_state_display()}）"
-
-
-class PostCounter(models.Model):
-    """Posts from one client address to one public form in one hour: the rate limit's
-    counter, a row incremented in the database so concurrent requests in several web
-    processes count exactly (a cache's add/incr is per process or not atomic)."""
-
-    key = models.CharField(max_length=200, unique=True)
-    count = models.PositiveIntegerField(default=0)
-    hour = models.DateTimeField(db_index=True)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "公开页面提交计数"
-
-    def __str__(self):
-        return f"{self.key}: {self.count}"

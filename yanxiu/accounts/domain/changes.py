@@ -33,6 +33,7 @@ FIELDS = {
     "institution": "所属单位",
     "authority": "所属主管部门",
     "is_active": "有效",
+    "is_org_admin": "单位管理员",
     "must_change_password": "须修改密码",
     "is_superuser": "超级用户",
 }
@@ -109,6 +110,52 @@ def create_account(actor, account, *, request=None, via=""):
         account.is_superuser = False
         account.save()
         record("account_create", account, actor=actor, request=request, via=via)
+    return account
+
+
+def register_account(account, *, request=None):
+    """The first account of an institution that registers itself (public page, no actor): its
+    administrator (`is_org_admin`), with the password its owner chose. Only a business role
+    inside an institution; audited as `account_create` via registration (decision 0023)."""
+    if account.role != Role.INSTITUTION_STAFF or not account.institution_id:
+        raise Refused("注册只能创建承办单位的账号。", code="registration_role")
+    with transaction.atomic():
+        account.is_superuser = False
+        account.is_staff = False
+        account.is_org_admin = True
+        account.must_change_password = False  # the owner chose it
+        account.save()
+        record("account_create", account, actor=None, request=request, via="registration")
+    return account
+
+
+SELF_SERVICE = {"email": "自助找回（邮件链接）", "sms": "自助找回（短信验证码）"}
+
+
+def validate_new_password(account, raw_password, field="new_password1"):
+    try:
+        password_validation.validate_password(raw_password, account)
+    except ValidationError as error:
+        raise Refused("；".join(error.messages), code="weak_password", errors={field: error.messages[0]}) from None
+
+
+def reset_own_password(account, raw_password, *, via, request=None):
+    """A password its owner sets after proving the e-mail link or the SMS code (accounts.domain.reset):
+    the password rules and history apply; audited as `password_reset` via e-mail or SMS."""
+    validate_new_password(account, raw_password)
+    with transaction.atomic():
+        account.set_password(raw_password)
+        account.must_change_password = False
+        account.save()
+        record(
+            "password_reset",
+            account,
+            actor=account,
+            request=request,
+            changes=[("密码", "已设置", "已由本人重置")],
+            reason=SELF_SERVICE[via],
+            via=via,
+        )
     return account
 
 

@@ -1,0 +1,76 @@
+"""Pages without login: the self-service password reset (accounts.domain.reset). Every answer
+is the same whether or not the account exists; requests are rate-limited in the domain."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from yanxiu.core.http import no_store
+from yanxiu.core.net import client_ip
+from yanxiu.core.refusal import Refused
+
+from .domain import reset
+from .forms import CodeResetForm, NewPasswordForm, ResetRequestForm
+
+
+def _show_refusal(form, refusal):
+    for field, message in refusal.errors.items():
+        form.add_error(field if field in form.fields else None, message)
+    if not refusal.errors:
+        form.add_error(None, refusal.reason)
+
+
+@no_store
+def reset_request(request):
+    form = ResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        username, channel = form.cleaned_data["username"], form.cleaned_data["channel"]
+        try:
+            if channel == "email":
+                messages.info(request, reset.request_link(username, client=client_ip(request)))
+                return redirect("login")
+            messages.info(request, reset.request_code(username, client=client_ip(request)))
+            return redirect(reverse("accounts:reset_code") + "?" + _query(username))
+        except Refused as refusal:
+            _show_refusal(form, refusal)
+    return render(request, "accounts/reset_request.html", {"form": form})
+
+
+def _query(username):
+    return urlencode({"username": username})
+
+
+@no_store
+def reset_code(request):
+    initial = {"username": request.GET.get("username", "")}
+    form = CodeResetForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            reset.reset_by_code(data["username"], data["code"], data["new_password1"], request=request)
+        except Refused as refusal:
+            _show_refusal(form, refusal)
+        else:
+            messages.success(request, "密码已重置，请用新密码登录。")
+            return redirect("login")
+    return render(request, "accounts/reset_code.html", {"form": form, "rules": NewPasswordForm.rules()})
+
+
+@no_store
+def reset_confirm(request, uidb64, token):
+    try:
+        reset.account_for_link(uidb64, token)
+    except Refused as refusal:
+        return render(request, "accounts/reset_confirm.html", {"invalid": refusal.reason}, status=400)
+    form = NewPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reset.reset_by_link(uidb64, token, form.cleaned_data["new_password1"], request=request)
+        except Refused as refusal:
+            _show_refusal(form, refusal)
+        else:
+            messages.success(request, "密码已重置，请用新密码登录。")
+            return redirect("login")
+    return render(request, "accounts/reset_confirm.html", {"form": form, "rules": NewPasswordForm.rules()})
