@@ -160,7 +160,29 @@ def _build():
         authority=users["authority"].authority,
         created_by=users["authority"],
     )
+    from yanxiu.accounts.domain import codes
+    from yanxiu.accounts.models import CodePurpose
+    from yanxiu.core.validators import uscc_with_check
+    from yanxiu.organisations.domain import registration
+
+    signup = {
+        "uscc": uscc_with_check("91350200MA3000009"),
+        "name": "厦门待确认培训中心",
+        "type": "social",
+        "authority": users["authority"].authority,
+        "base_status": "none",
+        "can_issue_training_invoice": False,
+        "contact_person": "陈注册",
+        "mobile": "13800007777",
+        "email": "reg@example.invalid",
+        "username": "xm_new",
+        "password1": "Regist-2026x",
+    }
+    signup["mobile_code"] = codes.issue(CodePurpose.REGISTER_MOBILE, signup["mobile"])
+    signup["email_code"] = codes.issue(CodePurpose.REGISTER_EMAIL, signup["email"])
+    pending = registration.register(signup, pdf("授权书.pdf"))
     return {
+        "registration": pending,
         "token": token,
         "chart": next(iter(CHARTS)),
         "users": users,
@@ -423,6 +445,12 @@ CASES = {
     "documents:upload": [("get", None, None, AUTHORITIES | {"province"}, False)],
     "organisations:profile": [("get", None, None, HOSTS, False)],
     "organisations:institutions": [("get", None, None, AUTHORITIES, False)],
+    "organisations:registrations": [("get", None, None, AUTHORITIES, False)],
+    "organisations:registration": [("get", lambda w: {"pk": w["registration"].pk}, None, {"authority"}, False)],
+    "organisations:registration_letter": [("get", lambda w: {"pk": w["registration"].pk}, None, {"authority"}, False)],
+    "organisations:decide_registration": [
+        ("post", lambda w: {"pk": w["registration"].pk}, lambda w: {"decision": "confirm"}, {"authority"}, True)
+    ],
     "organisations:confirm_invoice": [  # A's host declared and its authority confirmed: withdrawn here
         ("post", lambda w: {"pk": w["a"].institution_id}, lambda w: {"confirmed": "0"}, {"authority"}, True)
     ],
@@ -551,10 +579,14 @@ CASES = {
     "delivery:credit_hours": [("get", _p, None, {"programme_host", "province"}, False)],
     "delivery:access_log": [("get", _p, None, {"programme_host", "province"}, False)],
 }
-PUBLIC = {"login", "logout"} | {
-    "delivery_public:" + n
-    for n in ("list", "programme", "thanks", "survey", "verify", "verify_lookup", "certificate_file")
-}
+PUBLIC = (
+    {"login", "logout", "organisations:register", "organisations:registered"}
+    | {"accounts:" + n for n in ("reset_request", "reset_code", "reset_confirm")}
+    | {
+        "delivery_public:" + n
+        for n in ("list", "programme", "thanks", "survey", "verify", "verify_lookup", "certificate_file")
+    }
+)
 OWN_MATRIX = ("admin", "reviews", "api")  # see the module docstring
 
 
