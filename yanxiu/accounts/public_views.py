@@ -58,8 +58,21 @@ def reset_code(request):
     return render(request, "accounts/reset_code.html", {"form": form, "rules": NewPasswordForm.rules()})
 
 
+# Like Django's PasswordResetConfirmView: the token leaves the address bar (and any Referer) at once.
+SET_PASSWORD = "set-password"
+SESSION_TOKEN = "_password_reset_token"
+
+
 @no_store
 def reset_confirm(request, uidb64, token):
+    if token != SET_PASSWORD:
+        try:
+            reset.account_for_link(uidb64, token)
+        except Refused as refusal:
+            return render(request, "accounts/reset_confirm.html", {"invalid": refusal.reason}, status=400)
+        request.session[SESSION_TOKEN] = token
+        return redirect("accounts:reset_confirm", uidb64=uidb64, token=SET_PASSWORD)
+    token = request.session.get(SESSION_TOKEN, "")
     try:
         reset.account_for_link(uidb64, token)
     except Refused as refusal:
@@ -71,6 +84,7 @@ def reset_confirm(request, uidb64, token):
         except Refused as refusal:
             _show_refusal(form, refusal)
         else:
+            request.session.pop(SESSION_TOKEN, None)
             messages.success(request, "密码已重置，请用新密码登录。")
             return redirect("login")
     return render(request, "accounts/reset_confirm.html", {"form": form, "rules": NewPasswordForm.rules()})
