@@ -59,8 +59,8 @@ def reset_code(request):
 
 
 # Like Django's PasswordResetConfirmView: the token leaves the address bar (and any Referer) at once.
-SET_PASSWORD = "set-password"
-SESSION_TOKEN = "_password_reset_token"
+SET_PASSWORD = "set-password"  # noqa: S105  (a URL segment, not a password)
+SESSION_TOKEN = "_password_reset_token"  # noqa: S105  (a session key)
 
 
 @no_store
