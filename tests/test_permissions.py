@@ -448,6 +448,17 @@ CASES = {
     "organisations:registrations": [("get", None, None, AUTHORITIES, False)],
     "organisations:registration": [("get", lambda w: {"pk": w["registration"].pk}, None, {"authority"}, False)],
     "organisations:registration_letter": [("get", lambda w: {"pk": w["registration"].pk}, None, {"authority"}, False)],
+    # Only a refused registration's own administrator (not one of USERS): everyone here is refused;
+    # the allowed path is tests/organisations/test_registration.py and the browser test.
+    "organisations:resubmit_registration": [
+        (
+            "post",
+            None,
+            lambda w: {"authority": w["registration"].institution.authority_id, "letter": pdf("新授权书.pdf")},
+            set(),
+            False,
+        )
+    ],
     "organisations:decide_registration": [
         ("post", lambda w: {"pk": w["registration"].pk}, lambda w: {"decision": "confirm"}, {"authority"}, True)
     ],

@@ -81,14 +81,21 @@ def test_a_refused_registration_shows_the_reason(chromium, live_server, login, s
     reviewer = login("zz_rsj")
     reviewer.goto("/institution/registrations/")
     reviewer.get_by_role("link", name="漳州新材料研究院有限公司").click()
-    reviewer.get_by_label("不予确认的理由（单位将看到）").fill("授权书未加盖公章，请重新注册。")
+    reviewer.get_by_label("不予确认的理由（单位将看到）").fill("授权书未加盖公章，请重新提交。")
     reviewer.get_by_test_id("refuse-registration").click()
     expect(reviewer.locator(".messages")).to_contain_text("已退回")
 
     institution = login("zzxcl")
     expect(institution.get_by_test_id("registration-state")).to_contain_text(
-        "本单位的注册主管部门未予确认。理由：授权书未加盖公章，请重新注册。"
+        "本单位的注册主管部门未予确认。理由：授权书未加盖公章，请重新提交。"
     )
+    resubmit = institution.get_by_test_id("resubmit-registration")
+    resubmit.get_by_label("新的盖章授权书").set_input_files(
+        {"name": "盖章授权书.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%stamped this time\n"}
+    )
+    resubmit.get_by_role("button", name="重新提交").click()
+    expect(institution.locator(".messages")).to_contain_text("注册已重新提交漳州市人力资源和社会保障局确认。")
+    expect(institution.get_by_test_id("registration-state")).to_contain_text("本单位的注册待主管部门确认。")
 
 
 def test_a_password_reset_by_email_link(chromium, live_server, seeded):

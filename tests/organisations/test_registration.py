@@ -197,3 +197,34 @@ def test_an_unconfirmed_institution_cannot_submit_a_complete_application():
     application.institution.refresh_from_db()
     workflow.perform(application, "submit", host)
     assert application.state == ApplicationState.SUBMITTED
+
+
+# --- a refused registration sent again ---------------------------------------------------
+
+
+def test_the_institutions_administrator_resubmits_a_refused_registration_to_another_authority(zz_reviewer):
+    done = registration.register(data(), letter())
+    with pytest.raises(Refused, match="只有未获确认的注册"):
+        registration.resubmit(done.account, done, letter())
+    registration.refuse(zz_reviewer, done, "本单位不属漳州市，请选择所在地人社局。")
+    colleague = factories.staff(done.institution)  # not the administrator
+    with pytest.raises(Refused, match="只有本单位的管理员"):
+        registration.resubmit(colleague, done, letter())
+    fz = factories.authority("350100-RS")
+    fz_reviewer = factories.reviewer(fz)
+    registration.resubmit(done.account, done, SimpleUploadedFile("新授权书.pdf", PDF), fz)
+    done.institution.refresh_from_db()
+    assert (done.institution.registration_state, done.institution.authority) == (RegistrationState.PENDING, fz)
+    assert (done.letter_name, done.reason, done.decided_at) == ("新授权书.pdf", "", None)
+    entry = AuditEntry.objects.for_object(done.institution).last()
+    assert (entry.action, entry.actor, entry.from_state, entry.to_state) == (
+        "registration_resubmit",
+        done.account,
+        RegistrationState.REFUSED,
+        RegistrationState.PENDING,
+    )
+    assert list(registration.pending_for(fz_reviewer)) == [done]
+    assert Message.objects.get(recipient=fz_reviewer).subject == "单位重新提交注册待确认：漳州新材料研究院有限公司"
+    with pytest.raises(Refused, match="只有该单位所选主管部门"):
+        registration.confirm(zz_reviewer, done)
+    registration.confirm(fz_reviewer, done)

@@ -123,3 +123,15 @@ class RegistrationForm(HalfWidthForm, forms.Form):
         except forms.ValidationError as error:
             self.send_error = (kind, error.messages[0])
             return None
+
+
+class ResubmitRegistrationForm(forms.Form):
+    """A refused registration sent again: a new stamped letter, and the authority (to correct it)."""
+
+    authority = forms.ModelChoiceField(label="主管部门", queryset=Authority.objects.filter(is_active=True))
+    letter = forms.FileField(label="新的盖章授权书", help_text="PDF 或图片。")
+
+    def clean_letter(self):
+        letter = self.cleaned_data["letter"]
+        validate_attachment(letter, SCAN_TYPES)
+        return letter

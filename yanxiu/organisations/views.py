@@ -12,7 +12,7 @@ from yanxiu.core.errors import refusal_returns_to
 from yanxiu.core.refusal import Refused
 
 from .domain import invoicing, registration
-from .forms import InstitutionProfileForm
+from .forms import InstitutionProfileForm, ResubmitRegistrationForm
 from .models import Institution, Registration
 
 
@@ -135,3 +135,21 @@ def decide_registration(request, pk):
         )
     messages.success(request, f"已退回“{found.institution.name}”的注册，单位将看到理由。")
     return redirect("organisations:registrations")
+
+
+@login_required
+@require_POST
+@refusal_returns_to(lambda request: reverse("applications:dashboard"))
+def resubmit_registration(request):
+    """The institution's administrator sends its refused registration again (from the dashboard)."""
+    found = getattr(request.user.institution, "registration", None) if request.user.institution_id else None
+    if found is None or not request.user.has_perm("organisations.resubmit_registration", found):
+        raise PermissionDenied(registration.NOT_ADMINISTRATOR)
+    form = ResubmitRegistrationForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
+        return redirect("applications:dashboard")
+    registration.resubmit(request.user, found, form.cleaned_data["letter"], form.cleaned_data["authority"])
+    messages.success(request, f"注册已重新提交{found.institution.authority.name}确认。")
+    return redirect("applications:dashboard")

@@ -127,13 +127,7 @@ def register(data, letter, *, request=None):
             to_state=RegistrationState.PENDING,
             data={"uscc": institution.uscc, "authority": institution.authority.name},
         )
-        reviewers = User.objects.filter(role=Role.AUTHORITY_REVIEWER, authority=institution.authority)
-        notify(
-            reviewers,
-            f"新的承办单位注册待确认：{institution.name}",
-            f"{institution.name}（统一社会信用代码 {institution.uscc}）注册为本部门所属承办单位，请核对盖章授权书后确认或退回。",
-            reverse("organisations:registration", args=[registration.pk]),
-        )
+        _tell_reviewers(institution, registration, "新的承办单位注册待确认")
     return registration
 
 
@@ -180,6 +174,60 @@ def refuse(actor, registration, reason):
     if not reason:
         raise Refused(NEED_REASON, code="reason_required", errors={"reason": NEED_REASON})
     return _decide(actor, registration, RegistrationState.REFUSED, reason=reason)
+
+
+NOT_REFUSED = "只有未获确认的注册可以重新提交。"
+NOT_ADMINISTRATOR = "只有本单位的管理员可以重新提交注册。"
+
+
+def _tell_reviewers(institution, registration, subject):
+    reviewers = User.objects.filter(role=Role.AUTHORITY_REVIEWER, authority=institution.authority)
+    notify(
+        reviewers,
+        f"{subject}：{institution.name}",
+        f"{institution.name}（统一社会信用代码 {institution.uscc}）注册为本部门所属承办单位，请核对盖章授权书后确认或退回。",
+        reverse("organisations:registration", args=[registration.pk]),
+    )
+
+
+def resubmit(actor, registration, letter, authority=None):
+    """A refused registration sent again by the institution's administrator, with a new letter
+    (and, if it chose the wrong one, another authority): pending again, its authority told."""
+    if not actor.has_perm("organisations.resubmit_registration", registration):
+        raise Refused(NOT_ADMINISTRATOR, code="not_org_admin")
+    with transaction.atomic():
+        institution = Institution.objects.select_for_update().get(pk=registration.institution_id)
+        if institution.registration_state != RegistrationState.REFUSED:
+            raise Refused(NOT_REFUSED, code="not_refused")
+        before = {"authority": institution.authority.name, "letter": registration.letter_name}
+        if authority is not None and authority.pk != institution.authority_id:
+            institution.authority = authority
+        institution.registration_state = RegistrationState.PENDING
+        institution.save(update_fields=["authority", "registration_state"])
+        registration.institution = institution
+        registration.letter.save(letter.name, letter, save=False)
+        registration.letter_name = letter.name[:200]
+        registration.submitted_at = clock.now()
+        registration.decided_at = None
+        registration.decided_by = None
+        registration.reason = ""
+        registration.save()
+        record(
+            institution,
+            action="registration_resubmit",
+            label="单位重新提交注册",
+            actor=actor,
+            from_state=RegistrationState.REFUSED,
+            to_state=RegistrationState.PENDING,
+            data={
+                "changes": [
+                    {"field": "authority", "before": before["authority"], "after": institution.authority.name},
+                    {"field": "letter", "before": before["letter"], "after": registration.letter_name},
+                ]
+            },
+        )
+        _tell_reviewers(institution, registration, "单位重新提交注册待确认")
+    return registration
 
 
 def pending_for(user):
