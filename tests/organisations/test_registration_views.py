@@ -119,3 +119,14 @@ def _data(n):
     values["mobile_code"] = codes.issue(CodePurpose.REGISTER_MOBILE, values["mobile"])
     values["email_code"] = codes.issue(CodePurpose.REGISTER_EMAIL, values["email"])
     return values
+
+
+def test_registrations_posted_from_one_address_are_limited(client, monkeypatch):
+    monkeypatch.setattr("yanxiu.organisations.public_views.POSTS_PER_HOUR", 1)
+    client.post(
+        "/institution/register/",
+        form(name="漳州测试注册单位甲", username="a1", letter=SimpleUploadedFile("x.doc", b"x")),
+    )
+    response = client.post("/institution/register/", form())
+    assert response.context["form"].non_field_errors() == ["本网络地址提交注册过于频繁，请一小时后再试。"]
+    assert not Institution.objects.filter(name="漳州测试注册单位").exists()

@@ -8,10 +8,13 @@ from django.shortcuts import redirect, render
 from yanxiu.core.http import no_store
 from yanxiu.core.net import client_ip
 from yanxiu.core.refusal import Refused
+from yanxiu.operations.domain import rate_limit
 
 from .domain import registration
 from .forms import RegistrationForm
 from .models import Registration
+
+POSTS_PER_HOUR = 30  # registrations posted from one client address (the codes have their own limits)
 
 SENT = {
     "mobile": "验证码已发送到手机 {target}，10 分钟内有效。",
@@ -39,6 +42,8 @@ def register(request):
         if kind in RegistrationForm.CODE_FIELDS:
             form = RegistrationForm(request.POST)  # shown again unvalidated, as typed
             context = {"form": form, "unbound_errors": True, **_send_code(request, form, kind)}
+        elif rate_limit.count_post("register", client_ip(request)) > POSTS_PER_HOUR:
+            form.add_error(None, "本网络地址提交注册过于频繁，请一小时后再试。")
         elif getattr(request, "upload_too_large", False):
             form.add_error("letter", "文件过大，请压缩后重新上传。")
         elif form.is_valid():
