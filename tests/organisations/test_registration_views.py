@@ -130,3 +130,10 @@ def test_registrations_posted_from_one_address_are_limited(client, monkeypatch):
     response = client.post("/institution/register/", form())
     assert response.context["form"].non_field_errors() == ["本网络地址提交注册过于频繁，请一小时后再试。"]
     assert not Institution.objects.filter(name="漳州测试注册单位").exists()
+
+
+def test_a_bases_own_authority_is_no_choice(client):
+    city = factories.authority("350600-RS")
+    assert city.name in page(client, "/institution/register/")
+    base = city.__class__.objects.create(code="BASE-X", name="某继续教育基地", kind="base")
+    assert base.name not in page(client, "/institution/register/")

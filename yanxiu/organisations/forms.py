@@ -5,7 +5,7 @@ from yanxiu.core.forms import HalfWidthForm, half_width
 from yanxiu.core.uploads import SCAN_TYPES, validate_attachment
 from yanxiu.core.validators import validate_mobile, validate_plain_text, validate_uscc
 
-from .enums import BaseStatus, InstitutionType
+from .enums import AuthorityKind, BaseStatus, InstitutionType
 from .models import Authority, Institution
 
 BASE_BATCH_RANGE = "批次为1至99的整数（如第3批填3）。"
@@ -60,8 +60,11 @@ class RegistrationForm(HalfWidthForm, forms.Form):
     uscc = half_width(forms.CharField(label="统一社会信用代码", max_length=18, validators=[validate_uscc]))
     name = forms.CharField(label="单位名称", max_length=100, validators=[validate_plain_text])
     type = forms.ChoiceField(label="单位类型", choices=InstitutionType.choices, widget=forms.RadioSelect)
+    # A base that reports directly is its own authority, set up by the province office: not a choice here.
     authority = forms.ModelChoiceField(
-        label="主管部门", queryset=Authority.objects.filter(is_active=True), empty_label="请选择主管部门"
+        label="主管部门",
+        queryset=Authority.objects.filter(is_active=True).exclude(kind=AuthorityKind.BASE),
+        empty_label="请选择主管部门",
     )
     base_status = forms.ChoiceField(
         label="是否继续教育基地", choices=BaseStatus.choices, initial=BaseStatus.NONE, widget=forms.RadioSelect
@@ -128,7 +131,9 @@ class RegistrationForm(HalfWidthForm, forms.Form):
 class ResubmitRegistrationForm(forms.Form):
     """A refused registration sent again: a new stamped letter, and the authority (to correct it)."""
 
-    authority = forms.ModelChoiceField(label="主管部门", queryset=Authority.objects.filter(is_active=True))
+    authority = forms.ModelChoiceField(
+        label="主管部门", queryset=Authority.objects.filter(is_active=True).exclude(kind=AuthorityKind.BASE)
+    )
     letter = forms.FileField(label="新的盖章授权书", help_text="PDF 或图片。")
 
     def clean_letter(self):
