@@ -368,3 +368,26 @@ def test_the_office_invites_only_experts_through_the_expert_door():
     with pytest.raises(Refused) as refused:
         changes.invite_expert(officer, staff_without_password)
     assert str(refused.value) == changes.NOT_AN_EXPERT
+
+
+def test_the_system_administrator_names_an_organisations_administrator_audited():
+    sysadmin = factories.user(Role.SYSTEM_ADMIN)
+    clerk = factories.staff()
+    payload = {
+        "username": clerk.username,
+        "display_name": clerk.display_name,
+        "email": clerk.email,
+        "phone": "",
+        "role": clerk.role,
+        "institution": clerk.institution_id,
+        "authority": "",
+        "is_active": "on",
+        "is_org_admin": "on",
+        "_save": "保存",
+    }
+    response = client_for(sysadmin).post(reverse("admin:accounts_user_change", args=[clerk.pk]), payload)
+    assert response.status_code == 302
+    clerk.refresh_from_db()
+    assert clerk.is_org_admin is True
+    [entry] = entries("account_change", clerk.username)
+    assert entry.data["changes"] == [{"field": "本单位账号管理员", "before": "否", "after": "是"}]
