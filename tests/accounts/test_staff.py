@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests import factories
+from tests.queries import count_queries
 from yanxiu.accounts.domain import changes, invitations
 from yanxiu.accounts.models import Invitation, Role, User
 from yanxiu.audit.models import AuditEntry
@@ -391,3 +392,45 @@ def test_the_system_administrator_names_an_organisations_administrator_audited()
     assert clerk.is_org_admin is True
     [entry] = entries("account_change", clerk.username)
     assert entry.data["changes"] == [{"field": "本单位账号管理员", "before": "否", "after": "是"}]
+
+
+# --- list pages: the same queries for one row as for many -----------------------------------------
+
+
+def test_the_staff_and_trail_pages_cost_the_same_queries_for_one_row_or_many():
+    admin = admin_of()
+    client = client_for(admin)
+
+    def add(n):
+        colleague = factories.staff(admin.institution)
+        changes.deactivate(admin, colleague)
+        changes.invite_account(admin, **invite_payload(f"more{n}"))
+        factories.draft(actor=admin)
+
+    add(0)
+    one_staff = count_queries(client, reverse("accounts:staff"))
+    one_trail = count_queries(client, reverse("accounts:staff_trail"))
+    for n in range(1, 5):
+        add(n)
+    assert count_queries(client, reverse("accounts:staff")) == one_staff
+    assert count_queries(client, reverse("accounts:staff_trail")) == one_trail
+    staff_page = client.get(reverse("accounts:staff")).content.decode()
+    assert all(f'data-testid="staff-more{n}"' in staff_page for n in range(5))
+    assert client.get(reverse("accounts:staff_trail")).context["page"].paginator.count >= 12
+
+
+# --- the second factor: enrolled at the first login, as for any account ---------------------------
+
+
+def test_an_invited_reviewer_enrols_the_second_factor_at_the_first_login(settings):
+    settings.YANXIU_OTP_REQUIRED = True
+    reviewer = factories.user(Role.AUTHORITY_REVIEWER, authority=factories.authority(), is_org_admin=True)
+    changes.invite_account(reviewer, **invite_payload("rev_new"))
+    url = reverse("accounts:invitation", args=[mailed_token(mail.outbox[0])])
+    page = Client().get(url)
+    assert "设置密码后登录时，还须在手机上绑定身份验证器" in page.content.decode()
+    Client().post(url, {"new_password1": GOOD, "new_password2": GOOD})
+    client = Client()
+    client.post(reverse("login"), {"username": "rev_new", "password": GOOD})
+    response = client.get(reverse("applications:inbox"))
+    assert (response.status_code, response.url) == (302, reverse("accounts:otp_setup"))
