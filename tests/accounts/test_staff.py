@@ -80,6 +80,9 @@ def test_an_institution_administrator_invites_a_colleague_by_mail():
     assert account.has_usable_password() is False
     [message] = mail.outbox
     assert message.to == ["newcolleague@example.invalid"]
+    assert message.subject == "【研修申报】账号邀请：请设置您的登录密码"
+    assert f"邀请您使用研修申报系统（{admin.institution.name}，承办单位经办人）" in message.body
+    assert "您的登录用户名：newcolleague" in message.body
     token = mailed_token(message)
     invitation = Invitation.objects.get(user=account)
     # Stored hashed: the database holds no link.
@@ -332,6 +335,7 @@ def test_the_office_invites_an_expert_who_has_no_password():
     officer = factories.province_officer()
     expert = imported_expert()
     changes.invite_expert(officer, expert)
+    assert "邀请您使用研修申报系统（评审专家）" in mail.outbox[0].body
     token = mailed_token(mail.outbox[0])
     [entry] = entries("account_invite", expert.username)
     assert entry.actor == officer

@@ -72,9 +72,11 @@ def issue(user, *, invited_by):
 def _mail(user, invited_by, token, expires_at):
     who = invited_by.name_with_organisation if invited_by else "研修申报系统"
     subject = "【研修申报】账号邀请：请设置您的登录密码"
+    role = user.get_role_display()
+    where = role if user.organisation_name in ("", role) else f"{user.organisation_name}，{role}"
     body = (
         f"{user.display_name or user.username}，您好：\n\n"
-        f"{who} 邀请您使用研修申报系统（{user.organisation_name}，{user.get_role_display()}）。\n"
+        f"{who} 邀请您使用研修申报系统（{where}）。\n"
         f"您的登录用户名：{user.username}\n\n"
         f"请打开下面的链接设置登录密码（链接仅能使用一次，{chinese_date(expires_at)}前有效）：\n"
         f"{link(token)}\n\n"
