@@ -16,6 +16,7 @@ from tests import factories
 from tests.queries import count_queries
 from yanxiu.accounts.domain import changes, invitations
 from yanxiu.accounts.models import Invitation, Role, User
+from yanxiu.applications.domain import workflow
 from yanxiu.audit.models import AuditEntry
 from yanxiu.core.refusal import Refused
 
@@ -181,12 +182,17 @@ def test_an_unknown_link_is_refused():
 def test_the_administrator_deactivates_and_reactivates_a_colleague():
     admin = admin_of()
     colleague = factories.staff(admin.institution)
+    signed_in = client_for(colleague)
+    assert signed_in.get(reverse("applications:dashboard")).status_code == 200
     client = client_for(admin)
     response = client.post(reverse("accounts:staff_deactivate", args=[colleague.pk]), {"reason": "调离"})
     assert refusal_shown(response) == []
     colleague.refresh_from_db()
     assert colleague.is_active is False
     assert can_log_in(colleague.username, "pw-for-tests") is False
+    # A session already open ends at its next request.
+    response = signed_in.get(reverse("applications:dashboard"))
+    assert (response.status_code, response.url.split("?")[0]) == (302, reverse("login"))
     [entry] = entries("account_deactivate", colleague.username)
     assert (entry.actor, entry.reason) == (admin, "调离")
     assert entry.data["changes"] == [{"field": "有效", "before": "是", "after": "否"}]
@@ -301,6 +307,18 @@ def test_the_staff_page_lists_only_the_organisation_and_the_header_links_it():
     assert reverse("accounts:staff") in page.content.decode()
     home = client_for(colleague).get(reverse("accounts:password_change"))
     assert reverse("accounts:staff") not in home.content.decode()
+
+
+def test_an_authoritys_trail_shows_its_institutions_applications_but_not_their_drafts():
+    inst = factories.institution()
+    reviewer = factories.user(Role.AUTHORITY_REVIEWER, authority=inst.authority, is_org_admin=True)
+    host = factories.staff(inst)
+    draft = factories.draft(actor=host)
+    submitted = factories.complete("provincial", actor=host)
+    workflow.perform(submitted, "submit", host)
+    shown = list(client_for(reviewer).get(reverse("accounts:staff_trail")).context["page"])
+    assert {e.object_id for e in shown if e.action == "submit"} == {submitted.pk}
+    assert not any(e.object_id == draft.pk and e.content_type.model == "application" for e in shown)
 
 
 def test_the_trail_shows_the_organisation_and_not_others():

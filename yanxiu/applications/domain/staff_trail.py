@@ -1,5 +1,6 @@
 """The applications an organisation's slice of the audit trail shows (accounts.domain.trail asks;
-registered in apps.ready): an institution's own, an authority's institutions'."""
+registered in apps.ready): an institution's own, an authority's institutions' — exactly those the
+user may see (`visible_to`: not an institution's drafts), so the trail shows nothing the lists hide."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
@@ -11,10 +12,7 @@ from ..models import Application
 
 @register
 def applications_of(user):
-    if user.is_institution_staff:
-        applications = Application.objects.filter(institution_id=user.institution_id)
-    elif user.is_authority_reviewer:
-        applications = Application.objects.filter(institution__authority_id=user.authority_id)
-    else:
+    if not (user.is_institution_staff or user.is_authority_reviewer):
         return None  # the office's officers: what they did is their own entries
+    applications = Application.objects.visible_to(user)
     return Q(content_type=ContentType.objects.get_for_model(Application), object_id__in=applications.values("pk"))
