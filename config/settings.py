@@ -375,6 +375,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 YANXIU_OTP_REQUIRED = env_bool("YANXIU_OTP_REQUIRED", PRODUCTION)
 OTP_TOTP_ISSUER = os.environ.get("YANXIU_OTP_ISSUER", "研修申报")
 YANXIU_OTP_RECOVERY_CODES = int(os.environ.get("YANXIU_OTP_RECOVERY_CODES", "10"))
+# An invitation link (a colleague, an expert) works once, for this many days (decision 0024).
+YANXIU_INVITATION_DAYS = int(os.environ.get("YANXIU_INVITATION_DAYS", "7"))
 # Audit entries are kept at least this many days: the purge command refuses younger ones.
 YANXIU_AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("YANXIU_AUDIT_RETENTION_DAYS", "180")))
 

@@ -160,6 +160,15 @@ def _build():
         authority=users["authority"].authority,
         created_by=users["authority"],
     )
+    # A colleague of the host's account administrator (decision 0024), invited and not yet set up.
+    colleague = User(
+        username="host_colleague",
+        role="institution_staff",
+        institution=users["host"].institution,
+        email="host_colleague@example.invalid",
+    )
+    colleague.set_unusable_password()
+    colleague.save()
     from yanxiu.accounts.domain import codes
     from yanxiu.accounts.models import CodePurpose
     from yanxiu.core.validators import uscc_with_check
@@ -182,6 +191,7 @@ def _build():
     signup["email_code"] = codes.issue(CodePurpose.REGISTER_EMAIL, signup["email"])
     pending = registration.register(signup, pdf("授权书.pdf"))
     return {
+        "colleague": colleague,
         "registration": pending,
         "token": token,
         "chart": next(iter(CHARTS)),
@@ -302,6 +312,32 @@ CASES = {
     # Needs a verified second factor: nobody in this world has one.
     "accounts:otp_recovery_codes": [("post", None, lambda w: {}, set(), False)],
     "audit:trail": [("get", None, None, set(), False)],  # the audit administrator only
+    # Each organisation administers its own staff (decision 0024): every demo organisation's one
+    # account is its administrator; the host's colleague is the host's alone to manage.
+    "accounts:staff": [("get", None, None, ORGANISATIONS, False)],
+    "accounts:staff_trail": [("get", None, None, ORGANISATIONS, False)],
+    "accounts:staff_invite": [
+        ("get", None, None, ORGANISATIONS, False),
+        (
+            "post",
+            None,
+            lambda w: {"username": "invited1", "display_name": "新同事", "email": "invited1@example.invalid"},
+            ORGANISATIONS,
+            True,
+        ),
+    ],
+    "accounts:staff_deactivate": [("post", lambda w: {"pk": w["colleague"].pk}, lambda w: {}, {"host"}, True)],
+    "accounts:staff_reactivate": [
+        (
+            "post",
+            lambda w: {"pk": w["colleague"].pk},
+            lambda w: {},
+            {"host"},
+            True,
+            lambda w: type(w["colleague"]).objects.filter(pk=w["colleague"].pk).update(is_active=False),
+        )
+    ],
+    "accounts:staff_resend": [("post", lambda w: {"pk": w["colleague"].pk}, lambda w: {}, {"host"}, True)],
     "applications:dashboard": [("get", None, None, EVERYONE, False)],
     "applications:inbox": [("get", None, None, ORGANISATIONS, False)],  # hosts are sent to their own start page
     "applications:create": [
@@ -591,7 +627,7 @@ CASES = {
     "delivery:access_log": [("get", _p, None, {"programme_host", "province"}, False)],
 }
 PUBLIC = (
-    {"login", "logout", "organisations:register", "organisations:registered"}
+    {"login", "logout", "accounts:invitation", "organisations:register", "organisations:registered"}
     | {"accounts:" + n for n in ("reset_request", "reset_code", "reset_confirm")}
     | {
         "delivery_public:" + n
