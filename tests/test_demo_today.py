@@ -50,6 +50,9 @@ def test_the_demo_seeded_on_any_day_has_every_step(settings, client, today):
     assert enrolling.start_date > today
     assert enrolment_is_open(enrolling)
     assert running.start_date <= today <= running.end_date
+    check_in = running.check_ins.get()
+    assert (check_in.date, check_in.half_day, check_in.is_open) == (today, "am", True)
+    assert running.trainees.filter(attendance__date=today, attendance__present=True).count() == 5
     assert closing.end_date < today
     assert closing.trainees.filter(state="approved").count() == 32
     assert closing.trainees.first().attendance.exists()
