@@ -50,7 +50,7 @@ def confirm(check_in, token, n=1, name=None):
 
 
 def test_a_scan_marks_the_trainee_present_once_and_the_half_day_is_recorded(opened):
-    programme, host, (first, second, third), check_in = opened
+    programme, _, (first, second, third), check_in = opened
     trainee, newly = confirm(check_in, checkin.token(check_in))
     assert (trainee, newly) == (first, True)
     assert attendance.sheet(programme, date(2026, 9, 2), "am") == {first.pk: True, second.pk: False, third.pk: False}
@@ -183,7 +183,9 @@ def test_the_hosts_page_shows_the_count_and_the_live_part(client, opened, strang
     assert 'data-testid="present-count">1</strong> / 3' in live
     assert "<svg" in live
     assert checkin.token(check_in) in live
-    page = client.post(f"/delivery/{programme.pk}/check-in/{check_in.pk}/", {"mark": check_in.programme.trainees.last().pk})
+    page = client.post(
+        f"/delivery/{programme.pk}/check-in/{check_in.pk}/", {"mark": check_in.programme.trainees.last().pk}
+    )
     assert page.status_code == 302
     assert attendance.present_count(programme, check_in.date, "am") == 2
     client.force_login(stranger)
