@@ -13,6 +13,7 @@ from yanxiu.applications.enums import ApplicationState as S
 from yanxiu.calls.models import Call
 from yanxiu.delivery.domain.enrolment import enrolment_is_open
 from yanxiu.delivery.enums import ProgrammeState
+from yanxiu.delivery.models import Certificate
 from yanxiu.demo.today import seed_today
 from yanxiu.demo.world import seed
 
@@ -56,6 +57,7 @@ def test_the_demo_seeded_on_any_day_has_every_step(settings, client, today):
     assert closing.end_date < today
     assert closing.trainees.filter(state="approved").count() == 32
     assert closing.trainees.first().attendance.exists()
+    assert Certificate.objects.filter(trainee__programme=closing).count() > 0
 
     listing = client.get(reverse("delivery_public:list")).content.decode()
     assert enrolling.application.title in listing

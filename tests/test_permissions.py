@@ -524,6 +524,8 @@ CASES = {
     ],
     "delivery:roster_export": [("get", _p, None, {"programme_host", "province"}, False)],
     "delivery:attendance": [("get", _p, None, {"programme_host", "province"}, False)],
+    "delivery:certificate_register": [("get", lambda w: {"year": 2026}, None, {"province"}, False)],
+    "delivery:certificate_register_xlsx": [("get", lambda w: {"year": 2026}, None, {"province"}, False)],
     "delivery:check_in_list": [("get", _p, None, {"programme_host"}, False)],
     "delivery:check_in": [
         ("get", lambda w: {"pk": w["programme"].pk, "check_in_pk": w["check_in"].pk}, None, {"programme_host"}, False),

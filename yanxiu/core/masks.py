@@ -16,3 +16,13 @@ def mask_email(address):
     if not at:
         return "*" * len(address)
     return (local[:1] + "***" if local else "***") + "@" + domain
+
+
+def mask_name(name):
+    """林*英, 张*, 欧阳**锋: the first character and (from three characters on) the last stay."""
+    name = "".join((name or "").split())
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]

@@ -12,6 +12,7 @@ from yanxiu.applications.enums import ApplicationState, HalfDay, TraineeTitleLev
 from yanxiu.core.crypto import EncryptedField, KeyedHashField, lookup_hashes
 from yanxiu.core.dates import chinese_date
 from yanxiu.core.jobs import JobProgress, JobState
+from yanxiu.core.masks import mask_name
 from yanxiu.core.validators import validate_mobile, validate_plain_text
 
 from .enums import (
@@ -418,7 +419,16 @@ class Certificate(models.Model):
     @property
     def hours_text(self):
         """The credit hours as the certificate prints them, everywhere: 28学时, 27.5学时."""
-        return f"{self.credit_hours.normalize():f}学时"
+        return self.format_hours(self.credit_hours)
+
+    @staticmethod
+    def format_hours(credit_hours):
+        return f"{credit_hours.normalize():f}学时"
+
+    @property
+    def holder_masked(self):
+        """The holder's name as public pages and the register show it (core.masks.mask_name)."""
+        return mask_name(self.trainee.name)
 
 
 class CertificateJob(JobProgress, models.Model):

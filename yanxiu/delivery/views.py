@@ -4,6 +4,7 @@ Every programme is loaded through Programme.objects.visible_to(user)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,9 +27,21 @@ from yanxiu.documents.views import pdf_or_progress
 from yanxiu.reference.models import TrainingCostStandard
 
 from . import forms
-from .domain import attendance, certificates, checkin, closing, enrolment, money, personal_data, programmes, survey
+from .domain import (
+    attendance,
+    certificates,
+    checkin,
+    closing,
+    enrolment,
+    money,
+    personal_data,
+    programmes,
+    register,
+    survey,
+)
 from .enums import ATTENDANCE_HALF_DAY_CHOICES, AccountsKind, ChangeState, EnrolmentState, ProgrammeState
 from .interfaces import docs, qr, roster
+from .interfaces.register import export_register
 from .models import (
     Accounts,
     Certificate,
@@ -785,3 +798,40 @@ def check_in_live(request, pk, check_in_pk):
     programme = _check_in_programme(request, pk)
     check_in = get_object_or_404(CheckIn, pk=check_in_pk, programme=programme)
     return render(request, "delivery/_check_in_live.html", _live(programme, check_in))
+
+
+# --- the certificate register (decision 0027) -------------------------------------------
+
+REGISTER_PER_PAGE = 100
+
+
+def _register_call(request, year):
+    if not request.user.has_perm("delivery.view_certificate_register"):
+        raise PermissionDenied("只有省人社厅经办人可以查看结业证书登记簿。")
+    return get_object_or_404(Call, year=year)
+
+
+@login_required
+@no_store
+def certificate_register(request, year):
+    call = _register_call(request, year)
+    page = Paginator(register.certificates_of(call), REGISTER_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "delivery/register.html",
+        {
+            "call": call,
+            "calls": Call.objects.order_by("-year").values_list("year", flat=True),
+            "page": page,
+            "rows": register.as_rows(page.object_list),
+            "offset": page.start_index(),
+        },
+    )
+
+
+@login_required
+@no_store
+def certificate_register_xlsx(request, year):
+    call = _register_call(request, year)
+    rows = register.as_rows(register.certificates_of(call))
+    return attachment(export_register(call, rows), f"{year}年度结业证书登记簿.xlsx", XLSX)

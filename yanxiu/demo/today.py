@@ -8,7 +8,8 @@ any day of the year:
   step (draft with a failing rule, submitted, returned, approved, forwarded);
 - three planned programmes: one open for enrolment (starts in three weeks), one
   running (started yesterday; this morning's QR check-in open, five trainees in)
-  and one ready to close (ended last week).
+  and one ready to close (ended last week; certificates issued, so the office's
+  certificate register of its call has rows).
 
 Each programme belongs to the call of the year it starts in; the calls are data,
 so where a programme would end after its call's completion date the demo moves
@@ -30,7 +31,7 @@ from yanxiu.batches.domain.operations import BATCH_WORKFLOW
 from yanxiu.calls.domain.calls import copy_call
 from yanxiu.calls.models import Call
 from yanxiu.core import clock
-from yanxiu.delivery.domain import attendance, checkin, enrolment, programmes
+from yanxiu.delivery.domain import attendance, certificates, checkin, enrolment, programmes
 from yanxiu.delivery.enums import EnrolmentState
 from yanxiu.delivery.models import Programme, Trainee
 from yanxiu.selection.domain import decisions
@@ -199,6 +200,8 @@ def seed_today(today=None):
         enrol_on=today - timedelta(days=16),
         attend=True,
     )
+    with _at(today, 9):  # its certificates are in the register of its call (decision 0027)
+        certificates.issue(made["ready_to_close"], _staff("slyx"))
     running_start = today - timedelta(days=1)
     made["running"] = _programme(
         today,
