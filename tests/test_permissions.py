@@ -524,6 +524,12 @@ CASES = {
     ],
     "delivery:roster_export": [("get", _p, None, {"programme_host", "province"}, False)],
     "delivery:attendance": [("get", _p, None, {"programme_host", "province"}, False)],
+    "ratings:figures": [("get", None, None, {"province"}, False)],
+    "ratings:mine": [("get", None, None, HOSTS, False)],
+    "ratings:rate_application": [
+        ("get", lambda w: {"pk": w["programme"].application_id}, None, {"programme_host"}, False),
+        ("post", lambda w: {"pk": w["programme"].application_id}, lambda w: {"level": "5"}, {"programme_host"}, True),
+    ],
     "delivery:certificate_register": [("get", lambda w: {"year": 2026}, None, {"province"}, False)],
     "delivery:certificate_register_xlsx": [("get", lambda w: {"year": 2026}, None, {"province"}, False)],
     "delivery:check_in_list": [("get", _p, None, {"programme_host"}, False)],
@@ -571,10 +577,14 @@ CASES = {
     "delivery:credit_hours": [("get", _p, None, {"programme_host", "province"}, False)],
     "delivery:access_log": [("get", _p, None, {"programme_host", "province"}, False)],
 }
-PUBLIC = {"login", "logout"} | {
-    "delivery_public:" + n
-    for n in ("list", "programme", "thanks", "survey", "verify", "verify_lookup", "certificate_file", "check_in")
-}
+PUBLIC = (
+    {"login", "logout"}
+    | {
+        "delivery_public:" + n
+        for n in ("list", "programme", "thanks", "survey", "verify", "verify_lookup", "certificate_file", "check_in")
+    }
+    | {"ratings_public:certificate"}
+)
 OWN_MATRIX = ("admin", "reviews", "api")  # see the module docstring
 
 

@@ -10,25 +10,11 @@ from openpyxl import load_workbook
 from tests import factories
 from tests.queries import count_queries, page
 from yanxiu.core.masks import mask_name
-from yanxiu.delivery.domain import attendance, certificates, enrolment
 from yanxiu.delivery.models import Certificate
 
-from .helpers import add_trainees, host_of, planned
+from .helpers import certified, host_of
 
 pytestmark = pytest.mark.django_db
-
-
-def certified(clock, count, start=1, authority_code="350100-RS", officer=None):
-    clock("2026-01-10T10:00:00+08:00")
-    programme = planned(authority_code=authority_code, officer=officer)
-    host = host_of(programme)
-    trainees = add_trainees(programme, count, start=start)
-    enrolment.review(programme, trainees, host, approve=True)
-    clock("2026-09-06T09:00:00+08:00")
-    for day, half in attendance.half_days(programme):
-        attendance.record_attendance(programme, day, half, [t.pk for t in trainees], host)
-    certificates.issue(programme, host)
-    return programme, trainees
 
 
 @pytest.mark.parametrize(
