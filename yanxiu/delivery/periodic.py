@@ -4,7 +4,7 @@ from datetime import time
 
 from yanxiu.operations.domain.schedule import Daily, periodic
 
-from .domain import rate_limit
+from .domain import quality, rate_limit
 from .domain.programmes import ensure_programmes, flag_overdue
 
 
@@ -18,3 +18,8 @@ def overdue_programmes():
 @periodic("rate_limit_purge", "清理公开页面提交计数", Daily(time(4, 10)))
 def rate_limit_purge():
     return f"已清除 {rate_limit.forget_old()} 条 24 小时前的计数。"
+
+
+@periodic("host_quality", "承办质量评分", Daily(time(1, 30)))
+def host_quality():
+    return f"已更新 {quality.refresh_all()} 个承办单位的质量评分。"

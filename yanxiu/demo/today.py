@@ -31,7 +31,7 @@ from yanxiu.batches.domain.operations import BATCH_WORKFLOW
 from yanxiu.calls.domain.calls import copy_call
 from yanxiu.calls.models import Call
 from yanxiu.core import clock
-from yanxiu.delivery.domain import attendance, certificates, checkin, enrolment, programmes
+from yanxiu.delivery.domain import attendance, certificates, checkin, enrolment, programmes, quality
 from yanxiu.delivery.enums import EnrolmentState
 from yanxiu.delivery.models import Programme, Trainee
 from yanxiu.selection.domain import decisions
@@ -225,4 +225,6 @@ def seed_today(today=None):
     open_call = call_for(open_call_year(today))
     made["open_call"] = open_call
     made["steps"] = _applications_at_every_step(open_call, today)
+    with _at(today, 9):
+        quality.refresh_all()  # the hosts' quality scores beside their applications (decision 0027)
     return made
