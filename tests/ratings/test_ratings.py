@@ -9,6 +9,7 @@ from tests.selection.test_selection import forwarded
 from yanxiu.audit.models import AuditEntry
 from yanxiu.core.refusal import Refused
 from yanxiu.delivery.models import Certificate
+from yanxiu.ratings import public_views
 from yanxiu.ratings.domain import ratings
 from yanxiu.ratings.models import ServiceRating
 
@@ -107,3 +108,16 @@ def test_the_applicants_list_keeps_a_constant_query_count(client):
     ratings.rate_application(programme.application, host, level=5)
     assert count_queries(client, "/ratings/mine/") == one
     assert "已评价：很满意" in page(client, "/ratings/mine/")
+
+
+def test_the_public_rating_form_is_rate_limited(client, clock, monkeypatch):
+    monkeypatch.setattr(public_views, "POSTS_PER_HOUR", 1)
+    _, (first, second) = certified(clock, 2)
+    wrong = client.post(f"/p/ratings/certificate/{first.certificate.token}/", {"id_number": id_number(2), "level": "5"})
+    assert wrong.status_code == 409
+    # The holder's own, otherwise good, payload: over the limit.
+    limited = client.post(
+        f"/p/ratings/certificate/{second.certificate.token}/", {"id_number": id_number(2), "level": "5"}
+    )
+    assert (limited.status_code, "提交过于频繁" in limited.content.decode()) == (429, True)
+    assert ServiceRating.objects.count() == 0
