@@ -12,6 +12,7 @@ from django.db.models import F, Model
 from django.urls import reverse
 
 from yanxiu.accounts.models import Role, User
+from yanxiu.accounts.rules import require
 from yanxiu.audit.log import record
 from yanxiu.calls.enums import Tier
 from yanxiu.core import clock
@@ -347,8 +348,7 @@ def adjust_after_fallback(application, *, actor, start_date, end_date, planned_t
     """A national application fallen back to provincial keeps its place in the pool: its host
     adjusts dates and recruitment to the provincial rules without reapplying (decision 0009).
     The authority and the province office are told what changed."""
-    if not (actor.is_institution_staff and actor.institution_id == application.institution_id):
-        raise Refused("只有承办单位经办人可以调整本单位的申报。")
+    require(actor, "applications.adjust_after_fallback", application)
     if not application.adjustable_after_fallback:
         raise Refused("只有转入省级、等待省人社厅遴选的申报可以调整办班时间和招收安排。")
     if end_date < start_date:
