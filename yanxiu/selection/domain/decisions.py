@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 
+from yanxiu.accounts.rules import require
 from yanxiu.applications.domain import workflow
 from yanxiu.applications.enums import ApplicationState
 from yanxiu.applications.models import Application
@@ -27,11 +28,6 @@ ACTION_FOR_OUTCOME = {
     Outcome.PROVINCIAL_ORDINARY: "decide_ordinary",
     Outcome.NOT_SELECTED: "decide_not_selected",
 }
-
-
-def _require_officer(actor):
-    if not actor.is_province_officer:
-        raise Refused("只有省人社厅经办人可以进行遴选。")
 
 
 def pool(call):
@@ -97,7 +93,7 @@ def staged(call):
 
 
 def stage(application, outcome, *, actor, note=""):
-    _require_officer(actor)
+    require(actor, "selection.select")
     if outcome not in Outcome.values:
         raise Refused("遴选结果不正确。")
     if application.state != ApplicationState.FORWARDED:
@@ -113,7 +109,7 @@ def stage(application, outcome, *, actor, note=""):
 
 
 def unstage(decision, *, actor):
-    _require_officer(actor)
+    require(actor, "selection.select")
     if not decision.is_staged:
         raise Refused("已发布的遴选结果不能撤销。")
     decision.delete()
@@ -130,7 +126,7 @@ def publish(call, *, actor, reasons=None):
     A decision that puts a flagged application into the plan (a fallback with findings under the
     provincial rules, or a start date that has passed: `findings.needing_reason`) needs a reason,
     given in `reasons` ({decision id: text}); it becomes the decision's note and the audit's reason."""
-    _require_officer(actor)
+    require(actor, "selection.publish")
     reasons = {int(k): str(v).strip()[:300] for k, v in (reasons or {}).items()}
     now = clock.now()
     with transaction.atomic():
@@ -176,7 +172,7 @@ def publish(call, *, actor, reasons=None):
 
 
 def record_ministry_answer(application, *, selected, actor, note=""):
-    _require_officer(actor)
+    require(actor, "selection.record_ministry_answer")
     action = "ministry_select" if selected else "ministry_reject"
     with transaction.atomic():
         result = workflow.perform_within("ministry_answer", application, action, actor, reason=note)
