@@ -288,7 +288,7 @@ def list_applications(request, filters: Query[ApplicationFilter]):
         if filters.stage not in STAGES:
             raise Refused("进度代码不正确。", code="invalid_stage")
         queryset = in_stage(queryset, filters.stage)
-    if filters.authority and request.user.is_province_officer:
+    if filters.authority and request.user.has_perm("applications.list_every_authority"):
         queryset = queryset.filter(institution__authority_id=filters.authority)
     return queryset
 
