@@ -88,6 +88,8 @@ rules.add_perm("accounts.unlock_account", is_security_admin & ~is_own_account)
 rules.add_perm("accounts.remove_device", is_security_admin & ~is_own_account)
 # The audit administrator reads the trail (and nobody else does).
 rules.add_perm("audit.read_trail", is_audit_admin)
+# An administrator's home page: their duty and where it is done.
+rules.add_perm("accounts.see_duties", is_system_admin | is_security_admin | is_audit_admin)
 
 
 # --- The one gate: a permission asked by name, refused with its own sentence ----------------
