@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from yanxiu.accounts.models import Role, User
-from yanxiu.accounts.rules import require
+from yanxiu.accounts.rules import is_expert, require
 from yanxiu.applications.models import Lecturer, TopicClaim
 from yanxiu.audit.log import record
 from yanxiu.audit.models import AuditEntry
@@ -226,7 +226,7 @@ def why_not_assign(review_round, application, expert, now=None):
     if not applications_in_round(review_round).filter(pk=application.pk).exists():
         return "该申报不在本轮评审范围内（须为本轮年度和级别、且已由主管部门报送省人社厅的申报）。"
     profile = ExpertProfile.objects.filter(user=expert).select_related("institution").first()
-    if profile is None or not expert.is_active or expert.role != Role.EXPERT:
+    if profile is None or not is_expert(expert):
         return f"{expert}不是可用的评审专家（须为启用的专家账号并已填写专家信息）。"
     existing = Assignment.objects.filter(round=review_round, application=application, expert=expert).first()
     if existing and existing.state == AssignmentState.CONFLICT:
