@@ -44,8 +44,8 @@ def index(request):
 
 
 def _staged(request, call_pk):
-    """Count and time of the call's staged decisions, read once a request: staging is not audited
-    until it is published, so they are part of the pool's version, and the page shows the count."""
+    """Count and time of the call's staged decisions, read once a request: the page shows the count.
+    (Staging is audited, so it also moves the data version; the count stays in the pool's version.)"""
     if getattr(request, "_staged", None) is None:
         request._staged = decisions.staged(call_pk).aggregate(n=Count("pk"), last=Max("staged_at"), top=Max("pk"))
     return request._staged

@@ -11,7 +11,7 @@ from yanxiu.accounts.rules import require
 from yanxiu.applications.domain import workflow
 from yanxiu.applications.enums import ApplicationState
 from yanxiu.applications.models import Application
-from yanxiu.audit.log import record
+from yanxiu.audit.log import record, record_change
 from yanxiu.core import clock
 from yanxiu.core.refusal import Refused
 from yanxiu.reviews.domain.results import ListedApplication
@@ -100,19 +100,42 @@ def stage(application, outcome, *, actor, note=""):
         raise Refused(f"“{application}”当前状态为“{application.get_state_display()}”，不在待遴选范围内。")
     if outcome == Outcome.NATIONAL_CANDIDATE and application.tier != "national":
         raise Refused("只有国家级申报（附件1）可以推荐申报国家级。")
-    decision, _ = Decision.objects.update_or_create(
-        application=application,
-        published_at__isnull=True,
-        defaults={"outcome": outcome, "note": note[:300], "staged_by": actor, "staged_at": clock.now()},
-    )
+    with transaction.atomic():
+        before = Decision.objects.filter(application=application, published_at__isnull=True).first()
+        decision, _ = Decision.objects.update_or_create(
+            application=application,
+            published_at__isnull=True,
+            defaults={"outcome": outcome, "note": note[:300], "staged_by": actor, "staged_at": clock.now()},
+        )
+        record_change(  # on the decision, not the application: the host must not see it before publication
+            decision,
+            action="stage_decision",
+            label="拟定遴选结果",
+            actor=actor,
+            before=_staged_values(before),
+            after=_staged_values(decision),
+        )
     return decision
+
+
+def _staged_values(decision):
+    return {"outcome": decision.outcome, "note": decision.note} if decision is not None else {}
 
 
 def unstage(decision, *, actor):
     require(actor, "selection.select")
     if not decision.is_staged:
         raise Refused("已发布的遴选结果不能撤销。")
-    decision.delete()
+    with transaction.atomic():
+        record_change(
+            decision,
+            action="unstage_decision",
+            label="撤销拟定的遴选结果",
+            actor=actor,
+            before=_staged_values(decision),
+            after={},
+        )
+        decision.delete()
 
 
 def reason_field(decision):
