@@ -208,6 +208,19 @@ def test_a_failing_save_leaves_everything_as_it_was(setup):
     assert (fresh.version, fresh.sessions.count(), fresh.title) == before
 
 
+def test_a_warning_reason_is_recorded_with_what_it_was_and_became(setup):
+    host, _, application = setup
+    code = "declaration.no_trainee_fees"
+    editing.set_warning_reason(application, code=code, reason="收取资料费50元", actor=host)
+    editing.set_warning_reason(application, code=code, reason="收取资料费50元", actor=host)  # unchanged: no entry
+    editing.set_warning_reason(application, code=code, reason="", actor=host)
+    entries = AuditEntry.objects.for_object(application).filter(action="warning_reason").order_by("id")
+    assert [(e.actor, e.data["changes"]) for e in entries] == [
+        (host, [{"field": code, "before": "", "after": "收取资料费50元"}]),
+        (host, [{"field": code, "before": "收取资料费50元", "after": ""}]),
+    ]
+
+
 def test_warning_reasons_unlock_submission(setup):
     host, _, application = setup
     application.declares_no_trainee_fees = False
