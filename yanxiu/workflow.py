@@ -1,10 +1,10 @@
 """A small state machine used by every workflow object (applications, batches…).
 
 `Workflow.perform(obj, action, actor, reason=...)` is the one door for a
-state change: it asks the transition's named permission (`actor.has_perm`),  the current state and the guards (rules,
-deadlines), then in one transaction updates the row conditionally on the
-previous state, applies the transition's effects, writes the audit entry and
-queues notifications. `why_not()` says in Chinese why an action is not possible.
+state change: it asks the transition's named permission (`actor.has_perm`),
+checks the current state, the guards (deadlines…) and the assessment (rules),
+then in one transaction updates the row conditionally on the previous state,
+applies the transition's effects, writes the audit entry and queues notifications. `why_not()` says in Chinese why an action is not possible.
 """
 
 from collections.abc import Callable
@@ -42,7 +42,7 @@ class Transition:
     # raises Refused to refuse, and is handed to `effects` as the keyword `assessed`.
     assess: Callable | None = None
     recipients: Callable | None = None  # obj -> users to notify
-    effects: Callable | None = None  # (obj, actor, now, reason) -> dict of field changes
+    effects: Callable | None = None  # (obj, actor, now, reason[, assessed=]) -> dict of field changes
     audit_data: Callable | None = None  # (obj) -> dict stored with the audit entry
     after: Callable | None = None  # (obj, actor, reason) run in the same transaction, after the audit entry
     manual: bool = True  # offered as a button on the object's page (False: done through another object)
