@@ -1,10 +1,10 @@
 """A small state machine used by every workflow object (applications, batches…).
 
 `Workflow.perform(obj, action, actor, reason=...)` is the one door for a
-state change: it checks who may act, the current state and the guards (rules,
-deadlines), then in one transaction updates the row conditionally on the
-previous state, applies the transition's effects, writes the audit entry and
-queues notifications. `why_not()` says in Chinese why an action is not possible.
+state change: it asks the transition's named permission (`actor.has_perm`),
+checks the current state, the guards (deadlines…) and the assessment (rules),
+then in one transaction updates the row conditionally on the previous state,
+applies the transition's effects, writes the audit entry and queues notifications. `why_not()` says in Chinese why an action is not possible.
 """
 
 from collections.abc import Callable
@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.dispatch import Signal
 
+from yanxiu.accounts.rules import refusal_for
 from yanxiu.audit.log import record
 from yanxiu.core import clock
 from yanxiu.core.dates import chinese_date
@@ -33,13 +34,15 @@ class Transition:
     label: str
     sources: tuple
     target: str
-    may: Callable  # predicate(user, obj)
-    who: str  # shown when `may` refuses
+    permission: str  # the named permission (an app's rules.py) the actor must have on the object
     reason_required: bool = False
     reason_label: str = "说明"
     guards: tuple = ()  # callables (obj, now) raising Refused
+    # (obj, now) -> a finding computed once per attempt, after the guards (the rules' report); it
+    # raises Refused to refuse, and is handed to `effects` as the keyword `assessed`.
+    assess: Callable | None = None
     recipients: Callable | None = None  # obj -> users to notify
-    effects: Callable | None = None  # (obj, actor, now, reason) -> dict of field changes
+    effects: Callable | None = None  # (obj, actor, now, reason[, assessed=]) -> dict of field changes
     audit_data: Callable | None = None  # (obj) -> dict stored with the audit entry
     after: Callable | None = None  # (obj, actor, reason) run in the same transaction, after the audit entry
     manual: bool = True  # offered as a button on the object's page (False: done through another object)
@@ -55,21 +58,29 @@ class Workflow:
         self.link = link  # obj -> URL of the object's page
 
     def why_not(self, obj, action, actor, now=None):
-        transition = self.transitions[action]
-        if not transition.may(actor, obj):
-            return transition.who + "。"
+        return self._judge(obj, self.transitions[action], actor, now or clock.now())[0]
+
+    def _judge(self, obj, transition, actor, now):
+        """(refusal or None, what `assess` found): permission, state, guards, then the assessment."""
+        if not self.may(actor, transition, obj):
+            return refusal_for(transition.permission), None
         if obj.state not in transition.sources:
-            return f"当前状态为“{obj.get_state_display()}”，不能{transition.label}。"
-        for guard in transition.guards:
-            try:
-                guard(obj, now or clock.now())
-            except Refused as refusal:
-                return str(refusal)
-        return None
+            return f"当前状态为“{obj.get_state_display()}”，不能{transition.label}。", None
+        try:
+            for guard in transition.guards:
+                guard(obj, now)
+            return None, (transition.assess(obj, now) if transition.assess else None)
+        except Refused as refusal:
+            return str(refusal), None
+
+    @staticmethod
+    def may(actor, transition, obj):
+        """The one gate: the actor has the transition's named permission on the object."""
+        return actor.has_perm(transition.permission, obj)
 
     def available(self, obj, actor):
-        """Actions the user could take in principle (their role and the state fit)."""
-        return [t for t in self.transitions.values() if t.manual and t.may(actor, obj) and obj.state in t.sources]
+        """Actions the user could take in principle (their permission and the state fit)."""
+        return [t for t in self.transitions.values() if t.manual and obj.state in t.sources and self.may(actor, t, obj)]
 
     def perform(self, obj, action, actor, *, reason=""):
         """Run a manual transition (a button on the object's page). A transition marked
@@ -99,8 +110,8 @@ class Workflow:
         transition = self.transitions.get(action)
         if transition is None or not transition.manual:
             raise PermissionDenied("没有这项操作，或该操作只能通过相关业务办理。")
-        if not transition.may(actor, obj):
-            raise PermissionDenied(transition.who + "。")
+        if not self.may(actor, transition, obj):
+            raise PermissionDenied(refusal_for(transition.permission))
         if obj.state not in transition.sources:
             raise Refused(f"当前状态为“{obj.get_state_display()}”，不能{transition.label}。")
         return transition
@@ -117,7 +128,7 @@ class Workflow:
             # Lock and re-read (select_for_update is a no-op on SQLite, which
             # serialises writers), so two people acting at once cannot both succeed.
             current = self.model.objects.select_for_update().get(pk=obj.pk)
-            refusal = self.why_not(current, action, actor, now)
+            refusal, assessed = self._judge(current, transition, actor, now)
             if refusal:
                 raise Refused(refusal)
             previous = current.state
@@ -125,7 +136,8 @@ class Workflow:
             if hasattr(current, "version"):
                 changes["version"] = current.version + 1
             if transition.effects:
-                changes.update(transition.effects(current, actor, now, reason))
+                extra = {"assessed": assessed} if transition.assess else {}
+                changes.update(transition.effects(current, actor, now, reason, **extra))
             if not self.model.objects.filter(pk=current.pk, state=previous).update(**changes):
                 raise Refused("刚被他人处理，请刷新页面后查看最新状态。")
             for name, value in changes.items():

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from tests import factories
 from yanxiu.applications.domain import editing, workflow
+from yanxiu.applications.domain.checks import CheckReport
 from yanxiu.applications.enums import ApplicationState as S
 from yanxiu.applications.models import Application
 from yanxiu.audit.models import AuditEntry
@@ -206,6 +207,36 @@ def test_a_failing_save_leaves_everything_as_it_was(setup):
     assert refused.value.message_dict == {"host_mobile": ["手机号码格式不正确，应为以1开头的11位数字。"]}
     fresh = Application.objects.get(pk=application.pk)
     assert (fresh.version, fresh.sessions.count(), fresh.title) == before
+
+
+def test_a_warning_reason_is_recorded_with_what_it_was_and_became(setup):
+    host, _, application = setup
+    code = "declaration.no_trainee_fees"
+    editing.set_warning_reason(application, code=code, reason="收取资料费50元", actor=host)
+    editing.set_warning_reason(application, code=code, reason="收取资料费50元", actor=host)  # unchanged: no entry
+    editing.set_warning_reason(application, code=code, reason="", actor=host)
+    entries = AuditEntry.objects.for_object(application).filter(action="warning_reason").order_by("id")
+    assert [(e.actor, e.data["changes"]) for e in entries] == [
+        (host, [{"field": code, "before": "", "after": "收取资料费50元"}]),
+        (host, [{"field": code, "before": "收取资料费50元", "after": ""}]),
+    ]
+
+
+def test_the_submission_keeps_what_its_rules_report_said(setup):
+    host, _, application = setup
+    application.declares_no_trainee_fees = False
+    application.save()
+    editing.set_warning_reason(application, code="declaration.no_trainee_fees", reason="收取资料费50元", actor=host)
+    expected = [
+        dict(r.as_dict(), reason=str(report.reasons.get(r.code, "")))
+        for report in [CheckReport.for_application(application)]
+        for r in report.warnings
+    ]
+    workflow.perform(application, "submit", host)
+    fresh = Application.objects.get(pk=application.pk)
+    assert fresh.check_summary == expected
+    assert ("declaration.no_trainee_fees", "收取资料费50元") in [(w["code"], w["reason"]) for w in fresh.check_summary]
+    assert "_checked" not in vars(application)  # nothing carried on the instance from guard to effect
 
 
 def test_warning_reasons_unlock_submission(setup):

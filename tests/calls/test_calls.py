@@ -2,6 +2,8 @@ from datetime import date
 
 import pytest
 
+from tests import factories
+from yanxiu.audit.models import AuditEntry
 from yanxiu.calls.domain.calls import copy_call, load_call_file
 from yanxiu.calls.enums import RecruitmentScope
 
@@ -52,3 +54,25 @@ def test_copying_to_next_year_moves_every_date():
     assert call.topic_areas.count() == 3
     with pytest.raises(ValueError, match="已存在"):
         copy_call(source, 2027)
+
+
+def test_loading_and_copying_a_call_are_recorded_on_the_call():
+    call = load_call_file()
+    load_call_file()  # the data file again: an update, recorded as one
+    officer = factories.province_officer()
+    copy = copy_call(call, 2027, officer)
+    loaded = AuditEntry.objects.for_object(call).order_by("id")
+    assert [(e.action, e.action_label, e.actor, e.data) for e in loaded] == [
+        ("load_call", "载入年度通知", None, {"year": 2026}),
+        ("load_call", "按数据文件更新年度通知", None, {"year": 2026}),
+    ]
+    copied = AuditEntry.objects.for_object(copy).get()
+    assert (copied.action, copied.action_label, copied.actor) == ("copy_call", "由2026年度通知复制", officer)
+
+
+def test_a_refused_copy_leaves_no_entry():
+    source = load_call_file()
+    copy_call(source, 2027)
+    with pytest.raises(ValueError, match="已存在"):
+        copy_call(source, 2027)
+    assert AuditEntry.objects.filter(action="copy_call").count() == 1

@@ -114,7 +114,7 @@ def test_manual_assign_refusals():
     assert str(refused.value) == f"{not_expert}不是可用的评审专家（须为启用的专家账号并已填写专家信息）。"
     with pytest.raises(Refused) as refused:
         assigning.assign(review_round, rf.forwarded(), other, actor=other)
-    assert str(refused.value) == "只有省人社厅经办人可以分配评审任务。"
+    assert str(refused.value) == "只有省人社厅经办人可以管理专家评审。"
 
 
 def test_only_applications_sent_to_the_province_for_the_rounds_tier_enter():

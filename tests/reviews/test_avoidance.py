@@ -114,7 +114,7 @@ def test_the_offices_match_wins_and_is_audited():
     assert [avoidance.avoids(request, p) for p in (auto, chosen)] == [False, True]
     entry = AuditEntry.objects.for_object(request).get()
     assert (entry.action, entry.data["after"]) == ("match_avoidance", chosen.user_id)
-    with pytest.raises(Refused, match=r"^只有省人社厅经办人可以确认申请回避的专家。$"):
+    with pytest.raises(Refused, match=r"^只有省人社厅经办人可以管理专家库。$"):
         avoidance.set_match(request, auto.user, actor=application.created_by)
 
 

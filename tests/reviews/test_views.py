@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.contrib.auth.context_processors import PermWrapper
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -231,15 +232,15 @@ def test_officer_adds_an_expert_account(client):
     assert profile.user.check_password(password)
 
 
+def _nav(user):
+    # As a page renders it: the auth context processor gives templates `perms`.
+    return render_to_string("reviews/_nav.html", {"user": user, "perms": PermWrapper(user)}).strip()
+
+
 def test_nav_include_links_each_role_to_its_pages():
-    assert (
-        render_to_string("reviews/_nav.html", {"user": rf.expert()}).strip() == '<a href="/reviews/mine/">评审任务</a>'
-    )
-    assert (
-        render_to_string("reviews/_nav.html", {"user": f.province_officer()}).strip()
-        == '<a href="/reviews/">专家评审</a>'
-    )
-    assert render_to_string("reviews/_nav.html", {"user": f.staff()}).strip() == ""
+    assert _nav(rf.expert()) == '<a href="/reviews/mine/">评审任务</a>'
+    assert _nav(f.province_officer()) == '<a href="/reviews/">专家评审</a>'
+    assert _nav(f.staff()) == ""
 
 
 def test_officer_corrects_an_expert_and_deactivates_them(client):

@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.urls import reverse
 from docx import Document
@@ -12,6 +13,7 @@ from tests import factories
 from yanxiu.applications.domain import workflow
 from yanxiu.applications.enums import ApplicationState as S
 from yanxiu.applications.models import Application
+from yanxiu.audit.models import AuditEntry
 from yanxiu.batches.domain import operations
 from yanxiu.batches.domain.operations import BATCH_WORKFLOW
 from yanxiu.core.refusal import Refused
@@ -75,6 +77,44 @@ def test_decisions_are_staged_then_published_together(officer, django_capture_on
     )
     with pytest.raises(Refused, match="没有待发布"):
         decisions.publish(national.call, actor=officer)
+
+
+def test_staging_is_recorded_on_the_decision_which_the_host_does_not_see(officer):
+    application = forwarded("provincial")
+    decision = decisions.stage(application, Outcome.PROVINCIAL_DEMONSTRATION, actor=officer, note="示范")
+    decisions.stage(application, Outcome.PROVINCIAL_ORDINARY, actor=officer)
+    decisions.unstage(Decision.objects.get(pk=decision.pk), actor=officer)
+    entries = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Decision), object_id=decision.pk
+    ).order_by("id")
+    assert [(e.action, e.actor, e.data["changes"]) for e in entries] == [
+        (
+            "stage_decision",
+            officer,
+            [
+                {"field": "note", "before": None, "after": "示范"},
+                {"field": "outcome", "before": None, "after": "provincial_demonstration"},
+            ],
+        ),
+        (
+            "stage_decision",
+            officer,
+            [
+                {"field": "note", "before": "示范", "after": ""},
+                {"field": "outcome", "before": "provincial_demonstration", "after": "provincial_ordinary"},
+            ],
+        ),
+        (
+            "unstage_decision",
+            officer,
+            [
+                {"field": "note", "before": "", "after": None},
+                {"field": "outcome", "before": "provincial_ordinary", "after": None},
+            ],
+        ),
+    ]
+    # The application's history (shown to its host) says nothing before publication.
+    assert not AuditEntry.objects.for_object(application).filter(action__endswith="stage_decision").exists()
 
 
 def test_only_national_applications_can_be_recommended_to_the_ministry(officer):

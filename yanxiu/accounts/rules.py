@@ -3,7 +3,13 @@
 Each takes (user, obj=None) so it can be combined with object predicates
 (`is_host_staff & is_editable`)."""
 
+import functools
+
 import rules
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+
+from yanxiu.core.refusal import Refused
 
 EXPERT = "expert"  # Role.EXPERT (models import rules' layer, not the reverse)
 
@@ -82,6 +88,54 @@ rules.add_perm("accounts.unlock_account", is_security_admin & ~is_own_account)
 rules.add_perm("accounts.remove_device", is_security_admin & ~is_own_account)
 # The audit administrator reads the trail (and nobody else does).
 rules.add_perm("audit.read_trail", is_audit_admin)
+# An administrator's home page: their duty and where it is done.
+rules.add_perm("accounts.see_duties", is_system_admin | is_security_admin | is_audit_admin)
+
+
+# --- The one gate: a permission asked by name, refused with its own sentence ----------------
+# Every app's rules.py registers its permissions with `permission(name, predicate, refusal)`;
+# the workflow engine, domain functions, views and templates ask them by name (`has_perm`,
+# `require`, `{% if perms.app.name %}`). A refusal says the sentence registered with the name.
+REFUSALS = {}
+DEFAULT_REFUSAL = "您无权执行此操作。"
+
+
+def permission(name, predicate, refusal=""):
+    """Register the named permission `name` (django-rules) and the sentence that refuses it."""
+    rules.add_perm(name, predicate)
+    if refusal:
+        REFUSALS[name] = refusal
+
+
+def refusal_for(name):
+    return REFUSALS.get(name, DEFAULT_REFUSAL)
+
+
+def require(user, name, obj=None):
+    """Raise Refused with the permission's own sentence unless `user` has it (on `obj`)."""
+    if not user.has_perm(name, obj):
+        raise Refused(refusal_for(name))
+
+
+def permission_required(name):
+    """For views: login, then the named permission (object-less); a refusal is a 403 with its sentence."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.has_perm(name):
+                raise PermissionDenied(refusal_for(name))
+            return view(request, *args, **kwargs)
+
+        return login_required(wrapped)
+
+    return decorate
+
+
+def forbid_unless(user, name, obj=None):
+    """For views: a 403 with the permission's own sentence unless `user` has it (on `obj`)."""
+    if not user.has_perm(name, obj):
+        raise PermissionDenied(refusal_for(name))
 
 
 # --- Each organisation administers its own staff (decision 0024) -------------------------------
@@ -124,9 +178,10 @@ def is_colleague(user, account=None):
 # An organisation's administrator invites colleagues (no account yet), and deactivates or
 # reactivates them and resends their invitation: never their own account, never an administrator's,
 # never an account of another organisation.
-rules.add_perm(
+permission(
     "accounts.manage_staff",
     is_org_admin & (no_account | (is_colleague & ~is_own_account & ~holds_an_admin_role)),
+    "只有本单位的账号管理员可以管理本单位同事的账号（不含本人和管理员账号）。",
 )
 
 
@@ -136,4 +191,8 @@ def is_expert_account(user, account=None):
 
 
 # The province office invites experts of the pool to set their password (reviews' 专家库).
-rules.add_perm("accounts.invite_expert", is_province_officer & (no_account | is_expert_account))
+permission(
+    "accounts.invite_expert",
+    is_province_officer & (no_account | is_expert_account),
+    "只有省人社厅经办人可以邀请评审专家。",
+)

@@ -185,7 +185,7 @@ def otp_status(request):
 @login_required
 def duties(request):
     """An administrator's home page: what their duty is and where it is done (三员分立)."""
-    if not request.user.is_administrator:
+    if not request.user.has_perm("accounts.see_duties"):
         return redirect("home")
     return render(request, "accounts/duties.html", {"tasks": tasks_of(request.user)})
 

@@ -43,7 +43,7 @@ def token_list(request):
             "created": created,
             "tokens": ApiToken.objects.filter(user=request.user),
             "now": clock.now(),
-            "session_bound": request.user.role in tokens.SESSION_BOUND_ROLES,
+            "session_bound": not request.user.has_perm("api.hold_lasting_tokens"),
             "max_hours": settings.YANXIU_SESSION_MAX_SECONDS // 3600,
             "idle_minutes": settings.YANXIU_SESSION_IDLE_SECONDS // 60,
         },

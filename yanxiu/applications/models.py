@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 
+from yanxiu.accounts.rules import is_authority_reviewer, is_institution_staff, is_province_officer
 from yanxiu.calls.enums import RecruitmentScope, Tier
 from yanxiu.core.crypto import EncryptedField
 from yanxiu.core.fields import CodeField
@@ -53,15 +54,15 @@ class ApplicationQuerySet(models.QuerySet):
         """Scope to what the user's organisation may see; nothing for anyone else."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_province_officer:
+        if is_province_officer(user):
             return self
-        if user.is_authority_reviewer:
+        if is_authority_reviewer(user):
             # An institution's drafts are its own, except drafts the authority
             # itself imported from Word forms on the institution's behalf.
             return self.filter(institution__authority_id=user.authority_id).exclude(
                 models.Q(state=ApplicationState.DRAFT) & ~models.Q(created_by__authority_id=user.authority_id)
             )
-        if user.is_institution_staff:
+        if is_institution_staff(user):
             return self.filter(institution_id=user.institution_id)
         return self.none()
 

@@ -5,13 +5,14 @@ import hashlib
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from yanxiu.accounts.rules import forbid_unless
 from yanxiu.audit.conditional import conditional
 from yanxiu.audit.models import AuditEntry
 from yanxiu.calls.enums import Tier
@@ -26,7 +27,6 @@ from yanxiu.organisations.domain import registration
 from yanxiu.organisations.enums import RegistrationState
 from yanxiu.organisations.forms import ResubmitRegistrationForm
 
-from . import rules as rules_perms
 from .domain import editing, queries, workflow
 from .domain.checks import CheckReport
 from .domain.deadlines import deadlines_for, effective_deadline
@@ -74,8 +74,7 @@ def _get_editable(request, pk):
     application = _get_visible(request, pk)
     if not request.user.has_perm("applications.see_application", application):
         raise Http404
-    if not rules_perms.is_host_staff(request.user, application):
-        raise PermissionDenied("只有承办单位经办人可以修改申报。")
+    forbid_unless(request.user, "applications.use_editor", application)
     return application
 
 
@@ -90,7 +89,7 @@ DASHBOARD_COLUMNS = ("call__year", "tier", "title", "start_date", "end_date", "s
 def dashboard(request):
     """The institution's applications and the deadlines of the open calls."""
     user = request.user
-    if not user.is_institution_staff:
+    if not user.has_perm("applications.create_application"):
         return redirect("home")  # each role's own start page
     now = clock.now()
     rules = list(
@@ -143,15 +142,15 @@ def _resubmit_form(user):
 def inbox(request):
     """Authorities: their institutions' submitted applications. Province: the intake of all of them."""
     user = request.user
-    if not (user.is_authority_reviewer or user.is_province_officer):
-        if user.is_institution_staff:
+    if not user.has_perm("applications.list_applications"):
+        if user.has_perm("applications.create_application"):
             return redirect("applications:dashboard")
-        raise PermissionDenied("您的角色没有可查看的申报列表。")
+        forbid_unless(user, "applications.list_applications")
     applications = Application.objects.visible_to(user).exclude(state=ApplicationState.DRAFT)
     data = request.GET.copy()
     if "call" not in data:  # default to the current call (one page of it, not every year's rows)
         data["call"] = queries.current_call_id(applications) or ""
-    filters = InboxFilterForm(data, province=user.is_province_officer)
+    filters = InboxFilterForm(data, province=user.has_perm("applications.list_every_authority"))
     if filters.is_valid():
         applications = filters.apply(applications)
     # The intake order: tier, authority, the authority's rank. Within one call that is an index
@@ -176,7 +175,7 @@ def inbox(request):
         "applications/inbox.html",
         {
             "rows": flagged,
-            "rows_html": inbox_rows(flagged, with_authority=user.is_province_officer),
+            "rows_html": inbox_rows(flagged, with_authority=user.has_perm("applications.list_every_authority")),
             "page": page,
             "filters": filters,
             "query": query.urlencode(),
@@ -201,8 +200,7 @@ def _to_editor(anchor):
 @refusal_returns_to(_to_dashboard)
 def create(request):
     user = request.user
-    if not user.has_perm("applications.create_application"):
-        raise PermissionDenied("只有承办单位经办人可以新建申报。")
+    forbid_unless(user, "applications.create_application")
     call = get_object_or_404(Call, pk=int_param(request.POST.get("call"), "年度通知"), is_open=True)
     tier = request.POST.get("tier")
     if tier not in Tier.values:
@@ -549,7 +547,7 @@ def detail(request, pk):
         else None
     )
     adjust_form = None
-    if application.adjustable_after_fallback and user.is_institution_staff:
+    if application.adjustable_after_fallback and user.has_perm("applications.adjust_after_fallback", application):
         adjust_form = FallbackAdjustmentForm(
             initial={
                 "start_date": application.start_date,

@@ -4,6 +4,7 @@ with the stamped 附件3 summary (and, for provincial forms, each stamped 附件
 from django.conf import settings
 from django.db import models
 
+from yanxiu.accounts.rules import is_authority_reviewer, is_province_officer
 from yanxiu.calls.enums import Tier
 
 
@@ -21,9 +22,9 @@ class BatchQuerySet(models.QuerySet):
     def visible_to(self, user):
         if not user.is_authenticated:
             return self.none()
-        if user.is_province_officer:
+        if is_province_officer(user):
             return self.exclude(state=BatchState.DRAFT)
-        if user.is_authority_reviewer:
+        if is_authority_reviewer(user):
             return self.filter(authority_id=user.authority_id)
         return self.none()
 

@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from yanxiu.accounts.rules import forbid_unless
 from yanxiu.applications.models import Application
 from yanxiu.audit.models import AuditEntry
 from yanxiu.calls.enums import Tier
@@ -31,14 +32,8 @@ def _batch(request, pk):
 def _owned_batch(request, pk):
     """The batch, for changes: only its own authority may change it (while it is being put together)."""
     batch = _batch(request, pk)
-    if not request.user.has_perm("batches.submit_batch", batch):
-        raise PermissionDenied("只有本主管部门可以修改批次。")
+    forbid_unless(request.user, "batches.edit_batch", batch)
     return batch
-
-
-def _reviewer_only(request, perm="batches.create_batch"):
-    if not request.user.has_perm(perm):
-        raise PermissionDenied("只有主管部门审核人可以进行此操作。")
 
 
 def _to_list(request, *args, **kwargs):
@@ -52,11 +47,10 @@ def _to_detail(request, pk, **kwargs):
 @login_required
 def batch_list(request):
     user = request.user
-    if not user.has_perm("batches.list_batches"):
-        raise PermissionDenied("您的角色没有报送批次。")
+    forbid_unless(user, "batches.list_batches")
     batches = Batch.objects.visible_to(user).with_numbers().select_related("call", "authority").order_by("-created_at")
     rows = []
-    if user.is_authority_reviewer:
+    if user.has_perm("batches.create_batch"):
         for call in Call.objects.filter(is_open=True).prefetch_related("tier_rules"):
             rows.extend(
                 (call, rule, operations.why_no_new_batch(call, rule.tier, user.authority))
@@ -69,7 +63,7 @@ def batch_list(request):
 @require_POST
 @refusal_returns_to(_to_list)
 def create(request):
-    _reviewer_only(request)
+    forbid_unless(request.user, "batches.create_batch")
     call = get_object_or_404(Call, pk=int_param(request.POST.get("call"), "年度通知"))
     batch = operations.create_batch(call=call, tier=request.POST.get("tier"), actor=request.user)
     return redirect("batches:detail", pk=batch.pk)
@@ -85,7 +79,8 @@ def _detail_context(request, batch, *, ticked=None, members_error=""):
     user = request.user
     members = list(batch.applications.select_related("institution", "domain").order_by("authority_rank", "pk"))
     pool = []
-    if user.is_authority_reviewer and batch.is_editable:
+    can_edit = user.has_perm("batches.edit_batch", batch)
+    if can_edit and batch.is_editable:
         pool = [a for a in operations.approved_pool(batch.call, batch.tier, batch.authority) if a.batch_id is None]
     scans = {scan.application_id: scan for scan in batch.scans.all()}
     actions = [
@@ -100,7 +95,7 @@ def _detail_context(request, batch, *, ticked=None, members_error=""):
         "pool": pool,
         "choices": choices,
         "members_error": members_error,
-        "can_delete": batch.state == BatchState.DRAFT and not members and user.has_perm("batches.submit_batch", batch),
+        "can_delete": batch.state == BatchState.DRAFT and not members and can_edit,
         "scans": scans,
         "actions": actions,
         "missing": operations.missing_scans(batch),
@@ -109,7 +104,7 @@ def _detail_context(request, batch, *, ticked=None, members_error=""):
             batch.call, batch.tier, batch.authority, batch if batch.is_editable else None
         ),
         "history": AuditEntry.objects.for_object(batch),
-        "is_owner": user.is_authority_reviewer and batch.authority_id == user.authority_id,
+        "can_edit": can_edit,
     }
 
 
@@ -227,7 +222,7 @@ def act(request, pk, action):
 
 @login_required
 def ranking(request, call_pk, tier):
-    _reviewer_only(request, "batches.rank_applications")
+    forbid_unless(request.user, "batches.rank_applications")
     call = get_object_or_404(Call, pk=call_pk)
     if tier not in Tier.values:
         raise Http404

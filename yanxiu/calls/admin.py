@@ -24,7 +24,7 @@ class CallAdmin(admin.ModelAdmin):
     def copy_to_next_year(self, request, queryset):
         for call in queryset:
             try:
-                new = copy_call(call, call.year + 1)
+                new = copy_call(call, call.year + 1, request.user)
                 self.message_user(request, f"已创建 {new}", messages.SUCCESS)
             except ValueError as problem:
                 self.message_user(request, str(problem), messages.ERROR)

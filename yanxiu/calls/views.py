@@ -2,12 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from yanxiu.accounts.rules import forbid_unless
 from yanxiu.core import confirm
 from yanxiu.core.dates import chinese_date
 from yanxiu.core.refusal import Refused
@@ -20,8 +20,7 @@ from .models import Call
 
 
 def _office(request):
-    if not request.user.is_province_officer:
-        raise PermissionDenied("只有省人社厅经办人可以管理年度通知。")
+    forbid_unless(request.user, "calls.manage_calls")
 
 
 @login_required
@@ -145,7 +144,7 @@ def notice(request, pk):
     """The call's rules, topic scope and contacts, for everyone who works on applications: read
     from the call's data (an unopened draft of next year's call only for the office)."""
     calls = Call.objects.all()
-    if not request.user.is_province_officer:  # an open call, or a past one with applications
+    if not request.user.has_perm("calls.manage_calls"):  # an open call, or a past one with applications
         calls = calls.filter(Q(is_open=True) | Q(applications__isnull=False)).distinct()
     call = get_object_or_404(calls.prefetch_related("tier_rules", "topic_areas"), pk=pk)
     return render(

@@ -5,12 +5,13 @@ from django.shortcuts import redirect, render
 @login_required
 def home(request):
     user = request.user
-    if user.is_institution_staff:
+    # Each role's start page, by the permission its page asks (the names are the apps' rules.py).
+    if user.has_perm("applications.create_application"):
         return redirect("applications:dashboard")
-    if user.is_authority_reviewer or user.is_province_officer:
+    if user.has_perm("applications.list_applications"):
         return redirect("applications:inbox")
-    if user.role == "expert":
+    if user.has_perm("reviews.list_tasks"):
         return redirect("reviews:mine")
-    if user.is_administrator:
+    if user.has_perm("accounts.see_duties"):
         return redirect("accounts:duties")
     return render(request, "core/home.html")

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 
+from yanxiu.accounts.rules import is_authority_reviewer, is_institution_staff, is_province_officer
 from yanxiu.applications.enums import ApplicationState, HalfDay, TraineeTitleLevel
 from yanxiu.core.crypto import EncryptedField, KeyedHashField, lookup_hashes
 from yanxiu.core.dates import chinese_date
@@ -64,11 +65,11 @@ class ProgrammeQuerySet(models.QuerySet):
     def visible_to(self, user):
         if not user.is_authenticated:
             return self.none()
-        if user.is_province_officer:
+        if is_province_officer(user):
             return self
-        if user.is_authority_reviewer:
+        if is_authority_reviewer(user):
             return self.filter(application__institution__authority_id=user.authority_id)
-        if user.is_institution_staff:
+        if is_institution_staff(user):
             return self.filter(application__institution_id=user.institution_id)
         return self.none()
 

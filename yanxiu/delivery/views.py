@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from yanxiu.accounts.rules import forbid_unless
 from yanxiu.applications.models import Application
 from yanxiu.audit.models import AuditEntry
 from yanxiu.calls.enums import Tier
@@ -62,23 +63,19 @@ def _programme(request, pk):
     return get_object_or_404(queryset, pk=pk)
 
 
-def _programme_for(request, pk, perm, refusal="只有承办单位经办人可以办理。"):
-    """The programme if the user may see it (else 404) and holds `perm` on it (else 403)."""
+def _programme_for(request, pk, perm):
+    """The programme if the user may see it (else 404) and holds `perm` on it (else 403, its sentence)."""
     programme = _programme(request, pk)
-    if not request.user.has_perm(perm, programme):
-        raise PermissionDenied(refusal)
+    forbid_unless(request.user, perm, programme)
     return programme
 
 
 def _host_programme(request, pk):
-    programme = _programme(request, pk)
-    if not programmes.is_host(request.user, programme):
-        raise PermissionDenied("只有承办单位经办人可以办理。")
-    return programme
+    return _programme_for(request, pk, "delivery.run_programme")
 
 
 def _host_or_officer(request, pk):
-    return _programme_for(request, pk, "delivery.view_trainees", "只有承办单位和省人社厅可以查看学员名单。")
+    return _programme_for(request, pk, "delivery.view_trainees")
 
 
 def _to(name):
@@ -87,8 +84,7 @@ def _to(name):
 
 @login_required
 def programme_list(request):
-    if not request.user.has_perm("delivery.list_programmes"):
-        raise PermissionDenied("您的角色没有要实施的项目。")
+    forbid_unless(request.user, "delivery.list_programmes")
     calls = list(Call.objects.order_by("-year"))
     year = request.GET.get("year", "")
     queryset = Programme.objects.visible_to(request.user).for_list().order_by("start_date", "pk")
@@ -100,10 +96,12 @@ def programme_list(request):
         queryset = queryset.filter(state=state)
     if tier in Tier.values:
         queryset = queryset.filter(application__tier=tier)
-    if authority.isdigit() and request.user.is_province_officer:
+    if authority.isdigit():  # within the rows the user may see (an authority's own: nothing else)
         queryset = queryset.filter(application__institution__authority_id=int(authority))
     pending_changes = (
-        ProgrammeChange.objects.filter(state=ChangeState.PENDING).count() if request.user.is_province_officer else 0
+        ProgrammeChange.objects.filter(state=ChangeState.PENDING).count()
+        if request.user.has_perm("delivery.decide_change")
+        else 0
     )
     return render(
         request,
@@ -119,7 +117,7 @@ def programme_detail(request, pk):
 
 def _detail_page(request, programme, *, arrangements=None, notice=None, status=200):
     """The programme's page; a refused form comes back with what was typed (`arrangements`, `notice`)."""
-    host = programmes.is_host(request.user, programme)
+    host = request.user.has_perm("delivery.run_programme", programme)
     arrangements = arrangements or forms.ArrangementsForm(
         initial={
             "start_date": programme.start_date,
@@ -160,9 +158,7 @@ def _detail_page(request, programme, *, arrangements=None, notice=None, status=2
 @login_required
 @require_POST
 def arrangements(request, pk):
-    programme = _programme_for(
-        request, pk, "delivery.change_arrangements", "只有承办单位经办人可以在开班前修改开班安排。"
-    )
+    programme = _programme_for(request, pk, "delivery.change_arrangements")
     form = forms.ArrangementsForm(request.POST)
     if form.is_valid():
         try:
@@ -180,9 +176,7 @@ def arrangements(request, pk):
 @login_required
 @require_POST
 def enrolment_notice(request, pk):
-    programme = _programme_for(
-        request, pk, "delivery.publish_enrolment", "只有承办单位经办人可以在开班前发布招生通知。"
-    )
+    programme = _programme_for(request, pk, "delivery.publish_enrolment")
     form = forms.EnrolmentNoticeForm(request.POST)
     if form.is_valid():
         try:
@@ -262,8 +256,7 @@ def _confirm_completion(request, programme):
 
 @login_required
 def changes(request):
-    if not request.user.has_perm("delivery.decide_change"):
-        raise PermissionDenied("只有省人社厅经办人可以审批开班安排变更。")
+    forbid_unless(request.user, "delivery.decide_change")
     items = ProgrammeChange.objects.select_related(
         "programme", "programme__application", "programme__application__institution", "requested_by", "decided_by"
     )
@@ -274,8 +267,7 @@ def changes(request):
 @require_POST
 @refusal_returns_to(lambda request, change_pk: reverse("delivery:changes"))
 def decide_change(request, change_pk):
-    if not request.user.has_perm("delivery.decide_change"):
-        raise PermissionDenied("只有省人社厅经办人可以审批开班安排变更。")
+    forbid_unless(request.user, "delivery.decide_change")
     change = get_object_or_404(ProgrammeChange, pk=change_pk)
     programmes.decide_change(
         change, request.user, approve=request.POST.get("approve") == "yes", note=request.POST.get("note", "")
@@ -292,10 +284,9 @@ def decide_change(request, change_pk):
 @no_store
 def trainees(request, pk):
     programme = _host_or_officer(request, pk)
-    host = programmes.is_host(request.user, programme)
+    host = request.user.has_perm("delivery.run_programme", programme)
     if request.method == "POST":
-        if not request.user.has_perm("delivery.review_enrolment", programme):
-            raise PermissionDenied("只有承办单位经办人可以在开班前审核报名。")
+        forbid_unless(request.user, "delivery.review_enrolment", programme)
         chosen = Trainee.objects.filter(programme=programme, pk__in=int_list(request.POST.getlist("trainee"), "学员"))
         done = enrolment.review(
             programme,
@@ -343,7 +334,7 @@ def roster_template(request, pk):
 @login_required
 @require_POST
 def roster_import(request, pk):
-    programme = _programme_for(request, pk, "delivery.import_roster", "只有承办单位经办人可以在开班前导入名册。")
+    programme = _programme_for(request, pk, "delivery.import_roster")
     upload = request.FILES.get("file")
     if getattr(request, "upload_too_large", False) or upload is None:
         messages.error(request, "请选择不超过大小限制的名册文件（.xlsx）。")
@@ -401,14 +392,13 @@ def roster_export(request, pk):
 @no_store
 def attendance_view(request, pk):
     programme = _host_or_officer(request, pk)
-    host = programmes.is_host(request.user, programme)
+    host = request.user.has_perm("delivery.run_programme", programme)
     form = forms.AttendanceForm(request.POST or request.GET or None)
     day = half = None
     if form.is_bound and form.is_valid():
         day, half = form.cleaned_data["date"], form.cleaned_data["half_day"]
     if request.method == "POST" and day:
-        if not request.user.has_perm("delivery.record_attendance", programme):
-            raise PermissionDenied("只有承办单位经办人可以记录考勤。")
+        forbid_unless(request.user, "delivery.record_attendance", programme)
         request.refusal_next = f"{reverse('delivery:attendance', args=[pk])}?date={day:%Y-%m-%d}&half_day={half}"
         present_ids = int_list(request.POST.getlist("present"), "学员")
         present = attendance.record_attendance(programme, day, half, present_ids, request.user)
@@ -559,8 +549,7 @@ def final_accounts(request, pk):
 
 @login_required
 def cost_standards(request, standard_pk=None):
-    if not request.user.has_perm("delivery.enter_cost_standards"):
-        raise PermissionDenied("只有省人社厅经办人可以录入培训费标准。")
+    forbid_unless(request.user, "delivery.enter_cost_standards")
     standard = get_object_or_404(TrainingCostStandard, pk=standard_pk) if standard_pk else None
     form = forms.CostStandardForm(request.POST or None, instance=standard) if standard else None
     if form is not None and request.method == "POST" and form.is_valid():
@@ -579,8 +568,7 @@ def cost_standards(request, standard_pk=None):
 @login_required
 def delivery_settings(request, year):
     """A call's delivery settings (credit hours per day, closing deadline, thresholds): the province office's."""
-    if not request.user.has_perm("delivery.change_delivery_settings"):
-        raise PermissionDenied("只有省人社厅经办人可以修改实施与结业设置。")
+    forbid_unless(request.user, "delivery.change_delivery_settings")
     call = get_object_or_404(Call, year=year)
     form = forms.DeliverySettingsForm(request.POST or None, instance=programmes.settings_for(call))
     if request.method == "POST" and form.is_valid():
@@ -597,11 +585,10 @@ def delivery_settings(request, year):
 @refusal_returns_to(_to("delivery:closing"))
 def closing_view(request, pk):
     programme = _programme(request, pk)
-    host = programmes.is_host(request.user, programme)
+    host = request.user.has_perm("delivery.run_programme", programme)
     form = forms.UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        if not request.user.has_perm("delivery.upload_closing_file", programme):
-            raise PermissionDenied("只有承办单位经办人可以在结业前上传结业材料。")
+        forbid_unless(request.user, "delivery.upload_closing_file", programme)
         if getattr(request, "upload_too_large", False):
             raise Refused("文件过大。")
         if not form.is_valid():
@@ -660,10 +647,9 @@ def survey_view(request, pk):
 @no_store
 def certificates_view(request, pk):
     programme = _programme(request, pk)
-    host = programmes.is_host(request.user, programme)
+    host = request.user.has_perm("delivery.run_programme", programme)
     if request.method == "POST":
-        if not request.user.has_perm("delivery.issue_certificates", programme):
-            raise PermissionDenied("只有承办单位经办人可以颁发结业证书。")
+        forbid_unless(request.user, "delivery.issue_certificates", programme)
         certificates.start_job(programme, request.user, enqueue=build_certificates.enqueue)
         messages.success(request, "已开始生成结业证书。")
         return redirect("delivery:certificates", pk=pk)

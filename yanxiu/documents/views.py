@@ -138,7 +138,7 @@ def export_start(request):
     if not user.has_perm("documents.export_all"):
         raise PermissionDenied("只有主管部门和省人社厅可以批量导出。")
     call = _summary_call(request)
-    scope = "全省" if user.is_province_officer else user.authority.name
+    scope = user.authority.name if user.authority_id else "全省"  # export_all: an authority, or the province
     job = ExportJob.objects.create(requested_by=user, call=call, description=f"{call.year}年 {scope} 全部申报表")
     transaction.on_commit(lambda: build_export.enqueue(job.pk))
     return redirect("documents:export_status", pk=job.pk)

@@ -2,7 +2,7 @@
 
 import rules
 
-from yanxiu.accounts.rules import is_authority_reviewer
+from yanxiu.accounts.rules import is_authority_reviewer, is_institution_staff, permission
 
 
 @rules.predicate
@@ -12,6 +12,8 @@ def is_its_authority(user, institution):
 
 rules.add_perm("organisations.list_institutions", is_authority_reviewer)
 rules.add_perm("organisations.confirm_training_invoice", is_its_authority)
+# the user's own institution (its page: profile, invoicing declaration)
+permission("organisations.edit_profile", is_institution_staff, "只有承办单位经办人可以维护单位信息。")
 
 
 @rules.predicate
@@ -20,7 +22,11 @@ def is_registrations_authority(user, registration):
 
 
 # An institution's own registration is decided by the authority it chose (decision 0023).
-rules.add_perm("organisations.decide_registration", is_registrations_authority)
+permission(
+    "organisations.decide_registration",
+    is_registrations_authority,
+    "只有该单位选择的主管部门可以确认或退回它的注册。",
+)
 
 
 @rules.predicate
@@ -35,4 +41,8 @@ def is_registrations_administrator(user, registration):
 
 
 # A refused registration is sent again by the institution's administrator (decision 0023).
-rules.add_perm("organisations.resubmit_registration", is_registrations_administrator)
+permission(
+    "organisations.resubmit_registration",
+    is_registrations_administrator,
+    "只有本单位的账号管理员可以重新提交注册。",
+)

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from yanxiu.accounts.rules import forbid_unless
 from yanxiu.audit.log import record
 from yanxiu.core.downloads import stored_file
 from yanxiu.core.errors import refusal_returns_to
@@ -19,8 +20,7 @@ from .models import Institution, Registration
 @login_required
 def profile(request):
     """The user's own institution: every user can only ever reach their own."""
-    if not request.user.is_institution_staff:
-        raise PermissionDenied("只有承办单位经办人可以维护单位信息。")
+    forbid_unless(request.user, "organisations.edit_profile")
     institution = request.user.institution
     declared = institution.can_issue_training_invoice
     form = InstitutionProfileForm(request.POST or None, instance=institution)

@@ -10,7 +10,6 @@ from collections import Counter, defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from yanxiu.accounts.domain import changes as account_changes
 from yanxiu.accounts.models import User
+from yanxiu.accounts.rules import forbid_unless
 from yanxiu.applications.models import Application
 from yanxiu.audit.conditional import conditional
 from yanxiu.calls.enums import Tier
@@ -33,7 +33,6 @@ from yanxiu.core.net import client_ip_or_none
 from yanxiu.core.refusal import Refused
 from yanxiu.organisations.models import HostQuality, ProgrammeRecord
 
-from . import rules as perms
 from .domain import assignment as assigning
 from .domain import avoidance, operations
 from .domain import experts as experts_domain
@@ -66,24 +65,14 @@ from .models import ApplicantAvoidance, Assignment, AssignmentJob, BackupExpert,
 from .tasks import solve_assignment
 
 
-def _require_officer(request):
-    if not perms.is_province_officer(request.user):
-        raise PermissionDenied("只有省人社厅经办人可以管理专家评审。")
-
-
-def _require_expert(request):
-    if not perms.is_expert(request.user):
-        raise PermissionDenied("只有评审专家可以查看评审任务。")
-
-
 def _round(request, pk):
-    _require_officer(request)
+    forbid_unless(request.user, "reviews.manage_rounds")
     return get_object_or_404(ReviewRound.objects.select_related("call"), pk=pk)
 
 
 def _own_assignment(request, pk):
     """The expert's own assignment; 404 for anyone else's."""
-    _require_expert(request)
+    forbid_unless(request.user, "reviews.list_tasks")
     return get_object_or_404(
         Assignment.objects.select_related(
             "round",
@@ -105,7 +94,7 @@ def _own_assignment(request, pk):
 
 @login_required
 def mine(request):
-    _require_expert(request)
+    forbid_unless(request.user, "reviews.list_tasks")
     assignments = (
         Assignment.objects.filter(expert=request.user)
         .select_related("round", "round__call", "application", "application__institution", "application__domain")
@@ -194,7 +183,7 @@ def declare_conflict(request, pk):
 
 @login_required
 def rounds(request):
-    _require_officer(request)
+    forbid_unless(request.user, "reviews.manage_rounds")
     items = ReviewRound.objects.select_related("call").annotate(
         assigned=Count("assignments", filter=Q(assignments__state__in=ACTIVE_ASSIGNMENT_STATES)),
         submitted=Count("assignments", filter=Q(assignments__state=AssignmentState.SUBMITTED)),
@@ -205,7 +194,7 @@ def rounds(request):
 
 @login_required
 def round_create(request):
-    _require_officer(request)
+    forbid_unless(request.user, "reviews.manage_rounds")
     form = NewRoundForm(request.POST or None, initial={"name": "", "reviews_per_application": 3})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -473,11 +462,6 @@ def export(request, pk):
 # --- province office: expert accounts --------------------------------------------------------------
 
 
-def _require_pool_manager(request):
-    if not request.user.has_perm("reviews.manage_expert_pool"):
-        raise PermissionDenied("只有省人社厅经办人可以管理专家库。")
-
-
 def _pool_filters(request):
     form = PoolFilterForm(request.GET or None)
     filters = experts_domain.PoolFilter()
@@ -499,7 +483,7 @@ EXPERTS_PER_PAGE = 50
 @no_store
 def experts(request):
     """专家库: search and filter; contacts masked; the year's availability."""
-    _require_pool_manager(request)
+    forbid_unless(request.user, "reviews.manage_expert_pool")
     form, filters = _pool_filters(request)
     year = experts_domain.current_year()
     page = Paginator(experts_domain.pool(filters, year), EXPERTS_PER_PAGE).get_page(request.GET.get("page"))
@@ -533,7 +517,7 @@ def experts(request):
 @login_required
 @no_store
 def experts_export(request):
-    _require_pool_manager(request)
+    forbid_unless(request.user, "reviews.manage_expert_pool")
     _form, filters = _pool_filters(request)
     year = experts_domain.current_year()
     content = expert_pool.export_pool(experts_domain.pool(filters, year), lambda p: p.in_pool_this_year)
@@ -554,7 +538,7 @@ def _stash_path(token):
 @no_store
 def experts_import(request):
     """Step one: check every row and show the report; a file without errors waits for confirmation."""
-    _require_pool_manager(request)
+    forbid_unless(request.user, "reviews.manage_expert_pool")
     upload = request.FILES.get("file")
     if getattr(request, "upload_too_large", False) or upload is None:
         messages.error(request, "请选择不超过大小限制的专家库文件（.xlsx）。")
@@ -579,7 +563,7 @@ def experts_import(request):
 @no_store
 def experts_import_confirm(request):
     """Step two: the checked file, applied whole or not at all."""
-    _require_pool_manager(request)
+    forbid_unless(request.user, "reviews.manage_expert_pool")
     stashed = request.session.pop(IMPORT_SESSION, None)
     if not stashed or request.POST.get("token") != stashed["token"]:
         messages.error(request, "导入已失效，请重新上传专家库文件。")
@@ -649,7 +633,7 @@ def expert_invite(request, pk):
 
 @login_required
 def expert_create(request):
-    _require_pool_manager(request)
+    forbid_unless(request.user, "reviews.manage_expert_pool")
     form = ExpertForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -669,7 +653,7 @@ def expert_create(request):
 @login_required
 @require_POST
 def expert_reset_password(request, pk):
-    _require_pool_manager(request)
+    forbid_unless(request.user, "reviews.manage_expert_pool")
     profile = get_object_or_404(ExpertProfile.objects.select_related("user"), pk=pk)
     try:
         password = reset_expert_password(profile, actor=request.user, request=request)
@@ -687,7 +671,7 @@ def expert_reset_password(request, pk):
 @no_store
 def expert_edit(request, pk):
     """An expert's record: details (contacts masked, whole on request, logged) and history."""
-    _require_pool_manager(request)
+    forbid_unless(request.user, "reviews.manage_expert_pool")
     profile = get_object_or_404(
         ExpertProfile.objects.select_related("user", "institution", "authority", "primary_domain"), pk=pk
     )
@@ -721,7 +705,7 @@ def expert_edit(request, pk):
 @no_store
 def expert_contacts(request, pk):
     """The whole phone and e-mail, for the office; every view is written to the audit trail."""
-    _require_pool_manager(request)
+    forbid_unless(request.user, "reviews.manage_expert_pool")
     profile = get_object_or_404(ExpertProfile.objects.select_related("user"), pk=pk)
     whole = experts_domain.reveal_contacts(profile, actor=request.user, client_address=client_ip_or_none(request))
     return render(request, "reviews/expert_contacts.html", {"profile": profile, "whole": whole})
@@ -734,10 +718,7 @@ def expert_contacts(request, pk):
 def applicant_avoidance(request, application_pk):
     """The host staff name up to two experts to avoid, while the application is a draft or returned."""
     application = get_object_or_404(Application.objects.select_related("institution", "batch"), pk=application_pk)
-    if not (
-        perms.is_institution_staff(request.user) and request.user.has_perm("applications.see_application", application)
-    ):
-        raise PermissionDenied("只有承办单位经办人可以为本单位的申报申请回避专家。")
+    forbid_unless(request.user, "reviews.see_avoidance_requests", application)
     requests = list(application.avoidance_requests.all())
     form = AvoidanceForm(request.POST or None, requests=requests)
     refusal = avoidance.why_not_declare(application, request.user)
@@ -766,7 +747,7 @@ def applicant_avoidance(request, application_pk):
 @login_required
 def avoidance_requests(request):
     """Every applicant's request, for the office: matched to a pool expert automatically or by hand."""
-    _require_pool_manager(request)
+    forbid_unless(request.user, "reviews.manage_expert_pool")
     items = list(
         ApplicantAvoidance.objects.select_related(
             "application", "application__institution", "expert", "matched_by"
@@ -792,7 +773,7 @@ def avoidance_requests(request):
 @require_POST
 @refusal_returns_to(lambda request, pk: reverse("reviews:avoidance_requests"))
 def avoidance_match(request, pk):
-    _require_pool_manager(request)
+    forbid_unless(request.user, "reviews.manage_expert_pool")
     item = get_object_or_404(ApplicantAvoidance, pk=pk)
     form = MatchForm(request.POST)
     if not form.is_valid():

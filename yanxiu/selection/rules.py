@@ -1,11 +1,9 @@
 """Who may select, publish and grant extensions (django-rules)."""
 
-import rules
+from yanxiu.accounts.rules import is_province_officer, permission
 
-from yanxiu.accounts.rules import is_province_officer
-
-rules.add_perm("selection.select", is_province_officer)
-rules.add_perm("selection.publish", is_province_officer)
-rules.add_perm("selection.record_ministry_answer", is_province_officer)
-rules.add_perm("selection.view_plan", is_province_officer)
-rules.add_perm("selection.grant_extension", is_province_officer)
+permission("selection.select", is_province_officer, "只有省人社厅经办人可以进行遴选。")
+permission("selection.publish", is_province_officer, "只有省人社厅经办人可以发布遴选结果。")
+permission("selection.record_ministry_answer", is_province_officer, "只有省人社厅经办人可以登记人社部的结果。")
+permission("selection.view_plan", is_province_officer, "只有省人社厅经办人可以查看和填写年度计划。")
+permission("selection.grant_extension", is_province_officer, "只有省人社厅经办人可以延长申报期限。")

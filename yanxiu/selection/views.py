@@ -1,6 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Max
 from django.http import Http404
@@ -8,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from yanxiu.accounts.rules import permission_required
 from yanxiu.applications.enums import ApplicationState
 from yanxiu.applications.models import Application
 from yanxiu.audit.conditional import conditional
@@ -35,28 +34,18 @@ def review_scores(call, applications):
     return call_standings_by_round(call, applications)
 
 
-def officer_only(view, perm="selection.select"):
-    def wrapped(request, *args, **kwargs):
-        if not request.user.has_perm(perm):
-            raise PermissionDenied("只有省人社厅经办人可以进行遴选。")
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    return login_required(wrapped)
-
-
 def _to_pool(request, call_pk, **kwargs):
     return reverse("selection:pool", args=[call_pk])
 
 
-@officer_only
+@permission_required("selection.select")
 def index(request):
     return render(request, "selection/index.html", {"calls": Call.objects.all()})
 
 
 def _staged(request, call_pk):
-    """Count and time of the call's staged decisions, read once a request: staging is not audited
-    until it is published, so they are part of the pool's version, and the page shows the count."""
+    """Count and time of the call's staged decisions, read once a request: the page shows the count.
+    (Staging is audited, so it also moves the data version; the count stays in the pool's version.)"""
     if getattr(request, "_staged", None) is None:
         request._staged = decisions.staged(call_pk).aggregate(n=Count("pk"), last=Max("staged_at"), top=Max("pk"))
     return request._staged
@@ -66,7 +55,7 @@ def _staged_version(request, call_pk):
     return _staged(request, call_pk).values()
 
 
-@officer_only
+@permission_required("selection.select")
 @conditional(_staged_version)
 def pool(request, call_pk):
     call = get_object_or_404(Call, pk=call_pk)
@@ -94,7 +83,7 @@ def pool(request, call_pk):
     )
 
 
-@officer_only
+@permission_required("selection.select")
 @require_POST
 @refusal_returns_to(_to_pool)
 def stage(request, call_pk, pk):
@@ -113,7 +102,7 @@ def _flag_lines(results):
     return [r.message for r in results]
 
 
-@officer_only
+@permission_required("selection.publish")
 @require_POST
 @refusal_returns_to(_to_pool)
 def publish(request, call_pk):
@@ -172,7 +161,7 @@ def publish(request, call_pk):
     )
 
 
-@officer_only
+@permission_required("selection.record_ministry_answer")
 def ministry(request, call_pk):
     call = get_object_or_404(Call, pk=call_pk)
     candidates = Application.objects.filter(
@@ -184,7 +173,7 @@ def ministry(request, call_pk):
     )
 
 
-@officer_only
+@permission_required("selection.record_ministry_answer")
 @require_POST
 @refusal_returns_to(lambda request, call_pk, pk: reverse("selection:ministry", args=[call_pk]))
 def ministry_answer(request, call_pk, pk):
@@ -225,12 +214,12 @@ def _plan_page(request, call, form=None, status=200):
     )
 
 
-@officer_only
+@permission_required("selection.view_plan")
 def annual_plan(request, call_pk):
     return _plan_page(request, get_object_or_404(Call, pk=call_pk))
 
 
-@officer_only
+@permission_required("selection.view_plan")
 @require_POST
 def plan_issue(request, call_pk):
     """The plan's 发文字号 and 抄送 (its date is the publication's day)."""
@@ -252,7 +241,7 @@ def plan_issue(request, call_pk):
     return _plan_page(request, call, form=form, status=400)
 
 
-@officer_only
+@permission_required("selection.view_plan")
 def plan_download(request, call_pk, fmt):
     call = get_object_or_404(Call, pk=call_pk)
     name = plan_outputs.title(call)
@@ -268,7 +257,7 @@ def plan_download(request, call_pk, fmt):
     raise Http404("不支持的格式。")
 
 
-@officer_only
+@permission_required("selection.grant_extension")
 def extensions(request):
     form = ExtensionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

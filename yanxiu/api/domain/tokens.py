@@ -19,7 +19,6 @@ from django.db import transaction
 
 from yanxiu.accounts import security
 from yanxiu.accounts.lockout import is_locked
-from yanxiu.accounts.models import ADMIN_ROLES, Role
 from yanxiu.audit.log import account_change
 from yanxiu.core import clock
 from yanxiu.core.refusal import Refused
@@ -30,7 +29,6 @@ PREFIX = "yx_"
 MAX_DAYS = 365
 LIVE_LIMIT = 10
 # Roles whose tokens are bound to the web login they were made in.
-SESSION_BOUND_ROLES = (Role.PROVINCE_OFFICER, Role.AUTHORITY_REVIEWER)
 
 NO_TOKENS = "系统管理员、安全管理员和审计管理员在系统管理和审计页面办理职责，接口不提供其数据，无需 API 令牌。"
 NEEDS_LOGIN = "审核、遴选角色的令牌只能在网页登录后创建，并随本次登录失效。"
@@ -80,7 +78,7 @@ def create_token(user, *, name, days, login=None):
     """A new token for `user`; the whole token is returned once and never stored."""
     if not user.has_perm("api.hold_tokens"):  # the administrators: see NO_TOKENS
         raise Refused(NO_TOKENS, code="no_admin_tokens")
-    bound = user.role in SESSION_BOUND_ROLES
+    bound = not user.has_perm("api.hold_lasting_tokens")
     if bound and login is None:
         raise Refused(NEEDS_LOGIN, code="token_needs_login")
     if bound and settings.YANXIU_OTP_REQUIRED and not login.verified:
@@ -168,7 +166,7 @@ def why_refused(token):
         return "账号已停用，令牌不能使用。"
     if is_locked(user.username):
         return "账号因登录失败次数过多已暂时锁定，令牌暂不能使用。"
-    if user.role in ADMIN_ROLES:
+    if not user.has_perm("api.hold_tokens"):
         return NO_TOKENS
     if security.password_change_reason(user):
         return "账号须先在网页上修改密码，令牌暂不能使用。"

@@ -2,11 +2,11 @@
 
 from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from yanxiu.accounts.rules import forbid_unless
 from yanxiu.applications.enums import PLANNED_STATES
 from yanxiu.applications.models import Application
 from yanxiu.calls.models import Call
@@ -172,8 +172,7 @@ def get_plan(request, year: int):
 
 @router.get("/calls/{year}/decisions", response=responses(list[DecisionOut]), summary="遴选决定（省人社厅）")
 def list_decisions(request, year: int):
-    if not request.user.is_province_officer:
-        raise PermissionDenied("只有省人社厅可以查看遴选决定。")
+    forbid_unless(request.user, "selection.select")
     call = _call(year)
     decisions = Decision.objects.filter(application__call=call).select_related("application").order_by("pk")
     return [
@@ -224,8 +223,7 @@ def programme_summaries(user, call):
     summary="整年数据导出（省人社厅，供人社部平台）",
 )
 def export_call(request, year: int):
-    if not request.user.is_province_officer:
-        raise PermissionDenied("只有省人社厅可以导出整年数据。")
+    forbid_unless(request.user, "api.export_call")
     call = _call(year)
     return {
         "call": call_detail(call),

@@ -12,7 +12,8 @@ from django.db.models import F, Model
 from django.urls import reverse
 
 from yanxiu.accounts.models import Role, User
-from yanxiu.audit.log import record
+from yanxiu.accounts.rules import require
+from yanxiu.audit.log import record, record_change
 from yanxiu.calls.enums import Tier
 from yanxiu.core import clock
 from yanxiu.core.dates import chinese_date
@@ -288,19 +289,32 @@ def _lock_editable(application, refusal):
 
 
 @transaction.atomic
+@transaction.atomic
 def set_warning_reason(application, *, code, reason, actor):
+    """The host's written reason for a warning (`code`: the check's), or none (an empty reason);
+    recorded with the reason before and after."""
     if not application.adjustable_after_fallback:
         _lock_editable(application, "申报已提交，不能修改说明理由。")
     reason = reason.strip()
+    before = WarningReason.objects.filter(application=application, code=code).values_list("reason", flat=True).first()
     if not reason:
         WarningReason.objects.filter(application=application, code=code).delete()
-        return None
-    WarningReason.objects.update_or_create(
-        application=application, code=code, defaults={"reason": reason, "written_by": actor}
-    )
-    Application.objects.filter(pk=application.pk).update(version=F("version") + 1)
-    application.refresh_from_db(fields=["version"])
-    return reason
+    else:
+        WarningReason.objects.update_or_create(
+            application=application, code=code, defaults={"reason": reason, "written_by": actor}
+        )
+        Application.objects.filter(pk=application.pk).update(version=F("version") + 1)
+        application.refresh_from_db(fields=["version"])
+    if (before or "") != reason:
+        record_change(
+            application,
+            action="warning_reason",
+            label="填写提醒的说明理由",
+            actor=actor,
+            before={code: before or ""},
+            after={code: reason},
+        )
+    return reason or None
 
 
 def add_attachment(application, *, uploaded, ext, kind, actor):
@@ -347,8 +361,7 @@ def adjust_after_fallback(application, *, actor, start_date, end_date, planned_t
     """A national application fallen back to provincial keeps its place in the pool: its host
     adjusts dates and recruitment to the provincial rules without reapplying (decision 0009).
     The authority and the province office are told what changed."""
-    if not (actor.is_institution_staff and actor.institution_id == application.institution_id):
-        raise Refused("只有承办单位经办人可以调整本单位的申报。")
+    require(actor, "applications.adjust_after_fallback", application)
     if not application.adjustable_after_fallback:
         raise Refused("只有转入省级、等待省人社厅遴选的申报可以调整办班时间和招收安排。")
     if end_date < start_date:

@@ -16,7 +16,6 @@ from yanxiu.notifications.service import notify
 from yanxiu.reference.models import CompetentDepartment
 from yanxiu.workflow import Transition, Workflow
 
-from .. import rules as perms
 from ..enums import ApplicationState as S
 from ..models import Application
 from .checks import CheckReport
@@ -34,10 +33,9 @@ def _authority_reviewers(application):
 
 
 def _rules_pass(application, now):
+    """The submission's assessment: the rules' report, refused while it has errors or unexplained
+    warnings. The workflow computes it once, on the row it has locked, and hands it to _on_submit."""
     report = CheckReport.for_application(application, now)
-    # The submission's effects (_on_submit) read the same report: the workflow calls the guard
-    # and then the effects on the row it has just locked and re-read, with the same `now`.
-    application._checked = (now, report)
     if report.errors:
         first = report.errors[0]
         more = f"等{len(report.errors)}项" if len(report.errors) > 1 else ""
@@ -45,12 +43,12 @@ def _rules_pass(application, now):
     if report.unexplained_warnings:
         first = report.unexplained_warnings[0]
         raise Refused(f"以下提醒需要填写说明理由后才能提交：{first.message}")
+    return report
 
 
-def _on_submit(application, actor, now, reason):
-    # Keep what the checks said at submission, for the reviewers' lists.
-    kept = application.__dict__.pop("_checked", None)
-    report = kept[1] if kept is not None and kept[0] == now else CheckReport.for_application(application, now)
+def _on_submit(application, actor, now, reason, *, assessed):
+    # Keep what the checks said at submission (`assessed`: _rules_pass's report), for the reviewers' lists.
+    report = assessed
     return {
         "submitted_at": now,
         "check_summary": [dict(r.as_dict(), reason=str(report.reasons.get(r.code, ""))) for r in report.warnings],
@@ -143,9 +141,8 @@ TRANSITIONS_LIST = [
         "提交主管部门",
         (S.DRAFT, S.RETURNED),
         S.SUBMITTED,
-        perms.is_host_staff,
-        "只有承办单位经办人可以提交本单位的申报",
-        guards=(_rules_pass,),
+        "applications.submit_application",
+        assess=_rules_pass,
         recipients=_authority_reviewers,
         effects=_on_submit,
     ),
@@ -154,8 +151,7 @@ TRANSITIONS_LIST = [
         "撤回",
         (S.SUBMITTED,),
         S.DRAFT,
-        perms.is_host_staff,
-        "只有承办单位经办人可以撤回本单位的申报",
+        "applications.withdraw_application",
         reason_label="撤回说明",
         recipients=_authority_reviewers,
         effects=_on_withdraw,
@@ -165,8 +161,7 @@ TRANSITIONS_LIST = [
         "退回修改",
         (S.SUBMITTED,),
         S.RETURNED,
-        perms.is_reviewing_authority,
-        "只有该单位的主管部门可以退回",
+        "applications.return_application",
         reason_required=True,
         reason_label="退回意见",
         recipients=_host_staff,
@@ -177,8 +172,7 @@ TRANSITIONS_LIST = [
         "审核通过",
         (S.SUBMITTED,),
         S.AUTHORITY_APPROVED,
-        perms.is_reviewing_authority,
-        "只有该单位的主管部门可以审核",
+        "applications.approve_application",
         reason_required=True,
         reason_label="审核意见",
         recipients=_host_staff,
@@ -189,8 +183,7 @@ TRANSITIONS_LIST = [
         "不予推荐",
         (S.SUBMITTED,),
         S.AUTHORITY_DECLINED,
-        perms.is_reviewing_authority,
-        "只有该单位的主管部门可以审核",
+        "applications.decline_application",
         reason_required=True,
         reason_label="不予推荐理由",
         recipients=_host_staff,
@@ -200,8 +193,7 @@ TRANSITIONS_LIST = [
         "撤销审核结论",
         (S.AUTHORITY_APPROVED, S.AUTHORITY_DECLINED),
         S.SUBMITTED,
-        perms.is_reviewing_authority_and_not_batched,
-        "只有该单位的主管部门可以撤销，且申报不在已报送的批次中",
+        "applications.reopen_application",
         reason_required=True,
         reason_label="撤销理由",
         recipients=_host_staff,
@@ -213,8 +205,7 @@ TRANSITIONS_LIST = [
         "报送省人社厅",
         (S.AUTHORITY_APPROVED,),
         S.FORWARDED,
-        perms.is_reviewing_authority,
-        "只有该单位的主管部门可以报送",
+        "applications.forward_application",
         guards=(_in_a_sending_batch,),
         recipients=_host_staff,
         manual=False,
@@ -226,8 +217,7 @@ TRANSITIONS_LIST = [
         "省人社厅退回批次",
         (S.FORWARDED,),
         S.AUTHORITY_APPROVED,
-        perms.is_province_officer,
-        "只有省人社厅可以退回批次",
+        "applications.recall_application",
         reason_required=True,
         reason_label="退回理由",
         manual=False,
@@ -240,8 +230,7 @@ TRANSITIONS_LIST = [
         "推荐申报国家级",
         (S.FORWARDED,),
         S.NATIONAL_CANDIDATE,
-        perms.is_province_officer,
-        "只有省人社厅可以作出遴选决定",
+        "applications.decide_application",
         guards=(_is_national,),
         recipients=_host_and_authority,
         manual=False,
@@ -253,8 +242,7 @@ TRANSITIONS_LIST = [
         "入选省级示范项目",
         (S.FORWARDED,),
         S.PROVINCIAL_DEMONSTRATION,
-        perms.is_province_officer,
-        "只有省人社厅可以作出遴选决定",
+        "applications.decide_application",
         recipients=_host_and_authority,
         effects=_fallback_to_provincial,
         manual=False,
@@ -266,8 +254,7 @@ TRANSITIONS_LIST = [
         "入选省级普通项目",
         (S.FORWARDED,),
         S.PROVINCIAL_ORDINARY,
-        perms.is_province_officer,
-        "只有省人社厅可以作出遴选决定",
+        "applications.decide_application",
         recipients=_host_and_authority,
         effects=_fallback_to_provincial,
         manual=False,
@@ -279,8 +266,7 @@ TRANSITIONS_LIST = [
         "未入选",
         (S.FORWARDED,),
         S.NOT_SELECTED,
-        perms.is_province_officer,
-        "只有省人社厅可以作出遴选决定",
+        "applications.decide_application",
         recipients=_host_and_authority,
         manual=False,
         via="publication",
@@ -291,8 +277,7 @@ TRANSITIONS_LIST = [
         "人社部入选国家级",
         (S.NATIONAL_CANDIDATE,),
         S.MINISTRY_SELECTED,
-        perms.is_province_officer,
-        "只有省人社厅可以登记人社部的结果",
+        "applications.record_ministry_answer",
         recipients=_host_and_authority,
         manual=False,
         via="ministry_answer",
@@ -303,8 +288,7 @@ TRANSITIONS_LIST = [
         "人社部未入选，转入省级",
         (S.NATIONAL_CANDIDATE,),
         S.FORWARDED,
-        perms.is_province_officer,
-        "只有省人社厅可以登记人社部的结果",
+        "applications.record_ministry_answer",
         recipients=_host_and_authority,
         effects=_fallback_to_provincial,
         after=_report_fallback,

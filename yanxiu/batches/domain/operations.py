@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from yanxiu.accounts.models import Role, User
+from yanxiu.accounts.rules import require
 from yanxiu.applications.domain import workflow as application_workflow
 from yanxiu.applications.domain.deadlines import authority_deadline, batch_deadline
 from yanxiu.applications.enums import ApplicationState
@@ -21,11 +22,6 @@ from yanxiu.workflow import Transition, Workflow
 
 from .. import rules as perms
 from ..models import Batch, BatchScan, BatchState
-
-
-def _require_reviewer(actor):
-    if not actor.is_authority_reviewer:
-        raise Refused("只有主管部门审核人可以编制报送批次。")
 
 
 def approved_pool(call, tier, authority):
@@ -76,7 +72,7 @@ def why_no_new_batch(call, tier, authority, now=None):
 
 
 def create_batch(*, call, tier, actor):
-    _require_reviewer(actor)
+    require(actor, "batches.create_batch")
     if tier not in Tier.values:
         raise Refused("级别不正确。")
     closed = why_no_new_batch(call, tier, actor.authority)
@@ -173,7 +169,7 @@ def set_members(batch, applications, *, actor):
 
 def save_ranking(*, call, tier, actor, ordered_ids):
     """The authority's order of preference for its approved applications (1 = first)."""
-    _require_reviewer(actor)
+    require(actor, "batches.rank_applications")
     pool = {a.pk: a for a in approved_pool(call, tier, actor.authority)}
     if sorted(ordered_ids) != sorted(pool):
         raise Refused("排序须包含全部已审核通过、尚未报送的申报，且每项只出现一次。")
@@ -295,8 +291,7 @@ BATCH_WORKFLOW = Workflow(
             "报送省人社厅",
             (BatchState.DRAFT, BatchState.RETURNED),
             BatchState.SUBMITTED,
-            perms.is_batch_authority,
-            "只有本主管部门可以报送本批次",
+            "batches.submit_batch",
             guards=(_not_empty, _all_approved, _within_quota, _scans_complete, _before_deadline),
             recipients=_province_officers,
             effects=_on_submit,
@@ -307,8 +302,7 @@ BATCH_WORKFLOW = Workflow(
             "退回批次",
             (BatchState.SUBMITTED,),
             BatchState.RETURNED,
-            perms.is_province_officer,
-            "只有省人社厅可以退回批次",
+            "batches.return_batch",
             reason_required=True,
             reason_label="退回理由",
             recipients=_authority_reviewers,
@@ -319,8 +313,7 @@ BATCH_WORKFLOW = Workflow(
             "接收批次",
             (BatchState.SUBMITTED,),
             BatchState.ACCEPTED,
-            perms.is_province_officer,
-            "只有省人社厅可以接收批次",
+            "batches.accept_batch",
             recipients=_authority_reviewers,
         ),
     ],

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from yanxiu.accounts.rules import require
 from yanxiu.audit.log import record, record_change
 from yanxiu.core.dates import chinese_date
 from yanxiu.core.refusal import Refused
@@ -53,9 +54,10 @@ def _value(name, raw):
 
 
 @transaction.atomic
-def load_call(data):
-    """Create or update the call described by `data` (the JSON format of data/call-2026.json)."""
-    call, _ = Call.objects.update_or_create(
+def load_call(data, actor=None):
+    """Create or update the call described by `data` (the JSON format of data/call-2026.json).
+    Recorded as the system's (`actor` None: `manage.py load_call`, the demo) or the actor's."""
+    call, created = Call.objects.update_or_create(
         year=data["year"], defaults={name: _value(name, data.get(name)) for name in CALL_FIELDS if name in data}
     )
     for rule in data["tier_rules"]:
@@ -73,12 +75,14 @@ def load_call(data):
                 "sort_order": order,
             },
         )
+    label = "载入年度通知" if created else "按数据文件更新年度通知"
+    record(call, action="load_call", label=label, actor=actor, data={"year": call.year})
     return call
 
 
-def load_call_file(path=None):
+def load_call_file(path=None, actor=None):
     path = Path(path) if path else DATA_DIR / "call-2026.json"
-    return load_call(json.loads(path.read_text(encoding="utf-8")))
+    return load_call(json.loads(path.read_text(encoding="utf-8")), actor)
 
 
 def _shift(d, years):
@@ -95,9 +99,11 @@ def _shift_text(text, old_year, new_year):
 
 
 @transaction.atomic
-def copy_call(source, year):
+@transaction.atomic
+def copy_call(source, year, actor=None):
     """Next year's call: every field copied (quotas too), every date and year moved by the
-    difference. The copy is closed: applicants see it once the office opens it."""
+    difference. The copy is closed: applicants see it once the office opens it. Recorded on the
+    copy (`actor` None: the system's, from `manage.py copy_call` or the demo)."""
     if Call.objects.filter(year=year).exists():
         raise ValueError(f"{year}年度通知已存在。")
     years = year - source.year
@@ -132,6 +138,7 @@ def copy_call(source, year):
             keywords=area.keywords,
             sort_order=area.sort_order,
         )
+    record(call, action="copy_call", label=f"由{source.year}年度通知复制", actor=actor)
     return call
 
 
@@ -149,11 +156,6 @@ WORDED_FIELDS = (
     "trainees_is_strict",
 )
 EDITABLE_RULE_FIELDS = ["deadline", *WORDED_FIELDS, "recruitment_scope", "authority_quota", "min_lead_days"]
-
-
-def _require_office(actor):
-    if not (actor.is_authenticated and actor.is_province_officer):
-        raise Refused("只有省人社厅经办人可以管理年度通知。")
 
 
 def problems(call):
@@ -211,19 +213,17 @@ def _is_soft(wording):
 
 @transaction.atomic
 def copy_for_next_year(source, actor):
-    _require_office(actor)
+    require(actor, "calls.manage_calls")
     try:
-        call = copy_call(source, source.year + 1)
+        return copy_call(source, source.year + 1, actor)
     except ValueError as problem:
         raise Refused(str(problem)) from problem
-    record(call, action="copy_call", label=f"由{source.year}年度通知复制", actor=actor)
-    return call
 
 
 @transaction.atomic
 def update_call(call, actor, *, fields, rules, areas):
     """`fields`: Call attributes; `rules`: {tier: {field: value}}; `areas`: {code: {name, keywords}}."""
-    _require_office(actor)
+    require(actor, "calls.manage_calls")
     moved = date_moves.moves(call, fields, rules) if call.is_open else []
     before = {name: str(getattr(call, name)) for name in EDITABLE_CALL_FIELDS}
     for name in EDITABLE_CALL_FIELDS:
@@ -264,7 +264,7 @@ def update_call(call, actor, *, fields, rules, areas):
 
 @transaction.atomic
 def set_open(call, actor, *, open_):
-    _require_office(actor)
+    require(actor, "calls.manage_calls")
     if open_:
         found = problems(call)
         if found:

@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from yanxiu.accounts.rules import require
 from yanxiu.applications.domain.checks import error, warning
 from yanxiu.applications.enums import ApplicationState, HalfDay
 from yanxiu.audit.log import record, record_change
@@ -207,8 +208,7 @@ def check_accounts(accounts, lectures=None):
 @transaction.atomic
 def save_accounts(application, kind, actor, *, fields, lectures):
     """Replace the accounts of one kind with `fields` and `lectures` (list of dicts)."""
-    if not (actor.is_institution_staff and application.institution_id == actor.institution_id):
-        raise Refused("只有承办单位经办人可以填写本单位的经费。")
+    require(actor, "delivery.fill_accounts", application)
     if kind == AccountsKind.BUDGET and not application.is_editable:
         raise Refused("经费预算随申报填写：申报提交后不能再修改。")
     if kind == AccountsKind.FINAL:
@@ -255,8 +255,7 @@ def _accounts_values(accounts):
 @transaction.atomic
 def enter_cost_standard(standard, actor, **values):
     """The province office enters a training-cost standard's amounts (with its audit entry)."""
-    if not actor.has_perm("delivery.enter_cost_standards"):
-        raise Refused("只有省人社厅经办人可以录入培训费标准。")
+    require(actor, "delivery.enter_cost_standards")
     for name, value in values.items():
         setattr(standard, name, value)
     standard.save()

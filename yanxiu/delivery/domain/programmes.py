@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from yanxiu.accounts.models import Role, User
+from yanxiu.accounts.rules import require
 from yanxiu.applications.enums import PLANNED_STATES
 from yanxiu.applications.models import Application
 from yanxiu.audit.log import record
@@ -30,23 +31,16 @@ from yanxiu.workflow import Transition, Workflow
 from ..enums import ChangeState, EnrolmentState
 from ..enums import ProgrammeState as S
 from ..models import DeliverySettings, Programme, ProgrammeChange
-from ..rules import is_host, is_officer
 from . import quality
 
 CONTROLLED_FIELDS = {"start_date": "开班日期", "end_date": "结束日期", "venue": "办班地点"}
 
 
-# --- who (the predicates are in ../rules.py) ---------------------------------------
+# --- who (the named permissions are in ../rules.py) ---------------------------------
 
 
 def require_host(user, programme):
-    if not is_host(user, programme):
-        raise Refused("只有承办单位经办人可以办理本单位的项目。")
-
-
-def require_officer(user):
-    if not is_officer(user):
-        raise Refused("只有省人社厅经办人可以办理。")
+    require(user, "delivery.run_programme", programme)
 
 
 def host_staff(programme):
@@ -83,8 +77,7 @@ SETTINGS_FIELDS = (
 def change_settings(call, actor, **values):
     """The province office changes a call's delivery settings (its page; once only in the admin),
     with an audit entry naming each changed value before and after."""
-    if not actor.has_perm("delivery.change_delivery_settings"):
-        raise Refused("只有省人社厅经办人可以修改实施与结业设置。")
+    require(actor, "delivery.change_delivery_settings")
     with transaction.atomic():
         DeliverySettings.objects.get_or_create(call=call)  # a read stores nothing: the first change does
         stored = DeliverySettings.objects.select_for_update().get(call=call)
@@ -203,7 +196,7 @@ def confirm_arrangements(programme, actor, *, start_date, end_date, venue, sched
 
 @transaction.atomic
 def decide_change(change, actor, *, approve, note=""):
-    require_officer(actor)
+    require(actor, "delivery.decide_change")
     change = ProgrammeChange.objects.select_for_update().select_related("programme").get(pk=change.pk)
     if change.state != ChangeState.PENDING:
         raise Refused("该变更已审批。")
@@ -345,8 +338,7 @@ PROGRAMME_WORKFLOW = Workflow(
             "提交结业材料",
             (S.PREPARING,),
             S.CLOSING_SUBMITTED,
-            is_host,
-            "只有承办单位经办人可以提交结业材料",
+            "delivery.submit_closing",
             guards=(_class_is_over, _closing_complete),
             recipients=officers,
             effects=_on_submit_closing,
@@ -357,8 +349,7 @@ PROGRAMME_WORKFLOW = Workflow(
             "退回结业材料",
             (S.CLOSING_SUBMITTED,),
             S.PREPARING,
-            is_officer,
-            "只有省人社厅经办人可以退回",
+            "delivery.return_closing",
             reason_required=True,
             reason_label="退回意见",
             recipients=host_staff,
@@ -368,8 +359,7 @@ PROGRAMME_WORKFLOW = Workflow(
             "确认按计划完成",
             (S.CLOSING_SUBMITTED,),
             S.COMPLETED,
-            is_officer,
-            "只有省人社厅经办人可以确认完成情况",
+            "delivery.confirm_completion",
             recipients=host_staff,
             effects=_decided,
             after=_record_completed,
@@ -379,8 +369,7 @@ PROGRAMME_WORKFLOW = Workflow(
             "认定未按计划完成",
             (S.PREPARING, S.CLOSING_SUBMITTED),
             S.NOT_COMPLETED,
-            is_officer,
-            "只有省人社厅经办人可以认定完成情况",
+            "delivery.mark_not_completed",
             reason_required=True,
             reason_label="认定理由",
             recipients=host_staff,

@@ -150,13 +150,7 @@ def find_institution(name, uscc):
 
 
 def may_import_for(actor, institution):
-    if actor.is_province_officer:
-        return True
-    if actor.is_authority_reviewer:
-        return institution.authority_id == actor.authority_id
-    if actor.is_institution_staff:
-        return institution.pk == actor.institution_id
-    return False
+    return actor.has_perm("documents.import_for_institution", institution)
 
 
 def _by_name(model, name, **preferred):

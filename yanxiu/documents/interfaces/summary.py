@@ -86,8 +86,8 @@ def applications_for_summary(user, call, authority=None):
 def signer_for(user, authority=None):
     if authority is not None:
         return authority.name
-    if user.is_authority_reviewer:
+    if user.authority_id:  # the organisation the user works for signs
         return user.authority.name
-    if user.is_institution_staff:
+    if user.institution_id:
         return user.institution.name
     return "福建省人力资源和社会保障厅"

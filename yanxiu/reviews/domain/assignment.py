@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from yanxiu.accounts.models import Role, User
+from yanxiu.accounts.rules import is_expert, require
 from yanxiu.applications.models import Lecturer, TopicClaim
 from yanxiu.audit.log import record
 from yanxiu.audit.models import AuditEntry
@@ -33,7 +34,6 @@ from yanxiu.core.jobs import JobState, expire_if_stale
 from yanxiu.core.refusal import Refused
 from yanxiu.notifications.service import notify
 
-from .. import rules as perms
 from ..enums import ACTIVE_ASSIGNMENT_STATES, AssignmentState
 from ..models import ApplicantAvoidance, Assignment, AssignmentJob, BackupExpert, ExpertProfile, ReviewRound
 from . import avoidance, matching
@@ -212,11 +212,6 @@ def available_experts(year=None):
 # --- checks shared by manual and automatic assignment -------------------------------------------
 
 
-def _require_officer(actor):
-    if not perms.is_province_officer(actor):
-        raise Refused("只有省人社厅经办人可以分配评审任务。")
-
-
 def why_not_open(review_round, now):
     if now > review_round.deadline_end:
         return f"本轮评审已于{chinese_deadline(review_round.deadline)}截止，请先延长评审截止日期。"
@@ -231,7 +226,7 @@ def why_not_assign(review_round, application, expert, now=None):
     if not applications_in_round(review_round).filter(pk=application.pk).exists():
         return "该申报不在本轮评审范围内（须为本轮年度和级别、且已由主管部门报送省人社厅的申报）。"
     profile = ExpertProfile.objects.filter(user=expert).select_related("institution").first()
-    if profile is None or not expert.is_active or expert.role != Role.EXPERT:
+    if profile is None or not is_expert(expert):
         return f"{expert}不是可用的评审专家（须为启用的专家账号并已填写专家信息）。"
     existing = Assignment.objects.filter(round=review_round, application=application, expert=expert).first()
     if existing and existing.state == AssignmentState.CONFLICT:
@@ -273,7 +268,7 @@ def _notify_new_tasks(review_round, counts):
 
 
 def assign(review_round, application, expert, *, actor):
-    _require_officer(actor)
+    require(actor, "reviews.manage_rounds")
     with transaction.atomic():
         review_round = _lock(review_round)
         refusal = why_not_assign(review_round, application, expert)
@@ -310,7 +305,7 @@ def why_not_unassign(assignment):
 
 
 def unassign(assignment, *, actor):
-    _require_officer(actor)
+    require(actor, "reviews.manage_rounds")
     with transaction.atomic():
         review_round = _lock(assignment.round)
         current = Assignment.objects.select_related("application", "expert").get(pk=assignment.pk)
@@ -478,7 +473,7 @@ def auto_assign(
     from `seed`. Existing tasks stay and count for loads and the spread rule. Backups (替补) are kept
     per application, each within the maximum load and the spread rule.
     """
-    _require_officer(actor)
+    require(actor, "reviews.manage_rounds")
     if method not in METHODS:
         raise Refused("分配方式不正确。")
     if method == "draw" and not (seed or "").strip():
@@ -652,7 +647,7 @@ def start_assignment_job(review_round, *, actor, enqueue, **options):
     """Record a background automatic assignment with `options` (auto_assign's) and its audit entry;
     `enqueue(job pk)` (the task's, passed by the caller: tasks sit above the domain) runs after commit.
     The worker calls auto_assign itself, so the result is the one the request would have made."""
-    _require_officer(actor)
+    require(actor, "reviews.manage_rounds")
     if options.get("method", "optimal") not in METHODS:
         raise Refused("分配方式不正确。")
     if options.get("method") == "draw" and not (options.get("seed") or "").strip():

@@ -18,12 +18,12 @@ import re
 
 from django.db import transaction
 
+from yanxiu.accounts.rules import refusal_for, require
 from yanxiu.audit.log import record
 from yanxiu.core import clock
 from yanxiu.core.refusal import Refused
 from yanxiu.core.validators import validate_plain_text
 
-from .. import rules as perms
 from ..enums import MAX_APPLICANT_AVOIDANCES
 from ..models import ApplicantAvoidance, ExpertProfile
 
@@ -63,8 +63,8 @@ def candidates(request, profiles):
 
 
 def why_not_declare(application, actor):
-    if not actor.has_perm("applications.edit_application", application):
-        return "只有承办单位经办人可以在申报为草稿或退回修改时提出回避专家。"
+    if not actor.has_perm("reviews.request_avoidance", application):
+        return refusal_for("reviews.request_avoidance")
     return None
 
 
@@ -124,8 +124,7 @@ def declare(application, rows, *, actor):
 def set_match(request, expert, *, actor):
     """The office decides which pool expert (a User, or None: nobody / back to the automatic match)
     the request names."""
-    if not perms.is_province_officer(actor):
-        raise Refused("只有省人社厅经办人可以确认申请回避的专家。")
+    require(actor, "reviews.manage_expert_pool")
     if expert is not None and not ExpertProfile.objects.filter(user=expert).exists():
         raise Refused("所选用户不是专家库中的专家。")
     with transaction.atomic():

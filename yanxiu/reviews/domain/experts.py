@@ -17,12 +17,12 @@ from yanxiu.accounts.domain import changes as account_changes
 from yanxiu.accounts.domain import invitations
 from yanxiu.accounts.models import Role, User
 from yanxiu.accounts.passwords import policy_password
+from yanxiu.accounts.rules import require
 from yanxiu.audit.log import bump_version, record
 from yanxiu.audit.models import AuditEntry
 from yanxiu.core import clock
 from yanxiu.core.refusal import Refused
 
-from .. import rules as perms
 from ..enums import AssignmentState
 from ..models import Assignment, ExpertProfile, Standing
 from . import scoring
@@ -58,8 +58,7 @@ def initial_password():
 
 def create_expert(*, actor, username, display_name, email="", phone="", domains=(), password=None, **profile_fields):
     """A new expert account with its profile. Returns (user, the initial password)."""
-    if not perms.is_province_officer(actor):
-        raise Refused("只有省人社厅经办人可以添加评审专家。")
+    require(actor, "reviews.manage_expert_pool")
     if User.objects.filter(username=username).exists():
         raise Refused(f"用户名“{username}”已被使用。")
     password = password or initial_password()
@@ -126,8 +125,7 @@ def invite_experts(users, *, actor, request=None):
 def reset_expert_password(profile, *, actor, request=None):
     """A new temporary password for an expert who lost theirs; they must change it at the next login.
     Returns the password (shown once to the officer)."""
-    if not perms.is_province_officer(actor):
-        raise Refused("只有省人社厅经办人可以重置评审专家的密码。")
+    require(actor, "reviews.manage_expert_pool")
     user = profile.user
     password = initial_password()
     with transaction.atomic():
@@ -148,8 +146,7 @@ def reset_expert_password(profile, *, actor, request=None):
 
 def update_expert(profile, *, actor, display_name, email="", phone="", is_active=True, domains=(), **profile_fields):
     """Correct an expert's details; deactivating keeps their reviews but gives them no new tasks."""
-    if not perms.is_province_officer(actor):
-        raise Refused("只有省人社厅经办人可以修改评审专家信息。")
+    require(actor, "reviews.manage_expert_pool")
     user = profile.user
     with transaction.atomic():
         account_before = account_changes.snapshot(user)
@@ -253,8 +250,7 @@ def is_in_pool(profile, year):
 
 def reveal_contacts(profile, *, actor, client_address=None):
     """The expert's whole phone and e-mail, for the province office; every view is audited."""
-    if not perms.is_province_officer(actor):
-        raise Refused("只有省人社厅经办人可以查看评审专家的完整联系方式。")
+    require(actor, "reviews.manage_expert_pool")
     bump_version()
     AuditEntry.objects.create(  # record() with the client's address (entries are never updated)
         content_type=ContentType.objects.get_for_model(profile),

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from yanxiu.accounts.models import Role, User
+from yanxiu.accounts.rules import refusal_for
 from yanxiu.core import clock
 from yanxiu.core.dates import chinese_deadline
 from yanxiu.core.refusal import Refused
@@ -19,7 +20,6 @@ from yanxiu.core.validators import validate_plain_text
 from yanxiu.notifications.service import notify
 from yanxiu.workflow import Transition, Workflow
 
-from .. import rules as perms
 from ..enums import AssignmentState, Recommendation
 from ..models import Assignment, Review, Score
 from . import scoring
@@ -37,8 +37,8 @@ def _province_officers():
 
 def why_not_review(assignment, actor, now=None):
     """Why `actor` may not submit or revise a review for this assignment now, or None."""
-    if not perms.is_assigned_expert(actor, assignment):
-        return "您不是该申报的评审专家。"
+    if not actor.has_perm("reviews.review_assignment", assignment):
+        return refusal_for("reviews.review_assignment")
     if assignment.state == AssignmentState.CONFLICT:
         return "您已对该申报申明回避，不能评分。"
     if (now or clock.now()) > assignment.round.deadline_end:
@@ -47,8 +47,8 @@ def why_not_review(assignment, actor, now=None):
 
 
 def why_not_declare_conflict(assignment, actor, now=None):
-    if not perms.is_assigned_expert(actor, assignment):
-        return "您不是该申报的评审专家。"
+    if not actor.has_perm("reviews.declare_conflict", assignment):
+        return refusal_for("reviews.declare_conflict")
     if assignment.state == AssignmentState.CONFLICT:
         return "您已对该申报申明回避。"
     if assignment.state == AssignmentState.SUBMITTED:
@@ -139,8 +139,7 @@ ASSIGNMENT_WORKFLOW = Workflow(
             "提交评审意见",
             (AssignmentState.ASSIGNED,),
             AssignmentState.SUBMITTED,
-            perms.is_assigned_expert,
-            "您不是该申报的评审专家",
+            "reviews.review_assignment",
             guards=(_round_open,),
             audit_data=_audit_review,
             manual=False,
@@ -152,8 +151,7 @@ ASSIGNMENT_WORKFLOW = Workflow(
             "修改评审意见",
             (AssignmentState.SUBMITTED,),
             AssignmentState.SUBMITTED,
-            perms.is_assigned_expert,
-            "您不是该申报的评审专家",
+            "reviews.review_assignment",
             guards=(_round_open,),
             audit_data=_audit_review,
             manual=False,
@@ -165,8 +163,7 @@ ASSIGNMENT_WORKFLOW = Workflow(
             "申明回避",
             (AssignmentState.ASSIGNED,),
             AssignmentState.CONFLICT,
-            perms.is_assigned_expert,
-            "您不是该申报的评审专家",
+            "reviews.declare_conflict",
             reason_required=True,
             reason_label="回避理由",
             guards=(_round_open,),

@@ -4,11 +4,11 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from yanxiu.accounts.rules import require
 from yanxiu.audit.log import record
 from yanxiu.core import clock
 from yanxiu.core.refusal import Refused
 
-from .. import rules as perms
 from ..enums import DEFAULT_CRITERIA
 from ..models import Criterion, Review, ReviewRound
 from .standings import refresh_standings
@@ -24,11 +24,6 @@ ROUND_FIELDS = (
 )
 
 
-def _require_officer(actor):
-    if not perms.is_province_officer(actor):
-        raise Refused("只有省人社厅经办人可以管理专家评审。")
-
-
 def default_criteria(review_round):
     return [
         Criterion(
@@ -40,7 +35,7 @@ def default_criteria(review_round):
 
 def create_round(*, call, actor, **fields):
     """A new round with the notice's selection principles as its rubric."""
-    _require_officer(actor)
+    require(actor, "reviews.manage_rounds")
     unknown = set(fields) - set(ROUND_FIELDS)
     if unknown:
         raise TypeError(f"unknown round fields: {sorted(unknown)}")
@@ -60,7 +55,7 @@ def create_round(*, call, actor, **fields):
 
 
 def update_round(review_round, *, actor, **fields):
-    _require_officer(actor)
+    require(actor, "reviews.manage_rounds")
     unknown = set(fields) - set(ROUND_FIELDS)
     if unknown:
         raise TypeError(f"unknown round fields: {sorted(unknown)}")
@@ -103,7 +98,7 @@ def why_not_change_rubric(review_round):
 
 def set_criteria(review_round, rows, *, actor):
     """Replace the rubric. Weights must sum to 100; refused once scores exist."""
-    _require_officer(actor)
+    require(actor, "reviews.manage_rounds")
     refusal = why_not_change_rubric(review_round)
     if refusal:
         raise Refused(refusal)

@@ -20,6 +20,7 @@ from django.db import transaction
 from openpyxl import load_workbook
 
 from yanxiu.accounts.models import Role, User
+from yanxiu.accounts.rules import require
 from yanxiu.audit.log import record
 from yanxiu.core.masks import mask_email, mask_phone
 from yanxiu.core.refusal import Refused
@@ -29,7 +30,6 @@ from yanxiu.core.validators import normalise_code
 from yanxiu.organisations.models import Authority, Institution
 from yanxiu.reference.models import ProfessionalDomain
 
-from .. import rules as perms
 from ..models import ExpertProfile
 
 COLUMNS = [
@@ -335,8 +335,7 @@ def validate_pool_file(data):
 
 def import_pool(data, *, actor):
     """Validate, then apply every row or none (one transaction). Returns the PoolImport report."""
-    if not perms.is_province_officer(actor):
-        raise Refused("只有省人社厅经办人可以导入专家库。")
+    require(actor, "reviews.manage_expert_pool")
     report = validate_pool_file(data)
     if not report.ok:
         return report

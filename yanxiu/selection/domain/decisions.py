@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 
+from yanxiu.accounts.rules import require
 from yanxiu.applications.domain import workflow
 from yanxiu.applications.enums import ApplicationState
 from yanxiu.applications.models import Application
-from yanxiu.audit.log import record
+from yanxiu.audit.log import record, record_change
 from yanxiu.core import clock
 from yanxiu.core.refusal import Refused
 from yanxiu.reviews.domain.results import ListedApplication
@@ -27,11 +28,6 @@ ACTION_FOR_OUTCOME = {
     Outcome.PROVINCIAL_ORDINARY: "decide_ordinary",
     Outcome.NOT_SELECTED: "decide_not_selected",
 }
-
-
-def _require_officer(actor):
-    if not actor.is_province_officer:
-        raise Refused("只有省人社厅经办人可以进行遴选。")
 
 
 def pool(call):
@@ -101,26 +97,49 @@ def staged(call):
 
 
 def stage(application, outcome, *, actor, note=""):
-    _require_officer(actor)
+    require(actor, "selection.select")
     if outcome not in Outcome.values:
         raise Refused("遴选结果不正确。")
     if application.state != ApplicationState.FORWARDED:
         raise Refused(f"“{application}”当前状态为“{application.get_state_display()}”，不在待遴选范围内。")
     if outcome == Outcome.NATIONAL_CANDIDATE and application.tier != "national":
         raise Refused("只有国家级申报（附件1）可以推荐申报国家级。")
-    decision, _ = Decision.objects.update_or_create(
-        application=application,
-        published_at__isnull=True,
-        defaults={"outcome": outcome, "note": note[:300], "staged_by": actor, "staged_at": clock.now()},
-    )
+    with transaction.atomic():
+        before = Decision.objects.filter(application=application, published_at__isnull=True).first()
+        decision, _ = Decision.objects.update_or_create(
+            application=application,
+            published_at__isnull=True,
+            defaults={"outcome": outcome, "note": note[:300], "staged_by": actor, "staged_at": clock.now()},
+        )
+        record_change(  # on the decision, not the application: the host must not see it before publication
+            decision,
+            action="stage_decision",
+            label="拟定遴选结果",
+            actor=actor,
+            before=_staged_values(before),
+            after=_staged_values(decision),
+        )
     return decision
 
 
+def _staged_values(decision):
+    return {"outcome": decision.outcome, "note": decision.note} if decision is not None else {}
+
+
 def unstage(decision, *, actor):
-    _require_officer(actor)
+    require(actor, "selection.select")
     if not decision.is_staged:
         raise Refused("已发布的遴选结果不能撤销。")
-    decision.delete()
+    with transaction.atomic():
+        record_change(
+            decision,
+            action="unstage_decision",
+            label="撤销拟定的遴选结果",
+            actor=actor,
+            before=_staged_values(decision),
+            after={},
+        )
+        decision.delete()
 
 
 def reason_field(decision):
@@ -134,7 +153,7 @@ def publish(call, *, actor, reasons=None):
     A decision that puts a flagged application into the plan (a fallback with findings under the
     provincial rules, or a start date that has passed: `findings.needing_reason`) needs a reason,
     given in `reasons` ({decision id: text}); it becomes the decision's note and the audit's reason."""
-    _require_officer(actor)
+    require(actor, "selection.publish")
     reasons = {int(k): str(v).strip()[:300] for k, v in (reasons or {}).items()}
     now = clock.now()
     with transaction.atomic():
@@ -180,7 +199,7 @@ def publish(call, *, actor, reasons=None):
 
 
 def record_ministry_answer(application, *, selected, actor, note=""):
-    _require_officer(actor)
+    require(actor, "selection.record_ministry_answer")
     action = "ministry_select" if selected else "ministry_reject"
     with transaction.atomic():
         result = workflow.perform_within("ministry_answer", application, action, actor, reason=note)

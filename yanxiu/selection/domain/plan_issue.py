@@ -9,6 +9,7 @@ import re
 
 from django.db import transaction
 
+from yanxiu.accounts.rules import require
 from yanxiu.audit.log import record
 from yanxiu.core import clock
 from yanxiu.core.refusal import Refused
@@ -45,8 +46,7 @@ def note_publication(call):
 
 
 def update(call, *, document_number, copy_to, actor):
-    if not actor.is_province_officer:
-        raise Refused("只有省人社厅经办人可以填写年度计划发文信息。")
+    require(actor, "selection.view_plan")
     number = normalise_number(document_number)
     copy_to = " ".join((copy_to or "").split())[:300]
     with transaction.atomic():

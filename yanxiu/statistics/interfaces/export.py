@@ -37,6 +37,6 @@ def _scope_text(scope):
         parts.append("国家级" if scope.tier == "national" else "省级")
     if scope.authority is not None:
         parts.append(scope.authority.name)
-    elif scope.user.is_authority_reviewer:
+    elif not scope.user.has_perm("statistics.filter_by_authority"):  # an authority: its own
         parts.append(scope.user.authority.name)
     return "统计范围：" + "，".join(parts)
