@@ -59,8 +59,17 @@ UNAUDITED = {
     "yanxiu.delivery.domain.programmes.on_application_state_changed": "the same, from the workflow's signal",
     "yanxiu.delivery.domain.programmes.write_record": "called only inside audited doors (the programme's transitions, "
     "flag_overdue), which record it",
-    "yanxiu.delivery.domain.rate_limit.count_post": "the public enrolment page's rate-limit counter",
-    "yanxiu.delivery.domain.rate_limit.forget_old": "drops old rate-limit counters",
+    "yanxiu.operations.domain.rate_limit.count_post": "the public pages' rate-limit counter",
+    "yanxiu.operations.domain.rate_limit.forget_old": "drops old rate-limit counters",
+    "yanxiu.accounts.domain.codes.issue": "a verification code (hashed): the registration or reset it allows is "
+    "the audited change",
+    "yanxiu.accounts.domain.codes.send_by_sms": "issues and texts a code (see codes.issue)",
+    "yanxiu.accounts.domain.codes.send_by_email": "issues and mails a code (see codes.issue)",
+    "yanxiu.accounts.domain.codes.check": "spends a code or counts a wrong try (see codes.issue)",
+    "yanxiu.accounts.domain.invitations.issue": "called only by the account doors (invite, resend), whose "
+    "account_change records it",
+    "yanxiu.delivery.domain.quality.refresh": "a derived figure, rebuilt from audited surveys, attendance and closings",
+    "yanxiu.delivery.domain.quality.refresh_all": "a derived figure, rebuilt from audited surveys, attendance and closings",
     "yanxiu.operations.domain.heartbeats.beat": "a process's heartbeat (运行监控 shows it)",
     "yanxiu.operations.domain.heartbeats.stopped": "a process's last heartbeat",
     "yanxiu.operations.domain.recovery.recover": "requeues or fails a dead worker's job row; the job's own state says so",

@@ -620,7 +620,7 @@ def _to_experts(request, *args, **kwargs):
 @refusal_returns_to(_to_experts)
 def expert_invite(request, pk):
     """One expert of the pool gets a link to set the password (again: the earlier link stops working)."""
-    _require_pool_manager(request)
+    forbid_unless(request.user, "reviews.manage_expert_pool")
     profile = get_object_or_404(ExpertProfile.objects.select_related("user"), pk=pk)
     invitation = account_changes.invite_expert(request.user, profile.user, request=request)
     messages.success(

@@ -22,6 +22,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from yanxiu.core.refusal import Refused
 
 from ..models import CodePurpose, User
+from ..rules import holds_an_admin_role
 from . import changes, codes, sms
 
 SENT = "如果该账号存在并登记了{where}，我们已向其发送{what}，请查收。没有收到？请核对用户名，或联系单位管理员。"
@@ -83,7 +84,7 @@ def request_code(username, *, client=""):
     """Text a code to the account's mobile, if there is one and the role may; the same answer either way."""
     account = _account(username)
     code = codes.issue(CodePurpose.PASSWORD_RESET, _target(username), client=client)
-    if account is not None and account.phone and not account.is_administrator and not account.is_superuser:
+    if account is not None and account.phone and not holds_an_admin_role(None, account):
         text = codes.SMS_TEXT.format(
             code=code, minutes=settings.YANXIU_CODE_MINUTES, purpose=CodePurpose.PASSWORD_RESET.label
         )
@@ -98,6 +99,6 @@ def reset_by_code(username, code, raw_password, *, request=None):
     if account is not None:
         changes.validate_new_password(account, raw_password)  # before the code is spent
     codes.check(CodePurpose.PASSWORD_RESET, _target(username), code)
-    if account is None or account.is_administrator or account.is_superuser:
+    if account is None or holds_an_admin_role(None, account):
         raise Refused(codes.WRONG_CODE, code="wrong_code")  # no code was sent: say what a wrong code says
     return changes.reset_own_password(account, raw_password, via="sms", request=request)

@@ -6,13 +6,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
 from yanxiu.accounts.domain.trail import register
+from yanxiu.accounts.rules import is_authority_reviewer, is_institution_staff
 
 from ..models import Application
 
 
 @register
 def applications_of(user):
-    if not (user.is_institution_staff or user.is_authority_reviewer):
+    if not (is_institution_staff(user) or is_authority_reviewer(user)):
         return None  # the office's officers: what they did is their own entries
     applications = Application.objects.visible_to(user)
     return Q(content_type=ContentType.objects.get_for_model(Application), object_id__in=applications.values("pk"))

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from yanxiu.accounts.domain import changes, codes
 from yanxiu.accounts.models import CodePurpose, Role, User
+from yanxiu.accounts.rules import is_authority_reviewer
 from yanxiu.audit.log import record
 from yanxiu.core import clock
 from yanxiu.core.masks import mask_organisation_name
@@ -232,7 +233,7 @@ def resubmit(actor, registration, letter, authority=None):
 
 def pending_for(user):
     """The registrations waiting for `user`'s authority (the inbox's list)."""
-    if not user.is_authority_reviewer:
+    if not is_authority_reviewer(user):
         return Registration.objects.none()
     return Registration.objects.filter(
         institution__authority_id=user.authority_id, institution__registration_state=RegistrationState.PENDING
