@@ -160,7 +160,23 @@ def _build():
         authority=users["authority"].authority,
         created_by=users["authority"],
     )
+    # The host is its institution's administrator, with a legal entity's first login to decide (decision 0025).
+    from yanxiu.identity.models import Binding
+
+    User.objects.filter(pk=users["host"].pk).update(is_org_admin=True)
+    users["host"].is_org_admin = True
+    binding = Binding.objects.create(
+        provider="mzt",
+        subject="legal-entity-1",
+        kind="legal_entity",
+        state="pending",
+        institution=users["host"].institution,
+        name=users["host"].institution.name,
+        uscc=users["host"].institution.uscc,
+        created_at=a.created_at,
+    )
     return {
+        "binding": binding,
         "token": token,
         "chart": next(iter(CHARTS)),
         "users": users,
@@ -280,6 +296,10 @@ CASES = {
     # Needs a verified second factor: nobody in this world has one.
     "accounts:otp_recovery_codes": [("post", None, lambda w: {}, set(), False)],
     "audit:trail": [("get", None, None, set(), False)],  # the audit administrator only
+    # Unified identity: the institution's administrator decides its legal entities' first logins.
+    "identity:bindings": [("get", None, None, {"host"}, False)],
+    "identity:confirm": [("post", lambda w: {"pk": w["binding"].pk}, lambda w: {}, {"host"}, True)],
+    "identity:reject": [("post", lambda w: {"pk": w["binding"].pk}, lambda w: {}, {"host"}, True)],
     "applications:dashboard": [("get", None, None, EVERYONE, False)],
     "applications:inbox": [("get", None, None, ORGANISATIONS, False)],  # hosts are sent to their own start page
     "applications:create": [
@@ -551,7 +571,8 @@ CASES = {
     "delivery:credit_hours": [("get", _p, None, {"programme_host", "province"}, False)],
     "delivery:access_log": [("get", _p, None, {"programme_host", "province"}, False)],
 }
-PUBLIC = {"login", "logout"} | {
+# The unified-identity round trip is the login itself (tests/identity/test_login.py).
+PUBLIC = {"login", "logout", "identity:start", "identity:callback"} | {
     "delivery_public:" + n
     for n in ("list", "programme", "thanks", "survey", "verify", "verify_lookup", "certificate_file")
 }

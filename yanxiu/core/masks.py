@@ -16,3 +16,11 @@ def mask_email(address):
     if not at:
         return "*" * len(address)
     return (local[:1] + "***" if local else "***") + "@" + domain
+
+
+def mask_id_number(number):
+    """3501**********1234: the first four and the last four stay (shorter numbers are starred whole)."""
+    number = number or ""
+    if len(number) < 8:
+        return "*" * len(number)
+    return number[:4] + "*" * (len(number) - 8) + number[-4:]

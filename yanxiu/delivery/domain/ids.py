@@ -6,6 +6,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from stdnum.cn import ric
 
+from yanxiu.core.masks import mask_id_number
 from yanxiu.core.validators import normalise_code
 
 ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")  # ASCII digits only: `\d` matches full-width ones too
@@ -43,7 +44,5 @@ def validate_id_number(value: str) -> str:
 
 
 def mask(number: str) -> str:
-    """3501**********1234: the first four and the last four stay."""
-    if len(number) < 8:
-        return "*" * len(number)
-    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+    """3501**********1234: the first four and the last four stay (`core.masks`, shared with accounts)."""
+    return mask_id_number(number)
