@@ -297,7 +297,8 @@ CASES = {
     "accounts:otp_recovery_codes": [("post", None, lambda w: {}, set(), False)],
     "audit:trail": [("get", None, None, set(), False)],  # the audit administrator only
     # Unified identity: the institution's administrator decides its legal entities' first logins.
-    "identity:bindings": [("get", None, None, {"host"}, False)],
+    # other_host (zzzz) administers its own institution in the demo: an empty list of its own.
+    "identity:bindings": [("get", None, None, {"host", "other_host"}, False)],
     "identity:confirm": [("post", lambda w: {"pk": w["binding"].pk}, lambda w: {}, {"host"}, True)],
     "identity:reject": [("post", lambda w: {"pk": w["binding"].pk}, lambda w: {}, {"host"}, True)],
     "applications:dashboard": [("get", None, None, EVERYONE, False)],

@@ -208,3 +208,17 @@ def test_a_forged_callback_is_refused(oidc):
     assert response.status_code == 409
     assert "身份提供方的应答未通过校验" in response.content.decode()
     assert logged_in_user(client) is None
+
+
+def test_an_identity_session_is_not_sent_to_change_a_password_it_did_not_use(settings, oidc):
+    settings.YANXIU_FORCE_PASSWORD_CHANGE = True
+    staff = factories.staff()  # must_change_password: its password was set by someone else
+    staff.id_number = provider.PERSON_ID
+    staff.save()
+    client = Client()
+    provider_login(client, "zhangsan")
+    assert client.get("/")["Location"] == "/applications/"
+    # The same account's password login still must change it.
+    password = Client()
+    password.force_login(staff)
+    assert password.get("/")["Location"] == reverse("accounts:password_change")

@@ -321,7 +321,13 @@ def seed():
     reviewers = {}
     for code, username, name in [*AUTHORITY_USERS, ("BASE-FJCZ", "fjcz_shenhe", "船政基地 审核员")]:
         reviewers[username] = _user(username, Role.AUTHORITY_REVIEWER, name, authority=Authority.objects.get(code=code))
-    _user("province", Role.PROVINCE_OFFICER, "省人社厅职业能力建设处 经办人")
+    # Unified identity (decision 0025, README): zzzz is its institution's administrator; xmhy's
+    # and the province officer's ID numbers match tools/oidc_provider/demo.json's persons.
+    staff["zzzz"].is_org_admin = True
+    staff["zzzz"].save(update_fields=["is_org_admin"])
+    staff["xmhy"].id_number = "350203199009097891"
+    staff["xmhy"].save(update_fields=["id_number", "id_number_hash"])
+    _user("province", Role.PROVINCE_OFFICER, "省人社厅职业能力建设处 经办人", id_number="350102197505054566")
     _user("expert1", Role.EXPERT, "王明")
     # 三员分立: one account per administrator duty.
     _user("sysadmin", Role.SYSTEM_ADMIN, "陈伟")
