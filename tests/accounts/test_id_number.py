@@ -3,7 +3,6 @@ finds the account by it, decision 0025): validated, one account per number, audi
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 
 from tests import factories
 from yanxiu.accounts.models import Role, User
