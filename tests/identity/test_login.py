@@ -130,6 +130,13 @@ def test_only_the_institutions_own_administrator_confirms(oidc, institution, org
         bindings.confirm(org_admin, binding)
 
 
+def test_the_waiting_page_says_when_the_institution_has_no_administrator(oidc, institution):
+    waiting = provider_login(Client(), "fjkj").content.decode()
+    assert "本单位还没有单位管理员" in waiting
+    factories.user(Role.INSTITUTION_STAFF, institution=institution, is_org_admin=True)
+    assert "本单位还没有单位管理员" not in provider_login(Client(), "fjkj").content.decode()
+
+
 def test_an_unknown_uscc_is_refused(oidc):
     factories.institution()  # another USCC
     refused = provider_login(Client(), "fjkj")

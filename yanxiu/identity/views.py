@@ -48,7 +48,15 @@ def callback(request, provider):
     if outcome.refusal:
         return render(request, "identity/refused.html", {"provider": provider, "reason": outcome.refusal}, status=403)
     if outcome.waiting:
-        return render(request, "identity/waiting.html", {"provider": provider, "binding": outcome.binding})
+        return render(
+            request,
+            "identity/waiting.html",
+            {
+                "provider": provider,
+                "binding": outcome.binding,
+                "has_administrator": bindings.has_administrator(outcome.binding.institution),
+            },
+        )
     next_url = request.session.pop(NEXT, "")
     request.yanxiu_login_via = provider.name  # the login's audit entry names the provider
     django_login(request, outcome.user, backend=MODEL_BACKEND)
@@ -62,7 +70,10 @@ def binding_list(request):
     """The institution administrator's list: pending first-time legal-entity logins, then the decided ones."""
     if not request.user.has_perm("identity.view_bindings"):
         raise PermissionDenied("只有单位管理员可以查看本单位的统一身份认证绑定。")
-    rows = Binding.objects.visible_to(request.user).select_related("user", "decided_by")
+    names = {provider.key: provider.name for provider in providers.configured()}
+    rows = list(Binding.objects.visible_to(request.user).select_related("user", "decided_by"))
+    for row in rows:
+        row.provider_name = names.get(row.provider, row.provider)
     return render(request, "identity/bindings.html", {"bindings": rows})
 
 

@@ -207,6 +207,11 @@ def _first_legal_entity_login(request, identity):
     return LoginOutcome(binding=binding)
 
 
+def has_administrator(institution):
+    """Whether someone can confirm this institution's bindings (the waiting page says whom to ask)."""
+    return institution.users.filter(is_org_admin=True, is_active=True).exists()
+
+
 def _decide(actor, binding):
     if not actor.has_perm("identity.decide_binding", binding):
         raise Refused(NOT_PENDING if binding.state != BindingState.PENDING else NOT_ADMIN, code="binding_decision")
