@@ -380,6 +380,8 @@ YANXIU_OIDC_PROVIDERS = {
     }
     for key in env_list("YANXIU_OIDC_PROVIDERS")
 }
+# An invitation link (a colleague, an expert) works once, for this many days (decision 0024).
+YANXIU_INVITATION_DAYS = int(os.environ.get("YANXIU_INVITATION_DAYS", "7"))
 # Audit entries are kept at least this many days: the purge command refuses younger ones.
 YANXIU_AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("YANXIU_AUDIT_RETENTION_DAYS", "180")))
 

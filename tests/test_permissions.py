@@ -163,8 +163,6 @@ def _build():
     # The host is its institution's administrator, with a legal entity's first login to decide (decision 0025).
     from yanxiu.identity.models import Binding
 
-    User.objects.filter(pk=users["host"].pk).update(is_org_admin=True)
-    users["host"].is_org_admin = True
     binding = Binding.objects.create(
         provider="mzt",
         subject="legal-entity-1",
@@ -175,8 +173,18 @@ def _build():
         uscc=users["host"].institution.uscc,
         created_at=a.created_at,
     )
+    # A colleague of the host's account administrator (decision 0024), invited and not yet set up.
+    colleague = User(
+        username="host_colleague",
+        role="institution_staff",
+        institution=users["host"].institution,
+        email="host_colleague@example.invalid",
+    )
+    colleague.set_unusable_password()
+    colleague.save()
     return {
         "binding": binding,
+        "colleague": colleague,
         "token": token,
         "chart": next(iter(CHARTS)),
         "users": users,
@@ -297,10 +305,36 @@ CASES = {
     "accounts:otp_recovery_codes": [("post", None, lambda w: {}, set(), False)],
     "audit:trail": [("get", None, None, set(), False)],  # the audit administrator only
     # Unified identity: the institution's administrator decides its legal entities' first logins.
-    # other_host (zzzz) administers its own institution in the demo: an empty list of its own.
-    "identity:bindings": [("get", None, None, {"host", "other_host"}, False)],
+    # Every demo institution's account administers it: the others see an empty list of their own.
+    "identity:bindings": [("get", None, None, HOSTS, False)],
     "identity:confirm": [("post", lambda w: {"pk": w["binding"].pk}, lambda w: {}, {"host"}, True)],
     "identity:reject": [("post", lambda w: {"pk": w["binding"].pk}, lambda w: {}, {"host"}, True)],
+    # Each organisation administers its own staff (decision 0024): every demo organisation's one
+    # account is its administrator; the host's colleague is the host's alone to manage.
+    "accounts:staff": [("get", None, None, ORGANISATIONS, False)],
+    "accounts:staff_trail": [("get", None, None, ORGANISATIONS, False)],
+    "accounts:staff_invite": [
+        ("get", None, None, ORGANISATIONS, False),
+        (
+            "post",
+            None,
+            lambda w: {"username": "invited1", "display_name": "新同事", "email": "invited1@example.invalid"},
+            ORGANISATIONS,
+            True,
+        ),
+    ],
+    "accounts:staff_deactivate": [("post", lambda w: {"pk": w["colleague"].pk}, lambda w: {}, {"host"}, True)],
+    "accounts:staff_reactivate": [
+        (
+            "post",
+            lambda w: {"pk": w["colleague"].pk},
+            lambda w: {},
+            {"host"},
+            True,
+            lambda w: type(w["colleague"]).objects.filter(pk=w["colleague"].pk).update(is_active=False),
+        )
+    ],
+    "accounts:staff_resend": [("post", lambda w: {"pk": w["colleague"].pk}, lambda w: {}, {"host"}, True)],
     "applications:dashboard": [("get", None, None, EVERYONE, False)],
     "applications:inbox": [("get", None, None, ORGANISATIONS, False)],  # hosts are sent to their own start page
     "applications:create": [
@@ -573,7 +607,7 @@ CASES = {
     "delivery:access_log": [("get", _p, None, {"programme_host", "province"}, False)],
 }
 # The unified-identity round trip is the login itself (tests/identity/test_login.py).
-PUBLIC = {"login", "logout", "identity:start", "identity:callback"} | {
+PUBLIC = {"login", "logout", "accounts:invitation", "identity:start", "identity:callback"} | {
     "delivery_public:" + n
     for n in ("list", "programme", "thanks", "survey", "verify", "verify_lookup", "certificate_file")
 }

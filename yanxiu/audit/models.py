@@ -44,6 +44,12 @@ ACCOUNT_ACTIONS = {
     "identity_bind_request": "申请绑定统一身份认证",
     "identity_bind_confirm": "确认统一身份认证绑定",
     "identity_bind_reject": "拒绝统一身份认证绑定",
+    # Each organisation administers its own staff (decision 0024).
+    "account_invite": "邀请账号",
+    "invitation_resend": "重新发送邀请",
+    "invitation_accept": "接受邀请并设置密码",
+    "account_deactivate": "停用账号",
+    "account_reactivate": "启用账号",
 }
 
 

@@ -2,14 +2,9 @@
 
 import rules
 
-from yanxiu.accounts.rules import is_institution_staff
+from yanxiu.accounts.rules import is_institution_staff, is_org_admin
 
 from .enums import BindingState
-
-
-@rules.predicate
-def is_org_admin(user, obj=None):
-    return bool(getattr(user, "is_org_admin", False))
 
 
 @rules.predicate
