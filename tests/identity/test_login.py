@@ -1,13 +1,17 @@
 """Unified identity (decision 0025) against a real OpenID Connect provider (tests/identity/provider.py):
 the Django test client is the browser here, `requests` fills the provider's login form."""
 
+import re
+
 import pytest
-from django.test import Client
+from django.core import mail
+from django.test import Client, TestCase
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests import factories
+from yanxiu.accounts.domain import changes
 from yanxiu.accounts.models import Role, User
 from yanxiu.audit.models import AuditEntry
 from yanxiu.core.refusal import Refused
@@ -229,3 +233,61 @@ def test_an_identity_session_is_not_sent_to_change_a_password_it_did_not_use(set
     password = Client()
     password.force_login(staff)
     assert password.get("/")["Location"] == reverse("accounts:password_change")
+
+
+LINK = re.compile(r"/account/invitation/([\w-]+)/")
+
+
+def invite(admin, username):
+    """The organisation's administrator invites a colleague (decision 0024); the mailed token."""
+    mail.outbox.clear()
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the e-mail is sent after the commit
+        account, _invitation = changes.invite_account(
+            admin, username=username, display_name="新同事", email=f"{username}@example.invalid"
+        )
+    return account, LINK.search(mail.outbox[-1].body).group(1)
+
+
+def answer_invitation(client, token, login):
+    page = client.get(reverse("accounts:invitation", args=[token])).content.decode()
+    assert "闽政通登录并接受邀请" in page
+    start = client.get(reverse("identity:start", args=[provider.KEY]), {"invitation": token})
+    callback = provider.log_in_at_provider(start["Location"], login, back_to="http://testserver/")
+    return client.get(callback)
+
+
+def test_an_invitation_is_answered_through_the_provider_instead_of_a_password(oidc, institution, org_admin):
+    account, token = invite(org_admin, "invited_zhang")
+    client = Client()
+    response = answer_invitation(client, token, "zhangsan")  # no ID number recorded anywhere
+    assert response.status_code == 302
+    assert logged_in_user(client) == account
+    assert Binding.objects.get().user == account
+    account.refresh_from_db()
+    assert (account.has_usable_password(), account.must_change_password) == (False, False)
+    accepted = AuditEntry.objects.get(action="invitation_accept", username=account.username)
+    assert accepted.data["changes"][0] == {
+        "field": "统一身份认证",
+        "before": "未绑定",
+        "after": "统一身份认证（闽政通）",
+    }
+    # The link is used up; the next login goes by the binding.
+    assert Client().get(reverse("accounts:invitation", args=[token])).status_code == 410
+    again = Client()
+    provider_login(again, "zhangsan")
+    assert logged_in_user(again) == account
+
+
+def test_an_invitation_to_a_province_account_is_not_answered_through_the_provider(oidc):
+    office_admin = factories.user(Role.PROVINCE_OFFICER, is_org_admin=True)
+    _account, token = invite(office_admin, "invited_li")
+    client = Client()
+    page = client.get(reverse("accounts:invitation", args=[token])).content.decode()
+    assert "闽政通登录并接受邀请" not in page
+    start = client.get(reverse("identity:start", args=[provider.KEY]), {"invitation": token})
+    refused = client.get(provider.log_in_at_provider(start["Location"], "zhangsan", back_to="http://testserver/"))
+    assert refused.status_code == 403
+    assert bindings.NOT_REACHABLE in refused.content.decode()
+    assert logged_in_user(client) is None
+    assert Binding.objects.count() == 0
+    assert client.get(reverse("accounts:invitation", args=[token])).status_code == 200  # still usable

@@ -19,6 +19,7 @@ from .interfaces.provider import identity_from_callback, redirect_to_provider
 from .models import Binding
 
 NEXT = "yanxiu_identity_next"
+INVITATION = "yanxiu_identity_invitation"  # the invitation link answered by this login
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
@@ -37,6 +38,7 @@ def start(request, provider):
     next_url = request.GET.get("next", "")
     if url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
         request.session[NEXT] = next_url
+    request.session[INVITATION] = request.GET.get("invitation", "")
     redirect_uri = request.build_absolute_uri(reverse("identity:callback", args=[provider.key]))
     return redirect_to_provider(request, provider, redirect_uri)
 
@@ -44,7 +46,7 @@ def start(request, provider):
 def callback(request, provider):
     provider = providers.get(provider)
     identity = identity_from_callback(request, provider)
-    outcome = bindings.sign_in(identity, request=request)
+    outcome = bindings.sign_in(identity, request=request, invitation=request.session.pop(INVITATION, ""))
     if outcome.refusal:
         return render(request, "identity/refused.html", {"provider": provider, "reason": outcome.refusal}, status=403)
     if outcome.waiting:

@@ -457,3 +457,24 @@ def accept_invitation(token, password, *, request=None):
             changes=[("密码", "未设置", "已由本人设置"), ("邀请链接", "有效", "已使用")],
         )
     return account
+
+
+def accept_invitation_by_identity(token, *, via, request=None):
+    """The invitee's own door when they answer the link by logging in through a unified-identity
+    provider instead of setting a password (decision 0025): the link is used up, the account keeps
+    no password. The caller binds the identity in the same transaction. Returns the account."""
+    with transaction.atomic():
+        invitation = invitations.find(token, for_update=True)
+        account = invitation.user
+        account.must_change_password = False
+        account.save(update_fields=["must_change_password"])
+        invitation.used_at = clock.now()
+        invitation.save(update_fields=["used_at"])
+        record(
+            "invitation_accept",
+            account,
+            actor=account,
+            request=request,
+            changes=[("统一身份认证", "未绑定", via), ("邀请链接", "有效", "已使用")],
+        )
+    return account

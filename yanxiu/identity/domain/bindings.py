@@ -6,7 +6,8 @@ are the institution administrator's decision on a legal entity's first login. Ev
 decision and refused or pending login writes one audit entry.
 
 - A person reaches the account whose recorded ID number (a keyed hash, never the number)
-  matches the provider's verified resident-ID claim; the binding is confirmed at once.
+  matches the provider's verified resident-ID claim, or the account whose invitation link they
+  answered by this login; the binding is confirmed at once.
 - A legal entity whose USCC is an institution's gets a pending binding; when the
   institution's administrator confirms it, a staff account of that institution (no password)
   is made through the account door, and later logins reach it.
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
-from yanxiu.accounts.domain import changes
+from yanxiu.accounts.domain import changes, invitations
 from yanxiu.accounts.models import Role, User
 from yanxiu.audit import log
 from yanxiu.audit.models import Outcome
@@ -91,8 +92,9 @@ def _why_not_reachable(user):
     return ""
 
 
-def sign_in(identity, *, request):
-    """Decide one login through a provider (its verified claims as `identity`)."""
+def sign_in(identity, *, request, invitation=""):
+    """Decide one login through a provider (its verified claims as `identity`). `invitation`: the
+    token of an invitation link the person answered by this login (instead of setting a password)."""
     if not identity.subject:
         return _refuse(request, identity, NO_SUBJECT)
     binding = (
@@ -102,6 +104,8 @@ def sign_in(identity, *, request):
     )
     if binding is not None:
         return _known(request, identity, binding)
+    if identity.kind == Kind.PERSON and invitation:
+        return _invited_person(request, identity, invitation)
     if identity.kind == Kind.PERSON:
         return _first_person_login(request, identity)
     if identity.kind == Kind.LEGAL_ENTITY:
@@ -129,6 +133,24 @@ def _known(request, identity, binding):
     return LoginOutcome(user=binding.user, binding=binding)
 
 
+def _invited_person(request, identity, token):
+    """The invitee answers the link through the provider: the invited account is bound to them."""
+    try:
+        account = invitations.find(token).user
+    except Refused as refused:
+        return _refuse(request, identity, refused.reason)
+    reason = _why_not_reachable(account)
+    if reason:
+        return _refuse(request, identity, reason, user=account)
+    via = f"统一身份认证（{identity.provider.name}）"
+    try:
+        with transaction.atomic():
+            account = changes.accept_invitation_by_identity(token, via=via, request=request)
+            return _bind_person(request, identity, account, "经邀请链接绑定")
+    except Refused as refused:  # the link was used or revoked meanwhile
+        return _refuse(request, identity, refused.reason)
+
+
 def _first_person_login(request, identity):
     if not identity.has_id_card:
         return _refuse(request, identity, NO_ID_CARD)
@@ -141,6 +163,11 @@ def _first_person_login(request, identity):
     reason = _why_not_reachable(account)
     if reason:
         return _refuse(request, identity, reason, user=account)
+    return _bind_person(request, identity, account, f"身份证号 {mask_id_number(identity.cert_no)} 与账号登记的一致")
+
+
+def _bind_person(request, identity, account, how):
+    """A person's binding, confirmed at once, audited on the account."""
     now = clock.now()
     try:
         with transaction.atomic():
@@ -161,13 +188,7 @@ def _first_person_login(request, identity):
                 actor=None,
                 request=request,
                 via=f"统一身份认证（{identity.provider.name}）",
-                changes=[
-                    (
-                        "统一身份认证",
-                        "",
-                        f"{identity.provider.name}（身份证号 {mask_id_number(identity.cert_no)} 与账号登记的一致）",
-                    )
-                ],
+                changes=[("统一身份认证", "", f"{identity.provider.name}（{how}）")],
             )
     except IntegrityError:  # the same identity's other login won the race: use its binding
         return sign_in(identity, request=request)
