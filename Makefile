@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test test-again system-deps system-deps-run worker check-deploy lint format requirements bench clean
+.PHONY: node-packages run setup test test-again system-deps system-deps-run worker check-deploy lint format requirements bench clean
 
 # Every package pinned with its hashes (pip-compile --generate-hashes): nothing
 # else can be installed in its place. Running needs requirements.txt only; the test
@@ -82,10 +82,17 @@ system-deps: system-deps-run
 
 # axe-core for the browser tests' accessibility checks (tests/browser/axe.py), from the npm
 # registry into .node/ (ignored by git): never a CDN, nothing in package.json.
+# And oidc-provider, the certified OpenID Connect provider the unified-identity tests start
+# (tools/oidc_provider/provider.mjs, decision 0025). One npm command for both: a later
+# `npm install --no-save` would remove the packages the earlier one added.
 AXE_CORE_VERSION := 4.14.1
+OIDC_PROVIDER_VERSION := 9.13.3
 AXE := .node/node_modules/axe-core/axe.min.js
-$(AXE):
-	npm install --no-save --no-audit --no-fund --prefix .node axe-core@$(AXE_CORE_VERSION)
+OIDC_PROVIDER := .node/node_modules/oidc-provider/package.json
+NODE_PACKAGES := $(AXE) $(OIDC_PROVIDER)
+node-packages: $(NODE_PACKAGES)
+$(NODE_PACKAGES) &:
+	npm install --no-save --no-audit --no-fund --prefix .node axe-core@$(AXE_CORE_VERSION) oidc-provider@$(OIDC_PROVIDER_VERSION)
 
 # All tests (unit, integration, browser). DATABASE_URL selects PostgreSQL.
 # In parallel: one process and one test database per core (TEST_WORKERS=0: one process);
@@ -94,7 +101,7 @@ $(AXE):
 TEST_WORKERS ?= auto
 COVERAGE ?=
 COV_ARGS := $(if $(COVERAGE),--cov --cov-report=)
-test: $(VENV)/.installed-dev system-deps $(AXE)
+test: $(VENV)/.installed-dev system-deps $(NODE_PACKAGES)
 	$(if $(COVERAGE),rm -f .coverage .coverage.*)
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(COV_ARGS) $(PYTEST_ARGS)
 	$(if $(COVERAGE),$(VENV)/bin/coverage report --fail-under=0 | tail -n 25)
@@ -104,7 +111,7 @@ test: $(VENV)/.installed-dev system-deps $(AXE)
 # runs (migrations applied once; new ones are applied on the next run).
 #   make test-again T=tests/reviews/test_views.py::test_ranking    make test-again (the last failures)
 T ?= --lf --lfnf=none
-test-again: $(VENV)/.installed-dev $(AXE)
+test-again: $(VENV)/.installed-dev $(NODE_PACKAGES)
 	mkdir -p var
 	YANXIU_TEST_DB_FILE=var/test-db.sqlite3 $(PY) -m pytest --reuse-db $(T)
 

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "yanxiu.reference",
     "yanxiu.calls",
     "yanxiu.organisations",
+    "yanxiu.identity",
     "yanxiu.documents",
     "yanxiu.selection",
     "yanxiu.applications",
@@ -376,6 +377,21 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 YANXIU_OTP_REQUIRED = env_bool("YANXIU_OTP_REQUIRED", PRODUCTION)
 OTP_TOTP_ISSUER = os.environ.get("YANXIU_OTP_ISSUER", "研修申报")
 YANXIU_OTP_RECOVERY_CODES = int(os.environ.get("YANXIU_OTP_RECOVERY_CODES", "10"))
+# Unified identity (统一身份认证, decision 0025): OpenID Connect providers such as 闽政通 and i厦门.
+# YANXIU_OIDC_PROVIDERS lists their keys (mzt,ixm); for each key K: YANXIU_OIDC_<K>_NAME (the login
+# button's name), _ISSUER (discovery at <issuer>/.well-known/openid-configuration), _CLIENT_ID,
+# _CLIENT_SECRET, and optionally _CLAIMS ("cert_no=idcard,uscc=credit_code": the provider's own claim
+# names where they differ from ours). No key, no button.
+YANXIU_OIDC_PROVIDERS = {
+    key: {
+        "name": os.environ.get(f"YANXIU_OIDC_{key.upper()}_NAME", key),
+        "issuer": os.environ.get(f"YANXIU_OIDC_{key.upper()}_ISSUER", ""),
+        "client_id": os.environ.get(f"YANXIU_OIDC_{key.upper()}_CLIENT_ID", ""),
+        "client_secret": os.environ.get(f"YANXIU_OIDC_{key.upper()}_CLIENT_SECRET", ""),
+        "claims": dict(item.split("=", 1) for item in env_list(f"YANXIU_OIDC_{key.upper()}_CLAIMS")),
+    }
+    for key in env_list("YANXIU_OIDC_PROVIDERS")
+}
 # An invitation link (a colleague, an expert) works once, for this many days (decision 0024).
 YANXIU_INVITATION_DAYS = int(os.environ.get("YANXIU_INVITATION_DAYS", "7"))
 # Audit entries are kept at least this many days: the purge command refuses younger ones.

@@ -7,12 +7,14 @@ from django.urls import include, path
 
 from yanxiu.api.api import api
 from yanxiu.core import views as core_views
+from yanxiu.identity import views as identity_views
 
 # Uploaded files are never served directly: every download goes through a
 # view that checks who may see it.
 urlpatterns = [
     path("", core_views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
+    path("login/", identity_views.LoginView.as_view(), name="login"),
+    path("identity/", include("yanxiu.identity.urls")),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", include("yanxiu.accounts.urls")),
     path("audit/", include("yanxiu.audit.urls")),

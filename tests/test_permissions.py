@@ -163,6 +163,19 @@ def _build():
         authority=users["authority"].authority,
         created_by=users["authority"],
     )
+    # The host is its institution's administrator, with a legal entity's first login to decide (decision 0025).
+    from yanxiu.identity.models import Binding
+
+    binding = Binding.objects.create(
+        provider="mzt",
+        subject="legal-entity-1",
+        kind="legal_entity",
+        state="pending",
+        institution=users["host"].institution,
+        name=users["host"].institution.name,
+        uscc=users["host"].institution.uscc,
+        created_at=a.created_at,
+    )
     # A colleague of the host's account administrator (decision 0024), invited and not yet set up.
     colleague = User(
         username="host_colleague",
@@ -194,6 +207,7 @@ def _build():
     signup["email_code"] = codes.issue(CodePurpose.REGISTER_EMAIL, signup["email"])
     pending = registration.register(signup, pdf("授权书.pdf"))
     return {
+        "binding": binding,
         "colleague": colleague,
         "registration": pending,
         "token": token,
@@ -316,6 +330,11 @@ CASES = {
     # Needs a verified second factor: nobody in this world has one.
     "accounts:otp_recovery_codes": [("post", None, lambda w: {}, set(), False)],
     "audit:trail": [("get", None, None, set(), False)],  # the audit administrator only
+    # Unified identity: the institution's administrator decides its legal entities' first logins.
+    # Every demo institution's account administers it: the others see an empty list of their own.
+    "identity:bindings": [("get", None, None, HOSTS, False)],
+    "identity:confirm": [("post", lambda w: {"pk": w["binding"].pk}, lambda w: {}, {"host"}, True)],
+    "identity:reject": [("post", lambda w: {"pk": w["binding"].pk}, lambda w: {}, {"host"}, True)],
     # Each organisation administers its own staff (decision 0024): every demo organisation's one
     # account is its administrator; the host's colleague is the host's alone to manage.
     "accounts:staff": [("get", None, None, ORGANISATIONS, False)],
@@ -652,8 +671,10 @@ CASES = {
     "delivery:credit_hours": [("get", _p, None, {"programme_host", "province"}, False)],
     "delivery:access_log": [("get", _p, None, {"programme_host", "province"}, False)],
 }
+# The unified-identity round trip is the login itself (tests/identity/test_login.py).
 PUBLIC = (
     {"login", "logout", "accounts:invitation", "organisations:register", "organisations:registered"}
+    | {"identity:start", "identity:callback"}
     | {"accounts:" + n for n in ("reset_request", "reset_code", "reset_confirm")}
     | {
         "delivery_public:" + n

@@ -22,7 +22,9 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yanxiu.core.admin import StaticAdmin, TotpAdmin
+from yanxiu.core.crypto import lookup_hashes
 from yanxiu.core.refusal import Refused
+from yanxiu.core.validators import validate_id_number
 
 from .domain import changes
 from .models import ADMIN_ROLES, Role, User
@@ -55,6 +57,7 @@ class AccountForm(forms.ModelForm):
             "display_name",
             "email",
             "phone",
+            "id_number",
             "role",
             "institution",
             "authority",
@@ -66,6 +69,18 @@ class AccountForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "role" in self.fields:
             self.fields["role"].choices = BUSINESS_ROLES
+        if "id_number" in self.fields:
+            self.fields["id_number"].help_text = "本人通过统一身份认证（个人）登录时，按此号码找到本账号（决定 0025）。"
+
+    def clean_id_number(self):
+        number = self.cleaned_data.get("id_number") or ""
+        if not number:
+            return ""
+        number = validate_id_number(number)
+        holder = User.objects.filter(id_number_hash__in=lookup_hashes("id_number", number)).exclude(pk=self.instance.pk)
+        if holder.exists():
+            raise forms.ValidationError("此身份证号已登记在另一个账号上。")
+        return number
 
     def _post_clean(self):
         super()._post_clean()
@@ -105,7 +120,7 @@ class UserAdmin(BaseUserAdmin):
     ]
     fieldsets = (
         (None, {"fields": ("username", "password_note")}),
-        ("个人信息", {"fields": ("display_name", "email", "phone")}),
+        ("个人信息", {"fields": ("display_name", "email", "phone", "id_number")}),
         ("单位与角色", {"fields": ("role", "institution", "authority", "is_org_admin", "is_active")}),
         ("密码策略", {"fields": ("password_changed_at", "must_change_password")}),
         ("时间", {"fields": ("last_login", "date_joined")}),

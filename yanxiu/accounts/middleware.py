@@ -75,7 +75,9 @@ class SecurityMiddleware:
             return _redirect(request, "accounts:otp_verify" if second_factor == "verify" else "accounts:otp_setup")
         if name in OTP_URLS:
             return None
-        reason = security.password_change_reason(user)
+        # A unified-identity login used no password: a password someone else set, or an old
+        # one, is changed at the next password login, not in this session (decision 0025).
+        reason = "" if request.session.get(security.IDENTITY_LOGIN) else security.password_change_reason(user)
         if reason and name not in PASSWORD_URLS:
             return _redirect(request, "accounts:password_change")
         return None

@@ -6,7 +6,7 @@ from django.core.validators import EmailValidator
 from django.db import models
 
 from yanxiu.core import clock
-from yanxiu.core.crypto import EncryptedField
+from yanxiu.core.crypto import EncryptedField, KeyedHashField
 
 
 def _short_forms(organisation):
@@ -57,6 +57,10 @@ class User(AbstractUser):
     email = EncryptedField(
         "电子邮箱", max_length=254, blank=True, validators=[EmailValidator()], purpose="accounts.user.email"
     )
+    # The ID number a unified-identity person login (统一身份认证, decision 0025) is matched by:
+    # encrypted, found through its keyed hash (the trainees' numbers hash under the same purpose).
+    id_number = EncryptedField("身份证号", max_length=18, blank=True, purpose="accounts.user.id_number", code=True)
+    id_number_hash = KeyedHashField(source="id_number", purpose="id_number", db_index=True)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
     # A password someone else set (a new account, an officer's reset) must be
     # changed by its owner at the next login; the owner's own change clears it.
@@ -137,6 +141,12 @@ class User(AbstractUser):
     def is_administrator(self):
         """One of the three administrators (三员分立)."""
         return self.role in ADMIN_ROLES
+
+    @property
+    def reachable_by_identity(self):
+        """Unified identity (decision 0025) reaches host institutions' staff and experts only,
+        never the deciding roles, an administrator or a superuser."""
+        return self.role in (Role.INSTITUTION_STAFF, Role.EXPERT) and not self.is_superuser
 
     @property
     def is_audit_admin(self):

@@ -43,6 +43,7 @@ def invitation(request, token):
             "form": form,
             "account": found.user,
             "invitation": found,
+            "token": token,
             "rules": password_validators_help_texts(),
             "otp_required": settings.YANXIU_OTP_REQUIRED and found.user.needs_second_factor,
         },

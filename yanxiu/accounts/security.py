@@ -13,6 +13,8 @@ from yanxiu.core import clock
 
 LAST_SEEN = "yanxiu_last_seen"
 LOGIN_AT = "yanxiu_login_at"
+# The provider's key when this session's login was through unified identity (decision 0025).
+IDENTITY_LOGIN = "yanxiu_identity_login"
 # The last-seen time is written at most this often: a session row is not rewritten on
 # every request (issue 13). The idle limit counts from the written time plus this, so a
 # session never ends early; it may last up to this much longer.
@@ -43,7 +45,8 @@ def session_expiry(session):
 
 def password_expired(user):
     days = settings.YANXIU_PASSWORD_MAX_AGE_DAYS
-    if not days or user.password_changed_at is None:
+    if not days or user.password_changed_at is None or not user.has_usable_password():
+        # An account that logs in only through unified identity has no password to expire.
         return False
     return clock.wall_now() - user.password_changed_at > timedelta(days=days)
 
@@ -58,10 +61,15 @@ def password_change_reason(user):
 
 
 def second_factor_needed(request):
-    """ "verify", "enrol" or "" for this request's user."""
+    """ "verify", "enrol" or "" for this request's user.
+
+    After a unified-identity login, a second factor the account holds is asked for even where
+    the role does not require one: the provider's login stands in for the password, not for the
+    second factor (decision 0025)."""
     user = request.user
-    if not settings.YANXIU_OTP_REQUIRED or not user.needs_second_factor:
-        return ""
     if user.is_verified():
         return ""
+    if not settings.YANXIU_OTP_REQUIRED or not user.needs_second_factor:
+        via_identity = request.session.get(IDENTITY_LOGIN)
+        return "verify" if via_identity and user_has_device(user, confirmed=True) else ""
     return "verify" if user_has_device(user, confirmed=True) else "enrol"

@@ -15,7 +15,8 @@ def on_login(sender, request, user, **kwargs):
     if request is None:
         return
     security.start_session(request.session)
-    log.security_event(request, "login", user=user)
+    via = getattr(request, "yanxiu_login_via", "")  # unified identity: the provider (decision 0025)
+    log.security_event(request, "login", user=user, data={"via": via} if via else None)
     if security.password_expired(user):
         log.security_event(request, "password_expired", user=user, outcome=Outcome.REFUSED)
 

@@ -22,6 +22,9 @@ SECURITY_ACTIONS = {
     "otp_failed": "双因素认证失败",
     "otp_recovery_codes": "生成恢复码",
     "permission_denied": "越权访问被拒绝",
+    # Unified identity (decision 0025): a login through a provider that got no session.
+    "identity_refused": "统一身份认证登录被拒绝",
+    "identity_pending": "统一身份认证待确认",
 }
 
 # Changes to accounts (三员分立): who changed which account, what, from what to what. Every
@@ -36,6 +39,11 @@ ACCOUNT_ACTIONS = {
     "otp_device_remove": "删除双因素设备",
     "create_api_token": "创建 API 令牌",
     "revoke_api_token": "撤销 API 令牌",
+    # Unified identity (decision 0025): bindings of a provider's identity to an account.
+    "identity_bind": "绑定统一身份认证",
+    "identity_bind_request": "申请绑定统一身份认证",
+    "identity_bind_confirm": "确认统一身份认证绑定",
+    "identity_bind_reject": "拒绝统一身份认证绑定",
     # Each organisation administers its own staff (decision 0024).
     "account_invite": "邀请账号",
     "invitation_resend": "重新发送邀请",

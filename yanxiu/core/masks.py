@@ -34,3 +34,11 @@ def mask_organisation_name(name):
     if len(name) <= 4:
         return name[:1] + "*" * (len(name) - 1)
     return name[:2] + "*" * (len(name) - 4) + name[-2:]
+
+
+def mask_id_number(number):
+    """3501**********1234: the first four and the last four stay (shorter numbers are starred whole)."""
+    number = number or ""
+    if len(number) < 8:
+        return "*" * len(number)
+    return number[:4] + "*" * (len(number) - 8) + number[-4:]

@@ -326,6 +326,13 @@ def seed():
             username, Role.AUTHORITY_REVIEWER, name, authority=Authority.objects.get(code=code), is_org_admin=True
         )
     _user("province", Role.PROVINCE_OFFICER, "省人社厅职业能力建设处 经办人", is_org_admin=True)
+    # Unified identity (decision 0025, README): xmhy's and the province officer's ID numbers match
+    # tools/oidc_provider/demo.json's persons (every demo account administers its organisation).
+    staff["xmhy"].id_number = "350203199009097891"
+    staff["xmhy"].save(update_fields=["id_number", "id_number_hash"])
+    province = User.objects.get(username="province")
+    province.id_number = "350102197505054566"
+    province.save(update_fields=["id_number", "id_number_hash"])
     _user("expert1", Role.EXPERT, "王明")
     # 三员分立: one account per administrator duty.
     _user("sysadmin", Role.SYSTEM_ADMIN, "陈伟")

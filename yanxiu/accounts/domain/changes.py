@@ -28,7 +28,7 @@ from django.db import transaction
 
 from yanxiu.audit import log
 from yanxiu.core import clock
-from yanxiu.core.masks import mask_email, mask_phone
+from yanxiu.core.masks import mask_email, mask_id_number, mask_phone
 from yanxiu.core.refusal import Refused
 
 from ..models import ADMIN_ROLES, Role, User
@@ -40,6 +40,7 @@ FIELDS = {
     "display_name": "姓名",
     "email": "电子邮箱",
     "phone": "电话",
+    "id_number": "身份证号",
     "role": "角色",
     "institution": "所属单位",
     "authority": "所属主管部门",
@@ -48,7 +49,7 @@ FIELDS = {
     "is_org_admin": "本单位账号管理员",
     "is_superuser": "超级用户",
 }
-MASKS = {"email": mask_email, "phone": mask_phone}
+MASKS = {"email": mask_email, "phone": mask_phone, "id_number": mask_id_number}
 YES_NO = {True: "是", False: "否"}
 
 # Refusals, one sentence each, shown on the page that was refused.
@@ -167,6 +168,32 @@ def reset_own_password(account, raw_password, *, via, request=None):
             reason=SELF_SERVICE[via],
             via=via,
         )
+
+
+IDENTITY_ROLES = (Role.INSTITUTION_STAFF,)
+NOT_BY_IDENTITY = "统一身份认证只能为承办单位经办人开设账号；省人社厅、主管部门和管理员的账号不能这样开设。"
+NOT_THE_INSTITUTIONS_ADMIN = "只有本单位的管理员才能确认本单位的统一身份认证绑定。"
+
+
+def create_identity_account(actor, account, *, request=None, via="统一身份认证"):
+    """A host institution's staff account for a legal entity's unified-identity login
+    (decision 0025), made when the institution's own administrator (`actor`) confirms it. It
+    has no password: its owner logs in through the provider only. Never another role."""
+    if account.role not in IDENTITY_ROLES or account.is_org_admin or not account.institution_id:
+        raise Refused(NOT_BY_IDENTITY, code="not_by_identity")
+    if not (
+        actor.is_active
+        and actor.is_institution_staff
+        and actor.is_org_admin
+        and actor.institution_id == account.institution_id
+    ):
+        raise Refused(NOT_THE_INSTITUTIONS_ADMIN, code="account_duty")
+    with transaction.atomic():
+        account.set_unusable_password()
+        account.must_change_password = False  # no password to change
+        account.is_superuser = account.is_staff = False
+        account.save()
+        record("account_create", account, actor=actor, request=request, via=via)
     return account
 
 
@@ -473,5 +500,26 @@ def accept_invitation(token, password, *, request=None):
             actor=account,
             request=request,
             changes=[("密码", "未设置", "已由本人设置"), ("邀请链接", "有效", "已使用")],
+        )
+    return account
+
+
+def accept_invitation_by_identity(token, *, via, request=None):
+    """The invitee's own door when they answer the link by logging in through a unified-identity
+    provider instead of setting a password (decision 0025): the link is used up, the account keeps
+    no password. The caller binds the identity in the same transaction. Returns the account."""
+    with transaction.atomic():
+        invitation = invitations.find(token, for_update=True)
+        account = invitation.user
+        account.must_change_password = False
+        account.save(update_fields=["must_change_password"])
+        invitation.used_at = clock.now()
+        invitation.save(update_fields=["used_at"])
+        record(
+            "invitation_accept",
+            account,
+            actor=account,
+            request=request,
+            changes=[("统一身份认证", "未绑定", via), ("邀请链接", "有效", "已使用")],
         )
     return account
