@@ -2,6 +2,10 @@
 the catalogue misses, and every list derived from it says what the catalogue says."""
 
 import pathlib
+import zipfile
+
+import pytest
+from lxml import etree
 
 from yanxiu.api.routers.applications import ApplicationDetailOut, DraftFieldsIn
 from yanxiu.applications import catalogue
@@ -14,6 +18,8 @@ from yanxiu.documents.imports import importer, parse_forms
 from yanxiu.documents.interfaces import export
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+BLANKS = ROOT / "yanxiu" / "documents" / "blanks"
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def test_every_field_of_the_model_is_in_the_catalogue_or_set_by_the_system():
@@ -62,8 +68,28 @@ def test_the_word_layout_is_the_catalogues_slots():
         assert layout.FORM_LABELS[form] == {s.key: s.labels[form] for s in catalogue.SLOTS if form in s.labels}
     assert {key: layout.FIELD_LABELS[key] for key in catalogue.SLOT} == {s.key: s.label for s in catalogue.SLOTS}
     assert layout.TEXT_SLOTS["att1"]["trainees"].hint == catalogue.HINT_TRAINEES_NATIONAL
-    assert (layout.BASE_SLOT["att2"].row, layout.OPINION_SLOT["att2"].row) == (11, 12)
-    assert layout.PRINT_LAYOUT["att2"]["min_heights"] == {12: 2400}  # the opinion row, wherever it is
+    opinion = layout.OPINION_SLOT["att2"].row
+    assert layout.PRINT_LAYOUT["att2"]["min_heights"] == {opinion: 2400}  # the opinion row, wherever it is
+
+
+def _blank_rows(form):
+    root = etree.fromstring(zipfile.ZipFile(BLANKS / f"{form}.docx").read("word/document.xml"))
+    table = root.find(f".//{{{W}}}tbl")
+    return [
+        ["".join(t.text or "" for t in tc.iter(f"{{{W}}}t")) for tc in tr.findall(f"{{{W}}}tc")]
+        for tr in table.findall(f"{{{W}}}tr")
+    ]
+
+
+@pytest.mark.parametrize("form", catalogue.BOTH)
+def test_each_slots_cell_follows_its_label_on_the_blank_form(form):
+    rows = _blank_rows(form)
+    for slot in catalogue.SLOTS:
+        if form not in slot.cells:
+            continue
+        row, cell = slot.cells[form]
+        printed = parse_forms.label_key(rows[row][cell - 1])
+        assert printed in {parse_forms.label_key(x) for x in (slot.label_on(form), *slot.aliases)}, slot.key
 
 
 def test_the_import_reads_every_slot_by_each_forms_label_and_maps_every_verbatim_field():
@@ -72,6 +98,9 @@ def test_the_import_reads_every_slot_by_each_forms_label_and_maps_every_verbatim
             continue
         for label in (slot.label, *slot.labels.values(), *slot.aliases):
             assert parse_forms.LABELS[parse_forms.label_key(label)] == slot.key
+    host = {s.key.removeprefix("host."): s for s in catalogue.SLOTS if s.key.startswith("host.")}
+    assert set(parse_forms.SECTION_FIELDS.values()) == set(host)
+    assert parse_forms.SECTION_FIELDS["单位名称"] == "name"
     assert importer.form_label("att2", "trainee_description") == "培训对象"
     assert importer.form_label("att1", "start_date") == "办班时间"
     assert importer.form_label("att2", "host_fax") == "传真"

@@ -94,7 +94,8 @@ SLOTS = (
         hints={NATIONAL: HINT_TRAINEES_NATIONAL},
     ),
     # Rows 9-11 of 附件1 (申报单位信息) belong to the province office: left empty (附件4 第2条).
-    WordSlot("host.name", "承办单位名称", {NATIONAL: (12, 2), PROVINCIAL: (8, 2)}),
+    # The 承办单位信息 rows: read by label within that section (申报单位信息 has the same labels).
+    WordSlot("host.name", "承办单位名称", {NATIONAL: (12, 2), PROVINCIAL: (8, 2)}, aliases=("单位名称",)),
     WordSlot("host.contact", "联系人", {NATIONAL: (12, 4), PROVINCIAL: (8, 4)}),
     WordSlot("host.office_phone", "办公电话", {NATIONAL: (13, 2), PROVINCIAL: (9, 2)}),
     WordSlot("host.mobile", "手机", {NATIONAL: (13, 4), PROVINCIAL: (9, 4)}),

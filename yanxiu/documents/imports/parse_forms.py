@@ -40,13 +40,13 @@ LABELS = {
     for label in (slot.label, *slot.labels.values(), *slot.aliases)
 }
 SECTIONS = {"申报单位信息": "applicant", "承办单位信息": "host"}
+# Within a section, a row's label -> the field ("单位名称" -> "name"): the catalogue's host.* slots, by
+# their aliases where they have some (承办单位名称 is printed 单位名称 in its section).
 SECTION_FIELDS = {
-    "单位名称": "name",
-    "联系人": "contact",
-    "办公电话": "office_phone",
-    "手机": "mobile",
-    "传真": "fax",
-    "地址": "address",
+    label: slot.key.removeprefix("host.")
+    for slot in catalogue.SLOTS
+    if slot.key.startswith("host.")
+    for label in (slot.aliases or (slot.label,))
 }
 
 TOPIC_LABELS = [(code, label) for code, label in TopicAreaCode.choices]
