@@ -252,6 +252,19 @@ def _national_candidate(w):
     decisions.publish(w["call"], actor=w["users"]["province"])
 
 
+def _answer_file(w):
+    """The recommendation summary filled in by the ministry: the forwarded application selected."""
+    from yanxiu.core.spreadsheets import xlsx_bytes
+    from yanxiu.selection.interfaces.ministry_answer import COLUMNS
+
+    def write(workbook):
+        sheet = workbook.add_worksheet()
+        sheet.write_row(0, 0, COLUMNS)
+        sheet.write_row(1, 0, [str(w["forwarded"].pk), "", "", "入选", ""])
+
+    return {"file": SimpleUploadedFile("answer.xlsx", xlsx_bytes(write))}
+
+
 def _ready_to_close(w):
     """The day after the demo's class (2026-10-23): it has its trainees and attendance; add the report,
     a photo and the final accounts. The clock stays moved for the rest of this test only (the test
@@ -457,6 +470,15 @@ CASES = {
         ("post", lambda w: {"call_pk": w["call"].pk}, lambda w: {"confirmed": "1"}, {"province"}, True, _staged),
     ],
     "selection:ministry": [("get", lambda w: {"call_pk": w["call"].pk}, None, {"province"}, False)],
+    "selection:ministry_package": [
+        ("get", lambda w: {"call_pk": w["call"].pk}, None, {"province"}, False, _national_candidate)
+    ],
+    "selection:ministry_import": [  # step one: a preview, nothing saved
+        ("post", lambda w: {"call_pk": w["call"].pk}, _answer_file, {"province"}, False, _national_candidate)
+    ],
+    "selection:ministry_import_confirm": [  # no preview in this session: back, nothing applied
+        ("post", lambda w: {"call_pk": w["call"].pk}, lambda w: {"token": "x"}, {"province"}, False)
+    ],
     "selection:ministry_answer": [
         (
             "post",

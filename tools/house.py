@@ -7,6 +7,7 @@ Prints, each beside its goal:
 - public domain write functions that leave no audit entry (a static scan, see `writes_without_audit`),
   but for the exceptions listed with their reasons in UNAUDITED;
 - modules outside the import contracts (tools/contracts.py);
+- files touched to add a field to 附件2 (the catalogue's ADD_A_FIELD), and the lists derived from it;
 - branch coverage of the last `make test COVERAGE=1` run (the .coverage file), against its floor.
 """
 
@@ -18,6 +19,7 @@ import sys
 import tomllib
 
 from tools.contracts import modules_outside_contracts
+from yanxiu.applications import catalogue
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CODE = ROOT / "yanxiu"
@@ -189,6 +191,13 @@ def main():
     print(f"modules outside the import contracts: {len(outside)} (goal: 0)")
     for module in outside:
         print(f"  {module}")
+    touched = catalogue.ADD_A_FIELD
+    print(
+        f"files touched to add a field (from the catalogue's derivation list): {len(touched)} "
+        f"(goal: 3 at most; {len(catalogue.DERIVED_BY)} modules derive from the catalogue)"
+    )
+    for path in touched:
+        print(f"  {path}")
     floor = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["coverage"]["report"]["fail_under"]
     total = coverage()
     shown = "not measured (run `make test COVERAGE=1`)" if total is None else f"{total:.1f} %"

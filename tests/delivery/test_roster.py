@@ -95,7 +95,8 @@ def test_ten_thousand_rows_are_refused_whole_with_a_report():
 def test_not_an_excel_file():
     programme = planned()
     report = roster.import_roster(programme, b"PK\x03\x04 not really", host_of(programme))
-    assert report.file_errors == ["文件不是有效的 Excel（.xlsx）文件。"]
+    # The one reader's wording (core.sheets, decision 0031), naming what was expected.
+    assert report.file_errors == ["文件不是有效的名册文件（.xlsx）：可能已损坏，或只是改了扩展名。"]
 
 
 def test_the_export_shows_whole_numbers_only_to_the_host_and_logs_it(client):

@@ -139,7 +139,8 @@ def test_national_form_leaves_the_applicant_rows_empty(national):
 def test_provincial_form_names_the_institution_as_applicant(provincial):
     doc = read(render_application_docx(provincial))
     assert doc.paragraphs[3] == "申报单位：泉州文博数字研究中心（盖章）"
-    assert doc.tables[0][12][1].text == "（盖章）        \n      年     月       日        "
+    opinion = layout.OPINION_SLOT["att2"]  # row 12 of the blank
+    assert doc.tables[0][opinion.row][opinion.cell].text == "（盖章）        \n      年     月       日        "
     assert "yx:funding.fiscal" not in doc.tags
 
 

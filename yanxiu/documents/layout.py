@@ -10,14 +10,14 @@ generated form that a person then edited reads back exactly.
 
 from dataclasses import dataclass
 
+from yanxiu.applications import catalogue
+from yanxiu.applications.catalogue import HINT_CONTENT, HINT_LECTURERS, HINT_TRAINEES_NATIONAL
+
 TAG_PREFIX = "yx:"
 
-# Printed hints inside value cells ("（包括但不限于……）"). Generation keeps a hint
-# only while the field is empty; import strips a hint that was left in front of
-# the typed text.
-HINT_CONTENT = "（包括但不限于主题报告、专题研讨、学术交流、现场教学）"
-HINT_LECTURERS = "（如有院士或省部级领导出席，请重点阐述）"
-HINT_TRAINEES_NATIONAL = "（应面向全国招收，研修学员一般应是具有中高级职称的专业技术人员，或是在管理岗位工作的经营管理人员，并应向基层一线人才倾斜）"
+# Printed hints inside value cells ("（包括但不限于……）"), declared with their slots in the catalogue.
+# Generation keeps a hint only while the field is empty; import strips a hint that was left in front
+# of the typed text.
 HINTS = (HINT_CONTENT, HINT_LECTURERS, HINT_TRAINEES_NATIONAL)
 
 
@@ -30,50 +30,26 @@ class Slot:
     hint: str = ""
 
 
-# Plain text fields of 附件1 / 附件2: field name -> slot.
+# Plain text fields of 附件1 / 附件2: field name -> slot, from the catalogue's Word slots.
 TEXT_SLOTS = {
-    "att1": {
-        "title": Slot(0, 1),
-        "period": Slot(1, 1),
-        "venue": Slot(1, 3),
-        "domain": Slot(2, 1),
-        "department": Slot(2, 3),
-        "purpose": Slot(5, 1),
-        "content": Slot(6, 1, HINT_CONTENT),
-        "lecturers": Slot(7, 1, HINT_LECTURERS),
-        "trainees": Slot(8, 1, HINT_TRAINEES_NATIONAL),
-        # Rows 9-11 (申报单位信息) belong to the province office: left empty (附件4 第2条).
-        "host.name": Slot(12, 2),
-        "host.contact": Slot(12, 4),
-        "host.office_phone": Slot(13, 2),
-        "host.mobile": Slot(13, 4),
-        "host.fax": Slot(14, 2),
-        "host.address": Slot(14, 4),
-    },
-    "att2": {
-        "title": Slot(0, 1),
-        "period": Slot(1, 1),
-        "venue": Slot(1, 3),
-        "domain": Slot(2, 1),
-        "department": Slot(2, 3),
-        "purpose": Slot(4, 1),
-        "content": Slot(5, 1, HINT_CONTENT),
-        "lecturers": Slot(6, 1),
-        "trainees": Slot(7, 1),
-        "host.name": Slot(8, 2),
-        "host.contact": Slot(8, 4),
-        "host.office_phone": Slot(9, 2),
-        "host.mobile": Slot(9, 4),
-        "host.fax": Slot(10, 2),
-        "host.address": Slot(10, 4),
-    },
+    form: {
+        slot.key: Slot(*slot.cells[form], slot.hints.get(form, ""))
+        for slot in catalogue.SLOTS
+        if form in slot.cells and slot.kind == "text"
+    }
+    for form in catalogue.BOTH
 }
 
-# Tick-box cells.
-FUNDING_SLOT = {"att1": Slot(3, 1)}
-SCOPE_SLOT = {"att1": Slot(4, 1), "att2": Slot(3, 1)}
-BASE_SLOT = {"att1": Slot(15, 2), "att2": Slot(11, 2)}
-OPINION_SLOT = {"att2": Slot(12, 1)}
+
+def _cells(key):
+    return {form: Slot(*cell) for form, cell in catalogue.SLOT[key].cells.items()}
+
+
+# Tick-box cells, and the authority's opinion (the catalogue's slots).
+FUNDING_SLOT = _cells("funding")
+SCOPE_SLOT = _cells("scope")
+BASE_SLOT = _cells("base")
+OPINION_SLOT = _cells("opinion")
 
 # 附件2 printed on one A4 page (issue 11): column widths (twips, the blank's
 # 5 × 1769 text width) that fit the values the form holds ("0591-87000001",
@@ -103,7 +79,7 @@ PRINT_LAYOUT = {
         "safety_twips": 120,  # the estimate's margin of error (it over-estimates by 0–6 pt)
         "scope_blank_lines": False,
         "base_one_line": True,
-        "min_heights": {12: 2400},
+        "min_heights": {OPINION_SLOT["att2"].row: 2400},
     },
 }
 
@@ -113,54 +89,22 @@ PRINT_LAYOUT = {
 CONTINUED_NOTE = "（日程安排未完，续见附页）"
 CONTINUED_HEADING = "附：研修内容和方式（续）"
 
-# OfficialForm.host keys -> field names.
-HOST_KEYS = {
-    "单位名称": "host.name",
-    "联系人": "host.contact",
-    "办公电话": "host.office_phone",
-    "手机": "host.mobile",
-    "传真": "host.fax",
-    "地址": "host.address",
-}
-
-# Chinese names of the fields, for content-control titles and import reports.
+# Chinese names of the fields, for content-control titles and import reports: the catalogue's
+# slots, and the parts of the tick-box cells and the header.
 FIELD_LABELS = {
     "applicant": "申报单位",
     "submitted": "申报时间",
-    "title": "项目名称",
-    "period": "办班时间",
-    "venue": "办班地点",
-    "domain": "选题所属领域",
-    "department": "选题所属行业主管部门",
-    "funding": "申报项目类别",
+    **{slot.key: slot.label for slot in catalogue.SLOTS},
     "funding.fiscal": "财政资助项目",
     "funding.self_funded": "自筹经费项目",
-    "funding.source": "自筹经费来源",
-    "scope": "是否符合选题范围",
-    "purpose": "研修目的和作用",
-    "content": "研修内容和方式",
     "content.continued": "研修内容和方式（续）",
-    "lecturers": "授课专家情况",
-    "trainees": "研修（培训）对象",
-    "host.name": "承办单位名称",
-    "host.contact": "联系人",
-    "host.office_phone": "办公电话",
-    "host.mobile": "手机",
-    "host.fax": "传真",
-    "host.address": "地址",
-    "base": "是否继续教育基地",
     "base.national": "国家级继续教育基地",
-    "base.batch": "国家级基地批次",
     "base.provincial": "省级继续教育基地",
     "base.none": "否（非继续教育基地）",
-    "opinion": "审核意见",
 }
 
 # Labels that differ between the two forms, for import reports.
-FORM_LABELS = {
-    "att1": {"domain": "选题所属行业领域", "trainees": "研修对象"},
-    "att2": {"domain": "选题所属专业技术领域", "trainees": "培训对象"},
-}
+FORM_LABELS = {form: {s.key: s.labels[form] for s in catalogue.SLOTS if form in s.labels} for form in catalogue.BOTH}
 
 BASE_CODES = ("national", "provincial", "none")
 

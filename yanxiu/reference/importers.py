@@ -1,4 +1,4 @@
-"""Import reference dictionaries from CSV or .xlsx, all or nothing.
+"""Import reference dictionaries from CSV or .xlsx (read by core.sheets, the one reader), all or nothing.
 
 The province office replaces the provisional domain catalogue with the
 official one by importing a file: no code change. Rows are matched by their
@@ -16,7 +16,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.db import transaction
-from openpyxl import load_workbook
+
+from yanxiu.core.sheets import SheetUnreadable, read_sheet
 
 from .models import CompetentDepartment, LectureFeeStandard, ProfessionalDomain, TrainingCostStandard
 
@@ -46,10 +47,11 @@ def read_rows(path_or_file, filename=None):
     """Rows as dicts keyed by the header row, from .csv (UTF-8 or GBK) or .xlsx."""
     name = (filename or str(path_or_file)).lower()
     if name.endswith(".xlsx"):
-        workbook = load_workbook(path_or_file, read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        rows = [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
-        workbook.close()
+        data = Path(path_or_file).read_bytes() if isinstance(path_or_file, (str, Path)) else path_or_file.read()
+        try:
+            rows = [cells for _, cells in read_sheet(data)]
+        except SheetUnreadable as problem:
+            raise ImportFailed([str(problem)]) from None
     elif name.endswith(".csv"):
         raw = Path(path_or_file).read_bytes() if isinstance(path_or_file, (str, Path)) else path_or_file.read()
         for encoding in ("utf-8-sig", "gb18030"):

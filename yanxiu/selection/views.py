@@ -1,4 +1,9 @@
+import hashlib
+import secrets
+
 from django.contrib import messages
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Count, Max
 from django.http import Http404
@@ -12,8 +17,9 @@ from yanxiu.applications.models import Application
 from yanxiu.audit.conditional import conditional
 from yanxiu.calls.models import Call
 from yanxiu.core import clock, confirm
-from yanxiu.core.downloads import DOCX, XLSX, attachment
+from yanxiu.core.downloads import DOCX, XLSX, ZIP, attachment
 from yanxiu.core.errors import refusal_returns_to
+from yanxiu.core.http import no_store
 from yanxiu.core.refusal import Refused
 from yanxiu.documents.views import pdf_or_progress
 from yanxiu.organisations.models import DeadlineExtension
@@ -23,6 +29,7 @@ from .domain import decisions, findings
 from .domain import extensions as extensions_domain
 from .domain import plan_issue as plan_issue_domain
 from .forms import ExtensionForm, PlanIssueForm
+from .interfaces import ministry_answer as answer_sheet
 from .interfaces import plan as plan_outputs
 from .interfaces.pool_rows import pool_rows
 from .models import Decision, Outcome
@@ -282,3 +289,86 @@ def extensions(request):
             return redirect("selection:extensions")
     items = DeadlineExtension.objects.select_related("call", "institution", "authority", "granted_by")
     return render(request, "selection/extensions.html", {"form": form, "extensions": items})
+
+
+# --- the ministry's answer by file (issue 25; decision 0031) --------------------------------------
+
+ANSWER_SESSION = "ministry-answer-import"
+ANSWER_PERM = "selection.record_ministry_answer"
+
+
+def _answer_stash(token):
+    return f"selection/imports/{token}.xlsx"
+
+
+def _ministry_package(request, call_pk):
+    call = get_object_or_404(Call, pk=call_pk)
+    return attachment(answer_sheet.recommendation_package(call), f"{call.year}年推荐申报国家级材料包.zip", ZIP)
+
+
+ministry_package = permission_required(ANSWER_PERM)(_ministry_package)
+
+
+@require_POST
+@no_store
+def _ministry_import(request, call_pk):
+    """Step one: every row checked and shown; a sound file waits for confirmation, stashed by token and hash."""
+    call = get_object_or_404(Call, pk=call_pk)
+    upload = request.FILES.get("file")
+    if getattr(request, "upload_too_large", False) or upload is None or upload.size > answer_sheet.MAX_BYTES:
+        messages.error(request, "请选择不超过大小限制的人社部结果文件（.xlsx）。")
+        return redirect("selection:ministry", call_pk=call.pk)
+    data = upload.read()
+    report = answer_sheet.read_answer(call, data)
+    if not report.ok:
+        messages.error(request, "人社部结果未导入：请按报告修改后重新上传，整个文件都没有导入。")
+        for line in report.messages()[:50]:
+            messages.error(request, line)
+        return redirect("selection:ministry", call_pk=call.pk)
+    token = secrets.token_urlsafe(16)
+    default_storage.save(_answer_stash(token), ContentFile(data))
+    request.session[ANSWER_SESSION] = {"token": token, "sha256": hashlib.sha256(data).hexdigest(), "call": call.pk}
+    return render(request, "selection/ministry_import.html", {"call": call, "report": report, "token": token})
+
+
+ministry_import = permission_required(ANSWER_PERM)(_ministry_import)
+
+
+@require_POST
+@no_store
+def _ministry_import_confirm(request, call_pk):
+    """Step two: the checked file, every answer recorded through the one door, or none."""
+    call = get_object_or_404(Call, pk=call_pk)
+    stashed = request.session.pop(ANSWER_SESSION, None)
+    expired = "导入已失效，请重新上传人社部结果文件。"
+    if not stashed or request.POST.get("token") != stashed["token"] or stashed["call"] != call.pk:
+        messages.error(request, expired)
+        return redirect("selection:ministry", call_pk=call.pk)
+    path = _answer_stash(stashed["token"])
+    try:
+        with default_storage.open(path) as stored:
+            data = stored.read()
+    except OSError:
+        messages.error(request, expired)
+        return redirect("selection:ministry", call_pk=call.pk)
+    finally:
+        default_storage.delete(path)
+    if hashlib.sha256(data).hexdigest() != stashed["sha256"]:
+        messages.error(request, expired)
+        return redirect("selection:ministry", call_pk=call.pk)
+    try:
+        report = answer_sheet.apply_answer(call, data, actor=request.user)
+    except Refused as refused:
+        messages.error(request, f"人社部结果未导入，未作任何改动：{refused}")
+        return redirect("selection:ministry", call_pk=call.pk)
+    if not report.ok:  # changed meanwhile (an answer recorded by hand): nothing applied
+        messages.error(request, "人社部结果未导入：数据已有变化，请重新上传，整个文件都没有导入。")
+        return redirect("selection:ministry", call_pk=call.pk)
+    chosen = sum(1 for row in report.rows if row.selected)
+    messages.success(
+        request, f"已导入人社部结果：入选{chosen}项，未入选{report.applied - chosen}项（已自动转入省级待遴选）。"
+    )
+    return redirect("selection:ministry", call_pk=call.pk)
+
+
+ministry_import_confirm = permission_required(ANSWER_PERM)(_ministry_import_confirm)

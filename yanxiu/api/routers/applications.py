@@ -9,8 +9,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, create_model
 
+from yanxiu.applications import catalogue
 from yanxiu.applications.domain import editing, workflow
 from yanxiu.applications.domain.checks import CheckReport
 from yanxiu.applications.domain.stages import STAGES, in_stage
@@ -100,30 +101,26 @@ class ActionOut(Schema):
     why_not: str
 
 
-class ApplicationDetailOut(ApplicationSummaryOut):
-    venue_city: str
-    venue_place: str
-    domain: str
-    competent_department: str
-    funding: str
-    funding_source: str
-    purpose: str
-    content_summary: str
-    lecturer_summary: str
-    trainee_description: str
-    recruitment_scope: str
-    trainee_title_levels: list[str]
-    host_name: str
-    host_contact: str
-    host_office_phone: str
-    host_mobile: str
-    host_fax: str
-    host_address: str
-    base_status: str
-    base_batch: int | None
-    declares_independent_hosting: bool
-    declares_no_trainee_fees: bool
-    declares_mainly_offline: bool
+def _out_type(spec):
+    """What a reader gets: `out` if the catalogue names one, else the draft's type, `| None` where
+    the model allows no value (numbers and dates)."""
+    kind = spec.api.out or spec.api.of
+    return kind | None if kind in (int, date) else kind
+
+
+# The catalogue's fields as a reader gets them (planned_trainees is in the summary already).
+ApplicationFieldsOut = create_model(
+    "ApplicationFieldsOut",
+    __base__=ApplicationSummaryOut,
+    **{
+        spec.name: (_out_type(spec), ...)
+        for spec in catalogue.FIELDS
+        if spec.name not in ApplicationSummaryOut.model_fields
+    },
+)
+
+
+class ApplicationDetailOut(ApplicationFieldsOut):
     authority_opinion: str
     fallback_from_national: bool
     submitted_at: datetime | None
@@ -215,36 +212,17 @@ class LecturerIn(Strict):
     topic: str = Field("", max_length=100)
 
 
-class DraftFieldsIn(Strict):
-    """The editor's fields; omitted ones keep their saved value."""
+def _draft_field(spec):
+    return (spec.api.of | None, Field(None, **spec.api.limits))
 
-    title: str | None = Field(None, max_length=200)
-    start_date: date | None = None
-    end_date: date | None = None
-    venue_city: str | None = Field(None, max_length=100)
-    venue_place: str | None = Field(None, max_length=200)
-    domain: int | None = Field(None, description="专业技术领域编号")
-    competent_department: int | None = Field(None, description="行业主管部门编号")
-    funding: str | None = Field(None, max_length=20)
-    funding_source: str | None = Field(None, max_length=200)
-    purpose: str | None = Field(None, max_length=5000)
-    content_summary: str | None = Field(None, max_length=5000)
-    lecturer_summary: str | None = Field(None, max_length=5000)
-    trainee_description: str | None = Field(None, max_length=5000)
-    planned_trainees: int | None = Field(None, ge=0, le=1_000_000)
-    recruitment_scope: str | None = Field(None, max_length=20)
-    trainee_title_levels: list[str] | None = Field(None, max_length=10)
-    host_name: str | None = Field(None, max_length=200)
-    host_contact: str | None = Field(None, max_length=100)
-    host_office_phone: str | None = Field(None, max_length=50)
-    host_mobile: str | None = Field(None, max_length=50)
-    host_fax: str | None = Field(None, max_length=50)
-    host_address: str | None = Field(None, max_length=300)
-    base_status: str | None = Field(None, max_length=20)
-    base_batch: int | None = Field(None, ge=0, le=1000)
-    declares_independent_hosting: bool | None = None
-    declares_no_trainee_fees: bool | None = None
-    declares_mainly_offline: bool | None = None
+
+# The editor's fields, from the catalogue; omitted ones keep their saved value.
+DraftFieldsIn = create_model(
+    "DraftFieldsIn",
+    __base__=Strict,
+    __doc__="The editor's fields; omitted ones keep their saved value.",
+    **{spec.name: _draft_field(spec) for spec in catalogue.FIELDS},
+)
 
 
 class DraftIn(Strict):

@@ -21,6 +21,7 @@ from yanxiu.core.dates import chinese_date
 from yanxiu.organisations.enums import BaseStatus
 from yanxiu.reference.models import CompetentDepartment
 
+from .. import catalogue
 from ..enums import DeliveryMode, Funding, TraineeTitleLevel
 from .deadlines import effective_deadline
 
@@ -93,46 +94,24 @@ def warning(code, message, field="", citation=""):
 
 # --- required fields -------------------------------------------------------
 
-REQUIRED_FIELDS = [
-    ("title", "项目名称"),
-    ("start_date", "办班开始日期"),
-    ("end_date", "办班结束日期"),
-    ("venue_city", "办班城市"),
-    ("venue_place", "办班地点"),
-    ("domain", "选题所属专业技术领域"),
-    ("competent_department", "选题所属行业主管部门"),
-    ("purpose", "研修目的和作用"),
-    ("trainee_description", "研修对象"),
-    ("planned_trainees", "计划招收学员人数"),
-    ("recruitment_scope", "招收范围"),
-    ("host_name", "承办单位名称"),
-    ("host_contact", "联系人"),
-    ("host_office_phone", "办公电话"),
-    ("host_mobile", "手机"),
-    ("host_address", "地址"),
-    ("base_status", "是否继续教育基地"),
-]
+REQUIRED_FIELDS = [(f.name, f.label) for f in catalogue.required()]
 
 
 @check
 def required_fields(ctx):
     app = ctx.application
-    national = app.tier == "national"
-    # Each form's own labels: 附件1 选题所属行业领域 / 研修对象, 附件2 选题所属专业技术领域 / 培训对象.
-    own = (
-        {"domain": "选题所属行业领域", "trainee_description": "研修对象"}
-        if national
-        else {"trainee_description": "培训对象"}
-    )
-    for field, label in REQUIRED_FIELDS:
-        label = own.get(field, label)
+    form = catalogue.NATIONAL if app.tier == "national" else catalogue.PROVINCIAL
+    for spec in catalogue.required():
+        if not spec.on(form):
+            continue
+        # Each form's own labels: 附件1 选题所属行业领域 / 研修对象, 附件2 选题所属专业技术领域 / 培训对象.
+        label = spec.label_on(form)
+        field = spec.name
         value = (
             getattr(app, field + "_id", None) if field in ("domain", "competent_department") else getattr(app, field)
         )
         if value in (None, "", []):
-            yield error(f"required.{field}", f"请填写“{label}”。", field)
-    if not app.trainee_title_levels:
-        yield error("required.trainee_title_levels", "请选择学员职称要求。", "trainee_title_levels")
+            yield error(f"required.{field}", spec.required_message or f"请填写“{label}”。", field)
 
 
 # --- dates and duration ----------------------------------------------------

@@ -4,35 +4,9 @@ field-by-field picture that shows what changed since an application was returned
 
 from yanxiu.core.masks import mask_phone
 
-FIELDS = [
-    "title",
-    "start_date",
-    "end_date",
-    "venue_city",
-    "venue_place",
-    "domain",
-    "competent_department",
-    "funding",
-    "funding_source",
-    "purpose",
-    "content_summary",
-    "lecturer_summary",
-    "trainee_description",
-    "planned_trainees",
-    "recruitment_scope",
-    "trainee_title_levels",
-    "host_name",
-    "host_contact",
-    "host_office_phone",
-    "host_mobile",
-    "host_fax",
-    "host_address",
-    "base_status",
-    "base_batch",
-    "declares_independent_hosting",
-    "declares_no_trainee_fees",
-    "declares_mainly_offline",
-]
+from .. import catalogue
+
+FIELDS = catalogue.names()  # every field the institution fills, in the form's order
 
 
 def schedule_text(application):

@@ -10,6 +10,7 @@ from yanxiu.calls.enums import Tier
 from yanxiu.core.dates import chinese_date, chinese_period
 from yanxiu.organisations.enums import BaseStatus
 
+from .. import catalogue
 from ..domain.snapshot import lecturer_text, schedule_text
 from ..enums import Funding
 
@@ -46,6 +47,23 @@ class OfficialForm:
     show_opinion: bool = False
     opinion: str = ""
     opinion_date: str = ""
+    # Each verbatim field's text by its Word slot (the catalogue's), for the Word form; and the ones
+    # the preview template does not place itself, as (label, text) rows after 培训对象.
+    texts: dict = field(default_factory=dict)
+    more_rows: list = field(default_factory=list)
+
+
+# The verbatim fields _official_form.html places in rows of their own; any other is a row of `more_rows`.
+PREVIEW_PLACES = {
+    "title",
+    "purpose",
+    "host_name",
+    "host_contact",
+    "host_office_phone",
+    "host_mobile",
+    "host_fax",
+    "host_address",
+}
 
 
 def trainee_text(application):
@@ -102,6 +120,10 @@ def official_form(application):
         if application.authority_opinion_at and not national
         else "",
     )
+    for spec in catalogue.verbatim(form.form_key):
+        form.texts[spec.slot] = getattr(application, spec.name) or ""
+        if spec.name not in PREVIEW_PLACES:
+            form.more_rows.append((spec.label_on(form.form_key), form.texts[spec.slot]))
     if national:
         form.funding = [
             Tick(Funding.FISCAL.label, application.funding == Funding.FISCAL),

@@ -11,6 +11,7 @@ from yanxiu.core.validators import validate_plain_text
 from yanxiu.organisations.models import Authority
 from yanxiu.reference.models import CompetentDepartment, ProfessionalDomain
 
+from .. import catalogue
 from ..domain.stages import STAGE_CHOICES, in_stage
 from ..enums import ApplicationState, AttachmentKind, TraineeTitleLevel
 from ..models import Application, Lecturer, ScheduleSession
@@ -18,47 +19,7 @@ from ..models import Application, Lecturer, ScheduleSession
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_ERRORS = {"invalid": "请输入有效的日期（年-月-日）。"}
 
-SECTIONS = [
-    (
-        "basic",
-        "基本信息",
-        [
-            "title",
-            "start_date",
-            "end_date",
-            "venue_city",
-            "venue_place",
-            "domain",
-            "competent_department",
-            "funding",
-            "funding_source",
-        ],
-    ),
-    ("topic", "选题范围", []),
-    ("purpose", "研修目的和作用", ["purpose"]),
-    ("content", "研修内容和方式", ["content_summary"]),
-    ("lecturers", "授课专家情况", ["lecturer_summary"]),
-    ("trainees", "研修对象", ["trainee_description", "planned_trainees", "recruitment_scope", "trainee_title_levels"]),
-    (
-        "host",
-        "承办单位信息",
-        [
-            "host_name",
-            "host_contact",
-            "host_office_phone",
-            "host_mobile",
-            "host_fax",
-            "host_address",
-            "base_status",
-            "base_batch",
-        ],
-    ),
-    (
-        "declarations",
-        "承诺事项",
-        ["declares_independent_hosting", "declares_no_trainee_fees", "declares_mainly_offline"],
-    ),
-]
+SECTIONS = [(key, label, catalogue.in_section(key)) for key, label in catalogue.SECTIONS]
 
 
 class ApplicationForm(HalfWidthForm, forms.ModelForm):
@@ -104,10 +65,10 @@ class ApplicationForm(HalfWidthForm, forms.ModelForm):
         )
         self.fields["domain"].queryset = ProfessionalDomain.objects.active()
         self.fields["domain"].label = "选题所属行业领域" if tier == Tier.NATIONAL else "选题所属专业技术领域"
-        if tier != Tier.NATIONAL:
-            del self.fields["funding"]
-            del self.fields["funding_source"]
-        else:
+        form = catalogue.NATIONAL if tier == Tier.NATIONAL else catalogue.PROVINCIAL
+        for name in [name for name in self.fields if name in catalogue.FIELD and not catalogue.FIELD[name].on(form)]:
+            del self.fields[name]
+        if "funding" in self.fields:
             self.fields["funding"].choices = [c for c in self.fields["funding"].choices if c[0]]
         self.fields["base_status"].choices = [c for c in self.fields["base_status"].choices if c[0]]
         self.fields["recruitment_scope"].choices = [c for c in self.fields["recruitment_scope"].choices if c[0]]

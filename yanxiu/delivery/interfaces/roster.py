@@ -1,19 +1,17 @@
 """The roster in Excel: a template, the all-or-nothing import with a per-row
 report, the export, and the credit-hours record for continuing-education
-registration. Write with xlsxwriter, read uploads with openpyxl."""
+registration. Written through core.spreadsheets, read through core.sheets (the one reader and report)."""
 
-import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import transaction
-from openpyxl import load_workbook
 
 from yanxiu.applications.enums import TraineeTitleLevel
 from yanxiu.audit.log import record
 from yanxiu.core import clock
 from yanxiu.core.dates import iso_period
+from yanxiu.core.sheets import SheetReport, SheetUnreadable, padded, read_sheet
 from yanxiu.core.spreadsheets import xlsx_bytes
-from yanxiu.core.uploads import NotASpreadsheet, refuse_unsafe_xlsx
 
 from ..domain.enrolment import validate_trainee
 from ..domain.ids import mask
@@ -94,23 +92,9 @@ def template():
 
 
 @dataclass
-class ImportReport:
-    file_errors: list = field(default_factory=list)
-    row_errors: list = field(default_factory=list)  # (row number, [messages])
+class ImportReport(SheetReport):
     rows: int = 0
     imported: int = 0
-
-    @property
-    def ok(self):
-        return not self.file_errors and not self.row_errors
-
-
-def _cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
 
 
 def _row_data(values):
@@ -122,32 +106,6 @@ def _row_data(values):
     flag = data["is_grassroots"]
     data["is_grassroots"] = True if flag in YES else (False if flag in NO else "?")
     return data
-
-
-def read_rows(data):
-    """Yield (row number, list of cell texts) from an .xlsx; raise ValueError for a bad file.
-
-    The file is untrusted: a zip bomb or an XML part with a DOCTYPE/ENTITY is
-    refused before openpyxl parses it, and anything openpyxl cannot read is a
-    Chinese ValueError, never a server error."""
-    try:
-        refuse_unsafe_xlsx(data, what="名册文件")
-    except NotASpreadsheet:
-        raise ValueError("文件不是有效的 Excel（.xlsx）文件。") from None
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise ValueError("文件不是有效的 Excel（.xlsx）文件。") from exc
-    try:
-        sheet = workbook.worksheets[0]
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, [_cell(v) for v in row]
-    except ValueError:
-        raise
-    except Exception as exc:  # a malformed sheet part, read lazily
-        raise ValueError("Excel 文件的内容已损坏，无法读取。") from exc
-    finally:
-        workbook.close()
 
 
 def import_roster(programme, data, actor):
@@ -162,42 +120,36 @@ def import_roster(programme, data, actor):
         report.file_errors.append(f"文件过大：名册文件不能超过{MAX_BYTES // (1024 * 1024)} MB。")
         return report
     try:
-        rows = iter(read_rows(data))
-        _, header = next(rows, (1, []))
-        header = header[: len(COLUMNS)] + [""] * (len(COLUMNS) - len(header))
-        if header != COLUMNS:
-            missing = [c for c in COLUMNS if c not in header]
-            detail = f"缺少列：{'、'.join(missing)}" if missing else "列的顺序不对"
-            report.file_errors.append(f"表头与模板不一致（{detail}）。请下载模板，按模板的列填写。")
-            return report
-        existing = {t.id_number for t in programme.trainees.only("id_number")}
-        seen = {}
-        values_list = []
-        for number, cells in rows:
-            if not any(cells):
-                continue
-            report.rows += 1
-            cells = (cells + [""] * len(COLUMNS))[: len(COLUMNS)]
-            data_row = _row_data(cells)
-            messages = []
-            if data_row["is_grassroots"] == "?":
-                messages.append("是否基层一线：请填写“是”或“否”。")
-                data_row["is_grassroots"] = False
-            values, errors = validate_trainee(programme, data_row)
-            messages += [f"{COLUMNS[FIELDS.index(f)]}：{m}" for f, m in errors.items()]
-            number_id = values.get("id_number")
-            if number_id:
-                if number_id in seen:
-                    messages.append(f"身份证号与第{seen[number_id]}行重复。")
-                elif number_id in existing:
-                    messages.append("该身份证号已在本项目名单中。")
-                seen.setdefault(number_id, number)
-            if messages:
-                report.row_errors.append((number, messages))
-            values_list.append(values)
-    except ValueError as problem:
-        report.file_errors.append(str(problem))
+        rows = iter(read_sheet(data, what="名册文件"))
+    except SheetUnreadable as problem:
+        return report.refuse_file(str(problem))
+    _, header = next(rows, (1, []))
+    if not report.header_matches(header, COLUMNS, "请下载模板，按模板的列填写。"):
         return report
+    existing = {t.id_number for t in programme.trainees.only("id_number")}
+    seen = {}
+    values_list = []
+    for number, cells in rows:
+        if not any(cells):
+            continue
+        report.rows += 1
+        cells = padded(cells, len(COLUMNS))
+        data_row = _row_data(cells)
+        messages = []
+        if data_row["is_grassroots"] == "?":
+            messages.append("是否基层一线：请填写“是”或“否”。")
+            data_row["is_grassroots"] = False
+        values, errors = validate_trainee(programme, data_row)
+        messages += [f"{COLUMNS[FIELDS.index(f)]}：{m}" for f, m in errors.items()]
+        number_id = values.get("id_number")
+        if number_id:
+            if number_id in seen:
+                messages.append(f"身份证号与第{seen[number_id]}行重复。")
+            elif number_id in existing:
+                messages.append("该身份证号已在本项目名单中。")
+            seen.setdefault(number_id, number)
+        report.row_problems(number, messages)
+        values_list.append(values)
     if report.rows == 0:
         report.file_errors.append("文件中没有学员数据。")
     if report.rows > MAX_ROWS:

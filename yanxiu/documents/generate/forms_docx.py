@@ -239,18 +239,15 @@ def _document(form, submitted, printed, level, keep=None):
     fix_table_layout(table)
     rows = table.findall(w("tr"))
     values = {
-        "title": form.title,
         "period": form.period,
         "venue": form.venue,
         "domain": form.domain,
         "department": form.department,
-        "purpose": form.purpose,
         "content": form.content,
         "lecturers": form.lecturers,
         "trainees": form.trainees,
     }
-    for label, field in layout.HOST_KEYS.items():
-        values[field] = form.host.get(label, "") or ""
+    values.update(form.texts)  # the catalogue's verbatim fields (title, purpose, the host's details…), by slot
     continued = []
     if keep is not None:
         lines = form.content.split("\n")

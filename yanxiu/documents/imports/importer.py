@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from yanxiu.applications import catalogue
 from yanxiu.applications.domain import editing
 from yanxiu.applications.domain.checks import CheckContext, run_checks_on
 from yanxiu.applications.models import Application
@@ -180,61 +181,29 @@ def model_fields(parsed):
     rec = parsed.record
     description, planned, scope = split_trainees(rec["trainees"], parsed.tagged)
     city, place = _split_venue(rec["venue"])
-    return {
-        "title": rec["title"],
+    fields = {
         "start_date": rec["start"],
         "end_date": rec["end"],
         "venue_city": city,
         "venue_place": place,
         "funding": FUNDING_VALUES.get(rec["funding"], ""),
         "funding_source": rec["funding_source"],
-        "purpose": rec["purpose"],
         "content_summary": parsed.schedule.summary if parsed.schedule else rec["content"],
         "lecturer_summary": parsed.lecturer_rows.summary if parsed.lecturer_rows else rec["lecturers"],
         "trainee_description": description,
         "planned_trainees": planned,
         "recruitment_scope": scope,
-        "host_name": rec["host"],
-        "host_contact": rec["contact"],
-        "host_office_phone": rec["office_phone"],
-        "host_mobile": rec["mobile"],
-        "host_fax": rec["fax"],
-        "host_address": rec["address"],
         "base_status": rec["base"],
         "base_batch": rec["base_batch"],
     }
-
-
-# The form's label each model field is read from (附件1 and 附件2 differ where FORM_LABELS says).
-READ_FROM = {
-    "title": "项目名称",
-    "start_date": "办班时间",
-    "end_date": "办班时间",
-    "venue_city": "办班地点",
-    "venue_place": "办班地点",
-    "funding": "申报项目类别",
-    "funding_source": "自筹经费来源",
-    "purpose": "研修目的和作用",
-    "content_summary": "研修内容和方式",
-    "lecturer_summary": "授课专家情况",
-    "trainee_description": "trainees",
-    "planned_trainees": "trainees",
-    "recruitment_scope": "trainees",
-    "host_name": "承办单位名称",
-    "host_contact": "联系人",
-    "host_office_phone": "办公电话",
-    "host_mobile": "手机",
-    "host_fax": "传真",
-    "host_address": "地址",
-    "base_status": "是否继续教育基地",
-    "base_batch": "国家级基地批次",
-}
+    # Every field printed as typed in a slot of its own, read back as is (the catalogue's verbatim fields).
+    fields.update({spec.name: rec.get(spec.key, "") for spec in catalogue.verbatim(parsed.form)})
+    return {name: fields[name] for name in catalogue.names() if name in fields}  # in the form's order
 
 
 def form_label(form, name):
     """The label of model field `name` as the form (att1 / att2) prints it."""
-    label = READ_FROM.get(name, name)
-    return FORM_LABELS.get(form, {}).get(label, label) if label == "trainees" else label
+    return catalogue.read_from(name, form)
 
 
 def _validated(fields, parsed):
@@ -253,32 +222,43 @@ def _validated(fields, parsed):
     return clean
 
 
+# What the import report says was read, in the form's order; a verbatim field the catalogue adds
+# is reported after these, by its own label.
+READ_REPORT = (
+    ("title", "项目名称"),
+    ("start", "办班时间"),
+    ("venue", "办班地点"),
+    ("domain", FIELD_LABELS["domain"]),
+    ("department", "行业主管部门"),
+    ("funding", "申报项目类别"),
+    ("scope", "选题范围"),
+    ("purpose", "研修目的和作用"),
+    ("content", "研修内容和方式"),
+    ("lecturers", "授课专家情况"),
+    ("trainees", "研修对象"),
+    ("host", "承办单位名称"),
+    ("contact", "联系人"),
+    ("office_phone", "办公电话"),
+    ("mobile", "手机"),
+    ("fax", "传真"),
+    ("address", "地址"),
+    ("base", "是否继续教育基地"),
+)
+
+
 def _fields_read(parsed):
     record = parsed.record
     own = FORM_LABELS.get(record.get("form"), {})
     read = []
-    for key, label in (
-        ("title", "项目名称"),
-        ("start", "办班时间"),
-        ("venue", "办班地点"),
-        ("domain", FIELD_LABELS["domain"]),
-        ("department", "行业主管部门"),
-        ("funding", "申报项目类别"),
-        ("scope", "选题范围"),
-        ("purpose", "研修目的和作用"),
-        ("content", "研修内容和方式"),
-        ("lecturers", "授课专家情况"),
-        ("trainees", "研修对象"),
-        ("host", "承办单位名称"),
-        ("contact", "联系人"),
-        ("office_phone", "办公电话"),
-        ("mobile", "手机"),
-        ("fax", "传真"),
-        ("address", "地址"),
-        ("base", "是否继续教育基地"),
-    ):
+    for key, label in READ_REPORT:
         if record.get(key):
             read.append(own.get(key, label))
+    form = record.get("form")
+    read.extend(
+        spec.label_on(form)
+        for spec in catalogue.verbatim(form)
+        if spec.key not in dict(READ_REPORT) and record.get(spec.key)
+    )
     if parsed.schedule and parsed.schedule.rows:
         read.append(f"日程安排{len(parsed.schedule.rows)}条")
     if parsed.lecturer_rows and parsed.lecturer_rows.rows:

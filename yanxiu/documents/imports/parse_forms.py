@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from yanxiu.applications import catalogue
 from yanxiu.calls.enums import RecruitmentScope, TopicAreaCode
 from yanxiu.core.validators import normalise_spaces
 
@@ -30,31 +31,22 @@ def label_key(text):
     return BRACKETED_RE.sub("", compact(text)).rstrip("：:")
 
 
+# A row's label -> the slot it holds: the catalogue's slots (each form's wording and aliases,
+# the tick-box and opinion rows). The 承办单位信息 rows are read within their section (SECTION_FIELDS).
 LABELS = {
-    "项目名称": "title",
-    "办班时间": "period",
-    "办班地点": "venue",
-    "选题所属行业领域": "domain",
-    "选题所属专业技术领域": "domain",
-    "选题所属行业主管部门": "department",
-    "申报项目类别": "funding",
-    "是否符合选题范围": "scope",
-    "研修目的和作用": "purpose",
-    "研修内容和方式": "content",
-    "授课专家情况": "lecturers",
-    "研修对象": "trainees",
-    "培训对象": "trainees",
-    "是否继续教育基地": "base",
-    "省直主管单位或设区市人社部门审核意见": "opinion",
+    label_key(label): slot.key
+    for slot in catalogue.SLOTS
+    if "." not in slot.key
+    for label in (slot.label, *slot.labels.values(), *slot.aliases)
 }
 SECTIONS = {"申报单位信息": "applicant", "承办单位信息": "host"}
+# Within a section, a row's label -> the field ("单位名称" -> "name"): the catalogue's host.* slots, by
+# their aliases where they have some (承办单位名称 is printed 单位名称 in its section).
 SECTION_FIELDS = {
-    "单位名称": "name",
-    "联系人": "contact",
-    "办公电话": "office_phone",
-    "手机": "mobile",
-    "传真": "fax",
-    "地址": "address",
+    label: slot.key.removeprefix("host.")
+    for slot in catalogue.SLOTS
+    if slot.key.startswith("host.")
+    for label in (slot.aliases or (slot.label,))
 }
 
 TOPIC_LABELS = [(code, label) for code, label in TopicAreaCode.choices]
@@ -510,18 +502,14 @@ def parse_application_form(doc, form, default_year=None):
     else:
         record["funding"], record["funding_source"] = "", ""
     record["scope"], record["scope_text"] = _read_scope(doc, raw.get("scope"), parsed)
-    record["purpose"] = text("purpose")
     record["content"] = text("content")
     record["lecturers"] = text("lecturers")
     record["trainees"] = text("trainees")
     _, record["planned_trainees"], record["recruitment_scope"] = split_trainees(record["trainees"], doc.tagged)
-    host = {name: text(f"host.{name}") for name in SECTION_FIELDS.values()}
-    record["host"] = host["name"]
-    record["contact"] = host["contact"]
-    record["office_phone"] = host["office_phone"]
-    record["mobile"] = host["mobile"]
-    record["fax"] = host["fax"]
-    record["address"] = host["address"]
+    # Every field printed as typed in a slot of its own (the catalogue's verbatim fields).
+    for spec in catalogue.verbatim():
+        if spec.key not in record:
+            record[spec.key] = text(spec.slot) if spec.on(form) else ""
     record["base"], record["base_batch"] = _read_base(doc, raw.get("base"), parsed)
     opinion = _tag(doc, "opinion")
     record["opinion"] = clean_text(opinion) if opinion is not None else opinion_text(raw.get("opinion", ""))

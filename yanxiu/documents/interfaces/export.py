@@ -7,6 +7,7 @@ the ones `official_form()` prints, so an export, the HTML preview and the
 
 from datetime import date
 
+from yanxiu.applications import catalogue
 from yanxiu.applications.enums import Funding
 from yanxiu.applications.interfaces.form_context import official_form
 from yanxiu.organisations.enums import BaseStatus
@@ -14,11 +15,11 @@ from yanxiu.organisations.enums import BaseStatus
 FUNDING_CODES = {Funding.FISCAL: "fiscal", Funding.SELF_FUNDED: "self"}
 FUNDING_VALUES = {code: value for value, code in FUNDING_CODES.items()}
 
-# The keys a form carries: a generated form, imported, gives these back.
+# The keys a form carries: a generated form, imported, gives these back. The verbatim fields' keys
+# (title, purpose, the host's details…) come from the catalogue.
 FORM_KEYS = (
     "form",
     "tier",
-    "title",
     "start",
     "end",
     "days",
@@ -29,20 +30,14 @@ FORM_KEYS = (
     "funding_source",
     "scope",
     "scope_text",
-    "purpose",
     "content",
     "lecturers",
     "trainees",
     "planned_trainees",
     "recruitment_scope",
-    "host",
-    "contact",
-    "office_phone",
-    "mobile",
-    "fax",
-    "address",
     "base",
     "base_batch",
+    *(spec.key for spec in catalogue.verbatim()),
 )
 
 
@@ -54,14 +49,13 @@ def application_json(application):
     form = official_form(application)
     claims = {c.area.code: c.explanation for c in application.topic_claims.all()}
     order = [a.code for a in application.call.topic_areas.all()]
-    return {
+    data = {
         "id": application.pk,
         "call": application.call.year,
         "state": application.state,
         "institution": {"name": application.institution.name, "uscc": application.institution.uscc},
         "form": form.form_key,
         "tier": application.tier,
-        "title": form.title,
         "start": iso(application.start_date),
         "end": iso(application.end_date),
         "days": application.days,
@@ -72,21 +66,17 @@ def application_json(application):
         "funding_source": application.funding_source if application.funding == Funding.SELF_FUNDED else "",
         "scope": [code for code in order if code in claims],
         "scope_text": {code: claims[code] for code in order if code in claims},
-        "purpose": form.purpose,
         "content": form.content,
         "lecturers": form.lecturers,
         "trainees": form.trainees,
         "planned_trainees": application.planned_trainees,
         "recruitment_scope": application.recruitment_scope,
-        "host": application.host_name,
-        "contact": application.host_contact,
-        "office_phone": application.host_office_phone,
-        "mobile": application.host_mobile,
-        "fax": application.host_fax,
-        "address": application.host_address,
         "base": application.base_status,
         "base_batch": application.base_batch if application.base_status == BaseStatus.NATIONAL else None,
     }
+    # Every field printed as typed in a slot of its own; "" where the application's form has no such slot.
+    data.update({spec.key: form.texts.get(spec.slot, "") for spec in catalogue.verbatim()})
+    return data
 
 
 def record_json(record, **extra):

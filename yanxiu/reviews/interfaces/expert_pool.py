@@ -1,7 +1,7 @@
 """The expert pool in Excel: export (masked contacts), a template, and the all-or-nothing import.
 
-Write through core.spreadsheets (safe cells); read uploads with openpyxl after
-core.uploads.refuse_unsafe_xlsx (size, zip bomb, encryption, XML declarations). Every row is validated first, each
+Write through core.spreadsheets (safe cells); read uploads through core.sheets (the one reader: zip
+bomb, encryption and XML declarations refused first) into its SheetReport. Every row is validated first, each
 error reported with its row number in Chinese; only a file without any error is applied, in one
 transaction: new experts (by 登录用户名) are created, existing experts updated. A phone or e-mail cell
 left empty or still masked (with *) keeps the stored value, so an exported file can be edited and
@@ -10,22 +10,20 @@ imported back. Imported accounts get no usable password: the office invites the 
 pool; or gives an expert a temporary one with 重置密码 on the expert's page (shown once).
 """
 
-import io
 import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import transaction
-from openpyxl import load_workbook
 
 from yanxiu.accounts.models import Role, User
 from yanxiu.accounts.rules import require
 from yanxiu.audit.log import record
 from yanxiu.core.masks import mask_email, mask_phone
 from yanxiu.core.refusal import Refused
+from yanxiu.core.sheets import SheetReport, SheetUnreadable, padded, read_sheet
 from yanxiu.core.spreadsheets import xlsx_bytes
-from yanxiu.core.uploads import refuse_unsafe_xlsx
 from yanxiu.core.validators import normalise_code
 from yanxiu.organisations.models import Authority, Institution
 from yanxiu.reference.models import ProfessionalDomain
@@ -117,17 +115,11 @@ def export_pool(profiles, year_in_pool):
 
 
 @dataclass
-class PoolImport:
-    file_errors: list = field(default_factory=list)
-    row_errors: list = field(default_factory=list)  # (row number, [messages])
+class PoolImport(SheetReport):
     rows: list = field(default_factory=list)  # validated rows (dicts)
     created: int = 0
     updated: int = 0
     created_accounts: list = field(default_factory=list)  # the new experts' users (to invite)
-
-    @property
-    def ok(self):
-        return not self.file_errors and not self.row_errors
 
     @property
     def to_create(self):
@@ -150,37 +142,6 @@ class PoolImport:
                 for r in self.rows[:200]
             ],
         }
-
-
-def _cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def read_rows(data):
-    """(row number, [cell texts]) of the first sheet; ValueError (Chinese) for a file that is not a sound .xlsx."""
-    refuse_unsafe_xlsx(data, what="Excel 文件")
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise ValueError("文件不是有效的 Excel（.xlsx）文件。") from exc
-    try:
-        sheet = workbook.worksheets[0]
-        found = []
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if number > MAX_ROWS + 1 and any(v is not None for v in row):
-                raise ValueError(f"超过每次最多导入{MAX_ROWS}行的限制，请分批导入。")
-            found.append((number, [_cell(v) for v in row]))
-        return found
-    except ValueError:
-        raise
-    except Exception as exc:  # a malformed sheet part, read lazily
-        raise ValueError("Excel 文件的内容已损坏，无法读取。") from exc
-    finally:
-        workbook.close()
 
 
 class _Lookups:
@@ -308,25 +269,17 @@ def validate_pool_file(data):
         report.file_errors.append("文件是空的，请重新选择。")
         return report
     try:
-        rows = read_rows(data)
-    except ValueError as problem:
-        report.file_errors.append(str(problem))
-        return report
-    header = (rows[0][1] if rows else [])[: len(COLUMNS)]
-    header += [""] * (len(COLUMNS) - len(header))
-    if header != COLUMNS:
-        missing = [c for c in COLUMNS if c not in header]
-        detail = f"缺少列：{'、'.join(missing)}" if missing else "列的顺序不对"
-        report.file_errors.append(f"表头与模板不一致（{detail}）。请先导出专家库或下载模板，按其列填写。")
+        rows = read_sheet(data, max_rows=MAX_ROWS)
+    except SheetUnreadable as problem:
+        return report.refuse_file(str(problem))
+    if not report.header_matches(rows[0][1] if rows else [], COLUMNS, "请先导出专家库或下载模板，按其列填写。"):
         return report
     lookups, seen = _Lookups(), {}
     for number, cells in rows[1:]:
         if not any(cells):
             continue
-        cells = (cells + [""] * len(COLUMNS))[: len(COLUMNS)]
-        row, errors = _validate(cells, lookups, seen, number)
-        if errors:
-            report.row_errors.append((number, errors))
+        row, errors = _validate(padded(cells, len(COLUMNS)), lookups, seen, number)
+        report.row_problems(number, errors)
         report.rows.append(row)
     if not report.rows:
         report.file_errors.append("文件中没有专家数据。")
