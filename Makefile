@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: node-packages run setup test test-again system-deps system-deps-run worker check-deploy lint format requirements bench clean
+.PHONY: node-packages run setup test test-again system-deps system-deps-run worker check-deploy prod-check lint format requirements bench clean
 
 # Every package pinned with its hashes (pip-compile --generate-hashes): nothing
 # else can be installed in its place. Running needs requirements.txt only; the test
@@ -72,12 +72,12 @@ system-deps-run:
 	fi
 
 # And what the tests need besides: Chromium for the browser tests, poppler-utils to read PDFs,
-# npm (with Node.js) to fetch axe-core for the accessibility checks.
+# npm (with Node.js) to fetch axe-core for the accessibility checks, nginx for `make prod-check`.
 system-deps: system-deps-run
-	@if [ ! -x /usr/bin/chromium ] || ! command -v pdftotext >/dev/null || ! command -v npm >/dev/null; then \
+	@if [ ! -x /usr/bin/chromium ] || ! command -v pdftotext >/dev/null || ! command -v npm >/dev/null || [ ! -x /usr/sbin/nginx ]; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
-	    chromium poppler-utils $$(command -v npm >/dev/null || echo npm) >/dev/null; \
+	    chromium poppler-utils nginx $$(command -v npm >/dev/null || echo npm) >/dev/null; \
 	fi
 
 # axe-core for the browser tests' accessibility checks (tests/browser/axe.py), from the npm
@@ -120,6 +120,13 @@ check-deploy: $(VENV)/.installed
 	  DJANGO_ALLOWED_HOSTS=yanxiu.example.gov.cn \
 	  YANXIU_DATA_KEY=check:$$($(PY) -c "import secrets; print(secrets.token_hex(32))") \
 	  $(PY) manage.py check --deploy --fail-level WARNING
+
+# The production shape on this machine (tools/prod_check.py, decision 0030): nginx with TLS in front
+# of two gunicorn nodes, both workers and the scheduler on a fresh PostgreSQL database and Redis;
+# a user's whole path, then a node and a worker killed and both nodes restarted under load.
+# Prints its figures; exits 1 when one is missed. Needs PostgreSQL on 127.0.0.1:5432 and Redis.
+prod-check: $(VENV)/.installed-dev system-deps
+	$(PY) tools/prod_check.py
 
 # Every benchmark with its baseline and ratio, on SQLite; with
 # BENCH_DATABASE_URL=postgres://user@host:port/<name> the serving ones (PDFs, list pages,

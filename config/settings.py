@@ -207,6 +207,28 @@ STORAGES = {
     },
 }
 
+# Where uploads are kept: a folder every node shares (MEDIA_ROOT, the default), or S3-compatible
+# object storage (YANXIU_STORAGE=s3: django-storages from requirements-s3.txt, docs/deployment.md).
+# Files are never served by the storage itself: every download goes through a view that checks access.
+YANXIU_STORAGE = os.environ.get("YANXIU_STORAGE", "filesystem")
+if YANXIU_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["YANXIU_S3_BUCKET"],
+            "endpoint_url": os.environ.get("YANXIU_S3_ENDPOINT") or None,  # e.g. https://minio.internal:9000
+            "access_key": os.environ.get("YANXIU_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("YANXIU_S3_SECRET_KEY") or None,
+            "region_name": os.environ.get("YANXIU_S3_REGION") or None,
+            "addressing_style": os.environ.get("YANXIU_S3_ADDRESSING_STYLE", "path"),  # MinIO, Ceph: path
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+elif YANXIU_STORAGE != "filesystem":
+    raise RuntimeError(f"YANXIU_STORAGE must be filesystem or s3, not {YANXIU_STORAGE!r}")
+
 # Uploads: attachments are limited per file (checked by the upload handler
 # before the body is read whole) and by type (checked on content, not name).
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))

@@ -82,3 +82,48 @@ def test_production_refuses_a_malformed_key_or_the_development_key():
     dev = _production_check(YANXIU_DATA_KEY=DEV_KEY)
     assert dev.returncode != 0
     assert "the development key cannot be used in production" in dev.stderr
+
+
+def test_an_unknown_upload_storage_is_refused_at_start():
+    key = "check:" + "ab" * 32
+    assert _production_check(YANXIU_DATA_KEY=key, YANXIU_STORAGE="filesystem").returncode == 0
+    result = _production_check(YANXIU_DATA_KEY=key, YANXIU_STORAGE="ftp")
+    assert result.returncode != 0
+    assert "YANXIU_STORAGE must be filesystem or s3" in result.stderr
+
+
+def test_prod_check_runs_nginx_with_the_deployed_configuration_for_two_nodes(tmp_path):
+    """tools/prod_check.py derives its nginx configuration from deploy/nginx/yanxiu.conf: both nodes in
+    the upstream, TLS on the free port, the deployed retry rule kept; nginx itself accepts it."""
+    import shutil
+
+    from tools import prod_check
+
+    shape = prod_check.Shape()
+    try:
+        shape.certificate()
+        config = shape.nginx_config().read_text()
+        for port in shape.node_ports.values():
+            assert f"server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;" in config
+        assert f"listen 127.0.0.1:{shape.https_port} ssl http2;" in config
+        assert "proxy_next_upstream error timeout http_502 http_503;" in config
+        assert "listen 80" not in config
+        if shutil.which("nginx") or os.path.exists("/usr/sbin/nginx"):
+            tested = subprocess.run(
+                [
+                    prod_check.NGINX,
+                    "-t",
+                    "-q",
+                    "-e",
+                    str(shape.work / "nginx" / "error.log"),
+                    "-c",
+                    str(shape.work / "nginx" / "nginx.conf"),
+                ],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=False,
+            )
+            assert tested.returncode == 0, tested.stderr
+    finally:
+        shutil.rmtree(shape.work, ignore_errors=True)

@@ -82,3 +82,33 @@ def test_restore_asks_before_overwriting(world, tmp_path, monkeypatch):
     monkeypatch.setattr("builtins.input", lambda prompt: "no")
     with pytest.raises(CommandError, match="已取消"):
         call_command("restore", str(archive))
+
+
+def test_restore_drill_counts_every_table_in_a_scratch_database_and_leaves_the_live_one(world, tmp_path, capsys):
+    archive = tmp_path / "yanxiu.tar.gz"
+    call_command("backup", str(archive))
+    counts = row_counts()
+
+    call_command("restore", str(archive), scratch=True)
+    out = capsys.readouterr().out
+    assert "核对无误：每张表的行数与当前数据库一致" in out
+    trainee_line = next(line for line in out.splitlines() if line.startswith("delivery_trainee "))
+    assert trainee_line.split()[1:] == ["5", "5"]
+    assert row_counts() == counts  # the live database is untouched
+    if connection.vendor == "postgresql":  # and the scratch database is gone
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_database WHERE datname LIKE %s", ["%_restore_check"])
+            assert cursor.fetchone()[0] == 0
+
+
+def test_restore_drill_names_the_table_whose_rows_differ_from_the_live_ones(world, tmp_path, capsys):
+    archive = tmp_path / "yanxiu.tar.gz"
+    call_command("backup", str(archive))
+    add_trainees(planned(), 1)  # written after the backup: the live trainee table has one row more
+
+    with pytest.raises(CommandError, match="delivery_trainee"):
+        call_command("restore", str(archive), scratch=True)
+    out = capsys.readouterr().out
+    trainee_line = next(line for line in out.splitlines() if line.startswith("delivery_trainee "))
+    assert trainee_line.split()[1:3] == ["6", "5"]
+    assert "不一致" in trainee_line

@@ -237,3 +237,68 @@ def verify_restored(manifest):
         f"文件 {item['path']} 与备份不一致" for item in manifest["media"] if on_disk.get(item["path"]) != item["sha256"]
     )
     return problems
+
+
+def table_counts(wrapper):
+    """{table: rows} of every table in the database behind `wrapper` (a connection)."""
+    with wrapper.cursor() as cursor:
+        tables = sorted(wrapper.introspection.table_names(cursor))
+        counts = {}
+        for table in tables:
+            cursor.execute(f"SELECT COUNT(*) FROM {wrapper.ops.quote_name(table)}")  # noqa: S608 (introspected names)
+            counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+def _scratch_connection(name):
+    """A second connection like the live one, to the database (PostgreSQL) or file (SQLite) `name`."""
+    live = connections[connection.alias]  # `connection` is a proxy: its class is not the backend's
+    return live.__class__({**live.settings_dict, "NAME": name}, alias=live.alias)  # never registered
+
+
+def restore_into_scratch(path, name=None, keep=False):
+    """Restore the archive's database into a scratch database beside the live one and count every
+    table's rows in both; the live data is not touched. Returns (manifest, {table: (live, restored)},
+    the scratch database's name, or None once dropped). The files are checked against their
+    checksums while unpacking (read_and_verify), not restored."""
+    engine = _engine()
+    with tempfile.TemporaryDirectory() as work:
+        manifest = read_and_verify(path, work)
+        if manifest["engine"] != engine:
+            raise BackupError(f"备份来自 {manifest['engine']} 数据库，当前是 {engine}。")
+        dump = Path(work) / manifest["database"]["name"]
+        if engine == "postgresql":
+            name = name or f"{connection.settings_dict['NAME']}_restore_check"
+            if name == connection.settings_dict["NAME"]:
+                raise BackupError("临时数据库不能与当前数据库同名。")
+            quoted = connection.ops.quote_name(name)
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP DATABASE IF EXISTS {quoted}")
+                cursor.execute(f"CREATE DATABASE {quoted}")
+            env, _args = _pg_env_and_args()
+            _run(
+                ["pg_restore", "--no-owner", "--no-privileges", "--single-transaction", "--dbname", name, str(dump)],
+                env,
+            )
+        else:
+            name = name or str(Path(tempfile.mkdtemp(prefix="restore-check-")) / "scratch.sqlite3")
+            shutil.copyfile(dump, name)
+    scratch = _scratch_connection(name)
+    try:
+        restored = table_counts(scratch)
+    finally:
+        scratch.close()
+    live = table_counts(connection)
+    tables = {table: (live.get(table), restored.get(table)) for table in sorted(live.keys() | restored.keys())}
+    if not keep:
+        _drop_scratch(name)
+        name = None
+    return manifest, tables, name
+
+
+def _drop_scratch(name):
+    if _engine() == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)}")
+    else:
+        Path(name).unlink(missing_ok=True)
