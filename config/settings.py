@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "yanxiu.notifications",
     "yanxiu.reviews",
     "yanxiu.delivery",
+    "yanxiu.ratings",
     "yanxiu.statistics",
     "yanxiu.api",
     "ninja",

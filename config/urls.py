@@ -28,6 +28,8 @@ urlpatterns = [
     path("api/", api.urls),
     path("account/api-tokens/", include("yanxiu.api.urls")),
     path("statistics/", include("yanxiu.statistics.urls")),
+    path("ratings/", include("yanxiu.ratings.urls")),
+    path("p/ratings/", include("yanxiu.ratings.public_urls")),
     path("p/", include("yanxiu.delivery.public_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -13,6 +13,7 @@ from yanxiu.applications.enums import ApplicationState as S
 from yanxiu.calls.models import Call
 from yanxiu.delivery.domain.enrolment import enrolment_is_open
 from yanxiu.delivery.enums import ProgrammeState
+from yanxiu.delivery.models import Certificate
 from yanxiu.demo.today import seed_today
 from yanxiu.demo.world import seed
 
@@ -50,9 +51,13 @@ def test_the_demo_seeded_on_any_day_has_every_step(settings, client, today):
     assert enrolling.start_date > today
     assert enrolment_is_open(enrolling)
     assert running.start_date <= today <= running.end_date
+    check_in = running.check_ins.get()
+    assert (check_in.date, check_in.half_day, check_in.is_open) == (today, "am", True)
+    assert running.trainees.filter(attendance__date=today, attendance__present=True).count() == 5
     assert closing.end_date < today
     assert closing.trainees.filter(state="approved").count() == 32
     assert closing.trainees.first().attendance.exists()
+    assert Certificate.objects.filter(trainee__programme=closing).count() > 0
 
     listing = client.get(reverse("delivery_public:list")).content.decode()
     assert enrolling.application.title in listing

@@ -141,6 +141,9 @@ def _build():
     job = CertificateJob.objects.create(
         programme=programme, requested_by=host, created_at=programme.application.created_at
     )
+    check_in = programme.check_ins.create(
+        date=programme.start_date, half_day="am", opened_by=host, opened_at=programme.application.created_at
+    )
     change = programme.changes.create(
         changes={"venue": ["甲", "乙"]},
         reason="场地调整",
@@ -205,6 +208,7 @@ def _build():
         "call": a.call,
         "open_call": Call.objects.get(year=2027),
         "programme": programme,
+        "check_in": check_in,
         "trainee": trainee,
         "file": file,
         "job": job,
@@ -595,6 +599,28 @@ CASES = {
     ],
     "delivery:roster_export": [("get", _p, None, {"programme_host", "province"}, False)],
     "delivery:attendance": [("get", _p, None, {"programme_host", "province"}, False)],
+    "ratings:figures": [("get", None, None, {"province"}, False)],
+    "ratings:mine": [("get", None, None, HOSTS, False)],
+    "ratings:rate_application": [
+        ("get", lambda w: {"pk": w["programme"].application_id}, None, {"programme_host"}, False),
+        ("post", lambda w: {"pk": w["programme"].application_id}, lambda w: {"level": "5"}, {"programme_host"}, True),
+    ],
+    "delivery:certificate_register": [("get", lambda w: {"year": 2026}, None, {"province"}, False)],
+    "delivery:certificate_register_xlsx": [("get", lambda w: {"year": 2026}, None, {"province"}, False)],
+    "delivery:check_in_list": [("get", _p, None, {"programme_host"}, False)],
+    "delivery:check_in": [
+        ("get", lambda w: {"pk": w["programme"].pk, "check_in_pk": w["check_in"].pk}, None, {"programme_host"}, False),
+        (
+            "post",
+            lambda w: {"pk": w["programme"].pk, "check_in_pk": w["check_in"].pk},
+            lambda w: {"close": "1"},
+            {"programme_host"},
+            True,
+        ),
+    ],
+    "delivery:check_in_live": [
+        ("get", lambda w: {"pk": w["programme"].pk, "check_in_pk": w["check_in"].pk}, None, {"programme_host"}, False)
+    ],
     "delivery:sign_in": [
         ("get", lambda w: {"pk": w["programme"].pk, "fmt": "docx"}, None, {"programme_host", "province"}, False)
     ],
@@ -631,8 +657,9 @@ PUBLIC = (
     | {"accounts:" + n for n in ("reset_request", "reset_code", "reset_confirm")}
     | {
         "delivery_public:" + n
-        for n in ("list", "programme", "thanks", "survey", "verify", "verify_lookup", "certificate_file")
+        for n in ("list", "programme", "thanks", "survey", "verify", "verify_lookup", "certificate_file", "check_in")
     }
+    | {"ratings_public:certificate"}
 )
 OWN_MATRIX = ("admin", "reviews", "api")  # see the module docstring
 

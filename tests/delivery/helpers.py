@@ -86,3 +86,19 @@ def open_enrolment(programme, actor=None):
     programmes.publish_enrolment(programme, actor, notice="欢迎报名。", deadline=date(2026, 8, 20), open_=True)
     programme.refresh_from_db()
     return programme
+
+
+def certified(clock, count, start=1, authority_code="350100-RS", officer=None):
+    """A programme of 2026-09-01 to 09-04 whose `count` trainees attended every half-day and hold certificates."""
+    from yanxiu.delivery.domain import attendance, certificates, enrolment
+
+    clock("2026-01-10T10:00:00+08:00")
+    programme = planned(authority_code=authority_code, officer=officer)
+    host = host_of(programme)
+    trainees = add_trainees(programme, count, start=start)
+    enrolment.review(programme, trainees, host, approve=True)
+    clock("2026-09-06T09:00:00+08:00")
+    for day, half in attendance.half_days(programme):
+        attendance.record_attendance(programme, day, half, [t.pk for t in trainees], host)
+    certificates.issue(programme, host)
+    return programme, trainees

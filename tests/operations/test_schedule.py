@@ -103,6 +103,7 @@ def test_every_periodic_job_of_the_system_is_registered():
         "audit_retention": "每天 03:30",
         "backup": "每天 02:30",
         "deadline_reminders": "每天 07:00",
+        "host_quality": "每天 01:30",
         "lost_tasks": "每 20 秒",
         "operations_purge": "每天 04:40",
         "overdue_programmes": "每天 01:00",

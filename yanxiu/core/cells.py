@@ -24,3 +24,10 @@ def two_places(value):
     """A Decimal as floatformat(value, 2) shows it: rounded half up, two decimals, never "-0.00"."""
     rounded = value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
     return f"{rounded if rounded else abs(rounded):f}"
+
+
+def quality_cell(score, summary):
+    """A host's quality score under its name, its sources in the tooltip (decision 0027)."""
+    if score is None:
+        return '<div class="help" data-quality="">质量评分：暂无</div>'
+    return f'<div class="help" data-quality="{score:f}" title="{text(summary or "")}">质量评分 {score:f}</div>'

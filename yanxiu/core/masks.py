@@ -19,6 +19,16 @@ def mask_email(address):
 
 
 def mask_name(name):
+    """林*英, 张*, 欧阳**锋: the first character and (from three characters on) the last stay."""
+    name = "".join((name or "").split())
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def mask_organisation_name(name):
     """An organisation's name half hidden: "福建**********公司" (the first two and last two characters)."""
     name = name or ""
     if len(name) <= 4:

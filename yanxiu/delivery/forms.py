@@ -247,3 +247,12 @@ class CertificateLookupForm(HalfWidthForm, forms.Form):
 
     def clean_name(self):
         return without_spaces(self.cleaned_data["name"])
+
+
+class CheckInForm(HalfWidthForm, forms.Form):
+    """A trainee's confirmation of a QR check-in: the ID number and the name as enrolled."""
+
+    id_number = half_width(
+        forms.CharField(label="身份证号", max_length=20, error_messages={"required": "请填写身份证号。"})
+    )
+    name = forms.CharField(label="姓名", max_length=30, error_messages={"required": "请填写姓名。"})

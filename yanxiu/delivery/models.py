@@ -12,6 +12,7 @@ from yanxiu.applications.enums import ApplicationState, HalfDay, TraineeTitleLev
 from yanxiu.core.crypto import EncryptedField, KeyedHashField, lookup_hashes
 from yanxiu.core.dates import chinese_date
 from yanxiu.core.jobs import JobProgress, JobState
+from yanxiu.core.masks import mask_name
 from yanxiu.core.validators import validate_mobile, validate_plain_text
 
 from .enums import (
@@ -267,6 +268,34 @@ class Attendance(models.Model):
         return f"{self.trainee} {chinese_date(self.date)}{self.get_half_day_display()}：{'出勤' if self.present else '缺勤'}"
 
 
+class CheckIn(models.Model):
+    """A half-day's QR check-in (扫码签到), opened by the host on the class day. The QR code
+    shown on the host's screen is a URL with a token signed with `secret` for this check-in
+    and the minute it was shown (domain/checkin.py)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="check_ins")
+    date = models.DateField("日期")
+    half_day = models.CharField("时段", max_length=5, choices=ATTENDANCE_HALF_DAY_CHOICES)
+    secret = models.CharField(max_length=40, default=new_token)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField("开启时间")
+    closed_at = models.DateTimeField("结束时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["date", HalfDay.ordering()]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "date", "half_day"], name="one_check_in_per_half_day")
+        ]
+        verbose_name = verbose_name_plural = "扫码签到"
+
+    def __str__(self):
+        return f"{self.programme} {chinese_date(self.date)}{self.get_half_day_display()}扫码签到"
+
+    @property
+    def is_open(self):
+        return self.closed_at is None
+
+
 class Accounts(models.Model):
     """A budget (at application time) or final accounts (at closing), in the notice's cost items."""
 
@@ -390,7 +419,16 @@ class Certificate(models.Model):
     @property
     def hours_text(self):
         """The credit hours as the certificate prints them, everywhere: 28学时, 27.5学时."""
-        return f"{self.credit_hours.normalize():f}学时"
+        return self.format_hours(self.credit_hours)
+
+    @staticmethod
+    def format_hours(credit_hours):
+        return f"{credit_hours.normalize():f}学时"
+
+    @property
+    def holder_masked(self):
+        """The holder's name as public pages and the register show it (core.masks.mask_name)."""
+        return mask_name(self.trainee.name)
 
 
 class CertificateJob(JobProgress, models.Model):

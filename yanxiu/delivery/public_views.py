@@ -20,10 +20,10 @@ from yanxiu.documents.views import pdf_or_progress
 from yanxiu.operations.domain import rate_limit
 
 from . import forms
-from .domain import enrolment, survey
+from .domain import checkin, enrolment, survey
 from .enums import ProgrammeState
 from .interfaces.docs import certificate_pages
-from .models import Certificate, Programme
+from .models import Certificate, CheckIn, Programme
 
 POSTS_PER_HOUR = 30
 
@@ -150,6 +150,38 @@ def survey_page(request, token):
             except survey.Refused as refusal:
                 form.add_error(None, str(refusal))
     return render(request, "delivery/public/survey.html", {"programme": programme, "form": form, "done": done})
+
+
+# A class scans within minutes, often behind the venue's one address: a higher limit than
+# the other forms, still far below what guessing ID numbers would need.
+CHECK_INS_PER_HOUR = 300
+
+
+@no_store
+def check_in(request, pk, token):
+    """The page a trainee's phone opens from the QR code: confirm with ID number and name."""
+    found = get_object_or_404(CheckIn.objects.select_related("programme", "programme__application"), pk=pk)
+    form = forms.CheckInForm(request.POST or None)
+    context = {"check_in": found, "programme": found.programme, "form": form}
+    posting = request.method == "POST"
+    try:
+        checkin.check_token(found, token, confirming=posting)
+    except Refused as refusal:
+        context["refused"] = refusal.reason
+        return render(request, "delivery/public/check_in.html", context, status=409)
+    status = 200
+    if posting:
+        if rate_limit.count_post("check-in", _client(request)) > CHECK_INS_PER_HOUR:
+            form.add_error(None, "提交过于频繁，请稍后再试。")
+            status = 429
+        elif form.is_valid():
+            try:
+                trainee, newly = checkin.confirm(found, token, **form.cleaned_data)
+                context.update(done=True, newly=newly, trainee_name=trainee.name)
+            except Refused as refusal:
+                form.add_error(None, refusal.reason)
+                status = 409
+    return render(request, "delivery/public/check_in.html", context, status=status)
 
 
 CERTIFICATE_RELATIONS = (

@@ -4,16 +4,18 @@ Every programme is loaded through Programme.objects.visible_to(user)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from yanxiu.applications.models import Application
 from yanxiu.audit.models import AuditEntry
 from yanxiu.calls.enums import Tier
 from yanxiu.calls.models import Call
-from yanxiu.core import confirm, jobs
+from yanxiu.core import clock, confirm, jobs
 from yanxiu.core.downloads import DOCX, XLSX, attachment, stored_file
 from yanxiu.core.errors import refusal_returns_to, show_on_form
 from yanxiu.core.http import no_store
@@ -25,10 +27,31 @@ from yanxiu.documents.views import pdf_or_progress
 from yanxiu.reference.models import TrainingCostStandard
 
 from . import forms
-from .domain import attendance, certificates, closing, enrolment, money, personal_data, programmes, survey
+from .domain import (
+    attendance,
+    certificates,
+    checkin,
+    closing,
+    enrolment,
+    money,
+    personal_data,
+    programmes,
+    register,
+    survey,
+)
 from .enums import ATTENDANCE_HALF_DAY_CHOICES, AccountsKind, ChangeState, EnrolmentState, ProgrammeState
 from .interfaces import docs, qr, roster
-from .models import Accounts, Certificate, CertificateJob, PersonalDataAccess, Programme, ProgrammeChange, Trainee
+from .interfaces.register import export_register
+from .models import (
+    Accounts,
+    Certificate,
+    CertificateJob,
+    CheckIn,
+    PersonalDataAccess,
+    Programme,
+    ProgrammeChange,
+    Trainee,
+)
 from .tasks import build_certificates
 
 
@@ -700,3 +723,115 @@ def access_log(request, pk):
         .select_related("actor", "actor__institution", "actor__authority")[:200]
     )
     return render(request, "delivery/access_log.html", {"programme": programme, "entries": entries})
+
+
+# --- QR check-in (decision 0027) --------------------------------------------------------
+
+
+def _check_in_programme(request, pk):
+    return _programme_for(request, pk, "delivery.open_check_in", "只有承办单位经办人可以开启扫码签到。")
+
+
+def _live(programme, check_in):
+    """The QR code of this minute and the count of those present."""
+    sheet = attendance.sheet(programme, check_in.date, check_in.half_day)
+    approved = list(programme.trainees.filter(state=EnrolmentState.APPROVED))
+    link = checkin.url(check_in)
+    return {
+        "programme": programme,
+        "check_in": check_in,
+        "qr_svg": mark_safe(qr.scalable_svg(link)),  # noqa: S308  (segno's SVG of our own URL, nothing typed)
+        "link": link,
+        "present": sum(1 for t in approved if sheet.get(t.pk)),
+        "total": len(approved),
+        "rows": [(t, bool(sheet.get(t.pk))) for t in approved],
+    }
+
+
+@login_required
+@refusal_returns_to(_to("delivery:check_in_list"))
+@no_store
+def check_in_list(request, pk):
+    programme = _check_in_programme(request, pk)
+    if request.method == "POST":
+        check_in = checkin.open_check_in(programme, request.POST.get("half_day", ""), request.user)
+        return redirect("delivery:check_in", pk=pk, check_in_pk=check_in.pk)
+    return render(
+        request,
+        "delivery/check_in_list.html",
+        {
+            "programme": programme,
+            "check_ins": programme.check_ins.all(),
+            "can_open": checkin.can_open_today(programme),
+            "today": clock.today(),
+            "halves": ATTENDANCE_HALF_DAY_CHOICES,
+        },
+    )
+
+
+@login_required
+@no_store
+def check_in_page(request, pk, check_in_pk):
+    programme = _check_in_programme(request, pk)
+    check_in = get_object_or_404(CheckIn, pk=check_in_pk, programme=programme)
+    here = reverse("delivery:check_in", args=[pk, check_in_pk])
+    request.refusal_next = here
+    if request.method == "POST":
+        if "close" in request.POST:
+            checkin.close_check_in(check_in, request.user)
+            messages.success(request, "已结束本次扫码签到。")
+        else:
+            (trainee_pk,) = int_list([request.POST.get("mark", "")], "学员")
+            trainee = get_object_or_404(Trainee, pk=trainee_pk, programme=programme)
+            marked = attendance.mark_present(
+                programme, check_in.date, check_in.half_day, trainee, recorded_by=request.user, actor=request.user
+            )
+            messages.success(request, f"已标记{trainee.name}出勤。" if marked else f"{trainee.name}已签到。")
+        return redirect(here)
+    return render(request, "delivery/check_in.html", _live(programme, check_in))
+
+
+@login_required
+@no_store
+def check_in_live(request, pk, check_in_pk):
+    """The part of the host's page that the page asks for every few seconds (htmx)."""
+    programme = _check_in_programme(request, pk)
+    check_in = get_object_or_404(CheckIn, pk=check_in_pk, programme=programme)
+    return render(request, "delivery/_check_in_live.html", _live(programme, check_in))
+
+
+# --- the certificate register (decision 0027) -------------------------------------------
+
+REGISTER_PER_PAGE = 100
+
+
+def _register_call(request, year):
+    if not request.user.has_perm("delivery.view_certificate_register"):
+        raise PermissionDenied("只有省人社厅经办人可以查看结业证书登记簿。")
+    return get_object_or_404(Call, year=year)
+
+
+@login_required
+@no_store
+def certificate_register(request, year):
+    call = _register_call(request, year)
+    page = Paginator(register.certificates_of(call), REGISTER_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "delivery/register.html",
+        {
+            "call": call,
+            "calls": Call.objects.order_by("-year").values_list("year", flat=True),
+            "page": page,
+            "rows": register.as_rows(page.object_list),
+            "offset": page.start_index(),
+        },
+    )
+
+
+@login_required
+@no_store
+def certificate_register_xlsx(request, year):
+    call = _register_call(request, year)
+    rows = register.as_rows(register.certificates_of(call))
+    return attachment(export_register(call, rows), f"{year}年度结业证书登记簿.xlsx", XLSX)

@@ -7,7 +7,9 @@ any day of the year:
 - an open call with future deadlines, holding a provincial application at every
   step (draft with a failing rule, submitted, returned, approved, forwarded);
 - three planned programmes: one open for enrolment (starts in three weeks), one
-  running (started yesterday) and one ready to close (ended last week).
+  running (started yesterday; this morning's QR check-in open, five trainees in)
+  and one ready to close (ended last week; certificates issued, so the office's
+  certificate register of its call has rows).
 
 Each programme belongs to the call of the year it starts in; the calls are data,
 so where a programme would end after its call's completion date the demo moves
@@ -31,7 +33,7 @@ from yanxiu.calls.domain.calls import copy_call
 from yanxiu.calls.models import Call
 from yanxiu.core import clock
 from yanxiu.core.validators import uscc_with_check
-from yanxiu.delivery.domain import attendance, enrolment, programmes
+from yanxiu.delivery.domain import attendance, certificates, checkin, enrolment, programmes, quality
 from yanxiu.delivery.enums import EnrolmentState
 from yanxiu.delivery.models import Programme, Trainee
 from yanxiu.organisations.domain import registration
@@ -158,6 +160,16 @@ def _programme(today, username, title, start, *, enrolment_deadline, enrol_on, a
     return programme
 
 
+def _check_in_this_morning(programme, host, today):
+    """Today's morning QR check-in open on the running class, five trainees already in (decision 0027)."""
+    with _at(today, 8):
+        check_in = checkin.open_check_in(programme, "am", host)
+        for n in range(1, 6):
+            data = trainee(n)
+            checkin.confirm(check_in, checkin.token(check_in), id_number=data["id_number"], name=data["name"])
+    return check_in
+
+
 def _applications_at_every_step(call, today):
     start = max(today + timedelta(days=90), date(call.year, 6, 10))
     start = min(start, call.completion_date - timedelta(days=10))
@@ -192,6 +204,8 @@ def seed_today(today=None):
         enrol_on=today - timedelta(days=16),
         attend=True,
     )
+    with _at(today, 9):  # its certificates are in the register of its call (decision 0027)
+        certificates.issue(made["ready_to_close"], _staff("slyx"))
     running_start = today - timedelta(days=1)
     made["running"] = _programme(
         today,
@@ -202,6 +216,7 @@ def seed_today(today=None):
         enrol_on=running_start - timedelta(days=4),
         attend=True,
     )
+    _check_in_this_morning(made["running"], _staff("fjcz"), today)
     made["enrolling"] = _programme(
         today,
         "xmhy",
@@ -214,6 +229,8 @@ def seed_today(today=None):
     open_call = call_for(open_call_year(today))
     made["open_call"] = open_call
     made["steps"] = _applications_at_every_step(open_call, today)
+    with _at(today, 9):
+        quality.refresh_all()  # the hosts' quality scores beside their applications (decision 0027)
     return made
 
 

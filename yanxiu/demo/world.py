@@ -18,6 +18,7 @@ from yanxiu.calls.domain.calls import copy_call, load_call_file
 from yanxiu.calls.models import Call
 from yanxiu.core import clock
 from yanxiu.core.validators import uscc_with_check
+from yanxiu.delivery.domain import quality
 from yanxiu.demo.delivery import seed_delivery
 from yanxiu.organisations.enums import AuthorityKind, BaseStatus, InstitutionType
 from yanxiu.organisations.models import Authority, Institution, ProgrammeRecord
@@ -458,6 +459,7 @@ def seed():
         editing.create_application(
             call=call_2027, tier="national", institution=staff["fzxx"].institution, actor=staff["fzxx"]
         )
+        quality.refresh_all()  # the hosts' quality scores from their past years (decision 0027)
     return call_2026, call_2027
 
 

@@ -154,6 +154,26 @@ class ProgrammeRecord(models.Model):
         return f"{self.year} {self.title}"
 
 
+class HostQuality(models.Model):
+    """A host institution's quality score (承办质量评分) with its sources, kept by the delivery app
+    (delivery/domain/quality.py) and read by the lists beside each application: the intake
+    list, the selection pool, the experts' page (decision 0027; the formula: docs/delivery.md)."""
+
+    institution = models.OneToOneField(
+        Institution, on_delete=models.CASCADE, related_name="quality", verbose_name="承办单位"
+    )
+    score = models.DecimalField("质量评分", max_digits=4, decimal_places=1, null=True, blank=True)
+    sources = models.JSONField("评分来源", default=dict)
+    summary = models.CharField("评分来源说明", max_length=300, blank=True)
+    computed_at = models.DateTimeField("计算时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "承办质量评分"
+
+    def __str__(self):
+        return f"{self.institution}：{self.score if self.score is not None else '暂无'}"
+
+
 class DeadlineExtension(models.Model):
     """A late window the province office grants one institution or one authority."""
 

@@ -31,7 +31,7 @@ from yanxiu.core.http import no_store
 from yanxiu.core.masks import mask_email, mask_phone
 from yanxiu.core.net import client_ip_or_none
 from yanxiu.core.refusal import Refused
-from yanxiu.organisations.models import ProgrammeRecord
+from yanxiu.organisations.models import HostQuality, ProgrammeRecord
 
 from . import rules as perms
 from .domain import assignment as assigning
@@ -165,6 +165,7 @@ def task(request, pk):
             "past_record": ProgrammeRecord.objects.filter(
                 institution_id=assignment.application.institution_id
             ).order_by("-year", "pk"),
+            "quality": HostQuality.objects.filter(institution_id=assignment.application.institution_id).first(),
             "form": form,
             "review": review,
             "refusal": refusal,

@@ -82,6 +82,8 @@ class ListRow(ListedLabels):
     same_title_count: int
     has_stamped_scan: bool
     missed_last_year: bool
+    quality_score: object = None  # the host's quality score (organisations.HostQuality), a Decimal or None
+    quality_summary: str | None = None  # and its sources in words
 
     @property
     def is_enterprise(self):  # what lacks_training_invoice reads of an institution
@@ -127,6 +129,8 @@ def _list_values(queryset):
         same_title_count=_count_of(same_title),
         has_stamped_scan=Exists(_stamped_scans().filter(application=OuterRef("pk"))),
         missed_last_year=Exists(missed),
+        quality_score=F("institution__quality__score"),
+        quality_summary=F("institution__quality__summary"),
     )
 
 

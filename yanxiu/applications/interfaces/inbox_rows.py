@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from yanxiu.core.cells import text
+from yanxiu.core.cells import quality_cell, text
 from yanxiu.core.dates import chinese_date
 
 MARK = "987654321"
@@ -46,7 +46,7 @@ def inbox_rows(rows, *, with_authority):
             "<tr>\n"
             f"    <td>{a.year}</td><td>{text(a.get_tier_display())}</td>"
             f'<td><a href="{detail.replace(MARK, str(a.pk))}">{text(str(a))}</a></td>\n'
-            f"    <td>{text(a.institution_name)}</td>{authority}<td>{text(a.domain_name or '')}</td>\n"
+            f"    <td>{text(a.institution_name)}{quality_cell(a.quality_score, a.quality_summary)}</td>{authority}<td>{text(a.domain_name or '')}</td>\n"
             f"    <td>{chinese_date(a.start_date)}{end}</td>\n"
             f'    <td><span class="state state-{text(a.state)}">{text(a.get_state_display())}</span></td>\n'
             f'    <td class="flags">{_flags(f)}</td>\n'

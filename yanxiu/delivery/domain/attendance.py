@@ -35,10 +35,7 @@ def half_days(programme):
 def record_attendance(programme, day, half_day, present_ids, actor):
     """Record one half-day for every approved trainee: present if listed."""
     require_host(actor, programme)
-    if (day, half_day) not in half_days(programme):
-        raise Refused(f"{chinese_date(day)}不在研修班的日期内。")
-    if day > clock.today():
-        raise Refused("不能提前记录考勤。")
+    _require_recordable(programme, day, half_day)
     trainees = list(Trainee.objects.filter(programme=programme, state=EnrolmentState.APPROVED))
     present_ids = {int(i) for i in present_ids}
     now = clock.now()
@@ -62,6 +59,58 @@ def record_attendance(programme, day, half_day, present_ids, actor):
         data={"date": day.isoformat(), "half_day": half_day},
     )
     return sum(1 for t in trainees if t.pk in present_ids)
+
+
+def _require_recordable(programme, day, half_day):
+    if (day, half_day) not in half_days(programme):
+        raise Refused(f"{chinese_date(day)}不在研修班的日期内。")
+    if day > clock.today():
+        raise Refused("不能提前记录考勤。")
+
+
+@transaction.atomic
+def mark_present(programme, day, half_day, trainee, *, recorded_by, actor=None, via="hand"):
+    """One trainee present for one half-day: by the host's hand (`actor` the host) or by the
+    trainee's own QR check-in (`via="qr"`, no actor; domain/checkin.py has checked the code).
+    The half-day becomes recorded: every other approved trainee without a row gets one, absent,
+    so the host's list and the credit hours read it like a sheet saved by hand.
+    Returns False if the trainee was already present (nothing is written)."""
+    if via == "hand":
+        require_host(actor, programme)
+    _require_recordable(programme, day, half_day)
+    if not Trainee.objects.filter(pk=trainee.pk, programme=programme, state=EnrolmentState.APPROVED).exists():
+        raise Refused("该学员不是本班录取学员。")
+    now = clock.now()
+    rows = Attendance.objects.filter(trainee__programme=programme, date=day, half_day=half_day)
+    have = set(rows.values_list("trainee_id", flat=True))
+    approved = Trainee.objects.filter(programme=programme, state=EnrolmentState.APPROVED).exclude(pk__in=have)
+    Attendance.objects.bulk_create(
+        [
+            Attendance(trainee=t, date=day, half_day=half_day, present=False, recorded_by=recorded_by, recorded_at=now)
+            for t in approved
+        ],
+        ignore_conflicts=True,
+    )
+    # Conditional on `present=False`: of two scans at once, one writes and the other is told it is done.
+    changed = Attendance.objects.filter(trainee=trainee, date=day, half_day=half_day, present=False).update(
+        present=True, recorded_by=recorded_by, recorded_at=now
+    )
+    if not changed:
+        return False
+    record_change(
+        programme,
+        action="mark_present",
+        label="扫码签到" if via == "qr" else "标记出勤",
+        actor=actor,
+        before={"present": False},
+        after={"present": True},
+        data={"trainee": trainee.pk, "date": day.isoformat(), "half_day": half_day, "via": via},
+    )
+    return True
+
+
+def present_count(programme, day, half_day):
+    return Attendance.objects.filter(trainee__programme=programme, date=day, half_day=half_day, present=True).count()
 
 
 def credit_hours(present_half_days, hours_per_day):

@@ -31,6 +31,7 @@ from ..enums import ChangeState, EnrolmentState
 from ..enums import ProgrammeState as S
 from ..models import DeliverySettings, Programme, ProgrammeChange
 from ..rules import is_host, is_officer
+from . import quality
 
 CONTROLLED_FIELDS = {"start_date": "开班日期", "end_date": "结束日期", "venue": "办班地点"}
 
@@ -300,6 +301,11 @@ def _report_late_closing(programme, actor, reason):
     )
 
 
+def _closing_submitted(programme, actor, reason):
+    quality.refresh(programme.application.institution_id)  # on time or late: part of the host's score
+    _report_late_closing(programme, actor, reason)
+
+
 def write_record(programme, completed, note=""):
     """Upsert the institution's ProgrammeRecord for this programme's year."""
     application = programme.application
@@ -316,6 +322,7 @@ def write_record(programme, completed, note=""):
     else:
         programme.record = ProgrammeRecord.objects.create(**values)
         Programme.objects.filter(pk=programme.pk).update(record=programme.record)
+    quality.refresh(application.institution_id)  # a past year on record moves the host's score
 
 
 def _record_completed(programme, actor, reason):
@@ -343,7 +350,7 @@ PROGRAMME_WORKFLOW = Workflow(
             guards=(_class_is_over, _closing_complete),
             recipients=officers,
             effects=_on_submit_closing,
-            after=_report_late_closing,
+            after=_closing_submitted,
         ),
         Transition(
             "return_closing",

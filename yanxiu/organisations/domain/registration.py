@@ -18,7 +18,7 @@ from yanxiu.accounts.domain import changes, codes
 from yanxiu.accounts.models import CodePurpose, Role, User
 from yanxiu.audit.log import record
 from yanxiu.core import clock
-from yanxiu.core.masks import mask_name
+from yanxiu.core.masks import mask_organisation_name
 from yanxiu.core.refusal import Refused
 from yanxiu.notifications.service import notify
 
@@ -37,7 +37,7 @@ def holder_of(uscc):
     if holder is None:
         return ""
     return (
-        f"该统一社会信用代码已由“{mask_name(holder.name)}”注册，主管部门为{holder.authority.name}。"
+        f"该统一社会信用代码已由“{mask_organisation_name(holder.name)}”注册，主管部门为{holder.authority.name}。"
         f"如需为本单位开通账号，请联系本单位的管理员邀请您，或向{holder.authority.name}咨询。"
     )
 

@@ -53,6 +53,8 @@ class Waiting(ListedApplication):
     authority_rank: int | None
     authority_name: str
     start_date: object  # a date, or None
+    quality_score: object  # the host's quality score (organisations.HostQuality), a Decimal or None
+    quality_summary: str | None
     staged: str | None  # the outcome of its staged decision, if any
 
 
@@ -67,6 +69,8 @@ WAITING_FIELDS = (  # in the order of Waiting's fields, the staged outcome last
     "authority_rank",
     "institution__authority__name",
     "start_date",
+    "institution__quality__score",
+    "institution__quality__summary",
 )
 
 

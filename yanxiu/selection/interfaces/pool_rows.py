@@ -6,7 +6,7 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from yanxiu.core.cells import number, text
+from yanxiu.core.cells import number, quality_cell, text
 
 MARK = "987654321"
 HIGHLIGHT = ' class="highlight"'
@@ -83,7 +83,7 @@ def pool_rows(request, call, rows, outcomes, flagged=None):
             f"<tr{HIGHLIGHT if d else ''}>\n"
             f"    <td>{text(a.get_tier_display())}{fallback}</td>\n"
             f'    <td><a href="{detail.replace(MARK, pk)}">{text(str(a))}</a>{_findings(pk, flagged.get(a.pk))}</td>'
-            f"<td>{text(a.institution_name)}</td>\n"
+            f"<td>{text(a.institution_name)}{quality_cell(a.quality_score, a.quality_summary)}</td>\n"
             f"    <td>{text(a.authority_name)}{rank}</td>\n"
             f'    <td data-testid="round-results">{_results(rounds)}</td>\n'
             f'    <td><form method="post" action="{stage.replace(MARK, pk)}" style="display:flex;gap:6px">{csrf}\n'
