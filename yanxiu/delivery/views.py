@@ -715,7 +715,7 @@ def access_log(request, pk):
 
 
 def _check_in_programme(request, pk):
-    return _programme_for(request, pk, "delivery.open_check_in", "只有承办单位经办人可以开启扫码签到。")
+    return _programme_for(request, pk, "delivery.open_check_in")
 
 
 def _live(programme, check_in):
