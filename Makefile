@@ -95,7 +95,7 @@ TEST_WORKERS ?= auto
 COVERAGE ?=
 COV_ARGS := $(if $(COVERAGE),--cov --cov-report=)
 test: $(VENV)/.installed-dev system-deps $(AXE)
-	rm -f .coverage .coverage.*
+	$(if $(COVERAGE),rm -f .coverage .coverage.*)
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(COV_ARGS) $(PYTEST_ARGS)
 	$(if $(COVERAGE),$(VENV)/bin/coverage report --fail-under=0 | tail -n 25)
 	$(if $(COVERAGE),@echo "branch coverage (total, floor in pyproject.toml):" && $(VENV)/bin/coverage report --format=total)

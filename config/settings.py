@@ -227,6 +227,17 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "研修申报系统 <noreply@localhost>")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Text messages (verification codes): a gateway class like EMAIL_BACKEND; the console one prints
+# the message (yanxiu/accounts/domain/sms.py). Codes live 10 minutes and allow 5 attempts; one
+# mobile or address gets at most YANXIU_CODES_PER_TARGET an hour, one client address
+# YANXIU_CODES_PER_CLIENT (decision 0023).
+YANXIU_SMS_BACKEND = os.environ.get("YANXIU_SMS_BACKEND", "yanxiu.accounts.domain.sms.ConsoleBackend")
+YANXIU_CODE_MINUTES = int(os.environ.get("YANXIU_CODE_MINUTES", "10"))
+YANXIU_CODE_ATTEMPTS = int(os.environ.get("YANXIU_CODE_ATTEMPTS", "5"))
+YANXIU_CODES_PER_TARGET = int(os.environ.get("YANXIU_CODES_PER_TARGET", "5"))
+YANXIU_CODES_PER_CLIENT = int(os.environ.get("YANXIU_CODES_PER_CLIENT", "20"))
+# The e-mailed password-reset link's life (Django's token generator).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("YANXIU_PASSWORD_RESET_SECONDS", str(30 * 60)))
 
 # Background jobs (e-mail, later document generation): a database queue and
 # `manage.py db_worker`. Tests use the immediate backend.
@@ -365,6 +376,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 YANXIU_OTP_REQUIRED = env_bool("YANXIU_OTP_REQUIRED", PRODUCTION)
 OTP_TOTP_ISSUER = os.environ.get("YANXIU_OTP_ISSUER", "研修申报")
 YANXIU_OTP_RECOVERY_CODES = int(os.environ.get("YANXIU_OTP_RECOVERY_CODES", "10"))
+# An invitation link (a colleague, an expert) works once, for this many days (decision 0024).
+YANXIU_INVITATION_DAYS = int(os.environ.get("YANXIU_INVITATION_DAYS", "7"))
 # Audit entries are kept at least this many days: the purge command refuses younger ones.
 YANXIU_AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("YANXIU_AUDIT_RETENTION_DAYS", "180")))
 

@@ -37,6 +37,8 @@ import pytest
 from django.db import transaction
 from django.test.utils import override_settings
 
+from yanxiu.accounts.domain import sms
+
 FIXED_NOW = "2026-01-10T10:00:00+08:00"
 
 # What every test runs with; also applied while module- and session-wide worlds are built.
@@ -44,6 +46,7 @@ TEST_SETTINGS = {
     "YANXIU_FIXED_NOW": FIXED_NOW,
     "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default", "pdf"]}},
     "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    "YANXIU_SMS_BACKEND": "yanxiu.accounts.domain.sms.LocmemBackend",
     "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
 }
 
@@ -55,6 +58,7 @@ _shared_media = []
 def _test_settings(settings, tmp_path):
     for name, value in TEST_SETTINGS.items():
         setattr(settings, name, value)
+    sms.outbox.clear()  # the text messages' outbox, like django.core.mail.outbox
     settings.MEDIA_ROOT = tmp_path / "media"
     for folder in _shared_media:
         shutil.copytree(folder, settings.MEDIA_ROOT, dirs_exist_ok=True)

@@ -163,7 +163,39 @@ def _build():
         authority=users["authority"].authority,
         created_by=users["authority"],
     )
+    # A colleague of the host's account administrator (decision 0024), invited and not yet set up.
+    colleague = User(
+        username="host_colleague",
+        role="institution_staff",
+        institution=users["host"].institution,
+        email="host_colleague@example.invalid",
+    )
+    colleague.set_unusable_password()
+    colleague.save()
+    from yanxiu.accounts.domain import codes
+    from yanxiu.accounts.models import CodePurpose
+    from yanxiu.core.validators import uscc_with_check
+    from yanxiu.organisations.domain import registration
+
+    signup = {
+        "uscc": uscc_with_check("91350200MA3000009"),
+        "name": "厦门待确认培训中心",
+        "type": "social",
+        "authority": users["authority"].authority,
+        "base_status": "none",
+        "can_issue_training_invoice": False,
+        "contact_person": "陈注册",
+        "mobile": "13800007777",
+        "email": "reg@example.invalid",
+        "username": "xm_new",
+        "password1": "Regist-2026x",
+    }
+    signup["mobile_code"] = codes.issue(CodePurpose.REGISTER_MOBILE, signup["mobile"])
+    signup["email_code"] = codes.issue(CodePurpose.REGISTER_EMAIL, signup["email"])
+    pending = registration.register(signup, pdf("授权书.pdf"))
     return {
+        "colleague": colleague,
+        "registration": pending,
         "token": token,
         "chart": next(iter(CHARTS)),
         "users": users,
@@ -284,6 +316,32 @@ CASES = {
     # Needs a verified second factor: nobody in this world has one.
     "accounts:otp_recovery_codes": [("post", None, lambda w: {}, set(), False)],
     "audit:trail": [("get", None, None, set(), False)],  # the audit administrator only
+    # Each organisation administers its own staff (decision 0024): every demo organisation's one
+    # account is its administrator; the host's colleague is the host's alone to manage.
+    "accounts:staff": [("get", None, None, ORGANISATIONS, False)],
+    "accounts:staff_trail": [("get", None, None, ORGANISATIONS, False)],
+    "accounts:staff_invite": [
+        ("get", None, None, ORGANISATIONS, False),
+        (
+            "post",
+            None,
+            lambda w: {"username": "invited1", "display_name": "新同事", "email": "invited1@example.invalid"},
+            ORGANISATIONS,
+            True,
+        ),
+    ],
+    "accounts:staff_deactivate": [("post", lambda w: {"pk": w["colleague"].pk}, lambda w: {}, {"host"}, True)],
+    "accounts:staff_reactivate": [
+        (
+            "post",
+            lambda w: {"pk": w["colleague"].pk},
+            lambda w: {},
+            {"host"},
+            True,
+            lambda w: type(w["colleague"]).objects.filter(pk=w["colleague"].pk).update(is_active=False),
+        )
+    ],
+    "accounts:staff_resend": [("post", lambda w: {"pk": w["colleague"].pk}, lambda w: {}, {"host"}, True)],
     "applications:dashboard": [("get", None, None, EVERYONE, False)],
     "applications:inbox": [("get", None, None, ORGANISATIONS, False)],  # hosts are sent to their own start page
     "applications:create": [
@@ -427,6 +485,23 @@ CASES = {
     "documents:upload": [("get", None, None, AUTHORITIES | {"province"}, False)],
     "organisations:profile": [("get", None, None, HOSTS, False)],
     "organisations:institutions": [("get", None, None, AUTHORITIES, False)],
+    "organisations:registrations": [("get", None, None, AUTHORITIES, False)],
+    "organisations:registration": [("get", lambda w: {"pk": w["registration"].pk}, None, {"authority"}, False)],
+    "organisations:registration_letter": [("get", lambda w: {"pk": w["registration"].pk}, None, {"authority"}, False)],
+    # Only a refused registration's own administrator (not one of USERS): everyone here is refused;
+    # the allowed path is tests/organisations/test_registration.py and the browser test.
+    "organisations:resubmit_registration": [
+        (
+            "post",
+            None,
+            lambda w: {"authority": w["registration"].institution.authority_id, "letter": pdf("新授权书.pdf")},
+            set(),
+            False,
+        )
+    ],
+    "organisations:decide_registration": [
+        ("post", lambda w: {"pk": w["registration"].pk}, lambda w: {"decision": "confirm"}, {"authority"}, True)
+    ],
     "organisations:confirm_invoice": [  # A's host declared and its authority confirmed: withdrawn here
         ("post", lambda w: {"pk": w["a"].institution_id}, lambda w: {"confirmed": "0"}, {"authority"}, True)
     ],
@@ -578,7 +653,8 @@ CASES = {
     "delivery:access_log": [("get", _p, None, {"programme_host", "province"}, False)],
 }
 PUBLIC = (
-    {"login", "logout"}
+    {"login", "logout", "accounts:invitation", "organisations:register", "organisations:registered"}
+    | {"accounts:" + n for n in ("reset_request", "reset_code", "reset_confirm")}
     | {
         "delivery_public:" + n
         for n in ("list", "programme", "thanks", "survey", "verify", "verify_lookup", "certificate_file", "check_in")

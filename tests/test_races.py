@@ -22,9 +22,10 @@ from yanxiu.batches.domain import operations
 from yanxiu.batches.domain.operations import BATCH_WORKFLOW
 from yanxiu.batches.models import Batch
 from yanxiu.core.refusal import Refused
-from yanxiu.delivery.domain import enrolment, rate_limit
+from yanxiu.delivery.domain import enrolment
 from yanxiu.delivery.enums import EnrolmentState
 from yanxiu.delivery.models import Programme, Trainee
+from yanxiu.operations.domain import rate_limit
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -50,8 +50,9 @@ def test_the_navigation_is_one_line_for_the_role_with_most_links(login):
     office = at_1366(login("province"))
     office.goto("/applications/inbox/")
     nav = office.evaluate(NAV)
-    # Nine since the office is no superuser and has no admin-site link (decision 0019).
-    assert nav == {"links": 9, "lines": 1, "wrappedLinks": 0, "headerHeight": 56, "headerOverflow": False}
+    # Ten: no admin-site link since the office is no superuser (decision 0019); 本单位账号 since
+    # `province` administers the office's officers (decision 0024).
+    assert nav == {"links": 10, "lines": 1, "wrappedLinks": 0, "headerHeight": 56, "headerOverflow": False}
 
 
 def test_the_schedule_table_shows_every_column_beside_the_checks_panel(login):

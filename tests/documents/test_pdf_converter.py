@@ -8,10 +8,10 @@ import sys
 import time
 from pathlib import Path
 
+from tests.ports import free_ports
 from yanxiu.documents.generate import pdf
 
 ROOT = Path(__file__).resolve().parents[2]
-PORT = 2017  # this test's own ports (2017 XML-RPC, 2018 LibreOffice)
 
 
 def processes_using(path):
@@ -39,15 +39,17 @@ def wait_until(condition, seconds):
 
 def test_a_terminated_converter_leaves_no_libreoffice_behind(tmp_path):
     profile = tmp_path / "uno-profile"
-    command = [sys.executable, "manage.py", "pdf_converter", "--port", str(PORT), "--profile", str(profile)]
+    port, uno_port = free_ports(2)
+    command = [sys.executable, "manage.py", "pdf_converter", "--port", str(port), "--uno-port", str(uno_port)]
+    command += ["--profile", str(profile)]
     converter = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        assert wait_until(lambda: pdf.unoserver_alive(f"127.0.0.1:{PORT}"), 90), "the converter did not start"
+        assert wait_until(lambda: pdf.unoserver_alive(f"127.0.0.1:{port}"), 90), "the converter did not start"
         assert len(processes_using(profile)) >= 2  # unoserver and its soffice
         converter.send_signal(signal.SIGTERM)
         converter.wait(30)
         assert wait_until(lambda: not processes_using(profile), 30), processes_using(profile)
-        assert not pdf.unoserver_alive(f"127.0.0.1:{PORT}")
+        assert not pdf.unoserver_alive(f"127.0.0.1:{port}")
     finally:
         for pid in processes_using(profile):
             os.kill(pid, signal.SIGKILL)

@@ -10,14 +10,13 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from tests.ports import free_ports
 from yanxiu.accounts.models import User
 from yanxiu.applications.models import Application
 from yanxiu.documents.generate import pdf
 from yanxiu.documents.generate.forms_docx import render_application_docx
 from yanxiu.documents.models import PdfRendition
 from yanxiu.documents.renditions import convert_rendition, request_pdf
-
-UNOSERVER_PORT = 2019  # this app's tests' own port (2019 XML-RPC, 2020 LibreOffice)
 
 
 @pytest.fixture(autouse=True)
@@ -164,9 +163,10 @@ def test_concurrent_pooled_conversions_never_mix_files(demo, settings, tmp_path)
 
 @pytest.fixture
 def unoserver(tmp_path):
-    command, env = pdf.unoserver_command(UNOSERVER_PORT, UNOSERVER_PORT + 1, tmp_path / "uno" / "profile")
+    xmlrpc_port, office_port = free_ports(2)
+    command, env = pdf.unoserver_command(xmlrpc_port, office_port, tmp_path / "uno" / "profile")
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    address = f"127.0.0.1:{UNOSERVER_PORT}"
+    address = f"127.0.0.1:{xmlrpc_port}"
     try:
         # Wait for it to listen (a generous number of polls: LibreOffice starts slowly on a loaded machine).
         for _poll in range(180):

@@ -11,11 +11,11 @@ from django_tasks_db.models import DBTaskResult
 
 from yanxiu.core.jobs import JobState
 from yanxiu.delivery.domain import attendance, certificates, enrolment
-from yanxiu.delivery.models import Certificate, CertificateJob, PostCounter
+from yanxiu.delivery.models import Certificate, CertificateJob
 from yanxiu.delivery.tasks import build_certificates
 from yanxiu.operations.domain import recovery, schedule
 from yanxiu.operations.enums import ProcessKind, RunState
-from yanxiu.operations.models import Heartbeat, ScheduledRun
+from yanxiu.operations.models import Heartbeat, PostCounter, ScheduledRun
 
 from ..delivery.helpers import add_trainees, host_of, planned
 from .processes import environment, kill_group, shared_database, start, wait_for

@@ -9,11 +9,10 @@ from django.utils import timezone
 from tests import factories
 from yanxiu.accounts.models import Role
 from yanxiu.core.refusal import Refused
-from yanxiu.delivery.models import PostCounter
 from yanxiu.operations.domain import heartbeats, schedule
 from yanxiu.operations.domain.schedule import Daily, Every, Periodic
 from yanxiu.operations.enums import ProcessKind, RunState
-from yanxiu.operations.models import Heartbeat, ScheduledRun
+from yanxiu.operations.models import Heartbeat, PostCounter, ScheduledRun
 
 pytestmark = pytest.mark.django_db
 

@@ -130,6 +130,9 @@ CASES = {
         lambda w: {},
         OFFICER_ONLY,
     ),
+    # The office's invitation to set a password (decision 0024); this expert has one, so the
+    # office's own request is refused with the reason (tests/accounts/test_staff.py sends one).
+    "expert_invite": ("post", lambda w: {"pk": w["own_profile"].pk}, lambda w: {}, OFFICER_ONLY),
     "round_settings": ("get", lambda w: {"pk": w["round"].pk}, None, OFFICER_ONLY),
     "round_settings:post": (
         "post",

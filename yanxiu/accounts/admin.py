@@ -50,7 +50,17 @@ class AccountForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["username", "display_name", "email", "phone", "role", "institution", "authority", "is_active"]
+        fields = [
+            "username",
+            "display_name",
+            "email",
+            "phone",
+            "role",
+            "institution",
+            "authority",
+            "is_org_admin",
+            "is_active",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,7 +91,7 @@ class UserAdmin(BaseUserAdmin):
     add_form = NewAccountForm
     change_password_form = ResetPasswordForm
     list_display = ["username", "display_name", "role", "institution", "authority", "is_active"]
-    list_filter = ["role", "is_active"]
+    list_filter = ["role", "is_org_admin", "is_active"]
     # e-mail and phone are encrypted (no lookups): search by account and name only
     search_fields = ["username", "display_name", "first_name", "last_name"]
     filter_horizontal = ()
@@ -96,7 +106,7 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password_note")}),
         ("个人信息", {"fields": ("display_name", "email", "phone")}),
-        ("单位与角色", {"fields": ("role", "institution", "authority", "is_active")}),
+        ("单位与角色", {"fields": ("role", "institution", "authority", "is_org_admin", "is_active")}),
         ("密码策略", {"fields": ("password_changed_at", "must_change_password")}),
         ("时间", {"fields": ("last_login", "date_joined")}),
     )

@@ -61,9 +61,24 @@ class User(AbstractUser):
     # A password someone else set (a new account, an officer's reset) must be
     # changed by its owner at the next login; the owner's own change clears it.
     must_change_password = models.BooleanField("须修改密码", default=True)
+    # The organisation's own administrator of its colleagues' accounts (invite, deactivate,
+    # reactivate, read their trail: accounts.manage_staff). Not one of the 三员; decision 0024.
+    is_org_admin = models.BooleanField("本单位账号管理员", default=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"
+
+    @property
+    def colleagues(self):
+        """The accounts of this user's organisation (their own included): one institution's staff,
+        one authority's reviewers, or the province office's officers; none for anyone else."""
+        if self.is_institution_staff:
+            return User.objects.filter(role=Role.INSTITUTION_STAFF, institution_id=self.institution_id)
+        if self.is_authority_reviewer:
+            return User.objects.filter(role=Role.AUTHORITY_REVIEWER, authority_id=self.authority_id)
+        if self.is_province_officer:
+            return User.objects.filter(role=Role.PROVINCE_OFFICER)
+        return User.objects.none()
 
     def __str__(self):
         return self.display_name or self.username
@@ -182,3 +197,55 @@ class PasswordHistory(models.Model):
         cls.objects.create(user=user, password=password_hash, retired_at=clock.wall_now())
         kept = cls.objects.filter(user=user).values_list("pk", flat=True)[: settings.YANXIU_PASSWORD_HISTORY]
         cls.objects.filter(user=user).exclude(pk__in=list(kept)).delete()
+
+
+class Invitation(models.Model):
+    """A single-use, time-limited link that lets an invited account set its password.
+
+    Only the token's SHA-256 is stored; the link itself is in the e-mail alone. Sending a new
+    invitation revokes the previous one (`revoked_at`); accepting marks it used (decision 0024)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations", verbose_name="账号")
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+", verbose_name="邀请人")
+    created_at = models.DateTimeField("发出时间")
+    expires_at = models.DateTimeField("有效期至")
+    used_at = models.DateTimeField("使用时间", null=True, blank=True)
+    revoked_at = models.DateTimeField("作废时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = verbose_name_plural = "账号邀请"
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d}"
+
+    def is_pending(self, now):
+        return self.used_at is None and self.revoked_at is None and self.expires_at > now
+
+
+class CodePurpose(models.TextChoices):
+    REGISTER_MOBILE = "register_mobile", "注册：验证手机"
+    REGISTER_EMAIL = "register_email", "注册：验证邮箱"
+    PASSWORD_RESET = "password_reset", "找回密码"
+
+
+class VerificationCode(models.Model):
+    """One code sent to a mobile or an e-mail address (accounts.domain.codes): only its hash and
+    the target's keyed hash are kept; it expires, allows a few attempts, and is used once."""
+
+    purpose = models.CharField("用途", max_length=30, choices=CodePurpose.choices)
+    target_hash = models.CharField("接收方（散列）", max_length=64, db_index=True)
+    code_hash = models.CharField("验证码（散列）", max_length=128)
+    created_at = models.DateTimeField("发送时间")
+    expires_at = models.DateTimeField("失效时间")
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    used_at = models.DateTimeField("使用时间", null=True, blank=True)
+    client_ip = models.CharField("请求地址", max_length=45, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = verbose_name_plural = "验证码"
+
+    def __str__(self):
+        return f"{self.get_purpose_display()} {self.created_at:%Y-%m-%d %H:%M}"

@@ -82,3 +82,58 @@ rules.add_perm("accounts.unlock_account", is_security_admin & ~is_own_account)
 rules.add_perm("accounts.remove_device", is_security_admin & ~is_own_account)
 # The audit administrator reads the trail (and nobody else does).
 rules.add_perm("audit.read_trail", is_audit_admin)
+
+
+# --- Each organisation administers its own staff (decision 0024) -------------------------------
+INSTITUTION_STAFF, AUTHORITY_REVIEWER, PROVINCE_OFFICER = "institution_staff", "authority_reviewer", "province_officer"
+
+
+@rules.predicate
+def is_org_admin(user, obj=None):
+    """The account its organisation named to administer colleagues (`User.is_org_admin`)."""
+    return bool(has_an_organisation(user) and getattr(user, "is_org_admin", False))
+
+
+@rules.predicate
+def no_account(user, account=None):
+    return account is None
+
+
+def organisation_of(account):
+    """(role, institution, authority) that names an account's organisation, or None for an account
+    that belongs to none (experts, administrators)."""
+    role = getattr(account, "role", None)
+    if role == INSTITUTION_STAFF and account.institution_id:
+        return (role, account.institution_id)
+    if role == AUTHORITY_REVIEWER and account.authority_id:
+        return (role, account.authority_id)
+    if role == PROVINCE_OFFICER:
+        return (role,)
+    return None
+
+
+@rules.predicate
+def is_colleague(user, account=None):
+    """The account belongs to the acting user's own organisation."""
+    if account is None or isinstance(account, str):
+        return False
+    mine = organisation_of(user)
+    return mine is not None and organisation_of(account) == mine
+
+
+# An organisation's administrator invites colleagues (no account yet), and deactivates or
+# reactivates them and resends their invitation: never their own account, never an administrator's,
+# never an account of another organisation.
+rules.add_perm(
+    "accounts.manage_staff",
+    is_org_admin & (no_account | (is_colleague & ~is_own_account & ~holds_an_admin_role)),
+)
+
+
+@rules.predicate
+def is_expert_account(user, account=None):
+    return getattr(account, "role", None) == EXPERT
+
+
+# The province office invites experts of the pool to set their password (reviews' 专家库).
+rules.add_perm("accounts.invite_expert", is_province_officer & (no_account | is_expert_account))

@@ -1,4 +1,5 @@
-"""The user's own account: password change, second factor (TOTP) and recovery codes."""
+"""The user's own account: password change, second factor (TOTP) and recovery codes; and an
+organisation's staff pages for its account administrator (decision 0024)."""
 
 import segno
 from django import forms
@@ -9,9 +10,11 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_otp import devices_for_user
 from django_otp import login as otp_login
@@ -20,9 +23,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yanxiu.audit import log
 from yanxiu.audit.models import Outcome
+from yanxiu.core import clock
+from yanxiu.core.errors import refusal_returns_to, show_on_form
+from yanxiu.core.refusal import Refused
 
 from . import security
+from .domain import changes, trail
 from .duties import tasks_of
+from .forms import InviteForm, ReasonForm
+from .models import Invitation, User
 
 
 class TokenForm(forms.Form):
@@ -179,3 +188,114 @@ def duties(request):
     if not request.user.is_administrator:
         return redirect("home")
     return render(request, "accounts/duties.html", {"tasks": tasks_of(request.user)})
+
+
+# --- An organisation's own staff (decision 0024) ------------------------------------------------
+
+TRAIL_PER_PAGE = 50
+
+
+def _require_staff_admin(request):
+    if not request.user.has_perm("accounts.manage_staff"):
+        raise PermissionDenied(changes.NOT_ORG_ADMIN)
+
+
+def _to_staff(request, *args, **kwargs):
+    return reverse("accounts:staff")
+
+
+@login_required
+def staff(request):
+    """本单位账号: the organisation's accounts, their state and pending invitations."""
+    _require_staff_admin(request)
+    now = clock.now()
+    accounts = list(request.user.colleagues.order_by("-is_active", "username"))
+    pending = {
+        invitation.user_id: invitation
+        for invitation in Invitation.objects.filter(
+            user__in=accounts, used_at__isnull=True, revoked_at__isnull=True
+        ).order_by("created_at")
+    }
+    rows = []
+    for account in accounts:
+        invitation = pending.get(account.pk)
+        if not account.is_active:
+            state = "已停用"
+        elif account.has_usable_password():
+            state = "有效"
+        elif invitation is not None and invitation.is_pending(now):
+            state = "待接受邀请"
+        else:
+            state = "邀请已过期"
+        rows.append(
+            {
+                "account": account,
+                "state": state,
+                "invitation": invitation,
+                "may_manage": request.user.has_perm("accounts.manage_staff", account),
+                "may_resend": account.is_active and not account.has_usable_password(),
+            }
+        )
+    return render(request, "accounts/staff.html", {"rows": rows, "days": settings.YANXIU_INVITATION_DAYS})
+
+
+@login_required
+def staff_invite(request):
+    _require_staff_admin(request)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account, invitation = changes.invite_account(request.user, request=request, **form.cleaned_data)
+        except Refused as refused:
+            show_on_form(form, refused)
+        else:
+            messages.success(
+                request,
+                f"已向 {account}（{account.username}）发送邀请邮件，链接{invitation.expires_at:%Y-%m-%d}前有效。",
+            )
+            return redirect("accounts:staff")
+    return render(request, "accounts/staff_invite.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _staff_action(request, pk, door, done):
+    account = get_object_or_404(User, pk=pk)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    door(request.user, account, request=request, reason=reason)
+    messages.success(request, done.format(who=account))
+    return redirect("accounts:staff")
+
+
+@login_required
+@require_POST
+@refusal_returns_to(_to_staff)
+def staff_deactivate(request, pk):
+    return _staff_action(request, pk, changes.deactivate, "已停用 {who} 的账号。")
+
+
+@login_required
+@require_POST
+@refusal_returns_to(_to_staff)
+def staff_reactivate(request, pk):
+    return _staff_action(request, pk, changes.reactivate, "已启用 {who} 的账号。")
+
+
+@login_required
+@require_POST
+@refusal_returns_to(_to_staff)
+def staff_resend(request, pk):
+    account = get_object_or_404(User, pk=pk)
+    invitation = changes.resend_invitation(request.user, account, request=request)
+    messages.success(
+        request, f"已重新发送邀请邮件给 {account}，原链接作废，新链接{invitation.expires_at:%Y-%m-%d}前有效。"
+    )
+    return redirect("accounts:staff")
+
+
+@login_required
+def staff_trail(request):
+    """本单位操作记录: who of the organisation did what, and what was done to its accounts and
+    its applications."""
+    _require_staff_admin(request)
+    page = Paginator(trail.for_organisation(request.user), TRAIL_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "accounts/staff_trail.html", {"page": page})

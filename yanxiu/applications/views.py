@@ -22,6 +22,9 @@ from yanxiu.core.errors import refusal_returns_to
 from yanxiu.core.params import int_param
 from yanxiu.core.refusal import Refused
 from yanxiu.core.uploads import validate_attachment
+from yanxiu.organisations.domain import registration
+from yanxiu.organisations.enums import RegistrationState
+from yanxiu.organisations.forms import ResubmitRegistrationForm
 
 from . import rules as rules_perms
 from .domain import editing, queries, workflow
@@ -122,8 +125,17 @@ def dashboard(request):
             "deadlines": deadlines,
             "institution": user.institution,
             "rules_open": len(deadlines) <= 2,  # one call's tiers open; more calls: one line each, to open
+            "resubmit_form": _resubmit_form(user),
         },
     )
+
+
+def _resubmit_form(user):
+    """A refused registration's form for the institution's administrator (decision 0023), or None."""
+    institution = user.institution
+    if institution.registration_state != RegistrationState.REFUSED or not user.is_org_admin:
+        return None
+    return ResubmitRegistrationForm(initial={"authority": institution.authority_id})
 
 
 @login_required
@@ -168,6 +180,7 @@ def inbox(request):
             "page": page,
             "filters": filters,
             "query": query.urlencode(),
+            "pending_registrations": list(registration.pending_for(user)),
         },
     )
 

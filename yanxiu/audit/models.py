@@ -36,6 +36,12 @@ ACCOUNT_ACTIONS = {
     "otp_device_remove": "删除双因素设备",
     "create_api_token": "创建 API 令牌",
     "revoke_api_token": "撤销 API 令牌",
+    # Each organisation administers its own staff (decision 0024).
+    "account_invite": "邀请账号",
+    "invitation_resend": "重新发送邀请",
+    "invitation_accept": "接受邀请并设置密码",
+    "account_deactivate": "停用账号",
+    "account_reactivate": "启用账号",
 }
 
 

@@ -19,7 +19,15 @@ def mask_email(address):
 
 
 def mask_name(name):
-    """林*英, 张*, 欧阳**锋: the first character and (from three characters on) the last stay."""
+    """An organisation's name half hidden: "福建**********公司" (the first two and last two characters)."""
+    name = name or ""
+    if len(name) <= 4:
+        return name[:1] + "*" * (len(name) - 1)
+    return name[:2] + "*" * (len(name) - 4) + name[-2:]
+
+
+def mask_person_name(name):
+    """A person's name: 林*英, 张*, 欧**远 (the first character and, from three characters on, the last stay)."""
     name = "".join((name or "").split())
     if len(name) <= 1:
         return name

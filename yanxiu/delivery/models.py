@@ -12,7 +12,7 @@ from yanxiu.applications.enums import ApplicationState, HalfDay, TraineeTitleLev
 from yanxiu.core.crypto import EncryptedField, KeyedHashField, lookup_hashes
 from yanxiu.core.dates import chinese_date
 from yanxiu.core.jobs import JobProgress, JobState
-from yanxiu.core.masks import mask_name
+from yanxiu.core.masks import mask_person_name
 from yanxiu.core.validators import validate_mobile, validate_plain_text
 
 from .enums import (
@@ -427,8 +427,8 @@ class Certificate(models.Model):
 
     @property
     def holder_masked(self):
-        """The holder's name as public pages and the register show it (core.masks.mask_name)."""
-        return mask_name(self.trainee.name)
+        """The holder's name as public pages and the register show it (core.masks.mask_person_name)."""
+        return mask_person_name(self.trainee.name)
 
 
 class CertificateJob(JobProgress, models.Model):
@@ -447,19 +447,3 @@ class CertificateJob(JobProgress, models.Model):
 
     def __str__(self):
         return f"{self.programme} 结业证书（{self.get_state_display()}）"
-
-
-class PostCounter(models.Model):
-    """Posts from one client address to one public form in one hour: the rate limit's
-    counter, a row incremented in the database so concurrent requests in several web
-    processes count exactly (a cache's add/incr is per process or not atomic)."""
-
-    key = models.CharField(max_length=200, unique=True)
-    count = models.PositiveIntegerField(default=0)
-    hour = models.DateTimeField(db_index=True)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "公开页面提交计数"
-
-    def __str__(self):
-        return f"{self.key}: {self.count}"

@@ -4,7 +4,7 @@ from datetime import time
 
 from yanxiu.operations.domain.schedule import Daily, periodic
 
-from .domain import quality, rate_limit
+from .domain import quality
 from .domain.programmes import ensure_programmes, flag_overdue
 
 
@@ -13,11 +13,6 @@ def overdue_programmes():
     created = ensure_programmes()
     flagged = flag_overdue()
     return f"新建实施记录 {created} 个，标记未按计划完成 {len(flagged)} 个。"
-
-
-@periodic("rate_limit_purge", "清理公开页面提交计数", Daily(time(4, 10)))
-def rate_limit_purge():
-    return f"已清除 {rate_limit.forget_old()} 条 24 小时前的计数。"
 
 
 @periodic("host_quality", "承办质量评分", Daily(time(1, 30)))

@@ -17,9 +17,10 @@ from yanxiu.core.http import no_store
 from yanxiu.core.net import client_ip
 from yanxiu.core.refusal import Refused
 from yanxiu.documents.views import pdf_or_progress
+from yanxiu.operations.domain import rate_limit
 
 from . import forms
-from .domain import checkin, enrolment, rate_limit, survey
+from .domain import checkin, enrolment, survey
 from .enums import ProgrammeState
 from .interfaces.docs import certificate_pages
 from .models import Certificate, CheckIn, Programme

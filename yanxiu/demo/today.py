@@ -23,7 +23,8 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from yanxiu.accounts.models import Role, User
+from yanxiu.accounts.domain import codes
+from yanxiu.accounts.models import CodePurpose, Role, User
 from yanxiu.applications.domain import editing, workflow
 from yanxiu.applications.models import Application
 from yanxiu.batches.domain import operations
@@ -31,14 +32,17 @@ from yanxiu.batches.domain.operations import BATCH_WORKFLOW
 from yanxiu.calls.domain.calls import copy_call
 from yanxiu.calls.models import Call
 from yanxiu.core import clock
+from yanxiu.core.validators import uscc_with_check
 from yanxiu.delivery.domain import attendance, certificates, checkin, enrolment, programmes, quality
 from yanxiu.delivery.enums import EnrolmentState
 from yanxiu.delivery.models import Programme, Trainee
+from yanxiu.organisations.domain import registration
+from yanxiu.organisations.models import Authority, Institution
 from yanxiu.selection.domain import decisions
 from yanxiu.selection.models import Outcome
 
 from .delivery import trainee
-from .world import _demo_scan, fill
+from .world import DEMO_PASSWORD, _demo_scan, fill
 
 MARK = "（演示）"  # every title made here ends with it, so a rerun finds them
 
@@ -228,3 +232,29 @@ def seed_today(today=None):
     with _at(today, 9):
         quality.refresh_all()  # the hosts' quality scores beside their applications (decision 0027)
     return made
+
+
+PENDING_USCC = uscc_with_check("91350600MA3000013")
+
+
+def seed_pending_registration():
+    """An institution that registered itself on the public page and waits for 漳州市人社局 (`zz_rsj`)
+    to confirm it (decision 0023); its administrator `zzxcl` may log in and fill a draft. Once."""
+    if Institution.objects.filter(uscc=PENDING_USCC).exists():
+        return None
+    signup = {
+        "uscc": PENDING_USCC,
+        "name": "漳州新材料研究院有限公司",
+        "type": "enterprise",
+        "authority": Authority.objects.get(code="350600-RS"),
+        "base_status": "none",
+        "can_issue_training_invoice": True,
+        "contact_person": "林注册",
+        "mobile": "13800005555",
+        "email": "zzxcl@example.invalid",
+        "username": "zzxcl",
+        "password1": DEMO_PASSWORD,
+    }
+    signup["mobile_code"] = codes.issue(CodePurpose.REGISTER_MOBILE, signup["mobile"], client="demo")
+    signup["email_code"] = codes.issue(CodePurpose.REGISTER_EMAIL, signup["email"], client="demo")
+    return registration.register(signup, _demo_scan("盖章授权书.pdf"))

@@ -295,7 +295,8 @@ def seed():
             address=address,
             email=f"{username}@example.invalid",
         )
-        staff[username] = _user(username, Role.INSTITUTION_STAFF, contact, institution=institution)
+        # Each organisation's one demo account administers its colleagues (decision 0024).
+        staff[username] = _user(username, Role.INSTITUTION_STAFF, contact, institution=institution, is_org_admin=True)
     ProgrammeRecord.objects.create(
         institution=Institution.objects.get(name="南平绿色生态科技有限公司"),
         year=2025,
@@ -321,8 +322,10 @@ def seed():
     )
     reviewers = {}
     for code, username, name in [*AUTHORITY_USERS, ("BASE-FJCZ", "fjcz_shenhe", "船政基地 审核员")]:
-        reviewers[username] = _user(username, Role.AUTHORITY_REVIEWER, name, authority=Authority.objects.get(code=code))
-    _user("province", Role.PROVINCE_OFFICER, "省人社厅职业能力建设处 经办人")
+        reviewers[username] = _user(
+            username, Role.AUTHORITY_REVIEWER, name, authority=Authority.objects.get(code=code), is_org_admin=True
+        )
+    _user("province", Role.PROVINCE_OFFICER, "省人社厅职业能力建设处 经办人", is_org_admin=True)
     _user("expert1", Role.EXPERT, "王明")
     # 三员分立: one account per administrator duty.
     _user("sysadmin", Role.SYSTEM_ADMIN, "陈伟")

@@ -50,3 +50,22 @@ class Heartbeat(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.host}:{self.pid}"
+
+
+class PostCounter(models.Model):
+    """Posts from one client address (or to one target) to one public form in one hour: the
+    rate limit's counter, a row incremented in the database so concurrent requests in several
+    web processes count exactly (a cache's add/incr is per process or not atomic). Here, below
+    every app, so the enrolment form, registration and password reset share it (decision 0023);
+    the table keeps its first name."""
+
+    key = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    hour = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "delivery_postcounter"
+        verbose_name = verbose_name_plural = "公开页面提交计数"
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"

@@ -10,7 +10,7 @@ from django.utils import timezone
 from yanxiu.core import backup as backups
 from yanxiu.core import clock
 
-from .domain import recovery
+from .domain import rate_limit, recovery
 from .domain.schedule import Daily, Every, load, periodic
 from .models import Heartbeat, ScheduledRun
 
@@ -57,3 +57,8 @@ def operations_purge():
     runs += ScheduledRun.objects.filter(started_at__lt=now - timedelta(days=365)).delete()[0]
     beats = Heartbeat.objects.filter(seen_at__lt=now - timedelta(days=7)).delete()[0]
     return f"已清除运行记录 {runs} 条、心跳 {beats} 条。"
+
+
+@periodic("rate_limit_purge", "清理公开页面提交计数", Daily(time(4, 10)))
+def rate_limit_purge():
+    return f"已清除 {rate_limit.forget_old()} 条 24 小时前的计数。"

@@ -17,9 +17,19 @@ class ProgrammeRecordInline(admin.TabularInline):
 
 @admin.register(Institution)
 class InstitutionAdmin(admin.ModelAdmin):
-    list_display = ["name", "uscc", "type", "authority", "base_status", "can_issue_training_invoice"]
-    list_filter = ["type", "authority", "base_status"]
+    list_display = [
+        "name",
+        "uscc",
+        "type",
+        "authority",
+        "base_status",
+        "can_issue_training_invoice",
+        "registration_state",
+    ]
+    list_filter = ["type", "authority", "base_status", "registration_state"]
     search_fields = ["name", "uscc"]
+    # Changed only by the registration's doors (its authority's confirm/refuse; decision 0023).
+    readonly_fields = ["registration_state"]
     inlines = [ProgrammeRecordInline]
 
 

@@ -30,3 +30,13 @@ class RecordTier(models.TextChoices):
 
     NATIONAL = "national", "国家级"
     PROVINCIAL = "provincial", "省级"
+
+
+class RegistrationState(models.TextChoices):
+    """An institution's standing in the system: registered by itself and awaiting its authority's
+    confirmation, confirmed, or refused (decision 0023). Institutions entered by the office or the
+    reference data are confirmed."""
+
+    PENDING = "pending", "待主管部门确认"
+    CONFIRMED = "confirmed", "已确认"
+    REFUSED = "refused", "主管部门未予确认"

@@ -5,7 +5,7 @@ from yanxiu.core.crypto import EncryptedField
 from yanxiu.core.fields import CodeField
 from yanxiu.core.validators import validate_landline, validate_mobile, validate_uscc
 
-from .enums import AuthorityKind, BaseStatus, InstitutionType, RecordTier
+from .enums import AuthorityKind, BaseStatus, InstitutionType, RecordTier, RegistrationState
 
 
 class Authority(models.Model):
@@ -64,6 +64,10 @@ class Institution(models.Model):
     fax = CodeField("传真", max_length=30, blank=True, validators=[validate_landline])
     contact_person = models.CharField("联系人", max_length=50, blank=True)
     email = models.EmailField("电子邮箱", blank=True)
+    # A self-registered institution applies only once its authority confirms it (decision 0023).
+    registration_state = models.CharField(
+        "登记状态", max_length=20, choices=RegistrationState.choices, default=RegistrationState.CONFIRMED
+    )
 
     class Meta:
         ordering = ["name"]
@@ -77,9 +81,53 @@ class Institution(models.Model):
         return self.type == InstitutionType.ENTERPRISE
 
     @property
+    def is_confirmed(self):
+        return self.registration_state == RegistrationState.CONFIRMED
+
+    @property
     def training_invoice_confirmed(self):
         """The declaration 能开具培训费发票, confirmed by the authority (what the eligibility check counts)."""
         return self.can_issue_training_invoice and self.training_invoice_confirmed_at is not None
+
+
+def letter_path(registration, filename):
+    return f"registrations/{registration.institution_id or 'new'}/{filename}"
+
+
+class Registration(models.Model):
+    """An institution's own registration (public page, no login): who registered it, the stamped
+    authorisation letter, and its authority's decision (organisations.domain.registration)."""
+
+    institution = models.OneToOneField(
+        Institution, on_delete=models.CASCADE, related_name="registration", verbose_name="承办单位"
+    )
+    account = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name="单位管理员账号"
+    )
+    contact_person = models.CharField("联系人", max_length=50)
+    mobile = EncryptedField(
+        "联系人手机",
+        max_length=20,
+        validators=[validate_mobile],
+        purpose="organisations.registration.mobile",
+        code=True,
+    )
+    email = EncryptedField("联系人邮箱", max_length=254, purpose="organisations.registration.email")
+    letter = models.FileField("盖章授权书", upload_to=letter_path, max_length=300)
+    letter_name = models.CharField("授权书文件名", max_length=200)
+    submitted_at = models.DateTimeField("提交时间")
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="处理人"
+    )
+    reason = models.CharField("未予确认的理由", max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = verbose_name_plural = "单位注册"
+
+    def __str__(self):
+        return f"{self.institution}（{self.institution.get_registration_state_display()}）"
 
 
 class ProgrammeRecord(models.Model):

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from yanxiu.core.http import no_store
 from yanxiu.core.net import client_ip
 from yanxiu.core.refusal import Refused
-from yanxiu.delivery.domain import rate_limit
+from yanxiu.operations.domain import rate_limit
 from yanxiu.delivery.models import Certificate
 
 from .domain import ratings

@@ -23,6 +23,7 @@ urlpatterns = [
     # Institutions (the applicant): experts to avoid for their own application
     path("applications/<int:application_pk>/avoidance/", views.applicant_avoidance, name="applicant_avoidance"),
     path("experts/<int:pk>/reset-password/", views.expert_reset_password, name="expert_reset_password"),
+    path("experts/<int:pk>/invite/", views.expert_invite, name="expert_invite"),
     path("<int:pk>/", views.round_settings, name="round_settings"),
     path("<int:pk>/criteria/", views.round_criteria, name="round_criteria"),
     path("<int:pk>/assignments/", views.round_assignments, name="round_assignments"),

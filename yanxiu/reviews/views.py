@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from yanxiu.accounts.domain import changes as account_changes
 from yanxiu.accounts.models import User
 from yanxiu.applications.models import Application
 from yanxiu.audit.conditional import conditional
@@ -604,10 +605,45 @@ def experts_import_confirm(request):
         messages.error(request, "专家库未导入：数据已有变化，请按报告修改后重新上传，整个文件都没有导入。")
         request.session["expert-import-report"] = report.as_dict()
         return redirect("reviews:experts")
+    if request.POST.get("invite"):
+        invited = experts_domain.invite_experts(report.created_accounts, actor=request.user, request=request)
+        messages.success(
+            request,
+            f"已导入专家库：新增{report.created}位、更新{report.updated}位。"
+            f"已向{len(invited.sent)}位新增专家发送邀请邮件（设置密码的链接）{_skipped(invited)}。",
+        )
+        return redirect("reviews:experts")
     messages.success(
         request,
-        f"已导入专家库：新增{report.created}位、更新{report.updated}位。新增的专家须在其页面“重置密码”后将临时密码告知本人。",
+        f"已导入专家库：新增{report.created}位、更新{report.updated}位。"
+        "新增的专家可在专家库中逐位“发送邀请”（邮件链接自行设置密码），或在其页面“重置密码”后将临时密码告知本人。",
     )
+    return redirect("reviews:experts")
+
+
+def _skipped(invited):
+    if not invited.skipped:
+        return ""
+    return "；未邀请：" + "、".join(f"{user}（{why}）" for user, why in invited.skipped)
+
+
+def _to_experts(request, *args, **kwargs):
+    return reverse("reviews:experts")
+
+
+@login_required
+@require_POST
+@refusal_returns_to(_to_experts)
+def expert_invite(request, pk):
+    """One expert of the pool gets a link to set the password (again: the earlier link stops working)."""
+    _require_pool_manager(request)
+    profile = get_object_or_404(ExpertProfile.objects.select_related("user"), pk=pk)
+    invitation = account_changes.invite_expert(request.user, profile.user, request=request)
+    messages.success(
+        request, f"已向评审专家{profile.user}发送邀请邮件，链接{invitation.expires_at:%Y-%m-%d}前有效，只能使用一次。"
+    )
+    if request.POST.get("back") == "expert":
+        return redirect("reviews:expert_edit", pk=pk)
     return redirect("reviews:experts")
 
 

@@ -11,17 +11,28 @@ Each function checks the named permission (`accounts.*` in rules.py), changes, a
 one `audit.log.account_change` entry with every changed field before and after, in one
 transaction. Registration, invitations and unified identity reuse `create_account`,
 `change_account` and `record` (with their own actor and `via`).
+
+Each organisation administers its own staff (decision 0024): an account with `is_org_admin`
+invites colleagues (`invite_account`, `resend_invitation`), deactivates and reactivates them
+(`deactivate`, `reactivate`), never its own account, never an administrator's, never another
+organisation's (`accounts.manage_staff`). The province office invites the pool's experts
+(`invite_expert`, `accounts.invite_expert`). The invitee sets the password with `accept_invitation`.
 """
+
+import re
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
 from django.db import transaction
 
 from yanxiu.audit import log
+from yanxiu.core import clock
 from yanxiu.core.masks import mask_email, mask_phone
 from yanxiu.core.refusal import Refused
 
 from ..models import ADMIN_ROLES, Role, User
+from . import invitations
 
 # What an account change records, in the order the auditor reads it. Personal data is masked.
 FIELDS = {
@@ -34,6 +45,7 @@ FIELDS = {
     "authority": "所属主管部门",
     "is_active": "有效",
     "must_change_password": "须修改密码",
+    "is_org_admin": "本单位账号管理员",
     "is_superuser": "超级用户",
 }
 MASKS = {"email": mask_email, "phone": mask_phone}
@@ -109,6 +121,52 @@ def create_account(actor, account, *, request=None, via=""):
         account.is_superuser = False
         account.save()
         record("account_create", account, actor=actor, request=request, via=via)
+    return account
+
+
+def register_account(account, *, request=None):
+    """The first account of an institution that registers itself (public page, no actor): its
+    administrator (`is_org_admin`), with the password its owner chose. Only a business role
+    inside an institution; audited as `account_create` via registration (decision 0023)."""
+    if account.role != Role.INSTITUTION_STAFF or not account.institution_id:
+        raise Refused("注册只能创建承办单位的账号。", code="registration_role")
+    with transaction.atomic():
+        account.is_superuser = False
+        account.is_staff = False
+        account.is_org_admin = True
+        account.must_change_password = False  # the owner chose it
+        account.save()
+        record("account_create", account, actor=None, request=request, via="registration")
+    return account
+
+
+SELF_SERVICE = {"email": "自助找回（邮件链接）", "sms": "自助找回（短信验证码）"}
+
+
+def validate_new_password(account, raw_password, field="new_password1"):
+    try:
+        password_validation.validate_password(raw_password, account)
+    except ValidationError as error:
+        raise Refused("；".join(error.messages), code="weak_password", errors={field: error.messages[0]}) from None
+
+
+def reset_own_password(account, raw_password, *, via, request=None):
+    """A password its owner sets after proving the e-mail link or the SMS code (accounts.domain.reset):
+    the password rules and history apply; audited as `password_reset` via e-mail or SMS."""
+    validate_new_password(account, raw_password)
+    with transaction.atomic():
+        account.set_password(raw_password)
+        account.must_change_password = False
+        account.save()
+        record(
+            "password_reset",
+            account,
+            actor=account,
+            request=request,
+            changes=[("密码", "已设置", "已由本人重置")],
+            reason=SELF_SERVICE[via],
+            via=via,
+        )
     return account
 
 
@@ -253,5 +311,167 @@ def set_admin_role(account, role, *, operator):
             actor=None,
             before=before,
             via=_via(operator),
+        )
+    return account
+
+
+# --- Each organisation administers its own staff (decision 0024) -------------------------------
+
+NOT_ORG_ADMIN = "只有本单位的账号管理员可以邀请、停用或启用本单位的账号。"
+NOT_COLLEAGUE = "只能管理本单位的账号。"
+ADMIN_ACCOUNT = "管理员账号（系统、安全、审计管理员）不在本单位账号管理范围内。"
+NOT_OFFICE = "只有省人社厅经办人可以邀请评审专家。"
+NOT_AN_EXPERT = "只能邀请专家库中的评审专家。"
+ALREADY_SET_UP = "{who} 已经设置了登录密码，不再邀请（忘记密码请重置）。"
+USERNAME = re.compile(r"^[\w.@+-]{1,150}$")
+
+
+def why_not_manage_staff(actor, account=None):
+    """Why `actor` may not invite a colleague (account None) or change `account`, or ""."""
+    if actor.has_perm("accounts.manage_staff", account):
+        return ""
+    if not getattr(actor, "is_org_admin", False) or not actor.is_active:
+        return NOT_ORG_ADMIN
+    if account is not None and account.pk == actor.pk:
+        return OWN_ACCOUNT
+    if account is not None and (account.role in ADMIN_ROLES or account.is_superuser):
+        return ADMIN_ACCOUNT
+    return NOT_COLLEAGUE
+
+
+def _check_invitee(username, display_name, email):
+    errors = {}
+    if not USERNAME.match(username or ""):
+        errors["username"] = "登录用户名只能包含字母、数字和 @ . + - _，不超过150个字符。"
+    elif User.objects.filter(username=username).exists():
+        errors["username"] = f"登录用户名“{username}”已被使用。"
+    if not (display_name or "").strip():
+        errors["display_name"] = "请填写姓名。"
+    try:
+        EmailValidator()(email or "")
+    except ValidationError:
+        errors["email"] = "请填写有效的电子邮箱：邀请链接将发送到这个地址。"
+    if errors:
+        raise Refused("；".join(errors.values()), code="invalid_invitee", errors=errors)
+
+
+def invite_account(actor, *, username, display_name, email, request=None):
+    """A colleague's new account in the actor's organisation, with the actor's role, and the
+    invitation e-mail that lets them set its password. Returns (account, invitation)."""
+    _refuse_unless(why_not_manage_staff(actor))
+    username, display_name, email = (username or "").strip(), (display_name or "").strip(), (email or "").strip()
+    _check_invitee(username, display_name, email)
+    account = User(
+        username=username,
+        display_name=display_name,
+        email=email,
+        role=actor.role,
+        institution_id=actor.institution_id if actor.is_institution_staff else None,
+        authority_id=actor.authority_id if actor.is_authority_reviewer else None,
+        must_change_password=False,  # the invitee chooses the password
+    )
+    account.set_unusable_password()
+    with transaction.atomic():
+        account.save()
+        invitation, _ = invitations.issue(account, invited_by=actor)
+        record(
+            "account_invite",
+            account,
+            actor=actor,
+            request=request,
+            reason=f"邀请链接已发送至 {mask_email(email)}，{invitation.expires_at:%Y-%m-%d} 前有效",
+        )
+    return account, invitation
+
+
+def _invitation_sent(action, account, invitation, previous, *, actor, request):
+    changes = [("邀请链接", "有效（已作废）" if previous else "无", f"已发送，{invitation.expires_at:%Y-%m-%d} 前有效")]
+    record(action, account, actor=actor, request=request, changes=changes, reason=f"发送至 {mask_email(account.email)}")
+
+
+def resend_invitation(actor, account, *, request=None):
+    """A new link for a colleague who has not set a password yet; the previous link stops working."""
+    _refuse_unless(why_not_manage_staff(actor, account))
+    if account.has_usable_password():
+        raise Refused(ALREADY_SET_UP.format(who=account), code="has_password")
+    with transaction.atomic():
+        invitation, previous = invitations.issue(account, invited_by=actor)
+        _invitation_sent("invitation_resend", account, invitation, previous, actor=actor, request=request)
+    return invitation
+
+
+def _set_active(action, actor, account, active, *, request=None, reason=""):
+    with transaction.atomic():
+        stored = User.objects.select_for_update().get(pk=account.pk)
+        _refuse_unless(why_not_manage_staff(actor, stored))
+        if stored.is_active == active:
+            raise Refused(f"{stored} 已经是{'有效' if active else '停用'}状态。", code="unchanged")
+        before = snapshot(stored)
+        stored.is_active = active
+        stored.save(update_fields=["is_active"])
+        record(action, stored, actor=actor, before=before, request=request, reason=reason)
+    account.is_active = active
+    return stored
+
+
+def deactivate(actor, account, *, request=None, reason=""):
+    """A colleague's account stops working at once (their sessions and API tokens obey is_active)."""
+    return _set_active("account_deactivate", actor, account, False, request=request, reason=reason)
+
+
+def reactivate(actor, account, *, request=None, reason=""):
+    return _set_active("account_reactivate", actor, account, True, request=request, reason=reason)
+
+
+def why_not_invite_expert(actor, account):
+    if actor.has_perm("accounts.invite_expert", account):
+        if account.has_usable_password():
+            return ALREADY_SET_UP.format(who=account)
+        return ""
+    if not getattr(actor, "is_province_officer", False) or not actor.is_active:
+        return NOT_OFFICE
+    return NOT_AN_EXPERT
+
+
+def invite_expert(actor, account, *, request=None):
+    """An expert of the pool without a password gets a link to set one (again: the earlier link
+    stops working). An expert who has a password is not invited."""
+    _refuse_unless(why_not_invite_expert(actor, account))
+    with transaction.atomic():
+        invitation, previous = invitations.issue(account, invited_by=actor)
+        _invitation_sent(
+            "invitation_resend" if previous else "account_invite",
+            account,
+            invitation,
+            previous,
+            actor=actor,
+            request=request,
+        )
+    return invitation
+
+
+def accept_invitation(token, password, *, request=None):
+    """The invitee's own door: the link's account gets `password` (the password rules apply);
+    the link is used up. Returns the account."""
+    with transaction.atomic():
+        invitation = invitations.find(token, for_update=True)
+        account = invitation.user
+        try:
+            password_validation.validate_password(password, account)
+        except ValidationError as error:
+            raise Refused(
+                "；".join(error.messages), code="weak_password", errors={"new_password1": error.messages}
+            ) from None
+        account.set_password(password)
+        account.must_change_password = False
+        account.save()
+        invitation.used_at = clock.now()
+        invitation.save(update_fields=["used_at"])
+        record(
+            "invitation_accept",
+            account,
+            actor=account,
+            request=request,
+            changes=[("密码", "未设置", "已由本人设置"), ("邀请链接", "有效", "已使用")],
         )
     return account

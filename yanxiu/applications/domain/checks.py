@@ -409,6 +409,18 @@ def base_batch(ctx):
 # --- the institution --------------------------------------------------------------
 
 
+@check(institution=True)
+def institution_registration(ctx):
+    """A self-registered institution applies once its authority has confirmed it (decision 0023)."""
+    institution = ctx.application.institution
+    if not institution.is_confirmed:
+        yield error(
+            "institution.registration",
+            f"本单位的注册{institution.get_registration_state_display()}，主管部门确认前不能提交申报。"
+            "可以先填写申报表，确认后再提交；如有疑问，请联系主管部门。",
+        )
+
+
 def lacks_training_invoice(institution):
     """An enterprise whose training-fee invoicing is not declared and confirmed by its authority
     (also a reviewers' flag; decision 0016: the institution's own tick alone does not count)."""

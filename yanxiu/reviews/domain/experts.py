@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 
 from yanxiu.accounts.domain import changes as account_changes
+from yanxiu.accounts.domain import invitations
 from yanxiu.accounts.models import Role, User
 from yanxiu.accounts.passwords import policy_password
 from yanxiu.audit.log import bump_version, record
@@ -93,6 +94,33 @@ def create_expert(*, actor, username, display_name, email="", phone="", domains=
         )
         account_changes.record("account_create", user, actor=actor)
     return user, password
+
+
+@dataclass
+class Invited:
+    """What `invite_experts` did: who got a link, and who was left out and why."""
+
+    sent: list = field(default_factory=list)  # users
+    skipped: list = field(default_factory=list)  # (user, reason)
+
+
+def invite_experts(users, *, actor, request=None):
+    """Send each expert who has no password yet (imported, say) an invitation to set one, through
+    the account door (`accounts.domain.changes.invite_expert`). Experts who already have a password,
+    or a pending invitation, are not invited twice; experts without an e-mail are left out too."""
+    result = Invited()
+    now = clock.now()
+    for user in users:
+        if user.has_usable_password():
+            result.skipped.append((user, "已设置密码"))
+        elif not user.email:
+            result.skipped.append((user, "没有电子邮箱"))
+        elif invitations.pending(user, now) is not None:
+            result.skipped.append((user, "已有未过期的邀请"))
+        else:
+            account_changes.invite_expert(actor, user, request=request)
+            result.sent.append(user)
+    return result
 
 
 def reset_expert_password(profile, *, actor, request=None):

@@ -5,8 +5,9 @@ core.uploads.refuse_unsafe_xlsx (size, zip bomb, encryption, XML declarations). 
 error reported with its row number in Chinese; only a file without any error is applied, in one
 transaction: new experts (by 登录用户名) are created, existing experts updated. A phone or e-mail cell
 left empty or still masked (with *) keeps the stored value, so an exported file can be edited and
-imported back. Imported accounts get no usable password: the office gives each expert a temporary
-one with 重置密码 on the expert's page (shown once), as for any new expert.
+imported back. Imported accounts get no usable password: the office invites the new rows by e-mail
+(a link to set the password, decision 0024) when it confirms the import, or one by one from the
+pool; or gives an expert a temporary one with 重置密码 on the expert's page (shown once).
 """
 
 import io
@@ -122,6 +123,7 @@ class PoolImport:
     rows: list = field(default_factory=list)  # validated rows (dicts)
     created: int = 0
     updated: int = 0
+    created_accounts: list = field(default_factory=list)  # the new experts' users (to invite)
 
     @property
     def ok(self):
@@ -340,9 +342,10 @@ def import_pool(data, *, actor):
         return report
     with transaction.atomic():
         for row in report.rows:
-            _apply(row, actor)
+            user = _apply(row, actor)
             if row["profile"] is None:
                 report.created += 1
+                report.created_accounts.append(user)
             else:
                 report.updated += 1
         record(
@@ -393,3 +396,4 @@ def _apply(row, actor):
         actor=actor,
         data={"username": user.username, "row": row["number"]},
     )
+    return user
