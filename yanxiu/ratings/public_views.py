@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404, render
 from yanxiu.core.http import no_store
 from yanxiu.core.net import client_ip
 from yanxiu.core.refusal import Refused
-from yanxiu.operations.domain import rate_limit
 from yanxiu.delivery.models import Certificate
+from yanxiu.operations.domain import rate_limit
 
 from .domain import ratings
 from .enums import MatterKind
