@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from tests import factories
 from tests.queries import count_queries, page
-from yanxiu.core.masks import mask_name
+from yanxiu.core.masks import mask_person_name
 from yanxiu.delivery.models import Certificate
 
 from .helpers import certified, host_of
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
     ("name", "masked"), [("林秀英", "林*英"), ("张三", "张*"), ("欧阳修远", "欧**远"), ("王", "王"), ("", "")]
 )
 def test_names_are_masked_keeping_the_first_and_last_character(name, masked):
-    assert mask_name(name) == masked
+    assert mask_person_name(name) == masked
 
 
 def test_the_register_lists_every_certificate_of_the_call_with_constant_queries(client, clock):

@@ -18,7 +18,7 @@ def mask_email(address):
     return (local[:1] + "***" if local else "***") + "@" + domain
 
 
-def mask_name(name):
+def mask_person_name(name):
     """林*英, 张*, 欧阳**锋: the first character and (from three characters on) the last stay."""
     name = "".join((name or "").split())
     if len(name) <= 1:

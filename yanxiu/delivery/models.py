@@ -13,7 +13,7 @@ from yanxiu.applications.enums import ApplicationState, HalfDay, TraineeTitleLev
 from yanxiu.core.crypto import EncryptedField, KeyedHashField, lookup_hashes
 from yanxiu.core.dates import chinese_date
 from yanxiu.core.jobs import JobProgress, JobState
-from yanxiu.core.masks import mask_name
+from yanxiu.core.masks import mask_person_name
 from yanxiu.core.validators import validate_mobile, validate_plain_text
 
 from .enums import (
@@ -428,8 +428,8 @@ class Certificate(models.Model):
 
     @property
     def holder_masked(self):
-        """The holder's name as public pages and the register show it (core.masks.mask_name)."""
-        return mask_name(self.trainee.name)
+        """The holder's name as public pages and the register show it (core.masks.mask_person_name)."""
+        return mask_person_name(self.trainee.name)
 
 
 class CertificateJob(JobProgress, models.Model):

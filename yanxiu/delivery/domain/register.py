@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from yanxiu.core.masks import mask_name
+from yanxiu.core.masks import mask_person_name
 
 from ..models import Certificate
 
@@ -52,7 +52,7 @@ def as_rows(values):
     return [
         RegisterRow(
             serial=v["serial"],
-            holder=mask_name(v["trainee__name"]),
+            holder=mask_person_name(v["trainee__name"]),
             id_masked=v["trainee__id_masked"],
             programme=v["trainee__programme__application__title"],
             institution=v["trainee__programme__application__institution__name"],

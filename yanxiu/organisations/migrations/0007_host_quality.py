@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organisations', '0005_merge_office_details'),
+        ('organisations', '0006_institution_registration_state_registration'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('delivery', '0006_docs24_half_day_order'),
+        ('delivery', '0007_post_counter_moved_to_operations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
