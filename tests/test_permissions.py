@@ -454,6 +454,7 @@ CASES = {
             lambda w: {
                 "credit_hours_per_day": "6",
                 "closing_days": "21",
+                "closing_unit": "working",
                 "min_attendance_percent": "85",
                 "min_grassroots_percent": "30",
                 "min_non_public_percent": "10",

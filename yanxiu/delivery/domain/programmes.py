@@ -10,7 +10,7 @@ completion result is written to organisations.ProgrammeRecord, which next
 year's rule `institution.previous_completion` reads.
 """
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import transaction
 from django.urls import reverse
@@ -25,11 +25,12 @@ from yanxiu.core.dates import chinese_date
 from yanxiu.core.refusal import Refused
 from yanxiu.notifications.service import notify
 from yanxiu.organisations.models import ProgrammeRecord
+from yanxiu.reference.domain import workdays
 from yanxiu.workflow import Transition, Workflow
 
 from ..enums import ChangeState, EnrolmentState
 from ..enums import ProgrammeState as S
-from ..models import DeliverySettings, Programme, ProgrammeChange
+from ..models import AuthorityClosingPeriod, DeliverySettings, Programme, ProgrammeChange
 from ..rules import is_host, is_officer
 
 CONTROLLED_FIELDS = {"start_date": "开班日期", "end_date": "结束日期", "venue": "办班地点"}
@@ -73,6 +74,7 @@ def settings_for(call):
 SETTINGS_FIELDS = (
     "credit_hours_per_day",
     "closing_days",
+    "closing_unit",
     "min_attendance_percent",
     "min_grassroots_percent",
     "min_non_public_percent",
@@ -91,8 +93,15 @@ def change_settings(call, actor, **values):
         for name in SETTINGS_FIELDS:
             before, after = getattr(stored, name), values[name]
             if before != after:
-                label = DeliverySettings._meta.get_field(name).verbose_name
-                changes.append({"field": str(label), "before": str(before), "after": str(after)})
+                field = DeliverySettings._meta.get_field(name)
+                shown = dict(field.choices or ())
+                changes.append(
+                    {
+                        "field": str(field.verbose_name),
+                        "before": str(shown.get(before, before)),
+                        "after": str(shown.get(after, after)),
+                    }
+                )
                 setattr(stored, name, after)
         if changes:
             stored.save()
@@ -107,8 +116,23 @@ def change_settings(call, actor, **values):
     return stored
 
 
+def closing_period(programme):
+    """The period after the class for the closing documents: the host's authority's own
+    (`AuthorityClosingPeriod`), else the call's (default 10 working days)."""
+    found = getattr(programme, "_closing_period_cache", None)
+    if found is None:
+        own = AuthorityClosingPeriod.objects.filter(
+            call_id=programme.application.call_id, authority_id=programme.application.institution.authority_id
+        ).first()
+        found = own.period if own else settings_for(programme.call).closing_period
+        programme._closing_period_cache = found
+    return found
+
+
 def closing_deadline(programme):
-    return programme.end_date + timedelta(days=settings_for(programme.call).closing_days)
+    """The last day for the closing documents (until 24:00): the period counted from the day after the class."""
+    period = closing_period(programme)
+    return workdays.add(programme.end_date, period.days, period.unit)
 
 
 # --- creating the run records from the plan ---------------------------------------
@@ -276,13 +300,40 @@ def _closing_complete(programme, now):
 
 
 def days_late(programme, now):
-    """Days past the closing deadline (DeliverySettings.closing_days after the class), or None."""
-    late = (timezone.localdate(now) - closing_deadline(programme)).days
-    return late if late > 0 else None
+    """Days past the closing deadline in the period's unit (working days by default), or None."""
+    late = workdays.late_by(closing_deadline(programme), timezone.localdate(now), closing_period(programme).unit)
+    return late or None
+
+
+def lateness_text(programme, now):
+    """逾期N个工作日, or empty when not late."""
+    late = days_late(programme, now)
+    return f"逾期{workdays.Period(late, closing_period(programme).unit)}" if late else ""
+
+
+def closing_status(programme, today):
+    """What the pages say about the closing deadline: the day, the period, the days left or late."""
+    deadline, period = closing_deadline(programme), closing_period(programme)
+    left = workdays.days_left(today, deadline, period.unit)
+    return {
+        "deadline": deadline,
+        "closing_deadline": deadline,
+        "closing_period": period,
+        "days_late": -left if left < 0 else None,
+        "lateness": f"逾期{workdays.Period(-left, period.unit)}" if left < 0 else "",
+        "days_left": left,
+        "left_text": str(workdays.Period(left, period.unit)) if left > 0 else "",
+        "calendar_unknown": period.unit == workdays.Unit.WORKING and not workdays.is_known(deadline.year),
+    }
 
 
 def _on_submit_closing(programme, actor, now, reason):
-    return {"closing_submitted_at": now, "closing_days_late": days_late(programme, now)}
+    late = days_late(programme, now)
+    return {
+        "closing_submitted_at": now,
+        "closing_days_late": late,
+        "closing_late_unit": closing_period(programme).unit if late else "",
+    }
 
 
 def _report_late_closing(programme, actor, reason):
@@ -290,7 +341,7 @@ def _report_late_closing(programme, actor, reason):
     if not programme.closing_days_late:
         return
     deadline = chinese_date(closing_deadline(programme))
-    note = f"结业材料应于{deadline}前提交，逾期{programme.closing_days_late}天。"
+    note = f"结业材料应于{deadline}前提交，{programme.lateness_text}。"
     record(programme, action="late_closing", label="逾期提交结业材料", actor=actor, reason=note)
     notify(
         officers(),
