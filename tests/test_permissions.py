@@ -199,7 +199,7 @@ def _national_candidate(w):
     from yanxiu.selection.domain import decisions
 
     decisions.stage(w["forwarded"], "national_candidate", actor=w["users"]["province"])
-    decisions.publish(w["call"], actor=w["users"]["province"])
+    decisions.publish(w["call"], actor=w["users"]["province"], without_publicity="（测试）不经公示")
 
 
 def _ready_to_close(w):
@@ -373,7 +373,14 @@ CASES = {
     ],
     "selection:publish": [
         ("post", lambda w: {"call_pk": w["call"].pk}, lambda w: {}, {"province"}, False),  # asks to confirm first
-        ("post", lambda w: {"call_pk": w["call"].pk}, lambda w: {"confirmed": "1"}, {"province"}, True, _staged),
+        (
+            "post",
+            lambda w: {"call_pk": w["call"].pk},
+            lambda w: {"confirmed": "1", "without_publicity": "（测试）不经公示"},
+            {"province"},
+            True,
+            _staged,
+        ),
     ],
     "selection:ministry": [("get", lambda w: {"call_pk": w["call"].pk}, None, {"province"}, False)],
     "selection:ministry_answer": [

@@ -29,7 +29,7 @@ def fallen_back(clock):
     application = Application.objects.get(title=TITLE)
     clock("2026-03-10T10:00:00+08:00")
     decisions.stage(application, Outcome.NATIONAL_CANDIDATE, actor=office)
-    decisions.publish(application.call, actor=office)
+    decisions.publish(application.call, actor=office, without_publicity="（测试）不经公示")
     clock("2026-04-20T10:00:00+08:00")
     decisions.record_ministry_answer(Application.objects.get(pk=application.pk), selected=False, actor=office)
     return Application.objects.get(pk=application.pk)

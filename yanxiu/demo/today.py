@@ -32,13 +32,17 @@ from yanxiu.core import clock
 from yanxiu.delivery.domain import attendance, enrolment, programmes
 from yanxiu.delivery.enums import EnrolmentState
 from yanxiu.delivery.models import Programme, Trainee
-from yanxiu.selection.domain import decisions
+from yanxiu.selection.domain import decisions, publicity
 from yanxiu.selection.models import Outcome
 
-from .delivery import trainee
+from .delivery import PUBLICITY_CONTACT, trainee
 from .world import _demo_scan, fill
 
 MARK = "（演示）"  # every title made here ends with it, so a rerun finds them
+
+
+# The day's programmes stand for plans issued before the demo began (decision 0026): no 公示 of their own.
+PAST_PLAN = "演示数据：往期已下达的计划项目"
 
 
 def _at(day, hour=10):
@@ -124,7 +128,7 @@ def _programme(today, username, title, start, *, enrolment_deadline, enrol_on, a
         application = _forward(_new(call, host, title, start), host)
     with _at(applied, 15):
         decisions.stage(application, Outcome.PROVINCIAL_ORDINARY, actor=officer)
-        decisions.publish(call, actor=officer)
+        decisions.publish(call, actor=officer, without_publicity=PAST_PLAN)
         programmes.ensure_programmes(call)
         programme = Programme.objects.get(application=application)
         programmes.confirm_arrangements(
@@ -210,4 +214,16 @@ def seed_today(today=None):
     open_call = call_for(open_call_year(today))
     made["open_call"] = open_call
     made["steps"] = _applications_at_every_step(open_call, today)
+    made["publicity"] = _publicity_under_way(open_call, made["steps"][-1], today)
     return made
+
+
+def _publicity_under_way(call, forwarded, today):
+    """The forwarded application staged as a provincial programme and shown in a 公示 from today."""
+    officer = User.objects.filter(role=Role.PROVINCE_OFFICER, is_active=True).order_by("pk").first()
+    current = publicity.latest(call)
+    if publicity.under_way(current, today):  # seeded on a day inside the fixed history's own 公示
+        return current
+    with _at(today, 9):
+        decisions.stage(forwarded, Outcome.PROVINCIAL_ORDINARY, actor=officer)
+        return publicity.start(call, officer, contact=PUBLICITY_CONTACT)

@@ -13,6 +13,7 @@ from yanxiu.applications.models import Application
 from yanxiu.audit.conditional import conditional
 from yanxiu.calls.models import Call
 from yanxiu.core import clock, confirm
+from yanxiu.core.dates import chinese_date
 from yanxiu.core.downloads import DOCX, XLSX, attachment
 from yanxiu.core.errors import refusal_returns_to
 from yanxiu.core.refusal import Refused
@@ -20,7 +21,7 @@ from yanxiu.documents.views import pdf_or_progress
 from yanxiu.organisations.models import DeadlineExtension
 from yanxiu.reviews.domain.results import call_standings_by_round
 
-from .domain import decisions, findings
+from .domain import decisions, findings, publicity
 from .domain import extensions as extensions_domain
 from .domain import plan_issue as plan_issue_domain
 from .forms import ExtensionForm, PlanIssueForm
@@ -109,6 +110,14 @@ def stage(request, call_pk, pk):
     return redirect("selection:pool", call_pk=call_pk)
 
 
+def _publicity_warnings(shown):
+    if shown is None:
+        return ["这些遴选结果未经公示：须填写理由，理由写入年度计划文件和操作记录。"]
+    if publicity.under_way(shown):
+        return [f"公示期至{chinese_date(shown.ends_on)}，期满后才能发布。"]
+    return []
+
+
 def _flag_lines(results):
     return [r.message for r in results]
 
@@ -121,10 +130,12 @@ def publish(request, call_pk):
     staged = list(decisions.staged(call))
     flagged = findings.needing_reason(staged)
     reasons = {d.pk: request.POST.get(decisions.reason_field(d), "") for d in staged if d.pk in flagged}
+    shown = publicity.covering(call, staged)
+    waiver = request.POST.get(publicity.WAIVER_FIELD, "")
     refusal = None
     if confirm.confirmed(request):
         try:
-            published = decisions.publish(call, actor=request.user, reasons=reasons)
+            published = decisions.publish(call, actor=request.user, reasons=reasons, without_publicity=waiver)
         except Refused as refused:
             if not refused.errors:
                 raise
@@ -146,6 +157,7 @@ def publish(request, call_pk):
             f"评审轮次“{r.name}”尚未完成：这些申报的评审已交{done}/{total}份。"
             for r, done, total in decisions.incomplete_rounds(staged)
         ]
+        + _publicity_warnings(shown)
         + (
             [
                 f"有{len(flagged)}个拟列入计划的项目办班日期已过或不符合省级规则（见下），须逐项填写理由，理由记入遴选说明和操作记录。"
@@ -153,7 +165,20 @@ def publish(request, call_pk):
             if flagged
             else []
         ),
-        inputs=[
+        inputs=(
+            []
+            if shown
+            else [
+                confirm.Input(
+                    name=publicity.WAIVER_FIELD,
+                    label="未经公示直接下达的理由（遴选结果应先公示，期满后下达计划）",
+                    lines=[],
+                    value=waiver,
+                    error=errors.get(publicity.WAIVER_FIELD, ""),
+                )
+            ]
+        )
+        + [
             confirm.Input(
                 name=decisions.reason_field(d),
                 label=f"“{d.application}”（{d.application.institution.name}，拟定为{d.get_outcome_display()}）"

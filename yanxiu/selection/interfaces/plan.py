@@ -22,6 +22,7 @@ from yanxiu.core.dates import chinese_date, chinese_period
 from yanxiu.core.spreadsheets import Workbook
 from yanxiu.documents.generate.ooxml import FONT_DECLARATIONS, core_properties
 
+from ..domain import publicity
 from ..models import PlanIssue
 
 # (key, label): the plan page, the .xlsx and the official document's annex show every column.
@@ -432,6 +433,7 @@ def document_xml(call, issue, sections):
         _body_p(RECIPIENTS),
         _body_p(
             f"根据《关于申报专业技术人才知识更新工程{call.year}年高级研修项目的通知》，经单位申报、主管部门审核推荐、专家评审和择优遴选，"
+            f"{publicity_text(issue)}"
             f"现将{call.year}年高级研修项目计划（{counts}）印发给你们。请各承办单位严格按照计划组织实施，"
             f"独立承办，不得与其他单位联办、不得转移培训业务，并于{chinese_date(call.completion_date)}前完成办班。"
             f"推荐申报国家级的项目，如未入选国家级计划，自动转入省级项目。",
@@ -569,6 +571,13 @@ def _core(call):
 
 def plan_issue(call):
     return PlanIssue.objects.filter(call=call).first()
+
+
+def publicity_text(issue):
+    """经公示无异议, the objections' handling, or why there was no 公示 (decision 0026)."""
+    if issue is None:
+        return ""
+    return publicity.document_sentence(issue.publicity, issue.publicity_waived)
 
 
 def plan_docx(call, issue=None, sections=None):
