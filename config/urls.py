@@ -28,6 +28,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("account/api-tokens/", include("yanxiu.api.urls")),
     path("statistics/", include("yanxiu.statistics.urls")),
+    path("p/publicity/", include("yanxiu.selection.public_urls")),
     path("p/", include("yanxiu.delivery.public_urls")),
     path("admin/", admin.site.urls),
 ]

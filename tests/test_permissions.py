@@ -195,6 +195,23 @@ def _staged(w):
     decisions.stage(w["forwarded"], "provincial_ordinary", actor=w["users"]["province"])
 
 
+def _publicised(w):
+    from yanxiu.selection.domain import publicity
+
+    _staged(w)
+    w["publicity"] = publicity.start(w["call"], w["users"]["province"], contact="林老师 0591-87000000")
+
+
+def _objection(w):
+    from yanxiu.core import clock
+    from yanxiu.selection.domain import publicity
+
+    _publicised(w)
+    w["objection"] = publicity.record_objection(
+        w["publicity"], w["users"]["province"], received_on=clock.today(), channel="phone", content="反映师资不实。"
+    )
+
+
 def _national_candidate(w):
     from yanxiu.selection.domain import decisions
 
@@ -369,6 +386,41 @@ CASES = {
             lambda w: {"outcome": "provincial_ordinary"},
             {"province"},
             True,
+        )
+    ],
+    "selection:publicity": [("get", lambda w: {"call_pk": w["call"].pk}, None, {"province"}, False)],
+    "selection:publicity_start": [
+        (
+            "post",
+            lambda w: {"call_pk": w["call"].pk},
+            lambda w: {"days": "5", "unit": "working", "contact": "林老师 0591-87000000"},
+            {"province"},
+            True,
+            _staged,
+        )
+    ],
+    "selection:objection_record": [
+        (
+            "post",
+            lambda w: {"call_pk": w["call"].pk},
+            lambda w: {
+                "received_on": str(w["publicity"].published_at.date()),
+                "channel": "letter",
+                "content": "反映场地。",
+            },
+            {"province"},
+            True,
+            _publicised,
+        )
+    ],
+    "selection:objection_handle": [
+        (
+            "post",
+            lambda w: {"call_pk": w["call"].pk, "pk": w["objection"].pk},
+            lambda w: {"handling": "经核实，维持原结果。"},
+            {"province"},
+            True,
+            _objection,
         )
     ],
     "selection:publish": [
@@ -559,7 +611,7 @@ CASES = {
     "delivery:credit_hours": [("get", _p, None, {"programme_host", "province"}, False)],
     "delivery:access_log": [("get", _p, None, {"programme_host", "province"}, False)],
 }
-PUBLIC = {"login", "logout"} | {
+PUBLIC = {"login", "logout", "selection_public:publicity"} | {
     "delivery_public:" + n
     for n in ("list", "programme", "thanks", "survey", "verify", "verify_lookup", "certificate_file")
 }

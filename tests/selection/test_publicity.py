@@ -4,6 +4,7 @@ import io
 from datetime import date
 
 import pytest
+from django.urls import reverse
 from docx import Document
 
 from tests import factories
@@ -125,3 +126,31 @@ def test_the_period_may_be_counted_in_calendar_days(officer, clock):
     clock("2026-04-29T09:00:00+08:00")
     found = publicity.start(a.call, officer, contact=CONTACT, days=7, unit="calendar")
     assert (found.starts_on, found.ends_on) == (date(2026, 4, 29), date(2026, 5, 5))
+
+
+def test_the_public_page_shows_the_publicity_without_login(shown, client):
+    _found, _a, _ = shown
+    page = client.get(reverse("selection_public:publicity")).content.decode()
+    assert 'data-testid="publicity-period">2026年4月29日至2026年5月8日（5个工作日）</strong>' in page
+    assert page.count('data-testid="publicity-item"') == 1
+    assert "海洋装备高级研修班" in page
+    assert "未入选的研修班" not in page
+    assert CONTACT in page
+
+
+def test_the_office_records_an_objection_on_its_page(shown, officer, client, clock):
+    found, a, _ = shown
+    client.force_login(officer)
+    url = reverse("selection:objection_record", args=[a.call_id])
+    payload = {"received_on": "2026-04-30", "channel": "letter", "application": str(a.pk), "content": "反映场地不符。"}
+    refused = client.post(url, {**payload, "received_on": "2026-04-28"})  # before the 公示 was published
+    assert refused.status_code == 400
+    assert "收到日期应在公示发布之后、今天或之前。" in refused.content.decode()
+    clock("2026-04-30T16:00:00+08:00")
+    assert client.post(url, payload).status_code == 302
+    objection = found.objections.get()
+    assert (objection.application, objection.channel, objection.handling) == (a, "letter", "")
+    handle = reverse("selection:objection_handle", args=[a.call_id, objection.pk])
+    assert client.post(handle, {"handling": "经核实，场地符合要求。"}).status_code == 302
+    page = client.get(reverse("selection:publicity", args=[a.call_id])).content.decode()
+    assert "处理情况：经核实，场地符合要求。" in page

@@ -24,10 +24,10 @@ from yanxiu.reviews.domain.results import call_standings_by_round
 from .domain import decisions, findings, publicity
 from .domain import extensions as extensions_domain
 from .domain import plan_issue as plan_issue_domain
-from .forms import ExtensionForm, PlanIssueForm
+from .forms import ExtensionForm, HandlingForm, ObjectionForm, PlanIssueForm, PublicityForm
 from .interfaces import plan as plan_outputs
 from .interfaces.pool_rows import pool_rows
-from .models import Decision, Outcome
+from .models import Decision, Objection, Outcome
 
 
 def review_scores(call, applications):
@@ -318,3 +318,87 @@ def extensions(request):
             return redirect("selection:extensions")
     items = DeadlineExtension.objects.select_related("call", "institution", "authority", "granted_by")
     return render(request, "selection/extensions.html", {"form": form, "extensions": items})
+
+
+# --- 公示 (decision 0026) ----------------------------------------------------------------------
+
+
+def _publicity_page(request, call, *, start_form=None, objection_form=None, status=200):
+    current = publicity.latest(call)
+    return render(
+        request,
+        "selection/publicity.html",
+        {
+            "call": call,
+            "current": current,
+            "under_way": publicity.under_way(current),
+            "objections": current.objections.select_related("application", "recorded_by", "handled_by")
+            if current
+            else [],
+            "staged_count": decisions.staged(call).count(),
+            "start_form": start_form or PublicityForm(),
+            "objection_form": objection_form
+            or (ObjectionForm(publicity=current, initial={"received_on": clock.today()}) if current else None),
+            "handling_form": HandlingForm(),
+            "public_url": request.build_absolute_uri(reverse("selection_public:publicity")),
+        },
+        status=status,
+    )
+
+
+def _form_refused(form, refusal):
+    for field, message in (refusal.errors or {None: refusal.reason}).items():
+        form.add_error(field if field in form.fields else None, message)
+
+
+@officer_only
+def publicity_page(request, call_pk):
+    return _publicity_page(request, get_object_or_404(Call, pk=call_pk))
+
+
+@officer_only
+@require_POST
+def publicity_start(request, call_pk):
+    call = get_object_or_404(Call, pk=call_pk)
+    form = PublicityForm(request.POST)
+    if form.is_valid():
+        try:
+            found = publicity.start(call, request.user, **form.cleaned_data)
+        except Refused as refusal:
+            _form_refused(form, refusal)
+        else:
+            messages.success(request, f"已发布公示，公示期至{chinese_date(found.ends_on)}。")
+            return redirect("selection:publicity", call_pk=call.pk)
+    return _publicity_page(request, call, start_form=form, status=400)
+
+
+@officer_only
+@require_POST
+def objection_record(request, call_pk):
+    call = get_object_or_404(Call, pk=call_pk)
+    current = publicity.latest(call)
+    if current is None:
+        raise Http404("尚未发布公示。")
+    form = ObjectionForm(request.POST, publicity=current)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        wanted = data.pop("application")
+        data["application"] = Application.objects.filter(pk=wanted).first() if wanted else None
+        try:
+            publicity.record_objection(current, request.user, **data)
+        except Refused as refusal:
+            _form_refused(form, refusal)
+        else:
+            messages.success(request, "已登记异议。")
+            return redirect("selection:publicity", call_pk=call.pk)
+    return _publicity_page(request, call, objection_form=form, status=400)
+
+
+@officer_only
+@require_POST
+@refusal_returns_to(lambda request, call_pk, pk: reverse("selection:publicity", args=[call_pk]))
+def objection_handle(request, call_pk, pk):
+    objection = get_object_or_404(Objection, pk=pk, publicity__call_id=call_pk)
+    publicity.handle_objection(objection, request.user, handling=request.POST.get("handling", ""))
+    messages.success(request, "已登记处理情况。")
+    return redirect("selection:publicity", call_pk=call_pk)
