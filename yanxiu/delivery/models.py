@@ -126,6 +126,9 @@ class Programme(models.Model):
     experts = models.TextField("授课专家", blank=True, validators=[validate_plain_text, MaxLengthValidator(3000)])
     capacity = models.PositiveIntegerField("招收名额", validators=[MinValueValidator(1), MaxValueValidator(1000)])
     arrangements_confirmed_at = models.DateTimeField("开班安排确认时间", null=True, blank=True)
+    changed_at = models.DateTimeField(
+        "最近批准变更时间", null=True, blank=True, help_text="计划下达后经省人社厅批准变更开班安排的时间"
+    )
     enrolment_notice = models.TextField(
         "招生通知", blank=True, validators=[validate_plain_text, MaxLengthValidator(5000)]
     )

@@ -124,6 +124,7 @@ def _detail_page(request, programme, *, arrangements=None, notice=None, status=2
             "arrangements": arrangements,
             "notice": notice,
             "changes": programme.changes.select_related("requested_by", "decided_by"),
+            "change_labels": programmes.CONTROLLED_FIELDS,
             "counts": enrolment.counts(programme),
             "actions": programmes.PROGRAMME_WORKFLOW.available(programme, request.user),
             **programmes.closing_status(programme, programmes.clock.today()),

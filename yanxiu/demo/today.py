@@ -139,7 +139,7 @@ def _programme(today, username, title, start, *, enrolment_deadline, enrol_on, a
             venue=programme.venue,
             schedule="第一天报到；第二、三天专题报告与现场教学；第四天研讨交流、返程。",
             experts="张教授、李院士",
-            capacity=40,
+            capacity=programme.capacity,
         )
         programmes.publish_enrolment(
             programme, host, notice="欢迎全省相关领域专业技术人员报名。", deadline=enrolment_deadline, open_=True

@@ -33,7 +33,14 @@ from ..enums import ProgrammeState as S
 from ..models import AuthorityClosingPeriod, DeliverySettings, Programme, ProgrammeChange
 from ..rules import is_host, is_officer
 
-CONTROLLED_FIELDS = {"start_date": "开班日期", "end_date": "结束日期", "venue": "办班地点"}
+# What the issued plan fixes for a class: changed only by the office's approval (decision 0026).
+CONTROLLED_FIELDS = {
+    "start_date": "开班日期",
+    "end_date": "结束日期",
+    "venue": "办班地点",
+    "experts": "授课专家",
+    "capacity": "招收名额",
+}
 
 
 # --- who (the predicates are in ../rules.py) ---------------------------------------
@@ -178,10 +185,21 @@ def _open(programme):
         raise Refused(f"项目当前状态为“{programme.get_state_display()}”，不能修改开班安排。")
 
 
+def _stored(field, text):
+    """A change's new value (kept as text in ProgrammeChange.changes) as the field holds it."""
+    if field.endswith("_date"):
+        return date.fromisoformat(text)
+    if field == "capacity":
+        return int(text)
+    return text
+
+
 @transaction.atomic
 def confirm_arrangements(programme, actor, *, start_date, end_date, venue, schedule, experts, capacity, reason=""):
-    """Schedule, experts and capacity change at once; changed dates or venue are
-    sent to the province office for approval. Returns the ProgrammeChange or None."""
+    """The host confirms the arrangements of a class in the issued plan. The schedule changes at once;
+    the plan's dates, venue, lecturers and capacity (CONTROLLED_FIELDS) change only through a
+    ProgrammeChange the province office approves (`decide_change`, decision 0026). Lecturers left
+    blank by the plan are filled in freely once. Returns the ProgrammeChange or None."""
     require_host(actor, programme)
     _open(programme)
     if end_date < start_date:
@@ -191,42 +209,51 @@ def confirm_arrangements(programme, actor, *, start_date, end_date, venue, sched
     approved = programme.trainees.filter(state=EnrolmentState.APPROVED).count()
     if capacity < approved:
         raise Refused(f"招收名额不能少于已录取的{approved}人。")
-    programme.schedule, programme.experts, programme.capacity = schedule, experts, capacity
-    first = programme.arrangements_confirmed_at is None
-    if first:
+    programme.schedule = schedule
+    fields = ["schedule", "arrangements_confirmed_at"]
+    if not programme.experts.strip():
+        programme.experts = experts
+        fields.append("experts")
+    if programme.arrangements_confirmed_at is None:
         programme.arrangements_confirmed_at = clock.now()
-    programme.save(update_fields=["schedule", "experts", "capacity", "arrangements_confirmed_at"])
-    wanted = {"start_date": start_date, "end_date": end_date, "venue": venue}
+    programme.save(update_fields=fields)
+    wanted = {"start_date": start_date, "end_date": end_date, "venue": venue, "experts": experts, "capacity": capacity}
     diff = {f: [str(getattr(programme, f)), str(v)] for f, v in wanted.items() if getattr(programme, f) != v}
     record(
         programme,
         action="confirm_arrangements",
         label="确认开班安排",
         actor=actor,
-        data={"capacity": capacity, "changes_requested": diff},
+        data={"capacity": programme.capacity, "changes_requested": diff},
     )
     if not diff:
         return None
     if not (reason or "").strip():
-        raise Refused("开班时间或地点与计划不同，须填写变更理由，报省人社厅审批。")
+        raise Refused("开班时间、地点、授课专家或招收名额与计划不同，须填写变更理由，报省人社厅审批。")
     if programme.changes.filter(state=ChangeState.PENDING).exists():
         raise Refused("已有一项变更正在等待省人社厅审批，请等审批后再提出新的变更。")
     change = ProgrammeChange.objects.create(
         programme=programme, changes=diff, reason=reason.strip()[:1000], requested_by=actor, requested_at=clock.now()
     )
-    summary = "；".join(f"{CONTROLLED_FIELDS[f]}：{old} → {new}" for f, (old, new) in diff.items())
     notify(
         officers(),
         f"【研修申报】{programme}：申请变更开班安排",
-        f"{programme.institution.name}申请变更：{summary}。理由：{change.reason}",
+        f"{programme.institution.name}申请变更：{describe_change(diff)}。理由：{change.reason}",
         reverse("delivery:changes"),
     )
     return change
 
 
+def describe_change(changes):
+    """开班日期：2026-10-08 → 2026-10-15；招收名额：40 → 45"""
+    return "；".join(f"{CONTROLLED_FIELDS[f]}：{old} → {new}" for f, (old, new) in changes.items())
+
+
 @transaction.atomic
 def decide_change(change, actor, *, approve, note=""):
-    require_officer(actor)
+    """The office approves (the programme takes the new values) or refuses a change; audited with who."""
+    if not actor.has_perm("delivery.decide_change"):
+        raise Refused("只有省人社厅经办人可以审批开班安排变更。")
     change = ProgrammeChange.objects.select_for_update().select_related("programme").get(pk=change.pk)
     if change.state != ChangeState.PENDING:
         raise Refused("该变更已审批。")
@@ -236,10 +263,14 @@ def decide_change(change, actor, *, approve, note=""):
     if approve:
         _open(programme)
         for field, (_old, new) in change.changes.items():
-            setattr(programme, field, date.fromisoformat(new) if field.endswith("_date") else new)
+            setattr(programme, field, _stored(field, new))
         if programme.end_date > programme.call.completion_date:
             raise Refused(f"变更后的结束日期晚于办班完成截止日期{chinese_date(programme.call.completion_date)}。")
-        programme.save(update_fields=list(change.changes))
+        approved = programme.trainees.filter(state=EnrolmentState.APPROVED).count()
+        if programme.capacity < approved:
+            raise Refused(f"变更后的招收名额少于已录取的{approved}人。")
+        programme.changed_at = clock.now()
+        programme.save(update_fields=[*change.changes, "changed_at"])
     change.state = ChangeState.APPROVED if approve else ChangeState.REJECTED
     change.decided_by, change.decided_at, change.decision_note = actor, clock.now(), note.strip()[:500]
     change.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
@@ -250,12 +281,12 @@ def decide_change(change, actor, *, approve, note=""):
         label=label,
         actor=actor,
         reason=note,
-        data={"change": change.pk, "changes": change.changes},
+        data={"change": change.pk, "changes": change.changes, "requested_by": change.requested_by.username},
     )
     notify(
         host_staff(programme),
         f"【研修申报】{programme}：{label}",
-        note or label,
+        f"{describe_change(change.changes)}。{note}".strip(),
         reverse("delivery:programme", args=[programme.pk]),
     )
     return change

@@ -61,5 +61,15 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('call', 'authority'), name='one_closing_period_per_authority')],
             },
         ),
+        migrations.AddField(
+            model_name="programme",
+            name="changed_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="计划下达后经省人社厅批准变更开班安排的时间",
+                null=True,
+                verbose_name="最近批准变更时间",
+            ),
+        ),
         migrations.RunPython(keep_meaning, migrations.RunPython.noop),
     ]

@@ -61,7 +61,7 @@ class PlanRow:
     authority: str
     period: str
     venue: str
-    trainees: int | None
+    trainees: int | str | None  # a number, or the approved changed number with its mark
     funding: str
     domain: str
     contact: str
@@ -77,6 +77,31 @@ class PlanSection:
     rows: list = field(default_factory=list)
 
 
+CHANGED = "（经批准变更）"
+
+
+def _run_values(application):
+    """The class as it will run: the programme's dates, venue and capacity once the office approved a
+    change (delivery keeps them on the run record, read here through the model's relation, not an
+    import: selection and delivery are siblings), else the application's. Changed cells say so."""
+    planned = {
+        "start_date": application.start_date,
+        "end_date": application.end_date,
+        "venue": " ".join(p for p in (application.venue_city, application.venue_place) if p),
+        "trainees": application.planned_trainees,
+    }
+    programme = getattr(application, "programme", None) if hasattr(application, "programme") else None
+    if programme is None or programme.changed_at is None:
+        return planned, set()
+    running = {
+        "start_date": programme.start_date,
+        "end_date": programme.end_date,
+        "venue": programme.venue,
+        "trainees": programme.capacity,
+    }
+    return running, {key for key in running if running[key] != planned[key]}
+
+
 def _row(number, application):
     # The national form's funding answer (附件1) describes national funding: a national
     # application that fell back to the provincial tier is funded as a provincial programme.
@@ -86,14 +111,16 @@ def _row(number, application):
         else ("省级示范项目经费" if application.state == S.PROVINCIAL_DEMONSTRATION else "单位自筹")
     )
     phone = application.host_office_phone or application.host_mobile
+    values, changed = _run_values(application)
+    period = chinese_period(values["start_date"], values["end_date"])
     return PlanRow(
         number=number,
         title=application.title,
         host=application.institution.name,
         authority=application.institution.authority.name,
-        period=chinese_period(application.start_date, application.end_date),
-        venue=" ".join(p for p in (application.venue_city, application.venue_place) if p),
-        trainees=application.planned_trainees,
+        period=period + (CHANGED if changed & {"start_date", "end_date"} else ""),
+        venue=values["venue"] + (CHANGED if "venue" in changed else ""),
+        trainees=f"{values['trainees']}{CHANGED}" if "trainees" in changed else values["trainees"],
         funding=funding,
         domain=str(application.domain or ""),
         contact=" ".join(p for p in (application.host_contact, phone) if p),
@@ -104,7 +131,7 @@ def plan(call):
     """The plan's classes that hold programmes, numbered 一、二、… in that order."""
     applications = (
         Application.objects.filter(call=call, state__in=list(CLASS_OF_STATE))
-        .select_related("institution", "institution__authority", "domain")
+        .select_related("institution", "institution__authority", "domain", "programme")
         .order_by("institution__authority__code", "authority_rank", "pk")
     )
     rows = [[] for _ in CLASSES]
