@@ -537,7 +537,7 @@ CASES = {
                 "venue": w["programme"].venue,
                 "capacity": str(w["programme"].capacity),
                 "schedule": "新日程",
-                "experts": "王教授",
+                "experts": w["programme"].experts,
             },
             {"programme_host"},  # still preparing (closing not submitted)
             True,
