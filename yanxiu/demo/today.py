@@ -7,7 +7,10 @@ any day of the year:
 - an open call with future deadlines, holding a provincial application at every
   step (draft with a failing rule, submitted, returned, approved, forwarded);
 - three planned programmes: one open for enrolment (starts in three weeks), one
-  running (started yesterday) and one ready to close (ended last week).
+  running (started yesterday) and one ready to close (ended last week);
+- the forwarded application staged and shown in a 公示 that starts today, and the
+  enrolling class's request to move to another venue, pending with the office
+  (decision 0026).
 
 Each programme belongs to the call of the year it starts in; the calls are data,
 so where a programme would end after its call's completion date the demo moves
@@ -211,11 +214,29 @@ def seed_today(today=None):
         enrol_on=today - timedelta(days=1),
         attend=False,
     )
+    made["change"] = _change_requested(made["enrolling"], today)
     open_call = call_for(open_call_year(today))
     made["open_call"] = open_call
     made["steps"] = _applications_at_every_step(open_call, today)
     made["publicity"] = _publicity_under_way(open_call, made["steps"][-1], today)
     return made
+
+
+def _change_requested(programme, today):
+    """The enrolling class's host asks to move it to another venue: pending with the office."""
+    programme.refresh_from_db()
+    with _at(today, 9):
+        return programmes.confirm_arrangements(
+            programme,
+            _staff("xmhy"),
+            start_date=programme.start_date,
+            end_date=programme.end_date,
+            venue="厦门市海沧区海洋装备产业园培训中心",
+            schedule=programme.schedule,
+            experts=programme.experts,
+            capacity=programme.capacity,
+            reason="原定会议中心档期冲突，改在产业园培训中心，便于现场教学。",
+        )
 
 
 def _publicity_under_way(call, forwarded, today):
