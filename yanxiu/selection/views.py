@@ -351,12 +351,20 @@ def _form_refused(form, refusal):
         form.add_error(field if field in form.fields else None, message)
 
 
-@officer_only
+def publicises(view):
+    return officer_only(view, perm="selection.publicise")
+
+
+def records_objections(view):
+    return officer_only(view, perm="selection.record_objection")
+
+
+@publicises
 def publicity_page(request, call_pk):
     return _publicity_page(request, get_object_or_404(Call, pk=call_pk))
 
 
-@officer_only
+@publicises
 @require_POST
 def publicity_start(request, call_pk):
     call = get_object_or_404(Call, pk=call_pk)
@@ -372,7 +380,7 @@ def publicity_start(request, call_pk):
     return _publicity_page(request, call, start_form=form, status=400)
 
 
-@officer_only
+@records_objections
 @require_POST
 def objection_record(request, call_pk):
     call = get_object_or_404(Call, pk=call_pk)
@@ -394,7 +402,7 @@ def objection_record(request, call_pk):
     return _publicity_page(request, call, objection_form=form, status=400)
 
 
-@officer_only
+@records_objections
 @require_POST
 @refusal_returns_to(lambda request, call_pk, pk: reverse("selection:publicity", args=[call_pk]))
 def objection_handle(request, call_pk, pk):
