@@ -149,7 +149,13 @@ def test_no_serious_axe_violation_on_any_page_of_any_role(login, chromium, live_
     expected = {
         "institution": {"/applications/N/edit/", "/applications/N/preview/", "/delivery/N/attendance/"},
         "authority": {"/applications/inbox/", "/batches/N/", "/documents/import/", "/statistics/"},
-        "province": {"/reviews/N/assignments/", "/reviews/experts/N/", "/selection/N/plan/", "/selection/N/publicity/", "/calls/N/"},
+        "province": {
+            "/reviews/N/assignments/",
+            "/reviews/experts/N/",
+            "/selection/N/plan/",
+            "/selection/N/publicity/",
+            "/calls/N/",
+        },
         "expert": {"/reviews/mine/", "/reviews/tasks/N/", "/account/password/", "/account/otp/"},
         "auditor": {"/audit/"},
     }

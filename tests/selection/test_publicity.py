@@ -15,7 +15,7 @@ from yanxiu.audit.models import AuditEntry
 from yanxiu.core.refusal import Refused
 from yanxiu.selection.domain import decisions, publicity
 from yanxiu.selection.interfaces.plan import plan_docx
-from yanxiu.selection.models import ObjectionChannel, Outcome, PlanIssue
+from yanxiu.selection.models import ObjectionChannel, Outcome, PlanIssue, Publicity
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +154,23 @@ def test_the_office_records_an_objection_on_its_page(shown, officer, client, clo
     assert client.post(handle, {"handling": "经核实，场地符合要求。"}).status_code == 302
     page = client.get(reverse("selection:publicity", args=[a.call_id])).content.decode()
     assert "处理情况：经核实，场地符合要求。" in page
+
+
+def test_the_public_page_reads_a_constant_number_of_queries(shown, client):
+    from tests.queries import count_queries
+
+    found, _, _ = shown
+    url = reverse("selection_public:publicity")
+    one = count_queries(client, url)
+    for n in range(3):
+        Publicity.objects.create(
+            call=found.call,
+            items=[{**found.shown_items[0], "title": f"另一公示项目{n}"}],
+            starts_on=found.starts_on,
+            ends_on=found.ends_on,
+            contact=CONTACT,
+            published_by=found.published_by,
+            published_at=found.published_at,
+        )
+    assert count_queries(client, url) == one
+    assert "另一公示项目2" in client.get(url).content.decode()
