@@ -32,6 +32,7 @@ urlpatterns = [
     path("statistics/", include("yanxiu.statistics.urls")),
     path("ratings/", include("yanxiu.ratings.urls")),
     path("p/ratings/", include("yanxiu.ratings.public_urls")),
+    path("p/publicity/", include("yanxiu.selection.public_urls")),
     path("p/", include("yanxiu.delivery.public_urls")),
     path("admin/", admin.site.urls),
 ]

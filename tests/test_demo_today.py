@@ -61,6 +61,15 @@ def test_the_demo_seeded_on_any_day_has_every_step(settings, client, today):
 
     listing = client.get(reverse("delivery_public:list")).content.decode()
     assert enrolling.application.title in listing
+    # decision 0026: a 公示 under way and a change request waiting for the office
+    assert made["change"].state == "pending"
+    assert (
+        made["publicity"].published_at
+        <= now
+        <= timezone.make_aware(datetime.combine(made["publicity"].ends_on, time(23, 59)))
+    )
+    shown = client.get(reverse("selection_public:publicity")).content.decode()
+    assert made["publicity"].items[0]["title"] in shown
     assert client.get(reverse("delivery_public:programme", args=[enrolling.pk])).status_code == 200
 
 

@@ -245,11 +245,28 @@ def _staged(w):
     decisions.stage(w["forwarded"], "provincial_ordinary", actor=w["users"]["province"])
 
 
+def _publicised(w):
+    from yanxiu.selection.domain import publicity
+
+    _staged(w)
+    w["publicity"] = publicity.start(w["call"], w["users"]["province"], contact="林老师 0591-87000000")
+
+
+def _objection(w):
+    from yanxiu.core import clock
+    from yanxiu.selection.domain import publicity
+
+    _publicised(w)
+    w["objection"] = publicity.record_objection(
+        w["publicity"], w["users"]["province"], received_on=clock.today(), channel="phone", content="反映师资不实。"
+    )
+
+
 def _national_candidate(w):
     from yanxiu.selection.domain import decisions
 
     decisions.stage(w["forwarded"], "national_candidate", actor=w["users"]["province"])
-    decisions.publish(w["call"], actor=w["users"]["province"])
+    decisions.publish(w["call"], actor=w["users"]["province"], without_publicity="（测试）不经公示")
 
 
 def _answer_file(w):
@@ -465,9 +482,51 @@ CASES = {
             True,
         )
     ],
+    "selection:publicity": [("get", lambda w: {"call_pk": w["call"].pk}, None, {"province"}, False)],
+    "selection:publicity_start": [
+        (
+            "post",
+            lambda w: {"call_pk": w["call"].pk},
+            lambda w: {"days": "5", "unit": "working", "contact": "林老师 0591-87000000"},
+            {"province"},
+            True,
+            _staged,
+        )
+    ],
+    "selection:objection_record": [
+        (
+            "post",
+            lambda w: {"call_pk": w["call"].pk},
+            lambda w: {
+                "received_on": str(w["publicity"].published_at.date()),
+                "channel": "letter",
+                "content": "反映场地。",
+            },
+            {"province"},
+            True,
+            _publicised,
+        )
+    ],
+    "selection:objection_handle": [
+        (
+            "post",
+            lambda w: {"call_pk": w["call"].pk, "pk": w["objection"].pk},
+            lambda w: {"handling": "经核实，维持原结果。"},
+            {"province"},
+            True,
+            _objection,
+        )
+    ],
     "selection:publish": [
         ("post", lambda w: {"call_pk": w["call"].pk}, lambda w: {}, {"province"}, False),  # asks to confirm first
-        ("post", lambda w: {"call_pk": w["call"].pk}, lambda w: {"confirmed": "1"}, {"province"}, True, _staged),
+        (
+            "post",
+            lambda w: {"call_pk": w["call"].pk},
+            lambda w: {"confirmed": "1", "without_publicity": "（测试）不经公示"},
+            {"province"},
+            True,
+            _staged,
+        ),
     ],
     "selection:ministry": [("get", lambda w: {"call_pk": w["call"].pk}, None, {"province"}, False)],
     "selection:ministry_package": [
@@ -574,6 +633,7 @@ CASES = {
             lambda w: {
                 "credit_hours_per_day": "6",
                 "closing_days": "21",
+                "closing_unit": "working",
                 "min_attendance_percent": "85",
                 "min_grassroots_percent": "30",
                 "min_non_public_percent": "10",
@@ -597,7 +657,7 @@ CASES = {
                 "venue": w["programme"].venue,
                 "capacity": str(w["programme"].capacity),
                 "schedule": "新日程",
-                "experts": "王教授",
+                "experts": w["programme"].experts,
             },
             {"programme_host"},  # still preparing (closing not submitted)
             True,
@@ -695,7 +755,14 @@ CASES = {
 }
 # The unified-identity round trip is the login itself (tests/identity/test_login.py).
 PUBLIC = (
-    {"login", "logout", "accounts:invitation", "organisations:register", "organisations:registered"}
+    {
+        "login",
+        "logout",
+        "selection_public:publicity",
+        "accounts:invitation",
+        "organisations:register",
+        "organisations:registered",
+    }
     | {"identity:start", "identity:callback"}
     | {"accounts:" + n for n in ("reset_request", "reset_code", "reset_confirm")}
     | {

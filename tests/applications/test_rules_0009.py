@@ -290,7 +290,7 @@ def _fallen_back():
     officer = factories.province_officer()
     national = forwarded("national", start=date(2026, 8, 3))
     decisions.stage(national, Outcome.NATIONAL_CANDIDATE, actor=officer)
-    decisions.publish(national.call, actor=officer)
+    decisions.publish(national.call, actor=officer, without_publicity="（测试）不经公示")
     national.refresh_from_db()
     decisions.record_ministry_answer(national, selected=False, actor=officer, note="未入选")
     return Application.objects.get(pk=national.pk), officer

@@ -133,6 +133,7 @@ def test_no_serious_axe_violation_on_any_page_of_any_role(login, chromium, live_
         public = [
             "/login/",
             "/p/programmes/",
+            "/p/publicity/",
             f"/p/survey/{programme.survey_token}/",
             "/p/verify/",
             f"/p/verify/{certificate.token}/",
@@ -148,7 +149,13 @@ def test_no_serious_axe_violation_on_any_page_of_any_role(login, chromium, live_
     expected = {
         "institution": {"/applications/N/edit/", "/applications/N/preview/", "/delivery/N/attendance/"},
         "authority": {"/applications/inbox/", "/batches/N/", "/documents/import/", "/statistics/"},
-        "province": {"/reviews/N/assignments/", "/reviews/experts/N/", "/selection/N/plan/", "/calls/N/"},
+        "province": {
+            "/reviews/N/assignments/",
+            "/reviews/experts/N/",
+            "/selection/N/plan/",
+            "/selection/N/publicity/",
+            "/calls/N/",
+        },
         "expert": {"/reviews/mine/", "/reviews/tasks/N/", "/account/password/", "/account/otp/"},
         "auditor": {"/audit/"},
     }

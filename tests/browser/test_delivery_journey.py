@@ -33,7 +33,7 @@ def plan_demo_programme():
     officer = User.objects.get(username="province")
     application = Application.objects.get(title=TITLE)
     decisions.stage(application, Outcome.NATIONAL_CANDIDATE, actor=officer)
-    decisions.publish(application.call, actor=officer)
+    decisions.publish(application.call, actor=officer, without_publicity="（测试）不经公示")
     decisions.record_ministry_answer(Application.objects.get(pk=application.pk), selected=True, actor=officer)
     programmes.ensure_programmes()
     return Programme.objects.get(application=application)

@@ -29,7 +29,7 @@ def fallen_back(clock):
     application = Application.objects.get(title=TITLE)
     clock("2026-03-10T10:00:00+08:00")
     decisions.stage(application, Outcome.NATIONAL_CANDIDATE, actor=office)
-    decisions.publish(application.call, actor=office)
+    decisions.publish(application.call, actor=office, without_publicity="（测试）不经公示")
     clock("2026-04-20T10:00:00+08:00")
     decisions.record_ministry_answer(Application.objects.get(pk=application.pk), selected=False, actor=office)
     return Application.objects.get(pk=application.pk)
@@ -54,14 +54,17 @@ def test_the_office_publishes_a_fallback_with_past_dates_only_with_a_reason(logi
     office.get_by_test_id("publish").click()
     expect(office.get_by_test_id("confirm-summary")).to_contain_text("项遴选结果")
     box = office.get_by_test_id(f"reason-{decision.pk}")
-    expect(office.get_by_test_id("confirm-input")).to_contain_text("本项目为6天")
+    reason_input = office.get_by_test_id("confirm-input").filter(has=box)
+    expect(reason_input).to_contain_text("本项目为6天")
     # confirming without a reason is refused on the same page; nothing is published
     office.get_by_test_id("confirm").click()
     expect(office.get_by_test_id("confirm-error")).to_contain_text("请逐项填写列入计划的理由")
-    expect(office.get_by_test_id("confirm-input")).to_contain_text("请填写将此项目列入计划的理由。")
+    expect(reason_input).to_contain_text("请填写将此项目列入计划的理由。")
     assert Application.objects.get(pk=pk).state == ApplicationState.FORWARDED
 
     box.fill(REASON)
+    # not in the 公示 of March (decision 0026): issued without one, with the reason recorded
+    office.get_by_test_id("without_publicity").fill("人社部结果晚到，经厅领导同意不再公示")
     office.get_by_test_id("confirm").click()
     expect(office.locator(".messages")).to_contain_text("已发布1项遴选结果，并已通知相关单位。")
     expect(office.get_by_test_id(f"outcome-{pk}")).to_have_count(0)

@@ -124,6 +124,8 @@ def stage_and_publish(page, pk, outcome, reason=None):
     expect(page.get_by_test_id("confirm-summary")).to_contain_text("项遴选结果")  # says how many before acting
     if reason:
         page.get_by_test_id(f"reason-{decision.pk}").fill(reason)
+    # This chain publishes without a 公示 (the 公示 has its own journey, decision 0026): say why.
+    page.get_by_test_id("without_publicity").fill("人社部报送时限紧，经厅领导同意不经公示")
     page.get_by_test_id("confirm").click()
     expect_message(page, "已发布1项遴选结果，并已通知相关单位。")
     expect(page.get_by_test_id(f"outcome-{pk}")).to_have_count(0)  # decided: out of the pool

@@ -127,7 +127,7 @@ def test_every_printed_export_has_row_heights_and_9_pt_text(clock):
     officer = factories.province_officer()
     application = forwarded("provincial", title=LONG_TITLE[:50])
     decisions.stage(application, Outcome.PROVINCIAL_ORDINARY, actor=officer)
-    decisions.publish(application.call, actor=officer)
+    decisions.publish(application.call, actor=officer, without_publicity="（测试）不经公示")
     plan = plan_xlsx(application.call)
 
     programme = planned()

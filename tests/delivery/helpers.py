@@ -17,7 +17,7 @@ def planned(tier="provincial", outcome=Outcome.PROVINCIAL_ORDINARY, authority_co
     officer = officer or factories.province_officer()
     application = forwarded(tier, authority_code, **fields)
     decisions.stage(application, outcome, actor=officer)
-    decisions.publish(application.call, actor=officer)
+    decisions.publish(application.call, actor=officer, without_publicity="（测试）不经公示")
     if outcome == Outcome.NATIONAL_CANDIDATE:
         decisions.record_ministry_answer(Application.objects.get(pk=application.pk), selected=True, actor=officer)
     programmes.ensure_programmes()

@@ -42,13 +42,14 @@ def test_confirming_completion_asks_first_and_says_what_it_means(client, clock):
 @pytest.mark.parametrize(
     ("moment", "says"),
     [
-        ("2026-09-20T10:00:00+08:00", "距提交期限还有14天。"),
-        ("2026-10-04T10:00:00+08:00", "今天是提交期限（2026年10月4日）的最后一天。"),
-        ("2026-10-07T10:00:00+08:00", "提交期限2026年10月4日已过，现已逾期3天。"),
+        ("2026-09-10T10:00:00+08:00", "距提交期限还有6个工作日。"),  # 11, 14, 15, 16, 17, 18
+        ("2026-09-18T10:00:00+08:00", "今天是提交期限（2026年9月18日）的最后一天。"),
+        # Sun 20 September is a 调休 working day (国庆/中秋): the 22nd is three working days late
+        ("2026-09-22T10:00:00+08:00", "提交期限2026年9月18日已过，现已逾期3个工作日。"),
     ],
 )
 def test_the_closing_page_says_how_late_it_is(client, clock, moment, says):
-    programme = planned()  # 2026-09-01 to 09-04: closing documents due by 2026-10-04
+    programme = planned()  # 2026-09-01 to 09-04: closing documents due within 10 working days, by 2026-09-18
     clock(moment)
     client.force_login(host_of(programme))
     page = client.get(reverse("delivery:closing", args=[programme.pk])).content.decode()
@@ -59,11 +60,11 @@ def test_the_closing_page_says_how_late_it_is(client, clock, moment, says):
 def test_the_closing_page_says_a_submission_was_late(client, clock):
     programme = planned()
     host = ready_to_close(programme, clock)
-    clock("2026-10-06T09:00:00+08:00")
+    clock("2026-09-21T09:00:00+08:00")
     programmes.perform(programme, "submit_closing", host)
     client.force_login(host)
     page = client.get(reverse("delivery:closing", args=[programme.pk])).content.decode()
-    assert '已于2026年10月6日提交，<strong class="error">逾期2天</strong>（截止日期2026年10月4日）' in page
+    assert '已于2026年9月21日提交，<strong class="error">逾期2个工作日</strong>（截止日期2026年9月18日）' in page
 
 
 def test_the_public_list_says_full_and_offers_no_enrolment(client):

@@ -133,9 +133,10 @@ def test_the_public_page_says_when_the_class_is_full(client):
 # --- a late closing is marked and shown to the province -----------------------------------
 
 
-@pytest.mark.parametrize(("moment", "late"), [("2026-10-04T23:00:00+08:00", None), ("2026-10-05T09:00:00+08:00", 1)])
+# Sat 19 September is a rest day: a closing sent then is late by the working day after it (Sun 20, 调休).
+@pytest.mark.parametrize(("moment", "late"), [("2026-09-18T23:00:00+08:00", None), ("2026-09-19T09:00:00+08:00", 1)])
 def test_a_closing_after_its_deadline_is_marked_late_and_shown_to_the_province(clock, client, moment, late):
-    programme = planned()  # 2026-09-01 to 09-04; closing due within 30 days, by 2026-10-04
+    programme = planned()  # 2026-09-01 to 09-04; closing due within 10 working days, by 2026-09-18
     officer = factories.province_officer()
     host = ready_to_close(programme, clock)
     clock(moment)
@@ -158,8 +159,10 @@ def test_days_late_counts_whole_days_past_the_deadline(clock):
     def at(d):
         return timezone.make_aware(datetime(d.year, d.month, d.day, 12))
 
-    assert programmes.days_late(programme, at(date(2026, 10, 4))) is None
-    assert programmes.days_late(programme, at(date(2026, 10, 14))) == 10
+    assert programmes.days_late(programme, at(date(2026, 9, 18))) is None
+    # 20 (调休), 21–24, 28–30 September (25–27 中秋), 8, 9, 10 (调休), 12, 13, 14 October (1–7 国庆)
+    assert programmes.days_late(programme, at(date(2026, 10, 14))) == 14
+    assert programmes.lateness_text(programme, at(date(2026, 10, 14))) == "逾期14个工作日"
 
 
 def test_the_office_reads_the_final_accounts_as_text_not_as_a_form(client, clock):

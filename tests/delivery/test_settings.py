@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 VALUES = {
     "credit_hours_per_day": "6.5",
     "closing_days": "20",
+    "closing_unit": "calendar",
     "min_attendance_percent": "85",
     "min_grassroots_percent": "30",
     "min_non_public_percent": "10",
@@ -32,7 +33,8 @@ def test_the_province_office_changes_a_calls_delivery_settings(client):
     assert entry.actor == officer
     assert entry.data["changes"] == [
         {"field": "每天学时", "before": "8.0", "after": "6.5"},
-        {"field": "结业材料提交期限（结束后天数）", "before": "30", "after": "20"},
+        {"field": "结业材料提交期限（结束后）", "before": "10", "after": "20"},
+        {"field": "期限单位", "before": "工作日", "after": "自然日"},
         {"field": "颁发证书的最低出勤率（%）", "before": "80", "after": "85"},
     ]
 
@@ -44,7 +46,7 @@ def test_nobody_else_changes_them(client, role):
     client.force_login(factories.user(role, **extra))
     response = client.post(reverse("delivery:settings", args=[2026]), VALUES)
     assert response.status_code == 403
-    assert settings_for(factories.call_2026()).closing_days == 30
+    assert settings_for(factories.call_2026()).closing_days == 10
 
 
 def test_a_wrong_value_keeps_what_was_typed(client):

@@ -197,7 +197,7 @@ def test_the_ministrys_rejection_moves_the_standing_to_the_provincial_tier(world
     rf.submit(rf.assign(review_round, applications[0], experts[0]), values=(8,) * 5)
     officer = review_round.created_by
     decisions.stage(national, Outcome.NATIONAL_CANDIDATE, actor=officer)
-    decisions.publish(national.call, actor=officer)
+    decisions.publish(national.call, actor=officer, without_publicity="（测试）不经公示")
     assert_agrees(review_round)
     decisions.record_ministry_answer(Application.objects.get(pk=national.pk), selected=False, actor=officer)
     assert Standing.objects.get(round=review_round, application=national).tier == "provincial"

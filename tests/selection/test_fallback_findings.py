@@ -19,6 +19,8 @@ from .test_selection import forwarded
 
 pytestmark = pytest.mark.django_db
 
+NO_PUBLICITY = "（测试）不经公示"
+
 DECEMBER = "2026-12-07T10:00:00+08:00"
 
 
@@ -31,7 +33,7 @@ def fallen_back(officer, authority_code="350100-RS", start=date(2026, 8, 3)):
     """A national application (6 days, August) the ministry did not select: back in the pool as provincial."""
     national = forwarded("national", authority_code, start=start)
     decisions.stage(national, Outcome.NATIONAL_CANDIDATE, actor=officer)
-    decisions.publish(national.call, actor=officer)
+    decisions.publish(national.call, actor=officer, without_publicity="（测试）不经公示")
     decisions.record_ministry_answer(Application.objects.get(pk=national.pk), selected=False, actor=officer)
     return Application.objects.get(pk=national.pk)
 
@@ -75,14 +77,14 @@ def test_publishing_a_fallback_with_past_dates_needs_a_reason(client, officer, c
     assert "本项目为6天" in asked
 
     # the payload that publishes an unflagged item: refused here, nothing published, the page again
-    refused = client.post(url, {"confirmed": "1", field: "  "})
+    refused = client.post(url, {"confirmed": "1", field: "  ", "without_publicity": NO_PUBLICITY})
     assert refused.status_code == 400
     assert "请填写将此项目列入计划的理由。" in refused.content.decode()
     assert Application.objects.get(pk=fallen.pk).state == S.FORWARDED
     assert Decision.objects.get(pk=decision.pk).published_at is None
 
     reason = "经与承办单位核实，已于8月按原计划办班，列入计划以便结业考核。"
-    response = client.post(url, {"confirmed": "1", field: reason})
+    response = client.post(url, {"confirmed": "1", field: reason, "without_publicity": NO_PUBLICITY})
     assert response.status_code == 302
     assert Application.objects.get(pk=fallen.pk).state == S.PROVINCIAL_ORDINARY
     assert Decision.objects.get(pk=decision.pk).note == reason
@@ -102,7 +104,8 @@ def test_a_typed_reason_is_kept_when_another_is_missing(client, officer, clock):
     two = decisions.stage(second, Outcome.PROVINCIAL_DEMONSTRATION, actor=officer)
     client.force_login(officer)
     response = client.post(
-        reverse("selection:publish", args=[first.call_id]), {"confirmed": "1", f"reason-{one.pk}": "已核实。"}
+        reverse("selection:publish", args=[first.call_id]),
+        {"confirmed": "1", f"reason-{one.pk}": "已核实。", "without_publicity": NO_PUBLICITY},
     )
     page = response.content.decode()
     assert response.status_code == 400
@@ -115,7 +118,7 @@ def test_not_selecting_a_flagged_item_needs_no_reason(officer, clock):
     fallen = fallen_back(officer)
     clock(DECEMBER)
     decisions.stage(fallen, Outcome.NOT_SELECTED, actor=officer)
-    decisions.publish(fallen.call, actor=officer)
+    decisions.publish(fallen.call, actor=officer, without_publicity="（测试）不经公示")
     assert Application.objects.get(pk=fallen.pk).state == S.NOT_SELECTED
 
 
@@ -124,9 +127,11 @@ def test_the_domain_refuses_a_flagged_item_without_its_reason(officer, clock):
     clock(DECEMBER)
     decision = decisions.stage(ordinary, Outcome.PROVINCIAL_ORDINARY, actor=officer)
     with pytest.raises(Refused, match="请逐项填写列入计划的理由") as refused:
-        decisions.publish(ordinary.call, actor=officer)
+        decisions.publish(ordinary.call, actor=officer, without_publicity="（测试）不经公示")
     assert refused.value.errors == {f"reason-{decision.pk}": "请填写将此项目列入计划的理由。"}
-    decisions.publish(ordinary.call, actor=officer, reasons={decision.pk: "已办班，补列计划。"})
+    decisions.publish(
+        ordinary.call, actor=officer, reasons={decision.pk: "已办班，补列计划。"}, without_publicity="（测试）不经公示"
+    )
     assert Application.objects.get(pk=ordinary.pk).state == S.PROVINCIAL_ORDINARY
 
 

@@ -52,7 +52,7 @@ def published(officer, clock):
     decisions.stage(national, Outcome.NATIONAL_CANDIDATE, actor=officer)
     decisions.stage(ordinary, Outcome.PROVINCIAL_ORDINARY, actor=officer)
     clock("2026-03-20T10:00:00+08:00")
-    decisions.publish(national.call, actor=officer)
+    decisions.publish(national.call, actor=officer, without_publicity="（测试）不经公示")
     plan_issue.update(
         national.call,
         document_number="闽人社文〔2026〕123号",
@@ -231,10 +231,10 @@ def test_publication_dates_the_plan_and_a_later_publication_keeps_the_date(offic
     later = forwarded("provincial", "350200-RS", title="第二批")
     decisions.stage(first, Outcome.PROVINCIAL_ORDINARY, actor=officer)
     clock("2026-03-20T10:00:00+08:00")
-    decisions.publish(first.call, actor=officer)
+    decisions.publish(first.call, actor=officer, without_publicity="（测试）不经公示")
     decisions.stage(later, Outcome.PROVINCIAL_ORDINARY, actor=officer)
     clock("2026-05-06T10:00:00+08:00")
-    decisions.publish(later.call, actor=officer)
+    decisions.publish(later.call, actor=officer, without_publicity="（测试）不经公示")
     issue = PlanIssue.objects.get(call=first.call)
     assert (str(issue.issued_on), issue.document_number) == ("2026-03-20", "")
     texts = [text_of(p) for p in body_paragraphs(etree.fromstring(parts(plan_docx(first.call))["word/document.xml"]))]
@@ -346,7 +346,7 @@ def test_plan_xlsx_rows_are_tall_enough_for_their_wrapped_text(officer):
     long = forwarded("provincial", "350200-RS", title=long_title[:50])
     for application in (short, long):
         decisions.stage(application, Outcome.PROVINCIAL_ORDINARY, actor=officer)
-    decisions.publish(short.call, actor=officer)
+    decisions.publish(short.call, actor=officer, without_publicity="（测试）不经公示")
     sheet = load_workbook(io.BytesIO(plan_xlsx(short.call))).active
     heights = {sheet.cell(r, 2).value: sheet.row_dimensions[r].height for r in range(4, 6)}
     width = sheet.column_dimensions["B"].width

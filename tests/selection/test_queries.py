@@ -54,7 +54,7 @@ def test_the_ministry_page_with_candidates_and_fallbacks(client, officer):
             for answer in (True, False):
                 application = forwarded("national", "350500-RS")
                 decisions.stage(application, Outcome.NATIONAL_CANDIDATE, actor=officer)
-                decisions.publish(application.call, actor=officer)
+                decisions.publish(application.call, actor=officer, without_publicity="（测试）不经公示")
                 if not answer:
                     decisions.record_ministry_answer(
                         Application.objects.get(pk=application.pk), selected=False, actor=officer

@@ -65,7 +65,7 @@ def test_decisions_are_staged_then_published_together(officer, django_capture_on
     assert Application.objects.get(pk=national.pk).state == S.FORWARDED
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        published = decisions.publish(national.call, actor=officer)
+        published = decisions.publish(national.call, actor=officer, without_publicity="（测试）不经公示")
     assert len(published) == 2
     assert Application.objects.get(pk=national.pk).state == S.NATIONAL_CANDIDATE
     assert Application.objects.get(pk=provincial.pk).state == S.PROVINCIAL_ORDINARY
@@ -76,7 +76,7 @@ def test_decisions_are_staged_then_published_together(officer, django_capture_on
         + [u.email for u in factories.authority("350200-RS").users.all()]
     )
     with pytest.raises(Refused, match="没有待发布"):
-        decisions.publish(national.call, actor=officer)
+        decisions.publish(national.call, actor=officer, without_publicity="（测试）不经公示")
 
 
 def test_staging_is_recorded_on_the_decision_which_the_host_does_not_see(officer):
@@ -134,7 +134,7 @@ def test_a_national_candidate_the_ministry_rejects_falls_back_to_the_provincial_
     national = forwarded("national")
     assert national.competent_department.level == "national"
     decisions.stage(national, Outcome.NATIONAL_CANDIDATE, actor=officer)
-    decisions.publish(national.call, actor=officer)
+    decisions.publish(national.call, actor=officer, without_publicity="（测试）不经公示")
     decisions.record_ministry_answer(Application.objects.get(pk=national.pk), selected=False, actor=officer)
     fallen = Application.objects.get(pk=national.pk)
     assert (fallen.state, fallen.tier, fallen.fallback_from_national, fallen.recruitment_scope) == (
@@ -151,7 +151,9 @@ def test_a_national_candidate_the_ministry_rejects_falls_back_to_the_provincial_
     assert next(iter(decisions.pool(fallen.call))) == fallen
     decision = decisions.stage(fallen, Outcome.PROVINCIAL_DEMONSTRATION, actor=officer)
     # 6 days against the provincial 4天左右: into the plan only with a reason (decision 0016)
-    decisions.publish(fallen.call, actor=officer, reasons={decision.pk: "经核实，6天安排合理。"})
+    decisions.publish(
+        fallen.call, actor=officer, reasons={decision.pk: "经核实，6天安排合理。"}, without_publicity="（测试）不经公示"
+    )
     assert Application.objects.get(pk=national.pk).state == S.PROVINCIAL_DEMONSTRATION
     sections = plan(fallen.call)
     # Only the class that holds programmes, numbered 一 (issue 11: no empty sections).
@@ -162,7 +164,7 @@ def test_a_national_candidate_the_ministry_rejects_falls_back_to_the_provincial_
 def test_a_selected_national_candidate_stays_national(officer):
     national = forwarded("national")
     decisions.stage(national, Outcome.NATIONAL_CANDIDATE, actor=officer)
-    decisions.publish(national.call, actor=officer)
+    decisions.publish(national.call, actor=officer, without_publicity="（测试）不经公示")
     decisions.record_ministry_answer(Application.objects.get(pk=national.pk), selected=True, actor=officer)
     assert Application.objects.get(pk=national.pk).state == S.MINISTRY_SELECTED
     with pytest.raises(Refused, match="不能人社部未入选"):
@@ -172,7 +174,7 @@ def test_a_selected_national_candidate_stays_national(officer):
 def test_a_national_application_decided_provincial_directly_becomes_provincial(officer):
     national = forwarded("national")
     decisions.stage(national, Outcome.PROVINCIAL_ORDINARY, actor=officer)
-    decisions.publish(national.call, actor=officer)
+    decisions.publish(national.call, actor=officer, without_publicity="（测试）不经公示")
     application = Application.objects.get(pk=national.pk)
     assert (application.state, application.tier, application.fallback_from_national) == (
         S.PROVINCIAL_ORDINARY,
@@ -193,7 +195,7 @@ def test_the_plan_documents_list_each_class(officer):
         (d, Outcome.NOT_SELECTED),
     ]:
         decisions.stage(application, outcome, actor=officer)
-    decisions.publish(a.call, actor=officer)
+    decisions.publish(a.call, actor=officer, without_publicity="（测试）不经公示")
 
     workbook = load_workbook(io.BytesIO(plan_xlsx(a.call)))
     cells = [[c for c in row if c is not None] for row in workbook.active.iter_rows(values_only=True)]
@@ -276,7 +278,10 @@ def test_the_office_stages_and_publishes_through_its_pages(client, officer):
     asked = client.post(reverse("selection:publish", args=[application.call_id])).content.decode()
     assert "将发布2026年1项遴选结果" in asked
     assert Application.objects.get(pk=application.pk).state == S.FORWARDED
-    client.post(reverse("selection:publish", args=[application.call_id]), {"confirmed": "1"})
+    client.post(
+        reverse("selection:publish", args=[application.call_id]),
+        {"confirmed": "1", "without_publicity": "（测试）不经公示"},
+    )
     assert Application.objects.get(pk=application.pk).state == S.PROVINCIAL_DEMONSTRATION
     response = client.get(reverse("selection:plan_download", args=[application.call_id, "xlsx"]))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -331,7 +336,7 @@ def test_the_ministrys_answer_keeps_its_note_and_the_institution_sees_the_fallba
 
     national = forwarded("national")
     decisions.stage(national, Outcome.NATIONAL_CANDIDATE, actor=officer)
-    decisions.publish(national.call, actor=officer)
+    decisions.publish(national.call, actor=officer, without_publicity="（测试）不经公示")
     client.force_login(officer)
     client.post(
         reverse("selection:ministry_answer", args=[national.call_id, national.pk]),

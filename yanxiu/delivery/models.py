@@ -15,6 +15,7 @@ from yanxiu.core.dates import chinese_date
 from yanxiu.core.jobs import JobProgress, JobState
 from yanxiu.core.masks import mask_person_name
 from yanxiu.core.validators import validate_mobile, validate_plain_text
+from yanxiu.reference.domain.workdays import Period, Unit
 
 from .enums import (
     ATTENDANCE_HALF_DAY_CHOICES,
@@ -47,7 +48,12 @@ class DeliverySettings(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text="结业证书按出勤天数×每天学时计算学时",
     )
-    closing_days = models.PositiveIntegerField("结业材料提交期限（结束后天数）", default=30)
+    closing_days = models.PositiveIntegerField(
+        "结业材料提交期限（结束后）", default=10, validators=[MinValueValidator(1), MaxValueValidator(90)]
+    )
+    closing_unit = models.CharField(
+        "期限单位", max_length=10, choices=Unit.choices, default=Unit.WORKING, help_text="工作日按法定节假日和调休计算"
+    )
     min_attendance_percent = models.PositiveIntegerField(
         "颁发证书的最低出勤率（%）", default=80, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
@@ -59,6 +65,34 @@ class DeliverySettings(models.Model):
 
     def __str__(self):
         return f"{self.call.year}年实施与结业设置"
+
+    @property
+    def closing_period(self):
+        return Period(self.closing_days, self.closing_unit)
+
+
+class AuthorityClosingPeriod(models.Model):
+    """An authority's own closing period for its hosts' programmes (a city that allows 15 working days
+    and asks for photos and the best papers): it replaces the call's period for those programmes."""
+
+    call = models.ForeignKey("calls.Call", on_delete=models.CASCADE, related_name="+", verbose_name="通知")
+    authority = models.ForeignKey("organisations.Authority", on_delete=models.CASCADE, verbose_name="主管部门")
+    days = models.PositiveIntegerField(
+        "结业材料提交期限（结束后）", validators=[MinValueValidator(1), MaxValueValidator(90)]
+    )
+    unit = models.CharField("期限单位", max_length=10, choices=Unit.choices, default=Unit.WORKING)
+    note = models.CharField("要求", max_length=200, blank=True, help_text="如：须附办班照片和优秀论文")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["call", "authority"], name="one_closing_period_per_authority")]
+        verbose_name = verbose_name_plural = "主管部门结业材料期限"
+
+    def __str__(self):
+        return f"{self.authority} {self.period}"
+
+    @property
+    def period(self):
+        return Period(self.days, self.unit)
 
 
 class ProgrammeQuerySet(models.QuerySet):
@@ -94,6 +128,9 @@ class Programme(models.Model):
     experts = models.TextField("授课专家", blank=True, validators=[validate_plain_text, MaxLengthValidator(3000)])
     capacity = models.PositiveIntegerField("招收名额", validators=[MinValueValidator(1), MaxValueValidator(1000)])
     arrangements_confirmed_at = models.DateTimeField("开班安排确认时间", null=True, blank=True)
+    changed_at = models.DateTimeField(
+        "最近批准变更时间", null=True, blank=True, help_text="计划下达后经省人社厅批准变更开班安排的时间"
+    )
     enrolment_notice = models.TextField(
         "招生通知", blank=True, validators=[validate_plain_text, MaxLengthValidator(5000)]
     )
@@ -105,8 +142,9 @@ class Programme(models.Model):
     survey_token = models.CharField(max_length=40, unique=True, default=new_token)
     closing_submitted_at = models.DateTimeField("结业材料提交时间", null=True, blank=True)
     closing_days_late = models.PositiveIntegerField(
-        "逾期提交天数", null=True, blank=True, help_text="结业材料晚于提交期限的天数；按期提交为空"
+        "逾期提交天数", null=True, blank=True, help_text="结业材料晚于提交期限的天数（按期限单位计）；按期提交为空"
     )
+    closing_late_unit = models.CharField("逾期天数单位", max_length=10, choices=Unit.choices, blank=True)
     overdue_flagged_at = models.DateTimeField("逾期未完成标记时间", null=True, blank=True)
     decided_at = models.DateTimeField("完成情况确认时间", null=True, blank=True)
     decision_note = models.TextField("完成情况说明", blank=True)
@@ -136,6 +174,13 @@ class Programme(models.Model):
     def days(self):
         """Days counted with arrival and departure (both dates inclusive)."""
         return (self.end_date - self.start_date).days + 1
+
+    @property
+    def lateness_text(self):
+        """逾期N个工作日 (or 逾期N天 for a period in calendar days); empty when on time."""
+        if not self.closing_days_late:
+            return ""
+        return f"逾期{Period(self.closing_days_late, self.closing_late_unit or Unit.CALENDAR)}"
 
     @property
     def is_fiscal(self):

@@ -71,6 +71,7 @@ def programme_list(request):
             "application__call__year",
             "capacity",
             "waiting_list",
+            "changed_at",
         )
     )
     page = Paginator(programmes, PROGRAMMES_PER_PAGE).get_page(request.GET.get("page"))

@@ -145,9 +145,10 @@ def _detail_page(request, programme, *, arrangements=None, notice=None, status=2
             "arrangements": arrangements,
             "notice": notice,
             "changes": programme.changes.select_related("requested_by", "decided_by"),
+            "change_labels": programmes.CONTROLLED_FIELDS,
             "counts": enrolment.counts(programme),
             "actions": programmes.PROGRAMME_WORKFLOW.available(programme, request.user),
-            "closing_deadline": programmes.closing_deadline(programme),
+            **programmes.closing_status(programme, programmes.clock.today()),
             "history": AuditEntry.objects.for_object(programme).order_by("-created_at", "-id")[:30],
             "public_url": request.build_absolute_uri(reverse("delivery_public:programme", args=[programme.pk])),
         },
@@ -212,13 +213,13 @@ def action(request, pk, name):
         and not programmes.PROGRAMME_WORKFLOW.why_not(programme, name, request.user)
     ):
         approved = programme.trainees.filter(state=EnrolmentState.APPROVED).count()
-        late = programmes.days_late(programme, programmes.clock.now())
+        late = programmes.lateness_text(programme, programmes.clock.now())
         return confirm.ask(
             request,
             title="确认提交结业材料",
             summary=f"将提交“{programme}”的结业材料（总结报告、照片、经费决算、{approved}名录取学员的名册和考勤）。",
             consequences=["提交后不能再修改结业材料和经费决算；省人社厅审核后确认完成情况，或退回修改。"],
-            warnings=[f"已超过结业材料提交期限{late}天，提交后将标记为逾期提交，省人社厅可见。"] if late else [],
+            warnings=[f"已超过结业材料提交期限（{late}），提交后将标记为逾期提交，省人社厅可见。"] if late else [],
             button="确认提交",
             back_url=reverse("delivery:programme", args=[programme.pk]),
         )
@@ -236,7 +237,7 @@ def action(request, pk, name):
 def _confirm_completion(request, programme):
     """确认按计划完成 is what next year's eligibility reads (通知三（一）): say so before it is written."""
     year = programme.call.year
-    late = programme.closing_days_late
+    late = programme.lateness_text
     return confirm.ask(
         request,
         title="确认按计划完成",
@@ -248,7 +249,7 @@ def _confirm_completion(request, programme):
             ),
             "承办单位会收到通知；确认后不能撤销，也不能再认定为未按计划完成。",
         ],
-        warnings=[f"结业材料逾期{late}天提交。"] if late else [],
+        warnings=[f"结业材料{late}提交。"] if late else [],
         button="确认按计划完成",
         back_url=reverse("delivery:programme", args=[programme.pk]),
     )
@@ -609,8 +610,7 @@ def closing_view(request, pk):
             "files": programme.files.all(),
             "problems": closing.closing_problems(programme),
             "deadline": programmes.closing_deadline(programme),
-            "days_late": programmes.days_late(programme, programmes.clock.now()),
-            "days_left": (programmes.closing_deadline(programme) - programmes.clock.today()).days,
+            **programmes.closing_status(programme, programmes.clock.today()),
             "submit": programmes.PROGRAMME_WORKFLOW.transitions["submit_closing"],
             "why_not": programmes.PROGRAMME_WORKFLOW.why_not(programme, "submit_closing", request.user),
         },

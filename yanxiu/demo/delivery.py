@@ -11,7 +11,7 @@ from yanxiu.delivery.domain import attendance, enrolment, programmes
 from yanxiu.delivery.domain.ids import id_with_check
 from yanxiu.delivery.enums import EnrolmentState
 from yanxiu.delivery.models import Programme, Trainee
-from yanxiu.selection.domain import decisions
+from yanxiu.selection.domain import decisions, publicity
 from yanxiu.selection.models import Outcome
 
 NAMES = "陈林黄张李王吴刘蔡杨郑许谢郭洪邱曾廖赖周徐苏叶庄吕江何高罗卢施康沈余"
@@ -36,10 +36,15 @@ def trainee(n):
     }
 
 
+PUBLICITY_CONTACT = "省人社厅职业能力建设处 林老师，电话 0591-87000000，地址：福州市鼓楼区中山路（邮编350003）"
+
+
 def seed_delivery(application, officer, host):
     """`application` has been forwarded; the office selects it and the host runs it."""
-    with clock.frozen_at("2026-03-15T10:00:00+08:00"):
+    with clock.frozen_at("2026-03-13T10:00:00+08:00"):  # 公示 from Fri 13 to Thu 19 March (5 working days)
         decisions.stage(Application.objects.get(pk=application.pk), Outcome.PROVINCIAL_ORDINARY, actor=officer)
+        publicity.start(application.call, officer, contact=PUBLICITY_CONTACT)
+    with clock.frozen_at("2026-03-23T10:00:00+08:00"):
         decisions.publish(application.call, actor=officer)
         programmes.ensure_programmes(application.call)
     programme = Programme.objects.get(application_id=application.pk)
@@ -52,7 +57,7 @@ def seed_delivery(application, officer, host):
             venue=programme.venue,
             schedule="第一天报到；第二、三天专题报告与现场教学；第四天研讨交流、返程。",
             experts="张教授、李院士",
-            capacity=45,
+            capacity=programme.capacity,
         )
         programmes.publish_enrolment(
             programme, host, notice="欢迎全省相关领域专业技术人员报名。", deadline=date(2026, 10, 10), open_=True

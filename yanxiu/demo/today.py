@@ -9,7 +9,10 @@ any day of the year:
 - three planned programmes: one open for enrolment (starts in three weeks), one
   running (started yesterday; this morning's QR check-in open, five trainees in)
   and one ready to close (ended last week; certificates issued, so the office's
-  certificate register of its call has rows).
+  certificate register of its call has rows);
+- the forwarded application staged and shown in a 公示 that starts today, and the
+  enrolling class's request to move to another venue, pending with the office
+  (decision 0026).
 
 Each programme belongs to the call of the year it starts in; the calls are data,
 so where a programme would end after its call's completion date the demo moves
@@ -38,13 +41,17 @@ from yanxiu.delivery.enums import EnrolmentState
 from yanxiu.delivery.models import Programme, Trainee
 from yanxiu.organisations.domain import registration
 from yanxiu.organisations.models import Authority, Institution
-from yanxiu.selection.domain import decisions
+from yanxiu.selection.domain import decisions, publicity
 from yanxiu.selection.models import Outcome
 
-from .delivery import trainee
+from .delivery import PUBLICITY_CONTACT, trainee
 from .world import DEMO_PASSWORD, _demo_scan, fill
 
 MARK = "（演示）"  # every title made here ends with it, so a rerun finds them
+
+
+# The day's programmes stand for plans issued before the demo began (decision 0026): no 公示 of their own.
+PAST_PLAN = "演示数据：往期已下达的计划项目"
 
 
 def _at(day, hour=10):
@@ -130,7 +137,7 @@ def _programme(today, username, title, start, *, enrolment_deadline, enrol_on, a
         application = _forward(_new(call, host, title, start), host)
     with _at(applied, 15):
         decisions.stage(application, Outcome.PROVINCIAL_ORDINARY, actor=officer)
-        decisions.publish(call, actor=officer)
+        decisions.publish(call, actor=officer, without_publicity=PAST_PLAN)
         programmes.ensure_programmes(call)
         programme = Programme.objects.get(application=application)
         programmes.confirm_arrangements(
@@ -141,7 +148,7 @@ def _programme(today, username, title, start, *, enrolment_deadline, enrol_on, a
             venue=programme.venue,
             schedule="第一天报到；第二、三天专题报告与现场教学；第四天研讨交流、返程。",
             experts="张教授、李院士",
-            capacity=40,
+            capacity=programme.capacity,
         )
         programmes.publish_enrolment(
             programme, host, notice="欢迎全省相关领域专业技术人员报名。", deadline=enrolment_deadline, open_=True
@@ -226,9 +233,11 @@ def seed_today(today=None):
         enrol_on=today - timedelta(days=1),
         attend=False,
     )
+    made["change"] = _change_requested(made["enrolling"], today)
     open_call = call_for(open_call_year(today))
     made["open_call"] = open_call
     made["steps"] = _applications_at_every_step(open_call, today)
+    made["publicity"] = _publicity_under_way(open_call, made["steps"][-1], today)
     with _at(today, 9):
         quality.refresh_all()  # the hosts' quality scores beside their applications (decision 0027)
     return made
@@ -258,3 +267,31 @@ def seed_pending_registration():
     signup["mobile_code"] = codes.issue(CodePurpose.REGISTER_MOBILE, signup["mobile"], client="demo")
     signup["email_code"] = codes.issue(CodePurpose.REGISTER_EMAIL, signup["email"], client="demo")
     return registration.register(signup, _demo_scan("盖章授权书.pdf"))
+
+
+def _change_requested(programme, today):
+    """The enrolling class's host asks to move it to another venue: pending with the office."""
+    programme.refresh_from_db()
+    with _at(today, 9):
+        return programmes.confirm_arrangements(
+            programme,
+            _staff("xmhy"),
+            start_date=programme.start_date,
+            end_date=programme.end_date,
+            venue="厦门市海沧区海洋装备产业园培训中心",
+            schedule=programme.schedule,
+            experts=programme.experts,
+            capacity=programme.capacity,
+            reason="原定会议中心档期冲突，改在产业园培训中心，便于现场教学。",
+        )
+
+
+def _publicity_under_way(call, forwarded, today):
+    """The forwarded application staged as a provincial programme and shown in a 公示 from today."""
+    officer = User.objects.filter(role=Role.PROVINCE_OFFICER, is_active=True).order_by("pk").first()
+    current = publicity.latest(call)
+    if publicity.under_way(current, today):  # seeded on a day inside the fixed history's own 公示
+        return current
+    with _at(today, 9):
+        decisions.stage(forwarded, Outcome.PROVINCIAL_ORDINARY, actor=officer)
+        return publicity.start(call, officer, contact=PUBLICITY_CONTACT)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import CompetentDepartment, LectureFeeStandard, ProfessionalDomain, TrainingCostStandard
+from .models import CalendarDay, CompetentDepartment, LectureFeeStandard, ProfessionalDomain, TrainingCostStandard
 
 
 @admin.register(ProfessionalDomain)
@@ -25,3 +25,10 @@ class TrainingCostStandardAdmin(admin.ModelAdmin):
 @admin.register(LectureFeeStandard)
 class LectureFeeStandardAdmin(admin.ModelAdmin):
     list_display = ["standard", "title_level", "max_fee_per_class_hour", "verified"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "is_workday", "name"]
+    list_filter = ["is_workday"]
+    date_hierarchy = "date"

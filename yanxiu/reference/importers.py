@@ -12,6 +12,7 @@ the models it owns with `register()` (organisations registers the authorities).
 import csv
 import io
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from django.db import transaction
 
 from yanxiu.core.sheets import SheetUnreadable, read_sheet
 
-from .models import CompetentDepartment, LectureFeeStandard, ProfessionalDomain, TrainingCostStandard
+from .models import CalendarDay, CompetentDepartment, LectureFeeStandard, ProfessionalDomain, TrainingCostStandard
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -201,10 +202,36 @@ def register(kind, label, importer, default_file):
     KINDS[kind] = Kind(label, importer, DATA_DIR / default_file)
 
 
+def import_calendar(rows, header, replace=False):
+    """The office's days over the package's calendar: date (YYYY-MM-DD), workday (是/否), name."""
+    require_columns(header, ["date", "workday"])
+    result, problems, seen = ImportResult("calendar"), [], set()
+    for number, row in enumerate(rows, start=2):
+        if not row["date"]:
+            continue
+        try:
+            day = date.fromisoformat(row["date"][:10])
+        except ValueError:
+            problems.append(f"第{number}行：日期“{row['date']}”应写作YYYY-MM-DD")
+            continue
+        seen.add(day)
+        _, created = CalendarDay.objects.update_or_create(
+            date=day, defaults={"is_workday": _yes(row["workday"]), "name": row.get("name", "")[:50]}
+        )
+        result.created += created
+        result.updated += not created
+    if problems:
+        raise ImportFailed(problems)
+    if replace:
+        result.deactivated = CalendarDay.objects.exclude(date__in=seen).delete()[0]
+    return result
+
+
 register("domains", "专业技术领域", import_domains, "domains-provisional.csv")
 register("ministries", "国家部委", import_ministries, "ministries.csv")
 register("cost-standards", "培训费综合定额", import_cost_standards, "training-cost-standards.csv")
 register("lecture-fees", "讲课费标准", import_lecture_fees, "lecture-fee-standards.csv")
+register("calendar", "节假日与调休", import_calendar, "calendar.csv")
 
 
 def import_file(kind, path_or_file, filename=None, replace=False):

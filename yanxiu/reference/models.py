@@ -92,3 +92,22 @@ class LectureFeeStandard(models.Model):
 
     def __str__(self):
         return f"{self.title_level} {self.max_fee_per_class_hour}元/学时"
+
+
+class CalendarDay(models.Model):
+    """The office's own entry for one day of the working-day calendar (法定节假日与调休).
+
+    The calendar is the `chinese-calendar` package's data (the State Council's yearly notice) with
+    these rows over it: a year the package does not know yet, or a local adjustment, is entered here
+    (`/admin/` or `import_reference calendar PATH`). See `domain/workdays.py`."""
+
+    date = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField("工作日", help_text="勾选：上班（如调休的周末）；不勾选：放假（如法定节假日）")
+    name = models.CharField("说明", max_length=50, blank=True, help_text="如：2027年春节、国庆节调休上班")
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = verbose_name_plural = "节假日与调休"
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {'上班' if self.is_workday else '放假'} {self.name}".strip()

@@ -3,8 +3,9 @@ from django import forms
 from yanxiu.calls.enums import Tier
 from yanxiu.core.forms import HalfWidthForm
 from yanxiu.organisations.models import Authority, DeadlineExtension, Institution
+from yanxiu.reference.domain.workdays import Unit
 
-from .models import PlanIssue
+from .models import ObjectionChannel, PlanIssue
 
 
 class ExtensionForm(HalfWidthForm, forms.ModelForm):
@@ -47,3 +48,35 @@ class PlanIssueForm(HalfWidthForm, forms.ModelForm):
         model = PlanIssue
         fields = ["document_number", "copy_to"]
         widgets = {"document_number": forms.TextInput(attrs={"placeholder": "闽人社文〔2026〕123号"})}
+
+
+class PublicityForm(forms.Form):
+    days = forms.IntegerField(label="公示期", min_value=1, max_value=30, initial=5)
+    unit = forms.ChoiceField(label="公示期单位", choices=Unit.choices, initial=Unit.WORKING)
+    contact = forms.CharField(
+        label="异议受理联系方式",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="联系人、电话、地址或邮箱，显示在公示页面",
+    )
+
+
+class ObjectionForm(forms.Form):
+    received_on = forms.DateField(label="收到日期", widget=forms.DateInput(attrs={"type": "date"}))
+    channel = forms.ChoiceField(label="反映方式", choices=ObjectionChannel.choices)
+    objector = forms.CharField(label="反映人（可匿名）", max_length=100, required=False)
+    application = forms.TypedChoiceField(label="涉及项目", coerce=int, required=False, empty_value=None)
+    content = forms.CharField(label="异议内容", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    handling = forms.CharField(
+        label="处理情况（可稍后登记）", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, publicity, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].choices = [("", "（不针对具体项目）")] + [
+            (item["application"], f"{item['title']}（{item['host']}）") for item in publicity.items
+        ]
+
+
+class HandlingForm(forms.Form):
+    handling = forms.CharField(label="处理情况", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

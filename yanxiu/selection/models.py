@@ -2,7 +2,11 @@
 answer on national candidates, and the annual plan."""
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
+
+from yanxiu.core.validators import validate_plain_text
+from yanxiu.reference.domain.workdays import Period, Unit
 
 # Who receives a copy of the annual plan by default (版记 抄送).
 DEFAULT_COPY_TO = "人力资源社会保障部专业技术人员管理司"
@@ -61,9 +65,89 @@ class PlanIssue(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField("更新时间", null=True, blank=True)
+    publicity = models.ForeignKey(
+        "Publicity", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="公示"
+    )
+    publicity_waived = models.CharField("未经公示的理由", max_length=300, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "年度计划发文"
 
     def __str__(self):
         return f"{self.call.year}年度计划 {self.document_number or '（未编文号）'}"
+
+
+class Publicity(models.Model):
+    """公示: the proposed selection shown on a public page for a period before the plan is issued.
+
+    `items` keeps what was shown (each staged decision's application, outcome, title, host and
+    authority), so the plan can be issued only for the selection that was shown (domain/publicity.py)."""
+
+    call = models.ForeignKey("calls.Call", on_delete=models.CASCADE, related_name="publicities", verbose_name="通知")
+    items = models.JSONField("公示内容", default=list)
+    starts_on = models.DateField("公示开始日期")
+    days = models.PositiveIntegerField("公示期", default=5, validators=[MinValueValidator(1), MaxValueValidator(30)])
+    unit = models.CharField("公示期单位", max_length=10, choices=Unit.choices, default=Unit.WORKING)
+    ends_on = models.DateField("公示截止日期")
+    contact = models.TextField(
+        "异议受理联系方式",
+        validators=[validate_plain_text, MaxLengthValidator(500)],
+        help_text="联系人、电话、地址或邮箱",
+    )
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField("发布时间")
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = verbose_name_plural = "遴选结果公示"
+
+    def __str__(self):
+        return f"{self.call.year}年高级研修项目拟入选名单公示"
+
+    @property
+    def period(self):
+        return Period(self.days, self.unit)
+
+    @property
+    def shown_items(self):
+        """What the public page lists: the proposed programmes (not those not selected)."""
+        return [item for item in self.items if item["outcome"] != Outcome.NOT_SELECTED]
+
+
+class ObjectionChannel(models.TextChoices):
+    PHONE = "phone", "电话"
+    LETTER = "letter", "信函"
+    EMAIL = "email", "电子邮件"
+    VISIT = "visit", "来访"
+
+
+class Objection(models.Model):
+    """An objection received during a 公示 (by phone, letter…), recorded by the office with its handling."""
+
+    publicity = models.ForeignKey(Publicity, on_delete=models.CASCADE, related_name="objections", verbose_name="公示")
+    application = models.ForeignKey(
+        "applications.Application",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="涉及项目",
+    )
+    received_on = models.DateField("收到日期")
+    channel = models.CharField("方式", max_length=10, choices=ObjectionChannel.choices)
+    objector = models.CharField("反映人", max_length=100, blank=True, validators=[validate_plain_text])
+    content = models.TextField("异议内容", validators=[validate_plain_text, MaxLengthValidator(2000)])
+    handling = models.TextField("处理情况", blank=True, validators=[validate_plain_text, MaxLengthValidator(2000)])
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField("登记时间")
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    handled_at = models.DateTimeField("处理时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["received_on", "pk"]
+        verbose_name = verbose_name_plural = "公示异议"
+
+    def __str__(self):
+        return f"{self.publicity}：{self.get_channel_display()}异议"

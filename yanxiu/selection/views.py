@@ -17,6 +17,7 @@ from yanxiu.applications.models import Application
 from yanxiu.audit.conditional import conditional
 from yanxiu.calls.models import Call
 from yanxiu.core import clock, confirm
+from yanxiu.core.dates import chinese_date
 from yanxiu.core.downloads import DOCX, XLSX, ZIP, attachment
 from yanxiu.core.errors import refusal_returns_to
 from yanxiu.core.http import no_store
@@ -25,14 +26,14 @@ from yanxiu.documents.views import pdf_or_progress
 from yanxiu.organisations.models import DeadlineExtension
 from yanxiu.reviews.domain.results import call_standings_by_round
 
-from .domain import decisions, findings
+from .domain import decisions, findings, publicity
 from .domain import extensions as extensions_domain
 from .domain import plan_issue as plan_issue_domain
-from .forms import ExtensionForm, PlanIssueForm
+from .forms import ExtensionForm, HandlingForm, ObjectionForm, PlanIssueForm, PublicityForm
 from .interfaces import ministry_answer as answer_sheet
 from .interfaces import plan as plan_outputs
 from .interfaces.pool_rows import pool_rows
-from .models import Decision, Outcome
+from .models import Decision, Objection, Outcome
 
 
 def review_scores(call, applications):
@@ -105,6 +106,14 @@ def stage(request, call_pk, pk):
     return redirect("selection:pool", call_pk=call_pk)
 
 
+def _publicity_warnings(shown):
+    if shown is None:
+        return ["这些遴选结果未经公示：须填写理由，理由写入年度计划文件和操作记录。"]
+    if publicity.under_way(shown):
+        return [f"公示期至{chinese_date(shown.ends_on)}，期满后才能发布。"]
+    return []
+
+
 def _flag_lines(results):
     return [r.message for r in results]
 
@@ -117,10 +126,12 @@ def publish(request, call_pk):
     staged = list(decisions.staged(call))
     flagged = findings.needing_reason(staged)
     reasons = {d.pk: request.POST.get(decisions.reason_field(d), "") for d in staged if d.pk in flagged}
+    shown = publicity.covering(call, staged)
+    waiver = request.POST.get(publicity.WAIVER_FIELD, "")
     refusal = None
     if confirm.confirmed(request):
         try:
-            published = decisions.publish(call, actor=request.user, reasons=reasons)
+            published = decisions.publish(call, actor=request.user, reasons=reasons, without_publicity=waiver)
         except Refused as refused:
             if not refused.errors:
                 raise
@@ -142,6 +153,7 @@ def publish(request, call_pk):
             f"评审轮次“{r.name}”尚未完成：这些申报的评审已交{done}/{total}份。"
             for r, done, total in decisions.incomplete_rounds(staged)
         ]
+        + _publicity_warnings(shown)
         + (
             [
                 f"有{len(flagged)}个拟列入计划的项目办班日期已过或不符合省级规则（见下），须逐项填写理由，理由记入遴选说明和操作记录。"
@@ -149,7 +161,20 @@ def publish(request, call_pk):
             if flagged
             else []
         ),
-        inputs=[
+        inputs=(
+            []
+            if shown
+            else [
+                confirm.Input(
+                    name=publicity.WAIVER_FIELD,
+                    label="未经公示直接下达的理由（遴选结果应先公示，期满后下达计划）",
+                    lines=[],
+                    value=waiver,
+                    error=errors.get(publicity.WAIVER_FIELD, ""),
+                )
+            ]
+        )
+        + [
             confirm.Input(
                 name=decisions.reason_field(d),
                 label=f"“{d.application}”（{d.application.institution.name}，拟定为{d.get_outcome_display()}）"
@@ -372,3 +397,91 @@ def _ministry_import_confirm(request, call_pk):
 
 
 ministry_import_confirm = permission_required(ANSWER_PERM)(_ministry_import_confirm)
+
+
+# --- 公示 (decision 0026) ----------------------------------------------------------------------
+
+
+def _publicity_page(request, call, *, start_form=None, objection_form=None, status=200):
+    current = publicity.latest(call)
+    return render(
+        request,
+        "selection/publicity.html",
+        {
+            "call": call,
+            "current": current,
+            "under_way": publicity.under_way(current),
+            "objections": current.objections.select_related("application", "recorded_by", "handled_by")
+            if current
+            else [],
+            "staged_count": decisions.staged(call).count(),
+            "start_form": start_form or PublicityForm(),
+            "objection_form": objection_form
+            or (ObjectionForm(publicity=current, initial={"received_on": clock.today()}) if current else None),
+            "handling_form": HandlingForm(),
+            "public_url": request.build_absolute_uri(reverse("selection_public:publicity")),
+        },
+        status=status,
+    )
+
+
+def _form_refused(form, refusal):
+    for field, message in (refusal.errors or {None: refusal.reason}).items():
+        form.add_error(field if field in form.fields else None, message)
+
+
+publicises = permission_required("selection.publicise")
+records_objections = permission_required("selection.record_objection")
+
+
+@publicises
+def publicity_page(request, call_pk):
+    return _publicity_page(request, get_object_or_404(Call, pk=call_pk))
+
+
+@publicises
+@require_POST
+def publicity_start(request, call_pk):
+    call = get_object_or_404(Call, pk=call_pk)
+    form = PublicityForm(request.POST)
+    if form.is_valid():
+        try:
+            found = publicity.start(call, request.user, **form.cleaned_data)
+        except Refused as refusal:
+            _form_refused(form, refusal)
+        else:
+            messages.success(request, f"已发布公示，公示期至{chinese_date(found.ends_on)}。")
+            return redirect("selection:publicity", call_pk=call.pk)
+    return _publicity_page(request, call, start_form=form, status=400)
+
+
+@records_objections
+@require_POST
+def objection_record(request, call_pk):
+    call = get_object_or_404(Call, pk=call_pk)
+    current = publicity.latest(call)
+    if current is None:
+        raise Http404("尚未发布公示。")
+    form = ObjectionForm(request.POST, publicity=current)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        wanted = data.pop("application")
+        data["application"] = Application.objects.filter(pk=wanted).first() if wanted else None
+        try:
+            publicity.record_objection(current, request.user, **data)
+        except Refused as refusal:
+            _form_refused(form, refusal)
+        else:
+            messages.success(request, "已登记异议。")
+            return redirect("selection:publicity", call_pk=call.pk)
+    return _publicity_page(request, call, objection_form=form, status=400)
+
+
+@records_objections
+@require_POST
+@refusal_returns_to(lambda request, call_pk, pk: reverse("selection:publicity", args=[call_pk]))
+def objection_handle(request, call_pk, pk):
+    objection = get_object_or_404(Objection, pk=pk, publicity__call_id=call_pk)
+    publicity.handle_objection(objection, request.user, handling=request.POST.get("handling", ""))
+    messages.success(request, "已登记处理情况。")
+    return redirect("selection:publicity", call_pk=call_pk)

@@ -10,7 +10,7 @@ completion result is written to organisations.ProgrammeRecord, which next
 year's rule `institution.previous_completion` reads.
 """
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import transaction
 from django.urls import reverse
@@ -26,14 +26,22 @@ from yanxiu.core.dates import chinese_date
 from yanxiu.core.refusal import Refused
 from yanxiu.notifications.service import notify
 from yanxiu.organisations.models import ProgrammeRecord
+from yanxiu.reference.domain import workdays
 from yanxiu.workflow import Transition, Workflow
 
 from ..enums import ChangeState, EnrolmentState
 from ..enums import ProgrammeState as S
-from ..models import DeliverySettings, Programme, ProgrammeChange
+from ..models import AuthorityClosingPeriod, DeliverySettings, Programme, ProgrammeChange
 from . import quality
 
-CONTROLLED_FIELDS = {"start_date": "开班日期", "end_date": "结束日期", "venue": "办班地点"}
+# What the issued plan fixes for a class: changed only by the office's approval (decision 0026).
+CONTROLLED_FIELDS = {
+    "start_date": "开班日期",
+    "end_date": "结束日期",
+    "venue": "办班地点",
+    "experts": "授课专家",
+    "capacity": "招收名额",
+}
 
 
 # --- who (the named permissions are in ../rules.py) ---------------------------------
@@ -68,6 +76,7 @@ def settings_for(call):
 SETTINGS_FIELDS = (
     "credit_hours_per_day",
     "closing_days",
+    "closing_unit",
     "min_attendance_percent",
     "min_grassroots_percent",
     "min_non_public_percent",
@@ -85,8 +94,15 @@ def change_settings(call, actor, **values):
         for name in SETTINGS_FIELDS:
             before, after = getattr(stored, name), values[name]
             if before != after:
-                label = DeliverySettings._meta.get_field(name).verbose_name
-                changes.append({"field": str(label), "before": str(before), "after": str(after)})
+                field = DeliverySettings._meta.get_field(name)
+                shown = dict(field.choices or ())
+                changes.append(
+                    {
+                        "field": str(field.verbose_name),
+                        "before": str(shown.get(before, before)),
+                        "after": str(shown.get(after, after)),
+                    }
+                )
                 setattr(stored, name, after)
         if changes:
             stored.save()
@@ -101,8 +117,23 @@ def change_settings(call, actor, **values):
     return stored
 
 
+def closing_period(programme):
+    """The period after the class for the closing documents: the host's authority's own
+    (`AuthorityClosingPeriod`), else the call's (default 10 working days)."""
+    found = getattr(programme, "_closing_period_cache", None)
+    if found is None:
+        own = AuthorityClosingPeriod.objects.filter(
+            call_id=programme.application.call_id, authority_id=programme.application.institution.authority_id
+        ).first()
+        found = own.period if own else settings_for(programme.call).closing_period
+        programme._closing_period_cache = found
+    return found
+
+
 def closing_deadline(programme):
-    return programme.end_date + timedelta(days=settings_for(programme.call).closing_days)
+    """The last day for the closing documents (until 24:00): the period counted from the day after the class."""
+    period = closing_period(programme)
+    return workdays.add(programme.end_date, period.days, period.unit)
 
 
 # --- creating the run records from the plan ---------------------------------------
@@ -148,10 +179,21 @@ def _open(programme):
         raise Refused(f"项目当前状态为“{programme.get_state_display()}”，不能修改开班安排。")
 
 
+def _stored(field, text):
+    """A change's new value (kept as text in ProgrammeChange.changes) as the field holds it."""
+    if field.endswith("_date"):
+        return date.fromisoformat(text)
+    if field == "capacity":
+        return int(text)
+    return text
+
+
 @transaction.atomic
 def confirm_arrangements(programme, actor, *, start_date, end_date, venue, schedule, experts, capacity, reason=""):
-    """Schedule, experts and capacity change at once; changed dates or venue are
-    sent to the province office for approval. Returns the ProgrammeChange or None."""
+    """The host confirms the arrangements of a class in the issued plan. The schedule changes at once;
+    the plan's dates, venue, lecturers and capacity (CONTROLLED_FIELDS) change only through a
+    ProgrammeChange the province office approves (`decide_change`, decision 0026). Lecturers left
+    blank by the plan are filled in freely once. Returns the ProgrammeChange or None."""
     require_host(actor, programme)
     _open(programme)
     if end_date < start_date:
@@ -161,41 +203,49 @@ def confirm_arrangements(programme, actor, *, start_date, end_date, venue, sched
     approved = programme.trainees.filter(state=EnrolmentState.APPROVED).count()
     if capacity < approved:
         raise Refused(f"招收名额不能少于已录取的{approved}人。")
-    programme.schedule, programme.experts, programme.capacity = schedule, experts, capacity
-    first = programme.arrangements_confirmed_at is None
-    if first:
+    programme.schedule = schedule
+    fields = ["schedule", "arrangements_confirmed_at"]
+    if not programme.experts.strip():
+        programme.experts = experts
+        fields.append("experts")
+    if programme.arrangements_confirmed_at is None:
         programme.arrangements_confirmed_at = clock.now()
-    programme.save(update_fields=["schedule", "experts", "capacity", "arrangements_confirmed_at"])
-    wanted = {"start_date": start_date, "end_date": end_date, "venue": venue}
+    programme.save(update_fields=fields)
+    wanted = {"start_date": start_date, "end_date": end_date, "venue": venue, "experts": experts, "capacity": capacity}
     diff = {f: [str(getattr(programme, f)), str(v)] for f, v in wanted.items() if getattr(programme, f) != v}
     record(
         programme,
         action="confirm_arrangements",
         label="确认开班安排",
         actor=actor,
-        data={"capacity": capacity, "changes_requested": diff},
+        data={"capacity": programme.capacity, "changes_requested": diff},
     )
     if not diff:
         return None
     if not (reason or "").strip():
-        raise Refused("开班时间或地点与计划不同，须填写变更理由，报省人社厅审批。")
+        raise Refused("开班时间、地点、授课专家或招收名额与计划不同，须填写变更理由，报省人社厅审批。")
     if programme.changes.filter(state=ChangeState.PENDING).exists():
         raise Refused("已有一项变更正在等待省人社厅审批，请等审批后再提出新的变更。")
     change = ProgrammeChange.objects.create(
         programme=programme, changes=diff, reason=reason.strip()[:1000], requested_by=actor, requested_at=clock.now()
     )
-    summary = "；".join(f"{CONTROLLED_FIELDS[f]}：{old} → {new}" for f, (old, new) in diff.items())
     notify(
         officers(),
         f"【研修申报】{programme}：申请变更开班安排",
-        f"{programme.institution.name}申请变更：{summary}。理由：{change.reason}",
+        f"{programme.institution.name}申请变更：{describe_change(diff)}。理由：{change.reason}",
         reverse("delivery:changes"),
     )
     return change
 
 
+def describe_change(changes):
+    """开班日期：2026-10-08 → 2026-10-15；招收名额：40 → 45"""
+    return "；".join(f"{CONTROLLED_FIELDS[f]}：{old} → {new}" for f, (old, new) in changes.items())
+
+
 @transaction.atomic
 def decide_change(change, actor, *, approve, note=""):
+    """The office approves (the programme takes the new values) or refuses a change; audited with who."""
     require(actor, "delivery.decide_change")
     change = ProgrammeChange.objects.select_for_update().select_related("programme").get(pk=change.pk)
     if change.state != ChangeState.PENDING:
@@ -206,10 +256,14 @@ def decide_change(change, actor, *, approve, note=""):
     if approve:
         _open(programme)
         for field, (_old, new) in change.changes.items():
-            setattr(programme, field, date.fromisoformat(new) if field.endswith("_date") else new)
+            setattr(programme, field, _stored(field, new))
         if programme.end_date > programme.call.completion_date:
             raise Refused(f"变更后的结束日期晚于办班完成截止日期{chinese_date(programme.call.completion_date)}。")
-        programme.save(update_fields=list(change.changes))
+        approved = programme.trainees.filter(state=EnrolmentState.APPROVED).count()
+        if programme.capacity < approved:
+            raise Refused(f"变更后的招收名额少于已录取的{approved}人。")
+        programme.changed_at = clock.now()
+        programme.save(update_fields=[*change.changes, "changed_at"])
     change.state = ChangeState.APPROVED if approve else ChangeState.REJECTED
     change.decided_by, change.decided_at, change.decision_note = actor, clock.now(), note.strip()[:500]
     change.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
@@ -220,12 +274,12 @@ def decide_change(change, actor, *, approve, note=""):
         label=label,
         actor=actor,
         reason=note,
-        data={"change": change.pk, "changes": change.changes},
+        data={"change": change.pk, "changes": change.changes, "requested_by": change.requested_by.username},
     )
     notify(
         host_staff(programme),
         f"【研修申报】{programme}：{label}",
-        note or label,
+        f"{describe_change(change.changes)}。{note}".strip(),
         reverse("delivery:programme", args=[programme.pk]),
     )
     return change
@@ -270,13 +324,40 @@ def _closing_complete(programme, now):
 
 
 def days_late(programme, now):
-    """Days past the closing deadline (DeliverySettings.closing_days after the class), or None."""
-    late = (timezone.localdate(now) - closing_deadline(programme)).days
-    return late if late > 0 else None
+    """Days past the closing deadline in the period's unit (working days by default), or None."""
+    late = workdays.late_by(closing_deadline(programme), timezone.localdate(now), closing_period(programme).unit)
+    return late or None
+
+
+def lateness_text(programme, now):
+    """逾期N个工作日, or empty when not late."""
+    late = days_late(programme, now)
+    return f"逾期{workdays.Period(late, closing_period(programme).unit)}" if late else ""
+
+
+def closing_status(programme, today):
+    """What the pages say about the closing deadline: the day, the period, the days left or late."""
+    deadline, period = closing_deadline(programme), closing_period(programme)
+    left = workdays.days_left(today, deadline, period.unit)
+    return {
+        "deadline": deadline,
+        "closing_deadline": deadline,
+        "closing_period": period,
+        "days_late": -left if left < 0 else None,
+        "lateness": f"逾期{workdays.Period(-left, period.unit)}" if left < 0 else "",
+        "days_left": left,
+        "left_text": str(workdays.Period(left, period.unit)) if left > 0 else "",
+        "calendar_unknown": period.unit == workdays.Unit.WORKING and not workdays.is_known(deadline.year),
+    }
 
 
 def _on_submit_closing(programme, actor, now, reason):
-    return {"closing_submitted_at": now, "closing_days_late": days_late(programme, now)}
+    late = days_late(programme, now)
+    return {
+        "closing_submitted_at": now,
+        "closing_days_late": late,
+        "closing_late_unit": closing_period(programme).unit if late else "",
+    }
 
 
 def _report_late_closing(programme, actor, reason):
@@ -284,7 +365,7 @@ def _report_late_closing(programme, actor, reason):
     if not programme.closing_days_late:
         return
     deadline = chinese_date(closing_deadline(programme))
-    note = f"结业材料应于{deadline}前提交，逾期{programme.closing_days_late}天。"
+    note = f"结业材料应于{deadline}前提交，{programme.lateness_text}。"
     record(programme, action="late_closing", label="逾期提交结业材料", actor=actor, reason=note)
     notify(
         officers(),

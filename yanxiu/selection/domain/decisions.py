@@ -20,7 +20,7 @@ from yanxiu.reviews.enums import ACTIVE_ASSIGNMENT_STATES, AssignmentState
 from yanxiu.reviews.models import Assignment
 
 from ..models import Decision, Outcome
-from . import findings, plan_issue
+from . import findings, plan_issue, publicity
 
 ACTION_FOR_OUTCOME = {
     Outcome.NATIONAL_CANDIDATE: "decide_national_candidate",
@@ -147,8 +147,12 @@ def reason_field(decision):
     return f"reason-{decision.pk}"
 
 
-def publish(call, *, actor, reasons=None):
+def publish(call, *, actor, reasons=None, without_publicity=""):
     """Publish every staged decision of the call at once; each notifies its host and authority.
+
+    Only after a 公示 of exactly these decisions has ended with every objection handled, or, without
+    one, with a reason (`without_publicity`), which the plan document and the audit entry keep
+    (`publicity.check_publishable`, decision 0026).
 
     A decision that puts a flagged application into the plan (a fallback with findings under the
     provincial rules, or a start date that has passed: `findings.needing_reason`) needs a reason,
@@ -160,13 +164,23 @@ def publish(call, *, actor, reasons=None):
         decisions = list(staged(call).select_for_update())
         if not decisions:
             raise Refused("没有待发布的遴选结果。")
+        try:
+            shown, unshown = publicity.check_publishable(call, decisions, without_publicity=without_publicity), {}
+        except Refused as refused:
+            if not refused.errors:
+                raise
+            shown, unshown = None, refused.errors  # said together with the missing reasons below
+        waived = "" if shown else without_publicity.strip()[:300]
         flagged = findings.needing_reason(decisions, now)
         missing = {
             reason_field(d): "请填写将此项目列入计划的理由。"
             for d in decisions
             if d.pk in flagged and not reasons.get(d.pk)
         }
+        if unshown and not missing:
+            raise Refused(errors=unshown, code="selection.publicity_needed")
         if missing:
+            missing.update(unshown)
             raise Refused(
                 f"有{len(missing)}个项目办班日期已过或不符合省级规则，请逐项填写列入计划的理由后再发布。",
                 code="selection.reason_needed",
@@ -180,14 +194,17 @@ def publish(call, *, actor, reasons=None):
             )
             decision.published_at = now
             decision.save(update_fields=["published_at", "note"])
-        plan_issue.note_publication(call)
+        plan_issue.note_publication(call, publicity=shown, waived=waived)
         record(
             call,
             action="publish_decisions",
             label="发布遴选结果",
             actor=actor,
+            reason=waived,
             data={
                 "decisions": [d.pk for d in decisions],
+                "publicity": shown.pk if shown else None,
+                "without_publicity": waived,
                 "flagged": {
                     str(d.pk): {"findings": [r.code for r in flagged[d.pk]], "reason": d.note}
                     for d in decisions

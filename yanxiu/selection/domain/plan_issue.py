@@ -39,9 +39,12 @@ def normalise_number(text):
     return f"{found['code']}〔{found['year']}〕{int(found['serial'])}号"
 
 
-def note_publication(call):
-    """Called by decisions.publish inside its transaction: the plan's date is the first publication's day."""
+def note_publication(call, *, publicity=None, waived=""):
+    """Called by decisions.publish inside its transaction: the plan's date is the first publication's day;
+    the 公示 (or the reason there was none) is the latest publication's."""
     issue, _ = PlanIssue.objects.get_or_create(call=call, defaults={"issued_on": clock.today()})
+    issue.publicity, issue.publicity_waived = publicity, waived
+    issue.save(update_fields=["publicity", "publicity_waived"])
     return issue
 
 

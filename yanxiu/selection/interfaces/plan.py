@@ -22,6 +22,7 @@ from yanxiu.core.dates import chinese_date, chinese_period
 from yanxiu.core.spreadsheets import Workbook
 from yanxiu.documents.generate.ooxml import FONT_DECLARATIONS, core_properties
 
+from ..domain import publicity
 from ..models import PlanIssue
 
 # (key, label): the plan page, the .xlsx and the official document's annex show every column.
@@ -60,7 +61,7 @@ class PlanRow:
     authority: str
     period: str
     venue: str
-    trainees: int | None
+    trainees: int | str | None  # a number, or the approved changed number with its mark
     funding: str
     domain: str
     contact: str
@@ -76,6 +77,31 @@ class PlanSection:
     rows: list = field(default_factory=list)
 
 
+CHANGED = "（经批准变更）"
+
+
+def _run_values(application):
+    """The class as it will run: the programme's dates, venue and capacity once the office approved a
+    change (delivery keeps them on the run record, read here through the model's relation, not an
+    import: selection and delivery are siblings), else the application's. Changed cells say so."""
+    planned = {
+        "start_date": application.start_date,
+        "end_date": application.end_date,
+        "venue": " ".join(p for p in (application.venue_city, application.venue_place) if p),
+        "trainees": application.planned_trainees,
+    }
+    programme = getattr(application, "programme", None) if hasattr(application, "programme") else None
+    if programme is None or programme.changed_at is None:
+        return planned, set()
+    running = {
+        "start_date": programme.start_date,
+        "end_date": programme.end_date,
+        "venue": programme.venue,
+        "trainees": programme.capacity,
+    }
+    return running, {key for key in running if running[key] != planned[key]}
+
+
 def _row(number, application):
     # The national form's funding answer (附件1) describes national funding: a national
     # application that fell back to the provincial tier is funded as a provincial programme.
@@ -85,14 +111,16 @@ def _row(number, application):
         else ("省级示范项目经费" if application.state == S.PROVINCIAL_DEMONSTRATION else "单位自筹")
     )
     phone = application.host_office_phone or application.host_mobile
+    values, changed = _run_values(application)
+    period = chinese_period(values["start_date"], values["end_date"])
     return PlanRow(
         number=number,
         title=application.title,
         host=application.institution.name,
         authority=application.institution.authority.name,
-        period=chinese_period(application.start_date, application.end_date),
-        venue=" ".join(p for p in (application.venue_city, application.venue_place) if p),
-        trainees=application.planned_trainees,
+        period=period + (CHANGED if changed & {"start_date", "end_date"} else ""),
+        venue=values["venue"] + (CHANGED if "venue" in changed else ""),
+        trainees=f"{values['trainees']}{CHANGED}" if "trainees" in changed else values["trainees"],
         funding=funding,
         domain=str(application.domain or ""),
         contact=" ".join(p for p in (application.host_contact, phone) if p),
@@ -103,7 +131,7 @@ def plan(call):
     """The plan's classes that hold programmes, numbered 一、二、… in that order."""
     applications = (
         Application.objects.filter(call=call, state__in=list(CLASS_OF_STATE))
-        .select_related("institution", "institution__authority", "domain")
+        .select_related("institution", "institution__authority", "domain", "programme")
         .order_by("institution__authority__code", "authority_rank", "pk")
     )
     rows = [[] for _ in CLASSES]
@@ -432,6 +460,7 @@ def document_xml(call, issue, sections):
         _body_p(RECIPIENTS),
         _body_p(
             f"根据《关于申报专业技术人才知识更新工程{call.year}年高级研修项目的通知》，经单位申报、主管部门审核推荐、专家评审和择优遴选，"
+            f"{publicity_text(issue)}"
             f"现将{call.year}年高级研修项目计划（{counts}）印发给你们。请各承办单位严格按照计划组织实施，"
             f"独立承办，不得与其他单位联办、不得转移培训业务，并于{chinese_date(call.completion_date)}前完成办班。"
             f"推荐申报国家级的项目，如未入选国家级计划，自动转入省级项目。",
@@ -569,6 +598,13 @@ def _core(call):
 
 def plan_issue(call):
     return PlanIssue.objects.filter(call=call).first()
+
+
+def publicity_text(issue):
+    """经公示无异议, the objections' handling, or why there was no 公示 (decision 0026)."""
+    if issue is None:
+        return ""
+    return publicity.document_sentence(issue.publicity, issue.publicity_waived)
 
 
 def plan_docx(call, issue=None, sections=None):
