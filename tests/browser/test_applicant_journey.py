@@ -242,6 +242,7 @@ def test_national_application_fill_fix_submit_withdraw(login):
     assert Application.objects.get(pk=pk).state == ApplicationState.DRAFT
     assert audit_trail(pk) == [
         ("create", "draft", ""),
+        ("warning_reason", "", ""),  # the written reason, with its text before and after (decision 0028)
         ("submit", "submitted", ""),
         ("withdraw", "draft", "日程还需调整，先撤回。"),
     ]
