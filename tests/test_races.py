@@ -157,3 +157,23 @@ def test_the_public_rate_limit_counts_every_concurrent_post():
     results = at_once(*[lambda: rate_limit.count_post("enrol", "203.0.113.9")] * 12)
     only_refusals(results)
     assert sorted(results) == list(range(1, 13))
+
+
+def test_two_invitations_of_one_username_make_one_account():
+    from yanxiu.accounts.domain import changes
+    from yanxiu.accounts.models import User
+
+    admin = factories.staff(factories.institution())
+    admin.is_org_admin = True
+    admin.save()
+
+    def invite(n):
+        return lambda: changes.invite_account(
+            admin, username="same-name", display_name=f"同事{n}", email=f"c{n}@example.invalid"
+        )
+
+    results = at_once(*[invite(n) for n in range(4)])
+    refused = only_refusals(results)
+    assert {str(r) for r in refused} == {"登录用户名“same-name”已被使用。"}
+    assert len(refused) == 3
+    assert User.objects.filter(username="same-name").count() == 1

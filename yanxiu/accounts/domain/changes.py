@@ -24,7 +24,7 @@ import re
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from yanxiu.audit import log
 from yanxiu.core import clock
@@ -398,16 +398,20 @@ def invite_account(actor, *, username, display_name, email, request=None):
         must_change_password=False,  # the invitee chooses the password
     )
     account.set_unusable_password()
-    with transaction.atomic():
-        account.save()
-        invitation, _ = invitations.issue(account, invited_by=actor)
-        record(
-            "account_invite",
-            account,
-            actor=actor,
-            request=request,
-            reason=f"邀请链接已发送至 {mask_email(email)}，{invitation.expires_at:%Y-%m-%d} 前有效",
-        )
+    try:
+        with transaction.atomic():
+            account.save()
+            invitation, _ = invitations.issue(account, invited_by=actor)
+            record(
+                "account_invite",
+                account,
+                actor=actor,
+                request=request,
+                reason=f"邀请链接已发送至 {mask_email(email)}，{invitation.expires_at:%Y-%m-%d} 前有效",
+            )
+    except IntegrityError:  # the same username taken by someone else between the check and the save
+        taken = f"登录用户名“{username}”已被使用。"
+        raise Refused(taken, code="invalid_invitee", errors={"username": taken}) from None
     return account, invitation
 
 
