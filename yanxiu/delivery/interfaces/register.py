@@ -3,7 +3,7 @@
 from yanxiu.core.dates import chinese_date, iso_period
 from yanxiu.core.spreadsheets import xlsx_bytes
 
-from .roster import BODY_PT, print_setup
+from .roster import BODY_PT, list_formats, print_setup
 
 COLUMNS = ["序号", "证书编号", "持证人", "身份证号", "研修项目", "承办单位", "研修起止日期", "学时", "颁发日期"]
 WIDTHS = [5, 18, 8, 20, 28, 22, 21, 6, 14]
@@ -12,20 +12,7 @@ WIDTHS = [5, 18, 8, 20, 28, 22, 21, 6, 14]
 def export_register(call, rows):
     def write(workbook):
         sheet = workbook.add_worksheet("结业证书登记簿")
-        title = workbook.add_format({"bold": True, "font_size": 14})
-        head = workbook.add_format(
-            {
-                "bold": True,
-                "border": 1,
-                "bg_color": "#DDEBF7",
-                "text_wrap": True,
-                "valign": "vcenter",
-                "font_size": BODY_PT,
-            }
-        )
-        cell = workbook.add_format(
-            {"border": 1, "num_format": "@", "text_wrap": True, "valign": "vcenter", "font_size": BODY_PT}
-        )
+        title, head, cell = list_formats(workbook)
         number = workbook.add_format({"border": 1, "num_format": "0.0", "valign": "vcenter", "font_size": BODY_PT})
         sheet.write_string(0, 0, f"{call.year}年度专业技术人才知识更新工程高级研修项目结业证书登记簿", title)
         sheet.write_row(1, 0, COLUMNS, head)

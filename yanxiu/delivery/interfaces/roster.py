@@ -202,20 +202,7 @@ def export_roster(programme, trainees, id_numbers):
 
     def write(workbook):
         sheet = workbook.add_worksheet("学员名册")
-        head = workbook.add_format(
-            {
-                "bold": True,
-                "border": 1,
-                "bg_color": "#DDEBF7",
-                "text_wrap": True,
-                "valign": "vcenter",
-                "font_size": BODY_PT,
-            }
-        )
-        cell = workbook.add_format(
-            {"border": 1, "num_format": "@", "text_wrap": True, "valign": "vcenter", "font_size": BODY_PT}
-        )
-        title = workbook.add_format({"bold": True, "font_size": 14})
+        title, head, cell = list_formats(workbook)
         sheet.merge_range(0, 0, 0, len(EXPORT_COLUMNS) - 1, f"{programme} 学员名册", title)
         sheet.write_row(1, 0, EXPORT_COLUMNS, head)
         for r, t in enumerate(trainees, start=2):
@@ -284,3 +271,15 @@ def export_credit_hours(programme, certificates, id_numbers):
         print_setup(sheet, header_row=0)
 
     return _xlsx(write)
+
+
+def list_formats(workbook):
+    """(title, head, cell) of a printed list: the roster's and the certificate register's."""
+    title = workbook.add_format({"bold": True, "font_size": 14})
+    head = workbook.add_format(
+        {"bold": True, "border": 1, "bg_color": "#DDEBF7", "text_wrap": True, "valign": "vcenter", "font_size": BODY_PT}
+    )
+    cell = workbook.add_format(
+        {"border": 1, "num_format": "@", "text_wrap": True, "valign": "vcenter", "font_size": BODY_PT}
+    )
+    return title, head, cell
