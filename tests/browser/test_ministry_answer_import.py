@@ -38,7 +38,7 @@ def test_the_office_imports_the_ministrys_answer(login):
     officer = User.objects.get(username="province")
     application = Application.objects.get(title=TITLE)
     decisions.stage(application, Outcome.NATIONAL_CANDIDATE, actor=officer)
-    decisions.publish(application.call, actor=officer)
+    decisions.publish(application.call, actor=officer, without_publicity="（测试）不经公示")
 
     office = login("province")
     office.goto(f"/selection/{application.call_id}/ministry/")
