@@ -7,7 +7,4 @@ from yanxiu.core.validators import normalise_id_number as normalise
 
 __all__ = ["ID_RE", "id_with_check", "mask", "normalise", "validate_id_number"]
 
-
-def mask(number: str) -> str:
-    """3501**********1234: the first four and the last four stay (`core.masks`, shared with accounts)."""
-    return mask_id_number(number)
+mask = mask_id_number  # 3501**********1234 (`core.masks`, shared with accounts)
