@@ -48,3 +48,5 @@ for script in scripts:
         failed.append(script)
 if failed:
     print(f"== targets missed or failed: {', '.join(failed)}")
+    sys.exit(1)
+print("== every target met")
