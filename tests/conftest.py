@@ -30,6 +30,7 @@ one process; add ``-n 2`` to a subset to parallelise it. See README.md for timin
 """
 
 import shutil
+import subprocess
 import sys
 from datetime import datetime, timedelta
 
@@ -54,10 +55,42 @@ TEST_SETTINGS = {
 _shared_media = []
 
 
+@pytest.fixture(scope="session")
+def warm_converter(tmp_path_factory):
+    """The warm PDF converter (unoserver under LibreOffice), one per test process, as `make run`
+    starts it: its address, or "" where LibreOffice's Python is missing.
+
+    Every test converts through it (DOCUMENTS_UNOSERVER) instead of starting a LibreOffice for each
+    document; the tests of the other paths (a pooled soffice, a failed one) turn it off. Started
+    in the background: until it listens, a conversion falls back to a pooled soffice, as it does
+    in production (documents/generate/pdf.py), only slower.
+    """
+    from tests.ports import free_ports
+    from yanxiu.documents.generate import pdf
+
+    xmlrpc_port, office_port = free_ports(2)
+    try:
+        command, env = pdf.unoserver_command(xmlrpc_port, office_port, tmp_path_factory.mktemp("uno") / "profile")
+    except pdf.ConverterMissing:
+        yield ""
+        return
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield f"127.0.0.1:{xmlrpc_port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 @pytest.fixture(autouse=True)
-def _test_settings(settings, tmp_path):
+def _test_settings(settings, tmp_path, warm_converter):
     for name, value in TEST_SETTINGS.items():
         setattr(settings, name, value)
+    settings.DOCUMENTS_UNOSERVER = warm_converter
     sms.outbox.clear()  # the text messages' outbox, like django.core.mail.outbox
     settings.MEDIA_ROOT = tmp_path / "media"
     for folder in _shared_media:

@@ -5,9 +5,11 @@ and one ready to close (decision 0009)."""
 from datetime import date, datetime, time
 
 import pytest
+from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.conftest import shared_world
 from yanxiu.applications.domain.deadlines import deadline_for
 from yanxiu.applications.enums import ApplicationState as S
 from yanxiu.calls.models import Call
@@ -29,12 +31,28 @@ DAYS = [
 ]
 
 
-@pytest.mark.parametrize("today", DAYS, ids=str)
-def test_the_demo_seeded_on_any_day_has_every_step(settings, client, today):
-    settings.YANXIU_FIXED_NOW = timezone.make_aware(datetime.combine(today, time(10, 0))).isoformat()
-    seed()
-    made = seed_today(today)
-    now = timezone.make_aware(datetime.combine(today, time(10, 0)))
+def _ten_o_clock(today):
+    return timezone.make_aware(datetime.combine(today, time(10, 0)))
+
+
+@pytest.fixture(scope="module", params=DAYS, ids=str)
+def seeded_on(request):
+    """(day, what seed_today made): the demo seeded on a clock set to that day, once for the
+    module's tests of the day (tests/conftest.py's shared_world: each test rolls back to it)."""
+    today = request.param
+
+    def build():
+        with override_settings(YANXIU_FIXED_NOW=_ten_o_clock(today).isoformat()):
+            seed()
+            return today, seed_today(today)
+
+    yield from shared_world(request, build)
+
+
+def test_the_demo_seeded_on_any_day_has_every_step(settings, client, seeded_on):
+    today, made = seeded_on
+    settings.YANXIU_FIXED_NOW = _ten_o_clock(today).isoformat()
+    now = _ten_o_clock(today)
 
     call = made["open_call"]
     assert call.is_open
@@ -73,9 +91,9 @@ def test_the_demo_seeded_on_any_day_has_every_step(settings, client, today):
     assert client.get(reverse("delivery_public:programme", args=[enrolling.pk])).status_code == 200
 
 
-def test_the_demo_of_the_day_is_added_once(settings):
-    settings.YANXIU_FIXED_NOW = "2026-06-15T10:00:00+08:00"
-    seed()
-    assert seed_today(date(2026, 6, 15))
-    assert seed_today(date(2026, 6, 15)) == {}
+def test_the_demo_of_the_day_is_added_once(settings, seeded_on):
+    today, made = seeded_on
+    settings.YANXIU_FIXED_NOW = _ten_o_clock(today).isoformat()
+    assert made
+    assert seed_today(today) == {}
     assert Call.objects.filter(year=2026).count() == 1

@@ -9,6 +9,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from tests import factories
+from tests.conftest import shared_world
 from tests.delivery.helpers import add_trainees, host_of, planned
 
 schema = schemathesis.openapi.from_wsgi("/api/schema", get_wsgi_application())
@@ -32,19 +33,24 @@ def _keep_the_tests_connection():
     signals.request_finished.connect(close_old_connections)
 
 
-@pytest.fixture
-def world(db):
+def _tokens():
     programme = planned()
     add_trainees(programme, 2)
     host = host_of(programme)
     factories.complete("provincial", actor=host)
-    return {"province": factories.province_officer(), "host": host}
+    users = {"province": factories.province_officer(), "host": host}
+    return {name: factories.api_token(user, name="schemathesis")[1] for name, user in users.items()}
+
+
+@pytest.fixture(scope="module")
+def tokens(request):
+    """The world the API is explored on, built once for the module (each test rolls back to it)."""
+    yield from shared_world(request, _tokens)
 
 
 @pytest.fixture(params=["province", "host"])
-def token(request, world):
-    _saved, value = factories.api_token(world[request.param], name="schemathesis")
-    return value
+def token(request, tokens):
+    return tokens[request.param]
 
 
 @schema.parametrize()

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from tests.ports import free_ports
 from yanxiu.accounts.models import User
 from yanxiu.applications.models import Application
 from yanxiu.documents.generate import pdf
@@ -85,6 +84,7 @@ def test_a_new_version_gets_a_new_pdf(client, national, django_capture_on_commit
 
 def test_a_failed_conversion_says_so_and_can_be_retried(client, national, settings, django_capture_on_commit_callbacks):
     login(client, "province")
+    settings.DOCUMENTS_UNOSERVER = ""  # a fresh soffice does it, and fails
     settings.DOCUMENTS_SOFFICE = broken_soffice()
     with django_capture_on_commit_callbacks(execute=True):
         client.get(form_url(national))
@@ -162,28 +162,16 @@ def test_concurrent_pooled_conversions_never_mix_files(demo, settings, tmp_path)
 
 
 @pytest.fixture
-def unoserver(tmp_path):
-    xmlrpc_port, office_port = free_ports(2)
-    command, env = pdf.unoserver_command(xmlrpc_port, office_port, tmp_path / "uno" / "profile")
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    address = f"127.0.0.1:{xmlrpc_port}"
-    try:
-        # Wait for it to listen (a generous number of polls: LibreOffice starts slowly on a loaded machine).
-        for _poll in range(180):
-            if pdf.unoserver_alive(address):
-                break
-            assert process.poll() is None, "unoserver exited"
-            time.sleep(0.5)
-        else:
-            pytest.fail("unoserver did not start")
-        yield address
-    finally:
-        process.terminate()
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+def unoserver(warm_converter):
+    """The warm converter of this test process (tests/conftest.py), once it listens."""
+    assert warm_converter, "unoserver cannot start: make system-deps (python3-uno)"
+    # A generous number of polls: LibreOffice starts slowly on a loaded machine.
+    for _poll in range(180):
+        if pdf.unoserver_alive(warm_converter):
+            return warm_converter
+        time.sleep(0.5)
+    pytest.fail("unoserver did not start")
+    return None
 
 
 def broken_soffice():
