@@ -4,8 +4,9 @@
 through the field's save path: 15,000 assignments, 10,000 backups and 5,000 standings and history
 entries cost seconds of CPU there. `insert_rows` writes the same rows: the values that vary are
 passed as plain tuples, the values every row shares (`constants`) and every other field's default
-are prepared once, and the rows go in one `executemany` per batch. Like `bulk_create` it calls no
-`save()` and sends no signal; unlike it, it returns nothing (no primary keys).
+are prepared once, and the rows go in one `executemany` per batch (SQLite) or one `COPY`
+(PostgreSQL). Like `bulk_create` it calls no `save()` and sends no signal; unlike it, it returns
+nothing (no primary keys).
 """
 
 from django.db import connections, router
@@ -77,6 +78,16 @@ def insert_rows(model, columns, rows, *, using=None, **constants):
             for row in rows
         ]
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH):
-            cursor.executemany(sql, [(*row, *tail) for row in rows[start : start + BATCH]])
+        if connection.vendor == "postgresql":
+            # One COPY: executemany would have the server run one INSERT a row (5 s of its CPU
+            # for 35,000 rows, against 0.5 s).
+            copy = "COPY {} ({}) FROM STDIN".format(
+                quote(model._meta.db_table), ", ".join(quote(fields[name].column) for name in names)
+            )
+            with cursor.cursor.copy(copy) as stream:
+                for row in rows:
+                    stream.write_row((*row, *tail))
+        else:
+            for start in range(0, len(rows), BATCH):
+                cursor.executemany(sql, [(*row, *tail) for row in rows[start : start + BATCH]])
     return len(rows)
