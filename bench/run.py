@@ -2,9 +2,10 @@
 
 On SQLite by default (each script makes its own throw-away database). With
 BENCH_DATABASE_URL=postgres://user@host:port/<name>, the scripts that serve the app
-(pdf.py, serve.py, surge.py) run on PostgreSQL behind gunicorn, each on a database of
-its own, <name>_<script>, dropped and created afresh here (the user must be allowed to
-create databases). Every figure is printed with its baseline or target and the ratio."""
+(pdf.py, serve.py, surge.py) run on PostgreSQL behind gunicorn, and assignment.py runs the
+automatic assignment end to end on it, each on a database of its own, <name>_<script>,
+dropped and created afresh here (the user must be allowed to create databases). Every
+figure is printed with its baseline or target and the ratio."""
 
 import os
 import subprocess
@@ -14,7 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 HERE = Path(__file__).resolve().parent
 URL = os.environ.get("BENCH_DATABASE_URL", "")
-ON_DATABASE = ("pdf.py", "serve.py", "surge.py")
+ON_DATABASE = ("pdf.py", "assignment.py", "serve.py", "surge.py")
 
 
 def fresh_database(script):

@@ -23,3 +23,22 @@ def notify(recipients, subject, body, link=""):
     if emails:
         full_body = f"{body}\n\n{settings.SITE_URL.rstrip('/')}{link}" if link else body
         transaction.on_commit(lambda: send_notification_email.enqueue(emails, subject, full_body))
+
+
+def notify_each(messages):
+    """Many users, each their own message: `messages` is [(user, subject, body, link)]. One insert
+    for all the messages (an automatic assignment tells 300 experts their own counts at once)."""
+    messages = [message for message in messages if message[0].is_active]
+    now = clock.now()
+    Message.objects.bulk_create(
+        Message(recipient=user, subject=subject, body=body, link=link, created_at=now)
+        for user, subject, body, link in messages
+    )
+    for user, subject, body, link in messages:
+        if user.email:
+            full_body = f"{body}\n\n{settings.SITE_URL.rstrip('/')}{link}" if link else body
+            transaction.on_commit(
+                lambda email=user.email, subject=subject, body=full_body: send_notification_email.enqueue(
+                    [email], subject, body
+                )
+            )

@@ -17,6 +17,7 @@ it cannot be done. Backups (替补) are kept for each application.
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -29,10 +30,11 @@ from yanxiu.applications.models import Lecturer, TopicClaim
 from yanxiu.audit.log import record
 from yanxiu.audit.models import AuditEntry
 from yanxiu.core import clock
+from yanxiu.core.bulk import insert_rows
 from yanxiu.core.dates import chinese_deadline
 from yanxiu.core.jobs import JobState, expire_if_stale
 from yanxiu.core.refusal import Refused
-from yanxiu.notifications.service import notify
+from yanxiu.notifications.service import notify, notify_each
 
 from ..enums import ACTIVE_ASSIGNMENT_STATES, AssignmentState
 from ..models import ApplicantAvoidance, Assignment, AssignmentJob, BackupExpert, ExpertProfile, ReviewRound
@@ -253,15 +255,20 @@ def _lock(review_round):
 
 
 def _notify_new_tasks(review_round, counts):
-    experts = User.objects.filter(pk__in=counts)
-    for expert in experts:
-        notify(
-            [expert],
+    """Each expert their own count, in one insert (notify_each)."""
+    deadline, link = chinese_deadline(review_round.deadline), reverse("reviews:mine")
+    notify_each(
+        (
+            expert,
             f"【专家评审】您有{counts[expert.pk]}项新的评审任务",
-            f"{review_round}：您有{counts[expert.pk]}项新的评审任务，请于{chinese_deadline(review_round.deadline)}前完成评审。"
-            "如与申报单位存在利害关系，请申明回避。",
-            reverse("reviews:mine"),
+            (
+                f"{review_round}：您有{counts[expert.pk]}项新的评审任务，请于{deadline}前完成评审。"
+                "如与申报单位存在利害关系，请申明回避。"
+            ),
+            link,
         )
+        for expert in User.objects.filter(pk__in=counts).order_by("pk")
+    )
 
 
 # --- manual -----------------------------------------------------------------------------------
@@ -331,9 +338,16 @@ def unassign(assignment, *, actor):
 METHODS = {"optimal": "最优分配", "draw": "随机抽取"}
 
 
+class NewTask(NamedTuple):
+    """A task an automatic assignment created (written in bulk, so without a model instance)."""
+
+    application_id: int
+    expert_id: int
+
+
 @dataclass
 class AutoAssignResult:
-    created: list = field(default_factory=list)
+    created: list = field(default_factory=list)  # [NewTask]
     method: str = "optimal"
     seed: str = ""
     max_load: int = 0
@@ -501,26 +515,27 @@ def auto_assign(
             quality=report.as_dict() if report else {},
             default_note=default_note,
         )
-        result.created = [
-            Assignment(
-                round_id=review_round.pk,
-                application_id=app_id,
-                expert_id=expert_id,
-                assigned_by_id=actor.pk,
-                assigned_at=now,
-                is_automatic=True,
-            )
-            for app_id, expert_id in pairs
-        ]
-        Assignment.objects.bulk_create(result.created, batch_size=2000)
+        result.created = [NewTask(app_id, expert_id) for app_id, expert_id in pairs]
+        # Tens of thousands of rows: written without a model instance each (core.bulk).
+        insert_rows(
+            Assignment,
+            ("application_id", "expert_id"),
+            pairs,
+            round_id=review_round.pk,
+            assigned_by_id=actor.pk,
+            assigned_at=now,
+            is_automatic=True,
+        )
         BackupExpert.objects.filter(round=review_round).delete()
-        BackupExpert.objects.bulk_create(
+        insert_rows(
+            BackupExpert,
+            ("application_id", "expert_id", "rank"),
             [
-                BackupExpert(round_id=review_round.pk, application_id=app_id, expert_id=expert_id, rank=rank)
+                (app_id, expert_id, rank)
                 for app_id, experts in reserves.items()
                 for rank, expert_id in enumerate(experts, start=1)
             ],
-            batch_size=2000,
+            round_id=review_round.pk,
         )
         result.backups = sum(len(v) for v in reserves.values())
         refresh_standings(review_round, {a.application_id for a in result.created})

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from yanxiu.applications.models import Application
 from yanxiu.audit.models import AuditEntry
 from yanxiu.core import clock
+from yanxiu.core.bulk import insert_rows
 
 STEPS = {
     "review_assigned": "专家评审：分配评审专家",
@@ -20,17 +21,19 @@ STEPS = {
 
 def log_on_applications(counts, action, review_round):
     """`counts`: {application id: how many}; one entry per application, no actor shown."""
-    content_type = ContentType.objects.get_for_model(Application)
-    now = clock.now()
-    AuditEntry.objects.bulk_create(
-        AuditEntry(
-            content_type=content_type,
-            object_id=application_id,
-            action=action,
-            action_label=STEPS[action],
-            reason=f"{review_round.name}：{count}位专家" if count > 1 else review_round.name,
-            data={"round": review_round.pk, "count": count},
-            created_at=now,
-        )
-        for application_id, count in counts.items()
+    insert_rows(  # an automatic assignment writes one per application of the round (core.bulk)
+        AuditEntry,
+        ("object_id", "reason", "data"),
+        [
+            (
+                application_id,
+                f"{review_round.name}：{count}位专家" if count > 1 else review_round.name,
+                {"round": review_round.pk, "count": count},
+            )
+            for application_id, count in counts.items()
+        ],
+        content_type_id=ContentType.objects.get_for_model(Application).pk,
+        action=action,
+        action_label=STEPS[action],
+        created_at=clock.now(),
     )

@@ -34,6 +34,8 @@ from fractions import Fraction
 
 from django.db import transaction
 
+from yanxiu.core.bulk import insert_rows
+
 from ..enums import AssignmentState, RankingBasis
 from ..models import Assignment, Review, ReviewRound, Score, Standing
 from . import scoring
@@ -120,6 +122,26 @@ def _summaries(review_round, application_ids, normalised):
     }
 
 
+STANDING_COLUMNS = (
+    "application_id",
+    "tier",
+    "submitted",
+    "conflicts",
+    "mean",
+    "trimmed_mean",
+    "spread",
+    "lowest",
+    "highest",
+    "disagreement",
+    "median",
+    "sd",
+    "normalised_mean",
+    "trimmed_exact",
+    "mean_exact",
+    "normalised_exact",
+)
+
+
 def refresh_standings(review_round, applications=None):
     """Recompute the standings of `applications` (ids or instances; None: all) and re-rank the round.
 
@@ -137,30 +159,31 @@ def refresh_standings(review_round, applications=None):
         if ids is not None:
             stale = stale.filter(application_id__in=ids)
         stale.delete()
-        Standing.objects.bulk_create(
+        insert_rows(  # a whole round's standings at once after an automatic assignment (core.bulk)
+            Standing,
+            STANDING_COLUMNS,
             [
-                Standing(
-                    round=review_round,
-                    application_id=pk,
-                    tier=tier,
-                    submitted=summary.count,
-                    conflicts=conflicts,
-                    mean=summary.mean,
-                    trimmed_mean=summary.trimmed_mean,
-                    spread=summary.spread,
-                    lowest=summary.lowest,
-                    highest=summary.highest,
-                    disagreement=summary.disagreement,
-                    median=summary.median,
-                    sd=summary.sd,
-                    normalised_mean=summary.normalised_mean,
-                    trimmed_exact=exact_text(summary.sort_key[0]) if summary.count else "",
-                    mean_exact=exact_text(summary.sort_key[1]) if summary.count else "",
-                    normalised_exact=exact_text(summary.normalised_key) if summary.count else "",
+                (
+                    pk,
+                    tier,
+                    summary.count,
+                    conflicts,
+                    summary.mean,
+                    summary.trimmed_mean,
+                    summary.spread,
+                    summary.lowest,
+                    summary.highest,
+                    summary.disagreement,
+                    summary.median,
+                    summary.sd,
+                    summary.normalised_mean,
+                    exact_text(summary.sort_key[0]) if summary.count else "",
+                    exact_text(summary.sort_key[1]) if summary.count else "",
+                    exact_text(summary.normalised_key) if summary.count else "",
                 )
                 for pk, (tier, summary, conflicts) in summaries.items()
             ],
-            batch_size=1000,
+            round_id=review_round.pk,
         )
         _rerank(review_round)
     return review_round
