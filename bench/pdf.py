@@ -21,7 +21,9 @@ Every figure is printed beside its target; exits 1 when one is missed. The PDF w
 CPU priority (decision 0032).
 """
 
+import html
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -80,7 +82,8 @@ class Session:
 
 
 def pdf_once(session, path, poll=0.1):
-    """Seconds from the first GET of a new version's PDF to its download, polling every `poll` s."""
+    """Seconds from the first GET of a new version's PDF to its download, polling every `poll` s
+    the URL the progress fragment polls (its hx-get), as the page does."""
     started = time.perf_counter()
     _, body = session.get(path)
     while not body.startswith(b"%PDF-"):
@@ -90,7 +93,8 @@ def pdf_once(session, path, poll=0.1):
             _, body = session.get(path)
             continue
         time.sleep(poll)
-        _, body = session.get(path, htmx=True)
+        polled = re.search(rb'hx-get="([^"]+)"', body)
+        _, body = session.get(html.unescape(polled.group(1).decode()) if polled else path, htmx=True)
     return time.perf_counter() - started
 
 
