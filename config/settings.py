@@ -278,6 +278,9 @@ TASKS = {
 YANXIU_HEARTBEAT_SECONDS = float(os.environ.get("YANXIU_HEARTBEAT_SECONDS", "5"))
 YANXIU_DEAD_AFTER_SECONDS = float(os.environ.get("YANXIU_DEAD_AFTER_SECONDS", "20"))
 YANXIU_TASK_MAX_ATTEMPTS = int(os.environ.get("YANXIU_TASK_MAX_ATTEMPTS", "3"))
+# The workers and the PDF converter run at this CPU niceness (0–19; 0 keeps the web's priority), so a
+# web request never waits behind a PDF or an export (decision 0032).
+YANXIU_BACKGROUND_NICE = int(os.environ.get("YANXIU_BACKGROUND_NICE", "10"))
 # Prometheus metrics: `manage.py metrics` serves them on this address only (never public); empty: off.
 # With several gunicorn workers also set PROMETHEUS_MULTIPROC_DIR (docs/operations.md).
 YANXIU_METRICS_ADDRESS = os.environ.get("YANXIU_METRICS_ADDRESS", "")

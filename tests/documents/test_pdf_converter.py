@@ -28,6 +28,10 @@ def processes_using(path):
     return found
 
 
+def niceness(pid):
+    return int((Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
 def wait_until(condition, seconds):
     deadline = time.monotonic() + seconds  # a bound for waiting, not a measurement
     while time.monotonic() < deadline:
@@ -46,6 +50,8 @@ def test_a_terminated_converter_leaves_no_libreoffice_behind(tmp_path):
     try:
         assert wait_until(lambda: pdf.unoserver_alive(f"127.0.0.1:{port}"), 90), "the converter did not start"
         assert len(processes_using(profile)) >= 2  # unoserver and its soffice
+        # Below the web's CPU priority, LibreOffice too (decision 0032).
+        assert {niceness(pid) for pid in processes_using(profile)} == {10}
         converter.send_signal(signal.SIGTERM)
         converter.wait(30)
         assert wait_until(lambda: not processes_using(profile), 30), processes_using(profile)

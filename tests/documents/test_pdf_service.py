@@ -5,6 +5,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from django.urls import reverse
 
 from yanxiu.accounts.models import User
 from yanxiu.applications.models import Application
+from yanxiu.core import clock
 from yanxiu.documents.generate import pdf
 from yanxiu.documents.generate.forms_docx import render_application_docx
 from yanxiu.documents.models import PdfRendition
@@ -50,12 +52,13 @@ def test_a_pdf_is_queued_then_served_from_the_cache(client, national, django_cap
     assert len(callbacks) == 1
     page = first.content.decode()
     assert 'data-testid="pdf-progress"' in page
-    assert f'hx-get="{form_url(national)}"' in page
     rendition = PdfRendition.objects.get()
+    # The page polls for this version by its key (decision 0032).
+    assert f'hx-get="{form_url(national)}?pdf={rendition.key}"' in page
     assert rendition.state == "done"  # the immediate backend ran the task on commit
     assert rendition.source == b""
 
-    poll = client.get(form_url(national), headers={"HX-Request": "true"})
+    poll = client.get(f"{form_url(national)}?pdf={rendition.key}", headers={"HX-Request": "true"})
     assert poll.status_code == 200
     assert 'data-testid="pdf-download"' in poll.content.decode()
     assert "hx-get" not in poll.content.decode()
@@ -67,6 +70,35 @@ def test_a_pdf_is_queued_then_served_from_the_cache(client, national, django_cap
     assert served["Content-Type"] == "application/pdf"
     assert "生物育种与种业振兴关键技术高级研修班" in pdf_text(served.content)
     assert PdfRendition.objects.count() == 1
+
+
+def test_a_poll_reads_the_version_it_waits_for_without_making_the_source_again(
+    client, national, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Decision 0032: a poll names its version's key, so it costs a lookup, not a .docx; the access
+    check still runs first, and a lost conversion is queued again as before."""
+    from yanxiu.documents import views
+
+    login(client, "province")
+    made = []
+    render = views.render_application_docx
+    monkeypatch.setattr(views, "render_application_docx", lambda a: made.append(a.pk) or render(a))
+    rendition = PdfRendition.objects.create(key="k" * 64, suffix=".docx", source=b"queued")
+    poll = client.get(f"{form_url(national)}?pdf={rendition.key}", headers={"HX-Request": "true"})
+    assert poll.status_code == 202
+    assert made == []
+    assert f'hx-get="{form_url(national)}?pdf={rendition.key}"' in poll.content.decode()
+
+    login(client, "xmhy")  # another organisation: refused before any rendition is looked up
+    assert client.get(f"{form_url(national)}?pdf={rendition.key}", headers={"HX-Request": "true"}).status_code == 404
+
+    login(client, "province")
+    PdfRendition.objects.filter(pk=rendition.pk).update(created_at=clock.now() - timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        lost = client.get(f"{form_url(national)}?pdf={rendition.key}", headers={"HX-Request": "true"})
+    assert made == [national.pk]  # the lost version is not waited for: the current one is asked for
+    assert len(callbacks) == 1
+    assert f"pdf={rendition.key}" not in lost.content.decode()
 
 
 def test_a_new_version_gets_a_new_pdf(client, national, django_capture_on_commit_callbacks):

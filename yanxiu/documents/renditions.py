@@ -39,9 +39,7 @@ def request_pdf(data, suffix=".docx", retry=False):
         except IntegrityError:  # another request created it first
             return PdfRendition.objects.get(key=key)
     else:
-        lost = rendition.state in (PdfRendition.State.QUEUED, PdfRendition.State.RUNNING) and (
-            clock.now() - rendition.created_at > STALE_AFTER
-        )
+        lost = is_lost(rendition)
         again = retry and rendition.state == PdfRendition.State.FAILED
         if not (lost or again):
             return rendition
@@ -52,6 +50,19 @@ def request_pdf(data, suffix=".docx", retry=False):
     pk = rendition.pk
     transaction.on_commit(lambda: make_pdf.enqueue(pk))
     return rendition
+
+
+def is_lost(rendition):
+    """Queued or running for longer than any conversion takes: its worker was lost."""
+    unfinished = rendition.state in (PdfRendition.State.QUEUED, PdfRendition.State.RUNNING)
+    return unfinished and clock.now() - rendition.created_at > STALE_AFTER
+
+
+def polled_rendition(key):
+    """The rendition a progress page polls (its source version's key), without making the source
+    again; None if there is none or it was lost (the caller then asks `request_pdf`, which requeues)."""
+    rendition = PdfRendition.objects.filter(key=key).defer("source").first() if key else None
+    return None if rendition is None or is_lost(rendition) else rendition
 
 
 def convert_rendition(rendition_id):

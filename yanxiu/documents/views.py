@@ -24,7 +24,7 @@ from .imports.importer import ASK, ON_DUPLICATE, import_sources
 from .imports.sources import expand_bytes
 from .interfaces.summary import applications_for_summary, signer_for, summary_sheet
 from .models import ExportJob, PdfRendition
-from .renditions import request_pdf
+from .renditions import polled_rendition, request_pdf
 from .tasks import build_export
 
 MAX_UPLOAD_FILES = 50
@@ -33,23 +33,38 @@ MAX_UPLOAD_FILES = 50
 def _pdf_or_progress(request, make_source, filename, back_url, suffix=".docx"):
     """The PDF of this exact version if it is made, else a progress page (the worker makes it).
 
-    The page polls this same URL (htmx), so every poll re-checks access and
-    follows the current version; once the PDF is there the fragment offers it
-    and starts the download in a hidden frame.
+    The page polls this same URL (htmx), so every poll re-checks access (the
+    caller's lookup runs first). A poll names the version it waits for
+    (`?pdf=<key>`) and reads that rendition's state without making the source
+    again (decision 0032: rendering the .docx on every poll held a web process
+    ≈10 ms a poll); once the PDF is there the fragment offers it and starts the
+    download in a hidden frame, and the download itself (no `pdf=`) makes the
+    source and serves its current version.
     """
     if not pdf.is_available():
         message = pdf.MISSING_MESSAGE
         return render(request, "documents/pdf_unavailable.html", {"message": message, "back_url": back_url}, status=503)
-    rendition = request_pdf(make_source(), suffix, retry=request.GET.get("retry") == "1")
     htmx = request.headers.get("HX-Request") == "true"
+    rendition = polled_rendition(request.GET.get("pdf", "")) if htmx else None
+    if rendition is None:
+        rendition = request_pdf(make_source(), suffix, retry=request.GET.get("retry") == "1")
     if rendition.state == PdfRendition.State.DONE and not htmx:
         with rendition.file.open("rb") as stored:
             return attachment(stored.read(), filename, PDF)
     query = request.GET.copy()
     query.pop("retry", None)
+    query.pop("pdf", None)
     url = request.path + (f"?{query.urlencode()}" if query else "")
     retry_url = url + ("&" if query else "?") + "retry=1"
-    context = {"rendition": rendition, "filename": filename, "back_url": back_url, "url": url, "retry_url": retry_url}
+    poll_url = url + ("&" if query else "?") + f"pdf={rendition.key}"
+    context = {
+        "rendition": rendition,
+        "filename": filename,
+        "back_url": back_url,
+        "url": url,
+        "retry_url": retry_url,
+        "poll_url": poll_url,
+    }
     template = "documents/_pdf_progress.html" if htmx else "documents/pdf_progress.html"
     return render(request, template, context, status=202 if rendition.state != PdfRendition.State.DONE else 200)
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from yanxiu.documents.generate import pdf
-from yanxiu.operations.domain import heartbeats
+from yanxiu.operations.domain import heartbeats, priority
 from yanxiu.operations.enums import ProcessKind
 
 
@@ -26,8 +26,13 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=2003, help="XML-RPC port (DOCUMENTS_UNOSERVER's)")
         parser.add_argument("--uno-port", type=int, default=None, help="LibreOffice's own UNO port (port + 1)")
         parser.add_argument("--profile", default="", help="LibreOffice profile directory (default: var/unoserver)")
+        parser.add_argument(
+            "--nice", type=int, default=None, help="CPU niceness to run at (default YANXIU_BACKGROUND_NICE, 10)"
+        )
 
-    def handle(self, *args, port, uno_port, profile, **options):
+    def handle(self, *args, port, uno_port, profile, nice=None, **options):
+        # Before unoserver starts: it and its LibreOffice inherit the lower priority (decision 0032).
+        priority.yield_to_web(nice)
         profile = profile or os.path.join(settings.VAR_DIR, f"unoserver-{port}", "profile")
         os.makedirs(os.path.dirname(profile), exist_ok=True)
         try:
