@@ -189,7 +189,7 @@ class TopicScopeForm(HalfWidthForm, forms.Form):
     @staticmethod
     def initial_for(application):
         initial = {}
-        for claim in application.topic_claims.select_related("area"):
+        for claim in application.claims_with_areas():
             initial[f"topic_{claim.area.code}"] = True
             initial[f"topic_{claim.area.code}_explanation"] = claim.explanation
         return initial
