@@ -52,6 +52,9 @@ os.environ["YANXIU_FIXED_NOW"] = DEADLINE_DAY
 
 
 def seed(count):
+    """`count` institutions, each with a member of staff and a complete draft: the first made by
+    the test factories (through the editing domain), the others copied from it in bulk (seeding
+    1,000 one by one took minutes). The authority has a reviewer, whom each submission notifies."""
     from django.conf import settings
     from django.core.management import call_command
 
@@ -60,23 +63,60 @@ def seed(count):
     settings.YANXIU_FIXED_NOW = DEADLINE_DAY
     from tests.applications.test_views import editor_post
     from yanxiu.accounts.models import Role, User
+    from yanxiu.applications.models import Application, Lecturer, ScheduleSession, TopicClaim
+    from yanxiu.organisations.models import Institution
 
     call_command("migrate", verbosity=0)
     factories.call_2026()
+    first = factories.institution()
+    factories.reviewer(first.authority)
+    model = factories.complete("provincial", actor=_staff(User, Role, first, 0))
+    sessions, lecturers, claims = (
+        list(model.sessions.all()),
+        list(model.lecturers.all()),
+        list(model.topic_claims.all()),
+    )
+    institutions = [first]
+    for n in range(1, count):
+        copy = Institution.objects.get(pk=first.pk)
+        copy.pk, copy.name, copy.uscc = None, f"截止日单位{n}", factories.uscc(900000 + n)
+        institutions.append(copy)
+    Institution.objects.bulk_create(institutions[1:], batch_size=500)
+    users = [User.objects.get(institution=first)]
+    for n, institution in enumerate(institutions[1:], start=1):
+        users.append(_staff(User, Role, institution, n, save=False))
+    User.objects.bulk_create(users[1:], batch_size=500)
+    applications = [model]
+    for institution, user in zip(institutions[1:], users[1:], strict=True):
+        copy = Application.objects.get(pk=model.pk)
+        copy.pk, copy.institution, copy.created_by = None, institution, user
+        applications.append(copy)
+    Application.objects.bulk_create(applications[1:], batch_size=500)
+    for rows, row_model in ((sessions, ScheduleSession), (lecturers, Lecturer), (claims, TopicClaim)):
+        copies = []
+        for application in applications[1:]:
+            for row in rows:
+                copy = row_model.objects.model(
+                    **{f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields}
+                )
+                copy.pk, copy.application = None, application
+                copies.append(copy)
+        row_model.objects.bulk_create(copies, batch_size=1000)
     drafts = []
-    for n in range(count):
-        user = User(
-            username=f"surge-staff-{n}",
-            role=Role.INSTITUTION_STAFF,
-            institution=factories.institution(),
-            must_change_password=False,
-        )
-        user.set_unusable_password()
-        user.save()
-        application = factories.complete("provincial", actor=user)
+    for n, (user, application) in enumerate(zip(users, applications, strict=True)):
         data = editor_post(application, purpose=f"截止日前最后修改的研修目的（第{n}号单位）。")
         drafts.append((user, application, data))
     return drafts
+
+
+def _staff(User, Role, institution, n, save=True):  # noqa: N803  (the model classes)
+    user = User(
+        username=f"surge-staff-{n}", role=Role.INSTITUTION_STAFF, institution=institution, must_change_password=False
+    )
+    user.set_unusable_password()
+    if save:
+        user.save()
+    return user
 
 
 def request(method, path, headers, body=None):
