@@ -317,7 +317,8 @@ def main():
             f"{base[name] * 1000:.0f} ms at {base['count']} within {base['seconds']} s]"
         )
     print(
-        f"  server CPU (gunicorn workers): {server_cpu:.1f} s, {server_cpu / count * 1000:.0f} ms per institution; "
+        f"  server CPU (gunicorn workers): {server_cpu:.1f} s, {server_cpu / len(every) * 3000:.0f} ms per "
+        f"institution (3 requests) of {server_cpu / duration:.2f} cores; "
         f"bench client CPU: {client_cpu:.1f} s in {duration:.0f} s ({client_cpu / duration:.0%} of one core: "
         f"{'not ' if client_cpu / duration < 0.5 else ''}the bottleneck)"
     )
