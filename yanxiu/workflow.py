@@ -51,11 +51,15 @@ class Transition:
 
 
 class Workflow:
-    def __init__(self, model, transitions, *, describe, link):
+    def __init__(self, model, transitions, *, describe, link, locked=None):
         self.model = model
         self.transitions = {t.action: t for t in transitions}
         self.describe = describe  # obj -> text naming the object in notifications
         self.link = link  # obj -> URL of the object's page
+        # (queryset, transition) -> the queryset that locks and re-reads the row with what the
+        # transition's guards and assessment read (select_related, prefetch_related): read once,
+        # with the row locked. Only the object's own row is locked (FOR UPDATE OF the object).
+        self.locked = locked
 
     def why_not(self, obj, action, actor, now=None):
         return self._judge(obj, self.transitions[action], actor, now or clock.now())[0]
@@ -127,7 +131,10 @@ class Workflow:
         with transaction.atomic():
             # Lock and re-read (select_for_update is a no-op on SQLite, which
             # serialises writers), so two people acting at once cannot both succeed.
-            current = self.model.objects.select_for_update().get(pk=obj.pk)
+            if self.locked is None:
+                current = self.model.objects.select_for_update().get(pk=obj.pk)
+            else:
+                current = self.locked(self.model.objects.select_for_update(of=("self",)), transition).get(pk=obj.pk)
             refusal, assessed = self._judge(current, transition, actor, now)
             if refusal:
                 raise Refused(refusal)

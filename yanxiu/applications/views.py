@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,6 +31,7 @@ from yanxiu.organisations.forms import ResubmitRegistrationForm
 from .domain import editing, queries, workflow
 from .domain.checks import CheckReport
 from .domain.deadlines import deadlines_for, effective_deadline
+from .domain.editing import LECTURER_COLUMNS, SESSION_COLUMNS
 from .domain.snapshot import diff, snapshot
 from .domain.timing import too_close
 from .enums import ApplicationState
@@ -47,31 +49,39 @@ from .interfaces.forms import (
     WarningReasonForm,
 )
 from .interfaces.inbox_rows import inbox_rows
-from .models import Application, Attachment
+from .models import Application, Attachment, TopicClaim
 
 # What the detail page's checks read (and the return diff's snapshot): read once, in one query each.
 DETAIL_PREFETCH = (
+    "call__tier_rules",
     "sessions",
     "lecturers",
-    "topic_claims__area",
+    Prefetch("topic_claims", queryset=TopicClaim.objects.select_related("area")),  # the areas in the same query
     "call__topic_areas",
     "institution__programme_records",
     "warning_reasons",
 )
 
 
-def _get_visible(request, pk, prefetch=()):
-    """The application if the user's organisation may see it; 404 otherwise."""
+def _get_visible(request, pk, prefetch=("call__tier_rules",)):
+    """The application if the user's organisation may see it; 404 otherwise. `prefetch`: what the
+    view reads of it (by default the tier's rule, which the checks and the deadline read often)."""
     queryset = (
         Application.objects.visible_to(request.user)
         .select_related("call", "institution", "institution__authority", "domain", "competent_department")
-        .prefetch_related("call__tier_rules", *prefetch)  # the checks and the deadline read the tier's rule often
+        .prefetch_related(*prefetch)
     )
     return get_object_or_404(queryset, pk=pk)
 
 
-def _get_editable(request, pk):
-    application = _get_visible(request, pk)
+# What the editor's page reads (its forms' initial values, the checks, the deadline): once each.
+EDITOR_PREFETCH = DETAIL_PREFETCH
+# What an autosave reads before and after writing: not the rows it replaces (read after the write).
+AUTOSAVE_PREFETCH = ("call__tier_rules", "call__topic_areas", "institution__programme_records", "warning_reasons")
+
+
+def _get_editable(request, pk, prefetch=("call__tier_rules",)):
+    application = _get_visible(request, pk, prefetch)
     if not request.user.has_perm("applications.see_application", application):
         raise Http404
     forbid_unless(request.user, "applications.use_editor", application)
@@ -217,13 +227,13 @@ def _editor_forms(application, data=None):
             ApplicationForm(instance=application, tier=application.tier),
             SessionFormSet(
                 prefix="sessions",
-                initial=list(
-                    application.sessions.values("date", "half_day", "topic", "speaker", "format", "mode", "class_hours")
-                ),
+                initial=[{name: getattr(row, name) for name in SESSION_COLUMNS} for row in application.sessions.all()],
             ),
             LecturerFormSet(
                 prefix="lecturers",
-                initial=list(application.lecturers.values("name", "title", "position", "affiliation", "topic")),
+                initial=[
+                    {name: getattr(row, name) for name in LECTURER_COLUMNS} for row in application.lecturers.all()
+                ],
             ),
             TopicScopeForm(initial=TopicScopeForm.initial_for(application), areas=areas),
         )
@@ -294,8 +304,9 @@ def _seen_state(value):
     return dict(item.split(":", 1) for item in (value or "").split(",") if ":" in item)
 
 
-def _deadline_context(application):
-    deadline, now = effective_deadline(application), clock.now()
+def _deadline_context(application, deadline=None):
+    """`deadline`: the effective deadline when the checks already read it."""
+    deadline, now = deadline or effective_deadline(application), clock.now()
     return {"deadline": deadline, "deadline_passed": now > deadline, "days_left": clock.days_left(deadline, now)}
 
 
@@ -328,7 +339,7 @@ def _editor_context(
         "checks_seen": ",".join(f"{name}:{value}" for name, value in state.items()),
         "attachment_form": AttachmentForm(),
         "in_editor": True,
-        **_deadline_context(application),
+        **_deadline_context(application, report.deadline),
         "topic_errors": topic_errors,
         "sessions_errors": sessions_errors,
         "lecturers_errors": lecturers_errors,
@@ -368,7 +379,7 @@ def _posted_touched(post):
 
 @login_required
 def edit(request, pk):
-    application = _get_editable(request, pk)
+    application = _get_editable(request, pk, EDITOR_PREFETCH if request.method != "POST" else AUTOSAVE_PREFETCH)
     if not application.is_editable:
         messages.info(request, f"申报当前状态为“{application.get_state_display()}”，不能修改。")
         return redirect("applications:detail", pk=pk)
@@ -617,7 +628,7 @@ def _after_refused_action(request, pk, action):
 @refusal_returns_to(_after_refused_action)
 def act(request, pk, action):
     """Only the actions the detail page offers this user (workflow.available_actions)."""
-    application = _get_visible(request, pk)
+    application = _get_visible(request, pk, prefetch=())  # the workflow reads the rules on the locked row
     workflow.APPLICATION_WORKFLOW.check_offered(application, action, request.user)
     form = ActionForm(request.POST)
     if not form.is_valid():

@@ -57,6 +57,13 @@ class CheckContext:
     lecturers: list
     claims: list
     now: object
+    deadline: object = None  # the effective deadline, once a check has read it
+
+    def effective_deadline(self):
+        """The application's deadline with its extensions, read once (the page shows it too)."""
+        if self.deadline is None:
+            self.deadline = effective_deadline(self.application)
+        return self.deadline
 
     @classmethod
     def load(cls, application, now=None):
@@ -458,7 +465,7 @@ def previous_completion(ctx):
 def deadline(ctx):
     if not ctx.application.is_editable:
         return  # the deadline is for submitting; a submitted application met it
-    end = effective_deadline(ctx.application)
+    end = ctx.effective_deadline()
     if ctx.now > end:
         yield error(
             "deadline.passed",
@@ -490,12 +497,14 @@ def run_checks_on(ctx, *, institution=True):
 class CheckReport:
     results: list
     reasons: dict  # code -> WarningReason
+    deadline: object = None  # the effective deadline when the deadline check read it (an editable application)
 
     @classmethod
     def for_application(cls, application, now=None):
-        results = run_checks(application, now)
+        ctx = CheckContext.load(application, now)
+        results = run_checks_on(ctx)
         reasons = {r.code: r for r in application.warning_reasons.all()}
-        return cls(results, reasons)
+        return cls(results, reasons, ctx.deadline)
 
     @property
     def errors(self):

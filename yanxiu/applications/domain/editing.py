@@ -6,9 +6,10 @@ someone else's work.
 """
 
 import secrets
+from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Model
+from django.db.models import DecimalField, F, Model
 from django.urls import reverse
 
 from yanxiu.accounts.models import Role, User
@@ -168,17 +169,6 @@ def _row_values(row):
     return {f.name: getattr(row, f.name) for f in row._meta.concrete_fields if f.name not in ("id", "application")}
 
 
-def _claim_version(application, expected_version):
-    """Bump the version only if nobody saved since `expected_version` (atomic)."""
-    bumped = Application.objects.filter(pk=application.pk, version=expected_version, state__in=EDITABLE_STATES).update(
-        version=F("version") + 1
-    )
-    if bumped:
-        return expected_version + 1
-    _refuse_stale(Application.objects.get(pk=application.pk))
-    return None  # not reached: _refuse_stale always raises
-
-
 def _refuse_stale(current):
     if current.state not in EDITABLE_STATES:
         raise Refused(f"申报当前状态为“{current.get_state_display()}”，不能修改。")
@@ -199,23 +189,53 @@ def _same_rows(stored, given):
     return sorted(map(key, stored)) == sorted(map(key, given))
 
 
-def _changes(current, fields, sessions, lecturers, claims):
-    """The labels of what these values change on the stored application (`current`)."""
-    changed = []
+def _row_dict(row, columns):
+    return {name: getattr(row, name) for name in columns}
+
+
+def _stored_rows(current):
+    """The stored rows of `current` (read under its lock), as the checks read them."""
+    return {
+        "sessions": list(current.sessions.all()),
+        "lecturers": list(current.lecturers.all()),
+        "topic_claims": list(current.topic_claims.select_related("area")),
+    }
+
+
+def _changes(current, stored, fields, sessions, lecturers, claims):
+    """The labels of what these values change on the stored application (`current`, its rows
+    `stored`), and the names of the tables of rows that change."""
+    changed, tables = [], set()
     for name, value in fields.items():
         field = Application._meta.get_field(name)
         new = value.pk if isinstance(value, Model) else value
         if getattr(current, field.attname) != new:
             changed.append(str(field.verbose_name))
-    if sessions is not None and not _same_rows(current.sessions.values(*SESSION_COLUMNS), sessions):
+    if sessions is not None and not _same_rows(
+        [_row_dict(row, SESSION_COLUMNS) for row in stored["sessions"]], sessions
+    ):
         changed.append("日程安排")
-    if lecturers is not None and not _same_rows(current.lecturers.values(*LECTURER_COLUMNS), lecturers):
+        tables.add("sessions")
+    if lecturers is not None and not _same_rows(
+        [_row_dict(row, LECTURER_COLUMNS) for row in stored["lecturers"]], lecturers
+    ):
         changed.append("授课专家")
-    if claims is not None:
-        stored = dict(current.topic_claims.values_list("area_id", "explanation"))
-        if stored != {area.pk: text for area, text in claims.items()}:
-            changed.append("选题范围")
-    return changed
+        tables.add("lecturers")
+    given_claims = None if claims is None else {area.pk: text for area, text in claims.items()}
+    if given_claims is not None and {c.area_id: c.explanation for c in stored["topic_claims"]} != given_claims:
+        changed.append("选题范围")
+        tables.add("topic_claims")
+    return changed, tables
+
+
+def _as_stored(rows):
+    """New rows as the database gives them back: decimals to their field's places (3 → 3.0)."""
+    for row in rows:
+        for field in row._meta.concrete_fields:
+            value = getattr(row, field.attname)
+            if isinstance(field, DecimalField) and isinstance(value, Decimal):
+                setattr(row, field.attname, value.quantize(Decimal(1).scaleb(-field.decimal_places)))
+    return rows
 
 
 def save_draft(
@@ -245,28 +265,51 @@ def save_draft(
         overwriting = overrides is not None and current.version == overrides != expected_version
         if current.version != expected_version and not overwriting:
             _refuse_stale(current)
-        changed = _changes(current, fields, sessions, lecturers, claims)
+        stored = _stored_rows(current)
+        changed, tables = _changes(current, stored, fields, sessions, lecturers, claims)
         if not changed:
             application.version = current.version
+            _keep_rows(application, stored)
             return application
-        new_version = _claim_version(application, current.version)
+        # The row is locked and its version and state were read under the lock (on SQLite the
+        # transaction holds the write lock from its start): the new version is written with the fields.
         for name, value in fields.items():
             setattr(application, name, value)
-        application.version = new_version
-        others = [f.name for f in Application._meta.concrete_fields if f.name not in fields]
+        application.version = current.version + 1
+        # A catalogue entry given as an instance was looked up by the caller (the editor's choice
+        # lists hold the active ones); the foreign key holds it in the database.
+        others = [
+            f.name
+            for f in Application._meta.concrete_fields
+            if f.name not in fields or (f.is_relation and isinstance(fields[f.name], Model))
+        ]
         application.full_clean(exclude=others, validate_unique=False, validate_constraints=False)
         application.save(update_fields=[*fields, "version", "updated_at"])
-        if sessions is not None:
+        # Only the tables whose rows change are replaced; the others keep their rows.
+        if "sessions" in tables:
             application.sessions.all().delete()
-            ScheduleSession.objects.bulk_create(ScheduleSession(application=application, **row) for row in sessions)
-        if lecturers is not None:
-            application.lecturers.all().delete()
-            Lecturer.objects.bulk_create(Lecturer(application=application, **row) for row in lecturers)
-        if claims is not None:
-            application.topic_claims.all().delete()
-            TopicClaim.objects.bulk_create(
-                TopicClaim(application=application, area=area, explanation=text) for area, text in claims.items()
+            stored["sessions"] = sorted(
+                _as_stored(
+                    ScheduleSession.objects.bulk_create(
+                        ScheduleSession(application=application, **row) for row in sessions
+                    )
+                ),
+                key=lambda s: (s.date, HalfDay.rank(s.half_day)),  # the model's ordering
             )
+        if "lecturers" in tables:
+            application.lecturers.all().delete()
+            stored["lecturers"] = Lecturer.objects.bulk_create(
+                Lecturer(application=application, **row) for row in lecturers
+            )
+        if "topic_claims" in tables:
+            application.topic_claims.all().delete()
+            stored["topic_claims"] = sorted(
+                TopicClaim.objects.bulk_create(
+                    TopicClaim(application=application, area=area, explanation=text) for area, text in claims.items()
+                ),
+                key=lambda c: c.area.sort_order,
+            )
+        _keep_rows(application, stored)
         if overwriting:
             record(
                 application,
@@ -277,6 +320,11 @@ def save_draft(
                 data={"overwritten_version": current.version, "fields": changed},
             )
     return application
+
+
+def _keep_rows(application, stored):
+    """The rows as saved, on the application: the checks after the save read them from here."""
+    application._prefetched_objects_cache = {**getattr(application, "_prefetched_objects_cache", {}), **stored}
 
 
 def _lock_editable(application, refusal):

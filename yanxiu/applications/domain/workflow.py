@@ -7,6 +7,7 @@ is saved, the audit entry written and the people concerned notified.
 Nothing else changes `Application.state`.
 """
 
+from django.db.models import Prefetch
 from django.urls import reverse
 
 from yanxiu.accounts.models import Role, User
@@ -17,7 +18,7 @@ from yanxiu.reference.models import CompetentDepartment
 from yanxiu.workflow import Transition, Workflow
 
 from ..enums import ApplicationState as S
-from ..models import Application
+from ..models import Application, TopicClaim
 from .checks import CheckReport
 from .snapshot import snapshot
 
@@ -129,6 +130,26 @@ def _report_fallback(application, actor, reason):
         body,
         reverse("applications:detail", args=[application.pk]),
     )
+
+
+# What the checks read on the locked row (submit's assessment), each in one query.
+ASSESSED_PREFETCH = (
+    "call__tier_rules",
+    "sessions",
+    "lecturers",
+    Prefetch("topic_claims", queryset=TopicClaim.objects.select_related("area")),
+    "institution__programme_records",
+    "warning_reasons",
+)
+
+
+def _locked(queryset, transition):
+    """The application's row locked, with its call, institution and catalogue entries; for a
+    transition that runs the checks, what they read as well."""
+    queryset = queryset.select_related(
+        "call", "institution", "institution__authority", "domain", "competent_department"
+    )
+    return queryset.prefetch_related(*ASSESSED_PREFETCH) if transition.assess else queryset
 
 
 def _snapshot_data(application):
@@ -303,6 +324,7 @@ APPLICATION_WORKFLOW = Workflow(
     TRANSITIONS_LIST,
     describe=lambda a: f"{a}（{a.institution.name}，{a.get_tier_display()}）",
     link=lambda a: reverse("applications:detail", args=[a.pk]),
+    locked=_locked,
 )
 TRANSITIONS = APPLICATION_WORKFLOW.transitions
 

@@ -84,6 +84,11 @@ class ApplicationForm(HalfWidthForm, forms.ModelForm):
         for field in self.fields.values():
             field.required = False  # drafts may be incomplete: the checks say what is missing
 
+    def _get_validation_exclusions(self):
+        # The choice lists already looked the domain and the department up among the active
+        # ones: the model's validation would only ask again whether they exist.
+        return {*super()._get_validation_exclusions(), "domain", "competent_department"}
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
@@ -189,7 +194,7 @@ class TopicScopeForm(HalfWidthForm, forms.Form):
     @staticmethod
     def initial_for(application):
         initial = {}
-        for claim in application.topic_claims.select_related("area"):
+        for claim in application.claims_with_areas():
             initial[f"topic_{claim.area.code}"] = True
             initial[f"topic_{claim.area.code}_explanation"] = claim.explanation
         return initial
@@ -305,6 +310,11 @@ class FallbackAdjustmentForm(HalfWidthForm, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recruitment_scope"].choices = RecruitmentScope.choices
+
+    def _get_validation_exclusions(self):
+        # The choice lists already looked the domain and the department up among the active
+        # ones: the model's validation would only ask again whether they exist.
+        return {*super()._get_validation_exclusions(), "domain", "competent_department"}
 
     def clean(self):
         cleaned = super().clean()
