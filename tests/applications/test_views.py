@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests import factories
-from yanxiu.applications.domain import workflow
+from yanxiu.applications.domain import editing, workflow
 from yanxiu.applications.enums import ApplicationState as S
 from yanxiu.applications.models import Application, Attachment
 from yanxiu.core import clock
@@ -503,3 +503,35 @@ def test_the_dashboards_deadlines_are_each_tiers_deadline_for_the_institution():
     assert ends == {(call.pk, t): deadline_for(call, t, institution) for t in ("national", "provincial")}
     assert ends[call.pk, "national"] == timezone.make_aware(datetime(2026, 3, 27, 18))
     assert ends[call.pk, "provincial"] == call.tier_rule("provincial").deadline_end
+
+
+def test_the_detail_shows_the_latest_return_then_what_changed_since(client):
+    """The return's banner names who returned it; after the fix and resubmission the authority sees the
+    fields changed since the latest return (the entries are read in one query, issue 26)."""
+    host = factories.staff()
+    reviewer = factories.reviewer(host.institution.authority)
+    application = factories.complete("provincial", actor=host)
+    url = reverse("applications:detail", args=[application.pk])
+    for reason in ("第一次退回：请补充专家信息", "第二次退回：请修改项目名称"):
+        workflow.perform(application, "submit", host)
+        workflow.perform(application, "return", reviewer, reason=reason)
+        application.refresh_from_db()
+    client.force_login(host)
+    page = client.get(url).content.decode()
+    banner = page[page.index("<strong>退回意见</strong>") :]
+    banner = banner[: banner.index("</div>")]
+    assert "第二次退回：请修改项目名称" in banner
+    assert "第一次退回" not in banner
+    assert host.institution.authority.name in banner
+    assert 'data-testid="changes"' not in page  # the host is not shown the authority's comparison
+    editing.save_draft(
+        application, fields={"title": "修改后的项目名称"}, actor=host, expected_version=application.version
+    )
+    workflow.perform(application, "submit", host)
+    client.force_login(reviewer)
+    page = client.get(url).content.decode()
+    assert "<strong>退回意见</strong>" not in page
+    changes = page[page.index('data-testid="changes"') :]
+    changes = changes[: changes.index("</table>")]
+    assert "修改后的项目名称" in changes
+    assert changes.count("<tr>") == 2  # the heading and the one changed field

@@ -550,13 +550,7 @@ def detail(request, pk):
         {"transition": t, "refusal": workflow.why_not(application, t.action, user)}
         for t in workflow.available_actions(application, user)
     ]
-    history = AuditEntry.objects.for_object(application)
-    last_return = history.filter(action="return").order_by("-created_at", "-id").first()
-    last_decline = (
-        history.filter(action="decline").order_by("-created_at", "-id").first()
-        if application.state == ApplicationState.AUTHORITY_DECLINED
-        else None
-    )
+    last_return, last_decline = _last_return_and_decline(application)
     adjust_form = None
     if application.adjustable_after_fallback and user.has_perm("applications.adjust_after_fallback", application):
         adjust_form = FallbackAdjustmentForm(
@@ -587,6 +581,24 @@ def detail(request, pk):
             "attachments": application.attachments.all(),
         },
     )
+
+
+def _last_return_and_decline(application):
+    """The latest return (its snapshot: what changed since) and, when declined, the latest decline,
+    in one query. Their actor's name and organisation are joined in only where the page shows them
+    (a returned or declined application): three wide tables cost more to read than the entries."""
+    declined = application.state == ApplicationState.AUTHORITY_DECLINED
+    entries = AuditEntry.objects.for_object(application).filter(
+        action__in=("return", "decline") if declined else ("return",)
+    )
+    if application.state not in (ApplicationState.RETURNED, ApplicationState.AUTHORITY_DECLINED):
+        entries = entries.select_related(None)
+    latest = {}
+    for entry in entries.order_by("-created_at", "-id"):
+        latest.setdefault(entry.action, entry)
+        if len(latest) == (2 if declined else 1):
+            break
+    return latest.get("return"), latest.get("decline")
 
 
 @login_required

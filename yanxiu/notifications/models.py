@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 
 
 class MessageQuerySet(models.QuerySet):
@@ -38,3 +38,18 @@ class ReminderSent(models.Model):
 
     def __str__(self):
         return self.key
+
+
+def unread_sql():
+    """The unread count of one user (one %s) as a plain statement: every page's header asks it, and
+    the conditional pages' version holds it too (apps.py)."""
+    table, recipient = connection.ops.quote_name(Message._meta.db_table), Message.recipient.field.column
+    return f"SELECT COUNT(*) FROM {table} WHERE {recipient} = %s AND read_at IS NULL"  # noqa: S608
+
+
+def unread_count(user_id):
+    """Same as `Message.objects.filter(recipient_id=user_id).unread().count()`, without compiling a
+    query on every page (a third of the header's cost, issue 26)."""
+    with connection.cursor() as cursor:
+        cursor.execute(unread_sql(), [user_id])
+        return cursor.fetchone()[0]

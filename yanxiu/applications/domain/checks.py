@@ -10,6 +10,7 @@ The same checks serve the editor (live), submission, the importer and reviewers.
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 
 from django.db.models import IntegerField, OuterRef
 from django.db.models.functions import Coalesce, NullIf
@@ -506,11 +507,11 @@ class CheckReport:
         reasons = {r.code: r for r in application.warning_reasons.all()}
         return cls(results, reasons, ctx.deadline)
 
-    @property
+    @cached_property  # a page asks each list several times; the results do not change
     def errors(self):
         return [r for r in self.results if r.is_error]
 
-    @property
+    @cached_property
     def warnings(self):
         return [r for r in self.results if not r.is_error]
 
