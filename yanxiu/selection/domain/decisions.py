@@ -85,8 +85,16 @@ class WaitingList:
 
     def __getitem__(self, window):
         outcome = Decision.objects.filter(application=OuterRef("pk"), published_at__isnull=True).values("outcome")
-        rows = pool(self.call).values_list(*WAITING_FIELDS, Subquery(outcome.order_by()[:1]))
-        return [Waiting(*row) for row in rows[window]]
+        # The page is sorted and cut on the applications alone (a subquery), and only its rows are
+        # joined to their host, authority and staged outcome: sorting the joined call cost PostgreSQL
+        # a join of every waiting row and a staged-outcome look-up for each (issue 26).
+        page = pool(self.call).values("pk")[window]  # index application_pool_order: no sort
+        rows = (
+            Application.objects.filter(pk__in=page)
+            .order_by(*pool(self.call).query.order_by)
+            .values_list(*WAITING_FIELDS, Subquery(outcome.order_by()[:1]))
+        )
+        return [Waiting(*row) for row in rows]
 
 
 def staged(call):
