@@ -265,9 +265,10 @@ def main():
         failed = False
         for name, path, who, (first_baseline, kept_baseline, not_modified_baseline) in pages:
             headers = {"Cookie": cookies[who]} if cookies[who] else {}
+            rps, p95, errors = load(path, headers, fresh=True)
+            # The data version moved during the first renders: the ETag of now, for the kept page and the 304.
             status, response_headers, _ = request(path, headers)
             assert status == 200, (path, status)
-            rps, p95, errors = load(path, headers, fresh=True)
             ok = rps / bare_rps >= 0.2 and p95 < 0.150 and not errors
             failed |= not ok
             lines = [f"  {name}:"]
