@@ -195,6 +195,12 @@ class Application(models.Model):
             models.Index(
                 fields=["call", "tier", "authority_code", "authority_rank", "id"], name="application_intake_order"
             ),
+            # The selection pool's page (selection.domain.decisions.pool): one call's forwarded
+            # applications in the pool's order, read from the index without a sort (issue 26).
+            models.Index(
+                fields=["call", "state", "-fallback_from_national", "tier", "authority_code", "authority_rank", "id"],
+                name="application_pool_order",
+            ),
         ]
 
     def __str__(self):

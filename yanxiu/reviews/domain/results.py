@@ -25,6 +25,9 @@ from ..models import Standing as StoredStanding
 from . import scoring
 from .pool import in_round
 
+# Read once: Recommendation.values builds its list anew on every call (100 rows a page, issue 26).
+RECOMMENDATIONS = tuple(Recommendation.values)
+
 
 @dataclass
 class ReviewLine:
@@ -53,7 +56,7 @@ class ApplicationResult:
     @property
     def recommendations(self):
         counts = Counter(line.review.recommendation for line in self.lines)
-        return {value: counts.get(value, 0) for value in Recommendation.values}
+        return {value: counts.get(value, 0) for value in RECOMMENDATIONS}
 
     @property
     def submitted(self):
@@ -354,7 +357,7 @@ class PageRow:
     @property
     def recommendations(self):
         counts = Counter(line.recommendation for line in self.lines)
-        return {value: counts.get(value, 0) for value in Recommendation.values}
+        return {value: counts.get(value, 0) for value in RECOMMENDATIONS}
 
 
 def _ranked(review_round):

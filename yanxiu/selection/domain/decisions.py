@@ -12,7 +12,7 @@ from yanxiu.applications.domain import workflow
 from yanxiu.applications.enums import ApplicationState
 from yanxiu.applications.models import Application
 from yanxiu.audit.log import record, record_change
-from yanxiu.core import clock
+from yanxiu.core import clock, compiled
 from yanxiu.core.refusal import Refused
 from yanxiu.reviews.domain.results import ListedApplication
 from yanxiu.reviews.domain.standings import refresh_for_applications
@@ -84,9 +84,22 @@ class WaitingList:
         return self.count()
 
     def __getitem__(self, window):
-        outcome = Decision.objects.filter(application=OuterRef("pk"), published_at__isnull=True).values("outcome")
-        rows = pool(self.call).values_list(*WAITING_FIELDS, Subquery(outcome.order_by()[:1]))
-        return [Waiting(*row) for row in rows[window]]
+        # The page is sorted and cut on the applications alone, read from index
+        # application_pool_order without a sort; then only its rows are read with their host,
+        # authority and staged outcome, by a query compiled once per process (issue 26). Sorting
+        # the joined call cost PostgreSQL a join of every waiting row and an outcome look-up each.
+        ids = list(pool(self.call).values_list("pk", flat=True)[window])
+        found = {row["pk"]: row for row in compiled.by_ids("selection.waiting", _waiting_values, ids)}
+        return [Waiting(*found[pk].values()) for pk in ids if pk in found]
+
+
+def _waiting_values(ids):
+    outcome = Decision.objects.filter(application=OuterRef("pk"), published_at__isnull=True).values("outcome")
+    return (
+        Application.objects.filter(pk__in=ids)
+        .order_by()
+        .values(*WAITING_FIELDS, staged=Subquery(outcome.order_by()[:1]))
+    )
 
 
 def staged(call):
