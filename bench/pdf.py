@@ -180,7 +180,7 @@ def sustained(session, applications):
     for thread in threads:
         thread.join()
     delivered = sum(1 for at in finished if at <= SUSTAINED_SECONDS)
-    return delivered, took, max(finished), number
+    return delivered, took or [0.0], max(finished, default=0.0), number
 
 
 def main():
