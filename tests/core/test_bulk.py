@@ -49,7 +49,8 @@ def test_insert_rows_writes_what_bulk_create_writes():
     assert read("fast") == read("bulk")
     assert read("fast")[1]["data"] == {"round": 1, "count": 1, "note": ["乙"]}
     assert read("fast")[0]["created_at"] == WHEN
-    assert read("fast")[0]["actor"] is None and read("fast")[0]["username"] == ""
+    assert read("fast")[0]["actor"] is None
+    assert read("fast")[0]["username"] == ""
 
 
 def test_insert_rows_writes_nothing_for_no_rows_and_refuses_an_unknown_field():

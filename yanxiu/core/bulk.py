@@ -60,6 +60,7 @@ def insert_rows(model, columns, rows, *, using=None, **constants):
         value = constants[name] if name in constants else _default(field)
         shared[name] = field.get_db_prep_save(value, connection)
     varying = [fields[name] for name in columns]
+    # None is NULL for every field (a JSONField's too, as bulk_create writes it): never prepared.
     prepare = [None if field.get_internal_type() in PLAIN else field for field in varying]
     names = [*columns, *shared]
     quote = connection.ops.quote_name
@@ -72,7 +73,7 @@ def insert_rows(model, columns, rows, *, using=None, **constants):
     if any(prepare):
         rows = [
             tuple(
-                value if field is None else field.get_db_prep_save(value, connection)
+                value if field is None or value is None else field.get_db_prep_save(value, connection)
                 for field, value in zip(prepare, row, strict=True)
             )
             for row in rows

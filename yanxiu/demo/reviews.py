@@ -16,7 +16,7 @@ from yanxiu.organisations.models import Authority, Institution
 from yanxiu.reference.models import ProfessionalDomain
 from yanxiu.reviews.domain import assignment, operations, rounds
 from yanxiu.reviews.enums import Recommendation, RoundScope
-from yanxiu.reviews.models import ExpertProfile, ReviewRound
+from yanxiu.reviews.models import Assignment, ExpertProfile, ReviewRound
 
 ROUND_NAME = "2026年高级研修项目专家评审"
 
@@ -88,8 +88,9 @@ def seed_reviews():
         ([9, 9, 8, 8, 9], Recommendation.RECOMMEND, "选题紧扣种业振兴战略，师资权威，建议入选。"),
         ([8, 7, 8, 6, 8], Recommendation.CONSIDER, "内容较充实，地方特色可进一步突出。"),
     ]
-    for task, (values, recommendation, comment) in zip(result.created, samples, strict=False):
-        expert = next(e for e in [*experts, legacy] if e and e.pk == task.expert_id)
+    for new, (values, recommendation, comment) in zip(result.created, samples, strict=False):
+        expert = next(e for e in [*experts, legacy] if e and e.pk == new.expert_id)
+        task = Assignment.objects.get(round=review_round, application_id=new.application_id, expert=expert)
         operations.submit_review(
             task,
             expert,
