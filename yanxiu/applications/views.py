@@ -71,7 +71,10 @@ def _get_visible(request, pk, prefetch=("call__tier_rules",)):
         .select_related("call", "institution", "institution__authority", "domain", "competent_department")
         .prefetch_related(*prefetch)
     )
-    return get_object_or_404(queryset, pk=pk)
+    application = get_object_or_404(queryset, pk=pk)
+    if request.user.institution_id == application.institution_id:  # the host's staff: their institution, read once
+        request.user.institution = application.institution
+    return application
 
 
 # What the editor's page reads (its forms' initial values, the checks, the deadline): once each.
