@@ -96,14 +96,16 @@ $(NODE_PACKAGES) &:
 
 # All tests (unit, integration, browser). DATABASE_URL selects PostgreSQL.
 # In parallel: one process and one test database per core (TEST_WORKERS=0: one process);
-# whole files per worker, so a module's shared world (tests/conftest.py) is built once.
+# whole files per worker, so a module's shared world (tests/conftest.py) is built once; the
+# longest files are handed out first, in tests/conftest.py's HEAVY_FIRST order (xdist would
+# otherwise hand out the files with the most tests first, and the long ones end the run).
 # COVERAGE=1 measures branch coverage, prints it and fails below pyproject's floor (.ci/run).
 TEST_WORKERS ?= auto
 COVERAGE ?=
 COV_ARGS := $(if $(COVERAGE),--cov --cov-report=)
 test: $(VENV)/.installed-dev system-deps $(NODE_PACKAGES)
 	$(if $(COVERAGE),rm -f .coverage .coverage.*)
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(COV_ARGS) $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(COV_ARGS) $(PYTEST_ARGS)
 	$(if $(COVERAGE),$(VENV)/bin/coverage report --fail-under=0 | tail -n 25)
 	$(if $(COVERAGE),@echo "branch coverage (total, floor in pyproject.toml):" && $(VENV)/bin/coverage report --format=total)
 

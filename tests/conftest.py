@@ -55,6 +55,34 @@ TEST_SETTINGS = {
 _shared_media = []
 
 
+# The files that take longest, longest first (decision 0029): `make test` hands them out before
+# the others (pytest-xdist's --no-loadscope-reorder keeps this order), so that no worker starts one
+# of them while the other workers run out of files. Every other file follows in collection order.
+HEAVY_FIRST = [
+    "tests/documents/test_pdf_service.py",
+    "tests/test_demo_today.py",
+    "tests/api/test_schema.py",
+    "tests/browser/test_accessibility.py",
+    "tests/browser/test_selection_chain.py",
+    "tests/browser/test_delivery_journey.py",
+    "tests/reviews/test_standings.py",
+    "tests/documents/test_resaved_import.py",
+    "tests/documents/test_pdf_print.py",
+    "tests/browser/test_applicant_journey.py",
+    "tests/browser/test_editor_keeps_typing.py",
+    "tests/browser/test_registration_and_reset.py",
+    "tests/browser/test_certificate_register.py",
+    "tests/browser/test_identity_oidc.py",
+    "tests/browser/test_details_0009.py",
+]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    rank = {path: number for number, path in enumerate(HEAVY_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
+
+
 @pytest.fixture(scope="session")
 def warm_converter(tmp_path_factory):
     """The warm PDF converter (unoserver under LibreOffice), one per test process, as `make run`

@@ -94,7 +94,11 @@ def test_form_pdf_text_matches_the_application(national):
 
 
 @needs_libreoffice
-def test_provincial_form_and_summary_open_in_libreoffice(provincial):
+def test_provincial_form_and_summary_open_in_libreoffice(provincial, settings):
+    # Through a fresh soffice, as before the tests had a warm converter: the warm converter
+    # (unoserver) refuses this .xlsx ("Could not load document … using the default filter"),
+    # found 2026-12-07 and reported, not fixed here (decision 0029, "Reaching 15 minutes").
+    settings.DOCUMENTS_UNOSERVER = ""
     text = "".join(_pdftotext(pdf.convert_to_pdf(render_application_docx(provincial))).split())
     assert "申报单位：泉州文博数字研究中心（盖章）" in text
     assert "■" not in text
