@@ -79,7 +79,7 @@ def convert(data: bytes, suffix: str = ".docx", target_format: str = "pdf", time
     address = getattr(settings, "DOCUMENTS_UNOSERVER", "")
     if address:
         try:
-            return convert_with_unoserver(address, data, target_format, timeout, suffix)
+            return convert_with_unoserver(address, data, target_format, timeout)
         except (ConnectionError, OSError, http.client.HTTPException):
             pass  # not running (yet): a pooled soffice does it, only slower
     return convert_with_soffice(data, suffix, target_format, timeout)
@@ -99,19 +99,11 @@ class _TimeoutTransport(xmlrpc.client.Transport):
         return connection
 
 
-# The import filter for what we send: from bytes alone a warm LibreOffice does not tell an .xlsx from
-# any zip and refuses it ("Could not load document … using the default filter").
-IMPORT_FILTERS = {".docx": "MS Word 2007 XML", ".xlsx": "Calc MS Excel 2007 XML"}
-
-
-def convert_with_unoserver(address, data, target_format="pdf", timeout=120, suffix=".docx"):
+def convert_with_unoserver(address, data, target_format="pdf", timeout=120):
     """One conversion through unoserver's XML-RPC API (version 3)."""
     proxy = xmlrpc.client.ServerProxy(f"http://{address}", allow_none=True, transport=_TimeoutTransport(timeout))
-    import_filter = IMPORT_FILTERS.get(suffix)
     try:
-        result = proxy.convert(
-            None, xmlrpc.client.Binary(data), None, target_format, None, [], True, import_filter, None
-        )
+        result = proxy.convert(None, xmlrpc.client.Binary(data), None, target_format, None, [], True, None, None)
     except xmlrpc.client.Fault as fault:
         raise ConversionFailed(f"PDF 转换失败，请下载 Word 版本。（{fault.faultString[-300:]}）") from fault
     except TimeoutError as exc:
