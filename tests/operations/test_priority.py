@@ -38,7 +38,8 @@ def test_the_production_units_run_the_workers_and_the_converter_below_the_web():
     assert "Nice=" not in (units / "yanxiu-web.service").read_text()
 
 
-def test_the_worker_lowers_its_priority_before_it_takes_a_task(db, monkeypatch, settings):
+def test_the_worker_lowers_its_priority_before_it_takes_a_task(transactional_db, monkeypatch, settings):
+    # transactional_db: the worker closes its database connection when its batch is done.
     from django.core.management import call_command
 
     from yanxiu.operations.domain import priority
