@@ -13,6 +13,11 @@ from .models import Message
 from .tasks import send_notification_email
 
 
+def _mail_body(body, link):
+    """The e-mail's text: the message, then the page it points to as a full address."""
+    return f"{body}\n\n{settings.SITE_URL.rstrip('/')}{link}" if link else body
+
+
 def notify(recipients, subject, body, link=""):
     recipients = [user for user in recipients if user.is_active]
     now = clock.now()
@@ -21,7 +26,7 @@ def notify(recipients, subject, body, link=""):
     )
     emails = sorted({user.email for user in recipients if user.email})
     if emails:
-        full_body = f"{body}\n\n{settings.SITE_URL.rstrip('/')}{link}" if link else body
+        full_body = _mail_body(body, link)
         transaction.on_commit(lambda: send_notification_email.enqueue(emails, subject, full_body))
 
 
@@ -36,9 +41,5 @@ def notify_each(messages):
     )
     for user, subject, body, link in messages:
         if user.email:
-            full_body = f"{body}\n\n{settings.SITE_URL.rstrip('/')}{link}" if link else body
-            transaction.on_commit(
-                lambda email=user.email, subject=subject, body=full_body: send_notification_email.enqueue(
-                    [email], subject, body
-                )
-            )
+            mail = ([user.email], subject, _mail_body(body, link))
+            transaction.on_commit(lambda mail=mail: send_notification_email.enqueue(*mail))

@@ -39,7 +39,7 @@ from yanxiu.core.bulk import insert_rows
 from ..enums import AssignmentState, RankingBasis
 from ..models import Assignment, Review, ReviewRound, Score, Standing
 from . import scoring
-from .results import round_application_ids
+from .results import SUMMARY_FIELDS, round_application_ids
 
 __all__ = [
     "exact_text",
@@ -122,24 +122,8 @@ def _summaries(review_round, application_ids, normalised):
     }
 
 
-STANDING_COLUMNS = (
-    "application_id",
-    "tier",
-    "submitted",
-    "conflicts",
-    "mean",
-    "trimmed_mean",
-    "spread",
-    "lowest",
-    "highest",
-    "disagreement",
-    "median",
-    "sd",
-    "normalised_mean",
-    "trimmed_exact",
-    "mean_exact",
-    "normalised_exact",
-)
+# The stored summary's fields are the ones the results read (results.SUMMARY_FIELDS).
+STANDING_COLUMNS = ("application_id", "tier", "conflicts", *SUMMARY_FIELDS)
 
 
 def refresh_standings(review_round, applications=None):
@@ -166,8 +150,8 @@ def refresh_standings(review_round, applications=None):
                 (
                     pk,
                     tier,
-                    summary.count,
                     conflicts,
+                    summary.count,
                     summary.mean,
                     summary.trimmed_mean,
                     summary.spread,
@@ -177,8 +161,8 @@ def refresh_standings(review_round, applications=None):
                     summary.median,
                     summary.sd,
                     summary.normalised_mean,
-                    exact_text(summary.sort_key[0]) if summary.count else "",
                     exact_text(summary.sort_key[1]) if summary.count else "",
+                    exact_text(summary.sort_key[0]) if summary.count else "",
                     exact_text(summary.normalised_key) if summary.count else "",
                 )
                 for pk, (tier, summary, conflicts) in summaries.items()
