@@ -29,10 +29,13 @@ Running: ``make test`` runs everything in parallel (pytest-xdist, one database p
 one process; add ``-n 2`` to a subset to parallelise it. See README.md for timings.
 """
 
+import os
 import shutil
 import subprocess
 import sys
+import time
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from django.db import transaction
@@ -81,6 +84,30 @@ HEAVY_FIRST = [
 def pytest_collection_modifyitems(items):
     rank = {path: number for number, path in enumerate(HEAVY_FIRST)}
     items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
+
+
+# YANXIU_TEST_CPU=<dir>: each test process writes the CPU seconds it spent per test file (set-up,
+# call and tear-down, its own threads such as a live server included, child processes not) to
+# <dir>/<worker>.tsv; tools/test_cpu.py adds them up. Issue 21: the suite is bound by CPU on two
+# cores, so the files to make cheaper are the ones that use the most of it, not the longest.
+_cpu_by_file = {}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    started = time.process_time()
+    yield
+    path = item.nodeid.split("::", 1)[0]
+    _cpu_by_file[path] = _cpu_by_file.get(path, 0.0) + time.process_time() - started
+
+
+def pytest_sessionfinish(session):
+    folder = os.environ.get("YANXIU_TEST_CPU")
+    if not folder or not _cpu_by_file:
+        return
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    lines = (f"{seconds:.2f}\t{path}\n" for path, seconds in _cpu_by_file.items())
+    Path(folder, f"{worker}.tsv").write_text("".join(lines))
 
 
 @pytest.fixture(scope="session")

@@ -11,8 +11,7 @@ import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from tests import factories
-from tests.dbstate import changes, snapshot
+from tests import dbstate, factories
 from tests.delivery.helpers import add_trainees, host_of, planned
 from tests.selection.test_selection import forwarded
 from yanxiu.applications.domain import workflow
@@ -29,17 +28,13 @@ from yanxiu.selection.models import Decision
 pytestmark = pytest.mark.django_db
 
 
-class Unchanged:
+class Unchanged(dbstate.Unchanged):
     """with Unchanged(): ... asserts the whole database and the media files are the same after."""
 
-    def __enter__(self):
-        self.before = snapshot()
-        return self
-
     def __exit__(self, *exc):
+        super().__exit__(*exc)
         if exc[0] is None:
-            after = snapshot()
-            assert changes(self.before, after) == []
+            assert self.changes == []
 
 
 def text(response):

@@ -26,7 +26,7 @@ from django.test.utils import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import FIXED_NOW
-from tests.dbstate import changes, snapshot
+from tests.dbstate import Unchanged, changes, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -822,8 +822,8 @@ def _one_request(name, w, client, role, method, kwargs, payload, allowed, must_c
         if must_change:  # and without a refusal shown
             assert [m.message for m in get_messages(response.wsgi_request) if m.level == ERROR] == [], (name, role)
         return
-    before = snapshot()
-    response = _send(client, method, url, data)
+    with Unchanged() as unchanged:
+        response = _send(client, method, url, data)
     if role == "anonymous":
         assert response.status_code == 302, (name, role)
         assert response.url.startswith("/login/"), (name, role)
@@ -838,4 +838,4 @@ def _one_request(name, w, client, role, method, kwargs, payload, allowed, must_c
     else:
         # 403/404: the role or the organisation; 409: a rule of the state
         assert response.status_code in (403, 404, 405, 409), (name, role, method, response.status_code)
-    assert changes(before, snapshot()) == [], (name, role, "a refused request changed the database")
+    assert unchanged.changes == [], (name, role, "a refused request changed the database")
