@@ -38,9 +38,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.core.management import call_command
 from django.db import transaction
 from django.test.utils import override_settings
 
+from tests import dbcopy
 from yanxiu.accounts.domain import sms
 
 FIXED_NOW = "2026-01-10T10:00:00+08:00"
@@ -215,16 +219,48 @@ def shared_world(request, build):
             outer.__exit__(None, None, None)
 
 
-def _seed_demo():
-    from yanxiu.demo.world import seed
+@pytest.fixture(scope="session")
+def demo_copy(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo (``yanxiu.demo.world.seed()``) seeded once per test process and copied
+    (tests/dbcopy.py) with its uploaded files: (rows, media folder). ``load_demo`` puts it back.
 
-    return seed()
+    Seeded on emptied tables, in a transaction that is rolled back: the copy is all that is kept.
+    Loading the copy gives the same rows, with the same ids, as seeding (about a tenth of the CPU;
+    issue 21): the modules that read the demo and the browser tests load it; the tests of the
+    seeding itself (tests/reviews/test_demo.py, tests/test_demo_today.py) seed.
+    """
+    from yanxiu.demo import world as demo
+
+    media = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("flush", interactive=False, verbosity=0)
+        with override_settings(**TEST_SETTINGS, MEDIA_ROOT=media):
+            demo.seed()
+        copy = dbcopy.take()
+        transaction.set_rollback(True)
+    ContentType.objects.clear_cache()
+    return copy, media
+
+
+def load_demo(demo_copy):
+    """Empty the tables and load the demo's copy, its files into MEDIA_ROOT, with an empty
+    cache (the page cache, the rate limits): (call_2026, call_2027) like ``seed()``."""
+    from django.conf import settings
+
+    from yanxiu.calls.models import Call
+
+    copy, media = demo_copy
+    dbcopy.put_back(copy)
+    shutil.copytree(media, settings.MEDIA_ROOT, dirs_exist_ok=True)
+    cache.clear()
+    return Call.objects.get(year=2026), Call.objects.get(year=2027)
 
 
 @pytest.fixture(scope="module")
-def demo_world(request):
-    """The demo data, seeded once for the module (use `demo` in tests)."""
-    yield from shared_world(request, _seed_demo)
+def demo_world(request, demo_copy):
+    """The demo data, loaded once for the module (use `demo` in tests)."""
+    yield from shared_world(request, lambda: load_demo(demo_copy))
+    ContentType.objects.clear_cache()  # rolled back: the migrated content types' ids again
 
 
 @pytest.fixture

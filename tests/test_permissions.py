@@ -18,6 +18,7 @@ API its own tests (tests/api/); the admin has Django's staff checks.
 
 import pytest
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages import ERROR, get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -25,7 +26,7 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, load_demo
 from tests.dbstate import Unchanged, changes, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +55,7 @@ def pdf(name="scan.pdf"):
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory):
+def world(django_db_setup, django_db_blocker, tmp_path_factory, demo_copy):
     """The demo world, built once, inside a transaction rolled back at the end of the module."""
     media = tmp_path_factory.mktemp("media")
     overrides = override_settings(
@@ -74,10 +75,11 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            yield {**_build(), "media": media}
+            yield {**_build(demo_copy), "media": media}
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+            ContentType.objects.clear_cache()  # rolled back: the migrated content types' ids again
 
 
 @pytest.fixture(autouse=True)
@@ -87,19 +89,18 @@ def _world_media(request, settings):
         settings.MEDIA_ROOT = request.getfixturevalue("world")["media"]
 
 
-def _build():
+def _build(demo_copy):
     from yanxiu.accounts.models import User
     from yanxiu.applications.enums import ApplicationState
     from yanxiu.applications.models import Application, Attachment
     from yanxiu.batches.models import Batch
     from yanxiu.calls.models import Call
     from yanxiu.delivery.models import CertificateJob, Programme, ProgrammeFile, Trainee
-    from yanxiu.demo import world as demo
     from yanxiu.documents.models import ExportJob
     from yanxiu.notifications.models import Message
     from yanxiu.reference.models import TrainingCostStandard
 
-    demo.seed()
+    load_demo(demo_copy)
     users = {key: User.objects.get(username=name) for key, name in USERS.items()}
     a = Application.objects.get(title="深远海海洋装备智能化高级研修班")
     assert a.state == ApplicationState.SUBMITTED

@@ -6,18 +6,11 @@ would take for async code: allow the ORM there explicitly.
 """
 
 import os
-import shutil
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
-from django.core.management import call_command
-from django.db import transaction
-from django.test.utils import override_settings
 from playwright.sync_api import expect, sync_playwright
 
-from tests import dbcopy
-from tests.conftest import TEST_SETTINGS
+from tests.conftest import load_demo
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -57,26 +50,6 @@ def chromium():
         browser.close()
 
 
-@pytest.fixture(scope="session")
-def demo_copy(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo seeded once per worker, copied (tests/dbcopy.py) with its uploaded files.
-
-    Seeded on emptied tables (what a browser test finds after the previous one's flush), in a
-    transaction that is rolled back: the copy is all that is kept.
-    """
-    from yanxiu.demo import world as demo
-
-    media = tmp_path_factory.mktemp("demo-media")
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("flush", interactive=False, verbosity=0)
-        with override_settings(**TEST_SETTINGS, MEDIA_ROOT=media):
-            demo.seed()
-        copy = dbcopy.take()
-        transaction.set_rollback(True)
-    ContentType.objects.clear_cache()
-    return copy, media
-
-
 @pytest.fixture
 def seeded(transactional_db, demo_copy, settings):
     """The demo data: the 2026 call, reference data, institutions and users.
@@ -88,10 +61,7 @@ def seeded(transactional_db, demo_copy, settings):
     """
     from yanxiu.demo import world as demo
 
-    copy, media = demo_copy
-    dbcopy.put_back(copy)
-    shutil.copytree(media, settings.MEDIA_ROOT, dirs_exist_ok=True)
-    cache.clear()
+    load_demo(demo_copy)
     return demo
 
 
