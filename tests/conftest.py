@@ -4,8 +4,8 @@ Worlds built once (the suite's set-up is most of its time; build what many tests
 
 - ``demo`` — the demo data (``yanxiu.demo.world.seed()``: reference data, the 2026 call and its
   2027 copy, institutions, users of every role, applications in every state, a batch, a review
-  round, a programme with trainees). Seeded once per test module inside a transaction that stays
-  open for the module; every test runs in a savepoint inside it and is rolled back, so each test
+  round, a programme with trainees). Seeded once per test process (``demo_copy``) and loaded from
+  that copy once per test module, inside a transaction that stays open for the module; every test runs in a savepoint inside it and is rolled back, so each test
   starts from the same freshly seeded world. Returns ``(call_2026, call_2027)`` like ``seed()``.
   The demo's uploaded files are copied into each test's own ``MEDIA_ROOT``.
   A module that uses ``demo`` sees the demo data in its tests that run after the first one that
@@ -21,7 +21,7 @@ Worlds built once (the suite's set-up is most of its time; build what many tests
 
   The world's objects are Python instances built once: the database is rolled back after each
   test, an instance a test changed in memory is not (re-read it, or ``refresh_from_db()``).
-- Browser tests (live server, committed data) seed the demo themselves (``seeded`` in
+- Browser tests (live server, committed data) load the demo's copy themselves (``seeded`` in
   tests/browser/conftest.py), once per test: a transaction cannot stay open under a live server.
 
 Running: ``make test`` runs everything in parallel (pytest-xdist, one database per worker,
