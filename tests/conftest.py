@@ -217,6 +217,7 @@ def shared_world(request, build):
         with blocker.unblock():
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+        ContentType.objects.clear_cache()  # a world that loaded the demo's copy had its content types' ids
 
 
 @pytest.fixture(scope="session")
@@ -260,7 +261,6 @@ def load_demo(demo_copy):
 def demo_world(request, demo_copy):
     """The demo data, loaded once for the module (use `demo` in tests)."""
     yield from shared_world(request, lambda: load_demo(demo_copy))
-    ContentType.objects.clear_cache()  # rolled back: the migrated content types' ids again
 
 
 @pytest.fixture

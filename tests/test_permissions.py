@@ -18,15 +18,13 @@ API its own tests (tests/api/); the admin has Django's staff checks.
 
 import pytest
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages import ERROR, get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
-from django.test.utils import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.conftest import FIXED_NOW, load_demo
+from tests.conftest import load_demo, shared_world
 from tests.dbstate import Unchanged, changes, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -55,38 +53,9 @@ def pdf(name="scan.pdf"):
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory, demo_copy):
+def world(request, demo_copy):
     """The demo world, built once, inside a transaction rolled back at the end of the module."""
-    media = tmp_path_factory.mktemp("media")
-    overrides = override_settings(
-        YANXIU_FIXED_NOW=FIXED_NOW,
-        MEDIA_ROOT=media,
-        TASKS={
-            "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default", "pdf"]}
-        },
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        STORAGES={
-            **settings.STORAGES,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        },
-    )
-    with django_db_blocker.unblock(), overrides:
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield {**_build(demo_copy), "media": media}
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-            ContentType.objects.clear_cache()  # rolled back: the migrated content types' ids again
-
-
-@pytest.fixture(autouse=True)
-def _world_media(request, settings):
-    """Files of the module's world live in its own media folder (the autouse test settings give each test a new one)."""
-    if "world" in request.fixturenames:
-        settings.MEDIA_ROOT = request.getfixturevalue("world")["media"]
+    yield from shared_world(request, lambda: _build(demo_copy))
 
 
 def _build(demo_copy):
