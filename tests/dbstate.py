@@ -37,10 +37,7 @@ def snapshot():
         with connection.cursor() as cursor:  # raw rows: fast enough to compare after every refused request
             cursor.execute(f"SELECT * FROM {table} ORDER BY {pk}")  # noqa: S608 - quoted names from the models
             state[label] = cursor.fetchall()
-    media = Path(settings.MEDIA_ROOT)
-    state["media files"] = (
-        sorted(str(p.relative_to(media)) for p in media.rglob("*") if p.is_file()) if media.exists() else []
-    )
+    state["media files"] = media_files()
     return state
 
 
