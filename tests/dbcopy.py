@@ -20,11 +20,12 @@ def _tables():
     return sorted(connection.introspection.django_table_names(only_existing=True, include_views=False))
 
 
-def take():
-    """Every Django table's rows, as {table: rows} (bytes of COPY text on PostgreSQL)."""
+def take(tables=None):
+    """Every Django table's rows (or those of `tables`), as {table: rows} (bytes of COPY text on
+    PostgreSQL)."""
     copy = {}
     with connection.cursor() as cursor:
-        for table in _tables():
+        for table in tables or _tables():
             name = connection.ops.quote_name(table)
             if connection.vendor == "postgresql":
                 with cursor.copy(f"COPY {name} TO STDOUT") as out:
@@ -37,10 +38,28 @@ def take():
 
 def put_back(copy):
     """Empty every Django table and load `copy` into them, in one transaction."""
-    tables = _tables()
     with transaction.atomic(), connection.cursor() as cursor:
-        for statement in connection.ops.sql_flush(no_style(), tables, allow_cascade=True):
+        for statement in connection.ops.sql_flush(no_style(), _tables(), allow_cascade=True):
             cursor.execute(statement)
+        add(copy)
+    # The content types' cache maps models to ids: the copy's ids, not the ones flush's post_migrate made.
+    ContentType.objects.clear_cache()
+
+
+def row_counts(tables=None):
+    """{table: number of rows} of every Django table (or of `tables`)."""
+    with connection.cursor() as cursor:
+        counts = {}
+        for table in tables or _tables():
+            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            counts[table] = cursor.fetchone()[0]
+        return counts
+
+
+def add(copy):
+    """Insert the rows of `copy` into their tables, with their ids; on PostgreSQL the copied
+    tables' sequences are then set past the highest id (a later insert must not reuse one)."""
+    with transaction.atomic(), connection.cursor() as cursor:
         for table, rows in copy.items():
             if not rows:
                 continue
@@ -52,7 +71,6 @@ def put_back(copy):
                 marks = ", ".join(["%s"] * len(rows[0]))
                 cursor.executemany(f"INSERT INTO {name} VALUES ({marks})", rows)  # noqa: S608
         if connection.vendor == "postgresql":
-            for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True)):
+            models = [m for m in apps.get_models(include_auto_created=True) if m._meta.db_table in copy]
+            for statement in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(statement)
-    # The content types' cache maps models to ids: the copy's ids, not the ones flush's post_migrate made.
-    ContentType.objects.clear_cache()
