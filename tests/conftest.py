@@ -84,8 +84,31 @@ HEAVY_FIRST = [
 ]
 
 
+# YANXIU_TEST_SCOPE=engine (the PostgreSQL run of .ci/run, decision 0033): only the tests whose
+# outcome can depend on the database engine, those that open the database, less the browser
+# journeys (Chromium drives the views that the view tests run on both engines; its CPU was a
+# quarter of a run). The SQLite run, `make test` as README gives it, runs every test.
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
+def depends_on_engine(item):
+    if item.get_closest_marker("browser"):
+        return False
+    return item.get_closest_marker("django_db") is not None or bool(DATABASE_FIXTURES & set(item.fixturenames))
+
+
 @pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("YANXIU_TEST_SCOPE") == "engine":
+        left_out = [item for item in items if not depends_on_engine(item)]
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if depends_on_engine(item)]
     rank = {path: number for number, path in enumerate(HEAVY_FIRST)}
     items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
 
