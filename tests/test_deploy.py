@@ -127,3 +127,12 @@ def test_prod_check_runs_nginx_with_the_deployed_configuration_for_two_nodes(tmp
             assert tested.returncode == 0, tested.stderr
     finally:
         shutil.rmtree(shape.work, ignore_errors=True)
+
+
+def test_the_environment_example_has_no_comment_after_a_value():
+    # systemd's EnvironmentFile keeps "value   # comment" whole as the value (a SITE_URL with a
+    # comment in it would go into every certificate's QR code).
+    lines = (ROOT / "deploy" / "yanxiu.env.example").read_text().splitlines()
+    settings = [line for line in lines if "=" in line and not line.startswith("#")]
+    assert len(settings) > 30
+    assert [line for line in settings if "#" in line.split("=", 1)[1]] == []
