@@ -100,6 +100,8 @@ $(NODE_PACKAGES) &:
 # longest files are handed out first, in tests/conftest.py's HEAVY_FIRST order (xdist would
 # otherwise hand out the files with the most tests first, and the long ones end the run).
 # COVERAGE=1 measures branch coverage, prints it and fails below pyproject's floor (.ci/run).
+# YANXIU_TEST_SCOPE=engine (in the environment) runs only the tests whose outcome can depend on the
+# database engine: .ci/run's PostgreSQL run (decision 0033).
 TEST_WORKERS ?= auto
 COVERAGE ?=
 COV_ARGS := $(if $(COVERAGE),--cov --cov-report=)
