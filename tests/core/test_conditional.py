@@ -8,8 +8,9 @@ from tests import factories as f
 from tests.reviews import factories as rf
 from yanxiu.applications.domain import workflow
 from yanxiu.audit.log import record
+from yanxiu.core import clock
 from yanxiu.selection.domain import decisions
-from yanxiu.selection.models import Outcome
+from yanxiu.selection.models import Decision, Outcome
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +150,18 @@ def test_the_unread_count_in_the_header_is_part_of_the_version(client):
     assert read.status_code == 200
     assert read.context["unread_message_count"] == 0
     assert revalidate(client, url, read["ETag"]).status_code == 304
+
+
+def test_the_pool_version_counts_the_calls_staged_decisions_and_no_published_one():
+    first, second = rf.forwarded(), rf.forwarded()
+    officer = f.province_officer()
+    assert decisions.staged_summary(first.call_id)[0] == 0
+    decisions.stage(first, Outcome.PROVINCIAL_ORDINARY, actor=officer)
+    decisions.stage(second, Outcome.PROVINCIAL_DEMONSTRATION, actor=officer)
+    staged = Decision.objects.filter(published_at__isnull=True)
+    count, last, top = decisions.staged_summary(first.call_id)
+    assert (count, top) == (2, max(staged.values_list("pk", flat=True)))
+    assert last is not None
+    assert decisions.staged_summary(first.call_id + 1)[0] == 0  # another call's pool
+    staged.filter(application=second).update(published_at=clock.now())
+    assert decisions.staged_summary(first.call_id)[0] == 1

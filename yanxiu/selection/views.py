@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Count, Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -55,12 +54,12 @@ def _staged(request, call_pk):
     """Count and time of the call's staged decisions, read once a request: the page shows the count.
     (Staging is audited, so it also moves the data version; the count stays in the pool's version.)"""
     if getattr(request, "_staged", None) is None:
-        request._staged = decisions.staged(call_pk).aggregate(n=Count("pk"), last=Max("staged_at"), top=Max("pk"))
+        request._staged = decisions.staged_summary(call_pk)
     return request._staged
 
 
 def _staged_version(request, call_pk):
-    return _staged(request, call_pk).values()
+    return _staged(request, call_pk)
 
 
 @permission_required("selection.select")
@@ -85,7 +84,7 @@ def pool(request, call_pk):
             "rows_html": pool_rows(request, call, rows, Outcome.choices, flagged),
             "flagged_count": len(flagged),
             "page": page,
-            "staged_count": _staged(request, call_pk)["n"],
+            "staged_count": _staged(request, call_pk)[0],
             "outcomes": Outcome.choices,
         },
     )
