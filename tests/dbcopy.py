@@ -3,6 +3,8 @@
 For transactional tests (the browser tests' live server needs committed data): the demo is seeded
 once per worker and copied; each test empties the tables and loads the copy, which gives it the
 same rows, with the same ids, that the seeding left (decision 0029, "Reaching 15 minutes").
+A copy of some tables is added to what the others hold (``take(tables)``, ``add``): the reference
+dictionaries the factories import once per process (tests/factories.reference_data, decision 0033).
 
 SQLite: the rows as Python values, inserted back with ``executemany``. PostgreSQL: ``COPY … TO
 STDOUT`` and ``COPY … FROM STDIN`` (text format, every type round-trips), then the sequences set
