@@ -51,19 +51,16 @@ def index(request):
 
 
 def _staged(request, call_pk):
-    """Count and time of the call's staged decisions, read once a request: the page shows the count.
-    (Staging is audited, so it also moves the data version; the count stays in the pool's version.)"""
+    """(count, latest time, highest id) of the call's staged decisions, read once a request: the
+    pool's version, and the page shows the count. (Staging is audited, so it also moves the data
+    version; the count stays in the pool's version.)"""
     if getattr(request, "_staged", None) is None:
         request._staged = decisions.staged_summary(call_pk)
     return request._staged
 
 
-def _staged_version(request, call_pk):
-    return _staged(request, call_pk)
-
-
 @permission_required("selection.select")
-@conditional(_staged_version)
+@conditional(_staged)
 def pool(request, call_pk):
     call = get_object_or_404(Call, pk=call_pk)
     page = Paginator(decisions.WaitingList(call), 100).get_page(request.GET.get("page"))

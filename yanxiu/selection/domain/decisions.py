@@ -110,7 +110,7 @@ def staged(call):
 
 
 def staged_summary(call_id):
-    """(count, latest staged_at, highest id) of the call's staged decisions, in one plain statement:
+    """(count, latest staged_at, highest id) of `staged(call_id)`'s rows, in one plain statement:
     the pool's version (its ETag, read on every request, 304s included) and its count. Compiling the
     same aggregate through the ORM cost more than the rest of a 304 (issue 26)."""
     quote = connection.ops.quote_name
